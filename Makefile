@@ -1,0 +1,56 @@
+# The two commands a new user needs: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app qa_app
+
+.PHONY: run test bench lint format install frontend db clean
+
+run: install frontend db ## Set everything up and serve on http://127.0.0.1:5000
+	@$(FLASK) seed-demo
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	@$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.dev-installed frontend ## Install what the tests need and run the whole suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev-installed frontend ## Measure the register against a bare route (see bench/README)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check qa_app tests bench migrations
+	$(BIN)/ruff format --check qa_app tests bench
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff format qa_app tests bench
+	$(BIN)/ruff check --fix qa_app tests bench
+
+install: $(VENV)/.installed
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+frontend: static/vendor/.built
+
+static/vendor/.built: node_modules/.installed static/build.mjs $(wildcard static/css/*.scss)
+	npm run --silent build
+	touch $@
+
+db: install
+	$(FLASK) db upgrade
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

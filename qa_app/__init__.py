@@ -1,0 +1,110 @@
+"""qa_app: quality assurance of alternative provision for a local authority."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from qa_app.auth.permissions import can, navigation
+from qa_app.config import CONFIGS
+from qa_app.framework.defaults import THEMES
+from qa_app.providers.models import SERVICES
+from qa_app.visits.models import VISIT_STATUSES
+from qa_app.extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None):
+    """Build the app: config, extensions, blueprints, error pages and commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    env = (test_config or {}).get("ENV_NAME") or os.environ.get("QA_APP_ENV", "development")
+    app.config.from_object(CONFIGS[env])
+    app.config["ENV_NAME"] = env
+    app.config.from_pyfile("config.py", silent=True)
+    if test_config:
+        app.config.from_mapping(test_config)
+    _finish_config(app)
+
+    register_templates(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def _finish_config(app):
+    """Fill in the defaults that depend on the instance folder, and refuse unsafe production."""
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "qa_app.sqlite"
+        )
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set outside development (see README).")
+
+
+def register_templates(app):
+    """Let templates use the GOV.UK Frontend macros beside the app's own templates."""
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.template_folder),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    app.add_template_global(navigation)
+    app.add_template_global(can)
+    app.add_template_global(THEMES, "themes")
+    app.add_template_global(VISIT_STATUSES, "visit_statuses")
+    app.add_template_filter(SERVICES.get, "service_label")
+
+
+def register_extensions(app):
+    """Bind the unbound extensions to this app."""
+    from qa_app import models, security  # noqa: F401  (models: every table for Alembic)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
+
+
+def register_blueprints(app):
+    """Register one blueprint per feature."""
+    from qa_app import admin, auth, framework, providers, register
+
+    for module in (auth, providers, register, framework, admin):
+        app.register_blueprint(module.bp)
+
+
+def register_errorhandlers(app):
+    """Render the error pages in the service's own style."""
+    from qa_app import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app):
+    """Add the flask CLI commands (seed-demo, create-user, load-framework)."""
+    from qa_app import cli
+
+    cli.init_app(app)

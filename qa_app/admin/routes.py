@@ -1,0 +1,67 @@
+"""Add, change and disable users (administrators only)."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from qa_app.admin import bp
+from qa_app.auth.forms import UserForm
+from qa_app.auth.models import User
+from qa_app.auth.permissions import authorize
+from qa_app.auth.services import UserError, apply_user_changes, create_user
+from qa_app.extensions import db
+
+
+@bp.route("/users")
+@login_required
+def users():
+    """Every user with their role and whether they can sign in."""
+    authorize("users.manage")
+    rows = db.session.scalars(
+        select(User).options(joinedload(User.school)).order_by(User.active.desc(), User.name)
+    ).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@login_required
+def new_user():
+    """Add a user."""
+    authorize("users.manage")
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                form.email.data, form.name.data, form.role.data, form.password.data,
+                school_name=form.school.data, active=form.active.data,
+            )
+        except UserError as error:
+            getattr(form, error.field).errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{user.name} can now sign in as {user.role_label}.")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def edit_user(user_id):
+    """Change a user's details or role, reset their password, or disable them."""
+    authorize("users.manage")
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user, school=user.school.name if user.school else "")
+    if form.validate_on_submit():
+        try:
+            apply_user_changes(
+                user, email=form.email.data, name=form.name.data, role=form.role.data,
+                school_name=form.school.data, active=form.active.data, password=form.password.data,
+            )
+        except UserError as error:
+            getattr(form, error.field).errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{user.name} saved.")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user), 400 if form.errors else 200

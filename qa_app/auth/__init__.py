@@ -1,0 +1,7 @@
+"""Sign-in, users, roles and the one authorisation function every view calls."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from qa_app.auth import routes  # noqa: E402,F401

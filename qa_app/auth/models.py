@@ -1,0 +1,80 @@
+"""Users and the schools that school users belong to."""
+
+import secrets
+from datetime import UTC, datetime
+
+from qa_app.extensions import db
+
+ROLES = {
+    "officer": "QA officer",
+    "head_of_access": "Head of Access",
+    "school": "School staff",
+    "admin": "Administrator",
+}
+
+
+def utcnow():
+    """The current time in UTC, as stored in every timestamp column."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_session_token():
+    """A random token that identifies one generation of a user's sessions."""
+    return secrets.token_urlsafe(32)
+
+
+class School(db.Model):
+    """A school or commissioner whose staff check the register before placing a pupil."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(200), nullable=False, unique=True)
+
+    def __repr__(self):
+        return f"<School {self.name}>"
+
+
+class User(db.Model):
+    """A person who signs in; one role each, and school users belong to a school."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(254), nullable=False, unique=True)
+    name = db.Column(db.String(120), nullable=False)
+    role = db.Column(db.String(20), nullable=False)
+    school_id = db.Column(db.ForeignKey("school.id"), nullable=True)
+    password_hash = db.Column(db.String(200), nullable=False)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    # Flask-Login stores this token, not the id, in the session cookie; rotating it on
+    # sign-out or disablement makes every copied cookie stop working.
+    session_token = db.Column(db.String(64), nullable=False, unique=True, default=new_session_token)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    last_sign_in_at = db.Column(db.DateTime)
+
+    school = db.relationship(School)
+
+    __table_args__ = (
+        db.CheckConstraint(
+            "role IN ('officer', 'head_of_access', 'school', 'admin')", name="role_known"
+        ),
+    )
+
+    # Flask-Login's interface.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def get_id(self):
+        return self.session_token
+
+    def end_sessions(self):
+        """Invalidate every session cookie issued to this user so far."""
+        self.session_token = new_session_token()
+
+    @property
+    def role_label(self):
+        return ROLES[self.role]
+
+    def __repr__(self):
+        return f"<User {self.email} {self.role}>"

@@ -1,0 +1,84 @@
+"""Sign in and sign out."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from qa_app.auth import bp
+from qa_app.auth.forms import SignInForm
+from qa_app.auth.models import User
+from qa_app.auth.services import authenticate, sign_out
+from qa_app.extensions import db, limiter, login_manager
+
+
+@login_manager.user_loader
+def load_user(session_token):
+    """Find the user whose current session token the cookie carries."""
+    return db.session.scalar(
+        db.select(User).where(User.session_token == session_token, User.active.is_(True))
+    )
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """JSON 401 for the API (never a redirect); the sign-in page for everything else."""
+    if request.path.startswith("/api/"):
+        return jsonify(error="unauthorized", message="Sign in to continue."), 401
+    flash("Sign in to see that page.")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def safe_next(target):
+    """The `next` target if it is a local path on this site, otherwise None."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or "\\" in target:
+        return None
+    return target
+
+
+def _login_failed(response):
+    return g.get("login_failed", False)
+
+
+def _account_key():
+    return "account:" + (request.form.get("email") or "").strip().lower()
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed, key_func=_account_key)
+def login():
+    """Sign in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("providers.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            session.clear()
+            session.permanent = True
+            login_user(user)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")) or url_for("providers.index"))
+        g.login_failed = True
+        form.email.errors.append("Enter a correct email address and password")
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Sign out and end every copy of this session."""
+    sign_out(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.")
+    return redirect(url_for("auth.login"))

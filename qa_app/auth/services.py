@@ -1,0 +1,93 @@
+"""Users: sign-in checks, creation and changes. These flush; the caller commits."""
+
+from sqlalchemy import func, select
+
+from qa_app.auth.models import ROLES, School, User, utcnow
+from qa_app.auth.passwords import check_password, hash_password
+from qa_app.extensions import db
+
+# Verifying against a real hash for unknown emails keeps the answer time the same,
+# so the time taken does not tell whether an account exists.
+_DUMMY_PASSWORD = "not-a-real-password-0"
+
+
+class UserError(ValueError):
+    """A user change that breaks a rule; `field` names the form field it concerns."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+
+
+def normalise_email(email):
+    """Emails compare case-insensitively and without surrounding spaces."""
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email):
+    """The user with this email, or None."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email, password):
+    """The active user with these credentials, or None (same answer for every failure)."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password(hash_password(_DUMMY_PASSWORD), password)
+        return None
+    if not check_password(user.password_hash, password) or not user.active:
+        return None
+    user.last_sign_in_at = utcnow()
+    return user
+
+
+def school_named(name):
+    """The school with this name, created on first use."""
+    name = " ".join(name.split())
+    school = db.session.scalar(select(School).where(func.lower(School.name) == name.lower()))
+    if school is None:
+        school = School(name=name)
+        db.session.add(school)
+    return school
+
+
+def create_user(email, name, role, password, school_name=None, active=True):
+    """Add a user; raises UserError when the email is taken or the role is unknown."""
+    user = User(password_hash="")
+    apply_user_changes(
+        user, email=email, name=name, role=role, password=password,
+        school_name=school_name, active=active,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def apply_user_changes(user, *, email, name, role, school_name, active, password=None):
+    """Change a user's details; disabling or a new password ends their sessions."""
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise UserError("role", "Choose a role")
+    clash = find_user_by_email(email)
+    if clash is not None and clash is not user:
+        raise UserError("email", "A user with this email address already exists")
+    if role == "school" and not (school_name or "").strip():
+        raise UserError("school", "Enter the school this person works for")
+    if user.id is None and not password:
+        raise UserError("password", "Enter a password for the new user")
+    user.email = email
+    user.name = name.strip()
+    user.role = role
+    user.school = school_named(school_name) if role == "school" else None
+    if password:
+        user.password_hash = hash_password(password)
+        user.end_sessions()
+    if user.active and not active:
+        user.end_sessions()
+    user.active = active
+    return user
+
+
+def sign_out(user):
+    """End every session of this user, so a copied cookie stops working too."""
+    user.end_sessions()

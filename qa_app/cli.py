@@ -1,0 +1,58 @@
+"""Command-line tasks: create-user, load-framework, seed-demo."""
+
+import click
+from flask import current_app
+
+from qa_app.auth.models import ROLES
+from qa_app.auth.passwords import password_problem
+from qa_app.auth.services import UserError, create_user
+from qa_app.extensions import db
+from qa_app.framework.services import load_default_framework
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(list(ROLES)), required=True)
+@click.option("--name", default=None, help="Full name (defaults to the email's first part).")
+@click.option("--school", default=None, help="The school, for school users.")
+@click.password_option(help="Asked for when not given.")
+def create_user_command(email, role, name, school, password):
+    """Create a user who can sign in with EMAIL."""
+    problem = password_problem(password)
+    if problem:
+        raise click.UsageError(problem)
+    try:
+        user = create_user(email, name or email.split("@")[0], role, password, school_name=school)
+    except UserError as error:
+        raise click.UsageError(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {user.email} ({user.role_label}).")
+
+
+@click.command("load-framework")
+def load_framework_command():
+    """Load the default 2025-2026 QA framework if it is not there yet."""
+    version = load_default_framework()
+    db.session.commit()
+    click.echo(f"Framework {version.name}: {len(version.criteria)} criteria.")
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Load the demo authority (providers, visits, one user per role) if the database is empty."""
+    from qa_app import demo
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.UsageError("Demo data is for development only.")
+    created = demo.seed()
+    db.session.commit()
+    click.echo("Demo data loaded." if created else "The database already has users; demo data not loaded.")
+    click.echo("Demo sign-ins (password: %s):" % demo.DEMO_PASSWORD)
+    for email, role in demo.DEMO_USERS:
+        click.echo(f"  {email:<24} {ROLES[role]}")
+
+
+def init_app(app):
+    """Add the commands to `flask`."""
+    for command in (create_user_command, load_framework_command, seed_demo_command):
+        app.cli.add_command(command)

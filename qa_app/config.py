@@ -1,0 +1,63 @@
+"""Configuration defaults; secrets and paths come from the environment or instance/config.py."""
+
+import os
+from datetime import timedelta
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Requests: a visit with photos stays well inside 16 MB; forms are small.
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 500 * 1024
+    MAX_FORM_PARTS = 2000
+
+    # Sessions: tablets are used for a whole visit day, so tokens outlive an hour.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = 12 * 60 * 60
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    # Sign-in throttling; production points this at Redis (redis://host:6379).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "5/minute"
+
+    AUTHORITY_NAME = os.environ.get("AUTHORITY_NAME", "Riverside Borough Council")
+    SERVICE_NAME = "Alternative provision quality assurance"
+    PUBLIC_REGISTER_ENABLED = True
+    REGISTER_PAGE_SIZE = 25
+
+
+class DevelopmentConfig(Config):
+    """Local development over plain HTTP on 127.0.0.1."""
+
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+
+
+class TestingConfig(DevelopmentConfig):
+    """The test suite: a fresh database per test, no real clock or network."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    # Fast hashes in tests; production uses the argon2id defaults in auth.passwords.
+    PASSWORD_HASH_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": Config,
+    "testing": TestingConfig,
+}

@@ -1,0 +1,200 @@
+"""Demo data: a realistic authority with providers in every QA status and RAG.
+
+Deterministic (a fixed random seed) and idempotent: seed() does nothing when the
+demo users already exist.
+"""
+
+import random
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from qa_app.auth.models import User
+from qa_app.auth.services import create_user
+from qa_app.extensions import db
+from qa_app.framework.services import load_default_framework
+from qa_app.providers.models import Provider
+from qa_app.providers.services import refresh_rating, save_provider
+from qa_app.visits.models import Action
+from qa_app.visits.services import record_visit
+
+DEMO_PASSWORD = "demo-password-1"
+DEMO_USERS = (
+    ("officer@example.org", "officer"),
+    ("head@example.org", "head_of_access"),
+    ("school@example.org", "school"),
+    ("admin@example.org", "admin"),
+)
+_NAMES = {
+    "officer@example.org": "Priya Shah",
+    "head@example.org": "Joanne Okafor",
+    "school@example.org": "Mark Ellis",
+    "admin@example.org": "Sam Reid",
+    "officer2@example.org": "Zoë Siân Łukasiewicz-O'Brien",
+}
+
+BOROUGHS = ("Riverside", "Northgate", "Eastbrook", "Westmere", "Southfield")
+POSTCODES = {
+    "Riverside": ("BR1 1AA", "BR1 3PL", "BR2 9HT"),
+    "Northgate": ("N17 6DE", "N18 1QA", "N9 0AL"),
+    "Eastbrook": ("E6 2JA", "E13 9PJ", "E16 1EH"),
+    "Westmere": ("W3 6RS", "W5 5DB", "W7 1AG"),
+    "Southfield": ("SE18 6HQ", "SE2 9AX", "SE28 8AB"),
+}
+PROVIDERS = (
+    ("Bridges Learning Centre", ("ks3", "ks4", "semh")),
+    ("Horizon Vocational Academy", ("ks4", "post16", "vocational")),
+    ("The Harbour Project", ("ks3", "ks4", "semh", "send")),
+    ("Pathways Tuition", ("ks2", "ks3", "tuition")),
+    ("Riverside Hospital Education Service", ("ks2", "ks3", "ks4", "medical")),
+    ("Future Skills Garage", ("ks4", "vocational")),
+    ("Compass Alternative School", ("ks3", "ks4", "semh")),
+    ("Green Shoots Farm", ("ks3", "ks4", "vocational", "semh")),
+    ("Northgate Boxing Academy", ("ks4", "vocational")),
+    ("Second Chance Studio", ("ks4", "post16", "vocational")),
+    ("Oakwood Therapeutic Education", ("ks2", "ks3", "semh", "send")),
+    ("Step Forward Learning", ("ks3", "ks4")),
+    ("Anchor Online School", ("ks3", "ks4", "tuition", "medical")),
+    ("Eastbrook Motor Skills", ("ks4", "vocational")),
+    ("Kite Primary Nurture Base", ("ks1", "ks2", "semh")),
+    ("The Workshop Collective", ("ks4", "post16", "vocational")),
+    ("Lighthouse Learning", ("ks3", "ks4", "semh")),
+    ("Westmere Construction Pathways", ("ks4", "post16", "vocational")),
+    ("Cedar House Education", ("ks3", "ks4", "send")),
+    ("Phoenix Creative Arts", ("ks3", "ks4")),
+    ("Southfield Sports Inclusion", ("ks3", "ks4", "vocational")),
+    ("Willow Medical Tuition", ("ks2", "ks3", "ks4", "medical", "tuition")),
+    ("Summit Outdoor Learning", ("ks3", "ks4", "semh")),
+    ("Bright Start Hair and Beauty", ("ks4", "post16", "vocational")),
+    ("Meadow View Education", ("ks2", "ks3", "send")),
+    ("The Forge Engineering Centre", ("ks4", "post16", "vocational")),
+    ("Unity Youth Education Hub", ("ks3", "ks4", "semh")),
+    ("Northgate Community Tuition", ("ks3", "ks4", "tuition")),
+    ("Eastbrook Animal Care", ("ks4", "vocational")),
+    ("Tower Hill Learning Base", ("ks3", "ks4", "semh")),
+)
+# (latest signed-off RAG, days ago) per provider, covering every QA status:
+# quality assured (recent Green/Amber), not quality assured (Red, never visited),
+# expired (old Green/Amber) and suspended.
+PLAN = (
+    ("green", 40), ("amber", 60), ("red", 20), ("green", 100), ("green", 200),
+    ("amber", 30), ("red", 12), ("green", 400), ("amber", 250), (None, None),
+    ("green", 15), ("amber", 120), ("red", 70), ("green", 300), (None, None),
+    ("amber", 90), ("green", 150), ("red", 35), ("amber", 210), ("green", 55),
+    ("green", 500), ("amber", 10), ("red", 5), (None, None), ("green", 80),
+    ("amber", 160), ("green", 25), ("red", 45), ("green", 330), ("amber", 75),
+)
+SUSPENDED = {6: "Open escalation: possible unregistered full-time provision at a second site."}
+EVIDENCE = {
+    "met": "Seen and sampled; records complete and current.",
+    "partly_met": "In place but incomplete: {detail}",
+    "not_met": "Not in place: {detail}",
+    "not_seen": "Not available on the day; lead was absent.",
+}
+DETAILS = (
+    "two staff files lacked dates of checks",
+    "policy last reviewed over 18 months ago",
+    "records kept on paper and not shared with commissioners",
+    "no evidence of review since September",
+    "fire drill log shows no drill this term",
+    "attendance codes used inconsistently",
+    "plans lack reintegration dates",
+)
+ACTIONS = (
+    "Update the single central record with dates of all checks",
+    "Review the child protection policy against KCSIE 2025",
+    "Share weekly attendance with commissioning schools",
+    "Carry out and log a fire drill each term",
+    "Add reintegration timelines to every pupil plan",
+)
+
+
+def _ratings_for(rag, version, rng):
+    """Judgements that produce the wanted RAG under the default rules."""
+    ratings = {c.code: "met" for c in version.active_criteria()}
+    codes = list(ratings)
+    for code in rng.sample(codes, 3):
+        ratings[code] = "not_seen"
+    if rag in ("amber", "red"):
+        for code in rng.sample([c for c in codes if not c.startswith(("SG", "HS"))], 3):
+            ratings[code] = "partly_met"
+    if rag == "red":
+        ratings["SG1"] = "not_met"
+        ratings["HS4"] = "partly_met"
+    return ratings
+
+
+def _evidence(ratings, rng):
+    return {
+        code: EVIDENCE[rating].format(detail=rng.choice(DETAILS))
+        for code, rating in ratings.items()
+    }
+
+
+def seed(today=None):
+    """Create the demo authority if the database has no users yet; True when it did."""
+    if db.session.scalar(select(User.id).limit(1)) is not None:
+        return False
+    today = today or date.today()
+    rng = random.Random(2025)
+    version = load_default_framework()
+    users = {
+        email: create_user(email, _NAMES[email], role, DEMO_PASSWORD,
+                           school_name="Riverside Academy" if role == "school" else None)
+        for email, role in DEMO_USERS + (("officer2@example.org", "officer"),)
+    }
+    head = users["head@example.org"]
+    officers = [users["officer@example.org"], users["officer2@example.org"]]
+
+    for index, ((name, services), (rag, days_ago)) in enumerate(zip(PROVIDERS, PLAN)):
+        borough = BOROUGHS[index % len(BOROUGHS)]
+        registration = ("registered_independent", "ofsted_registered", "unregistered", "not_known")[index % 4]
+        provider = save_provider(Provider(), {
+            "name": name,
+            "address": f"{10 + index} {rng.choice(('High Street', 'Station Road', 'Mill Lane', 'Church Road'))}, {borough}",
+            "postcode": rng.choice(POSTCODES[borough]),
+            "borough": borough,
+            "contact_name": rng.choice(("Alex Morgan", "Dee Patel", "Chris O'Neill", "Fatima Begum")),
+            "contact_email": f"office{index}@provider.example.org",
+            "contact_phone": f"020 7946 0{index:03d}",
+            "registration_status": registration,
+            "urn": f"{100000 + index * 37}" if registration in ("registered_independent", "ofsted_registered") else "",
+            "services": services,
+            "notes": "",
+        })
+        officer = officers[index % 2]
+        if rag is not None:
+            _signed_off_history(provider, officer, head, version, rag, today - timedelta(days=days_ago), rng)
+        if index in SUSPENDED:
+            provider.suspended_reason = SUSPENDED[index]
+        if index % 7 == 3:
+            ratings = _ratings_for("amber", version, rng)
+            partial = dict(list(ratings.items())[:12])
+            record_visit(uuid=str(uuid.UUID(int=rng.getrandbits(128))), provider=provider,
+                         officer=officer, version=version, visit_date=today - timedelta(days=2),
+                         ratings=partial, evidence=_evidence(partial, rng), status="draft")
+        refresh_rating(provider, today)
+    return True
+
+
+def _signed_off_history(provider, officer, head, version, rag, visit_date, rng):
+    """An earlier visit a year before (for the trend) and the latest signed-off one."""
+    earlier = rng.choice(("green", "amber", "red"))
+    for when, this_rag in ((visit_date - timedelta(days=365), earlier), (visit_date, rag)):
+        ratings = _ratings_for(this_rag, version, rng)
+        visit = record_visit(
+            uuid=str(uuid.UUID(int=rng.getrandbits(128))), provider=provider, officer=officer,
+            version=version, visit_date=when, ratings=ratings, evidence=_evidence(ratings, rng),
+            status="signed_off", signed_off_by=head,
+            strengths="Warm relationships between staff and pupils; pupils said they feel safe.",
+            theme_notes={"QE": "Curriculum well matched to pupils' starting points."},
+        )
+        if this_rag != "green":
+            for description in rng.sample(ACTIONS, 2):
+                db.session.add(Action(
+                    visit=visit, provider_id=provider.id, description=description,
+                    owner=rng.choice(("provider", "authority")), due=when + timedelta(days=42),
+                    status="open" if when == visit_date else "done",
+                ))
+    db.session.flush()

@@ -1,0 +1,39 @@
+"""Error pages in the service's own style, and JSON errors for the API."""
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: ("There is a problem with your request", "Go back, check what you entered and try again."),
+    401: ("Sign in to continue", "Your session has ended. Sign in again."),
+    403: ("You do not have access to this page", "Your role does not allow this. Ask an administrator if you need access."),
+    404: ("Page not found", "If you typed the web address, check it is correct. The record may have been removed."),
+    405: ("That action is not allowed here", "Go back and use the buttons on the page."),
+    413: ("What you sent is too large", "Files and forms must be under 16 MB. Try a smaller photo or fewer files."),
+    429: ("Too many attempts", "For your security, wait a minute before you try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later. What you entered may not have been saved."),
+}
+
+
+def _render(code, detail=None):
+    title, advice = MESSAGES.get(code, (f"Error {code}", ""))
+    if request.path.startswith("/api/"):
+        return jsonify(error=title, message=detail or advice, status=code), code
+    return render_template("errors/error.html", code=code, title=title, advice=detail or advice), code
+
+
+def init_app(app):
+    """Register one handler for HTTP errors and one for anything unexpected."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _render(400, "The form had expired. Go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        return _render(error.code)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error):
+        return _render(500)

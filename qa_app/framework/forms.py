@@ -1,0 +1,149 @@
+"""Forms for editing framework versions (administrators only)."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
+
+from qa_app.framework.defaults import THEMES
+
+
+class CopyVersionForm(FlaskForm):
+    """Copy a version into a new draft."""
+
+    name = StringField(
+        "New version name",
+        widget=GovTextInput(),
+        description="Usually the school year, like 2026-2027.",
+        validators=[InputRequired("Enter a name for the new version"), Length(max=40)],
+    )
+    title = StringField(
+        "Title", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
+    submit = SubmitField("Copy into a new draft", widget=GovSubmitInput())
+
+
+class CriterionForm(FlaskForm):
+    """Add or change a criterion of a draft version."""
+
+    theme = SelectField(
+        "Theme", widget=GovSelect(), choices=list(THEMES), validators=[Optional()]
+    )
+    text = TextAreaField(
+        "Criterion",
+        widget=GovTextArea(),
+        validators=[InputRequired("Enter the criterion"), Length(max=300)],
+    )
+    guidance = TextAreaField(
+        "Guidance: what evidence to look for",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=2000)],
+    )
+    critical = BooleanField(
+        "Critical: a 'not met' makes the theme Red", widget=GovCheckboxInput()
+    )
+    submit = SubmitField("Save criterion", widget=GovSubmitInput())
+
+
+class MoveForm(FlaskForm):
+    """Move a criterion up or down within its theme."""
+
+    direction = HiddenField(validators=[AnyOf(["-1", "1"])])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes state (publish, retire): CSRF only."""
+
+
+class RulesForm(FlaskForm):
+    """The rating thresholds of a draft version (DESIGN.md 2.2 and 2.5)."""
+
+    theme_red_not_met_fraction = DecimalField(
+        "Theme is Red when this share of judged criteria is not met (0 to 1)",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter a share between 0 and 1"), NumberRange(0.01, 1)],
+    )
+    insufficient_not_seen_fraction = DecimalField(
+        "Theme has insufficient evidence when more than this share is not seen (0 to 1)",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter a share between 0 and 1"), NumberRange(0, 1)],
+    )
+    overall_red_if_theme_red = SelectMultipleField(
+        "Overall is Red when any of these themes is Red",
+        widget=GovCheckboxesInput(),
+        choices=list(THEMES),
+        validators=[Optional()],
+    )
+    overall_red_theme_count = IntegerField(
+        "Overall is Red when this many themes or more are Red",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter a number of themes"), NumberRange(1, 6)],
+    )
+    valid_green = IntegerField(
+        "Green rating valid for (days)", widget=GovTextInput(),
+        validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
+    )
+    valid_amber = IntegerField(
+        "Amber rating valid for (days)", widget=GovTextInput(),
+        validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
+    )
+    next_green = IntegerField(
+        "Next visit after Green (days)", widget=GovTextInput(),
+        validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
+    )
+    next_amber = IntegerField(
+        "Next visit after Amber (days)", widget=GovTextInput(),
+        validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
+    )
+    next_red = IntegerField(
+        "Next visit after Red (days)", widget=GovTextInput(),
+        validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
+    )
+    submit = SubmitField("Save rules", widget=GovSubmitInput())
+
+    @classmethod
+    def from_rules(cls, rules):
+        """A form filled from a version's rules."""
+        return cls(
+            theme_red_not_met_fraction=rules["theme_red_not_met_fraction"],
+            insufficient_not_seen_fraction=rules["insufficient_not_seen_fraction"],
+            overall_red_if_theme_red=rules["overall_red_if_theme_red"],
+            overall_red_theme_count=rules["overall_red_theme_count"],
+            valid_green=rules["valid_days"]["green"],
+            valid_amber=rules["valid_days"]["amber"],
+            next_green=rules["next_visit_days"]["green"],
+            next_amber=rules["next_visit_days"]["amber"],
+            next_red=rules["next_visit_days"]["red"],
+        )
+
+    def to_rules(self):
+        """The rules dict this form describes."""
+        return {
+            "theme_red_not_met_fraction": float(self.theme_red_not_met_fraction.data),
+            "insufficient_not_seen_fraction": float(self.insufficient_not_seen_fraction.data),
+            "overall_red_if_theme_red": list(self.overall_red_if_theme_red.data or []),
+            "overall_red_theme_count": self.overall_red_theme_count.data,
+            "valid_days": {"green": self.valid_green.data, "amber": self.valid_amber.data},
+            "next_visit_days": {
+                "green": self.next_green.data,
+                "amber": self.next_amber.data,
+                "red": self.next_red.data,
+            },
+        }

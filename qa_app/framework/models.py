@@ -1,0 +1,108 @@
+"""Framework versions and their criteria. A published version never changes."""
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from qa_app.auth.models import utcnow
+from qa_app.extensions import db
+from qa_app.framework.defaults import THEME_NAMES
+
+
+class FrameworkVersion(db.Model):
+    """One school year's framework: its criteria and its rating rules."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(40), nullable=False, unique=True)
+    title = db.Column(db.String(200), nullable=False)
+    status = db.Column(db.String(10), nullable=False, default="draft")
+    rules = db.Column(db.JSON, nullable=False)
+    copied_from_id = db.Column(db.ForeignKey("framework_version.id"))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    published_at = db.Column(db.DateTime)
+
+    criteria = db.relationship(
+        "Criterion",
+        back_populates="version",
+        order_by="[Criterion.theme_position, Criterion.position]",
+        cascade="all, delete-orphan",
+    )
+
+    __table_args__ = (db.CheckConstraint("status IN ('draft', 'published')", name="status_known"),)
+
+    @property
+    def is_published(self):
+        return self.status == "published"
+
+    def active_criteria(self):
+        """Criteria in use (not retired), in theme order."""
+        return [c for c in self.criteria if not c.retired]
+
+    def criteria_by_theme(self, include_retired=False):
+        """{theme code: [criteria]} in framework order."""
+        grouped = {code: [] for code in THEME_NAMES}
+        for criterion in self.criteria:
+            if include_retired or not criterion.retired:
+                grouped[criterion.theme].append(criterion)
+        return grouped
+
+    def __repr__(self):
+        return f"<FrameworkVersion {self.name} {self.status}>"
+
+
+class Criterion(db.Model):
+    """A criterion of one theme, with a stable code such as SG1."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    framework_version_id = db.Column(
+        db.ForeignKey("framework_version.id"), nullable=False, index=True
+    )
+    theme = db.Column(db.String(2), nullable=False)
+    theme_position = db.Column(db.Integer, nullable=False)
+    code = db.Column(db.String(8), nullable=False)
+    text = db.Column(db.String(300), nullable=False)
+    guidance = db.Column(db.Text, nullable=False, default="")
+    critical = db.Column(db.Boolean, nullable=False, default=False)
+    position = db.Column(db.Integer, nullable=False)
+    retired = db.Column(db.Boolean, nullable=False, default=False)
+
+    version = db.relationship(FrameworkVersion, back_populates="criteria")
+
+    __table_args__ = (
+        db.UniqueConstraint("framework_version_id", "code", name="uq_criterion_version_code"),
+    )
+
+    @property
+    def theme_name(self):
+        return THEME_NAMES[self.theme]
+
+    def __repr__(self):
+        return f"<Criterion {self.code}>"
+
+
+class PublishedFrameworkError(RuntimeError):
+    """Raised when something tries to change a published framework version."""
+
+
+def _was_published(version):
+    """True when the version is published in the database (before this flush)."""
+    state = db.inspect(version)
+    if not state.persistent:
+        return False
+    history = state.attrs.status.history
+    committed = (history.deleted or history.unchanged or [version.status])[0]
+    return committed == "published"
+
+
+@event.listens_for(Session, "before_flush")
+def _published_versions_never_change(session, flush_context, instances):
+    """Refuse any flush that would change a published version or its criteria."""
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Criterion):
+            version = obj.version
+        elif isinstance(obj, FrameworkVersion):
+            version = obj
+        else:
+            continue
+        changed = obj in session.new or obj in session.deleted or session.is_modified(obj)
+        if version is not None and changed and _was_published(version):
+            raise PublishedFrameworkError(f"Framework {version.name} is published and cannot change")

@@ -1,0 +1,153 @@
+"""The rating rules of DESIGN.md 2.2 and 2.5 as pure functions.
+
+Every threshold comes from the framework version's `rules`, so a new version can change
+them. Each rating carries its "why": the criteria or themes that decided it.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from qa_app.framework.defaults import THEME_CODES, THEME_NAMES
+
+RATINGS = {
+    "met": "Met",
+    "partly_met": "Partly met",
+    "not_met": "Not met",
+    "not_seen": "Not seen",
+}
+JUDGED = ("met", "partly_met", "not_met")
+RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
+
+QA_STATUSES = {
+    "quality_assured": "Quality assured",
+    "not_quality_assured": "Not quality assured",
+    "expired": "Expired",
+    "suspended": "Suspended",
+}
+
+
+@dataclass(frozen=True)
+class CriterionView:
+    """What the rules need to know of a criterion."""
+
+    code: str
+    text: str
+    critical: bool = False
+    theme: str = ""
+
+
+@dataclass
+class ThemeRating:
+    """A theme's RAG (None while nothing is judged), why, and whether evidence is insufficient."""
+
+    theme: str
+    rag: str | None
+    why: list[str] = field(default_factory=list)
+    insufficient_evidence: bool = False
+    judged: int = 0
+    total: int = 0
+
+    def as_dict(self):
+        return {
+            "rag": self.rag,
+            "why": self.why,
+            "insufficient_evidence": self.insufficient_evidence,
+            "judged": self.judged,
+            "total": self.total,
+        }
+
+
+def _share(count, total):
+    return f"{count} of {total}"
+
+
+def rate_theme(theme, criteria, ratings, rules):
+    """Rate one theme from its criteria and {code: rating} (missing codes are not yet judged)."""
+    judged = [c for c in criteria if ratings.get(c.code) in JUDGED]
+    not_met = [c for c in judged if ratings[c.code] == "not_met"]
+    partly = [c for c in judged if ratings[c.code] == "partly_met"]
+    not_seen = [c for c in criteria if ratings.get(c.code) == "not_seen"]
+    rating = ThemeRating(theme=theme, rag=None, judged=len(judged), total=len(criteria))
+    rating.insufficient_evidence = bool(criteria) and (
+        len(not_seen) > rules["insufficient_not_seen_fraction"] * len(criteria)
+    )
+    if rating.insufficient_evidence:
+        rating.why.append(
+            f"Insufficient evidence: {_share(len(not_seen), len(criteria))} criteria not seen"
+        )
+    if not judged:
+        return rating
+
+    critical_not_met = [c for c in not_met if c.critical]
+    if critical_not_met or len(not_met) >= rules["theme_red_not_met_fraction"] * len(judged):
+        rating.rag = "red"
+        rating.why += [f"{c.code} {c.text}: critical criterion not met" for c in critical_not_met]
+        if len(not_met) >= rules["theme_red_not_met_fraction"] * len(judged):
+            rating.why.append(
+                f"{_share(len(not_met), len(judged))} judged criteria not met "
+                f"({', '.join(c.code for c in not_met)})"
+            )
+    elif not_met or partly:
+        rating.rag = "amber"
+        rating.why += [f"{c.code} {c.text}: not met" for c in not_met]
+        rating.why += [f"{c.code} {c.text}: partly met" for c in partly]
+    else:
+        rating.rag = "green"
+        rating.why.append(f"All {len(judged)} judged criteria met")
+    return rating
+
+
+def rate_overall(theme_ratings, rules):
+    """The overall RAG and its why, from {theme code: ThemeRating}; None until decidable."""
+    red = [t for t in THEME_CODES if theme_ratings[t].rag == "red"]
+    amber = [t for t in THEME_CODES if theme_ratings[t].rag == "amber"]
+    decisive_red = [t for t in red if t in rules["overall_red_if_theme_red"]]
+    if decisive_red or len(red) >= rules["overall_red_theme_count"]:
+        why = [f"{THEME_NAMES[t]} is Red" for t in decisive_red]
+        if len(red) >= rules["overall_red_theme_count"]:
+            why.append(f"{len(red)} themes are Red: " + ", ".join(THEME_NAMES[t] for t in red))
+        return "red", why
+    if red or amber:
+        why = [f"{THEME_NAMES[t]} is Red" for t in red]
+        why += [f"{THEME_NAMES[t]} is Amber" for t in amber]
+        return "amber", why
+    if all(theme_ratings[t].rag == "green" for t in THEME_CODES):
+        return "green", ["All six themes are Green"]
+    unrated = [THEME_NAMES[t] for t in THEME_CODES if theme_ratings[t].rag is None]
+    return None, ["Not yet rated: " + ", ".join(unrated)]
+
+
+def rate_visit(criteria, ratings, rules):
+    """Rate a whole visit: ({theme: ThemeRating}, overall rag, overall why)."""
+    by_theme = {code: [] for code in THEME_CODES}
+    for criterion in criteria:
+        by_theme[criterion.theme].append(criterion)
+    themes = {code: rate_theme(code, by_theme[code], ratings, rules) for code in THEME_CODES}
+    overall, why = rate_overall(themes, rules)
+    return themes, overall, why
+
+
+def qa_valid_until(rag, visit_date, rules):
+    """The last day a signed-off rating keeps a provider quality assured (None for Red)."""
+    days = rules["valid_days"].get(rag)
+    return visit_date + timedelta(days=days) if days else None
+
+
+def next_visit_due(rag, visit_date, rules, today):
+    """When the next visit is due: by the last signed-off RAG, or now if never visited."""
+    if rag is None or visit_date is None:
+        return today
+    return visit_date + timedelta(days=rules["next_visit_days"][rag])
+
+
+def qa_status(rag, valid_until, suspended, today):
+    """The provider's QA status and the reason for it (DESIGN.md 2.5)."""
+    if suspended:
+        return "suspended", "Suspended by the Head of Access"
+    if rag is None:
+        return "not_quality_assured", "Never visited"
+    if rag == "red":
+        return "not_quality_assured", "Latest signed-off visit is Red"
+    if valid_until is None or valid_until < today:
+        return "expired", f"{RAG_LABELS[rag]} rating expired on {valid_until:%d %B %Y}"
+    return "quality_assured", f"{RAG_LABELS[rag]} rating valid until {valid_until:%d %B %Y}"

@@ -1,0 +1,6 @@
+"""Every model, imported in one place so Alembic and the tests see all the tables."""
+
+from qa_app.auth.models import School, User  # noqa: F401
+from qa_app.framework.models import Criterion, FrameworkVersion  # noqa: F401
+from qa_app.providers.models import Provider, ProviderService  # noqa: F401
+from qa_app.visits.models import Action, Judgement, Visit  # noqa: F401

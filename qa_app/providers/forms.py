@@ -1,0 +1,150 @@
+"""The provider form and the register's search and filter form."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from qa_app.framework.rating import QA_STATUSES, RAG_LABELS
+from qa_app.providers.models import NEEDS_URN, REGISTRATION_STATUSES, SERVICES
+from qa_app.providers.services import URN, normalise_postcode
+
+
+class ProviderForm(FlaskForm):
+    """Create or edit a provider."""
+
+    name = StringField(
+        "Provider name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the provider's name"), Length(max=200)],
+    )
+    address = TextAreaField(
+        "Address",
+        widget=GovTextArea(),
+        description="Building and street, town. Put the postcode in the next box.",
+        validators=[InputRequired("Enter the provider's address"), Length(max=300)],
+    )
+    postcode = StringField(
+        "Postcode",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the postcode"), Length(max=10)],
+    )
+    borough = StringField(
+        "Borough",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the borough"), Length(max=80)],
+    )
+    contact_name = StringField(
+        "Contact name", widget=GovTextInput(), validators=[Optional(), Length(max=120)]
+    )
+    contact_email = EmailField(
+        "Contact email",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Email("Enter an email address in the correct format, like name@example.org"),
+            Length(max=254),
+        ],
+    )
+    contact_phone = StringField(
+        "Contact phone", widget=GovTextInput(), validators=[Optional(), Length(max=40)]
+    )
+    registration_status = RadioField(
+        "Registration status",
+        widget=GovRadioInput(),
+        choices=list(REGISTRATION_STATUSES.items()),
+        validators=[InputRequired("Choose the registration status")],
+    )
+    urn = StringField(
+        "URN",
+        widget=GovTextInput(),
+        description="DfE URN for a registered independent school, Ofsted URN otherwise.",
+        validators=[Optional(), Length(max=10)],
+    )
+    services = SelectMultipleField(
+        "Services",
+        widget=GovCheckboxesInput(),
+        choices=list(SERVICES.items()),
+        validators=[Optional()],
+    )
+    notes = TextAreaField(
+        "Internal notes",
+        widget=GovTextArea(),
+        description="Seen by officers, the Head of Access and administrators only.",
+        validators=[Optional(), Length(max=5000)],
+    )
+    confirm_duplicate = BooleanField(
+        "Yes, this is a different provider: save it anyway", widget=GovCheckboxInput()
+    )
+    submit = SubmitField("Save provider", widget=GovSubmitInput())
+
+    def validate_postcode(self, field):
+        if field.data and normalise_postcode(field.data) is None:
+            raise ValidationError("Enter a real UK postcode, like SW1A 1AA")
+
+    def validate_urn(self, field):
+        if self.registration_status.data in NEEDS_URN:
+            urn = (field.data or "").strip().upper()
+            if not urn:
+                raise ValidationError("Enter the URN for a registered provider")
+            if not URN.match(urn):
+                raise ValidationError("Enter a URN of 6 or 7 digits, like 123456 or EY123456")
+
+
+SORTS = {
+    "name": "Name",
+    "qa_status": "QA status",
+    "rag": "Overall RAG (red first)",
+    "last_visit": "Last visit (newest first)",
+    "next_due": "Next visit due (soonest first)",
+    "borough": "Borough",
+}
+
+
+class RegisterFilterForm(FlaskForm):
+    """Search, filter and sort the register (a GET form, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Name or postcode", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    qa_status = SelectField(
+        "QA status", widget=GovSelect(), choices=[("", "Any")] + list(QA_STATUSES.items()),
+        validators=[Optional()],
+    )
+    rag = SelectField(
+        "Overall RAG",
+        widget=GovSelect(),
+        choices=[("", "Any")] + list(RAG_LABELS.items()) + [("none", "Not rated")],
+        validators=[Optional()],
+    )
+    borough = SelectField("Borough", widget=GovSelect(), choices=[("", "Any")], validators=[Optional()])
+    registration_status = SelectField(
+        "Registration status",
+        widget=GovSelect(),
+        choices=[("", "Any")] + list(REGISTRATION_STATUSES.items()),
+        validators=[Optional()],
+    )
+    service = SelectField(
+        "Service", widget=GovSelect(), choices=[("", "Any")] + list(SERVICES.items()),
+        validators=[Optional()],
+    )
+    sort = SelectField("Sort by", widget=GovSelect(), choices=list(SORTS.items()), validators=[Optional()])
+    submit = SubmitField("Apply filters", widget=GovSubmitInput())

@@ -1,0 +1,94 @@
+"""Providers, the services they offer, and their current rating on the register."""
+
+from datetime import date
+
+from qa_app.auth.models import utcnow
+from qa_app.extensions import db
+from qa_app.framework.rating import qa_status
+
+REGISTRATION_STATUSES = {
+    "registered_independent": "Registered independent school",
+    "ofsted_registered": "Ofsted-registered",
+    "unregistered": "Unregistered",
+    "not_known": "Not known",
+}
+# Statuses that come with a URN (DfE for independent schools, Ofsted otherwise).
+NEEDS_URN = ("registered_independent", "ofsted_registered")
+
+SERVICES = {
+    "ks1": "Key stage 1",
+    "ks2": "Key stage 2",
+    "ks3": "Key stage 3",
+    "ks4": "Key stage 4",
+    "post16": "Post-16",
+    "semh": "SEMH",
+    "send": "SEND and complex needs",
+    "medical": "Medical needs",
+    "vocational": "Vocational",
+    "tuition": "Tuition and online learning",
+}
+
+
+class Provider(db.Model):
+    """A setting that educates pupils outside mainstream school.
+
+    The rating columns are a copy of the latest signed-off visit's result, kept by
+    providers.services.refresh_rating, so the register filters and sorts in SQL.
+    """
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(200), nullable=False, index=True)
+    address = db.Column(db.String(300), nullable=False)
+    postcode = db.Column(db.String(8), nullable=False, index=True)
+    borough = db.Column(db.String(80), nullable=False, index=True)
+    contact_name = db.Column(db.String(120), nullable=False, default="")
+    contact_email = db.Column(db.String(254), nullable=False, default="")
+    contact_phone = db.Column(db.String(40), nullable=False, default="")
+    registration_status = db.Column(db.String(30), nullable=False, default="not_known")
+    urn = db.Column(db.String(10), nullable=False, default="")
+    notes = db.Column(db.Text, nullable=False, default="")
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    rated_visit_id = db.Column(db.ForeignKey("visit.id", use_alter=True), nullable=True)
+    rating_rag = db.Column(db.String(5), index=True)
+    rating_visit_date = db.Column(db.Date)
+    qa_valid_until = db.Column(db.Date, index=True)
+    next_visit_due = db.Column(db.Date, index=True)
+    suspended_reason = db.Column(db.Text)
+
+    services = db.relationship(
+        "ProviderService", cascade="all, delete-orphan", order_by="ProviderService.service"
+    )
+
+    __table_args__ = (
+        db.CheckConstraint(
+            "registration_status IN ('registered_independent', 'ofsted_registered', "
+            "'unregistered', 'not_known')",
+            name="registration_status_known",
+        ),
+    )
+
+    @property
+    def service_codes(self):
+        return [s.service for s in self.services]
+
+    @property
+    def registration_label(self):
+        return REGISTRATION_STATUSES[self.registration_status]
+
+    def qa_status(self, today=None):
+        """(status, reason) on the given day (DESIGN.md 2.5)."""
+        return qa_status(
+            self.rating_rag, self.qa_valid_until, self.suspended_reason is not None, today or date.today()
+        )
+
+    def __repr__(self):
+        return f"<Provider {self.name}>"
+
+
+class ProviderService(db.Model):
+    """One service a provider offers (a key stage, SEMH, vocational ...)."""
+
+    provider_id = db.Column(db.ForeignKey("provider.id", ondelete="CASCADE"), primary_key=True)
+    service = db.Column(db.String(20), primary_key=True, index=True)

@@ -1,0 +1,80 @@
+"""The provider register and provider pages."""
+
+from datetime import date
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from qa_app.auth.permissions import authorize, can
+from qa_app.extensions import db
+from qa_app.providers import bp, queries
+from qa_app.providers.forms import ProviderForm, RegisterFilterForm
+from qa_app.providers.models import Provider
+from qa_app.providers.search import RegisterFilters, boroughs, search_register
+from qa_app.providers.services import likely_duplicates, normalise_postcode, save_provider
+
+
+def register_filters(form):
+    """Read the register's filter form (invalid choices fall back to 'any')."""
+    form.borough.choices = [("", "Any")] + [(b, b) for b in boroughs()]
+    form.validate()
+    fields = ("q", "qa_status", "rag", "borough", "registration_status", "service", "sort")
+    values = {name: "" if getattr(form, name).errors else (getattr(form, name).data or "") for name in fields}
+    return RegisterFilters(**values)
+
+
+@bp.route("")
+@login_required
+def index():
+    """The provider register: search, filter, sort and page through providers."""
+    authorize("register.view")
+    form = RegisterFilterForm(request.args)
+    filters = register_filters(form)
+    page = search_register(
+        filters, date.today(), request.args.get("page", 1, type=int),
+        current_app.config["REGISTER_PAGE_SIZE"],
+    )
+    return render_template("providers/index.html", form=form, page=page, today=date.today())
+
+
+@bp.route("/<int:provider_id>")
+@login_required
+def show(provider_id):
+    """A provider's details, QA status with its reason, and visit history."""
+    authorize("register.view")
+    provider = db.get_or_404(Provider, provider_id)
+    visits = queries.visit_history(provider, include_unsigned=can(current_user, "provider.view_internal"))
+    return render_template("providers/show.html", provider=provider, visits=visits, today=date.today())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Add a provider to the register."""
+    authorize("provider.edit")
+    return _edit(Provider(), ProviderForm())
+
+
+@bp.route("/<int:provider_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(provider_id):
+    """Change a provider's details."""
+    authorize("provider.edit")
+    provider = db.get_or_404(Provider, provider_id)
+    form = ProviderForm(obj=provider, services=provider.service_codes)
+    return _edit(provider, form)
+
+
+def _edit(provider, form):
+    """Validate, flag a likely duplicate before saving, then save and go to the provider."""
+    duplicates = []
+    if form.validate_on_submit():
+        postcode = normalise_postcode(form.postcode.data)
+        duplicates = likely_duplicates(form.name.data, postcode, exclude_id=provider.id)
+        if not duplicates or form.confirm_duplicate.data:
+            save_provider(provider, form.data)
+            db.session.commit()
+            flash(f"{provider.name} saved.")
+            return redirect(url_for("providers.show", provider_id=provider.id))
+    status = 400 if form.errors or duplicates else 200
+    return render_template("providers/edit.html", form=form, provider=provider, duplicates=duplicates), status

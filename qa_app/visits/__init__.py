@@ -1,0 +1,1 @@
+"""Visits to providers: judgements against the framework, actions, sign-off."""

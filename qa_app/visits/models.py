@@ -1,0 +1,117 @@
+"""Visits, their criterion judgements and the actions they record."""
+
+from qa_app.auth.models import utcnow
+from qa_app.extensions import db
+
+VISIT_TYPES = {
+    "scheduled": "Scheduled",
+    "unannounced": "Unannounced",
+    "revisit": "Revisit",
+    "desktop_review": "Desktop review",
+}
+VISIT_STATUSES = {
+    "draft": "Draft",
+    "submitted": "Awaiting sign-off",
+    "returned": "Returned to officer",
+    "signed_off": "Signed off",
+}
+ACTION_OWNERS = {"provider": "Provider", "authority": "Local authority"}
+
+
+class Visit(db.Model):
+    """One QA visit to a provider, under the framework version it was made with.
+
+    `uuid` is made by the client when the visit is created (so a tablet can create it
+    offline); `version` counts every stored change, for optimistic concurrency.
+    The ratings are stored when the visit is saved, from the version's rules.
+    """
+
+    id = db.Column(db.Integer, primary_key=True)
+    uuid = db.Column(db.String(36), nullable=False, unique=True)
+    provider_id = db.Column(db.ForeignKey("provider.id"), nullable=False, index=True)
+    officer_id = db.Column(db.ForeignKey("user.id"), nullable=False, index=True)
+    framework_version_id = db.Column(db.ForeignKey("framework_version.id"), nullable=False)
+    visit_date = db.Column(db.Date, nullable=False)
+    visit_type = db.Column(db.String(20), nullable=False, default="scheduled")
+    status = db.Column(db.String(12), nullable=False, default="draft", index=True)
+    people_met = db.Column(db.Text, nullable=False, default="")
+    pupils_seen = db.Column(db.Integer)
+    theme_notes = db.Column(db.JSON, nullable=False, default=dict)
+    strengths = db.Column(db.Text, nullable=False, default="")
+    pupil_voice = db.Column(db.Text, nullable=False, default="")
+    theme_rags = db.Column(db.JSON, nullable=False, default=dict)
+    overall_rag = db.Column(db.String(5))
+    overall_why = db.Column(db.JSON, nullable=False, default=list)
+    version = db.Column(db.Integer, nullable=False, default=1)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    submitted_at = db.Column(db.DateTime)
+    signed_off_at = db.Column(db.DateTime)
+    signed_off_by_id = db.Column(db.ForeignKey("user.id"))
+
+    provider = db.relationship("Provider", foreign_keys=[provider_id])
+    officer = db.relationship("User", foreign_keys=[officer_id])
+    signed_off_by = db.relationship("User", foreign_keys=[signed_off_by_id])
+    framework_version = db.relationship("FrameworkVersion")
+    judgements = db.relationship(
+        "Judgement", back_populates="visit", cascade="all, delete-orphan"
+    )
+    actions = db.relationship(
+        "Action", foreign_keys="Action.visit_id", back_populates="visit",
+        cascade="all, delete-orphan",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        db.CheckConstraint(
+            "visit_type IN ('scheduled', 'unannounced', 'revisit', 'desktop_review')",
+            name="visit_type_known",
+        ),
+        db.CheckConstraint(
+            "status IN ('draft', 'submitted', 'returned', 'signed_off')", name="status_known"
+        ),
+        db.Index("ix_visit_provider_status_date", "provider_id", "status", "visit_date"),
+    )
+
+    def __repr__(self):
+        return f"<Visit {self.uuid} {self.status}>"
+
+
+class Judgement(db.Model):
+    """The officer's judgement of one criterion on one visit, with its evidence."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    visit_id = db.Column(db.ForeignKey("visit.id", ondelete="CASCADE"), nullable=False)
+    criterion_id = db.Column(db.ForeignKey("criterion.id"), nullable=False)
+    rating = db.Column(db.String(12), nullable=False)
+    evidence = db.Column(db.Text, nullable=False, default="")
+
+    visit = db.relationship(Visit, back_populates="judgements")
+    criterion = db.relationship("Criterion")
+
+    __table_args__ = (
+        db.UniqueConstraint("visit_id", "criterion_id", name="uq_judgement_visit_criterion"),
+        db.CheckConstraint(
+            "rating IN ('met', 'partly_met', 'not_met', 'not_seen')", name="rating_known"
+        ),
+    )
+
+
+class Action(db.Model):
+    """Something to put right, recorded on a visit and closed when a later visit marks it done."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    visit_id = db.Column(db.ForeignKey("visit.id", ondelete="CASCADE"), nullable=False, index=True)
+    provider_id = db.Column(db.ForeignKey("provider.id"), nullable=False, index=True)
+    description = db.Column(db.Text, nullable=False)
+    owner = db.Column(db.String(10), nullable=False, default="provider")
+    due = db.Column(db.Date)
+    status = db.Column(db.String(8), nullable=False, default="open")
+    closed_by_visit_id = db.Column(db.ForeignKey("visit.id"))
+
+    visit = db.relationship(Visit, foreign_keys=[visit_id], back_populates="actions")
+
+    __table_args__ = (
+        db.CheckConstraint("owner IN ('provider', 'authority')", name="owner_known"),
+        db.CheckConstraint("status IN ('open', 'done', 'not_done')", name="status_known"),
+    )

@@ -1,0 +1,203 @@
+"""Fixtures: an app per test on a fresh database (SQLite, and PostgreSQL when
+TEST_DATABASE_URL is set), a client, a CLI runner, factories and a sign-in helper."""
+
+import itertools
+import os
+import uuid as uuid_module
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event, text
+
+from qa_app import create_app
+from qa_app.auth.services import create_user
+from qa_app.extensions import db
+from qa_app.framework.services import load_default_framework
+from qa_app.providers.models import Provider
+from qa_app.providers.services import refresh_rating, save_provider
+from qa_app.visits.services import record_visit
+
+PASSWORD = "correct-horse-battery"
+
+DATABASES = ["sqlite"]
+if os.environ.get("TEST_DATABASE_URL"):
+    DATABASES.append("postgresql")
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request, tmp_path):
+    """Each database-backed test runs once per configured database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    return os.environ["TEST_DATABASE_URL"]
+
+
+def _reset_postgres(url):
+    """Drop every table in the test database's public schema."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build an app on a fresh, empty database with extra config; tables are created."""
+    apps = []
+
+    def _make(create_tables=True, **config):
+        if database_url.startswith("postgresql"):
+            _reset_postgres(database_url)
+        app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url, **config})
+        if create_tables:
+            with app.app_context():
+                db.create_all()
+                load_default_framework()
+                db.session.commit()
+        apps.append(app)
+        return app
+
+    yield _make
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """The app with an app context pushed, so tests can use db.session directly."""
+    app = make_app()
+    with app.app_context():
+        yield app
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(role="officer", **kwargs) -> a committed user (password PASSWORD)."""
+
+    def _make(role="officer", email=None, name=None, school=None, active=True):
+        n = next(_counter)
+        if role == "school" and school is None:
+            school = "Test Academy"
+        user = create_user(
+            email or f"{role}{n}@example.org", name or f"{role.title()} {n}", role, PASSWORD,
+            school_name=school, active=active,
+        )
+        db.session.commit()
+        return user
+
+    return _make
+
+
+def provider_data(**overrides):
+    """Valid provider form data; override any field."""
+    n = next(_counter)
+    data = {
+        "name": f"Provider {n}",
+        "address": f"{n} High Street, Riverside",
+        "postcode": "BR1 1AA",
+        "borough": "Riverside",
+        "contact_name": "Alex Morgan",
+        "contact_email": "office@provider.example.org",
+        "contact_phone": "020 7946 0000",
+        "registration_status": "not_known",
+        "urn": "",
+        "services": ["ks4", "semh"],
+        "notes": "Internal: lead has left.",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def make_provider(app):
+    """make_provider(**fields) -> a committed provider."""
+
+    def _make(**overrides):
+        provider = save_provider(Provider(), provider_data(**overrides))
+        refresh_rating(provider)
+        db.session.commit()
+        return provider
+
+    return _make
+
+
+RAG_RATINGS = {
+    # Judgement patterns that give each overall RAG under the default rules.
+    "green": {},
+    "amber": {"QE1": "partly_met"},
+    "red": {"SG1": "not_met"},
+}
+
+
+@pytest.fixture
+def make_visit(app, make_user):
+    """make_visit(provider, rag="green", days_ago=10, status="signed_off", officer=None)."""
+
+    def _make(provider, rag="green", days_ago=10, status="signed_off", officer=None, ratings=None):
+        version = load_default_framework()
+        if ratings is None:
+            ratings = {c.code: "met" for c in version.active_criteria()}
+            ratings.update(RAG_RATINGS[rag])
+        evidence = {code: "Evidence seen" for code, rating in ratings.items() if rating != "met"}
+        visit = record_visit(
+            uuid=str(uuid_module.uuid4()), provider=provider, officer=officer or make_user("officer"),
+            version=version, visit_date=date.today() - timedelta(days=days_ago), ratings=ratings,
+            evidence=evidence, status=status,
+        )
+        refresh_rating(provider)
+        db.session.commit()
+        return visit
+
+    return _make
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in through the real sign-in form."""
+
+    def _login(user, password=PASSWORD):
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.data[:500]
+        return response
+
+    return _login
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as queries: ... -> len(queries) SQL statements run."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _count():
+        statements = []
+
+        def before(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return _count
