@@ -19,6 +19,9 @@ class Config:
     # Sessions: tablets are used for a whole visit day, so tokens outlive an hour.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = 12 * 60 * 60
+    # __Host- cookies are only sent over HTTPS, to this exact host, for every path.
+    SESSION_COOKIE_NAME = "__Host-qa_session"
+    REMEMBER_COOKIE_NAME = "__Host-qa_remember"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -40,6 +43,8 @@ class Config:
 class DevelopmentConfig(Config):
     """Local development over plain HTTP on 127.0.0.1."""
 
+    SESSION_COOKIE_NAME = "qa_session"
+    REMEMBER_COOKIE_NAME = "qa_remember"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")

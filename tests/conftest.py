@@ -7,6 +7,8 @@ import uuid as uuid_module
 from datetime import date, timedelta
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from qa_app import create_app
@@ -52,6 +54,7 @@ def make_app(database_url):
         if database_url.startswith("postgresql"):
             _reset_postgres(database_url)
         app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url, **config})
+        app.test_client_class = FreshContextClient
         if create_tables:
             with app.app_context():
                 db.create_all()
@@ -65,6 +68,22 @@ def make_app(database_url):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+class FreshContextClient(FlaskClient):
+    """Runs each request in its own app context, as a real server does.
+
+    Tests keep an app context pushed for db.session; without this, requests would
+    share it (and its `g` and database session) with the test and with each other.
+    """
+
+    def open(self, *args, **kwargs):
+        outer = has_app_context()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if outer:
+            db.session.expire_all()  # the test's own copies may now be stale
+        return response
 
 
 @pytest.fixture

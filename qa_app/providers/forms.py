@@ -44,7 +44,7 @@ class ProviderForm(FlaskForm):
     postcode = StringField(
         "Postcode",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter the postcode"), Length(max=10)],
+        validators=[InputRequired("Enter the postcode"), Length(max=20, message="Enter a real UK postcode, like SW1A 1AA")],
     )
     borough = StringField(
         "Borough",
@@ -76,7 +76,8 @@ class ProviderForm(FlaskForm):
         "URN",
         widget=GovTextInput(),
         description="DfE URN for a registered independent school, Ofsted URN otherwise.",
-        validators=[Optional(), Length(max=10)],
+        # No Optional(): it would stop validate_urn, which decides when a URN is needed.
+        validators=[Length(max=10)],
     )
     services = SelectMultipleField(
         "Services",

@@ -1,0 +1,91 @@
+"""The access matrix: every route of the app, for every role, with the expected answer.
+
+The last test fails when the app has a route that this matrix does not list, so a new
+route cannot ship without someone deciding who may use it.
+"""
+
+import pytest
+
+from qa_app import create_app
+
+ROLES = ("anonymous", "officer", "head_of_access", "school", "admin")
+
+
+def everyone(code):
+    return dict.fromkeys(ROLES, code)
+
+
+def signed_in(code, anonymous=302):
+    """Signed-in roles get `code`; anonymous is sent to the sign-in page."""
+    return {**dict.fromkeys(ROLES, code), "anonymous": anonymous}
+
+
+def only(allowed, code=200, others=403):
+    """The listed roles get `code`, other roles 403, anonymous the sign-in page."""
+    return {role: code if role in allowed else others for role in ROLES} | {"anonymous": 302}
+
+
+STAFF = ("officer", "head_of_access", "admin")
+ADMIN = ("admin",)
+
+# endpoint -> (method, url template, {role: expected status})
+MATRIX = {
+    "static": ("GET", "/static/js/app.js", everyone(200)),
+    "health.ping": ("GET", "/ping", everyone(200)),
+    "health.healthz": ("GET", "/healthz", everyone(200)),
+    "register.public_register": ("GET", "/register", everyone(200)),
+    "auth.login": ("GET", "/login", signed_in(302, anonymous=200)),
+    "auth.logout": ("POST", "/logout", everyone(302)),
+    "providers.index": ("GET", "/providers", signed_in(200)),
+    "providers.show": ("GET", "/providers/{provider}", signed_in(200)),
+    "providers.new": ("GET", "/providers/new", only(STAFF)),
+    "providers.edit": ("GET", "/providers/{provider}/edit", only(STAFF)),
+    "admin.users": ("GET", "/admin/users", only(ADMIN)),
+    "admin.new_user": ("GET", "/admin/users/new", only(ADMIN)),
+    "admin.edit_user": ("GET", "/admin/users/{user}", only(ADMIN)),
+    "framework.index": ("GET", "/admin/frameworks", only(ADMIN)),
+    "framework.show": ("GET", "/admin/frameworks/{version}", only(ADMIN)),
+    "framework.copy": ("POST", "/admin/frameworks/{version}/copy", only(ADMIN, code=400)),
+    "framework.new_criterion": ("GET", "/admin/frameworks/{version}/criteria/new", only(ADMIN)),
+    "framework.edit_criterion": ("GET", "/admin/frameworks/{version}/criteria/{criterion}", only(ADMIN)),
+    "framework.move_criterion": ("POST", "/admin/frameworks/{version}/criteria/{criterion}/move", only(ADMIN, code=400)),
+    "framework.retire_criterion": ("POST", "/admin/frameworks/{version}/criteria/{criterion}/retire", only(ADMIN, code=302)),
+    "framework.edit_rules": ("GET", "/admin/frameworks/{version}/rules", only(ADMIN)),
+    "framework.publish": ("POST", "/admin/frameworks/{version}/publish", only(ADMIN, code=302)),
+}
+
+CASES = [(endpoint, role) for endpoint in MATRIX for role in ROLES]
+
+
+@pytest.fixture
+def ids(app, make_provider, make_user):
+    """The records the URLs point at."""
+    from qa_app.framework.services import current_version
+
+    version = current_version()
+    return {
+        "provider": make_provider().id,
+        "user": make_user("officer").id,
+        "version": version.id,
+        "criterion": version.criteria[0].id,
+    }
+
+
+@pytest.mark.parametrize("endpoint, role", CASES, ids=[f"{e}-{r}" for e, r in CASES])
+def test_access(client, login, make_user, ids, endpoint, role):
+    """Each role gets the expected answer from each route."""
+    method, template, expected = MATRIX[endpoint]
+    if role != "anonymous":
+        login(make_user(role))
+    response = client.open(template.format(**ids), method=method)
+    assert response.status_code == expected[role], response.data[:300]
+    if role == "anonymous" and expected[role] == 302 and endpoint != "auth.logout":
+        assert response.headers["Location"].startswith("/login")
+
+
+def test_every_route_is_in_the_matrix():
+    """A route missing from MATRIX fails here: decide who may use it, then list it."""
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(MATRIX) == set(), "routes missing from the access matrix"
+    assert set(MATRIX) - endpoints == set(), "matrix lists routes that no longer exist"

@@ -1,0 +1,208 @@
+"""Sign-in, sign-out, throttling, sessions, cookies, headers and CSRF."""
+
+import re
+
+import pytest
+
+from qa_app import create_app
+from qa_app.auth.models import User
+from qa_app.extensions import db
+from tests.conftest import PASSWORD
+
+WRONG = b"Enter a correct email address and password"
+
+
+def test_sign_in_and_out(client, make_user, login):
+    """A user signs in, sees the register, signs out and is asked to sign in again."""
+    login(make_user("officer"))
+    assert client.get("/providers").status_code == 200
+    response = client.post("/logout", follow_redirects=True)
+    assert b"You have signed out" in response.data
+    assert client.get("/providers").status_code == 302
+
+
+def test_wrong_password_and_unknown_account_look_the_same(client, make_user):
+    """A wrong password says so without telling whether the account exists."""
+    user = make_user("officer")
+    wrong = client.post("/login", data={"email": user.email, "password": "not-the-password"})
+    unknown = client.post("/login", data={"email": "nobody@example.org", "password": "x" * 12})
+    assert wrong.status_code == unknown.status_code == 400
+    assert WRONG in wrong.data and WRONG in unknown.data
+    assert b"nobody@example.org" in unknown.data  # what was typed is kept
+
+
+def test_disabled_user_cannot_sign_in(client, make_user):
+    """A disabled account gets the same answer as a wrong password."""
+    user = make_user("officer", active=False)
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400 and WRONG in response.data
+
+
+def test_email_is_case_insensitive(client, make_user):
+    """Signing in ignores the case of the email address."""
+    user = make_user("officer", email="Mixed.Case@Example.org")
+    response = client.post("/login", data={"email": "MIXED.case@example.ORG", "password": PASSWORD})
+    assert response.status_code == 302 and user.email == "mixed.case@example.org"
+
+
+def test_passwords_are_hashed_with_argon2id(app, make_user):
+    """The stored hash is Argon2id, never the password."""
+    user = make_user("officer")
+    assert user.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in user.password_hash
+
+
+@pytest.fixture
+def throttled_client(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        from qa_app.auth.services import create_user
+
+        create_user("victim@example.org", "Victim", "officer", PASSWORD)
+        db.session.commit()
+    return app.test_client()
+
+
+def test_sixth_failure_in_a_minute_is_429(throttled_client):
+    """Five failed sign-ins from one address are answered; the sixth gets 429 and a clear page."""
+    for _ in range(5):
+        response = throttled_client.post("/login", data={"email": "victim@example.org", "password": "wrong-one"})
+        assert response.status_code == 400
+    response = throttled_client.post("/login", data={"email": "victim@example.org", "password": "wrong-one"})
+    assert response.status_code == 429
+    assert b"Too many attempts" in response.data
+
+
+def test_throttle_is_per_account_across_addresses(throttled_client):
+    """Failures against one account from many addresses are throttled too."""
+    for n in range(5):
+        throttled_client.post(
+            "/login", data={"email": "victim@example.org", "password": "wrong"},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{n}"},
+        )
+    response = throttled_client.post(
+        "/login", data={"email": "victim@example.org", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.0.99"},
+    )
+    assert response.status_code == 429
+
+
+def test_successful_sign_ins_are_not_throttled(throttled_client):
+    """Only failures count towards the limit."""
+    for _ in range(8):
+        response = throttled_client.post("/login", data={"email": "victim@example.org", "password": PASSWORD})
+        assert response.status_code == 302
+        throttled_client.post("/logout")
+
+
+@pytest.mark.parametrize(
+    "next_url, expected",
+    [
+        ("/providers?borough=Riverside", "/providers?borough=Riverside"),
+        ("//evil.example/steal", "/providers"),
+        ("https://evil.example/", "/providers"),
+        ("/\\evil.example", "/providers"),
+        ("javascript:alert(1)", "/providers"),
+    ],
+)
+def test_only_local_next_redirects(client, make_user, next_url, expected):
+    """After sign-in, `next` is followed only when it is a path on this site."""
+    user = make_user("officer")
+    response = client.post("/login", query_string={"next": next_url}, data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == expected
+
+
+def test_copied_cookie_stops_working_after_sign_out(app, client, make_user, login):
+    """Sign-out ends the session everywhere: a copy of the cookie is refused afterwards."""
+    login(make_user("officer"))
+    stolen = client.get_cookie("qa_session").value
+    client.post("/logout")
+    thief = app.test_client()
+    thief.set_cookie("qa_session", stolen)
+    assert thief.get("/providers").status_code == 302
+
+
+def test_disabling_a_user_ends_their_sessions(app, client, make_user, login):
+    """An administrator disabling a user makes their open session stop working."""
+    user = make_user("officer")
+    login(user)
+    assert client.get("/providers").status_code == 200
+    from qa_app.auth.services import apply_user_changes
+
+    user = db.session.get(User, user.id)
+    apply_user_changes(user, email=user.email, name=user.name, role=user.role, school_name=None, active=False)
+    db.session.commit()
+    assert client.get("/providers").status_code == 302
+
+
+def test_security_headers_on_every_response(client):
+    """CSP without unsafe-inline scripts, nosniff, frame-ancestors and the referrer policy."""
+    for path in ("/login", "/no-such-page", "/register"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_inline_script_carries_the_request_nonce(client):
+    """The one inline script runs only because its nonce matches this response's CSP."""
+    response = client.get("/login")
+    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+    assert f'<script nonce="{nonce}">'.encode() in response.data
+    assert client.get("/login").headers["Content-Security-Policy"] != response.headers["Content-Security-Policy"]
+
+
+def test_session_cookie_flags(client, make_user, login):
+    """The session cookie is HttpOnly and SameSite=Lax."""
+    response = login(make_user("officer"))
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("qa_session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_cookies_are_secure_and_need_a_secret(monkeypatch):
+    """Outside development cookies are Secure and __Host- prefixed, and SECRET_KEY is required."""
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"ENV_NAME": "production", "SECRET_KEY": None})
+    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 32})
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_NAME"].startswith("__Host-")
+
+
+def test_csrf_token_required(make_app, make_user):
+    """With CSRF on, a form post without the token is refused and changes nothing."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    with app.app_context():
+        from qa_app.auth.services import create_user
+
+        create_user("csrf@example.org", "C", "officer", PASSWORD)
+        db.session.commit()
+    response = client.post("/login", data={"email": "csrf@example.org", "password": PASSWORD})
+    assert response.status_code == 400 and b"The form had expired" in response.data
+    page = client.get("/login").data.decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"email": "csrf@example.org", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    assert client.post("/logout").status_code == 400
+    assert client.get("/providers").status_code == 200  # still signed in
+
+
+def test_body_over_the_limit_is_413(make_app):
+    """A request body over MAX_CONTENT_LENGTH gets 413 with a clear page."""
+    client = make_app(MAX_CONTENT_LENGTH=1024).test_client()
+    response = client.post("/login", data={"email": "a@example.org", "password": "x" * 5000})
+    assert response.status_code == 413 and b"too large" in response.data
+
+
+def test_create_user_command(runner):
+    """`flask create-user EMAIL --role ROLE` adds a user who can sign in."""
+    result = runner.invoke(args=["create-user", "new@example.org", "--role", "head_of_access", "--password", "a-long-password-9"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(db.select(User).where(User.email == "new@example.org"))
+    assert user.role == "head_of_access" and user.password_hash.startswith("$argon2id$")
+    bad = runner.invoke(args=["create-user", "x@example.org", "--role", "wizard", "--password", "a-long-password-9"])
+    assert bad.exit_code != 0
+    short = runner.invoke(args=["create-user", "y@example.org", "--role", "officer", "--password", "short"])
+    assert short.exit_code != 0 and "10 characters" in short.output
