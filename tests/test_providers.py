@@ -273,3 +273,19 @@ def test_qa_status_expires_with_time(register):
     assert provider.qa_status(date.today() + timedelta(days=340))[0] == "expired"
 
 
+
+
+def test_provider_page_query_count_does_not_grow(client, officer, make_provider, make_visit, count_queries):
+    """The provider page runs the same queries with 1 visit as with 8."""
+    provider = make_provider()
+
+    def run():
+        with count_queries() as queries:
+            assert client.get(f"/providers/{provider.id}").status_code == 200
+        return len(queries)
+
+    make_visit(provider, "amber")
+    one = run()
+    for days in range(7):
+        make_visit(provider, "green", days_ago=20 + days, officer=None)
+    assert run() == one <= 5
