@@ -90,9 +90,9 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Register one blueprint per feature."""
-    from qa_app import admin, auth, framework, health, providers, register
+    from qa_app import admin, api, auth, framework, health, providers, register
 
-    for module in (auth, providers, register, framework, admin, health):
+    for module in (auth, providers, register, framework, admin, health, api):
         app.register_blueprint(module.bp)
 
 

@@ -32,7 +32,9 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def http_error(error):
-        return _render(error.code)
+        # A description given to abort() explains this case better than the generic advice.
+        custom = error.description if error.description != type(error).description else None
+        return _render(error.code, custom)
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

@@ -3,4 +3,11 @@
 from qa_app.auth.models import School, User  # noqa: F401
 from qa_app.framework.models import Criterion, FrameworkVersion  # noqa: F401
 from qa_app.providers.models import Provider, ProviderService  # noqa: F401
-from qa_app.visits.models import Action, Judgement, Visit  # noqa: F401
+from qa_app.visits.models import (  # noqa: F401
+    Action,
+    Judgement,
+    SyncReceipt,
+    Visit,
+    VisitConflict,
+    VisitEvent,
+)

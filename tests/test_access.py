@@ -52,19 +52,32 @@ MATRIX = {
     "framework.retire_criterion": ("POST", "/admin/frameworks/{version}/criteria/{criterion}/retire", only(ADMIN, code=302)),
     "framework.edit_rules": ("GET", "/admin/frameworks/{version}/rules", only(ADMIN)),
     "framework.publish": ("POST", "/admin/frameworks/{version}/publish", only(ADMIN, code=302)),
+    # The JSON API answers 401 (never a redirect) when signed out.
+    "api.session_info": ("GET", "/api/session", signed_in(200, anonymous=401)),
+    "api.get_visit": (
+        "GET", "/api/visits/{visit}",
+        {"anonymous": 401, "officer": 404, "head_of_access": 200, "school": 403, "admin": 403},
+    ),
+    "api.put_visit": ("PUT", "/api/visits/{visit}", signed_in(400, anonymous=401)),
+    "api.sign_off_visit": (
+        "POST", "/api/visits/{visit}/sign-off",
+        {"anonymous": 401, "officer": 403, "head_of_access": 409, "school": 403, "admin": 403},
+    ),
 }
 
 CASES = [(endpoint, role) for endpoint in MATRIX for role in ROLES]
 
 
 @pytest.fixture
-def ids(app, make_provider, make_user):
-    """The records the URLs point at."""
+def ids(app, make_provider, make_user, make_visit):
+    """The records the URLs point at (the visit is a draft of another officer's)."""
     from qa_app.framework.services import current_version
 
     version = current_version()
+    provider = make_provider()
     return {
-        "provider": make_provider().id,
+        "provider": provider.id,
+        "visit": make_visit(provider, status="draft").uuid,
         "user": make_user("officer").id,
         "version": version.id,
         "criterion": version.criteria[0].id,

@@ -12,7 +12,7 @@ PERMISSIONS = {
     "register.view": frozenset({"officer", "head_of_access", "school", "admin"}),
     "provider.view_internal": STAFF,
     "provider.edit": STAFF,
-    "visit.view": CASEWORK | {"admin"},
+    "visit.view": CASEWORK,
     "framework.manage": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),
 }

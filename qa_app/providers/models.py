@@ -47,6 +47,7 @@ class Provider(db.Model):
     registration_status = db.Column(db.String(30), nullable=False, default="not_known")
     urn = db.Column(db.String(10), nullable=False, default="")
     notes = db.Column(db.Text, nullable=False, default="")
+    officer_id = db.Column(db.ForeignKey("user.id"), index=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -57,6 +58,7 @@ class Provider(db.Model):
     next_visit_due = db.Column(db.Date, index=True)
     suspended_reason = db.Column(db.Text)
 
+    officer = db.relationship("User")
     services = db.relationship(
         "ProviderService", cascade="all, delete-orphan", order_by="ProviderService.service"
     )

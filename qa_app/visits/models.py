@@ -39,6 +39,12 @@ class Visit(db.Model):
     theme_notes = db.Column(db.JSON, nullable=False, default=dict)
     strengths = db.Column(db.Text, nullable=False, default="")
     pupil_voice = db.Column(db.Text, nullable=False, default="")
+    # Why a theme with insufficient evidence may still be submitted: {theme code: text}.
+    insufficient_reasons = db.Column(db.JSON, nullable=False, default=dict)
+    # The officer's outcome for the previous visits' open actions: {action id: done|not_done};
+    # applied to the actions when the visit is signed off.
+    action_outcomes = db.Column(db.JSON, nullable=False, default=dict)
+    return_comment = db.Column(db.Text, nullable=False, default="")
     theme_rags = db.Column(db.JSON, nullable=False, default=dict)
     overall_rag = db.Column(db.String(5))
     overall_why = db.Column(db.JSON, nullable=False, default=list)
@@ -108,6 +114,7 @@ class Action(db.Model):
     due = db.Column(db.Date)
     status = db.Column(db.String(8), nullable=False, default="open")
     closed_by_visit_id = db.Column(db.ForeignKey("visit.id"))
+    position = db.Column(db.Integer, nullable=False, default=0)
 
     visit = db.relationship(Visit, foreign_keys=[visit_id], back_populates="actions")
 
@@ -115,3 +122,48 @@ class Action(db.Model):
         db.CheckConstraint("owner IN ('provider', 'authority')", name="owner_known"),
         db.CheckConstraint("status IN ('open', 'done', 'not_done')", name="status_known"),
     )
+
+    def is_overdue(self, today):
+        return self.status == "open" and self.due is not None and self.due < today
+
+
+class VisitEvent(db.Model):
+    """The audit trail of a visit: who did what, when, and what changed."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    visit_id = db.Column(db.ForeignKey("visit.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id = db.Column(db.ForeignKey("user.id"), nullable=False)
+    action = db.Column(db.String(20), nullable=False)
+    at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    changes = db.Column(db.JSON, nullable=False, default=list)
+    comment = db.Column(db.Text, nullable=False, default="")
+
+    user = db.relationship("User")
+
+
+class VisitConflict(db.Model):
+    """A losing copy of a visit from a stale save, kept for the officer to resolve."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    visit_id = db.Column(db.ForeignKey("visit.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id = db.Column(db.ForeignKey("user.id"), nullable=False)
+    base_version = db.Column(db.Integer, nullable=False)
+    server_version = db.Column(db.Integer, nullable=False)
+    payload = db.Column(db.JSON, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    resolved_at = db.Column(db.DateTime)
+    resolution = db.Column(db.String(10))
+
+    user = db.relationship("User")
+
+
+class SyncReceipt(db.Model):
+    """The stored answer to one idempotent API write, keyed by the client's Idempotency-Key."""
+
+    key = db.Column(db.String(64), primary_key=True)
+    user_id = db.Column(db.ForeignKey("user.id"), nullable=False)
+    visit_uuid = db.Column(db.String(36), nullable=False)
+    request_hash = db.Column(db.String(64), nullable=False)
+    status_code = db.Column(db.Integer, nullable=False)
+    response = db.Column(db.JSON, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

@@ -1,0 +1,44 @@
+"""Idempotent writes: a retried request with the same Idempotency-Key gets the stored
+answer; the same key with a different body is refused (IETF idempotency-key draft)."""
+
+import hashlib
+import json
+
+from qa_app.extensions import db
+from qa_app.visits.models import SyncReceipt
+
+
+class KeyReused(Exception):
+    """The key was used before for a different request."""
+
+
+def request_hash(method, path, if_match, body):
+    """A fingerprint of what was asked: method, path, precondition and canonical body."""
+    canonical = json.dumps([method, path, if_match, body], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def stored_answer(key, user_id, fingerprint):
+    """The (status, body) stored for this key, None if new; KeyReused if it doesn't match."""
+    receipt = db.session.get(SyncReceipt, key)
+    if receipt is None:
+        return None
+    if receipt.user_id != user_id or receipt.request_hash != fingerprint:
+        raise KeyReused(key)
+    return receipt.status_code, receipt.response
+
+
+def commit_with_receipt(key, user_id, visit_uuid, fingerprint, status, body):
+    """Store the answer with the change, in one transaction, and return it.
+
+    A concurrent request with the same key makes this (or the change) raise
+    IntegrityError; the caller then answers with what that request stored.
+    """
+    db.session.add(
+        SyncReceipt(
+            key=key, user_id=user_id, visit_uuid=visit_uuid, request_hash=fingerprint,
+            status_code=status, response=body,
+        )
+    )
+    db.session.commit()
+    return status, body
