@@ -9,10 +9,11 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from qa_app.auth.permissions import can, navigation
 from qa_app.config import CONFIGS
-from qa_app.framework.defaults import THEMES
-from qa_app.providers.models import SERVICES
-from qa_app.visits.models import VISIT_STATUSES
 from qa_app.extensions import csrf, db, limiter, login_manager, migrate
+from qa_app.framework.defaults import THEMES
+from qa_app.framework.rating import RATINGS
+from qa_app.providers.models import SERVICES
+from qa_app.visits.models import ACTION_OWNERS, EVENT_LABELS, VISIT_STATUSES, VISIT_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,6 +74,10 @@ def register_templates(app):
     app.add_template_global(can)
     app.add_template_global(THEMES, "themes")
     app.add_template_global(VISIT_STATUSES, "visit_statuses")
+    app.add_template_global(VISIT_TYPES, "visit_types")
+    app.add_template_global(ACTION_OWNERS, "action_owners")
+    app.add_template_global(EVENT_LABELS, "event_labels")
+    app.add_template_global(RATINGS, "ratings")
     app.add_template_filter(SERVICES.get, "service_label")
 
 
@@ -90,9 +95,9 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Register one blueprint per feature."""
-    from qa_app import admin, api, auth, framework, health, providers, register
+    from qa_app import admin, api, auth, framework, health, providers, register, visits
 
-    for module in (auth, providers, register, framework, admin, health, api):
+    for module in (auth, providers, visits, register, framework, admin, health, api):
         app.register_blueprint(module.bp)
 
 

@@ -47,7 +47,7 @@ def seed_demo_command():
     created = demo.seed()
     db.session.commit()
     click.echo("Demo data loaded." if created else "The database already has users; demo data not loaded.")
-    click.echo("Demo sign-ins (password: %s):" % demo.DEMO_PASSWORD)
+    click.echo(f"Demo sign-ins (password: {demo.DEMO_PASSWORD}):")
     for email, role in demo.DEMO_USERS:
         click.echo(f"  {email:<24} {ROLES[role]}")
 

@@ -78,12 +78,36 @@ PROVIDERS = (
 # quality assured (recent Green/Amber), not quality assured (Red, never visited),
 # expired (old Green/Amber) and suspended.
 PLAN = (
-    ("green", 40), ("amber", 60), ("red", 20), ("green", 100), ("green", 200),
-    ("amber", 30), ("red", 12), ("green", 400), ("amber", 250), (None, None),
-    ("green", 15), ("amber", 120), ("red", 70), ("green", 300), (None, None),
-    ("amber", 90), ("green", 150), ("red", 35), ("amber", 210), ("green", 55),
-    ("green", 500), ("amber", 10), ("red", 5), (None, None), ("green", 80),
-    ("amber", 160), ("green", 25), ("red", 45), ("green", 330), ("amber", 75),
+    ("green", 40),
+    ("amber", 60),
+    ("red", 20),
+    ("green", 100),
+    ("green", 200),
+    ("amber", 30),
+    ("red", 12),
+    ("green", 400),
+    ("amber", 250),
+    (None, None),
+    ("green", 15),
+    ("amber", 120),
+    ("red", 70),
+    ("green", 300),
+    (None, None),
+    ("amber", 90),
+    ("green", 150),
+    ("red", 35),
+    ("amber", 210),
+    ("green", 55),
+    ("green", 500),
+    ("amber", 10),
+    ("red", 5),
+    (None, None),
+    ("green", 80),
+    ("amber", 160),
+    ("green", 25),
+    ("red", 45),
+    ("green", 330),
+    ("amber", 75),
 )
 SUSPENDED = {6: "Open escalation: possible unregistered full-time provision at a second site."}
 EVIDENCE = {
@@ -126,10 +150,7 @@ def _ratings_for(rag, version, rng):
 
 
 def _evidence(ratings, rng):
-    return {
-        code: EVIDENCE[rating].format(detail=rng.choice(DETAILS))
-        for code, rating in ratings.items()
-    }
+    return {code: EVIDENCE[rating].format(detail=rng.choice(DETAILS)) for code, rating in ratings.items()}
 
 
 def seed(today=None):
@@ -140,30 +161,41 @@ def seed(today=None):
     rng = random.Random(2025)
     version = load_default_framework()
     users = {
-        email: create_user(email, _NAMES[email], role, DEMO_PASSWORD,
-                           school_name="Riverside Academy" if role == "school" else None)
+        email: create_user(
+            email,
+            _NAMES[email],
+            role,
+            DEMO_PASSWORD,
+            school_name="Riverside Academy" if role == "school" else None,
+        )
         for email, role in DEMO_USERS + (("officer2@example.org", "officer"),)
     }
     head = users["head@example.org"]
     officers = [users["officer@example.org"], users["officer2@example.org"]]
 
-    for index, ((name, services), (rag, days_ago)) in enumerate(zip(PROVIDERS, PLAN)):
+    for index, ((name, services), (rag, days_ago)) in enumerate(zip(PROVIDERS, PLAN, strict=True)):
         borough = BOROUGHS[index % len(BOROUGHS)]
         registration = ("registered_independent", "ofsted_registered", "unregistered", "not_known")[index % 4]
-        provider = save_provider(Provider(), {
-            "name": name,
-            "address": f"{10 + index} {rng.choice(('High Street', 'Station Road', 'Mill Lane', 'Church Road'))}, {borough}",
-            "postcode": rng.choice(POSTCODES[borough]),
-            "borough": borough,
-            "contact_name": rng.choice(("Alex Morgan", "Dee Patel", "Chris O'Neill", "Fatima Begum")),
-            "contact_email": f"office{index}@provider.example.org",
-            "contact_phone": f"020 7946 0{index:03d}",
-            "registration_status": registration,
-            "urn": f"{100000 + index * 37}" if registration in ("registered_independent", "ofsted_registered") else "",
-            "services": services,
-            "notes": "",
-        })
+        provider = save_provider(
+            Provider(),
+            {
+                "name": name,
+                "address": f"{10 + index} {rng.choice(('High Street', 'Station Road', 'Mill Lane', 'Church Road'))}, {borough}",
+                "postcode": rng.choice(POSTCODES[borough]),
+                "borough": borough,
+                "contact_name": rng.choice(("Alex Morgan", "Dee Patel", "Chris O'Neill", "Fatima Begum")),
+                "contact_email": f"office{index}@provider.example.org",
+                "contact_phone": f"020 7946 0{index:03d}",
+                "registration_status": registration,
+                "urn": f"{100000 + index * 37}"
+                if registration in ("registered_independent", "ofsted_registered")
+                else "",
+                "services": services,
+                "notes": "",
+            },
+        )
         officer = officers[index % 2]
+        provider.officer = officer
         if rag is not None:
             _signed_off_history(provider, officer, head, version, rag, today - timedelta(days=days_ago), rng)
         if index in SUSPENDED:
@@ -171,9 +203,16 @@ def seed(today=None):
         if index % 7 == 3:
             ratings = _ratings_for("amber", version, rng)
             partial = dict(list(ratings.items())[:12])
-            record_visit(uuid=str(uuid.UUID(int=rng.getrandbits(128))), provider=provider,
-                         officer=officer, version=version, visit_date=today - timedelta(days=2),
-                         ratings=partial, evidence=_evidence(partial, rng), status="draft")
+            record_visit(
+                uuid=str(uuid.UUID(int=rng.getrandbits(128))),
+                provider=provider,
+                officer=officer,
+                version=version,
+                visit_date=today - timedelta(days=2),
+                ratings=partial,
+                evidence=_evidence(partial, rng),
+                status="draft",
+            )
         refresh_rating(provider, today)
     return True
 
@@ -184,17 +223,28 @@ def _signed_off_history(provider, officer, head, version, rag, visit_date, rng):
     for when, this_rag in ((visit_date - timedelta(days=365), earlier), (visit_date, rag)):
         ratings = _ratings_for(this_rag, version, rng)
         visit = record_visit(
-            uuid=str(uuid.UUID(int=rng.getrandbits(128))), provider=provider, officer=officer,
-            version=version, visit_date=when, ratings=ratings, evidence=_evidence(ratings, rng),
-            status="signed_off", signed_off_by=head,
+            uuid=str(uuid.UUID(int=rng.getrandbits(128))),
+            provider=provider,
+            officer=officer,
+            version=version,
+            visit_date=when,
+            ratings=ratings,
+            evidence=_evidence(ratings, rng),
+            status="signed_off",
+            signed_off_by=head,
             strengths="Warm relationships between staff and pupils; pupils said they feel safe.",
             theme_notes={"QE": "Curriculum well matched to pupils' starting points."},
         )
         if this_rag != "green":
             for description in rng.sample(ACTIONS, 2):
-                db.session.add(Action(
-                    visit=visit, provider_id=provider.id, description=description,
-                    owner=rng.choice(("provider", "authority")), due=when + timedelta(days=42),
-                    status="open" if when == visit_date else "done",
-                ))
+                db.session.add(
+                    Action(
+                        visit=visit,
+                        provider_id=provider.id,
+                        description=description,
+                        owner=rng.choice(("provider", "authority")),
+                        due=when + timedelta(days=42),
+                        status="open" if when == visit_date else "done",
+                    )
+                )
     db.session.flush()

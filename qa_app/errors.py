@@ -7,12 +7,24 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 MESSAGES = {
     400: ("There is a problem with your request", "Go back, check what you entered and try again."),
     401: ("Sign in to continue", "Your session has ended. Sign in again."),
-    403: ("You do not have access to this page", "Your role does not allow this. Ask an administrator if you need access."),
-    404: ("Page not found", "If you typed the web address, check it is correct. The record may have been removed."),
+    403: (
+        "You do not have access to this page",
+        "Your role does not allow this. Ask an administrator if you need access.",
+    ),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. The record may have been removed.",
+    ),
     405: ("That action is not allowed here", "Go back and use the buttons on the page."),
-    413: ("What you sent is too large", "Files and forms must be under 16 MB. Try a smaller photo or fewer files."),
+    413: (
+        "What you sent is too large",
+        "Files and forms must be under 16 MB. Try a smaller photo or fewer files.",
+    ),
     429: ("Too many attempts", "For your security, wait a minute before you try again."),
-    500: ("Sorry, there is a problem with the service", "Try again later. What you entered may not have been saved."),
+    500: (
+        "Sorry, there is a problem with the service",
+        "Try again later. What you entered may not have been saved.",
+    ),
 }
 
 

@@ -117,8 +117,12 @@ def make_user(app):
         if role == "school" and school is None:
             school = "Test Academy"
         user = create_user(
-            email or f"{role}{n}@example.org", name or f"{role.title()} {n}", role, PASSWORD,
-            school_name=school, active=active,
+            email or f"{role}{n}@example.org",
+            name or f"{role.title()} {n}",
+            role,
+            PASSWORD,
+            school_name=school,
+            active=active,
         )
         db.session.commit()
         return user
@@ -178,9 +182,14 @@ def make_visit(app, make_user):
             ratings.update(RAG_RATINGS[rag])
         evidence = {code: "Evidence seen" for code, rating in ratings.items() if rating != "met"}
         visit = record_visit(
-            uuid=str(uuid_module.uuid4()), provider=provider, officer=officer or make_user("officer"),
-            version=version, visit_date=date.today() - timedelta(days=days_ago), ratings=ratings,
-            evidence=evidence, status=status,
+            uuid=str(uuid_module.uuid4()),
+            provider=provider,
+            officer=officer or make_user("officer"),
+            version=version,
+            visit_date=date.today() - timedelta(days=days_ago),
+            ratings=ratings,
+            evidence=evidence,
+            status=status,
         )
         refresh_rating(provider)
         db.session.commit()

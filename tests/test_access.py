@@ -25,6 +25,15 @@ def only(allowed, code=200, others=403):
     return {role: code if role in allowed else others for role in ROLES} | {"anonymous": 302}
 
 
+def casework(officer, head):
+    """Officers and the Head of Access get their codes; school and admin 403."""
+    return {"anonymous": 302, "officer": officer, "head_of_access": head, "school": 403, "admin": 403}
+
+
+# The visit in the URLs is another officer's draft: a stranger officer gets 404, the
+# Head of Access may read it (and is sent from its edit pages to the read-only page).
+OTHERS_VISIT = casework(officer=404, head=200)
+OTHERS_VISIT_EDIT = casework(officer=404, head=302)
 STAFF = ("officer", "head_of_access", "admin")
 ADMIN = ("admin",)
 
@@ -48,19 +57,45 @@ MATRIX = {
     "framework.copy": ("POST", "/admin/frameworks/{version}/copy", only(ADMIN, code=400)),
     "framework.new_criterion": ("GET", "/admin/frameworks/{version}/criteria/new", only(ADMIN)),
     "framework.edit_criterion": ("GET", "/admin/frameworks/{version}/criteria/{criterion}", only(ADMIN)),
-    "framework.move_criterion": ("POST", "/admin/frameworks/{version}/criteria/{criterion}/move", only(ADMIN, code=400)),
-    "framework.retire_criterion": ("POST", "/admin/frameworks/{version}/criteria/{criterion}/retire", only(ADMIN, code=302)),
+    "framework.move_criterion": (
+        "POST",
+        "/admin/frameworks/{version}/criteria/{criterion}/move",
+        only(ADMIN, code=400),
+    ),
+    "framework.retire_criterion": (
+        "POST",
+        "/admin/frameworks/{version}/criteria/{criterion}/retire",
+        only(ADMIN, code=302),
+    ),
     "framework.edit_rules": ("GET", "/admin/frameworks/{version}/rules", only(ADMIN)),
     "framework.publish": ("POST", "/admin/frameworks/{version}/publish", only(ADMIN, code=302)),
+    "visits.programme": ("GET", "/programme", casework(200, 200)),
+    "visits.overdue_actions": ("GET", "/actions", casework(200, 200)),
+    "visits.sign_off_queue": ("GET", "/sign-off", casework(403, 200)),
+    "visits.start": ("GET", "/providers/{provider}/visits/new", casework(200, 200)),
+    "visits.show": ("GET", "/visits/{visit}", OTHERS_VISIT),
+    "visits.details": ("GET", "/visits/{visit}/details", OTHERS_VISIT_EDIT),
+    "visits.theme": ("GET", "/visits/{visit}/themes/SG", OTHERS_VISIT_EDIT),
+    "visits.strengths": ("GET", "/visits/{visit}/strengths", OTHERS_VISIT_EDIT),
+    "visits.actions": ("GET", "/visits/{visit}/actions", OTHERS_VISIT_EDIT),
+    "visits.remove_action": ("POST", "/visits/{visit}/actions/0/remove", OTHERS_VISIT_EDIT),
+    "visits.previous_actions": ("GET", "/visits/{visit}/previous-actions", OTHERS_VISIT_EDIT),
+    "visits.check": ("GET", "/visits/{visit}/check", OTHERS_VISIT_EDIT),
+    "visits.submit": ("POST", "/visits/{visit}/submit", OTHERS_VISIT_EDIT),
+    "visits.sign_off": ("POST", "/visits/{visit}/sign-off", casework(403, 302)),
+    "visits.return_visit": ("POST", "/visits/{visit}/return", casework(403, 302)),
+    "visits.conflict": ("GET", "/visits/{visit}/conflicts/1", casework(404, 404)),
     # The JSON API answers 401 (never a redirect) when signed out.
     "api.session_info": ("GET", "/api/session", signed_in(200, anonymous=401)),
     "api.get_visit": (
-        "GET", "/api/visits/{visit}",
+        "GET",
+        "/api/visits/{visit}",
         {"anonymous": 401, "officer": 404, "head_of_access": 200, "school": 403, "admin": 403},
     ),
     "api.put_visit": ("PUT", "/api/visits/{visit}", signed_in(400, anonymous=401)),
     "api.sign_off_visit": (
-        "POST", "/api/visits/{visit}/sign-off",
+        "POST",
+        "/api/visits/{visit}/sign-off",
         {"anonymous": 401, "officer": 403, "head_of_access": 409, "school": 403, "admin": 403},
     ),
 }

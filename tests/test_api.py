@@ -73,7 +73,9 @@ def test_create_and_read_a_visit(client, officer, provider):
     assert response.status_code == 201
     data = response.get_json()
     assert data["version"] == 1 and data["overall_rag"] == "amber" and data["theme_rag"]["QE"] == "amber"
-    assert data["why"]["QE"] == ["QE1 Clear educational purpose, with rigorous tracking of each pupil's progress: partly met"]
+    assert data["why"]["QE"] == [
+        "QE1 Clear educational purpose, with rigorous tracking of each pupil's progress: partly met"
+    ]
     assert response.headers["ETag"] == '"1"'
     fetched = client.get(f"/api/visits/{visit_uuid}").get_json()
     assert fetched == data
@@ -138,12 +140,21 @@ def test_submitted_visit_cannot_change(client, officer, provider):
         ({"provider_id": 999999}, "provider_id"),
         ({"visit_type": "phone_call"}, "visit_type"),
         ({"colour": "blue"}, "colour"),
-        ({"judgements": [{"criterion": "SG1", "rating": "excellent", "evidence": "x"}]}, "judgements[0].rating"),
+        (
+            {"judgements": [{"criterion": "SG1", "rating": "excellent", "evidence": "x"}]},
+            "judgements[0].rating",
+        ),
         ({"judgements": [{"criterion": "ZZ9", "rating": "met"}]}, "judgements[0].criterion"),
-        ({"judgements": [{"criterion": "SG1", "rating": "not_met", "evidence": ""}]}, "judgements[0].evidence"),
+        (
+            {"judgements": [{"criterion": "SG1", "rating": "not_met", "evidence": ""}]},
+            "judgements[0].evidence",
+        ),
         ({"judgements": [{"criterion": "SG1", "rating": "met", "mood": "ok"}]}, "judgements[0].mood"),
         ({"judgements": "all met"}, "judgements"),
-        ({"actions": [{"description": "Fix it", "owner": "provider", "due": "2020-01-01"}]}, "actions[0].due"),
+        (
+            {"actions": [{"description": "Fix it", "owner": "provider", "due": "2020-01-01"}]},
+            "actions[0].due",
+        ),
         ({"pupils_seen": -1}, "pupils_seen"),
         ({"pupils_seen": True}, "pupils_seen"),
         ({"theme_notes": {"XX": "note"}}, "theme_notes.XX"),
@@ -163,7 +174,9 @@ def test_future_date_only_blocks_submission(client, officer, provider):
     """A planned visit may be dated ahead as a draft but cannot be submitted."""
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     assert put(client, str(uuid.uuid4()), full_visit(provider.id, visit_date=tomorrow)).status_code == 201
-    response = put(client, str(uuid.uuid4()), full_visit(provider.id, visit_date=tomorrow, status="submitted"))
+    response = put(
+        client, str(uuid.uuid4()), full_visit(provider.id, visit_date=tomorrow, status="submitted")
+    )
     assert response.status_code == 400 and "visit_date" in response.get_json()["fields"]
 
 
@@ -190,7 +203,9 @@ def test_insufficient_evidence_needs_a_reason_to_submit(client, officer, provide
 def test_malformed_json_is_400(client, officer):
     """A body that is not JSON is a JSON 400, never a 500."""
     response = client.put(
-        f"/api/visits/{uuid.uuid4()}", data="{not json", content_type="application/json",
+        f"/api/visits/{uuid.uuid4()}",
+        data="{not json",
+        content_type="application/json",
         headers={"Idempotency-Key": str(uuid.uuid4())},
     )
     assert response.status_code == 400 and response.get_json()["error"] == "malformed_json"
@@ -207,7 +222,9 @@ def test_foreign_origin_and_plain_text_are_refused(client, officer, provider):
     response = put(client, str(uuid.uuid4()), full_visit(provider.id), Origin="https://evil.example")
     assert response.status_code == 403
     response = client.put(
-        f"/api/visits/{uuid.uuid4()}", data="x=1", content_type="text/plain",
+        f"/api/visits/{uuid.uuid4()}",
+        data="x=1",
+        content_type="text/plain",
         headers={"Idempotency-Key": str(uuid.uuid4())},
     )
     assert response.status_code == 415
@@ -221,7 +238,9 @@ def test_other_officers_visit_is_404(client, make_user, login, provider):
     client.post("/logout")
     login(make_user("officer"))
     assert client.get(f"/api/visits/{visit_uuid}").status_code == 404
-    assert put(client, visit_uuid, full_visit(provider.id, strengths="Mine now"), version=1).status_code == 404
+    assert (
+        put(client, visit_uuid, full_visit(provider.id, strengths="Mine now"), version=1).status_code == 404
+    )
     assert db.session.scalar(db.select(Visit.strengths)) == "Calm, purposeful classrooms"
 
 

@@ -66,7 +66,9 @@ def throttled_client(make_app):
 def test_sixth_failure_in_a_minute_is_429(throttled_client):
     """Five failed sign-ins from one address are answered; the sixth gets 429 and a clear page."""
     for _ in range(5):
-        response = throttled_client.post("/login", data={"email": "victim@example.org", "password": "wrong-one"})
+        response = throttled_client.post(
+            "/login", data={"email": "victim@example.org", "password": "wrong-one"}
+        )
         assert response.status_code == 400
     response = throttled_client.post("/login", data={"email": "victim@example.org", "password": "wrong-one"})
     assert response.status_code == 429
@@ -77,11 +79,13 @@ def test_throttle_is_per_account_across_addresses(throttled_client):
     """Failures against one account from many addresses are throttled too."""
     for n in range(5):
         throttled_client.post(
-            "/login", data={"email": "victim@example.org", "password": "wrong"},
+            "/login",
+            data={"email": "victim@example.org", "password": "wrong"},
             environ_base={"REMOTE_ADDR": f"10.0.0.{n}"},
         )
     response = throttled_client.post(
-        "/login", data={"email": "victim@example.org", "password": PASSWORD},
+        "/login",
+        data={"email": "victim@example.org", "password": PASSWORD},
         environ_base={"REMOTE_ADDR": "10.0.0.99"},
     )
     assert response.status_code == 429
@@ -108,7 +112,9 @@ def test_successful_sign_ins_are_not_throttled(throttled_client):
 def test_only_local_next_redirects(client, make_user, next_url, expected):
     """After sign-in, `next` is followed only when it is a path on this site."""
     user = make_user("officer")
-    response = client.post("/login", query_string={"next": next_url}, data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        "/login", query_string={"next": next_url}, data={"email": user.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == expected
 
 
@@ -150,7 +156,9 @@ def test_inline_script_carries_the_request_nonce(client):
     response = client.get("/login")
     nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
     assert f'<script nonce="{nonce}">'.encode() in response.data
-    assert client.get("/login").headers["Content-Security-Policy"] != response.headers["Content-Security-Policy"]
+    assert (
+        client.get("/login").headers["Content-Security-Policy"] != response.headers["Content-Security-Policy"]
+    )
 
 
 def test_session_cookie_flags(client, make_user, login):
@@ -183,7 +191,9 @@ def test_csrf_token_required(make_app, make_user):
     assert response.status_code == 400 and b"The form had expired" in response.data
     page = client.get("/login").data.decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"email": "csrf@example.org", "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": "csrf@example.org", "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
     assert client.post("/logout").status_code == 400
     assert client.get("/providers").status_code == 200  # still signed in
@@ -198,11 +208,15 @@ def test_body_over_the_limit_is_413(make_app):
 
 def test_create_user_command(runner):
     """`flask create-user EMAIL --role ROLE` adds a user who can sign in."""
-    result = runner.invoke(args=["create-user", "new@example.org", "--role", "head_of_access", "--password", "a-long-password-9"])
+    result = runner.invoke(
+        args=["create-user", "new@example.org", "--role", "head_of_access", "--password", "a-long-password-9"]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(db.select(User).where(User.email == "new@example.org"))
     assert user.role == "head_of_access" and user.password_hash.startswith("$argon2id$")
-    bad = runner.invoke(args=["create-user", "x@example.org", "--role", "wizard", "--password", "a-long-password-9"])
+    bad = runner.invoke(
+        args=["create-user", "x@example.org", "--role", "wizard", "--password", "a-long-password-9"]
+    )
     assert bad.exit_code != 0
     short = runner.invoke(args=["create-user", "y@example.org", "--role", "officer", "--password", "short"])
     assert short.exit_code != 0 and "10 characters" in short.output

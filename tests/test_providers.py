@@ -165,7 +165,10 @@ def names(response):
         ("registration_status=unregistered", ["Old Mill"]),
         ("service=vocational", ["Amber Court"]),
         ("borough=Riverside&rag=green", ["Green Valley"]),
-        ("rag=purple", ["Amber Court", "Green Valley", "New Start", "Old Mill", "Paused Place", "Red Lion Centre"]),
+        (
+            "rag=purple",
+            ["Amber Court", "Green Valley", "New Start", "Old Mill", "Paused Place", "Red Lion Centre"],
+        ),
     ],
 )
 def test_register_filters(client, officer, register, query, expected):
@@ -202,6 +205,7 @@ def test_register_pages(client, officer, make_provider, app):
 
 def test_register_query_count_does_not_grow(client, officer, make_provider, make_visit, count_queries):
     """The register page runs the same few queries for 3 providers as for 40."""
+
     def run():
         with count_queries() as queries:
             assert client.get("/providers?borough=Riverside&sort=rag").status_code == 200
@@ -273,15 +277,14 @@ def test_qa_status_expires_with_time(register):
     assert provider.qa_status(date.today() + timedelta(days=340))[0] == "expired"
 
 
-
-
 def test_provider_page_query_count_does_not_grow(client, officer, make_provider, make_visit, count_queries):
     """The provider page runs the same queries with 1 visit as with 8."""
     provider = make_provider()
+    url = f"/providers/{provider.id}"
 
     def run():
         with count_queries() as queries:
-            assert client.get(f"/providers/{provider.id}").status_code == 200
+            assert client.get(url).status_code == 200
         return len(queries)
 
     make_visit(provider, "amber")

@@ -1,7 +1,7 @@
 """Add, change and disable users (administrators only)."""
 
 from flask import flash, redirect, render_template, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -11,6 +11,17 @@ from qa_app.auth.models import User
 from qa_app.auth.permissions import authorize
 from qa_app.auth.services import UserError, apply_user_changes, create_user
 from qa_app.extensions import db
+
+
+def _refuse_own_lockout(user, form):
+    """An administrator may not disable their own account or drop their own admin role,
+    so the service always keeps someone who can manage users."""
+    if user.id != current_user.id:
+        return
+    if not form.active.data:
+        raise UserError("active", "You cannot disable your own account")
+    if form.role.data != "admin":
+        raise UserError("role", "You cannot remove your own administrator role")
 
 
 @bp.route("/users")
@@ -33,8 +44,12 @@ def new_user():
     if form.validate_on_submit():
         try:
             user = create_user(
-                form.email.data, form.name.data, form.role.data, form.password.data,
-                school_name=form.school.data, active=form.active.data,
+                form.email.data,
+                form.name.data,
+                form.role.data,
+                form.password.data,
+                school_name=form.school.data,
+                active=form.active.data,
             )
         except UserError as error:
             getattr(form, error.field).errors.append(str(error))
@@ -54,9 +69,15 @@ def edit_user(user_id):
     form = UserForm(obj=user, school=user.school.name if user.school else "")
     if form.validate_on_submit():
         try:
+            _refuse_own_lockout(user, form)
             apply_user_changes(
-                user, email=form.email.data, name=form.name.data, role=form.role.data,
-                school_name=form.school.data, active=form.active.data, password=form.password.data,
+                user,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                school_name=form.school.data,
+                active=form.active.data,
+                password=form.password.data,
             )
         except UserError as error:
             getattr(form, error.field).errors.append(str(error))

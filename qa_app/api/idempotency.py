@@ -36,8 +36,12 @@ def commit_with_receipt(key, user_id, visit_uuid, fingerprint, status, body):
     """
     db.session.add(
         SyncReceipt(
-            key=key, user_id=user_id, visit_uuid=visit_uuid, request_hash=fingerprint,
-            status_code=status, response=body,
+            key=key,
+            user_id=user_id,
+            visit_uuid=visit_uuid,
+            request_hash=fingerprint,
+            status_code=status,
+            response=body,
         )
     )
     db.session.commit()

@@ -78,7 +78,7 @@ def _if_match():
         return None
     value = value.strip().removeprefix("W/").strip('"')
     if not value.isdigit():
-        abort(400, "If-Match must be a visit version such as \"3\"")
+        abort(400, 'If-Match must be a visit version such as "3"')
     return int(value)
 
 

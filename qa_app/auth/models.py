@@ -52,9 +52,7 @@ class User(db.Model):
     school = db.relationship(School)
 
     __table_args__ = (
-        db.CheckConstraint(
-            "role IN ('officer', 'head_of_access', 'school', 'admin')", name="role_known"
-        ),
+        db.CheckConstraint("role IN ('officer', 'head_of_access', 'school', 'admin')", name="role_known"),
     )
 
     # Flask-Login's interface.

@@ -8,8 +8,16 @@ MIN_LENGTH = 10
 MAX_LENGTH = 128
 # A few of the most common passwords; the length rule catches most of the rest.
 COMMON = {
-    "password123", "password1234", "qwertyuiop", "1234567890", "123456789a",
-    "iloveyou123", "letmein123", "welcome123", "administrator", "passw0rd123",
+    "password123",
+    "password1234",
+    "qwertyuiop",
+    "1234567890",
+    "123456789a",
+    "iloveyou123",
+    "letmein123",
+    "welcome123",
+    "administrator",
+    "passw0rd123",
 }
 
 

@@ -13,6 +13,8 @@ PERMISSIONS = {
     "provider.view_internal": STAFF,
     "provider.edit": STAFF,
     "visit.view": CASEWORK,
+    "visit.start": CASEWORK,
+    "visit.sign_off": frozenset({"head_of_access"}),
     "framework.manage": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),
 }
@@ -33,7 +35,10 @@ def authorize(action, user=None):
 
 # The menu: (endpoint, label, action that shows it).
 MENU = (
+    ("visits.programme", "Visit programme", "visit.view"),
     ("providers.index", "Provider register", "register.view"),
+    ("visits.sign_off_queue", "Sign-off", "visit.sign_off"),
+    ("visits.overdue_actions", "Overdue actions", "visit.view"),
     ("admin.users", "Users", "users.manage"),
     ("framework.index", "QA framework", "framework.manage"),
 )

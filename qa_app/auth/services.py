@@ -55,8 +55,13 @@ def create_user(email, name, role, password, school_name=None, active=True):
     """Add a user; raises UserError when the email is taken or the role is unknown."""
     user = User(password_hash="")
     apply_user_changes(
-        user, email=email, name=name, role=role, password=password,
-        school_name=school_name, active=active,
+        user,
+        email=email,
+        name=name,
+        role=role,
+        password=password,
+        school_name=school_name,
+        active=active,
     )
     db.session.add(user)
     db.session.flush()

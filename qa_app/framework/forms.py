@@ -20,9 +20,22 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from qa_app.framework.defaults import THEMES
+
+
+def _finite(form, field):
+    """Refuse NaN and Infinity, which DecimalField accepts ("sNaN" crashes NumberRange)."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation("Enter a share between 0 and 1")
 
 
 class CopyVersionForm(FlaskForm):
@@ -34,18 +47,14 @@ class CopyVersionForm(FlaskForm):
         description="Usually the school year, like 2026-2027.",
         validators=[InputRequired("Enter a name for the new version"), Length(max=40)],
     )
-    title = StringField(
-        "Title", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
-    )
+    title = StringField("Title", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
     submit = SubmitField("Copy into a new draft", widget=GovSubmitInput())
 
 
 class CriterionForm(FlaskForm):
     """Add or change a criterion of a draft version."""
 
-    theme = SelectField(
-        "Theme", widget=GovSelect(), choices=list(THEMES), validators=[Optional()]
-    )
+    theme = SelectField("Theme", widget=GovSelect(), choices=list(THEMES), validators=[Optional()])
     text = TextAreaField(
         "Criterion",
         widget=GovTextArea(),
@@ -56,9 +65,7 @@ class CriterionForm(FlaskForm):
         widget=GovTextArea(),
         validators=[Optional(), Length(max=2000)],
     )
-    critical = BooleanField(
-        "Critical: a 'not met' makes the theme Red", widget=GovCheckboxInput()
-    )
+    critical = BooleanField("Critical: a 'not met' makes the theme Red", widget=GovCheckboxInput())
     submit = SubmitField("Save criterion", widget=GovSubmitInput())
 
 
@@ -78,12 +85,20 @@ class RulesForm(FlaskForm):
     theme_red_not_met_fraction = DecimalField(
         "Theme is Red when this share of judged criteria is not met (0 to 1)",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter a share between 0 and 1"), NumberRange(0.01, 1)],
+        validators=[
+            InputRequired("Enter a share between 0 and 1"),
+            _finite,
+            NumberRange(0.01, 1),
+        ],
     )
     insufficient_not_seen_fraction = DecimalField(
         "Theme has insufficient evidence when more than this share is not seen (0 to 1)",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter a share between 0 and 1"), NumberRange(0, 1)],
+        validators=[
+            InputRequired("Enter a share between 0 and 1"),
+            _finite,
+            NumberRange(0, 1),
+        ],
     )
     overall_red_if_theme_red = SelectMultipleField(
         "Overall is Red when any of these themes is Red",
@@ -97,23 +112,28 @@ class RulesForm(FlaskForm):
         validators=[InputRequired("Enter a number of themes"), NumberRange(1, 6)],
     )
     valid_green = IntegerField(
-        "Green rating valid for (days)", widget=GovTextInput(),
+        "Green rating valid for (days)",
+        widget=GovTextInput(),
         validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
     )
     valid_amber = IntegerField(
-        "Amber rating valid for (days)", widget=GovTextInput(),
+        "Amber rating valid for (days)",
+        widget=GovTextInput(),
         validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
     )
     next_green = IntegerField(
-        "Next visit after Green (days)", widget=GovTextInput(),
+        "Next visit after Green (days)",
+        widget=GovTextInput(),
         validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
     )
     next_amber = IntegerField(
-        "Next visit after Amber (days)", widget=GovTextInput(),
+        "Next visit after Amber (days)",
+        widget=GovTextInput(),
         validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
     )
     next_red = IntegerField(
-        "Next visit after Red (days)", widget=GovTextInput(),
+        "Next visit after Red (days)",
+        widget=GovTextInput(),
         validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
     )
     submit = SubmitField("Save rules", widget=GovSubmitInput())

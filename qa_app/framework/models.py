@@ -53,9 +53,7 @@ class Criterion(db.Model):
     """A criterion of one theme, with a stable code such as SG1."""
 
     id = db.Column(db.Integer, primary_key=True)
-    framework_version_id = db.Column(
-        db.ForeignKey("framework_version.id"), nullable=False, index=True
-    )
+    framework_version_id = db.Column(db.ForeignKey("framework_version.id"), nullable=False, index=True)
     theme = db.Column(db.String(2), nullable=False)
     theme_position = db.Column(db.Integer, nullable=False)
     code = db.Column(db.String(8), nullable=False)
@@ -67,9 +65,7 @@ class Criterion(db.Model):
 
     version = db.relationship(FrameworkVersion, back_populates="criteria")
 
-    __table_args__ = (
-        db.UniqueConstraint("framework_version_id", "code", name="uq_criterion_version_code"),
-    )
+    __table_args__ = (db.UniqueConstraint("framework_version_id", "code", name="uq_criterion_version_code"),)
 
     @property
     def theme_name(self):

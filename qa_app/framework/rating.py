@@ -72,9 +72,7 @@ def rate_theme(theme, criteria, ratings, rules):
         len(not_seen) > rules["insufficient_not_seen_fraction"] * len(criteria)
     )
     if rating.insufficient_evidence:
-        rating.why.append(
-            f"Insufficient evidence: {_share(len(not_seen), len(criteria))} criteria not seen"
-        )
+        rating.why.append(f"Insufficient evidence: {_share(len(not_seen), len(criteria))} criteria not seen")
     if not judged:
         return rating
 

@@ -7,7 +7,13 @@ from sqlalchemy import select
 from qa_app.auth.permissions import authorize
 from qa_app.extensions import db
 from qa_app.framework import bp, services
-from qa_app.framework.forms import ConfirmForm, CopyVersionForm, CriterionForm, MoveForm, RulesForm
+from qa_app.framework.forms import (
+    ConfirmForm,
+    CopyVersionForm,
+    CriterionForm,
+    MoveForm,
+    RulesForm,
+)
 from qa_app.framework.models import Criterion, FrameworkVersion
 from qa_app.framework.services import FrameworkError
 
@@ -44,8 +50,11 @@ def show(version_id):
     """A version's criteria by theme and its rating rules."""
     version = db.get_or_404(FrameworkVersion, version_id)
     return render_template(
-        "framework/show.html", version=version, copy_form=CopyVersionForm(),
-        confirm=ConfirmForm(), current=services.current_version(),
+        "framework/show.html",
+        version=version,
+        copy_form=CopyVersionForm(),
+        confirm=ConfirmForm(),
+        current=services.current_version(),
     )
 
 
@@ -64,7 +73,10 @@ def copy(version_id):
             flash(f"Draft {draft.name} created. Edit it, then publish it.")
             return redirect(url_for("framework.show", version_id=draft.id))
     return render_template(
-        "framework/show.html", version=version, copy_form=form, confirm=ConfirmForm(),
+        "framework/show.html",
+        version=version,
+        copy_form=form,
+        confirm=ConfirmForm(),
         current=services.current_version(),
     ), 400
 
@@ -80,10 +92,13 @@ def new_criterion(version_id):
                 version, form.theme.data, form.text.data, form.guidance.data, form.critical.data
             )
         except FrameworkError as error:
-            return _back_to(version, error)
-        db.session.commit()
-        flash(f"{criterion.code} added.")
-        return _back_to(version)
+            if version.is_published:
+                return _back_to(version, error)
+            form.theme.errors.append(str(error))  # no theme chosen: show it on the form
+        else:
+            db.session.commit()
+            flash(f"{criterion.code} added.")
+            return _back_to(version)
     return render_template("framework/criterion.html", form=form, version=version, criterion=None), (
         400 if form.errors else 200
     )

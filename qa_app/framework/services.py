@@ -88,8 +88,14 @@ def copy_version(source, name, title):
     for c in source.criteria:
         draft.criteria.append(
             Criterion(
-                theme=c.theme, theme_position=c.theme_position, code=c.code, text=c.text,
-                guidance=c.guidance, critical=c.critical, position=c.position, retired=c.retired,
+                theme=c.theme,
+                theme_position=c.theme_position,
+                code=c.code,
+                text=c.text,
+                guidance=c.guidance,
+                critical=c.critical,
+                position=c.position,
+                retired=c.retired,
             )
         )
     db.session.add(draft)

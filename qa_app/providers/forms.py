@@ -44,7 +44,10 @@ class ProviderForm(FlaskForm):
     postcode = StringField(
         "Postcode",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter the postcode"), Length(max=20, message="Enter a real UK postcode, like SW1A 1AA")],
+        validators=[
+            InputRequired("Enter the postcode"),
+            Length(max=20, message="Enter a real UK postcode, like SW1A 1AA"),
+        ],
     )
     borough = StringField(
         "Borough",
@@ -83,6 +86,12 @@ class ProviderForm(FlaskForm):
         "Services",
         widget=GovCheckboxesInput(),
         choices=list(SERVICES.items()),
+        validators=[Optional()],
+    )
+    officer_id = SelectField(
+        "Assigned QA officer",
+        widget=GovSelect(),
+        coerce=lambda value: int(value) if value not in (None, "", "None") else None,
         validators=[Optional()],
     )
     notes = TextAreaField(
@@ -127,7 +136,9 @@ class RegisterFilterForm(FlaskForm):
 
     q = StringField("Name or postcode", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
     qa_status = SelectField(
-        "QA status", widget=GovSelect(), choices=[("", "Any")] + list(QA_STATUSES.items()),
+        "QA status",
+        widget=GovSelect(),
+        choices=[("", "Any")] + list(QA_STATUSES.items()),
         validators=[Optional()],
     )
     rag = SelectField(
@@ -144,7 +155,9 @@ class RegisterFilterForm(FlaskForm):
         validators=[Optional()],
     )
     service = SelectField(
-        "Service", widget=GovSelect(), choices=[("", "Any")] + list(SERVICES.items()),
+        "Service",
+        widget=GovSelect(),
+        choices=[("", "Any")] + list(SERVICES.items()),
         validators=[Optional()],
     )
     sort = SelectField("Sort by", widget=GovSelect(), choices=list(SORTS.items()), validators=[Optional()])

@@ -11,7 +11,7 @@ from qa_app.providers import bp, queries
 from qa_app.providers.forms import ProviderForm, RegisterFilterForm
 from qa_app.providers.models import Provider
 from qa_app.providers.search import RegisterFilters, boroughs, search_register
-from qa_app.providers.services import likely_duplicates, normalise_postcode, save_provider
+from qa_app.providers.services import likely_duplicates, normalise_postcode, officers, save_provider
 
 
 def register_filters(form):
@@ -31,7 +31,9 @@ def index():
     form = RegisterFilterForm(request.args)
     filters = register_filters(form)
     page = search_register(
-        filters, date.today(), request.args.get("page", 1, type=int),
+        filters,
+        date.today(),
+        request.args.get("page", 1, type=int),
         current_app.config["REGISTER_PAGE_SIZE"],
     )
     return render_template("providers/index.html", form=form, page=page, today=date.today())
@@ -42,9 +44,16 @@ def index():
 def show(provider_id):
     """A provider's details, QA status with its reason, and visit history."""
     authorize("register.view")
-    provider = db.get_or_404(Provider, provider_id)
-    visits = queries.visit_history(provider, include_unsigned=can(current_user, "provider.view_internal"))
-    return render_template("providers/show.html", provider=provider, visits=visits, today=date.today())
+    provider = queries.provider_page(provider_id)
+    staff = can(current_user, "provider.view_internal")
+    visits = queries.visit_history(provider, include_unsigned=staff)
+    return render_template(
+        "providers/show.html",
+        provider=provider,
+        visits=visits,
+        today=date.today(),
+        actions=queries.open_actions(provider),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -67,6 +76,7 @@ def edit(provider_id):
 
 def _edit(provider, form):
     """Validate, flag a likely duplicate before saving, then save and go to the provider."""
+    form.officer_id.choices = [(None, "Not assigned")] + [(u.id, u.name) for u in officers()]
     duplicates = []
     if form.validate_on_submit():
         postcode = normalise_postcode(form.postcode.data)

@@ -93,4 +93,3 @@ def search_register(filters, today, page=1, per_page=25, with_services=True):
 def boroughs():
     """Every borough on the register, for the filter list."""
     return db.session.scalars(select(Provider.borough).distinct().order_by(Provider.borough)).all()
-

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from qa_app.auth.models import User
 from qa_app.extensions import db
 from qa_app.framework.rating import next_visit_due, qa_valid_until
 from qa_app.providers.models import NEEDS_URN, SERVICES, Provider, ProviderService
@@ -56,11 +57,19 @@ def save_provider(provider, data):
     provider.registration_status = data["registration_status"]
     provider.urn = (data.get("urn") or "").strip().upper() if data["registration_status"] in NEEDS_URN else ""
     provider.notes = (data.get("notes") or "").strip()
+    provider.officer_id = data.get("officer_id") or None
     wanted = [s for s in SERVICES if s in set(data.get("services") or [])]
     provider.services = [ProviderService(service=s) for s in wanted]
     db.session.add(provider)
     db.session.flush()
     return provider
+
+
+def officers():
+    """Active QA officers, for assigning providers to them."""
+    return db.session.scalars(
+        select(User).where(User.role == "officer", User.active.is_(True)).order_by(User.name)
+    ).all()
 
 
 def refresh_rating(provider, today=None):

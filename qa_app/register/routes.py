@@ -20,7 +20,10 @@ def public_register():
     # The public may search by name or postcode and filter by borough and QA status only.
     filters = RegisterFilters(q=chosen.q, borough=chosen.borough, qa_status=chosen.qa_status)
     page = search_register(
-        filters, date.today(), request.args.get("page", 1, type=int),
-        current_app.config["REGISTER_PAGE_SIZE"], with_services=False,
+        filters,
+        date.today(),
+        request.args.get("page", 1, type=int),
+        current_app.config["REGISTER_PAGE_SIZE"],
+        with_services=False,
     )
     return render_template("register/public.html", form=form, page=page, today=date.today())

@@ -1,1 +1,7 @@
-"""Visits to providers: judgements against the framework, actions, sign-off."""
+"""Visits to providers: the visit form, sign-off, actions and the visit programme."""
+
+from flask import Blueprint
+
+bp = Blueprint("visits", __name__)
+
+from qa_app.visits import programme, review, routes  # noqa: E402,F401

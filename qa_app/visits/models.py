@@ -16,6 +16,13 @@ VISIT_STATUSES = {
     "signed_off": "Signed off",
 }
 ACTION_OWNERS = {"provider": "Provider", "authority": "Local authority"}
+EVENT_LABELS = {
+    "create": "Started",
+    "change": "Changed",
+    "submit": "Submitted",
+    "sign_off": "Signed off",
+    "return": "Returned to the officer",
+}
 
 
 class Visit(db.Model):
@@ -59,11 +66,11 @@ class Visit(db.Model):
     officer = db.relationship("User", foreign_keys=[officer_id])
     signed_off_by = db.relationship("User", foreign_keys=[signed_off_by_id])
     framework_version = db.relationship("FrameworkVersion")
-    judgements = db.relationship(
-        "Judgement", back_populates="visit", cascade="all, delete-orphan"
-    )
+    judgements = db.relationship("Judgement", back_populates="visit", cascade="all, delete-orphan")
     actions = db.relationship(
-        "Action", foreign_keys="Action.visit_id", back_populates="visit",
+        "Action",
+        foreign_keys="Action.visit_id",
+        back_populates="visit",
         cascade="all, delete-orphan",
     )
 
@@ -73,9 +80,7 @@ class Visit(db.Model):
             "visit_type IN ('scheduled', 'unannounced', 'revisit', 'desktop_review')",
             name="visit_type_known",
         ),
-        db.CheckConstraint(
-            "status IN ('draft', 'submitted', 'returned', 'signed_off')", name="status_known"
-        ),
+        db.CheckConstraint("status IN ('draft', 'submitted', 'returned', 'signed_off')", name="status_known"),
         db.Index("ix_visit_provider_status_date", "provider_id", "status", "visit_date"),
     )
 
@@ -97,9 +102,7 @@ class Judgement(db.Model):
 
     __table_args__ = (
         db.UniqueConstraint("visit_id", "criterion_id", name="uq_judgement_visit_criterion"),
-        db.CheckConstraint(
-            "rating IN ('met', 'partly_met', 'not_met', 'not_seen')", name="rating_known"
-        ),
+        db.CheckConstraint("rating IN ('met', 'partly_met', 'not_met', 'not_seen')", name="rating_known"),
     )
 
 

@@ -16,14 +16,36 @@ MAX_JUDGEMENTS = 200
 MAX_ACTIONS = 50
 
 FIELDS = {
-    "provider_id", "visit_date", "visit_type", "framework_version", "status", "people_met",
-    "pupils_seen", "judgements", "theme_notes", "insufficient_reasons", "strengths",
-    "pupil_voice", "actions", "action_outcomes",
+    "provider_id",
+    "visit_date",
+    "visit_type",
+    "framework_version",
+    "status",
+    "people_met",
+    "pupils_seen",
+    "judgements",
+    "theme_notes",
+    "insufficient_reasons",
+    "strengths",
+    "pupil_voice",
+    "actions",
+    "action_outcomes",
 }
 # Fields the server adds to what it returns; a client may send them back unchanged.
 SERVER_FIELDS = {
-    "uuid", "version", "theme_rag", "overall_rag", "why", "registration_test", "officer",
-    "provider_name", "created_at", "updated_at", "submitted_at", "signed_off_at", "return_comment",
+    "uuid",
+    "version",
+    "theme_rag",
+    "overall_rag",
+    "why",
+    "registration_test",
+    "officer",
+    "provider_name",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "signed_off_at",
+    "return_comment",
 }
 
 
@@ -144,7 +166,9 @@ def parse_visit(body):
         "people_met": reader.text(body.get("people_met"), "people_met", 2000),
         "pupils_seen": reader.integer(body.get("pupils_seen"), "pupils_seen", 0, 1000),
         "theme_notes": _theme_texts(reader, body.get("theme_notes"), "theme_notes"),
-        "insufficient_reasons": _theme_texts(reader, body.get("insufficient_reasons"), "insufficient_reasons"),
+        "insufficient_reasons": _theme_texts(
+            reader, body.get("insufficient_reasons"), "insufficient_reasons"
+        ),
         "strengths": reader.text(body.get("strengths"), "strengths"),
         "pupil_voice": reader.text(body.get("pupil_voice"), "pupil_voice"),
         "judgements": {},
@@ -175,12 +199,14 @@ def parse_visit(body):
         description = reader.text(item.get("description"), f"{path}.description", 2000)
         if not description:
             reader.fail(f"{path}.description", "Describe the action")
-        visit["actions"].append({
-            "description": description,
-            "owner": reader.choice(item.get("owner"), f"{path}.owner", ACTION_OWNERS, "provider"),
-            "due": reader.date(item.get("due"), f"{path}.due", required=False),
-            "path": path,
-        })
+        visit["actions"].append(
+            {
+                "description": description,
+                "owner": reader.choice(item.get("owner"), f"{path}.owner", ACTION_OWNERS, "provider"),
+                "due": reader.date(item.get("due"), f"{path}.due", required=False),
+                "path": path,
+            }
+        )
     for action_id, outcome in reader.mapping(body.get("action_outcomes"), "action_outcomes").items():
         path = f"action_outcomes.{action_id}"
         if not str(action_id).isdigit():

@@ -8,6 +8,7 @@ import uuid as uuid_module
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from qa_app.auth.models import utcnow
 from qa_app.extensions import db
@@ -64,7 +65,18 @@ def valid_uuid(value):
 # -- reading ---------------------------------------------------------------------------
 
 
-def visible_visit(user, visit_uuid, for_update=False):
+def with_everything():
+    """Loader options that fetch a visit's page in a fixed number of queries."""
+    return (
+        joinedload(Visit.provider),
+        joinedload(Visit.officer),
+        joinedload(Visit.framework_version).selectinload(FrameworkVersion.criteria),
+        selectinload(Visit.judgements).joinedload(Judgement.criterion),
+        selectinload(Visit.actions),
+    )
+
+
+def visible_visit(user, visit_uuid, full=False):
     """The visit if this user may see it, else VisitNotFound.
 
     An officer sees their own visits; the Head of Access sees every visit.
@@ -73,8 +85,8 @@ def visible_visit(user, visit_uuid, for_update=False):
     if visit_uuid is None:
         raise VisitNotFound(visit_uuid)
     query = select(Visit).where(Visit.uuid == visit_uuid)
-    if for_update:
-        query = query.with_for_update()
+    if full:
+        query = query.options(*with_everything())
     visit = db.session.scalar(query)
     if visit is None or not can_see(user, visit):
         raise VisitNotFound(visit_uuid)
@@ -180,13 +192,17 @@ def submission_blockers(visit, today=None):
 def _framework_for(visit, name):
     if visit is not None:
         if name and name != visit.framework_version.name:
-            raise VisitRuleError({"framework_version": "A visit keeps the framework version it was started under"})
+            raise VisitRuleError(
+                {"framework_version": "A visit keeps the framework version it was started under"}
+            )
         return visit.framework_version
     if not name:
         version = current_version()
     else:
         version = db.session.scalar(
-            select(FrameworkVersion).where(FrameworkVersion.name == name, FrameworkVersion.status == "published")
+            select(FrameworkVersion).where(
+                FrameworkVersion.name == name, FrameworkVersion.status == "published"
+            )
         )
     if version is None:
         raise VisitRuleError({"framework_version": f"{name or 'No'} framework version is in force"})
@@ -199,7 +215,9 @@ def _check_rules(data, version, visit_date_required_past):
     criteria = {c.code: c for c in version.active_criteria()}
     for code, judgement in data["judgements"].items():
         if code not in criteria:
-            errors[f"{judgement['path']}.criterion"] = f"{code} is not a criterion of framework {version.name}"
+            errors[f"{judgement['path']}.criterion"] = (
+                f"{code} is not a criterion of framework {version.name}"
+            )
         elif judgement["rating"] != "met" and not judgement["evidence"]:
             errors[f"{judgement['path']}.evidence"] = (
                 f"Enter the evidence for {code}: it is {RATINGS[judgement['rating']].lower()}"
@@ -232,11 +250,13 @@ def _changes(before, after):
             for code in sorted(set(old) | set(new)):
                 was, now = old.get(code), new.get(code)
                 if was != now:
-                    changes.append({
-                        "field": code,
-                        "from": was and RATINGS[was["rating"]],
-                        "to": now and RATINGS[now["rating"]],
-                    })
+                    changes.append(
+                        {
+                            "field": code,
+                            "from": was and RATINGS[was["rating"]],
+                            "to": now and RATINGS[now["rating"]],
+                        }
+                    )
         elif before.get(key) != after[key]:
             changes.append({"field": key})
     return changes
@@ -265,7 +285,13 @@ def _apply(visit, data, version):
         judgement.rating = value["rating"]
         judgement.evidence = value["evidence"]
     visit.actions = [
-        Action(provider_id=visit.provider.id, description=a["description"], owner=a["owner"], due=a["due"], position=n)
+        Action(
+            provider_id=visit.provider.id,
+            description=a["description"],
+            owner=a["owner"],
+            due=a["due"],
+            position=n,
+        )
         for n, a in enumerate(data["actions"])
     ]
 
@@ -294,8 +320,11 @@ def save_visit(user, visit_uuid, body, base_version=None, require_version=True):
             raise VersionRequired(visit_uuid)
         if base_version is not None and base_version != visit.version:
             conflict = VisitConflict(
-                visit_id=visit.id, user_id=user.id, base_version=base_version,
-                server_version=visit.version, payload=body,
+                visit_id=visit.id,
+                user_id=user.id,
+                base_version=base_version,
+                server_version=visit.version,
+                payload=body,
             )
             db.session.add(conflict)
             db.session.flush()
@@ -337,7 +366,9 @@ def save_visit(user, visit_uuid, body, base_version=None, require_version=True):
 
 def record_event(visit, user, action, changes=(), comment=""):
     """Add a line to the visit's audit trail."""
-    db.session.add(VisitEvent(visit_id=visit.id, user_id=user.id, action=action, changes=list(changes), comment=comment))
+    db.session.add(
+        VisitEvent(visit_id=visit.id, user_id=user.id, action=action, changes=list(changes), comment=comment)
+    )
     db.session.flush()
 
 
@@ -373,19 +404,39 @@ def return_to_officer(user, visit, comment):
     record_event(visit, user, "return", comment=comment)
 
 
-def record_visit(*, uuid, provider, officer, version, visit_date, ratings, evidence=None,
-                 visit_type="scheduled", status="draft", theme_notes=None, strengths="",
-                 signed_off_by=None):
+def record_visit(
+    *,
+    uuid,
+    provider,
+    officer,
+    version,
+    visit_date,
+    ratings,
+    evidence=None,
+    visit_type="scheduled",
+    status="draft",
+    theme_notes=None,
+    strengths="",
+    signed_off_by=None,
+):
     """Create a visit directly, already in a given state (demo data, tests, benchmarks)."""
     criteria = {c.code: c for c in version.criteria}
     visit = Visit(
-        uuid=uuid, provider=provider, officer=officer, framework_version=version,
-        visit_date=visit_date, visit_type=visit_type, status=status,
-        theme_notes=theme_notes or {}, strengths=strengths,
+        uuid=uuid,
+        provider=provider,
+        officer=officer,
+        framework_version=version,
+        visit_date=visit_date,
+        visit_type=visit_type,
+        status=status,
+        theme_notes=theme_notes or {},
+        strengths=strengths,
     )
     evidence = evidence or {}
     for code, rating in ratings.items():
-        visit.judgements.append(Judgement(criterion=criteria[code], rating=rating, evidence=evidence.get(code, "")))
+        visit.judgements.append(
+            Judgement(criterion=criteria[code], rating=rating, evidence=evidence.get(code, ""))
+        )
     rate(visit)
     if status in ("submitted", "signed_off"):
         visit.submitted_at = utcnow()

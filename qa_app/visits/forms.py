@@ -1,0 +1,160 @@
+"""The visit forms: start, details, one theme's criteria, strengths, actions, sign-off."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from qa_app.framework.rating import RATINGS
+from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES
+
+
+class DayMonthYearField(DateField):
+    """A date typed as day, month and year in three boxes (the GOV.UK date input)."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+
+    def process(self, formdata, data=None, **kwargs):
+        super().process(formdata, data, **kwargs)
+        # The widget needs exactly three parts, whatever the request sent.
+        if self.raw_data is not None and len(self.raw_data) != 3:
+            self.raw_data = (list(self.raw_data) + ["", "", ""])[:3]
+
+    def process_formdata(self, valuelist):
+        parts = [part.strip() for part in valuelist]
+        if len(parts) == 3 and not any(parts):
+            self.data = None
+            return
+        if len(parts) != 3 or not all(parts):
+            self.data = None
+            raise ValueError(f"{self.label.text} must include a day, month and year")
+        try:
+            super().process_formdata([" ".join(parts)])
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a real date, like 20 11 2026") from None
+
+
+class VersionedForm(FlaskForm):
+    """Every form that changes a visit carries the version it was opened at."""
+
+    version = HiddenField()
+
+
+class DetailsForm(VersionedForm):
+    """When and how the visit happened (also the form that starts a visit)."""
+
+    uuid = HiddenField()
+    visit_date = DayMonthYearField(
+        "Date of the visit",
+        description="For example, 20 11 2026",
+        validators=[InputRequired("Enter the date of the visit as day, month and year")],
+    )
+    visit_type = RadioField(
+        "Type of visit",
+        widget=GovRadioInput(),
+        choices=list(VISIT_TYPES.items()),
+        default="scheduled",
+        validators=[InputRequired("Choose the type of visit")],
+    )
+    people_met = TextAreaField(
+        "People met",
+        widget=GovTextArea(),
+        description="Names and roles, for example the headteacher and the designated safeguarding lead.",
+        validators=[Optional(), Length(max=2000)],
+    )
+    pupils_seen = IntegerField(
+        "Number of pupils seen",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(0, 1000, "Enter a number of pupils between 0 and 1000")],
+    )
+    submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+
+def theme_form(criteria, formdata=None, **data):
+    """A form for one theme: a rating and evidence per criterion, and a comment."""
+
+    class ThemeForm(VersionedForm):
+        note = TextAreaField(
+            "Comment on this theme", widget=GovTextArea(), validators=[Optional(), Length(max=20000)]
+        )
+        insufficient_reason = TextAreaField(
+            "If most criteria were not seen, why?",
+            widget=GovTextArea(),
+            description="Needed to submit a theme with insufficient evidence.",
+            validators=[Optional(), Length(max=20000)],
+        )
+        submit = SubmitField("Save and return to the visit", widget=GovSubmitInput())
+
+    for criterion in criteria:
+        setattr(
+            ThemeForm,
+            f"rating_{criterion.code}",
+            RadioField(
+                f"{criterion.code} {criterion.text}",
+                widget=GovRadioInput(),
+                choices=list(RATINGS.items()),
+                validate_choice=False,
+            ),
+        )
+        setattr(
+            ThemeForm,
+            f"evidence_{criterion.code}",
+            TextAreaField("Evidence", widget=GovTextArea(), validators=[Optional(), Length(max=20000)]),
+        )
+    return ThemeForm(formdata, data=data) if formdata is not None else ThemeForm(data=data)
+
+
+class StrengthsForm(VersionedForm):
+    """Strengths and pupil voice."""
+
+    strengths = TextAreaField("Strengths", widget=GovTextArea(), validators=[Optional(), Length(max=20000)])
+    pupil_voice = TextAreaField(
+        "Pupil voice",
+        widget=GovTextArea(),
+        description="What pupils said about their education here (no names).",
+        validators=[Optional(), Length(max=20000)],
+    )
+    submit = SubmitField("Save and return to the visit", widget=GovSubmitInput())
+
+
+class ActionForm(VersionedForm):
+    """Add an area for development as an action."""
+
+    description = TextAreaField(
+        "What needs to be done",
+        widget=GovTextArea(),
+        validators=[InputRequired("Describe the action"), Length(max=2000)],
+    )
+    owner = RadioField(
+        "Who does it",
+        widget=GovRadioInput(),
+        choices=list(ACTION_OWNERS.items()),
+        default="provider",
+        validators=[InputRequired("Choose who does it")],
+    )
+    due = DayMonthYearField(
+        "Due by",
+        description="For example, 31 1 2027",
+        validators=[Optional()],
+    )
+    submit = SubmitField("Add action", widget=GovSubmitInput())
+
+
+class ReturnForm(FlaskForm):
+    """The Head of Access returns a visit with a comment."""
+
+    comment = TextAreaField(
+        "What the officer needs to change",
+        widget=GovTextArea(),
+        validators=[InputRequired("Say what the officer needs to change"), Length(max=5000)],
+    )
+    submit = SubmitField("Return to officer", widget=GovSubmitInput(), render_kw={"data-secondary": "1"})

@@ -1,0 +1,81 @@
+"""The visit programme (who is due a visit) and the list of overdue actions."""
+
+from datetime import date
+
+from flask import render_template
+from flask_login import current_user, login_required
+from sqlalchemy import nulls_first, or_, select
+from sqlalchemy.orm import joinedload
+
+from qa_app.auth.permissions import authorize
+from qa_app.extensions import db
+from qa_app.providers.models import Provider
+from qa_app.visits import bp
+from qa_app.visits.models import Action, Visit
+
+
+def providers_due(user, today):
+    """Providers by next visit due, never-visited and overdue first (an officer's own)."""
+    query = (
+        select(Provider)
+        .options(joinedload(Provider.officer))
+        .order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name)
+    )
+    if user.role == "officer":
+        query = query.where(Provider.officer_id == user.id)
+    return db.session.scalars(query).all()
+
+
+def open_visits(user):
+    """Visits not yet signed off: an officer's own; all of them for the Head of Access."""
+    query = (
+        select(Visit)
+        .options(joinedload(Visit.provider), joinedload(Visit.officer))
+        .where(Visit.status.in_(("draft", "returned", "submitted")))
+        .order_by(Visit.visit_date.desc())
+    )
+    if user.role == "officer":
+        query = query.where(Visit.officer_id == user.id)
+    return db.session.scalars(query).all()
+
+
+@bp.route("/programme")
+@login_required
+def programme():
+    """My visits (officer) or the whole programme (Head of Access): due, overdue, drafts, returned."""
+    authorize("visit.view")
+    today = date.today()
+    providers = providers_due(current_user, today)
+    overdue = [p for p in providers if p.next_visit_due is None or p.next_visit_due < today]
+    upcoming = [p for p in providers if p.next_visit_due is not None and p.next_visit_due >= today]
+    visits = open_visits(current_user)
+    return render_template(
+        "visits/programme.html",
+        overdue=overdue,
+        upcoming=upcoming,
+        today=today,
+        drafts=[v for v in visits if v.status == "draft"],
+        returned=[v for v in visits if v.status == "returned"],
+        submitted=[v for v in visits if v.status == "submitted"],
+    )
+
+
+@bp.route("/actions")
+@login_required
+def overdue_actions():
+    """Open actions past their due date: an officer's providers, or all for the Head of Access."""
+    authorize("visit.view")
+    today = date.today()
+    query = (
+        select(Action)
+        .join(Visit, Action.visit_id == Visit.id)
+        .join(Provider, Action.provider_id == Provider.id)
+        .options(joinedload(Action.visit).joinedload(Visit.provider))
+        .where(Action.status == "open", Action.due < today, Visit.status == "signed_off")
+        .order_by(Action.due, Provider.name)
+    )
+    if current_user.role == "officer":
+        query = query.where(or_(Provider.officer_id == current_user.id, Visit.officer_id == current_user.id))
+    return render_template(
+        "visits/overdue_actions.html", actions=db.session.scalars(query).all(), today=today
+    )

@@ -1,0 +1,111 @@
+"""The Head of Access's review: the sign-off queue, sign-off and return; and conflicts."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from qa_app.auth.models import utcnow
+from qa_app.auth.permissions import authorize
+from qa_app.extensions import db
+from qa_app.visits import bp, services
+from qa_app.visits.forms import ReturnForm, VersionedForm
+from qa_app.visits.models import Visit, VisitConflict
+from qa_app.visits.payload import PayloadError
+from qa_app.visits.routes import load
+from qa_app.visits.services import VisitConflictError, VisitLocked, VisitRuleError
+
+
+@bp.route("/sign-off")
+@login_required
+def sign_off_queue():
+    """Visits awaiting sign-off, oldest first."""
+    authorize("visit.sign_off")
+    visits = db.session.scalars(
+        select(Visit)
+        .options(joinedload(Visit.provider), joinedload(Visit.officer))
+        .where(Visit.status == "submitted")
+        .order_by(Visit.submitted_at, Visit.id)
+    ).all()
+    return render_template("visits/sign_off_queue.html", visits=visits)
+
+
+@bp.route("/visits/<visit_uuid>/sign-off", methods=["POST"])
+@login_required
+def sign_off(visit_uuid):
+    """Sign off a submitted visit: the register counts it from now on."""
+    authorize("visit.sign_off")
+    visit = load(visit_uuid)
+    if not VersionedForm().validate_on_submit():
+        abort(400)
+    try:
+        services.sign_off(current_user, visit)
+    except VisitLocked as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+    else:
+        db.session.commit()
+        flash(f"Signed off. {visit.provider.name} is now rated {visit.overall_rag.title()} on the register.")
+    return redirect(url_for("visits.show", visit_uuid=visit.uuid))
+
+
+@bp.route("/visits/<visit_uuid>/return", methods=["POST"])
+@login_required
+def return_visit(visit_uuid):
+    """Return a submitted visit to its officer with a comment."""
+    authorize("visit.sign_off")
+    visit = load(visit_uuid)
+    form = ReturnForm()
+    if form.validate_on_submit():
+        try:
+            services.return_to_officer(current_user, visit, form.comment.data)
+        except VisitLocked as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        else:
+            db.session.commit()
+            flash(f"Returned to {visit.officer.name} with your comment.")
+        return redirect(url_for("visits.show", visit_uuid=visit.uuid))
+    flash(form.comment.errors[0] if form.comment.errors else "Try again.", "error")
+    return redirect(url_for("visits.show", visit_uuid=visit.uuid) + "#return")
+
+
+@bp.route("/visits/<visit_uuid>/conflicts/<int:conflict_id>", methods=["GET", "POST"])
+@login_required
+def conflict(visit_uuid, conflict_id):
+    """Compare a losing copy with the stored visit, and keep one of them."""
+    visit = load(visit_uuid)
+    item = db.session.get(VisitConflict, conflict_id)
+    if item is None or item.visit_id != visit.id or item.user_id != current_user.id:
+        abort(404)
+    form = VersionedForm(version=visit.version)
+    if request.method == "POST" and item.resolved_at is None and form.validate_on_submit():
+        choice = request.form.get("keep")
+        if choice == "mine":
+            try:
+                services.save_visit(
+                    current_user, visit.uuid, dict(item.payload, status="draft"), int(form.version.data)
+                )
+            except (PayloadError, VisitRuleError, VisitLocked, VisitConflictError) as problem:
+                db.session.rollback()
+                flash(f"Your copy could not be kept: {problem}", "error")
+                return redirect(request.url)
+        elif choice != "theirs":
+            abort(400)
+        item = db.session.get(VisitConflict, conflict_id)
+        item.resolved_at, item.resolution = utcnow(), choice
+        db.session.commit()
+        flash(
+            "Your copy is now the visit."
+            if choice == "mine"
+            else "The stored visit is kept; your copy is set aside."
+        )
+        return redirect(url_for("visits.show", visit_uuid=visit.uuid))
+    return render_template(
+        "visits/conflict.html",
+        visit=visit,
+        conflict=item,
+        form=form,
+        current=services.visit_as_json(visit),
+        theirs=item.payload,
+    )
