@@ -14,7 +14,7 @@ run: install frontend db ## Set everything up and serve on http://127.0.0.1:5000
 test: $(VENV)/.dev-installed frontend ## Install what the tests need and run the whole suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.dev-installed frontend ## Measure the register against a bare route (see bench/README)
+bench: $(VENV)/.dev-installed ## Measure pages against a bare route (see bench/README.md)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(VENV)/.dev-installed

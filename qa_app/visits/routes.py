@@ -49,6 +49,7 @@ def save(visit, form, change):
     keeps the officer's copy as a conflict and redirects to it.
     """
     body = services.visit_as_json(visit)
+    body["status"] = "draft"  # a returned visit stays returned until it is submitted again
     change(body)
     try:
         version = int(form.version.data)

@@ -118,15 +118,16 @@ def visit_as_json(visit):
             ),
             key=lambda j: (j["criterion"][:2], int(j["criterion"][2:])),
         ),
-        "theme_notes": visit.theme_notes,
-        "insufficient_reasons": visit.insufficient_reasons,
+        # Copies, so a caller editing the JSON never changes the visit behind SQLAlchemy's back.
+        "theme_notes": dict(visit.theme_notes),
+        "insufficient_reasons": dict(visit.insufficient_reasons),
         "strengths": visit.strengths,
         "pupil_voice": visit.pupil_voice,
         "actions": [
             {"description": a.description, "owner": a.owner, "due": a.due.isoformat() if a.due else None}
             for a in sorted(visit.actions, key=lambda a: a.position)
         ],
-        "action_outcomes": visit.action_outcomes,
+        "action_outcomes": dict(visit.action_outcomes),
         "return_comment": visit.return_comment,
         "theme_rag": {code: rating["rag"] for code, rating in visit.theme_rags.items()},
         "overall_rag": visit.overall_rag,

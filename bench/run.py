@@ -1,0 +1,159 @@
+"""`make bench`: the signed-in provider register against the floor Flask itself sets.
+
+Builds a fresh database, counts the register's SQL at a small and a full size, serves the
+app with gunicorn on 127.0.0.1 and loads /ping and the register in turn with wrk.
+See bench/README.md for how to read the figures.
+"""
+
+import argparse
+import json
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import data, load, report, server
+from bench.machine import CpuWatch
+from bench.pages import register_summary
+from bench.queries import count_queries
+from qa_app import create_app
+from qa_app.extensions import db
+
+REGISTER_PATH = "/providers?borough=Riverside&qa_status=quality_assured&sort=rag"
+FLOOR_PATH = "/ping"
+
+
+def parse_args(argv=None):
+    """The command line; `make bench BENCH_ARGS="..."` passes these through."""
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    option = parser.add_argument
+    option("--providers", type=int, default=10_000, help="providers in the full database")
+    option("--visits", type=int, default=50_000, help="visits in the full database")
+    option("--small-providers", type=int, default=100, help="providers in the small one")
+    option("--duration", type=int, default=10, help="seconds per measurement")
+    option("--rounds", type=int, default=3, help="measurements of each route, in turn")
+    option("--warmup", type=int, default=3, help="unrecorded seconds per route first")
+    option("--connections", type=int, default=8, help="wrk's open connections")
+    option("--workers", type=int, default=2, help="gunicorn workers")
+    option("--path", default=REGISTER_PATH, help="the register URL to load")
+    option(
+        "--database-url",
+        help="SQLAlchemy URL (default: a new SQLite file in a temporary folder); "
+        "the benchmark drops and rebuilds its tables, so give it a database of its own",
+    )
+    option("--wipe", action="store_true", help="empty a --database-url that has tables")
+    option("--output", type=Path, default=report.ROOT / "bench-results" / "register.json")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    """Run the whole benchmark and print its table; the figures also go to --output as JSON."""
+    args = parse_args(argv)
+    # A SIGTERM (a CI time-out, say) then unwinds like Ctrl+C, so gunicorn is stopped too.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    wrk = load.find_wrk()
+    with tempfile.TemporaryDirectory(prefix="qa-bench-") as workdir:
+        url = args.database_url or f"sqlite:///{Path(workdir) / 'bench.sqlite'}"
+        small_visits = round(args.visits * args.small_providers / args.providers)
+        small = build_and_count(url, args.small_providers, small_visits, args.path, args.wipe)
+        # The first build made the tables, so the second may always drop them.
+        full = build_and_count(url, args.providers, args.visits, args.path, wipe=True)
+        print(f"Serving with gunicorn ({args.workers} workers) ...", flush=True)
+        log = Path(workdir) / "gunicorn.log"
+        with server.gunicorn(url, log, workers=args.workers) as served:
+            cookie = server.sign_in(served.base, data.SIGN_IN_EMAIL, data.SIGN_IN_PASSWORD)
+            check_served_page(served.base, args.path, cookie, full[1])
+            rounds, others_share = measure_in_turn(wrk, served, args, cookie)
+            check_served_page(served.base, args.path, cookie, full[1])
+    settings = {
+        "database": url.split(":", 1)[0],
+        "floor_path": FLOOR_PATH,
+        "register_path": args.path,
+        "gunicorn_workers": args.workers,
+        "wrk_connections": args.connections,
+        "seconds_per_measurement": args.duration,
+        "rounds": args.rounds,
+        "warmup_seconds": args.warmup,
+    }
+    results = report.summarise(settings, small, full, rounds, others_share)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    report.print_report(results, args.output)
+
+
+def _exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def build_and_count(url, providers, visits, path, wipe):
+    """Build a fresh database of this size; (Built, the SQL of one signed-in register page)."""
+    print(f"Building {providers:,} providers and {visits:,} visits ...", flush=True)
+    data.reset_database(url, wipe=wipe)
+    app = create_app(
+        {
+            "ENV_NAME": "development",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+        }
+    )
+    built = data.build(app, providers, visits)
+    print(f"  built in {built.seconds:.1f} s; counting the register's SQL ...", flush=True)
+    page = count_queries(app, path, data.SIGN_IN_EMAIL, data.SIGN_IN_PASSWORD)
+    with app.app_context():
+        db.engine.dispose()
+    if page.status != 200 or page.providers_matched is None:
+        raise RuntimeError(f"{path} answered {page.status} in-process, not the register")
+    return built, page
+
+
+def check_served_page(base, path, cookie, expected):
+    """The served register answers the signed-in cookie with the page counted in-process."""
+    status, html = server.get(base, path, cookie)
+    summary = register_summary(html) if status == 200 else None
+    wanted = (expected.providers_matched, expected.pages)
+    if summary != wanted:
+        raise RuntimeError(
+            f"gunicorn served {path} with {status} and {summary}, expected 200 and "
+            f"{wanted}: not signed in, or serving another database (instance/config.py?)"
+        )
+
+
+def measure_in_turn(wrk, served, args, cookie):
+    """Warm both routes up, then measure them alternately (ABBA), so drift hits both alike.
+
+    Returns ({route: [Measurement]}, the share of the CPU other processes used meanwhile).
+    """
+    urls = {
+        "floor": (served.base + FLOOR_PATH, None),
+        "register": (served.base + args.path, cookie),
+    }
+    print(f"Warming up ({args.warmup} s a route) ...", flush=True)
+    for url, route_cookie in urls.values():
+        load.measure(wrk, url, args.warmup, args.connections, route_cookie)
+    rounds = {name: [] for name in urls}
+    watch = CpuWatch(served)
+    for number in range(args.rounds):
+        order = ("floor", "register") if number % 2 == 0 else ("register", "floor")
+        for name in order:
+            url, route_cookie = urls[name]
+            cpu_before = served.cpu_seconds()
+            measured = load.measure(wrk, url, args.duration, args.connections, route_cookie)
+            cpu_after = served.cpu_seconds()
+            if cpu_before is not None and cpu_after is not None and measured.requests:
+                cpu_ms = (cpu_after - cpu_before) * 1000 / measured.requests
+                measured.server_cpu_ms_per_request = round(cpu_ms, 3)
+            rounds[name].append(measured)
+            errors = f"  errors {measured.errors}" if measured.error_count else ""
+            print(
+                f"  round {number + 1} {name:<8} {measured.requests_per_second:8.1f} req/s  "
+                f"p50 {measured.p50_ms:6.1f} ms  p95 {measured.p95_ms:6.1f} ms{errors}",
+                flush=True,
+            )
+    return rounds, watch.others_share()
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    main(sys.argv[1:])
+    print(f"Benchmark took {time.perf_counter() - started:.0f} s")
