@@ -7,6 +7,7 @@ from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
+from qa_app import display
 from qa_app.auth.permissions import can, navigation
 from qa_app.config import CONFIGS
 from qa_app.extensions import csrf, db, limiter, login_manager, migrate
@@ -70,6 +71,7 @@ def register_templates(app):
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
+    display.init_app(app)
     app.add_template_global(navigation)
     app.add_template_global(can)
     app.add_template_global(THEMES, "themes")

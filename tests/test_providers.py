@@ -219,11 +219,15 @@ def test_register_query_count_does_not_grow(client, officer, make_provider, make
     assert run() == few <= 6
 
 
-def test_sql_qa_status_agrees_with_python(register):
-    """The register's SQL QA status is the same as the rule function for every provider."""
+def test_sql_qa_status_agrees_with_python(register, make_provider):
+    """The register's SQL QA status is the same as the rule function for every provider,
+    including a rating whose framework set no validity (expired, never quality assured)."""
+    odd = make_provider(name="No Validity")
+    odd.rating_rag, odd.rating_visit_date = "green", date.today()
+    db.session.commit()
     today = date.today()
     rows = db.session.execute(db.select(Provider, qa_status_sql(today))).all()
-    assert len(rows) == 6
+    assert len(rows) == 7
     for provider, status in rows:
         assert status == provider.qa_status(today)[0]
 

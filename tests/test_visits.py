@@ -114,9 +114,24 @@ def test_a_whole_visit_from_start_to_the_register(client, provider, make_user, l
         assert judge_theme(client, visit_uuid, theme).status_code == 302
     response = judge_theme(client, visit_uuid, "SE", rating="partly_met", evidence="Plans lack dates")
     assert response.status_code == 302
-    client.post(f"/visits/{visit_uuid}/strengths", data={"version": version_of(visit_uuid), "strengths": "Calm rooms", "pupil_voice": "Pupils feel safe"})
+    client.post(
+        f"/visits/{visit_uuid}/strengths",
+        data={
+            "version": version_of(visit_uuid),
+            "strengths": "Calm rooms",
+            "pupil_voice": "Pupils feel safe",
+        },
+    )
     due = date_parts(date.today() + timedelta(days=30))
-    client.post(f"/visits/{visit_uuid}/actions", data={"version": version_of(visit_uuid), "description": "Add reintegration dates", "owner": "provider", "due": due})
+    client.post(
+        f"/visits/{visit_uuid}/actions",
+        data={
+            "version": version_of(visit_uuid),
+            "description": "Add reintegration dates",
+            "owner": "provider",
+            "due": due,
+        },
+    )
     check = client.get(f"/visits/{visit_uuid}/check").data.decode()
     assert "Student Entitlement is Amber" in check and "You cannot submit yet" not in check
     response = client.post(f"/visits/{visit_uuid}/submit", data={"version": version_of(visit_uuid)})
@@ -128,7 +143,9 @@ def test_a_whole_visit_from_start_to_the_register(client, provider, make_user, l
 
     login(make_user("head_of_access"))
     assert "Bridges Learning Centre" in client.get("/sign-off").data.decode()
-    response = client.post(f"/visits/{visit_uuid}/sign-off", data={"version": visit.version}, follow_redirects=True)
+    response = client.post(
+        f"/visits/{visit_uuid}/sign-off", data={"version": visit.version}, follow_redirects=True
+    )
     assert b"is now rated Amber on the register" in response.data
     register = client.get("/providers?q=bridges").data.decode()
     assert "Quality assured" in register and ">Amber</strong>" in register
@@ -144,7 +161,9 @@ def test_submit_is_blocked_until_complete(client, provider):
     judge_theme(client, visit_uuid, "QE")
     check = client.get(f"/visits/{visit_uuid}/check").data.decode()
     assert "You cannot submit yet" in check and "Judge SG1" in check
-    response = client.post(f"/visits/{visit_uuid}/submit", data={"version": version_of(visit_uuid)}, follow_redirects=True)
+    response = client.post(
+        f"/visits/{visit_uuid}/submit", data={"version": version_of(visit_uuid)}, follow_redirects=True
+    )
     assert b"Judge SG1" in response.data
     assert db.session.scalar(db.select(Visit.status)) == "draft"
 
@@ -155,8 +174,18 @@ def test_insufficient_evidence_needs_a_reason(client, provider):
     for theme in ("QE", "SG", "PD", "LM", "SE"):
         judge_theme(client, visit_uuid, theme)
     judge_theme(client, visit_uuid, "HS", rating="not_seen", evidence="Site manager absent")
-    assert "Health and Safety has insufficient evidence" in client.get(f"/visits/{visit_uuid}/check").data.decode()
-    judge_theme(client, visit_uuid, "HS", rating="not_seen", evidence="Site manager absent", insufficient_reason="Fire alarm; revisit booked")
+    assert (
+        "Health and Safety has insufficient evidence"
+        in client.get(f"/visits/{visit_uuid}/check").data.decode()
+    )
+    judge_theme(
+        client,
+        visit_uuid,
+        "HS",
+        rating="not_seen",
+        evidence="Site manager absent",
+        insufficient_reason="Fire alarm; revisit booked",
+    )
     assert "You cannot submit yet" not in client.get(f"/visits/{visit_uuid}/check").data.decode()
 
 
@@ -164,7 +193,15 @@ def test_action_due_before_the_visit_is_refused(client, provider):
     """An action due before the visit date is an error and is not added."""
     visit_uuid = start_visit(client, provider).headers["Location"].rsplit("/", 1)[1]
     early = date_parts(date.today() - timedelta(days=30))
-    response = client.post(f"/visits/{visit_uuid}/actions", data={"version": version_of(visit_uuid), "description": "Too early", "owner": "provider", "due": early})
+    response = client.post(
+        f"/visits/{visit_uuid}/actions",
+        data={
+            "version": version_of(visit_uuid),
+            "description": "Too early",
+            "owner": "provider",
+            "due": early,
+        },
+    )
     assert response.status_code == 400 and b"cannot be due before the visit date" in response.data
     assert db.session.scalar(db.select(db.func.count(Action.id))) == 0
 
@@ -174,7 +211,9 @@ def test_two_tabs_keep_both_copies(client, provider):
     visit_uuid = start_visit(client, provider).headers["Location"].rsplit("/", 1)[1]
     old = version_of(visit_uuid)
     client.post(f"/visits/{visit_uuid}/strengths", data={"version": old, "strengths": "From tab A"})
-    response = client.post(f"/visits/{visit_uuid}/strengths", data={"version": old, "strengths": "From tab B"})
+    response = client.post(
+        f"/visits/{visit_uuid}/strengths", data={"version": old, "strengths": "From tab B"}
+    )
     assert response.status_code == 302 and "/conflicts/" in response.headers["Location"]
     page = client.get(response.headers["Location"]).data.decode()
     assert "From tab A" in page and "From tab B" in page
@@ -209,14 +248,22 @@ def test_head_of_access_returns_a_visit(client, provider, make_user, login, offi
 def test_previous_actions_close_when_signed_off(client, provider, make_visit, make_user, login, officer):
     """Marking an earlier action done closes it when the new visit is signed off."""
     earlier = make_visit(provider, "amber", days_ago=200, officer=officer)
-    action = Action(visit_id=earlier.id, provider_id=provider.id, description="Fix the fire door", due=date.today() - timedelta(days=10))
+    action = Action(
+        visit_id=earlier.id,
+        provider_id=provider.id,
+        description="Fix the fire door",
+        due=date.today() - timedelta(days=10),
+    )
     db.session.add(action)
     db.session.commit()
     assert "Fix the fire door" in client.get("/actions").data.decode()  # overdue
     visit_uuid = start_visit(client, provider).headers["Location"].rsplit("/", 1)[1]
     for theme in ("QE", "SG", "HS", "PD", "LM", "SE"):
         judge_theme(client, visit_uuid, theme)
-    client.post(f"/visits/{visit_uuid}/previous-actions", data={"version": version_of(visit_uuid), f"outcome_{action.id}": "done"})
+    client.post(
+        f"/visits/{visit_uuid}/previous-actions",
+        data={"version": version_of(visit_uuid), f"outcome_{action.id}": "done"},
+    )
     client.post(f"/visits/{visit_uuid}/submit", data={"version": version_of(visit_uuid)})
     assert db.session.get(Action, action.id).status == "open"
     client.post("/logout")
@@ -235,7 +282,12 @@ def test_programme_lists_due_and_overdue(client, officer, make_provider, make_vi
     make_visit(upcoming, "green", days_ago=10)
     make_provider(name="Someone Else's")
     page = client.get("/programme").data.decode()
-    assert page.index(never.name) < page.index(overdue.name) < page.index("Coming up") < page.index(upcoming.name)
+    assert (
+        page.index(never.name)
+        < page.index(overdue.name)
+        < page.index("Coming up")
+        < page.index(upcoming.name)
+    )
     assert "Someone Else" not in page
 
 

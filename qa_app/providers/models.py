@@ -69,6 +69,8 @@ class Provider(db.Model):
             "'unregistered', 'not_known')",
             name="registration_status_known",
         ),
+        # The register's usual filter: a borough and a QA status.
+        db.Index("ix_provider_register", "borough", "rating_rag", "qa_valid_until"),
     )
 
     @property

@@ -2,22 +2,35 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from qa_app.extensions import db
 from qa_app.providers.models import Provider, ProviderService
 
 
+def qa_status_conditions(today):
+    """{QA status: SQL condition}: the twin of framework.rating.qa_status.
+
+    Plain conditions rather than one CASE, so that the database can use the indexes on
+    the rating columns when the register is filtered by status.
+    """
+    open_ = Provider.suspended_reason.is_(None)
+    rated = Provider.rating_rag.in_(("green", "amber"))
+    in_date = Provider.qa_valid_until >= today
+    return {
+        "suspended": Provider.suspended_reason.is_not(None),
+        "not_quality_assured": and_(open_, or_(Provider.rating_rag.is_(None), Provider.rating_rag == "red")),
+        "expired": and_(
+            open_, rated, or_(Provider.qa_valid_until.is_(None), Provider.qa_valid_until < today)
+        ),
+        "quality_assured": and_(open_, rated, in_date),
+    }
+
+
 def qa_status_sql(today):
-    """The SQL twin of framework.rating.qa_status, for filtering and sorting in the database."""
-    return case(
-        (Provider.suspended_reason.is_not(None), "suspended"),
-        (Provider.rating_rag.is_(None), "not_quality_assured"),
-        (Provider.rating_rag == "red", "not_quality_assured"),
-        (Provider.qa_valid_until < today, "expired"),
-        else_="quality_assured",
-    )
+    """The QA status as one SQL expression, for sorting."""
+    return case(*((condition, status) for status, condition in qa_status_conditions(today).items()))
 
 
 @dataclass
@@ -46,7 +59,7 @@ def _filtered(filters, today):
             )
         )
     if filters.qa_status:
-        query = query.where(qa_status_sql(today) == filters.qa_status)
+        query = query.where(qa_status_conditions(today)[filters.qa_status])
     if filters.rag == "none":
         query = query.where(Provider.rating_rag.is_(None))
     elif filters.rag:
@@ -65,21 +78,28 @@ def _filtered(filters, today):
     return query
 
 
+SORT_ORDERS = {
+    "name": lambda today: [func.lower(Provider.name)],
+    "qa_status": lambda today: [
+        case(
+            {"suspended": 0, "not_quality_assured": 1, "expired": 2, "quality_assured": 3},
+            value=qa_status_sql(today),
+        ),
+        func.lower(Provider.name),
+    ],
+    "rag": lambda today: [
+        case({"red": 0, "amber": 1, "green": 2}, value=Provider.rating_rag, else_=3),
+        func.lower(Provider.name),
+    ],
+    "last_visit": lambda today: [Provider.rating_visit_date.is_(None), Provider.rating_visit_date.desc()],
+    "next_due": lambda today: [Provider.next_visit_due.is_not(None), Provider.next_visit_due],
+    "borough": lambda today: [Provider.borough, func.lower(Provider.name)],
+}
+
+
 def _ordered(query, sort, today):
-    rag_order = case({"red": 0, "amber": 1, "green": 2}, value=Provider.rating_rag, else_=3)
-    status_order = case(
-        {"suspended": 0, "not_quality_assured": 1, "expired": 2, "quality_assured": 3},
-        value=qa_status_sql(today),
-    )
-    orders = {
-        "name": [func.lower(Provider.name)],
-        "qa_status": [status_order, func.lower(Provider.name)],
-        "rag": [rag_order, func.lower(Provider.name)],
-        "last_visit": [Provider.rating_visit_date.is_(None), Provider.rating_visit_date.desc()],
-        "next_due": [Provider.next_visit_due.is_not(None), Provider.next_visit_due],
-        "borough": [Provider.borough, func.lower(Provider.name)],
-    }
-    return query.order_by(*orders.get(sort, orders["name"]), Provider.id)
+    order = SORT_ORDERS.get(sort, SORT_ORDERS["name"])
+    return query.order_by(*order(today), Provider.id)
 
 
 def search_register(filters, today, page=1, per_page=25, with_services=True):

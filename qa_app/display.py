@@ -1,0 +1,41 @@
+"""How ratings, QA statuses and dates look in pages: always a word, never colour alone.
+
+Plain functions (template globals) rather than Jinja macros, because the register and
+the visit pages draw dozens of them per request.
+"""
+
+from markupsafe import Markup
+
+RAG_TAGS = {
+    "red": Markup('<strong class="govuk-tag app-rag govuk-tag--red">Red</strong>'),
+    "amber": Markup('<strong class="govuk-tag app-rag govuk-tag--orange">Amber</strong>'),
+    "green": Markup('<strong class="govuk-tag app-rag govuk-tag--green">Green</strong>'),
+    None: Markup('<strong class="govuk-tag app-rag govuk-tag--grey">Not rated</strong>'),
+}
+QA_STATUS_TAGS = {
+    "quality_assured": Markup('<strong class="govuk-tag govuk-tag--green">Quality assured</strong>'),
+    "not_quality_assured": Markup('<strong class="govuk-tag govuk-tag--red">Not quality assured</strong>'),
+    "expired": Markup('<strong class="govuk-tag govuk-tag--yellow">Expired</strong>'),
+    "suspended": Markup('<strong class="govuk-tag govuk-tag--purple">Suspended</strong>'),
+}
+
+
+def rag_tag(rag):
+    """A RAG rating as a GOV.UK tag with its word."""
+    return RAG_TAGS[rag or None]
+
+
+def qa_status_tag(status):
+    """A QA status as a GOV.UK tag with its words."""
+    return QA_STATUS_TAGS[status]
+
+
+def format_date(value):
+    """A date as '5 Mar 2026' ('' for none)."""
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+def init_app(app):
+    """Make the functions available to every template."""
+    for function in (rag_tag, qa_status_tag, format_date):
+        app.add_template_global(function)
