@@ -146,6 +146,8 @@ def qa_status(rag, valid_until, suspended, today):
         return "not_quality_assured", "Never visited"
     if rag == "red":
         return "not_quality_assured", "Latest signed-off visit is Red"
-    if valid_until is None or valid_until < today:
+    if valid_until is None:
+        return "expired", f"{RAG_LABELS[rag]} rating has no period of validity in its framework"
+    if valid_until < today:
         return "expired", f"{RAG_LABELS[rag]} rating expired on {valid_until:%d %B %Y}"
     return "quality_assured", f"{RAG_LABELS[rag]} rating valid until {valid_until:%d %B %Y}"
