@@ -317,3 +317,16 @@ def test_visit_page_queries_do_not_grow(client, provider, make_visit, officer, c
     for theme in ("PD", "LM", "SE"):
         judge_theme(client, visit_uuid, theme)
     assert run() == few <= 10
+
+
+def test_programme_shows_the_soonest_due_first_and_says_how_many_more(client, make_user, login, make_provider, monkeypatch):
+    """A long programme shows the providers due soonest and links to the rest."""
+    from qa_app.visits import programme
+
+    monkeypatch.setattr(programme, "PROGRAMME_LIMIT", 2)
+    monkeypatch.setattr(programme.providers_due, "__defaults__", (2,))
+    for n in range(3):
+        make_provider(name=f"Place {n}")
+    login(make_user("head_of_access"))
+    page = client.get("/programme").data.decode()
+    assert "Showing the 2 providers due soonest of 3" in page and "Place 2" not in page

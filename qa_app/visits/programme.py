@@ -4,7 +4,7 @@ from datetime import date
 
 from flask import render_template
 from flask_login import current_user, login_required
-from sqlalchemy import nulls_first, or_, select
+from sqlalchemy import func, nulls_first, or_, select
 from sqlalchemy.orm import joinedload
 
 from qa_app.auth.permissions import authorize
@@ -14,16 +14,22 @@ from qa_app.visits import bp
 from qa_app.visits.models import Action, Visit
 
 
-def providers_due(user, today):
-    """Providers by next visit due, never-visited and overdue first (an officer's own)."""
-    query = (
-        select(Provider)
-        .options(joinedload(Provider.officer))
-        .order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name)
-    )
+PROGRAMME_LIMIT = 100
+
+
+def providers_due(user, limit=PROGRAMME_LIMIT):
+    """The first providers by next visit due, never-visited and overdue first (an officer's
+    own), and how many there are in all."""
+    query = select(Provider)
     if user.role == "officer":
         query = query.where(Provider.officer_id == user.id)
-    return db.session.scalars(query).all()
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.options(joinedload(Provider.officer))
+        .order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name)
+        .limit(limit)
+    ).all()
+    return rows, total
 
 
 def open_visits(user):
@@ -45,7 +51,7 @@ def programme():
     """My visits (officer) or the whole programme (Head of Access): due, overdue, drafts, returned."""
     authorize("visit.view")
     today = date.today()
-    providers = providers_due(current_user, today)
+    providers, total = providers_due(current_user)
     overdue = [p for p in providers if p.next_visit_due is None or p.next_visit_due < today]
     upcoming = [p for p in providers if p.next_visit_due is not None and p.next_visit_due >= today]
     visits = open_visits(current_user)
@@ -54,6 +60,8 @@ def programme():
         overdue=overdue,
         upcoming=upcoming,
         today=today,
+        total=total,
+        shown=len(providers),
         drafts=[v for v in visits if v.status == "draft"],
         returned=[v for v in visits if v.status == "returned"],
         submitted=[v for v in visits if v.status == "submitted"],
