@@ -324,7 +324,6 @@ def test_programme_shows_the_soonest_due_first_and_says_how_many_more(client, ma
     from qa_app.visits import programme
 
     monkeypatch.setattr(programme, "PROGRAMME_LIMIT", 2)
-    monkeypatch.setattr(programme.providers_due, "__defaults__", (2,))
     for n in range(3):
         make_provider(name=f"Place {n}")
     login(make_user("head_of_access"))

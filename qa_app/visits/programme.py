@@ -17,7 +17,7 @@ from qa_app.visits.models import Action, Visit
 PROGRAMME_LIMIT = 100
 
 
-def providers_due(user, limit=PROGRAMME_LIMIT):
+def providers_due(user):
     """The first providers by next visit due, never-visited and overdue first (an officer's
     own), and how many there are in all."""
     query = select(Provider)
@@ -27,7 +27,7 @@ def providers_due(user, limit=PROGRAMME_LIMIT):
     rows = db.session.scalars(
         query.options(joinedload(Provider.officer))
         .order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name)
-        .limit(limit)
+        .limit(PROGRAMME_LIMIT)
     ).all()
     return rows, total
 
