@@ -12,6 +12,14 @@ from tests.conftest import PASSWORD
 WRONG = b"Enter a correct email address and password"
 
 
+def test_each_role_lands_on_its_own_first_page(client, make_user):
+    """Officers and the Head of Access land on the visit programme; others on the register."""
+    for role, page in (("officer", "/programme"), ("head_of_access", "/programme"), ("school", "/providers"), ("admin", "/providers")):
+        response = client.post("/login", data={"email": make_user(role).email, "password": PASSWORD})
+        assert response.headers["Location"] == page
+        client.post("/logout")
+
+
 def test_sign_in_and_out(client, make_user, login):
     """A user signs in, sees the register, signs out and is asked to sign in again."""
     login(make_user("officer"))
@@ -103,10 +111,10 @@ def test_successful_sign_ins_are_not_throttled(throttled_client):
     "next_url, expected",
     [
         ("/providers?borough=Riverside", "/providers?borough=Riverside"),
-        ("//evil.example/steal", "/providers"),
-        ("https://evil.example/", "/providers"),
-        ("/\\evil.example", "/providers"),
-        ("javascript:alert(1)", "/providers"),
+        ("//evil.example/steal", "/programme"),
+        ("https://evil.example/", "/programme"),
+        ("/\\evil.example", "/programme"),
+        ("javascript:alert(1)", "/programme"),
     ],
 )
 def test_only_local_next_redirects(client, make_user, next_url, expected):

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from qa_app.auth import bp
 from qa_app.auth.forms import SignInForm
 from qa_app.auth.models import User
+from qa_app.auth.permissions import can
 from qa_app.auth.services import authenticate, sign_out
 from qa_app.extensions import db, limiter, login_manager
 
@@ -39,6 +40,11 @@ def safe_next(target):
     return target
 
 
+def home_page(user):
+    """Where a user lands after signing in: their visits for caseworkers, else the register."""
+    return url_for("visits.programme") if can(user, "visit.view") else url_for("providers.index")
+
+
 def _login_failed(response):
     return g.get("login_failed", False)
 
@@ -57,7 +63,7 @@ def _login_limit():
 def login():
     """Sign in with email and password."""
     if current_user.is_authenticated:
-        return redirect(url_for("providers.index"))
+        return redirect(home_page(current_user))
     form = SignInForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
@@ -66,7 +72,7 @@ def login():
             session.permanent = True
             login_user(user)
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or url_for("providers.index"))
+            return redirect(safe_next(request.args.get("next")) or home_page(user))
         g.login_failed = True
         form.email.errors.append("Enter a correct email address and password")
     return render_template("auth/login.html", form=form), 400 if form.errors else 200

@@ -7,6 +7,8 @@ from tests.browser.conftest import screenshot, sign_in
 def test_officer_signs_in_and_filters_the_register_on_a_tablet(page, live_server):
     """On a 768x1024 tablet an officer signs in, filters the register and opens a provider."""
     sign_in(page, live_server, "officer@example.org")
+    assert page.get_by_role("heading", name="My visits").is_visible()
+    page.get_by_role("link", name="Provider register").click()
     assert page.get_by_role("heading", name="Provider register").is_visible()
     assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
     font = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
