@@ -11,6 +11,8 @@ from qa_app import display
 from qa_app.auth.permissions import can, navigation
 from qa_app.config import CONFIGS
 from qa_app.extensions import csrf, db, limiter, login_manager, migrate
+from qa_app.escalations.models import EVENTS, SOURCES, STATES
+from qa_app.escalations.registration import LIMB_LABELS, RESULT_LABELS, STATUS_LABELS
 from qa_app.framework.defaults import THEMES
 from qa_app.framework.rating import RATINGS
 from qa_app.providers.models import SERVICES
@@ -80,6 +82,12 @@ def register_templates(app):
     app.add_template_global(ACTION_OWNERS, "action_owners")
     app.add_template_global(EVENT_LABELS, "event_labels")
     app.add_template_global(RATINGS, "ratings")
+    app.add_template_global(STATES, "escalation_states")
+    app.add_template_global(SOURCES, "escalation_sources")
+    app.add_template_global(EVENTS, "escalation_events")
+    app.add_template_global(RESULT_LABELS, "registration_results")
+    app.add_template_global(LIMB_LABELS, "registration_limbs")
+    app.add_template_filter(STATUS_LABELS.get, "status_label")
     app.add_template_filter(SERVICES.get, "service_label")
 
 
@@ -97,9 +105,9 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Register one blueprint per feature."""
-    from qa_app import admin, api, auth, framework, health, providers, register, visits
+    from qa_app import admin, api, auth, escalations, framework, health, providers, register, visits
 
-    for module in (auth, providers, visits, register, framework, admin, health, api):
+    for module in (auth, providers, visits, escalations, register, framework, admin, health, api):
         app.register_blueprint(module.bp)
 
 

@@ -6,6 +6,7 @@ from flask import current_app
 from qa_app.auth.models import ROLES
 from qa_app.auth.passwords import password_problem
 from qa_app.auth.services import UserError, create_user
+from qa_app.escalations.services import load_default_rules, rules_in_force
 from qa_app.extensions import db
 from qa_app.framework.services import load_default_framework
 
@@ -31,10 +32,12 @@ def create_user_command(email, role, name, school, password):
 
 @click.command("load-framework")
 def load_framework_command():
-    """Load the default 2025-2026 QA framework if it is not there yet."""
+    """Load the default 2025-2026 QA framework and the registration rules if not there yet."""
     version = load_default_framework()
+    load_default_rules()
     db.session.commit()
     click.echo(f"Framework {version.name}: {len(version.criteria)} criteria.")
+    click.echo(f"Registration rules in force: {rules_in_force().title}.")
 
 
 @click.command("seed-demo")
@@ -52,7 +55,17 @@ def seed_demo_command():
         click.echo(f"  {email:<24} {ROLES[role]}")
 
 
+@click.command("send-overdue-reminders")
+def send_overdue_reminders_command():
+    """Email the Head of Access about escalations not reviewed within 5 working days (run daily)."""
+    from datetime import date
+
+    from qa_app.escalations.notify import send_overdue_reminders
+
+    click.echo(f"Reminders sent: {send_overdue_reminders(date.today())}.")
+
+
 def init_app(app):
     """Add the commands to `flask`."""
-    for command in (create_user_command, load_framework_command, seed_demo_command):
+    for command in (create_user_command, load_framework_command, seed_demo_command, send_overdue_reminders_command):
         app.cli.add_command(command)

@@ -34,10 +34,26 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "5/minute"
 
+    # Email: with no MAIL_SERVER, messages are written to the log instead (development).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() == "true"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "qa-noreply@example.org")
+    MAIL_TIMEOUT = 10
+    # Links in emails need the public address of the service.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
     AUTHORITY_NAME = os.environ.get("AUTHORITY_NAME", "Riverside Borough Council")
     SERVICE_NAME = "Alternative provision quality assurance"
     PUBLIC_REGISTER_ENABLED = True
     REGISTER_PAGE_SIZE = 25
+
+    # Photos of evidence: kept outside static/, served only to those who may see the visit.
+    # Empty means instance/photos.
+    PHOTO_STORAGE_PATH = os.environ.get("PHOTO_STORAGE_PATH", "")
+    PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
 
 class DevelopmentConfig(Config):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from qa_app.auth.models import User
 from qa_app.auth.services import create_user
+from qa_app.escalations.services import load_default_rules
 from qa_app.extensions import db
 from qa_app.framework.services import load_default_framework
 from qa_app.providers.models import Provider
@@ -160,6 +161,7 @@ def seed(today=None):
     today = today or date.today()
     rng = random.Random(2025)
     version = load_default_framework()
+    load_default_rules()
     users = {
         email: create_user(
             email,

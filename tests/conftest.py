@@ -3,6 +3,7 @@ TEST_DATABASE_URL is set), a client, a CLI runner, factories and a sign-in helpe
 
 import itertools
 import os
+import socket
 import uuid as uuid_module
 from datetime import date, timedelta
 
@@ -13,6 +14,7 @@ from sqlalchemy import event, text
 
 from qa_app import create_app
 from qa_app.auth.services import create_user
+from qa_app.escalations.services import load_default_rules
 from qa_app.extensions import db
 from qa_app.framework.services import load_default_framework
 from qa_app.providers.models import Provider
@@ -46,19 +48,29 @@ def _reset_postgres(url):
 
 
 @pytest.fixture
-def make_app(database_url):
-    """Build an app on a fresh, empty database with extra config; tables are created."""
+def make_app(database_url, tmp_path):
+    """Build an app on a fresh, empty database with extra config; tables are created.
+
+    Photos go to the test's own folder, never to instance/photos."""
     apps = []
 
     def _make(create_tables=True, **config):
         if database_url.startswith("postgresql"):
             _reset_postgres(database_url)
-        app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url, **config})
+        app = create_app(
+            {
+                "ENV_NAME": "testing",
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "PHOTO_STORAGE_PATH": str(tmp_path / "photos"),
+                **config,
+            }
+        )
         app.test_client_class = FreshContextClient
         if create_tables:
             with app.app_context():
                 db.create_all()
                 load_default_framework()
+                load_default_rules()
                 db.session.commit()
         apps.append(app)
         return app
@@ -229,3 +241,27 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", before)
 
     return _count
+
+
+@pytest.fixture
+def mailbox(app):
+    """A real SMTP server on 127.0.0.1 for the app to send to; yields the list of messages."""
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+    with socket.socket() as probe:  # a free port on the loopback address
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+    yield received
+    controller.stop()

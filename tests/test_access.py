@@ -85,6 +85,20 @@ MATRIX = {
     "visits.sign_off": ("POST", "/visits/{visit}/sign-off", casework(403, 302)),
     "visits.return_visit": ("POST", "/visits/{visit}/return", casework(403, 302)),
     "visits.conflict": ("GET", "/visits/{visit}/conflicts/1", casework(404, 404)),
+    "visits.registration": ("GET", "/visits/{visit}/registration", OTHERS_VISIT_EDIT),
+    # Escalations: never school users (except to report), never the public. The escalation
+    # in the URLs was raised by someone else about a provider no officer here looks after.
+    "escalations.index": ("GET", "/escalations", casework(200, 200)),
+    "escalations.report": ("GET", "/escalations/report", signed_in(200)),
+    "escalations.received": ("GET", "/escalations/{escalation}/received", signed_in(404)),
+    "escalations.show": ("GET", "/escalations/{escalation}", casework(404, 200)),
+    "escalations.transition": ("POST", "/escalations/{escalation}/transition", casework(403, 400)),
+    "escalations.suspension": ("POST", "/escalations/{escalation}/suspension", casework(403, 400)),
+    "escalations.dashboard": ("GET", "/dashboard", casework(403, 200)),
+    "escalations.rules_index": ("GET", "/admin/registration-rules", only(ADMIN)),
+    "escalations.rules_show": ("GET", "/admin/registration-rules/{rules}", only(ADMIN)),
+    "escalations.rules_publish": ("POST", "/admin/registration-rules/{rules}/publish", only(ADMIN, code=400)),
+    "escalations.rules_copy": ("POST", "/admin/registration-rules/{rules}/copy", only(ADMIN, code=400)),
     # The JSON API answers 401 (never a redirect) when signed out.
     "api.session_info": ("GET", "/api/session", signed_in(200, anonymous=401)),
     "api.get_visit": (
@@ -106,11 +120,18 @@ CASES = [(endpoint, role) for endpoint in MATRIX for role in ROLES]
 @pytest.fixture
 def ids(app, make_provider, make_user, make_visit):
     """The records the URLs point at (the visit is a draft of another officer's)."""
+    from qa_app.escalations.services import report_concern, rules_in_force
+    from qa_app.extensions import db
     from qa_app.framework.services import current_version
 
     version = current_version()
     provider = make_provider()
+    reporter = make_user("school")
+    escalation = report_concern(reporter, {"address": "1 High Street", "description": "Children seen", "provider_id": provider.id})
+    db.session.commit()
     return {
+        "escalation": escalation.id,
+        "rules": rules_in_force().id,
         "provider": provider.id,
         "visit": make_visit(provider, status="draft").uuid,
         "user": make_user("officer").id,

@@ -15,6 +15,13 @@ PERMISSIONS = {
     "visit.view": CASEWORK,
     "visit.start": CASEWORK,
     "visit.sign_off": frozenset({"head_of_access"}),
+    # Schools read the provider edition of signed-off visits; the internal edition is casework.
+    "report.provider_edition": frozenset({"officer", "head_of_access", "school"}),
+    "report.email": CASEWORK,
+    "escalation.view": CASEWORK,
+    "escalation.decide": frozenset({"head_of_access"}),
+    "escalation.report": frozenset({"officer", "head_of_access", "school", "admin"}),
+    "rules.manage": frozenset({"admin"}),
     "framework.manage": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),
 }
@@ -39,8 +46,12 @@ MENU = (
     ("providers.index", "Provider register", "register.view"),
     ("visits.sign_off_queue", "Sign-off", "visit.sign_off"),
     ("visits.overdue_actions", "Overdue actions", "visit.view"),
+    ("escalations.dashboard", "Dashboard", "escalation.decide"),
+    ("escalations.index", "Escalations", "escalation.view"),
+    ("escalations.report", "Report a concern", "escalation.report"),
     ("admin.users", "Users", "users.manage"),
     ("framework.index", "QA framework", "framework.manage"),
+    ("escalations.rules_index", "Registration rules", "rules.manage"),
 )
 
 

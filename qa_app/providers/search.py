@@ -102,9 +102,14 @@ def _ordered(query, sort, today):
     return query.order_by(*order(today), Provider.id)
 
 
+def register_query(filters, today):
+    """Every provider the register shows for these filters, in its order (a select to run)."""
+    return _ordered(_filtered(filters, today), filters.sort, today)
+
+
 def search_register(filters, today, page=1, per_page=25, with_services=True):
     """One page of the register: a Flask-SQLAlchemy Pagination (count + rows + services)."""
-    query = _ordered(_filtered(filters, today), filters.sort, today)
+    query = register_query(filters, today)
     if with_services:
         query = query.options(selectinload(Provider.services))
     return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)

@@ -22,6 +22,7 @@ EVENT_LABELS = {
     "submit": "Submitted",
     "sign_off": "Signed off",
     "return": "Returned to the officer",
+    "email": "Report emailed",
 }
 
 
@@ -52,6 +53,10 @@ class Visit(db.Model):
     # applied to the actions when the visit is signed off.
     action_outcomes = db.Column(db.JSON, nullable=False, default=dict)
     return_comment = db.Column(db.Text, nullable=False, default="")
+    # The registration check (DESIGN.md 2.3): pupils by reference and sites, and the result
+    # of the rules in force on the visit date (with the escalation it raised, if any).
+    registration_evidence = db.Column(db.JSON, nullable=False, default=dict)
+    registration_result = db.Column(db.JSON)
     theme_rags = db.Column(db.JSON, nullable=False, default=dict)
     overall_rag = db.Column(db.String(5))
     overall_why = db.Column(db.JSON, nullable=False, default=list)

@@ -14,6 +14,8 @@ from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES
 TEXT_LIMIT = 20_000
 MAX_JUDGEMENTS = 200
 MAX_ACTIONS = 50
+MAX_PUPILS = 200
+MAX_SITES = 20
 
 FIELDS = {
     "provider_id",
@@ -30,6 +32,7 @@ FIELDS = {
     "pupil_voice",
     "actions",
     "action_outcomes",
+    "registration_evidence",
 }
 # Fields the server adds to what it returns; a client may send them back unchanged.
 SERVER_FIELDS = {
@@ -112,6 +115,25 @@ class _Reader:
             return None
         return value
 
+    def number(self, value, path, low, high, default=None):
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(path, "must be a number")
+            return default
+        if not low <= value <= high:
+            self.fail(path, f"must be between {low} and {high}")
+            return default
+        return value
+
+    def boolean(self, value, path, default):
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.fail(path, "must be true or false")
+            return default
+        return value
+
     def mapping(self, value, path):
         if value is None:
             return {}
@@ -149,6 +171,54 @@ def _theme_texts(reader, value, path):
     return texts
 
 
+PUPIL_FIELDS = {
+    "ref", "hours_per_week", "weeks_per_year", "daytime", "ehc_plan", "looked_after", "sen", "main_education",
+}
+
+
+def _registration_evidence(reader, value):
+    """The registration check's evidence: pupils by reference only, and the sites used."""
+    path = "registration_evidence"
+    evidence = reader.mapping(value, path)
+    reader.known_keys(evidence, path, {"pupil_count", "pupils", "sites"})
+    pupils, refs = [], set()
+    for index, item in enumerate(reader.listing(evidence.get("pupils"), f"{path}.pupils", MAX_PUPILS)):
+        where = f"{path}.pupils[{index}]"
+        if not isinstance(item, dict):
+            reader.fail(where, "must be an object")
+            continue
+        reader.known_keys(item, where, PUPIL_FIELDS)
+        ref = reader.text(item.get("ref"), f"{where}.ref", 20)
+        if not ref:
+            reader.fail(f"{where}.ref", "Give each pupil a reference such as P1 (never a name)")
+        elif ref in refs:
+            reader.fail(f"{where}.ref", f"{ref} is listed twice")
+        refs.add(ref)
+        hours = reader.number(item.get("hours_per_week"), f"{where}.hours_per_week", 0, 60)
+        if item.get("hours_per_week") is None:
+            reader.fail(f"{where}.hours_per_week", "Enter the hours a week, from 0 to 60")
+        weeks = item.get("weeks_per_year")
+        pupils.append({
+            "ref": ref,
+            "hours_per_week": hours or 0,
+            "weeks_per_year": 38 if weeks is None else reader.integer(weeks, f"{where}.weeks_per_year", 0, 52) or 0,
+            **{
+                flag: reader.boolean(item.get(flag), f"{where}.{flag}", default)
+                for flag, default in (
+                    ("daytime", True), ("ehc_plan", False), ("looked_after", False), ("sen", False), ("main_education", True),
+                )
+            },
+        })
+    count = reader.integer(evidence.get("pupil_count"), f"{path}.pupil_count", 0, 1000)
+    if count is not None and count != len(pupils):
+        reader.fail(f"{path}.pupil_count", f"says {count} pupils but {len(pupils)} are listed: list each pupil")
+    sites = [
+        reader.text(site, f"{path}.sites[{index}]", 300)
+        for index, site in enumerate(reader.listing(evidence.get("sites"), f"{path}.sites", MAX_SITES))
+    ]
+    return {"pupil_count": count, "pupils": pupils, "sites": [site for site in sites if site]}
+
+
 def parse_visit(body):
     """Validate the shape of a visit body and return clean values; raises PayloadError."""
     reader = _Reader()
@@ -174,6 +244,7 @@ def parse_visit(body):
         "judgements": {},
         "actions": [],
         "action_outcomes": {},
+        "registration_evidence": _registration_evidence(reader, body.get("registration_evidence")),
     }
     for index, item in enumerate(reader.listing(body.get("judgements"), "judgements", MAX_JUDGEMENTS)):
         path = f"judgements[{index}]"

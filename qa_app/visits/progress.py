@@ -39,6 +39,8 @@ def task_list(visit, previous_actions):
         rating = visit.theme_rags.get(code)
         state = theme_state(by_theme[code], judgements, rating, visit.insufficient_reasons.get(code))
         tasks.append(Task(code, name, state, rating["rag"] if rating else None))
+    checked = (visit.registration_evidence or {}).get("pupils")
+    tasks.append(Task("registration", "Registration check", COMPLETE if checked else NOT_STARTED))
     wrote = visit.strengths or visit.pupil_voice
     tasks.append(Task("strengths", "Strengths and pupil voice", COMPLETE if wrote else NOT_STARTED))
     tasks.append(

@@ -4,6 +4,7 @@ save_visit() is the one way a visit is created or changed. These functions flush
 never commit; the caller commits once.
 """
 
+import copy
 import uuid as uuid_module
 from datetime import date
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from qa_app.auth.models import utcnow
+from qa_app.escalations import services as escalations
 from qa_app.extensions import db
 from qa_app.framework.defaults import THEME_NAMES
 from qa_app.framework.models import FrameworkVersion
@@ -135,7 +137,8 @@ def visit_as_json(visit):
             **{code: rating["why"] for code, rating in visit.theme_rags.items()},
             "overall": visit.overall_why,
         },
-        "registration_test": None,
+        "registration_evidence": copy.deepcopy(visit.registration_evidence) or {"pupil_count": None, "pupils": [], "sites": []},
+        "registration_test": copy.deepcopy(visit.registration_result),
     }
 
 
@@ -236,7 +239,7 @@ def _snapshot(visit):
     if visit is None or visit.id is None:
         return {}
     data = visit_as_json(visit)
-    for key in ("version", "theme_rag", "overall_rag", "why", "registration_test", "uuid"):
+    for key in ("version", "theme_rag", "overall_rag", "why", "registration_test", "uuid", "return_comment"):
         data.pop(key)
     return data
 
@@ -274,6 +277,7 @@ def _apply(visit, data, version):
     visit.strengths = data["strengths"]
     visit.pupil_voice = data["pupil_voice"]
     visit.action_outcomes = data["action_outcomes"]
+    visit.registration_evidence = data["registration_evidence"]
     existing = {j.criterion.code: j for j in visit.judgements}
     for code, judgement in existing.items():
         if code not in data["judgements"]:
@@ -351,6 +355,7 @@ def save_visit(user, visit_uuid, body, base_version=None, require_version=True):
         db.session.add(visit)
     _apply(visit, data, version)
     rate(visit)
+    escalations.check_visit(visit)
     if data["status"] == "submitted":
         blockers = submission_blockers(visit)
         if blockers:
@@ -358,6 +363,8 @@ def save_visit(user, visit_uuid, body, base_version=None, require_version=True):
         visit.status = "submitted"
         visit.submitted_at = utcnow()
     db.session.flush()
+    if visit.status == "submitted":
+        escalations.raise_from_visit(visit, user)
     action = "create" if created else "submit" if data["status"] == "submitted" else "change"
     changes = _changes(before, _snapshot(visit))
     if created or changes or action == "submit":

@@ -1,0 +1,99 @@
+"""Registration rule versions (administrators): view, copy into a draft, edit, publish."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import select
+
+from qa_app.auth.permissions import authorize
+from qa_app.escalations import bp, services
+from qa_app.escalations.forms import CopyRulesForm, PublishRulesForm, RulesForm
+from qa_app.escalations.models import RegistrationRules
+from qa_app.escalations.services import EscalationError
+from qa_app.extensions import db
+
+
+def _page(version, status=200, **forms):
+    """The version's page with its forms (filled from the version unless given)."""
+    forms.setdefault("rules_form", RulesForm.from_version(version))
+    forms.setdefault("publish_form", PublishRulesForm(formdata=None))
+    forms.setdefault("copy_form", CopyRulesForm(formdata=None))
+    return render_template(
+        "escalations/rules_show.html", version=version, current=services.rules_in_force(), **forms
+    ), status
+
+
+def _apply_errors(form, problem):
+    for field, message in problem.errors.items():
+        target = getattr(form, field, None) or next(iter(form))
+        target.errors = [*target.errors, message]
+
+
+@bp.route("/admin/registration-rules")
+@login_required
+def rules_index():
+    """Every version of the registration rules, and which is in force today."""
+    authorize("rules.manage")
+    versions = db.session.scalars(select(RegistrationRules).order_by(RegistrationRules.id.desc())).all()
+    return render_template("escalations/rules_index.html", versions=versions, current=services.rules_in_force())
+
+
+@bp.route("/admin/registration-rules/<int:version_id>", methods=["GET", "POST"])
+@login_required
+def rules_show(version_id):
+    """A version's thresholds; a draft's can be changed here."""
+    authorize("rules.manage")
+    version = db.get_or_404(RegistrationRules, version_id)
+    if request.method == "GET":
+        return _page(version)
+    form = RulesForm()
+    if form.validate_on_submit():
+        try:
+            services.update_rules(version, form.title.data.strip(), form.to_rules(version))
+        except EscalationError as problem:
+            db.session.rollback()
+            _apply_errors(form, problem)
+        else:
+            db.session.commit()
+            flash("Rules saved.")
+            return redirect(url_for("escalations.rules_show", version_id=version.id))
+    return _page(version, 400, rules_form=form)
+
+
+@bp.route("/admin/registration-rules/<int:version_id>/publish", methods=["POST"])
+@login_required
+def rules_publish(version_id):
+    """Publish a draft to come into force on the date the law is commenced."""
+    authorize("rules.manage")
+    version = db.get_or_404(RegistrationRules, version_id)
+    form = PublishRulesForm()
+    if form.validate_on_submit():
+        try:
+            services.publish_rules(version, form.in_force_from.data)
+        except EscalationError as problem:
+            db.session.rollback()
+            _apply_errors(form, problem)
+        else:
+            db.session.commit()
+            flash(f"{version.title} is published and in force from {version.in_force_from:%d %B %Y}.")
+            return redirect(url_for("escalations.rules_show", version_id=version.id))
+    return _page(version, 400, publish_form=form)
+
+
+@bp.route("/admin/registration-rules/<int:version_id>/copy", methods=["POST"])
+@login_required
+def rules_copy(version_id):
+    """Copy a version into a new draft whose thresholds can be edited."""
+    authorize("rules.manage")
+    version = db.get_or_404(RegistrationRules, version_id)
+    form = CopyRulesForm()
+    if form.validate_on_submit():
+        try:
+            draft = services.copy_rules(version, form.name.data)
+        except EscalationError as problem:
+            db.session.rollback()
+            _apply_errors(form, problem)
+        else:
+            db.session.commit()
+            flash(f"Draft {draft.name} created.")
+            return redirect(url_for("escalations.rules_show", version_id=draft.id))
+    return _page(version, 400, copy_form=form)

@@ -1,0 +1,127 @@
+"""Registration rule versions, escalations of possible unregistered provision, and their
+audit trail."""
+
+from qa_app.auth.models import utcnow
+from qa_app.extensions import db
+
+SOURCES = {
+    "registration_test": "Registration check on a visit",
+    "officer": "Officer's judgement",
+    "report": "Report of a concern",
+}
+STATES = {
+    "raised": "Raised",
+    "under_review": "Under review",
+    "no_further_action": "No further action",
+    "monitoring": "Monitoring",
+    "referred_to_director": "Referred to the Director of Education",
+    "reported_to_ofsted": "Reported to Ofsted",
+    "closed": "Closed",
+}
+EVENTS = {
+    "raise": "Raised",
+    "view": "Viewed",
+    "transition": "Decision",
+    "suspend": "Provider suspended",
+    "unsuspend": "Suspension lifted",
+}
+# DESIGN.md 2.4: which state may follow which.
+TRANSITIONS = {
+    "raised": ("under_review",),
+    "under_review": ("no_further_action", "monitoring", "referred_to_director"),
+    "monitoring": ("under_review", "referred_to_director", "closed"),
+    "no_further_action": ("closed",),
+    "referred_to_director": ("reported_to_ofsted", "closed"),
+    "reported_to_ofsted": ("closed",),
+    "closed": (),
+}
+
+
+class RegistrationRules(db.Model):
+    """One version of the registration test's rules; the version in force is the latest
+    published one whose in-force date has come."""
+
+    __tablename__ = "registration_rules"
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(40), nullable=False, unique=True)
+    title = db.Column(db.String(200), nullable=False)
+    rules = db.Column(db.JSON, nullable=False)
+    status = db.Column(db.String(10), nullable=False, default="draft")
+    in_force_from = db.Column(db.Date)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (db.CheckConstraint("status IN ('draft', 'published')", name="status_known"),)
+
+    @property
+    def is_published(self):
+        return self.status == "published"
+
+
+class Escalation(db.Model):
+    """A concern that premises may be operating as an unregistered school."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    source = db.Column(db.String(20), nullable=False)
+    # One escalation per visit at most: a replayed or resubmitted visit cannot raise another.
+    visit_id = db.Column(db.ForeignKey("visit.id"), unique=True)
+    provider_id = db.Column(db.ForeignKey("provider.id"), index=True)
+    address = db.Column(db.String(300), nullable=False)
+    postcode = db.Column(db.String(8), nullable=False, default="")
+    description = db.Column(db.Text, nullable=False)
+    how_known = db.Column(db.Text, nullable=False, default="")
+    estimated_pupils = db.Column(db.Integer)
+    estimated_hours = db.Column(db.Float)
+    dates_seen = db.Column(db.String(200), nullable=False, default="")
+    test_result = db.Column(db.JSON)
+    reported_by_id = db.Column(db.ForeignKey("user.id"), nullable=False)
+    state = db.Column(db.String(24), nullable=False, default="raised", index=True)
+    review_due = db.Column(db.Date, nullable=False)
+    review_date = db.Column(db.Date)
+    ofsted_reported_on = db.Column(db.Date)
+    ofsted_reference = db.Column(db.String(40), nullable=False, default="")
+    outcome = db.Column(db.Text, nullable=False, default="")
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    state_changed_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    overdue_notified_at = db.Column(db.DateTime)
+
+    provider = db.relationship("Provider")
+    visit = db.relationship("Visit")
+    reported_by = db.relationship("User")
+
+    __table_args__ = (
+        db.CheckConstraint(
+            "state IN ('raised', 'under_review', 'no_further_action', 'monitoring', "
+            "'referred_to_director', 'reported_to_ofsted', 'closed')",
+            name="state_known",
+        ),
+        db.CheckConstraint("source IN ('registration_test', 'officer', 'report')", name="source_known"),
+    )
+
+    @property
+    def is_open(self):
+        return self.state != "closed"
+
+    def is_overdue(self, today):
+        """Not yet reviewed within 5 working days of being raised."""
+        return self.state == "raised" and today > self.review_due
+
+    @property
+    def reference(self):
+        return f"ESC-{self.id:05d}"
+
+
+class EscalationEvent(db.Model):
+    """The audit trail of an escalation: every view and change, with who, when and why.
+    Kept after the escalation is closed."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    escalation_id = db.Column(db.ForeignKey("escalation.id"), nullable=False, index=True)
+    user_id = db.Column(db.ForeignKey("user.id"), nullable=False)
+    action = db.Column(db.String(20), nullable=False)
+    from_state = db.Column(db.String(24))
+    to_state = db.Column(db.String(24))
+    reason = db.Column(db.Text, nullable=False, default="")
+    at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    user = db.relationship("User")

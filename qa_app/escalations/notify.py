@@ -1,0 +1,64 @@
+"""Emails about escalations: to the Head of Access when one is raised or overdue, to the
+person who raised it when its state changes. Links only, never pupil details.
+
+Each is queued with the change and sent when it commits."""
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from qa_app.auth.models import User, utcnow
+from qa_app.escalations.models import STATES, Escalation
+from qa_app.extensions import db
+from qa_app.mail import send_after_commit
+
+
+def _link(escalation):
+    # Built against BASE_URL so that it works from the daily command too, outside a request.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        return url_for("escalations.show", escalation_id=escalation.id, _external=True)
+
+
+def _heads():
+    return db.session.scalars(
+        select(User.email).where(User.role == "head_of_access", User.active.is_(True))
+    ).all()
+
+
+def raised(escalation):
+    """Tell the Head of Access that a concern needs review."""
+    send_after_commit(
+        _heads(),
+        f"New escalation {escalation.reference}: possible unregistered provision",
+        f"A concern about possible unregistered provision has been raised and needs review "
+        f"by {escalation.review_due:%d %B %Y}.\n\n{_link(escalation)}\n",
+    )
+
+
+def state_changed(escalation):
+    """Tell the person who raised the escalation that it has moved on."""
+    reporter = escalation.reported_by
+    if reporter is None or reporter.role not in ("officer", "head_of_access"):
+        return  # school staff are told only that their report was received
+    send_after_commit(
+        [reporter.email],
+        f"Escalation {escalation.reference} is now: {STATES[escalation.state]}",
+        f"The escalation you raised has a new state: {STATES[escalation.state]}.\n\n{_link(escalation)}\n",
+    )
+
+
+def send_overdue_reminders(today):
+    """Email the Head of Access once about each escalation not reviewed in time; returns how many."""
+    overdue = db.session.scalars(
+        select(Escalation).where(
+            Escalation.state == "raised", Escalation.review_due < today, Escalation.overdue_notified_at.is_(None)
+        )
+    ).all()
+    for escalation in overdue:
+        send_after_commit(
+            _heads(),
+            f"Overdue: escalation {escalation.reference} has not been reviewed",
+            f"This escalation was due for review by {escalation.review_due:%d %B %Y}.\n\n{_link(escalation)}\n",
+        )
+        escalation.overdue_notified_at = utcnow()
+    db.session.commit()
+    return len(overdue)

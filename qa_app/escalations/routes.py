@@ -1,0 +1,165 @@
+"""Escalations: report a concern, the Head of Access's queue and decisions, suspension."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import case, select
+from sqlalchemy.orm import joinedload
+
+from qa_app.auth.permissions import authorize
+from qa_app.escalations import bp, services
+from qa_app.escalations.forms import ConcernForm, SuspensionForm, TransitionForm
+from qa_app.escalations.models import STATES, TRANSITIONS, Escalation, EscalationEvent
+from qa_app.escalations.services import EscalationError, EscalationNotFound
+from qa_app.extensions import db
+from qa_app.providers.models import Provider
+from qa_app.providers.services import normalise_postcode
+from qa_app.visits.services import VisitNotFound, visible_visit
+
+
+def load(escalation_id):
+    """The escalation if the current user may see it (404 otherwise)."""
+    authorize("escalation.view")
+    try:
+        return services.visible_escalation(current_user, escalation_id)
+    except EscalationNotFound:
+        abort(404)
+
+
+@bp.route("/escalations")
+@login_required
+def index():
+    """Escalations with state, age and source: overdue reviews first, then the newest."""
+    authorize("escalation.view")
+    today = date.today()
+    state = request.args.get("state", "open")
+    query = services.visible_query(current_user).options(
+        joinedload(Escalation.provider), joinedload(Escalation.reported_by)
+    )
+    if state == "open":
+        query = query.where(Escalation.state != "closed")
+    elif state in STATES:
+        query = query.where(Escalation.state == state)
+    overdue_first = case((Escalation.state == "raised", Escalation.review_due), else_=None)
+    query = query.order_by(overdue_first.is_(None), overdue_first, Escalation.created_at.desc())
+    return render_template(
+        "escalations/index.html", escalations=db.session.scalars(query).all(), state=state, today=today
+    )
+
+
+@bp.route("/escalations/report", methods=["GET", "POST"])
+@login_required
+def report():
+    """Report premises that appear to be operating as a school (anyone signed in)."""
+    # A link from a provider or a visit fills the hidden fields from the query string.
+    form = ConcernForm(request.args) if request.method == "GET" else ConcernForm()
+    provider = db.session.get(Provider, form.provider_id.data) if (form.provider_id.data or "").isdigit() else None
+    if request.method == "GET" and provider is not None:
+        form.address.data = f"{provider.address}, {provider.postcode}"
+    if form.validate_on_submit():
+        visit = None
+        if form.visit_uuid.data:
+            try:
+                visit = visible_visit(current_user, form.visit_uuid.data)
+            except VisitNotFound:
+                abort(404)
+        escalation = services.report_concern(
+            current_user,
+            {
+                "provider_id": provider.id if provider else None, "visit": visit,
+                "address": form.address.data, "postcode": normalise_postcode(form.postcode.data) or "",
+                "description": form.description.data, "how_known": form.how_known.data,
+                "estimated_pupils": form.estimated_pupils.data,
+                "estimated_hours": float(form.estimated_hours.data) if form.estimated_hours.data is not None else None,
+                "dates_seen": form.dates_seen.data,
+            },
+        )
+        db.session.commit()
+        return redirect(url_for("escalations.received", escalation_id=escalation.id))
+    return render_template("escalations/report.html", form=form, provider=provider), 400 if form.errors else 200
+
+
+@bp.route("/escalations/<int:escalation_id>/received")
+@login_required
+def received(escalation_id):
+    """What the person who reported a concern sees: only that it was received."""
+    escalation = db.session.get(Escalation, escalation_id)
+    if escalation is None or escalation.reported_by_id != current_user.id:
+        abort(404)
+    return render_template("escalations/received.html", escalation=escalation)
+
+
+@bp.route("/escalations/<int:escalation_id>")
+@login_required
+def show(escalation_id):
+    """An escalation: the concern, the evidence, the decisions with reasons, the audit trail."""
+    escalation = load(escalation_id)
+    services.record(escalation, current_user, "view")
+    db.session.commit()
+    events = db.session.scalars(
+        select(EscalationEvent).options(joinedload(EscalationEvent.user))
+        .where(EscalationEvent.escalation_id == escalation.id).order_by(EscalationEvent.at.desc(), EscalationEvent.id.desc())
+    ).all()
+    form = TransitionForm()
+    form.to_state.choices = [(s, STATES[s]) for s in TRANSITIONS[escalation.state]]
+    return render_template(
+        "escalations/show.html", escalation=escalation, events=events, form=form,
+        suspension=SuspensionForm(), today=date.today(),
+    )
+
+
+@bp.route("/escalations/<int:escalation_id>/transition", methods=["POST"])
+@login_required
+def transition(escalation_id):
+    """Record the Head of Access's next step and its reason."""
+    authorize("escalation.decide")
+    escalation = load(escalation_id)
+    form = TransitionForm()
+    form.to_state.choices = [(s, STATES[s]) for s in TRANSITIONS[escalation.state]]
+    if form.validate_on_submit():
+        try:
+            services.transition(
+                current_user, escalation, form.to_state.data, form.reason.data,
+                review_date=form.review_date.data, ofsted_date=form.ofsted_date.data,
+                ofsted_reference=form.ofsted_reference.data or "", outcome=form.outcome.data or "",
+            )
+        except EscalationError as problem:
+            db.session.rollback()
+            for field, message in problem.errors.items():
+                getattr(form, field).errors = [*getattr(form, field).errors, message]
+        else:
+            db.session.commit()
+            flash(f"{escalation.reference} is now: {STATES[escalation.state]}.")
+            return redirect(url_for("escalations.show", escalation_id=escalation.id))
+    events = db.session.scalars(
+        select(EscalationEvent).where(EscalationEvent.escalation_id == escalation.id).order_by(EscalationEvent.id.desc())
+    ).all()
+    return render_template(
+        "escalations/show.html", escalation=escalation, events=events, form=form,
+        suspension=SuspensionForm(formdata=None), today=date.today(),
+    ), 400
+
+
+@bp.route("/escalations/<int:escalation_id>/suspension", methods=["POST"])
+@login_required
+def suspension(escalation_id):
+    """Suspend the provider on the register while the escalation is open, or lift it."""
+    authorize("escalation.decide")
+    escalation = load(escalation_id)
+    form = SuspensionForm()
+    action = request.form.get("action")
+    if action not in ("suspend", "lift"):
+        abort(400)
+    try:
+        if not form.validate_on_submit():
+            raise EscalationError({"reason": "Record the reason"})
+        change = services.suspend_provider if action == "suspend" else services.lift_suspension
+        change(current_user, escalation, form.reason.data)
+    except EscalationError as problem:
+        db.session.rollback()
+        flash(next(iter(problem.errors.values())), "error")
+    else:
+        db.session.commit()
+        flash("The provider is suspended on the register." if action == "suspend" else "The suspension is lifted.")
+    return redirect(url_for("escalations.show", escalation_id=escalation.id))

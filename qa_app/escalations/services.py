@@ -1,0 +1,281 @@
+"""Escalations of possible unregistered provision: raising, the Head of Access's workflow,
+suspension on the register, and the registration rule versions.
+
+These functions flush but never commit; the caller commits once.
+"""
+
+import copy
+from datetime import date, timedelta
+from functools import lru_cache
+
+from govuk_bank_holidays.bank_holidays import BankHolidays
+from sqlalchemy import or_, select
+
+from qa_app.auth.models import utcnow
+from qa_app.escalations import notify, registration
+from qa_app.escalations.models import TRANSITIONS, Escalation, EscalationEvent, RegistrationRules
+from qa_app.extensions import db
+from qa_app.providers.models import Provider
+
+REVIEW_WORKING_DAYS = 5
+KNOWN_REGISTERED = ("registered_independent",)
+
+
+class EscalationError(ValueError):
+    """A change that breaks a rule; `errors` maps form fields to messages."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class EscalationNotFound(LookupError):
+    """No such escalation, or not one this user may see."""
+
+
+# -- working days ----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _bank_holidays():
+    # The package's own copy of the dates: no network is needed or used.
+    holidays = BankHolidays(use_cached_holidays=True)
+    return frozenset(h["date"] for h in holidays.get_holidays(division=BankHolidays.ENGLAND_AND_WALES))
+
+
+def add_working_days(start, days):
+    """The date `days` working days after `start` (no weekends or England and Wales bank holidays)."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5 and current not in _bank_holidays():
+            days -= 1
+    return current
+
+
+# -- rule versions ---------------------------------------------------------------------
+
+
+def load_default_rules():
+    """The 2008 rules in force, and the 2026 rules as a draft awaiting commencement."""
+    if db.session.scalar(select(RegistrationRules.id).limit(1)) is None:
+        db.session.add_all([
+            RegistrationRules(
+                name="2008", title=registration.RULES_2008["law"], rules=copy.deepcopy(registration.RULES_2008),
+                status="published", in_force_from=date(2008, 11, 26),
+            ),
+            RegistrationRules(
+                name="2026", title=registration.RULES_2026["law"], rules=copy.deepcopy(registration.RULES_2026),
+                status="draft",
+            ),
+        ])
+        db.session.flush()
+
+
+def rules_in_force(on_date=None):
+    """The rule version in force on a date: the latest published one already commenced."""
+    return db.session.scalar(
+        select(RegistrationRules)
+        .where(RegistrationRules.status == "published", RegistrationRules.in_force_from <= (on_date or date.today()))
+        .order_by(RegistrationRules.in_force_from.desc(), RegistrationRules.id.desc())
+        .limit(1)
+    )
+
+
+def copy_rules(source, name):
+    """Copy a rule version into a new draft."""
+    name = (name or "").strip()
+    if not name or len(name) > 40:
+        raise EscalationError({"name": "Enter a name for the new version, like 2027"})
+    if db.session.scalar(select(RegistrationRules.id).where(RegistrationRules.name == name)):
+        raise EscalationError({"name": f"A version called {name} already exists"})
+    draft = RegistrationRules(name=name, title=source.title, rules=copy.deepcopy(source.rules), status="draft")
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def update_rules(version, title, rules):
+    """Change a draft's thresholds; a published version never changes."""
+    if version.is_published:
+        raise EscalationError({"rules": "This version is published and cannot change. Copy it into a new draft."})
+    version.title = title
+    version.rules = rules
+    db.session.flush()
+
+
+def publish_rules(version, in_force_from):
+    """Publish a draft to come into force on the date it is commenced."""
+    if version.is_published:
+        raise EscalationError({"in_force_from": "This version is already published"})
+    if in_force_from is None:
+        raise EscalationError({"in_force_from": "Enter the date the law comes into force"})
+    version.status = "published"
+    version.in_force_from = in_force_from
+    db.session.flush()
+
+
+# -- the registration check on a visit ---------------------------------------------------
+
+
+def pupils_from(evidence):
+    """The Pupil records of a visit's registration evidence."""
+    return [registration.Pupil(**pupil) for pupil in (evidence or {}).get("pupils", [])]
+
+
+def check_visit(visit):
+    """Run the registration test on a visit's evidence with the rules in force on its date."""
+    evidence = visit.registration_evidence or {}
+    if not evidence.get("pupils"):
+        visit.registration_result = None
+        return None
+    version = rules_in_force(visit.visit_date)
+    if version is None:  # no rules loaded yet (see `flask load-framework`)
+        visit.registration_result = None
+        return None
+    outcome = registration.registration_test(pupils_from(evidence), version.rules)
+    escalation_id = (visit.registration_result or {}).get("escalation_id")
+    visit.registration_result = {**outcome.as_dict(version.name), "escalation_id": escalation_id}
+    return outcome
+
+
+def raise_from_visit(visit, user, today=None):
+    """Escalate a submitted visit whose check says the provider may need to register.
+
+    Once per visit: a resubmitted or replayed visit finds its escalation already there.
+    """
+    result = visit.registration_result or {}
+    provider = visit.provider
+    if result.get("result") not in (registration.LIKELY, registration.BORDERLINE):
+        return None
+    if provider.registration_status in KNOWN_REGISTERED:
+        return None
+    existing = db.session.scalar(select(Escalation).where(Escalation.visit_id == visit.id))
+    if existing is not None:
+        return existing
+    sites = (visit.registration_evidence or {}).get("sites") or []
+    escalation = _new(
+        user, today, source="registration_test", visit=visit, provider=provider,
+        address=f"{provider.address}, {provider.postcode}", postcode=provider.postcode,
+        description=f"Registration check: {registration.RESULT_LABELS[result['result']]}. "
+        + (f"Sites used: {'; '.join(sites)}." if sites else ""),
+        how_known=f"QA visit on {visit.visit_date:%d %B %Y}",
+        estimated_pupils=len(result.get("full_time", [])) + len(result.get("possibly_full_time", [])),
+        test_result=result,
+    )
+    visit.registration_result = {**result, "escalation_id": escalation.id}
+    return escalation
+
+
+def report_concern(user, data, today=None):
+    """Record a concern reported without a visit (by anyone signed in, a school too)."""
+    provider = db.session.get(Provider, data["provider_id"]) if data.get("provider_id") else None
+    return _new(
+        user, today, source="officer" if data.get("visit") else "report", provider=provider,
+        visit=data.get("visit"), address=data["address"].strip(), postcode=data.get("postcode") or "",
+        description=data["description"].strip(), how_known=data.get("how_known", "").strip(),
+        estimated_pupils=data.get("estimated_pupils"), estimated_hours=data.get("estimated_hours"),
+        dates_seen=(data.get("dates_seen") or "").strip(),
+    )
+
+
+def _new(user, today, **fields):
+    today = today or date.today()
+    escalation = Escalation(
+        reported_by_id=user.id, review_due=add_working_days(today, REVIEW_WORKING_DAYS), state="raised", **fields
+    )
+    db.session.add(escalation)
+    db.session.flush()
+    record(escalation, user, "raise", to_state="raised")
+    notify.raised(escalation)
+    return escalation
+
+
+# -- seeing and deciding -----------------------------------------------------------------
+
+
+def visible_query(user):
+    """Escalations this user may see: all for the Head of Access; an officer's own reports
+    and those about their providers; none for anyone else."""
+    query = select(Escalation)
+    if user.role == "head_of_access":
+        return query
+    if user.role == "officer":
+        mine = select(Provider.id).where(Provider.officer_id == user.id)
+        return query.where(or_(Escalation.reported_by_id == user.id, Escalation.provider_id.in_(mine)))
+    return query.where(False)
+
+
+def visible_escalation(user, escalation_id):
+    """The escalation if this user may see it, else EscalationNotFound."""
+    escalation = db.session.scalar(visible_query(user).where(Escalation.id == escalation_id))
+    if escalation is None:
+        raise EscalationNotFound(escalation_id)
+    return escalation
+
+
+def record(escalation, user, action, reason="", from_state=None, to_state=None):
+    """Add a line to the escalation's audit trail (views included)."""
+    db.session.add(
+        EscalationEvent(
+            escalation_id=escalation.id, user_id=user.id, action=action, reason=reason,
+            from_state=from_state, to_state=to_state,
+        )
+    )
+    db.session.flush()
+
+
+def transition(user, escalation, to_state, reason, review_date=None, ofsted_date=None,
+               ofsted_reference="", outcome="", today=None):
+    """Move an escalation on, recording who, when and why (DESIGN.md 2.4)."""
+    today = today or date.today()
+    errors = {}
+    if to_state not in TRANSITIONS[escalation.state]:
+        errors["to_state"] = "That step is not allowed from here"
+    if not (reason or "").strip():
+        errors["reason"] = "Record the reason for this decision"
+    if to_state == "monitoring" and (review_date is None or review_date <= today):
+        errors["review_date"] = "Enter a review date in the future"
+    if to_state == "reported_to_ofsted":
+        if ofsted_date is None or ofsted_date > today:
+            errors["ofsted_date"] = "Enter the date it was reported to Ofsted (not in the future)"
+        if not (ofsted_reference or "").strip():
+            errors["ofsted_reference"] = "Enter Ofsted's reference"
+    if to_state == "closed" and not (outcome or "").strip():
+        errors["outcome"] = "Record the outcome"
+    if errors:
+        raise EscalationError(errors)
+    before = escalation.state
+    escalation.state = to_state
+    escalation.state_changed_at = utcnow()
+    if to_state == "monitoring":
+        escalation.review_date = review_date
+    if to_state == "reported_to_ofsted":
+        escalation.ofsted_reported_on, escalation.ofsted_reference = ofsted_date, ofsted_reference.strip()
+    if to_state == "closed":
+        escalation.outcome = outcome.strip()
+    record(escalation, user, "transition", reason.strip(), from_state=before, to_state=to_state)
+    notify.state_changed(escalation)
+    return escalation
+
+
+def suspend_provider(user, escalation, reason):
+    """Suspend the escalation's provider on the register while it is open (reason internal)."""
+    if escalation.provider is None:
+        raise EscalationError({"reason": "This concern is not about a provider on the register"})
+    if not escalation.is_open:
+        raise EscalationError({"reason": "The escalation is closed"})
+    if not (reason or "").strip():
+        raise EscalationError({"reason": "Record the reason for the suspension"})
+    escalation.provider.suspended_reason = reason.strip()
+    record(escalation, user, "suspend", reason.strip())
+
+
+def lift_suspension(user, escalation, reason):
+    """Lift the provider's suspension."""
+    if escalation.provider is None or escalation.provider.suspended_reason is None:
+        raise EscalationError({"reason": "The provider is not suspended"})
+    if not (reason or "").strip():
+        raise EscalationError({"reason": "Record the reason for lifting the suspension"})
+    escalation.provider.suspended_reason = None
+    record(escalation, user, "unsuspend", reason.strip())

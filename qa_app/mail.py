@@ -1,0 +1,60 @@
+"""Sending email: SMTP when MAIL_SERVER is set, otherwise the message goes to the log
+(development). Messages carry links, never pupil details."""
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from qa_app.extensions import db
+
+
+def send_email(to, subject, body, attachments=()):
+    """Send one plain-text email to a list of addresses; attachments are (name, mime type, bytes)."""
+    recipients = [address for address in to if address]
+    if not recipients:
+        return False
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = ", ".join(recipients)
+    message["Subject"] = subject
+    message.set_content(body)
+    for name, mime_type, data in attachments:
+        maintype, subtype = mime_type.split("/", 1)
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    if not config.get("MAIL_SERVER"):
+        current_app.logger.info("Email (not sent: no MAIL_SERVER) to %s: %s\n%s", message["To"], subject, body)
+        return True
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)
+    return True
+
+
+def send_after_commit(to, subject, body):
+    """Send an email once the current transaction commits (never for a rolled-back change).
+
+    A mail server that is down is logged, not raised: the change is already saved.
+    """
+    db.session.info.setdefault("emails", []).append((list(to), subject, body))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_queued(session):
+    for to, subject, body in session.info.pop("emails", []):
+        try:
+            send_email(to, subject, body)
+        except OSError:
+            current_app.logger.exception("Could not send email %r", subject)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_queued(session):
+    session.info.pop("emails", None)

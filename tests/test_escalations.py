@@ -1,0 +1,263 @@
+"""Unregistered provision: the registration check on visits, automatic and reported
+escalations, the Head of Access's workflow, suspension, who sees what, and emails."""
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+
+from qa_app.escalations.models import Escalation, EscalationEvent
+from qa_app.escalations.services import add_working_days
+from qa_app.extensions import db
+from qa_app.providers.models import Provider
+from tests.test_api import full_visit, put
+
+
+def evidence(count, hours, **status):
+    """Registration evidence for `count` pupils at `hours` a week."""
+    pupils = [{"ref": f"P{n}", "hours_per_week": hours, **status} for n in range(1, count + 1)]
+    return {"pupil_count": count, "pupils": pupils, "sites": ["Unit 4, Mill Lane"]}
+
+
+@pytest.fixture
+def officer(make_user, login):
+    user = make_user("officer")
+    login(user)
+    return user
+
+
+@pytest.fixture
+def provider(make_provider, officer):
+    return make_provider(name="Back Room Academy", registration_status="not_known", officer_id=officer.id)
+
+
+def escalations():
+    return db.session.scalars(db.select(Escalation)).all()
+
+
+def test_registration_test_in_the_visit_json(client, officer, provider):
+    """The API stores the evidence and returns the test's result, limb and rule version."""
+    visit_uuid = str(uuid.uuid4())
+    response = put(client, visit_uuid, full_visit(provider.id, registration_evidence=evidence(5, 19)))
+    assert response.status_code == 201, response.get_json()
+    test = response.get_json()["registration_test"]
+    assert (test["result"], test["limb"], test["rule_version"]) == ("likely_must_register", "five_or_more_full_time", "2008")
+    assert test["escalation_id"] is None  # a draft is not escalated yet
+    assert client.get(f"/api/visits/{visit_uuid}").get_json()["registration_evidence"]["pupils"][0]["ref"] == "P1"
+
+
+def test_submitting_escalates_once(client, officer, provider, make_user, login):
+    """A likely result escalates on submission, once: a replay or resubmission adds none."""
+    visit_uuid, key = str(uuid.uuid4()), str(uuid.uuid4())
+    body = full_visit(provider.id, status="submitted", registration_evidence=evidence(1, 25, ehc_plan=True))
+    first = put(client, visit_uuid, body, key=key)
+    assert first.status_code == 201
+    assert put(client, visit_uuid, body, key=key).get_json() == first.get_json()
+    [escalation] = escalations()
+    assert first.get_json()["registration_test"]["escalation_id"] == escalation.id
+    assert escalation.source == "registration_test" and escalation.provider_id == provider.id
+    client.post("/logout")
+    login(make_user("head_of_access"))
+    client.post(f"/visits/{visit_uuid}/return", data={"comment": "Check hours"})
+    client.post("/logout")
+    client.post("/login", data={"email": officer.email, "password": "correct-horse-battery"})
+    version = client.get(f"/api/visits/{visit_uuid}").get_json()["version"]
+    assert put(client, visit_uuid, body, version=version).status_code == 200
+    assert len(escalations()) == 1
+
+
+def test_registered_independent_school_is_not_escalated(client, officer, make_provider):
+    """A provider known to be a registered independent school is not escalated."""
+    school = make_provider(registration_status="registered_independent", urn="123456")
+    put(client, str(uuid.uuid4()), full_visit(school.id, status="submitted", registration_evidence=evidence(8, 30)))
+    assert escalations() == []
+
+
+def test_not_indicated_is_not_escalated(client, officer, provider):
+    """Four full-time pupils do not meet the test, so nothing is escalated."""
+    response = put(client, str(uuid.uuid4()), full_visit(provider.id, status="submitted", registration_evidence=evidence(4, 30)))
+    assert response.get_json()["registration_test"]["result"] == "not_indicated"
+    assert escalations() == []
+
+
+@pytest.mark.parametrize(
+    "evidence_body, field",
+    [
+        (evidence(1, 61), "registration_evidence.pupils[0].hours_per_week"),
+        (evidence(1, -2), "registration_evidence.pupils[0].hours_per_week"),
+        ({"pupils": [{"ref": "P1", "hours_per_week": 20, "weeks_per_year": 53}]}, "registration_evidence.pupils[0].weeks_per_year"),
+        ({**evidence(3, 20), "pupil_count": 5}, "registration_evidence.pupil_count"),
+        ({"pupils": [{"hours_per_week": 20}]}, "registration_evidence.pupils[0].ref"),
+        ({"pupils": [{"ref": "P1", "hours_per_week": 20, "ehc_plan": "yes"}]}, "registration_evidence.pupils[0].ehc_plan"),
+        ({"pupils": [{"ref": "P1", "hours_per_week": 20, "name": "Sam"}]}, "registration_evidence.pupils[0].name"),
+    ],
+)
+def test_bad_registration_evidence_is_refused(client, officer, provider, evidence_body, field):
+    """Absurd hours or weeks, a count that disagrees, or unknown fields: 400 and nothing saved."""
+    response = put(client, str(uuid.uuid4()), full_visit(provider.id, registration_evidence=evidence_body))
+    assert response.status_code == 400 and field in response.get_json()["fields"]
+
+
+def test_registration_check_page(client, officer, provider):
+    """The visit's registration check page saves the pupils and shows the result."""
+    start = client.post(f"/providers/{provider.id}/visits/new", data={"visit_date": ["2", "11", "2026"], "visit_type": "scheduled"})
+    visit_uuid = start.headers["Location"].rsplit("/", 1)[1]
+    version = client.get(f"/api/visits/{visit_uuid}").get_json()["version"]
+    rows = {"rows": "5", "version": version, "pupil_count": "5", "sites": "Unit 4\nChurch hall"}
+    for n in range(5):
+        rows.update({f"ref-{n}": f"P{n + 1}", f"hours-{n}": "19", f"weeks-{n}": "38", f"daytime-{n}": "y", f"main_education-{n}": "y"})
+    response = client.post(f"/visits/{visit_uuid}/registration", data=rows, follow_redirects=True)
+    assert b"Likely must register" in response.data and b"P1, P2, P3, P4, P5" in response.data
+    rows["hours-0"] = "75"
+    response = client.post(f"/visits/{visit_uuid}/registration", data=rows)
+    assert response.status_code == 400 and b"must be between 0 and 60" in response.data
+
+
+def test_school_reports_a_concern_and_sees_only_that_it_was_received(client, make_user, login):
+    """Anyone signed in can report premises; a school user sees only the receipt."""
+    login(make_user("school"))
+    response = client.post(
+        "/escalations/report",
+        data={"address": "Rear of 12 Station Road", "description": "Children arrive at 9 and leave at 3",
+              "how_known": "A parent told us", "estimated_pupils": "8", "estimated_hours": "25"},
+        follow_redirects=True,
+    )
+    assert b"Concern received" in response.data and b"ESC-00001" in response.data
+    assert b"Children arrive" not in response.data
+    assert client.get("/escalations").status_code == 403
+    assert client.get(f"/escalations/{escalations()[0].id}").status_code == 403
+
+
+def test_a_report_needs_an_address(client, officer):
+    """A report with no address is an error and nothing is saved."""
+    response = client.post("/escalations/report", data={"description": "Something", "how_known": "Saw it"})
+    assert response.status_code == 400 and b"Enter the address of the premises" in response.data
+    assert escalations() == []
+
+
+@pytest.fixture
+def escalation(client, make_user, login, provider):
+    """A concern reported by the provider's officer; the Head of Access is then signed in."""
+    client.post("/escalations/report", data={"address": "12 Mill Lane", "description": "Seen", "how_known": "Visit", "provider_id": provider.id})
+    client.post("/logout")
+    login(make_user("head_of_access"))
+    return escalations()[0]
+
+
+def step(client, escalation, to_state, **fields):
+    return client.post(f"/escalations/{escalation.id}/transition", data={"to_state": to_state, **fields})
+
+
+def test_the_whole_workflow(client, escalation):
+    """raised → under review → referred → reported to Ofsted → closed, each with a reason."""
+    assert step(client, escalation, "under_review").status_code == 400  # no reason
+    assert step(client, escalation, "closed", reason="x").status_code == 400  # not allowed from raised
+    assert step(client, escalation, "under_review", reason="Reviewing the evidence").status_code == 302
+    assert step(client, escalation, "referred_to_director", reason="Not known to us").status_code == 302
+    response = step(client, escalation, "reported_to_ofsted", reason="Director agreed")
+    assert response.status_code == 400 and b"Enter the date it was reported to Ofsted" in response.data
+    today = date.today()
+    ok = step(client, escalation, "reported_to_ofsted", reason="Director agreed",
+              ofsted_date=[str(today.day), str(today.month), str(today.year)], ofsted_reference="OFS-123")
+    assert ok.status_code == 302
+    assert step(client, escalation, "closed", reason="Done").status_code == 400  # no outcome
+    assert step(client, escalation, "closed", reason="Done", outcome="Ofsted inspected; setting closed").status_code == 302
+    closed = db.session.get(Escalation, escalation.id)
+    assert closed.state == "closed" and closed.ofsted_reference == "OFS-123"
+    events = db.session.scalars(db.select(EscalationEvent).where(EscalationEvent.action == "transition")).all()
+    assert [e.to_state for e in events] == ["under_review", "referred_to_director", "reported_to_ofsted", "closed"]
+    assert all(e.reason for e in events)
+    page = client.get(f"/escalations/{escalation.id}").data.decode()
+    assert "Reason: Reviewing the evidence" in page and "Viewed" in page
+
+
+def test_monitoring_needs_a_future_review_date(client, escalation):
+    """Monitoring is refused without a review date in the future."""
+    step(client, escalation, "under_review", reason="Looking")
+    assert step(client, escalation, "monitoring", reason="Watch").status_code == 400
+    later = date.today() + timedelta(days=30)
+    assert step(client, escalation, "monitoring", reason="Watch", review_date=[str(later.day), str(later.month), str(later.year)]).status_code == 302
+    assert db.session.get(Escalation, escalation.id).review_date == later
+
+
+def test_every_view_is_recorded(client, escalation):
+    """Opening an escalation adds a 'view' line to its audit trail."""
+    client.get(f"/escalations/{escalation.id}")
+    client.get(f"/escalations/{escalation.id}")
+    views = db.session.scalars(db.select(EscalationEvent).where(EscalationEvent.action == "view")).all()
+    assert len(views) == 2
+
+
+def test_suspension_is_internal(client, escalation, make_user, login, provider):
+    """Suspending shows 'Suspended' to schools and the public, never the reason or the escalation."""
+    client.post(f"/escalations/{escalation.id}/suspension", data={"action": "suspend", "reason": "Possible unregistered school"})
+    assert db.session.get(Provider, provider.id).qa_status()[0] == "suspended"
+    client.post("/logout")
+    login(make_user("school"))
+    for page in (client.get(f"/providers/{provider.id}"), client.get("/providers"), client.get("/register")):
+        html = page.data.decode()
+        assert "Back Room Academy" in html
+        for secret in ("Possible unregistered school", "ESC-", ">Escalations<", "Registration check", "12 Mill Lane"):
+            assert secret not in html
+
+
+def test_officers_see_their_own_and_their_providers_only(client, escalation, make_user, login, officer):
+    """Another officer gets a 404; the provider's officer sees it in their list."""
+    client.post("/logout")
+    login(make_user("officer"))
+    assert client.get(f"/escalations/{escalation.id}").status_code == 404
+    assert "ESC-" not in client.get("/escalations").data.decode()
+    client.post("/logout")
+    client.post("/login", data={"email": officer.email, "password": "correct-horse-battery"})
+    assert escalation.reference in client.get("/escalations").data.decode()
+
+
+def test_review_due_counts_working_days():
+    """Five working days skip weekends and England and Wales bank holidays (Christmas 2026)."""
+    assert add_working_days(date(2026, 11, 20), 5) == date(2026, 11, 27)
+    assert add_working_days(date(2026, 12, 18), 5) == date(2026, 12, 29)
+
+
+def test_queue_shows_overdue_first(client, escalation, provider, make_user):
+    """An escalation past its review date is flagged overdue and listed first."""
+    newer = Escalation(source="report", address="Elsewhere", description="x", reported_by_id=escalation.reported_by_id, review_due=date.today() + timedelta(days=5))
+    db.session.add(newer)
+    late = db.session.get(Escalation, escalation.id)
+    late.review_due = date.today() - timedelta(days=1)
+    db.session.commit()
+    page = client.get("/escalations").data.decode()
+    assert "Overdue" in page and page.index(late.reference) < page.index(newer.reference)
+
+
+def test_dashboard_counts(client, escalation):
+    """The dashboard shows open escalations by state and the register's RAG, with numbers."""
+    page = client.get("/dashboard").data.decode()
+    assert "Open escalations by state" in page and "The register by overall RAG" in page
+    assert "Raised" in page and "<svg" in page
+
+
+def test_emails_to_the_head_and_the_officer_carry_no_pupil_details(client, officer, provider, make_user, login, mailbox):
+    """Raising emails the Head of Access a link; a decision emails the officer who raised it."""
+    head = make_user("head_of_access")
+    put(client, str(uuid.uuid4()), full_visit(provider.id, status="submitted", registration_evidence=evidence(5, 25)))
+    [raised] = mailbox
+    assert raised["To"] == head.email and "/escalations/" in raised.get_content()
+    assert "P1" not in raised.get_content() and "25" not in raised["Subject"]
+    client.post("/logout")
+    login(head)
+    escalation = escalations()[0]
+    step(client, escalation, "under_review", reason="Looking into it")
+    assert mailbox[-1]["To"] == officer.email and "Under review" in mailbox[-1]["Subject"]
+
+
+def test_overdue_reminder_is_sent_once(app, runner, make_user, mailbox):
+    """The daily command emails the Head of Access once about each overdue review."""
+    from qa_app.escalations.services import report_concern
+
+    head = make_user("head_of_access")
+    late = report_concern(make_user("officer"), {"address": "1 Road", "description": "x"}, today=date.today() - timedelta(days=20))
+    db.session.commit()
+    mailbox.clear()
+    assert "Reminders sent: 1" in runner.invoke(args=["send-overdue-reminders"]).output
+    assert "Reminders sent: 0" in runner.invoke(args=["send-overdue-reminders"]).output
+    assert [m["To"] for m in mailbox] == [head.email] and late.reference in mailbox[0]["Subject"]
