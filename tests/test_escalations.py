@@ -261,3 +261,47 @@ def test_overdue_reminder_is_sent_once(app, runner, make_user, mailbox):
     assert "Reminders sent: 1" in runner.invoke(args=["send-overdue-reminders"]).output
     assert "Reminders sent: 0" in runner.invoke(args=["send-overdue-reminders"]).output
     assert [m["To"] for m in mailbox] == [head.email] and late.reference in mailbox[0]["Subject"]
+
+
+def test_admin_puts_the_2026_rules_in_force_on_commencement(client, make_user, login, officer, provider):
+    """An admin publishes the 2026 rules from a date; visits from that date use them (1 SEN pupil)."""
+    from qa_app.escalations.models import RegistrationRules
+
+    body = full_visit(provider.id, registration_evidence=evidence(1, 25, sen=True))
+    assert put(client, str(uuid.uuid4()), body).get_json()["registration_test"]["result"] == "not_indicated"
+    client.post("/logout")
+    login(make_user("admin"))
+    draft = db.session.scalar(db.select(RegistrationRules).where(RegistrationRules.name == "2026"))
+    assert client.post(f"/admin/registration-rules/{draft.id}/publish", data={"in_force_from": ["", "", ""]}).status_code == 400
+    commenced = date.today() - timedelta(days=3)
+    response = client.post(
+        f"/admin/registration-rules/{draft.id}/publish",
+        data={"in_force_from": [str(commenced.day), str(commenced.month), str(commenced.year)]},
+    )
+    assert response.status_code == 302
+    client.post("/logout")
+    client.post("/login", data={"email": officer.email, "password": "correct-horse-battery"})
+    test = put(client, str(uuid.uuid4()), body).get_json()["registration_test"]
+    assert (test["result"], test["rule_version"]) == ("likely_must_register", "2026")
+    old = full_visit(provider.id, visit_date=(commenced - timedelta(days=10)).isoformat(), registration_evidence=evidence(1, 25, sen=True))
+    assert put(client, str(uuid.uuid4()), old).get_json()["registration_test"]["rule_version"] == "2008"
+
+
+def test_admin_edits_thresholds_in_a_new_draft_only(client, make_user, login):
+    """Thresholds change in a copied draft; a published version refuses changes."""
+    from qa_app.escalations.models import RegistrationRules
+
+    login(make_user("admin"))
+    published = db.session.scalar(db.select(RegistrationRules).where(RegistrationRules.name == "2008"))
+    form = {"title": "Tighter", "institution": "any institution", "full_time_hours_over": "16",
+            "borderline_hours_from": "12", "full_time_weeks_from": "30", "pupil_threshold": "4",
+            "statuses": "ehc_plan,looked_after"}
+    response = client.post(f"/admin/registration-rules/{published.id}", data=form)
+    assert response.status_code == 400 and b"cannot change" in response.data
+    client.post(f"/admin/registration-rules/{published.id}/copy", data={"name": "2027"})
+    draft = db.session.scalar(db.select(RegistrationRules).where(RegistrationRules.name == "2027"))
+    assert client.post(f"/admin/registration-rules/{draft.id}", data={**form, "borderline_hours_from": "20"}).status_code == 400
+    assert client.post(f"/admin/registration-rules/{draft.id}", data=form).status_code == 302
+    db.session.refresh(draft)
+    assert draft.rules["full_time_hours_over"] == 16 and draft.rules["pupil_threshold"] == 4
+    assert db.session.get(RegistrationRules, published.id).rules["full_time_hours_over"] == 18
