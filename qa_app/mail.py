@@ -27,7 +27,9 @@ def send_email(to, subject, body, attachments=()):
         maintype, subtype = mime_type.split("/", 1)
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     if not config.get("MAIL_SERVER"):
-        current_app.logger.info("Email (not sent: no MAIL_SERVER) to %s: %s\n%s", message["To"], subject, body)
+        current_app.logger.info(
+            "Email (not sent: no MAIL_SERVER) to %s: %s\n%s", message["To"], subject, body
+        )
         return True
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
         if config["MAIL_USE_TLS"]:

@@ -41,9 +41,16 @@ def test_registration_test_in_the_visit_json(client, officer, provider):
     response = put(client, visit_uuid, full_visit(provider.id, registration_evidence=evidence(5, 19)))
     assert response.status_code == 201, response.get_json()
     test = response.get_json()["registration_test"]
-    assert (test["result"], test["limb"], test["rule_version"]) == ("likely_must_register", "five_or_more_full_time", "2008")
+    assert (test["result"], test["limb"], test["rule_version"]) == (
+        "likely_must_register",
+        "five_or_more_full_time",
+        "2008",
+    )
     assert test["escalation_id"] is None  # a draft is not escalated yet
-    assert client.get(f"/api/visits/{visit_uuid}").get_json()["registration_evidence"]["pupils"][0]["ref"] == "P1"
+    assert (
+        client.get(f"/api/visits/{visit_uuid}").get_json()["registration_evidence"]["pupils"][0]["ref"]
+        == "P1"
+    )
 
 
 def test_submitting_escalates_once(client, officer, provider, make_user, login):
@@ -69,13 +76,21 @@ def test_submitting_escalates_once(client, officer, provider, make_user, login):
 def test_registered_independent_school_is_not_escalated(client, officer, make_provider):
     """A provider known to be a registered independent school is not escalated."""
     school = make_provider(registration_status="registered_independent", urn="123456")
-    put(client, str(uuid.uuid4()), full_visit(school.id, status="submitted", registration_evidence=evidence(8, 30)))
+    put(
+        client,
+        str(uuid.uuid4()),
+        full_visit(school.id, status="submitted", registration_evidence=evidence(8, 30)),
+    )
     assert escalations() == []
 
 
 def test_not_indicated_is_not_escalated(client, officer, provider):
     """Four full-time pupils do not meet the test, so nothing is escalated."""
-    response = put(client, str(uuid.uuid4()), full_visit(provider.id, status="submitted", registration_evidence=evidence(4, 30)))
+    response = put(
+        client,
+        str(uuid.uuid4()),
+        full_visit(provider.id, status="submitted", registration_evidence=evidence(4, 30)),
+    )
     assert response.get_json()["registration_test"]["result"] == "not_indicated"
     assert escalations() == []
 
@@ -85,11 +100,20 @@ def test_not_indicated_is_not_escalated(client, officer, provider):
     [
         (evidence(1, 61), "registration_evidence.pupils[0].hours_per_week"),
         (evidence(1, -2), "registration_evidence.pupils[0].hours_per_week"),
-        ({"pupils": [{"ref": "P1", "hours_per_week": 20, "weeks_per_year": 53}]}, "registration_evidence.pupils[0].weeks_per_year"),
+        (
+            {"pupils": [{"ref": "P1", "hours_per_week": 20, "weeks_per_year": 53}]},
+            "registration_evidence.pupils[0].weeks_per_year",
+        ),
         ({**evidence(3, 20), "pupil_count": 5}, "registration_evidence.pupil_count"),
         ({"pupils": [{"hours_per_week": 20}]}, "registration_evidence.pupils[0].ref"),
-        ({"pupils": [{"ref": "P1", "hours_per_week": 20, "ehc_plan": "yes"}]}, "registration_evidence.pupils[0].ehc_plan"),
-        ({"pupils": [{"ref": "P1", "hours_per_week": 20, "name": "Sam"}]}, "registration_evidence.pupils[0].name"),
+        (
+            {"pupils": [{"ref": "P1", "hours_per_week": 20, "ehc_plan": "yes"}]},
+            "registration_evidence.pupils[0].ehc_plan",
+        ),
+        (
+            {"pupils": [{"ref": "P1", "hours_per_week": 20, "name": "Sam"}]},
+            "registration_evidence.pupils[0].name",
+        ),
     ],
 )
 def test_bad_registration_evidence_is_refused(client, officer, provider, evidence_body, field):
@@ -100,12 +124,23 @@ def test_bad_registration_evidence_is_refused(client, officer, provider, evidenc
 
 def test_registration_check_page(client, officer, provider):
     """The visit's registration check page saves the pupils and shows the result."""
-    start = client.post(f"/providers/{provider.id}/visits/new", data={"visit_date": ["2", "11", "2026"], "visit_type": "scheduled"})
+    start = client.post(
+        f"/providers/{provider.id}/visits/new",
+        data={"visit_date": ["2", "11", "2026"], "visit_type": "scheduled"},
+    )
     visit_uuid = start.headers["Location"].rsplit("/", 1)[1]
     version = client.get(f"/api/visits/{visit_uuid}").get_json()["version"]
     rows = {"rows": "5", "version": version, "pupil_count": "5", "sites": "Unit 4\nChurch hall"}
     for n in range(5):
-        rows.update({f"ref-{n}": f"P{n + 1}", f"hours-{n}": "19", f"weeks-{n}": "38", f"daytime-{n}": "y", f"main_education-{n}": "y"})
+        rows.update(
+            {
+                f"ref-{n}": f"P{n + 1}",
+                f"hours-{n}": "19",
+                f"weeks-{n}": "38",
+                f"daytime-{n}": "y",
+                f"main_education-{n}": "y",
+            }
+        )
     response = client.post(f"/visits/{visit_uuid}/registration", data=rows, follow_redirects=True)
     assert b"Likely must register" in response.data and b"P1, P2, P3, P4, P5" in response.data
     rows["hours-0"] = "75"
@@ -118,8 +153,13 @@ def test_school_reports_a_concern_and_sees_only_that_it_was_received(client, mak
     login(make_user("school"))
     response = client.post(
         "/escalations/report",
-        data={"address": "Rear of 12 Station Road", "description": "Children arrive at 9 and leave at 3",
-              "how_known": "A parent told us", "estimated_pupils": "8", "estimated_hours": "25"},
+        data={
+            "address": "Rear of 12 Station Road",
+            "description": "Children arrive at 9 and leave at 3",
+            "how_known": "A parent told us",
+            "estimated_pupils": "8",
+            "estimated_hours": "25",
+        },
         follow_redirects=True,
     )
     assert b"Concern received" in response.data and b"ESC-00001" in response.data
@@ -138,7 +178,15 @@ def test_a_report_needs_an_address(client, officer):
 @pytest.fixture
 def escalation(client, make_user, login, provider):
     """A concern reported by the provider's officer; the Head of Access is then signed in."""
-    client.post("/escalations/report", data={"address": "12 Mill Lane", "description": "Seen", "how_known": "Visit", "provider_id": provider.id})
+    client.post(
+        "/escalations/report",
+        data={
+            "address": "12 Mill Lane",
+            "description": "Seen",
+            "how_known": "Visit",
+            "provider_id": provider.id,
+        },
+    )
     client.post("/logout")
     login(make_user("head_of_access"))
     return escalations()[0]
@@ -157,15 +205,33 @@ def test_the_whole_workflow(client, escalation):
     response = step(client, escalation, "reported_to_ofsted", reason="Director agreed")
     assert response.status_code == 400 and b"Enter the date it was reported to Ofsted" in response.data
     today = date.today()
-    ok = step(client, escalation, "reported_to_ofsted", reason="Director agreed",
-              ofsted_date=[str(today.day), str(today.month), str(today.year)], ofsted_reference="OFS-123")
+    ok = step(
+        client,
+        escalation,
+        "reported_to_ofsted",
+        reason="Director agreed",
+        ofsted_date=[str(today.day), str(today.month), str(today.year)],
+        ofsted_reference="OFS-123",
+    )
     assert ok.status_code == 302
     assert step(client, escalation, "closed", reason="Done").status_code == 400  # no outcome
-    assert step(client, escalation, "closed", reason="Done", outcome="Ofsted inspected; setting closed").status_code == 302
+    assert (
+        step(
+            client, escalation, "closed", reason="Done", outcome="Ofsted inspected; setting closed"
+        ).status_code
+        == 302
+    )
     closed = db.session.get(Escalation, escalation.id)
     assert closed.state == "closed" and closed.ofsted_reference == "OFS-123"
-    events = db.session.scalars(db.select(EscalationEvent).where(EscalationEvent.action == "transition")).all()
-    assert [e.to_state for e in events] == ["under_review", "referred_to_director", "reported_to_ofsted", "closed"]
+    events = db.session.scalars(
+        db.select(EscalationEvent).where(EscalationEvent.action == "transition")
+    ).all()
+    assert [e.to_state for e in events] == [
+        "under_review",
+        "referred_to_director",
+        "reported_to_ofsted",
+        "closed",
+    ]
     assert all(e.reason for e in events)
     page = client.get(f"/escalations/{escalation.id}").data.decode()
     assert "Reason: Reviewing the evidence" in page and "Viewed" in page
@@ -176,7 +242,16 @@ def test_monitoring_needs_a_future_review_date(client, escalation):
     step(client, escalation, "under_review", reason="Looking")
     assert step(client, escalation, "monitoring", reason="Watch").status_code == 400
     later = date.today() + timedelta(days=30)
-    assert step(client, escalation, "monitoring", reason="Watch", review_date=[str(later.day), str(later.month), str(later.year)]).status_code == 302
+    assert (
+        step(
+            client,
+            escalation,
+            "monitoring",
+            reason="Watch",
+            review_date=[str(later.day), str(later.month), str(later.year)],
+        ).status_code
+        == 302
+    )
     assert db.session.get(Escalation, escalation.id).review_date == later
 
 
@@ -190,14 +265,23 @@ def test_every_view_is_recorded(client, escalation):
 
 def test_suspension_is_internal(client, escalation, make_user, login, provider):
     """Suspending shows 'Suspended' to schools and the public, never the reason or the escalation."""
-    client.post(f"/escalations/{escalation.id}/suspension", data={"action": "suspend", "reason": "Possible unregistered school"})
+    client.post(
+        f"/escalations/{escalation.id}/suspension",
+        data={"action": "suspend", "reason": "Possible unregistered school"},
+    )
     assert db.session.get(Provider, provider.id).qa_status()[0] == "suspended"
     client.post("/logout")
     login(make_user("school"))
     for page in (client.get(f"/providers/{provider.id}"), client.get("/providers"), client.get("/register")):
         html = page.data.decode()
         assert "Back Room Academy" in html
-        for secret in ("Possible unregistered school", "ESC-", ">Escalations<", "Registration check", "12 Mill Lane"):
+        for secret in (
+            "Possible unregistered school",
+            "ESC-",
+            ">Escalations<",
+            "Registration check",
+            "12 Mill Lane",
+        ):
             assert secret not in html
 
 
@@ -220,7 +304,13 @@ def test_review_due_counts_working_days():
 
 def test_queue_shows_overdue_first(client, escalation, provider, make_user):
     """An escalation past its review date is flagged overdue and listed first."""
-    newer = Escalation(source="report", address="Elsewhere", description="x", reported_by_id=escalation.reported_by_id, review_due=date.today() + timedelta(days=5))
+    newer = Escalation(
+        source="report",
+        address="Elsewhere",
+        description="x",
+        reported_by_id=escalation.reported_by_id,
+        review_due=date.today() + timedelta(days=5),
+    )
     db.session.add(newer)
     late = db.session.get(Escalation, escalation.id)
     late.review_due = date.today() - timedelta(days=1)
@@ -236,10 +326,16 @@ def test_dashboard_counts(client, escalation):
     assert "Raised" in page and "<svg" in page
 
 
-def test_emails_to_the_head_and_the_officer_carry_no_pupil_details(client, officer, provider, make_user, login, mailbox):
+def test_emails_to_the_head_and_the_officer_carry_no_pupil_details(
+    client, officer, provider, make_user, login, mailbox
+):
     """Raising emails the Head of Access a link; a decision emails the officer who raised it."""
     head = make_user("head_of_access")
-    put(client, str(uuid.uuid4()), full_visit(provider.id, status="submitted", registration_evidence=evidence(5, 25)))
+    put(
+        client,
+        str(uuid.uuid4()),
+        full_visit(provider.id, status="submitted", registration_evidence=evidence(5, 25)),
+    )
     [raised] = mailbox
     assert raised["To"] == head.email and "/escalations/" in raised.get_content()
     assert "P1" not in raised.get_content() and "25" not in raised["Subject"]
@@ -255,7 +351,11 @@ def test_overdue_reminder_is_sent_once(app, runner, make_user, mailbox):
     from qa_app.escalations.services import report_concern
 
     head = make_user("head_of_access")
-    late = report_concern(make_user("officer"), {"address": "1 Road", "description": "x"}, today=date.today() - timedelta(days=20))
+    late = report_concern(
+        make_user("officer"),
+        {"address": "1 Road", "description": "x"},
+        today=date.today() - timedelta(days=20),
+    )
     db.session.commit()
     mailbox.clear()
     assert "Reminders sent: 1" in runner.invoke(args=["send-overdue-reminders"]).output
@@ -272,7 +372,12 @@ def test_admin_puts_the_2026_rules_in_force_on_commencement(client, make_user, l
     client.post("/logout")
     login(make_user("admin"))
     draft = db.session.scalar(db.select(RegistrationRules).where(RegistrationRules.name == "2026"))
-    assert client.post(f"/admin/registration-rules/{draft.id}/publish", data={"in_force_from": ["", "", ""]}).status_code == 400
+    assert (
+        client.post(
+            f"/admin/registration-rules/{draft.id}/publish", data={"in_force_from": ["", "", ""]}
+        ).status_code
+        == 400
+    )
     commenced = date.today() - timedelta(days=3)
     response = client.post(
         f"/admin/registration-rules/{draft.id}/publish",
@@ -283,7 +388,11 @@ def test_admin_puts_the_2026_rules_in_force_on_commencement(client, make_user, l
     client.post("/login", data={"email": officer.email, "password": "correct-horse-battery"})
     test = put(client, str(uuid.uuid4()), body).get_json()["registration_test"]
     assert (test["result"], test["rule_version"]) == ("likely_must_register", "2026")
-    old = full_visit(provider.id, visit_date=(commenced - timedelta(days=10)).isoformat(), registration_evidence=evidence(1, 25, sen=True))
+    old = full_visit(
+        provider.id,
+        visit_date=(commenced - timedelta(days=10)).isoformat(),
+        registration_evidence=evidence(1, 25, sen=True),
+    )
     assert put(client, str(uuid.uuid4()), old).get_json()["registration_test"]["rule_version"] == "2008"
 
 
@@ -293,14 +402,25 @@ def test_admin_edits_thresholds_in_a_new_draft_only(client, make_user, login):
 
     login(make_user("admin"))
     published = db.session.scalar(db.select(RegistrationRules).where(RegistrationRules.name == "2008"))
-    form = {"title": "Tighter", "institution": "any institution", "full_time_hours_over": "16",
-            "borderline_hours_from": "12", "full_time_weeks_from": "30", "pupil_threshold": "4",
-            "statuses": "ehc_plan,looked_after"}
+    form = {
+        "title": "Tighter",
+        "institution": "any institution",
+        "full_time_hours_over": "16",
+        "borderline_hours_from": "12",
+        "full_time_weeks_from": "30",
+        "pupil_threshold": "4",
+        "statuses": "ehc_plan,looked_after",
+    }
     response = client.post(f"/admin/registration-rules/{published.id}", data=form)
     assert response.status_code == 400 and b"cannot change" in response.data
     client.post(f"/admin/registration-rules/{published.id}/copy", data={"name": "2027"})
     draft = db.session.scalar(db.select(RegistrationRules).where(RegistrationRules.name == "2027"))
-    assert client.post(f"/admin/registration-rules/{draft.id}", data={**form, "borderline_hours_from": "20"}).status_code == 400
+    assert (
+        client.post(
+            f"/admin/registration-rules/{draft.id}", data={**form, "borderline_hours_from": "20"}
+        ).status_code
+        == 400
+    )
     assert client.post(f"/admin/registration-rules/{draft.id}", data=form).status_code == 302
     db.session.refresh(draft)
     assert draft.rules["full_time_hours_over"] == 16 and draft.rules["pupil_threshold"] == 4

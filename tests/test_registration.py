@@ -46,7 +46,9 @@ def test_registration_test(rules, group, result, limb):
 def test_explanation_names_pupils_by_reference():
     """The explanation names the pupils that counted, by reference only."""
     outcome = registration_test(pupils(5, 19), RULES_2008)
-    assert outcome.explanation[0].startswith("5 pupils of compulsory school age receive full-time education here (P1, P2, P3, P4, P5)")
+    assert outcome.explanation[0].startswith(
+        "5 pupils of compulsory school age receive full-time education here (P1, P2, P3, P4, P5)"
+    )
     assert "Education and Skills Act 2008 s.92" in outcome.explanation[0]
     assert "P1: 19 hours a week, daytime, main education" in outcome.explanation
 

@@ -34,7 +34,9 @@ def rules_index():
     """Every version of the registration rules, and which is in force today."""
     authorize("rules.manage")
     versions = db.session.scalars(select(RegistrationRules).order_by(RegistrationRules.id.desc())).all()
-    return render_template("escalations/rules_index.html", versions=versions, current=services.rules_in_force())
+    return render_template(
+        "escalations/rules_index.html", versions=versions, current=services.rules_in_force()
+    )
 
 
 @bp.route("/admin/registration-rules/<int:version_id>", methods=["GET", "POST"])

@@ -14,7 +14,12 @@ from qa_app.extensions import db
 from qa_app.providers.models import Provider
 from qa_app.visits.models import Visit
 
-AGE_BANDS = ((0, 7, "Under a week"), (7, 28, "1 to 4 weeks"), (28, 91, "1 to 3 months"), (91, None, "Over 3 months"))
+AGE_BANDS = (
+    (0, 7, "Under a week"),
+    (7, 28, "1 to 4 weeks"),
+    (28, 91, "1 to 3 months"),
+    (91, None, "Over 3 months"),
+)
 
 
 def _counts(query):
@@ -32,7 +37,10 @@ def dashboard():
     )
     opened = db.session.scalars(select(Escalation.created_at).where(Escalation.state != "closed")).all()
     ages = [(today - created.date()).days for created in opened]
-    by_age = {label: sum(1 for age in ages if low <= age and (high is None or age < high)) for low, high, label in AGE_BANDS}
+    by_age = {
+        label: sum(1 for age in ages if low <= age and (high is None or age < high))
+        for low, high, label in AGE_BANDS
+    }
     overdue = db.session.scalar(
         select(func.count()).where(Escalation.state == "raised", Escalation.review_due < today)
     )
@@ -43,6 +51,13 @@ def dashboard():
         "escalations/dashboard.html",
         by_state=[(STATES[s], by_state.get(s, 0)) for s in STATES if s != "closed"],
         by_age=list(by_age.items()),
-        rag=[("Red", rag.get("red", 0)), ("Amber", rag.get("amber", 0)), ("Green", rag.get("green", 0)), ("Not rated", rag.get(None, 0))],
-        overdue=overdue, suspended=suspended, awaiting=awaiting,
+        rag=[
+            ("Red", rag.get("red", 0)),
+            ("Amber", rag.get("amber", 0)),
+            ("Green", rag.get("green", 0)),
+            ("Not rated", rag.get(None, 0)),
+        ],
+        overdue=overdue,
+        suspended=suspended,
+        awaiting=awaiting,
     )

@@ -2,7 +2,15 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import DecimalField, HiddenField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from qa_app.escalations.models import STATES
@@ -20,7 +28,9 @@ class ConcernForm(FlaskForm):
         widget=GovTextArea(),
         validators=[InputRequired("Enter the address of the premises"), Length(max=300)],
     )
-    postcode = StringField("Postcode (if known)", widget=GovTextInput(), validators=[Optional(), Length(max=20)])
+    postcode = StringField(
+        "Postcode (if known)", widget=GovTextInput(), validators=[Optional(), Length(max=20)]
+    )
     description = TextAreaField(
         "What was seen or heard",
         widget=GovTextArea(),
@@ -57,7 +67,9 @@ class TransitionForm(FlaskForm):
     """The Head of Access's next step, with the reason (required) and what that step needs."""
 
     to_state = RadioField(
-        "Next step", widget=GovRadioInput(), choices=list(STATES.items()),
+        "Next step",
+        widget=GovRadioInput(),
+        choices=list(STATES.items()),
         validators=[InputRequired("Choose the next step")],
     )
     reason = TextAreaField(
@@ -68,8 +80,12 @@ class TransitionForm(FlaskForm):
     )
     review_date = DayMonthYearField("Review date (monitoring)", validators=[Optional()])
     ofsted_date = DayMonthYearField("Date reported to Ofsted", validators=[Optional()])
-    ofsted_reference = StringField("Ofsted reference", widget=GovTextInput(), validators=[Optional(), Length(max=40)])
-    outcome = TextAreaField("Outcome (closing)", widget=GovTextArea(), validators=[Optional(), Length(max=5000)])
+    ofsted_reference = StringField(
+        "Ofsted reference", widget=GovTextInput(), validators=[Optional(), Length(max=40)]
+    )
+    outcome = TextAreaField(
+        "Outcome (closing)", widget=GovTextArea(), validators=[Optional(), Length(max=5000)]
+    )
     submit = SubmitField("Record this step", widget=GovSubmitInput())
 
 
@@ -86,24 +102,32 @@ class SuspensionForm(FlaskForm):
 class RulesForm(FlaskForm):
     """The thresholds of a draft registration rule version."""
 
-    title = StringField("Law", widget=GovTextInput(), validators=[InputRequired("Name the law"), Length(max=200)])
+    title = StringField(
+        "Law", widget=GovTextInput(), validators=[InputRequired("Name the law"), Length(max=200)]
+    )
     institution = StringField(
-        "Which settings it covers", widget=GovTextInput(), validators=[InputRequired("Say which settings"), Length(max=100)]
+        "Which settings it covers",
+        widget=GovTextInput(),
+        validators=[InputRequired("Say which settings"), Length(max=100)],
     )
     full_time_hours_over = DecimalField(
-        "Full-time: more than this many hours a week", widget=GovTextInput(),
+        "Full-time: more than this many hours a week",
+        widget=GovTextInput(),
         validators=[InputRequired("Enter the hours"), NumberRange(1, 60)],
     )
     borderline_hours_from = DecimalField(
-        "Borderline: from this many hours a week", widget=GovTextInput(),
+        "Borderline: from this many hours a week",
+        widget=GovTextInput(),
         validators=[InputRequired("Enter the hours"), NumberRange(0, 60)],
     )
     full_time_weeks_from = IntegerField(
-        "Full-time: at least this many weeks a year", widget=GovTextInput(),
+        "Full-time: at least this many weeks a year",
+        widget=GovTextInput(),
         validators=[InputRequired("Enter the weeks"), NumberRange(0, 52)],
     )
     pupil_threshold = IntegerField(
-        "Must register with this many full-time pupils", widget=GovTextInput(),
+        "Must register with this many full-time pupils",
+        widget=GovTextInput(),
         validators=[InputRequired("Enter the number of pupils"), NumberRange(1, 100)],
     )
     statuses = RadioField(
@@ -111,23 +135,33 @@ class RulesForm(FlaskForm):
         widget=GovRadioInput(),
         choices=[
             ("ehc_plan,looked_after", "have an EHC plan or are looked after"),
-            ("ehc_plan,looked_after,sen", "have an EHC plan, are looked after or have special educational needs"),
+            (
+                "ehc_plan,looked_after,sen",
+                "have an EHC plan, are looked after or have special educational needs",
+            ),
         ],
         validators=[InputRequired("Choose which pupils count on their own")],
     )
     submit = SubmitField("Save the rules", widget=GovSubmitInput())
 
     def validate_borderline_hours_from(self, field):
-        if self.full_time_hours_over.data is not None and field.data is not None and field.data > self.full_time_hours_over.data:
+        if (
+            self.full_time_hours_over.data is not None
+            and field.data is not None
+            and field.data > self.full_time_hours_over.data
+        ):
             raise ValidationError("The borderline must start at or below the full-time line")
 
     @classmethod
     def from_version(cls, version):
         rules = version.rules
         return cls(
-            title=version.title, institution=rules["institution"],
-            full_time_hours_over=rules["full_time_hours_over"], borderline_hours_from=rules["borderline_hours_from"],
-            full_time_weeks_from=rules["full_time_weeks_from"], pupil_threshold=rules["pupil_threshold"],
+            title=version.title,
+            institution=rules["institution"],
+            full_time_hours_over=rules["full_time_hours_over"],
+            borderline_hours_from=rules["borderline_hours_from"],
+            full_time_weeks_from=rules["full_time_weeks_from"],
+            pupil_threshold=rules["pupil_threshold"],
             statuses=",".join(rules["single_pupil_statuses"]),
         )
 

@@ -50,7 +50,9 @@ def send_overdue_reminders(today):
     """Email the Head of Access once about each escalation not reviewed in time; returns how many."""
     overdue = db.session.scalars(
         select(Escalation).where(
-            Escalation.state == "raised", Escalation.review_due < today, Escalation.overdue_notified_at.is_(None)
+            Escalation.state == "raised",
+            Escalation.review_due < today,
+            Escalation.overdue_notified_at.is_(None),
         )
     ).all()
     for escalation in overdue:

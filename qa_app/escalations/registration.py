@@ -16,7 +16,11 @@ LIMB_LABELS = {
     "five_or_more_full_time": "Five or more full-time pupils",
     "one_pupil_with_status": "One full-time pupil with an EHC plan, looked after (or with SEN, where the rules say so)",
 }
-STATUS_LABELS = {"ehc_plan": "has an EHC plan", "looked_after": "is looked after", "sen": "has special educational needs"}
+STATUS_LABELS = {
+    "ehc_plan": "has an EHC plan",
+    "looked_after": "is looked after",
+    "sen": "has special educational needs",
+}
 
 # Education Act 1996 s.463 and Education and Skills Act 2008 s.92, with the DfE's
 # reading of "full-time" (more than 18 hours of daytime provision, weighed with weeks
@@ -95,7 +99,10 @@ def classify(pupil, rules):
     if over:
         return "possibly", f"{pupil.ref}: {hours} but " + ", ".join(doubts)
     if near and pupil.daytime:
-        return "possibly", f"{pupil.ref}: {hours}, at or just under the {rules['full_time_hours_over']:g}-hour line"
+        return (
+            "possibly",
+            f"{pupil.ref}: {hours}, at or just under the {rules['full_time_hours_over']:g}-hour line",
+        )
     return "part_time", f"{pupil.ref}: {hours}, part-time"
 
 

@@ -54,7 +54,9 @@ def report():
     """Report premises that appear to be operating as a school (anyone signed in)."""
     # A link from a provider or a visit fills the hidden fields from the query string.
     form = ConcernForm(request.args) if request.method == "GET" else ConcernForm()
-    provider = db.session.get(Provider, form.provider_id.data) if (form.provider_id.data or "").isdigit() else None
+    provider = (
+        db.session.get(Provider, form.provider_id.data) if (form.provider_id.data or "").isdigit() else None
+    )
     if request.method == "GET" and provider is not None:
         form.address.data = f"{provider.address}, {provider.postcode}"
     if form.validate_on_submit():
@@ -67,17 +69,24 @@ def report():
         escalation = services.report_concern(
             current_user,
             {
-                "provider_id": provider.id if provider else None, "visit": visit,
-                "address": form.address.data, "postcode": normalise_postcode(form.postcode.data) or "",
-                "description": form.description.data, "how_known": form.how_known.data,
+                "provider_id": provider.id if provider else None,
+                "visit": visit,
+                "address": form.address.data,
+                "postcode": normalise_postcode(form.postcode.data) or "",
+                "description": form.description.data,
+                "how_known": form.how_known.data,
                 "estimated_pupils": form.estimated_pupils.data,
-                "estimated_hours": float(form.estimated_hours.data) if form.estimated_hours.data is not None else None,
+                "estimated_hours": float(form.estimated_hours.data)
+                if form.estimated_hours.data is not None
+                else None,
                 "dates_seen": form.dates_seen.data,
             },
         )
         db.session.commit()
         return redirect(url_for("escalations.received", escalation_id=escalation.id))
-    return render_template("escalations/report.html", form=form, provider=provider), 400 if form.errors else 200
+    return render_template(
+        "escalations/report.html", form=form, provider=provider
+    ), 400 if form.errors else 200
 
 
 @bp.route("/escalations/<int:escalation_id>/received")
@@ -98,14 +107,20 @@ def show(escalation_id):
     services.record(escalation, current_user, "view")
     db.session.commit()
     events = db.session.scalars(
-        select(EscalationEvent).options(joinedload(EscalationEvent.user))
-        .where(EscalationEvent.escalation_id == escalation.id).order_by(EscalationEvent.at.desc(), EscalationEvent.id.desc())
+        select(EscalationEvent)
+        .options(joinedload(EscalationEvent.user))
+        .where(EscalationEvent.escalation_id == escalation.id)
+        .order_by(EscalationEvent.at.desc(), EscalationEvent.id.desc())
     ).all()
     form = TransitionForm()
     form.to_state.choices = [(s, STATES[s]) for s in TRANSITIONS[escalation.state]]
     return render_template(
-        "escalations/show.html", escalation=escalation, events=events, form=form,
-        suspension=SuspensionForm(), today=date.today(),
+        "escalations/show.html",
+        escalation=escalation,
+        events=events,
+        form=form,
+        suspension=SuspensionForm(),
+        today=date.today(),
     )
 
 
@@ -120,9 +135,14 @@ def transition(escalation_id):
     if form.validate_on_submit():
         try:
             services.transition(
-                current_user, escalation, form.to_state.data, form.reason.data,
-                review_date=form.review_date.data, ofsted_date=form.ofsted_date.data,
-                ofsted_reference=form.ofsted_reference.data or "", outcome=form.outcome.data or "",
+                current_user,
+                escalation,
+                form.to_state.data,
+                form.reason.data,
+                review_date=form.review_date.data,
+                ofsted_date=form.ofsted_date.data,
+                ofsted_reference=form.ofsted_reference.data or "",
+                outcome=form.outcome.data or "",
             )
         except EscalationError as problem:
             db.session.rollback()
@@ -133,11 +153,17 @@ def transition(escalation_id):
             flash(f"{escalation.reference} is now: {STATES[escalation.state]}.")
             return redirect(url_for("escalations.show", escalation_id=escalation.id))
     events = db.session.scalars(
-        select(EscalationEvent).where(EscalationEvent.escalation_id == escalation.id).order_by(EscalationEvent.id.desc())
+        select(EscalationEvent)
+        .where(EscalationEvent.escalation_id == escalation.id)
+        .order_by(EscalationEvent.id.desc())
     ).all()
     return render_template(
-        "escalations/show.html", escalation=escalation, events=events, form=form,
-        suspension=SuspensionForm(formdata=None), today=date.today(),
+        "escalations/show.html",
+        escalation=escalation,
+        events=events,
+        form=form,
+        suspension=SuspensionForm(formdata=None),
+        today=date.today(),
     ), 400
 
 
@@ -161,5 +187,9 @@ def suspension(escalation_id):
         flash(next(iter(problem.errors.values())), "error")
     else:
         db.session.commit()
-        flash("The provider is suspended on the register." if action == "suspend" else "The suspension is lifted.")
+        flash(
+            "The provider is suspended on the register."
+            if action == "suspend"
+            else "The suspension is lifted."
+        )
     return redirect(url_for("escalations.show", escalation_id=escalation.id))

@@ -59,16 +59,23 @@ def add_working_days(start, days):
 def load_default_rules():
     """The 2008 rules in force, and the 2026 rules as a draft awaiting commencement."""
     if db.session.scalar(select(RegistrationRules.id).limit(1)) is None:
-        db.session.add_all([
-            RegistrationRules(
-                name="2008", title=registration.RULES_2008["law"], rules=copy.deepcopy(registration.RULES_2008),
-                status="published", in_force_from=date(2008, 11, 26),
-            ),
-            RegistrationRules(
-                name="2026", title=registration.RULES_2026["law"], rules=copy.deepcopy(registration.RULES_2026),
-                status="draft",
-            ),
-        ])
+        db.session.add_all(
+            [
+                RegistrationRules(
+                    name="2008",
+                    title=registration.RULES_2008["law"],
+                    rules=copy.deepcopy(registration.RULES_2008),
+                    status="published",
+                    in_force_from=date(2008, 11, 26),
+                ),
+                RegistrationRules(
+                    name="2026",
+                    title=registration.RULES_2026["law"],
+                    rules=copy.deepcopy(registration.RULES_2026),
+                    status="draft",
+                ),
+            ]
+        )
         db.session.flush()
 
 
@@ -76,7 +83,10 @@ def rules_in_force(on_date=None):
     """The rule version in force on a date: the latest published one already commenced."""
     return db.session.scalar(
         select(RegistrationRules)
-        .where(RegistrationRules.status == "published", RegistrationRules.in_force_from <= (on_date or date.today()))
+        .where(
+            RegistrationRules.status == "published",
+            RegistrationRules.in_force_from <= (on_date or date.today()),
+        )
         .order_by(RegistrationRules.in_force_from.desc(), RegistrationRules.id.desc())
         .limit(1)
     )
@@ -89,7 +99,9 @@ def copy_rules(source, name):
         raise EscalationError({"name": "Enter a name for the new version, like 2027"})
     if db.session.scalar(select(RegistrationRules.id).where(RegistrationRules.name == name)):
         raise EscalationError({"name": f"A version called {name} already exists"})
-    draft = RegistrationRules(name=name, title=source.title, rules=copy.deepcopy(source.rules), status="draft")
+    draft = RegistrationRules(
+        name=name, title=source.title, rules=copy.deepcopy(source.rules), status="draft"
+    )
     db.session.add(draft)
     db.session.flush()
     return draft
@@ -98,7 +110,9 @@ def copy_rules(source, name):
 def update_rules(version, title, rules):
     """Change a draft's thresholds; a published version never changes."""
     if version.is_published:
-        raise EscalationError({"rules": "This version is published and cannot change. Copy it into a new draft."})
+        raise EscalationError(
+            {"rules": "This version is published and cannot change. Copy it into a new draft."}
+        )
     version.title = title
     version.rules = rules
     db.session.flush()
@@ -155,8 +169,13 @@ def raise_from_visit(visit, user, today=None):
         return existing
     sites = (visit.registration_evidence or {}).get("sites") or []
     escalation = _new(
-        user, today, source="registration_test", visit=visit, provider=provider,
-        address=f"{provider.address}, {provider.postcode}", postcode=provider.postcode,
+        user,
+        today,
+        source="registration_test",
+        visit=visit,
+        provider=provider,
+        address=f"{provider.address}, {provider.postcode}",
+        postcode=provider.postcode,
         description=f"Registration check: {registration.RESULT_LABELS[result['result']]}. "
         + (f"Sites used: {'; '.join(sites)}." if sites else ""),
         how_known=f"QA visit on {visit.visit_date:%d %B %Y}",
@@ -171,10 +190,17 @@ def report_concern(user, data, today=None):
     """Record a concern reported without a visit (by anyone signed in, a school too)."""
     provider = db.session.get(Provider, data["provider_id"]) if data.get("provider_id") else None
     return _new(
-        user, today, source="officer" if data.get("visit") else "report", provider=provider,
-        visit=data.get("visit"), address=data["address"].strip(), postcode=data.get("postcode") or "",
-        description=data["description"].strip(), how_known=data.get("how_known", "").strip(),
-        estimated_pupils=data.get("estimated_pupils"), estimated_hours=data.get("estimated_hours"),
+        user,
+        today,
+        source="officer" if data.get("visit") else "report",
+        provider=provider,
+        visit=data.get("visit"),
+        address=data["address"].strip(),
+        postcode=data.get("postcode") or "",
+        description=data["description"].strip(),
+        how_known=data.get("how_known", "").strip(),
+        estimated_pupils=data.get("estimated_pupils"),
+        estimated_hours=data.get("estimated_hours"),
         dates_seen=(data.get("dates_seen") or "").strip(),
     )
 
@@ -182,7 +208,10 @@ def report_concern(user, data, today=None):
 def _new(user, today, **fields):
     today = today or date.today()
     escalation = Escalation(
-        reported_by_id=user.id, review_due=add_working_days(today, REVIEW_WORKING_DAYS), state="raised", **fields
+        reported_by_id=user.id,
+        review_due=add_working_days(today, REVIEW_WORKING_DAYS),
+        state="raised",
+        **fields,
     )
     db.session.add(escalation)
     db.session.flush()
@@ -218,15 +247,28 @@ def record(escalation, user, action, reason="", from_state=None, to_state=None):
     """Add a line to the escalation's audit trail (views included)."""
     db.session.add(
         EscalationEvent(
-            escalation_id=escalation.id, user_id=user.id, action=action, reason=reason,
-            from_state=from_state, to_state=to_state,
+            escalation_id=escalation.id,
+            user_id=user.id,
+            action=action,
+            reason=reason,
+            from_state=from_state,
+            to_state=to_state,
         )
     )
     db.session.flush()
 
 
-def transition(user, escalation, to_state, reason, review_date=None, ofsted_date=None,
-               ofsted_reference="", outcome="", today=None):
+def transition(
+    user,
+    escalation,
+    to_state,
+    reason,
+    review_date=None,
+    ofsted_date=None,
+    ofsted_reference="",
+    outcome="",
+    today=None,
+):
     """Move an escalation on, recording who, when and why (DESIGN.md 2.4)."""
     today = today or date.today()
     errors = {}

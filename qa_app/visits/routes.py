@@ -11,6 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from qa_app.auth.permissions import authorize
+from qa_app.escalations import services as escalations
 from qa_app.extensions import db
 from qa_app.framework.defaults import THEME_NAMES
 from qa_app.framework.services import current_version
@@ -320,7 +321,11 @@ def pupils_from_form(form):
         hours = (form.get(f"hours-{row}") or "").strip()
         if not ref and not hours:
             continue
-        pupil = {"ref": ref, "hours_per_week": _number(hours), "weeks_per_year": _number(form.get(f"weeks-{row}"), 38)}
+        pupil = {
+            "ref": ref,
+            "hours_per_week": _number(hours),
+            "weeks_per_year": _number(form.get(f"weeks-{row}"), 38),
+        }
         pupil.update({flag: form.get(f"{flag}-{row}") == "y" for flag in PUPIL_FLAGS})
         pupils.append(pupil)
     return pupils
@@ -357,9 +362,15 @@ def registration(visit_uuid):
         if errors is None:
             flash("Registration check saved.")
             return redirect(url_for("visits.registration", visit_uuid=visit.uuid))
+    rules = escalations.rules_in_force(visit.visit_date)
     return render_template(
-        "visits/registration.html", visit=visit, form=form, evidence=evidence, errors=errors or {},
-        rows=len(evidence["pupils"]) + 3,
+        "visits/registration.html",
+        visit=visit,
+        form=form,
+        evidence=evidence,
+        errors=errors or {},
+        rules=rules.rules if rules else None,
+        rows=max(len(evidence["pupils"]) + 3, 6),
     ), 400 if errors else 200
 
 
