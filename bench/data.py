@@ -23,6 +23,7 @@ from qa_app.visits.models import Visit
 
 SIGN_IN_EMAIL = "bench-officer@example.org"
 SIGN_IN_PASSWORD = "bench-password-1"
+HEAD_EMAIL = "head@example.org"
 
 
 @dataclass
@@ -78,7 +79,7 @@ def build(app, providers, visits, seed=2025, today=None):
             create_user(f"officer{n}@example.org", f"Officer {n}", "officer", SIGN_IN_PASSWORD)
             for n in (2, 3)
         ]
-        head = create_user("head@example.org", "Head of Access", "head_of_access", SIGN_IN_PASSWORD)
+        head = create_user(HEAD_EMAIL, "Head of Access", "head_of_access", SIGN_IN_PASSWORD)
         db.session.commit()
 
         rng = random.Random(seed)

@@ -8,10 +8,24 @@ import json
 import os
 import shutil
 import subprocess
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 REPORT_SCRIPT = Path(__file__).with_name("wrk_report.lua")
+PUT_VISIT_SCRIPT = Path(__file__).with_name("wrk_put_visit.lua")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What wrk loads: a URL, headers for every request, and the Lua script that sends them.
+
+    `script_args` reach the script's init(); the default script sends plain GETs.
+    """
+
+    url: str
+    headers: dict = field(default_factory=dict)
+    script: Path = REPORT_SCRIPT
+    script_args: tuple = ()
 
 
 @dataclass
@@ -27,10 +41,23 @@ class Measurement:
     max_ms: float
     errors: dict
     server_cpu_ms_per_request: float | None = None
+    # {HTTP status: answers}, from scripts that count them (the PUT script does).
+    statuses: dict | None = None
 
     @property
     def error_count(self):
         return sum(self.errors.values())
+
+    def answers(self, status):
+        """How many answers had this status (None when the script did not count them)."""
+        return None if self.statuses is None else self.statuses.get(str(status), 0)
+
+    @property
+    def not_2xx(self):
+        """Answers outside 200-299 (wrk's own errors count only 400 and above)."""
+        if self.statuses is None:
+            return None
+        return sum(count for status, count in self.statuses.items() if not 200 <= int(status) < 300)
 
     def as_dict(self):
         return asdict(self)
@@ -67,8 +94,8 @@ def _apt_get(*arguments):
     return done.returncode == 0
 
 
-def measure(wrk, url, seconds, connections, cookie=None):
-    """Load `url` for `seconds` with `connections` open connections; returns a Measurement."""
+def measure(wrk, target, seconds, connections):
+    """Load a Target for `seconds` with `connections` open connections; returns a Measurement."""
     command = [
         wrk,
         "-t1",
@@ -77,18 +104,22 @@ def measure(wrk, url, seconds, connections, cookie=None):
         "--timeout",
         "10s",
         "-s",
-        str(REPORT_SCRIPT),
+        str(target.script),
     ]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    command.append(url)
+    for name, value in target.headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(target.url)
+    if target.script_args:
+        command += ["--", *target.script_args]
     finished = subprocess.run(command, check=False, capture_output=True, text=True, timeout=seconds + 60)
+    found = {}
     for line in finished.stdout.splitlines():
-        if line.startswith("bench-result "):
-            figures = json.loads(line.removeprefix("bench-result "))
-            break
-    else:
+        name, _, figures = line.partition(" ")
+        if name in ("bench-result", "bench-statuses"):
+            found[name] = json.loads(figures)
+    if "bench-result" not in found:
         raise RuntimeError(f"wrk gave no result ({finished.returncode}):\n{finished.stdout}{finished.stderr}")
+    figures = found["bench-result"]
     elapsed = figures["duration_us"] / 1e6
     return Measurement(
         requests=figures["requests"],
@@ -99,4 +130,5 @@ def measure(wrk, url, seconds, connections, cookie=None):
         p99_ms=figures["p99_us"] / 1000,
         max_ms=figures["max_us"] / 1000,
         errors=figures["errors"],
+        statuses=found.get("bench-statuses"),
     )

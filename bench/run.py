@@ -1,7 +1,8 @@
-"""`make bench`: the signed-in provider register against the floor Flask itself sets.
+"""`make bench`: the signed-in register and saving a visit, against the floor Flask sets.
 
-Builds a fresh database, counts the register's SQL at a small and a full size, serves the
-app with gunicorn on 127.0.0.1 and loads /ping and the register in turn with wrk.
+Builds a fresh database, counts the SQL of the register and of the visit page at a small
+and a full size, serves the app with gunicorn on 127.0.0.1 and loads /ping, the register
+and the sync API's PUT of a whole visit in turn with wrk.
 See bench/README.md for how to read the figures.
 """
 
@@ -11,17 +12,21 @@ import signal
 import sys
 import tempfile
 import time
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
-from bench import data, load, report, server
+from bench import data, load, report, server, visits
 from bench.machine import CpuWatch
 from bench.pages import register_summary
-from bench.queries import count_queries
+from bench.queries import PageQueries, count_queries
+from bench.visits import VisitPages
 from qa_app import create_app
 from qa_app.extensions import db
 
 REGISTER_PATH = "/providers?borough=Riverside&qa_status=quality_assured&sort=rag"
 FLOOR_PATH = "/ping"
+SAVE_PATH = "/api/visits/"  # the Lua script adds a new visit UUID to each request
 
 
 def parse_args(argv=None):
@@ -59,24 +64,34 @@ def main(argv=None):
         small = build_and_count(url, args.small_providers, small_visits, args.path, args.wipe)
         # The first build made the tables, so the second may always drop them.
         full = build_and_count(url, args.providers, args.visits, args.path, wipe=True)
+        body_file = Path(workdir) / "visit.json"
+        body_file.write_text(json.dumps(full.save_body))
         print(f"Serving with gunicorn ({args.workers} workers) ...", flush=True)
         log = Path(workdir) / "gunicorn.log"
         with server.gunicorn(url, log, workers=args.workers) as served:
-            cookie = server.sign_in(served.base, data.SIGN_IN_EMAIL, data.SIGN_IN_PASSWORD)
-            check_served_page(served.base, args.path, cookie, full[1])
-            rounds, others_share = measure_in_turn(wrk, served, args, cookie)
-            check_served_page(served.base, args.path, cookie, full[1])
+            signed_in = server.sign_in(served.base, data.SIGN_IN_EMAIL, data.SIGN_IN_PASSWORD)
+            check_served_page(served.base, args.path, signed_in.cookie, full.register)
+            check_served_save(served.base, signed_in, full.save_body)
+            targets = load_targets(served.base, args.path, signed_in, body_file)
+            rounds, warmups, others_share = measure_in_turn(wrk, served, targets, args)
+            check_served_page(served.base, args.path, signed_in.cookie, full.register)
+        saves = {
+            "saved_in_database": visits.visits_of(url, full.save_body["provider_id"]),
+            "saved_by_the_check": 1,
+            "warmup": warmups["save"],
+        }
     settings = {
         "database": url.split(":", 1)[0],
         "floor_path": FLOOR_PATH,
         "register_path": args.path,
+        "save_path": "PUT /api/visits/<uuid>",
         "gunicorn_workers": args.workers,
         "wrk_connections": args.connections,
         "seconds_per_measurement": args.duration,
         "rounds": args.rounds,
         "warmup_seconds": args.warmup,
     }
-    results = report.summarise(settings, small, full, rounds, others_share)
+    results = report.summarise(settings, small, full, rounds, saves, others_share)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2, default=str) + "\n")
     report.print_report(results, args.output)
@@ -86,9 +101,19 @@ def _exit_on_signal(signum, frame):
     raise SystemExit(128 + signum)
 
 
-def build_and_count(url, providers, visits, path, wipe):
-    """Build a fresh database of this size; (Built, the SQL of one signed-in register page)."""
-    print(f"Building {providers:,} providers and {visits:,} visits ...", flush=True)
+@dataclass
+class Database:
+    """One database built, what was counted on it in-process, and the visit the load saves."""
+
+    built: data.Built
+    register: PageQueries
+    visit_pages: VisitPages
+    save_body: dict
+
+
+def build_and_count(url, providers, visit_count, path, wipe):
+    """Build a fresh database of this size and count the register's and visit page's SQL."""
+    print(f"Building {providers:,} providers and {visit_count:,} visits ...", flush=True)
     data.reset_database(url, wipe=wipe)
     app = create_app(
         {
@@ -97,14 +122,17 @@ def build_and_count(url, providers, visits, path, wipe):
             "SECRET_KEY": "bench",
         }
     )
-    built = data.build(app, providers, visits)
-    print(f"  built in {built.seconds:.1f} s; counting the register's SQL ...", flush=True)
+    built = data.build(app, providers, visit_count)
+    print(f"  built in {built.seconds:.1f} s; counting the register's and visit page's SQL ...", flush=True)
     page = count_queries(app, path, data.SIGN_IN_EMAIL, data.SIGN_IN_PASSWORD)
-    with app.app_context():
-        db.engine.dispose()
     if page.status != 200 or page.providers_matched is None:
         raise RuntimeError(f"{path} answered {page.status} in-process, not the register")
-    return built, page
+    # After the register's count, so the providers added here cannot change it.
+    visit_pages = visits.count_visit_pages(app, data.SIGN_IN_EMAIL, data.SIGN_IN_PASSWORD)
+    save_body = visits.add_sync_provider(app)
+    with app.app_context():
+        db.engine.dispose()
+    return Database(built, page, visit_pages, save_body)
 
 
 def check_served_page(base, path, cookie, expected):
@@ -119,38 +147,67 @@ def check_served_page(base, path, cookie, expected):
         )
 
 
-def measure_in_turn(wrk, served, args, cookie):
-    """Warm both routes up, then measure them alternately (ABBA), so drift hits both alike.
-
-    Returns ({route: [Measurement]}, the share of the CPU other processes used meanwhile).
-    """
-    urls = {
-        "floor": (served.base + FLOOR_PATH, None),
-        "register": (served.base + args.path, cookie),
+def _api_write_headers(signed_in):
+    return {
+        "Cookie": signed_in.cookie,
+        "Content-Type": "application/json",
+        "X-CSRFToken": signed_in.csrf_token,
     }
+
+
+def load_targets(base, register_path, signed_in, body_file):
+    """What wrk loads: {"floor", "register", "save"} (the save's body is read from body_file)."""
+    return {
+        "floor": load.Target(base + FLOOR_PATH),
+        "register": load.Target(base + register_path, {"Cookie": signed_in.cookie}),
+        "save": load.Target(
+            base + SAVE_PATH, _api_write_headers(signed_in), load.PUT_VISIT_SCRIPT, (str(body_file),)
+        ),
+    }
+
+
+def check_served_save(base, signed_in, body):
+    """One PUT of the load's visit, as wrk will send it, answers 201 with every judgement."""
+    headers = {**_api_write_headers(signed_in), "Idempotency-Key": str(uuid.uuid4())}
+    path = f"{SAVE_PATH}{uuid.uuid4()}"
+    status, answer = server.send(base, "PUT", path, headers, json.dumps(body).encode())
+    saved = json.loads(answer) if status == 201 else {}
+    if len(saved.get("judgements", ())) != len(body["judgements"]):
+        raise RuntimeError(f"PUT {path} answered {status}, not 201 with the visit:\n{answer[:2000]}")
+
+
+def measure_in_turn(wrk, served, targets, args):
+    """Warm each target up, then measure them in turn, the order reversed every other
+    round (ABC CBA ...), so that drift in the machine's speed hits them alike.
+
+    Returns ({name: [Measurement]}, {name: warm-up Measurement}, the share of the CPU
+    other processes used meanwhile).
+    """
     print(f"Warming up ({args.warmup} s a route) ...", flush=True)
-    for url, route_cookie in urls.values():
-        load.measure(wrk, url, args.warmup, args.connections, route_cookie)
-    rounds = {name: [] for name in urls}
+    warmups = {
+        name: load.measure(wrk, target, args.warmup, args.connections) for name, target in targets.items()
+    }
+    rounds = {name: [] for name in targets}
     watch = CpuWatch(served)
     for number in range(args.rounds):
-        order = ("floor", "register") if number % 2 == 0 else ("register", "floor")
+        order = list(targets) if number % 2 == 0 else list(reversed(targets))
         for name in order:
-            url, route_cookie = urls[name]
             cpu_before = served.cpu_seconds()
-            measured = load.measure(wrk, url, args.duration, args.connections, route_cookie)
+            measured = load.measure(wrk, targets[name], args.duration, args.connections)
             cpu_after = served.cpu_seconds()
             if cpu_before is not None and cpu_after is not None and measured.requests:
                 cpu_ms = (cpu_after - cpu_before) * 1000 / measured.requests
                 measured.server_cpu_ms_per_request = round(cpu_ms, 3)
             rounds[name].append(measured)
             errors = f"  errors {measured.errors}" if measured.error_count else ""
+            if measured.not_2xx:
+                errors += f"  answers {measured.statuses}"
             print(
                 f"  round {number + 1} {name:<8} {measured.requests_per_second:8.1f} req/s  "
                 f"p50 {measured.p50_ms:6.1f} ms  p95 {measured.p95_ms:6.1f} ms{errors}",
                 flush=True,
             )
-    return rounds, watch.others_share()
+    return rounds, warmups, watch.others_share()
 
 
 if __name__ == "__main__":

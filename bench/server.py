@@ -1,6 +1,7 @@
 """The app served by gunicorn on 127.0.0.1, as production serves it, and signed in to over HTTP."""
 
 import http.client
+import json
 import os
 import secrets
 import signal
@@ -135,23 +136,42 @@ def _tail(path, lines=30):
     return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
 
 
+@dataclass
+class SignedIn:
+    """A signed-in session: its Cookie header value and the CSRF token the API's writes need."""
+
+    cookie: str
+    csrf_token: str
+
+
 def sign_in(base, email, password):
-    """Sign in through the real form (CSRF token and all); returns the Cookie header value."""
+    """Sign in through the real form (CSRF token and all), then ask the API for its token.
+
+    The cookie is read after GET /api/session, which stores the token in the session.
+    """
     jar = CookieJar()
     opener = build_opener(HTTPCookieProcessor(jar))
     with opener.open(base + "/login", timeout=10) as response:
         token = csrf_token(response.read().decode())
     form = urlencode({"csrf_token": token, "email": email, "password": password}).encode()
     with opener.open(base + "/login", form, timeout=30) as response:
-        response.read()  # the redirect to the register, followed
-    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+        response.read()  # the redirect to the signed-in home page, followed
+    with opener.open(base + "/api/session", timeout=10) as response:
+        api_token = json.loads(response.read())["csrf_token"]
+    cookie = "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+    return SignedIn(cookie, api_token)
 
 
 def get(base, path, cookie=None):
     """(status, body) of one GET, redirects not followed."""
+    return send(base, "GET", path, {"Cookie": cookie} if cookie else {})
+
+
+def send(base, method, path, headers, body=None):
+    """(status, body as text) of one request, redirects not followed."""
     connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=30)
     try:
-        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         return response.status, response.read().decode(errors="replace")
     finally:
