@@ -5,6 +5,7 @@ HTML forms) into clean Python values, or raises PayloadError naming each bad fie
 The domain rules (evidence required, dates, submission blockers) live in services.py.
 """
 
+import re
 from datetime import date
 
 from qa_app.framework.defaults import THEME_CODES
@@ -15,6 +16,7 @@ TEXT_LIMIT = 20_000
 MAX_JUDGEMENTS = 200
 MAX_ACTIONS = 50
 MAX_PUPILS = 200
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_SITES = 20
 
 FIELDS = {
@@ -78,7 +80,7 @@ class _Reader:
         if len(value) > limit:
             self.fail(path, f"must be {limit:,} characters or fewer")
         # Control characters other than tab and newlines have no place in a note.
-        return "".join(ch for ch in value if ch in "\t\n\r" or ch >= " ").strip()
+        return CONTROL_CHARACTERS.sub("", value).strip()
 
     def date(self, value, path, required=True):
         if value in (None, ""):
@@ -172,7 +174,14 @@ def _theme_texts(reader, value, path):
 
 
 PUPIL_FIELDS = {
-    "ref", "hours_per_week", "weeks_per_year", "daytime", "ehc_plan", "looked_after", "sen", "main_education",
+    "ref",
+    "hours_per_week",
+    "weeks_per_year",
+    "daytime",
+    "ehc_plan",
+    "looked_after",
+    "sen",
+    "main_education",
 }
 
 
@@ -198,20 +207,30 @@ def _registration_evidence(reader, value):
         if item.get("hours_per_week") is None:
             reader.fail(f"{where}.hours_per_week", "Enter the hours a week, from 0 to 60")
         weeks = item.get("weeks_per_year")
-        pupils.append({
-            "ref": ref,
-            "hours_per_week": hours or 0,
-            "weeks_per_year": 38 if weeks is None else reader.integer(weeks, f"{where}.weeks_per_year", 0, 52) or 0,
-            **{
-                flag: reader.boolean(item.get(flag), f"{where}.{flag}", default)
-                for flag, default in (
-                    ("daytime", True), ("ehc_plan", False), ("looked_after", False), ("sen", False), ("main_education", True),
-                )
-            },
-        })
+        pupils.append(
+            {
+                "ref": ref,
+                "hours_per_week": hours or 0,
+                "weeks_per_year": 38
+                if weeks is None
+                else reader.integer(weeks, f"{where}.weeks_per_year", 0, 52) or 0,
+                **{
+                    flag: reader.boolean(item.get(flag), f"{where}.{flag}", default)
+                    for flag, default in (
+                        ("daytime", True),
+                        ("ehc_plan", False),
+                        ("looked_after", False),
+                        ("sen", False),
+                        ("main_education", True),
+                    )
+                },
+            }
+        )
     count = reader.integer(evidence.get("pupil_count"), f"{path}.pupil_count", 0, 1000)
     if count is not None and count != len(pupils):
-        reader.fail(f"{path}.pupil_count", f"says {count} pupils but {len(pupils)} are listed: list each pupil")
+        reader.fail(
+            f"{path}.pupil_count", f"says {count} pupils but {len(pupils)} are listed: list each pupil"
+        )
     sites = [
         reader.text(site, f"{path}.sites[{index}]", 300)
         for index, site in enumerate(reader.listing(evidence.get("sites"), f"{path}.sites", MAX_SITES))

@@ -137,7 +137,8 @@ def visit_as_json(visit):
             **{code: rating["why"] for code, rating in visit.theme_rags.items()},
             "overall": visit.overall_why,
         },
-        "registration_evidence": copy.deepcopy(visit.registration_evidence) or {"pupil_count": None, "pupils": [], "sites": []},
+        "registration_evidence": copy.deepcopy(visit.registration_evidence)
+        or {"pupil_count": None, "pupils": [], "sites": []},
         "registration_test": copy.deepcopy(visit.registration_result),
     }
 
@@ -373,11 +374,10 @@ def save_visit(user, visit_uuid, body, base_version=None, require_version=True):
 
 
 def record_event(visit, user, action, changes=(), comment=""):
-    """Add a line to the visit's audit trail."""
+    """Add a line to the visit's audit trail (written with the change, when the caller commits)."""
     db.session.add(
         VisitEvent(visit_id=visit.id, user_id=user.id, action=action, changes=list(changes), comment=comment)
     )
-    db.session.flush()
 
 
 def sign_off(user, visit):
