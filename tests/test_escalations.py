@@ -267,7 +267,7 @@ def test_suspension_is_internal(client, escalation, make_user, login, provider):
     """Suspending shows 'Suspended' to schools and the public, never the reason or the escalation."""
     client.post(
         f"/escalations/{escalation.id}/suspension",
-        data={"action": "suspend", "reason": "Possible unregistered school"},
+        data={"action": "suspend", "suspension-reason": "Possible unregistered school"},
     )
     assert db.session.get(Provider, provider.id).qa_status()[0] == "suspended"
     client.post("/logout")

@@ -119,7 +119,7 @@ def show(escalation_id):
         escalation=escalation,
         events=events,
         form=form,
-        suspension=SuspensionForm(),
+        suspension=SuspensionForm(prefix="suspension"),
         today=date.today(),
     )
 
@@ -162,7 +162,7 @@ def transition(escalation_id):
         escalation=escalation,
         events=events,
         form=form,
-        suspension=SuspensionForm(formdata=None),
+        suspension=SuspensionForm(formdata=None, prefix="suspension"),
         today=date.today(),
     ), 400
 
@@ -173,7 +173,7 @@ def suspension(escalation_id):
     """Suspend the provider on the register while the escalation is open, or lift it."""
     authorize("escalation.decide")
     escalation = load(escalation_id)
-    form = SuspensionForm()
+    form = SuspensionForm(prefix="suspension")
     action = request.form.get("action")
     if action not in ("suspend", "lift"):
         abort(400)
