@@ -3,6 +3,7 @@
 from datetime import date
 
 from qa_app.auth.models import User
+from qa_app.escalations.models import Escalation
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
 from qa_app.visits.models import Action, Visit
@@ -23,6 +24,9 @@ def test_seed_demo_covers_every_status_and_rag(runner):
     assert roles == {"officer", "head_of_access", "school", "admin"}
     assert db.session.scalar(db.select(db.func.count(Action.id))) > 0
     assert db.session.scalar(db.select(db.func.count(Visit.id)).where(Visit.status == "draft")) > 0
+    concerns = db.session.scalars(db.select(Escalation)).all()
+    assert {e.state for e in concerns} >= {"raised", "under_review", "monitoring"}
+    assert any(e.is_overdue(date.today()) for e in concerns)
 
 
 def test_seed_demo_is_idempotent(runner):
