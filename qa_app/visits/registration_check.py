@@ -1,0 +1,73 @@
+"""The visit's registration check page: pupils of compulsory school age (by reference)
+and the sites used, saved through save_visit like every other part of the visit."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from qa_app.escalations import services as escalations
+from qa_app.visits import bp, services
+from qa_app.visits.forms import VersionedForm
+from qa_app.visits.routes import editable, save
+
+PUPIL_FLAGS = ("daytime", "ehc_plan", "looked_after", "sen", "main_education")
+
+
+def pupils_from_form(form):
+    """The pupil rows typed into the registration check (blank rows are ignored)."""
+    pupils = []
+    for row in range(int(form.get("rows", 0) or 0)):
+        ref = (form.get(f"ref-{row}") or "").strip()
+        hours = (form.get(f"hours-{row}") or "").strip()
+        if not ref and not hours:
+            continue
+        pupil = {
+            "ref": ref,
+            "hours_per_week": _number(hours),
+            "weeks_per_year": _number(form.get(f"weeks-{row}"), 38),
+        }
+        pupil.update({flag: form.get(f"{flag}-{row}") == "y" for flag in PUPIL_FLAGS})
+        pupils.append(pupil)
+    return pupils
+
+
+def _number(text, default=None):
+    """A typed number as int or float; the text itself when it is not one (the service says why)."""
+    text = (text or "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() else value
+
+
+@bp.route("/visits/<visit_uuid>/registration", methods=["GET", "POST"])
+@login_required
+def registration(visit_uuid):
+    """The registration check: pupils of compulsory school age (by reference) and sites."""
+    visit = editable(visit_uuid)
+    form = VersionedForm(version=visit.version)
+    evidence = services.visit_as_json(visit)["registration_evidence"]
+    errors = {}
+    if form.validate_on_submit():
+        count = request.form.get("pupil_count", "").strip()
+        evidence = {
+            "pupil_count": _number(count),
+            "pupils": pupils_from_form(request.form),
+            "sites": [line.strip() for line in request.form.get("sites", "").splitlines() if line.strip()],
+        }
+        errors = save(visit, form, lambda body: body.update(registration_evidence=evidence))
+        if errors is None:
+            flash("Registration check saved.")
+            return redirect(url_for("visits.registration", visit_uuid=visit.uuid))
+    rules = escalations.rules_in_force(visit.visit_date)
+    return render_template(
+        "visits/registration.html",
+        visit=visit,
+        form=form,
+        evidence=evidence,
+        errors=errors or {},
+        rules=rules.rules if rules else None,
+        rows=max(len(evidence["pupils"]) + 3, 6),
+    ), 400 if errors else 200
