@@ -320,3 +320,18 @@ def test_two_concurrent_puts_with_one_key_make_one_visit(app, client, officer, p
     assert [status for status, _ in results] == [201, 201]
     assert results[0][1] == results[1][1]
     assert visits() == 1
+
+
+def test_a_change_to_evidence_alone_bumps_the_version(client, officer, provider):
+    """Changing only a judgement's evidence is a new version, so a stale copy cannot overwrite it."""
+    visit_uuid = str(uuid.uuid4())
+    put(client, visit_uuid, full_visit(provider.id))
+    body = full_visit(provider.id)
+    body["judgements"][0]["evidence"] = "Tracker updated in October, gaps remain"
+    response = put(client, visit_uuid, body, version=1)
+    assert response.get_json()["version"] == 2
+    stale = full_visit(provider.id)
+    stale["judgements"][0]["evidence"] = "Older text from another tab"
+    assert put(client, visit_uuid, stale, version=1).status_code == 409
+    unchanged = put(client, visit_uuid, body, version=2)
+    assert unchanged.status_code == 200 and unchanged.get_json()["version"] == 2

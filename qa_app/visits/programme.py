@@ -13,7 +13,6 @@ from qa_app.providers.models import Provider
 from qa_app.visits import bp
 from qa_app.visits.models import Action, Visit
 
-
 PROGRAMME_LIMIT = 100
 
 

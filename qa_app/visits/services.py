@@ -357,19 +357,24 @@ def save_visit(user, visit_uuid, body, base_version=None, require_version=True):
     _apply(visit, data, version)
     rate(visit)
     escalations.check_visit(visit)
-    if data["status"] == "submitted":
+    submitting = data["status"] == "submitted"
+    if submitting:
         blockers = submission_blockers(visit)
         if blockers:
             raise VisitRuleError(blockers)
         visit.status = "submitted"
         visit.submitted_at = utcnow()
-    db.session.flush()
-    if visit.status == "submitted":
-        escalations.raise_from_visit(visit, user)
-    action = "create" if created else "submit" if data["status"] == "submitted" else "change"
     changes = _changes(before, _snapshot(visit))
-    if created or changes or action == "submit":
-        record_event(visit, user, action, changes)
+    if not created and (changes or submitting):
+        # Touch the row itself: a change to judgements or actions alone must still bump
+        # the version, or a stale copy from another tab could overwrite it unnoticed.
+        visit.updated_at = utcnow()
+    db.session.flush()
+    if submitting:
+        escalations.raise_from_visit(visit, user)
+        db.session.flush()
+    if created or changes or submitting:
+        record_event(visit, user, "create" if created else "submit" if submitting else "change", changes)
     return visit, created
 
 

@@ -79,13 +79,9 @@ def live_server(live_app):
     thread.join()
 
 
-@pytest.fixture
-def page(browser, request):
-    """A fresh browser context and page; script errors, CSP violations and failed
-    assets fail the test (a page's own 4xx status is for the test to check)."""
-    context = browser.new_context(viewport={"width": 768, "height": 1024})
-    page = context.new_page()
-    errors = []
+def watch(page, errors):
+    """Collect the page's script errors, CSP violations and failed assets into `errors`
+    (a page's own 4xx status is for the test to check)."""
 
     def on_console(message):
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
@@ -98,9 +94,33 @@ def page(browser, request):
     page.on("console", on_console)
     page.on("response", on_response)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
+    return page
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open watched pages: new_page() in a fresh browser context (another user's
+    session), new_page(context) as another tab of the same session. Any error on
+    any of them fails the test."""
+    errors, contexts = [], []
+
+    def open_page(context=None):
+        if context is None:
+            context = browser.new_context(viewport={"width": 768, "height": 1024})
+            contexts.append(context)
+        return watch(context.new_page(), errors)
+
+    yield open_page
+    for context in contexts:
+        context.close()
     assert errors == [], f"browser console errors: {errors}"
+
+
+@pytest.fixture
+def page(new_page):
+    """A fresh browser context and page; script errors, CSP violations and failed
+    assets fail the test (a page's own 4xx status is for the test to check)."""
+    return new_page()
 
 
 def screenshot(page, name):
