@@ -16,7 +16,7 @@ from qa_app.escalations.registration import LIMB_LABELS, RESULT_LABELS, STATUS_L
 from qa_app.framework.defaults import THEMES
 from qa_app.framework.rating import RATINGS
 from qa_app.providers.models import SERVICES
-from qa_app.visits.models import ACTION_OWNERS, EVENT_LABELS, VISIT_STATUSES, VISIT_TYPES
+from qa_app.visits.models import ACTION_OWNERS, EVENT_LABELS, FIELD_LABELS, VISIT_STATUSES, VISIT_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,6 +81,7 @@ def register_templates(app):
     app.add_template_global(VISIT_TYPES, "visit_types")
     app.add_template_global(ACTION_OWNERS, "action_owners")
     app.add_template_global(EVENT_LABELS, "event_labels")
+    app.add_template_global(FIELD_LABELS, "field_labels")
     app.add_template_global(RATINGS, "ratings")
     app.add_template_global(STATES, "escalation_states")
     app.add_template_global(SOURCES, "escalation_sources")

@@ -16,6 +16,23 @@ VISIT_STATUSES = {
     "signed_off": "Signed off",
 }
 ACTION_OWNERS = {"provider": "Provider", "authority": "Local authority"}
+# How the audit trail names the parts of a visit that changed.
+FIELD_LABELS = {
+    "provider_id": "provider",
+    "visit_date": "visit date",
+    "visit_type": "type of visit",
+    "framework_version": "framework version",
+    "status": "status",
+    "people_met": "people met",
+    "pupils_seen": "pupils seen",
+    "theme_notes": "theme comments",
+    "insufficient_reasons": "reasons for insufficient evidence",
+    "strengths": "strengths",
+    "pupil_voice": "pupil voice",
+    "actions": "actions",
+    "action_outcomes": "previous actions",
+    "registration_evidence": "registration check",
+}
 EVENT_LABELS = {
     "create": "Started",
     "change": "Changed",

@@ -80,7 +80,10 @@ def show_errors(form, errors, fields):
     """Put service errors on the form fields they concern (by path prefix), the rest on the form."""
     for path, message in errors.items():
         name = next((field for prefix, field in fields.items() if path.startswith(prefix)), None)
-        target = getattr(form, name) if name else form.version
+        if name is None:  # about another part of the visit: show it in the summary
+            flash(f"{path}: {message}", "error")
+            continue
+        target = getattr(form, name)
         target.errors = list(target.errors) + [message]
 
 
