@@ -10,9 +10,9 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from qa_app import display
 from qa_app.auth.permissions import can, navigation
 from qa_app.config import CONFIGS
-from qa_app.extensions import csrf, db, limiter, login_manager, migrate
 from qa_app.escalations.models import EVENTS, SOURCES, STATES
 from qa_app.escalations.registration import LIMB_LABELS, RESULT_LABELS, STATUS_LABELS
+from qa_app.extensions import csrf, db, limiter, login_manager, migrate
 from qa_app.framework.defaults import THEMES
 from qa_app.framework.rating import RATINGS
 from qa_app.providers.models import SERVICES
@@ -106,9 +106,33 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Register one blueprint per feature."""
-    from qa_app import admin, api, auth, escalations, framework, health, providers, register, visits
+    from qa_app import (
+        admin,
+        api,
+        auth,
+        escalations,
+        framework,
+        health,
+        photos,
+        providers,
+        register,
+        reports,
+        visits,
+    )
 
-    for module in (auth, providers, visits, escalations, register, framework, admin, health, api):
+    for module in (
+        auth,
+        providers,
+        visits,
+        escalations,
+        register,
+        framework,
+        admin,
+        health,
+        api,
+        photos,
+        reports,
+    ):
         app.register_blueprint(module.bp)
 
 

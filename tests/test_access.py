@@ -4,7 +4,12 @@ The last test fails when the app has a route that this matrix does not list, so 
 route cannot ship without someone deciding who may use it.
 """
 
+import hashlib
+import io
+import uuid
+
 import pytest
+from PIL import Image
 
 from qa_app import create_app
 
@@ -99,6 +104,16 @@ MATRIX = {
     "escalations.rules_show": ("GET", "/admin/registration-rules/{rules}", only(ADMIN)),
     "escalations.rules_publish": ("POST", "/admin/registration-rules/{rules}/publish", only(ADMIN, code=400)),
     "escalations.rules_copy": ("POST", "/admin/registration-rules/{rules}/copy", only(ADMIN, code=400)),
+    # Reports: the internal edition is casework; a school may read only the provider
+    # edition of a signed-off visit (tests/test_reports.py), so this draft is 403 for it.
+    "reports.visit_report": ("GET", "/visits/{visit}/report.pdf", casework(officer=404, head=200)),
+    "reports.email_report": ("POST", "/visits/{visit}/report/email", casework(officer=404, head=302)),
+    "reports.register_csv": ("GET", "/providers/export.csv", signed_in(200)),
+    "reports.register_pdf": ("GET", "/providers/export.pdf", signed_in(200)),
+    # Photos: only the visit's own officer uploads (404 to everyone else); they are shown
+    # to those who may see the visit.
+    "photos.show_photo": ("GET", "/visits/{visit}/photos/{photo}", OTHERS_VISIT),
+    "photos.put_photo": ("PUT", "/api/visits/{visit}/photos/{new_photo}", signed_in(404, anonymous=401)),
     # The JSON API answers 401 (never a redirect) when signed out.
     "api.session_info": ("GET", "/api/session", signed_in(200, anonymous=401)),
     "api.get_visit": (
@@ -127,17 +142,37 @@ def ids(app, make_provider, make_user, make_visit):
     version = current_version()
     provider = make_provider()
     reporter = make_user("school")
-    escalation = report_concern(reporter, {"address": "1 High Street", "description": "Children seen", "provider_id": provider.id})
+    escalation = report_concern(
+        reporter, {"address": "1 High Street", "description": "Children seen", "provider_id": provider.id}
+    )
     db.session.commit()
+    visit = make_visit(provider, status="draft")
     return {
         "escalation": escalation.id,
         "rules": rules_in_force().id,
         "provider": provider.id,
-        "visit": make_visit(provider, status="draft").uuid,
+        "visit": visit.uuid,
+        "photo": _photo_of(visit),
+        "new_photo": str(uuid.uuid4()),
         "user": make_user("officer").id,
         "version": version.id,
         "criterion": version.criteria[0].id,
     }
+
+
+def _photo_of(visit):
+    """A stored photo of the visit, uploaded by its officer; its UUID."""
+    from qa_app.extensions import db
+    from qa_app.photos.services import save_photo
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(out, "PNG")
+    data = out.getvalue()
+    photo, _ = save_photo(
+        visit.officer, visit, str(uuid.uuid4()), data, "image/png", hashlib.sha256(data).hexdigest()
+    )
+    db.session.commit()
+    return photo.uuid
 
 
 @pytest.mark.parametrize("endpoint, role", CASES, ids=[f"{e}-{r}" for e, r in CASES])

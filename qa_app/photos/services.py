@@ -1,0 +1,215 @@
+"""Photos of evidence: checking an upload really is an image, re-encoding it, storing it.
+
+An upload is re-encoded as a JPEG of at most 2000 px on its long side: that drops EXIF
+(so the GPS position of the site and the device's details) and anything hidden in the
+file besides the picture. Files go in PHOTO_STORAGE_PATH (default instance/photos),
+never under static/, under random names. These functions flush but never commit.
+"""
+
+import hashlib
+import io
+import re
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import select
+
+from qa_app.extensions import db
+from qa_app.photos.models import VisitPhoto
+from qa_app.visits.models import Visit
+from qa_app.visits.services import EDITABLE, VisitNotFound, valid_uuid
+
+ACCEPTED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG"}
+LONG_SIDE = 2000
+# Refuse larger images before decoding them: a small PNG can claim a vast canvas.
+MAX_PIXELS = 50_000_000
+JPEG_QUALITY = 85
+CAPTION_LIMIT = 300
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+class PhotoRejected(Exception):
+    """An upload the server will not store; `status` and `code` say why to the client."""
+
+    def __init__(self, status, code, message):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def photo_folder():
+    """Where photos are stored: PHOTO_STORAGE_PATH, or instance/photos."""
+    configured = current_app.config.get("PHOTO_STORAGE_PATH")
+    return Path(configured) if configured else Path(current_app.instance_path) / "photos"
+
+
+def photo_path(photo, folder=None):
+    """The stored file of a photo."""
+    return (folder or photo_folder()) / photo.stored_name
+
+
+def photos_of(visit):
+    """The visit's photos, by criterion and then in the order they were taken."""
+    return db.session.scalars(
+        select(VisitPhoto)
+        .where(VisitPhoto.visit_id == visit.id)
+        .order_by(VisitPhoto.criterion_code.is_(None), VisitPhoto.criterion_code, VisitPhoto.created_at)
+    ).all()
+
+
+def find_photo(visit, photo_uuid):
+    """The visit's photo with this UUID, or None."""
+    photo_uuid = valid_uuid(photo_uuid)
+    if photo_uuid is None:
+        return None
+    return db.session.scalar(
+        select(VisitPhoto).where(VisitPhoto.uuid == photo_uuid, VisitPhoto.visit_id == visit.id)
+    )
+
+
+def upload_target(user, visit_uuid):
+    """The visit, when this user is its officer (the only one who may add photos); else VisitNotFound."""
+    visit_uuid = valid_uuid(visit_uuid)
+    visit = visit_uuid and db.session.scalar(select(Visit).where(Visit.uuid == visit_uuid))
+    if not visit or visit.officer_id != user.id:
+        raise VisitNotFound(visit_uuid)
+    return visit
+
+
+def save_photo(user, visit, photo_uuid, data, content_type, sha256, criterion="", caption=""):
+    """Store one photo of the visit; returns (photo, created).
+
+    The same UUID with the same bytes again is a no-op (created is False), even once the
+    visit is locked, so a retried upload always succeeds; the same UUID with other bytes
+    is refused (409). Raises PhotoRejected or VisitNotFound.
+    """
+    photo_uuid = valid_uuid(photo_uuid)
+    if photo_uuid is None:
+        raise VisitNotFound(photo_uuid)
+    sha256 = (sha256 or "").strip().lower()
+    if not SHA256_HEX.match(sha256):
+        raise PhotoRejected(400, "sha256_required", "Send X-Content-SHA256: the SHA-256 of the body, in hex.")
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise PhotoRejected(
+            400,
+            "sha256_mismatch",
+            "The body does not match X-Content-SHA256: it may be cut short. Send it again.",
+        )
+    existing = db.session.scalar(select(VisitPhoto).where(VisitPhoto.uuid == photo_uuid))
+    if existing is not None:
+        if existing.visit_id == visit.id and existing.sha256 == sha256:
+            return existing, False
+        raise PhotoRejected(409, "photo_conflict", "This photo id already holds a different photo.")
+    if visit.status not in EDITABLE:
+        raise PhotoRejected(409, "locked", "This visit is submitted and can no longer change.")
+    jpeg, width, height = reencode(data, content_type)
+    photo = VisitPhoto(
+        uuid=photo_uuid,
+        visit_id=visit.id,
+        criterion_code=_criterion_code(visit, criterion),
+        caption=_caption(caption),
+        sha256=sha256,
+        content_type="image/jpeg",
+        byte_size=len(jpeg),
+        width=width,
+        height=height,
+        stored_name=f"{secrets.token_hex(16)}.jpg",
+        uploaded_by_id=user.id,
+    )
+    db.session.add(photo)
+    db.session.flush()  # a concurrent upload of the same UUID fails here, before any file is written
+    _write(photo_path(photo), jpeg)
+    return photo, True
+
+
+def remove_file(photo):
+    """Delete a photo's stored file (after a failed commit), if it was written."""
+    photo_path(photo).unlink(missing_ok=True)
+
+
+def reencode(data, content_type):
+    """The image as (JPEG bytes, width, height): upright, flattened on white, at most 2000 px
+    on its long side, with no EXIF. PhotoRejected unless it is a JPEG or PNG as declared."""
+    expected = ACCEPTED_TYPES.get(content_type)
+    if expected is None:
+        raise PhotoRejected(
+            415, "unsupported_media_type", "Send a JPEG or PNG photo (Content-Type image/jpeg or image/png)."
+        )
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format != expected:
+                raise PhotoRejected(400, "not_an_image", f"The body is not a {expected} image.")
+            if probe.width * probe.height > MAX_PIXELS:
+                raise PhotoRejected(
+                    400, "too_many_pixels", "The photo is too large: take it at 50 megapixels or fewer."
+                )
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as original:
+            original.draft("RGB", _fitted(original.size))  # JPEG: decode at a reduced scale, much faster
+            image = _flattened(ImageOps.exif_transpose(original))
+        image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    except PhotoRejected:
+        raise
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as problem:
+        raise PhotoRejected(400, "not_an_image", "The body is not a readable JPEG or PNG image.") from problem
+    return out.getvalue(), image.width, image.height
+
+
+def _fitted(size):
+    """The size with its long side capped at LONG_SIDE, keeping the shape."""
+    width, height = size
+    scale = min(1.0, LONG_SIDE / max(width, height, 1))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _flattened(image):
+    """An RGB copy; transparent parts (PNG) become white rather than black."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def _criterion_code(visit, code):
+    """A criterion code of the visit's framework, or None for a photo of the visit in general."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    if code not in {c.code for c in visit.framework_version.active_criteria()}:
+        raise PhotoRejected(
+            400,
+            "unknown_criterion",
+            f"{code[:8]} is not a criterion of framework {visit.framework_version.name}.",
+        )
+    return code
+
+
+def _caption(text):
+    """The caption as plain text on one line, within its limit."""
+    text = " ".join("".join(ch for ch in (text or "") if ch >= " ").split())
+    if len(text) > CAPTION_LIMIT:
+        raise PhotoRejected(
+            400, "caption_too_long", f"A caption must be {CAPTION_LIMIT} characters or fewer."
+        )
+    return text
+
+
+def _write(path, data):
+    """Write the file whole or not at all (a reader never sees half a photo)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(data)
+    partial.replace(path)

@@ -1,0 +1,241 @@
+"""What a visit report says, gathered from the database into plain data for reports.pdf.
+
+visit_report() builds the internal edition; provider_edition() is the one place that
+takes the internal-only sections out of it.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlalchemy import select
+
+from qa_app.extensions import db
+from qa_app.framework.defaults import THEMES
+from qa_app.framework.rating import RATINGS
+from qa_app.photos.services import photo_folder, photos_of
+from qa_app.visits.models import ACTION_OWNERS, VISIT_STATUSES, VISIT_TYPES, Action
+from qa_app.visits.services import previous_open_actions
+
+EDITIONS = {"internal": "Internal edition", "provider": "Provider edition"}
+OUTCOMES = {"done": "Done", "not_done": "Not done"}
+
+
+@dataclass(frozen=True)
+class CriterionEntry:
+    """One criterion with the officer's judgement (rating None when not judged)."""
+
+    code: str
+    text: str
+    critical: bool
+    rating: str | None
+    evidence: str
+
+    @property
+    def rating_label(self):
+        return RATINGS[self.rating] if self.rating else "Not judged"
+
+
+@dataclass(frozen=True)
+class PhotoEntry:
+    """A photo of evidence; `path` is None when the file is not there."""
+
+    caption: str
+    criterion: str | None
+    path: object
+
+
+@dataclass
+class ThemeEntry:
+    """One theme of the framework: its rating, why, criteria, comment and photos."""
+
+    code: str
+    name: str
+    rag: str | None
+    why: list
+    insufficient_reason: str
+    comment: str
+    criteria: list
+    photos: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    """An action with its owner and due date; `outcome` for earlier visits' actions."""
+
+    description: str
+    owner: str
+    due: date | None
+    outcome: str = ""
+
+
+@dataclass
+class InternalSection:
+    """What only the authority may read. The registration check and escalations go here
+    too when they exist, so that provider_edition() drops them with the rest."""
+
+    provider_notes: str = ""
+    suspended_reason: str = ""
+    return_comment: str = ""
+
+
+@dataclass
+class VisitReport:
+    """Everything a visit report shows, as plain values."""
+
+    authority: str
+    reference: str
+    edition: str
+    draft: bool
+    status: str
+    produced_on: date
+    provider_name: str
+    provider_address: str
+    registration: str
+    contact: str
+    visit_date: date
+    visit_type: str
+    officer: str
+    people_met: str
+    pupils_seen: int | None
+    framework: str
+    sign_off: str
+    overall_rag: str | None
+    overall_why: list
+    judged: int
+    themes: list
+    strengths: str
+    pupil_voice: str
+    actions: list
+    previous_actions: list
+    other_photos: list
+    internal: InternalSection | None
+
+    @property
+    def edition_label(self):
+        return EDITIONS[self.edition]
+
+
+def report_reference(visit):
+    """The report's reference, e.g. QA-2026-12-1a2b3c4d."""
+    return f"QA-{visit.visit_date.year}-{visit.provider_id}-{visit.uuid[:8]}"
+
+
+def visit_report(visit, authority, edition="internal", today=None, folder=None):
+    """The report of a visit in the given edition ("internal" or "provider")."""
+    provider = visit.provider
+    report = VisitReport(
+        authority=authority,
+        reference=report_reference(visit),
+        edition="internal",
+        draft=visit.status != "signed_off",
+        status=VISIT_STATUSES[visit.status],
+        produced_on=today or date.today(),
+        provider_name=provider.name,
+        provider_address=f"{provider.address}, {provider.postcode}",
+        registration=provider.registration_label + (f" (URN {provider.urn})" if provider.urn else ""),
+        contact=" · ".join(x for x in (provider.contact_name, provider.contact_email) if x),
+        visit_date=visit.visit_date,
+        visit_type=VISIT_TYPES[visit.visit_type],
+        officer=visit.officer.name,
+        people_met=visit.people_met,
+        pupils_seen=visit.pupils_seen,
+        framework=visit.framework_version.title,
+        sign_off=_sign_off(visit),
+        overall_rag=visit.overall_rag,
+        overall_why=list(visit.overall_why),
+        judged=len(visit.judgements),
+        themes=_themes(visit),
+        strengths=visit.strengths,
+        pupil_voice=visit.pupil_voice,
+        actions=[
+            ActionEntry(a.description, ACTION_OWNERS[a.owner], a.due)
+            for a in sorted(visit.actions, key=lambda a: a.position)
+        ],
+        previous_actions=previous_actions(visit),
+        other_photos=[],
+        internal=InternalSection(
+            provider_notes=provider.notes,
+            suspended_reason=provider.suspended_reason or "",
+            return_comment=visit.return_comment,
+        ),
+    )
+    _place_photos(report, visit, folder or photo_folder())
+    return provider_edition(report) if edition == "provider" else report
+
+
+def provider_edition(report):
+    """The provider edition: the report without any internal-only section.
+
+    This is the one place that decides what the provider may not read: every
+    internal-only part of a report lives in `report.internal`.
+    """
+    return replace(report, edition="provider", internal=None)
+
+
+def previous_actions(visit):
+    """Earlier visits' actions this visit reviewed, with the outcome it recorded."""
+    reviewed = {int(key): outcome for key, outcome in visit.action_outcomes.items() if str(key).isdigit()}
+    actions = {}
+    if reviewed:
+        # Only this provider's actions from other visits: the ids come from the client.
+        query = select(Action).where(
+            Action.id.in_(reviewed), Action.provider_id == visit.provider_id, Action.visit_id != visit.id
+        )
+        actions = {a.id: a for a in db.session.scalars(query)}
+    if visit.status != "signed_off":
+        for action in previous_open_actions(visit.provider_id, visit.id):
+            actions.setdefault(action.id, action)
+    ordered = sorted(actions.values(), key=lambda a: (a.due is None, a.due or date.min, a.id))
+    return [
+        ActionEntry(
+            a.description, ACTION_OWNERS[a.owner], a.due, OUTCOMES.get(reviewed.get(a.id), "Not reviewed")
+        )
+        for a in ordered
+    ]
+
+
+def _sign_off(visit):
+    if visit.status == "signed_off" and visit.signed_off_at:
+        by = f" by {visit.signed_off_by.name}" if visit.signed_off_by else ""
+        return f"Signed off{by} on {visit.signed_off_at:%-d %B %Y}"
+    return f"Not yet signed off ({VISIT_STATUSES[visit.status].lower()})"
+
+
+def _themes(visit):
+    judged = {j.criterion.code: j for j in visit.judgements}
+    by_theme = visit.framework_version.criteria_by_theme()
+    themes = []
+    for code, name in THEMES:
+        rating = visit.theme_rags.get(code) or {}
+        criteria = [
+            CriterionEntry(
+                c.code,
+                c.text,
+                c.critical,
+                judged[c.code].rating if c.code in judged else None,
+                judged[c.code].evidence if c.code in judged else "",
+            )
+            for c in by_theme[code]
+        ]
+        themes.append(
+            ThemeEntry(
+                code=code,
+                name=name,
+                rag=rating.get("rag"),
+                why=list(rating.get("why") or []),
+                insufficient_reason=visit.insufficient_reasons.get(code, ""),
+                comment=visit.theme_notes.get(code, ""),
+                criteria=criteria,
+            )
+        )
+    return themes
+
+
+def _place_photos(report, visit, folder):
+    """Put each photo under the theme of its criterion; the rest go at the end."""
+    themes = {theme.code: theme for theme in report.themes}
+    for photo in photos_of(visit):
+        path = folder / photo.stored_name
+        entry = PhotoEntry(photo.caption, photo.criterion_code, path if path.is_file() else None)
+        theme = themes.get((photo.criterion_code or "")[:2])
+        (theme.photos if theme else report.other_photos).append(entry)

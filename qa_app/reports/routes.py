@@ -1,0 +1,98 @@
+"""Downloading and emailing visit reports; exporting the register as CSV and PDF."""
+
+import io
+import tempfile
+from datetime import date, datetime
+
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from qa_app.auth.permissions import authorize
+from qa_app.extensions import db
+from qa_app.providers.forms import RegisterFilterForm
+from qa_app.providers.routes import register_filters
+from qa_app.reports import bp, pdf, register, services
+from qa_app.reports.content import EDITIONS
+from qa_app.visits.services import VisitNotFound, visible_visit
+
+
+@bp.record_once
+def add_template_helpers(state):
+    """Let templates ask whether to link to a visit's report."""
+    state.app.add_template_global(services.may_read_report)
+
+
+def download(data, mimetype, filename):
+    """A file to save, never kept in a shared cache."""
+    response = send_file(data, mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/visits/<visit_uuid>/report.pdf")
+@login_required
+def visit_report(visit_uuid):
+    """The visit report as a PDF: the internal edition, or ?edition=provider."""
+    edition = request.args.get("edition", "internal")
+    if edition not in EDITIONS:
+        abort(404)
+    try:
+        visit = services.readable_visit(current_user, visit_uuid, edition)
+    except PermissionError:
+        abort(403)
+    except VisitNotFound:
+        abort(404)
+    report, data = services.report_pdf(visit, edition)
+    return download(io.BytesIO(data), "application/pdf", services.report_filename(report))
+
+
+@bp.route("/visits/<visit_uuid>/report/email", methods=["POST"])
+@login_required
+def email_report(visit_uuid):
+    """Email the provider edition to the provider's contact, and note it in the visit's history."""
+    authorize("report.email")
+    try:
+        visit = visible_visit(current_user, visit_uuid, full=True)
+    except VisitNotFound:
+        abort(404)
+    try:
+        services.email_provider_report(current_user, visit)
+    except services.ReportNotSent as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+    else:
+        db.session.commit()
+        flash(f"The provider edition of the report was emailed to {visit.provider.contact_email}.")
+    return redirect(url_for("visits.show", visit_uuid=visit.uuid))
+
+
+@bp.route("/providers/export.csv")
+@login_required
+def register_csv():
+    """The register as filtered on screen, every page of it, as CSV."""
+    authorize("register.view")
+    filters = register_filters(RegisterFilterForm(request.args))
+    data = register.register_csv(register.register_rows(filters, date.today()))
+    return download(io.BytesIO(data), "text/csv; charset=utf-8", f"provider-register-{date.today()}.csv")
+
+
+@bp.route("/providers/export.pdf")
+@login_required
+def register_pdf():
+    """The register as filtered on screen, every page of it, as a landscape PDF table."""
+    authorize("register.view")
+    filters = register_filters(RegisterFilterForm(request.args))
+    today = date.today()
+    # On disk, not in memory, for a 10,000-row register; send_file closes it once sent.
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    pdf.write_register_pdf(
+        out,
+        register.register_rows(filters, today),
+        authority=current_app.config["AUTHORITY_NAME"],
+        filters=register.describe_filters(filters),
+        sort=register.sort_label(filters),
+        total=register.count_rows(filters, today),
+        produced_at=datetime.now(),
+    )
+    out.seek(0)
+    return download(out, "application/pdf", f"provider-register-{today}.pdf")

@@ -1,0 +1,219 @@
+"""Photos of evidence: idempotent upload, checks and re-encoding, storage, who sees them."""
+
+import hashlib
+import io
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from PIL import Image
+
+from qa_app.extensions import db
+from qa_app.photos.models import VisitPhoto
+
+
+def jpeg(size=(400, 300), colour="teal", exif=None):
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG", **({"exif": exif} if exif else {}))
+    return out.getvalue()
+
+
+def png(size=(40, 30), mode="RGBA"):
+    out = io.BytesIO()
+    Image.new(mode, size).save(out, "PNG")
+    return out.getvalue()
+
+
+def put(client, visit, data, photo_uuid=None, content_type="image/jpeg", sha=None, **headers):
+    headers = {"X-Content-SHA256": sha or hashlib.sha256(data).hexdigest(), **headers}
+    return client.put(
+        f"/api/visits/{visit.uuid}/photos/{photo_uuid or uuid.uuid4()}",
+        data=data,
+        content_type=content_type,
+        headers=headers,
+    )
+
+
+def stored_files(app):
+    folder = Path(app.config["PHOTO_STORAGE_PATH"])
+    return sorted(folder.glob("*")) if folder.exists() else []
+
+
+def photos():
+    return db.session.scalars(db.select(VisitPhoto)).all()
+
+
+@pytest.fixture
+def officer(make_user, login):
+    user = make_user("officer")
+    login(user)
+    return user
+
+
+@pytest.fixture
+def visit(make_provider, make_visit, officer):
+    return make_visit(make_provider(), status="draft", officer=officer)
+
+
+def test_upload_stores_a_smaller_jpeg_under_a_random_name(client, app, visit):
+    """A new photo is 201; it is stored re-encoded as a JPEG, long side capped at 2000 px."""
+    photo_uuid = str(uuid.uuid4())
+    response = put(client, visit, jpeg((3000, 1200)), photo_uuid, **{"X-Photo-Criterion": "sg3"})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert (body["uuid"], body["criterion"], body["width"], body["height"]) == (photo_uuid, "SG3", 2000, 800)
+    assert body["content_type"] == "image/jpeg"
+    [path] = stored_files(app)
+    assert photo_uuid not in path.name and path.suffix == ".jpg"
+    assert path.read_bytes()[:2] == b"\xff\xd8" and len(path.read_bytes()) == body["byte_size"]
+
+
+def test_png_with_transparency_becomes_a_jpeg_on_white(client, app, visit):
+    """A PNG is accepted and stored as a JPEG; transparent parts turn white, not black."""
+    assert put(client, visit, png(), content_type="image/png").status_code == 201
+    [path] = stored_files(app)
+    with Image.open(path) as stored:
+        assert stored.format == "JPEG" and min(stored.getpixel((5, 5))) > 240
+
+
+def test_same_bytes_again_is_a_no_op(client, app, visit):
+    """A retried upload (same UUID, same bytes) answers 200 and stores nothing more."""
+    photo_uuid, data = str(uuid.uuid4()), jpeg()
+    assert put(client, visit, data, photo_uuid).status_code == 201
+    again = put(client, visit, data, photo_uuid)
+    assert again.status_code == 200 and again.get_json()["uuid"] == photo_uuid
+    assert len(photos()) == 1 and len(stored_files(app)) == 1
+
+
+def test_other_bytes_under_the_same_uuid_is_409(client, app, visit):
+    """The same UUID with different bytes is a conflict; the first photo is kept."""
+    photo_uuid = str(uuid.uuid4())
+    put(client, visit, jpeg(colour="teal"), photo_uuid)
+    response = put(client, visit, jpeg(colour="red"), photo_uuid)
+    assert response.status_code == 409 and response.get_json()["error"] == "photo_conflict"
+    assert len(photos()) == 1
+
+
+def test_upload_strips_exif_and_gps(client, app, visit):
+    """The stored photo keeps no EXIF, so no GPS position of the site."""
+    exif = Image.Exif()
+    exif[0x010F] = "TabletMaker"
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}  # GPS IFD
+    data = jpeg(exif=exif.tobytes())
+    assert b"TabletMaker" in data
+    assert put(client, visit, data).status_code == 201
+    [path] = stored_files(app)
+    stored = path.read_bytes()
+    assert b"Exif" not in stored and b"TabletMaker" not in stored
+    with Image.open(path) as image:
+        assert not image.getexif()
+
+
+def test_upload_is_turned_upright(client, app, visit):
+    """A photo the camera marked as rotated is stored the right way up."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90 degrees to display
+    response = put(client, visit, jpeg((300, 100), exif=exif.tobytes()))
+    assert (response.get_json()["width"], response.get_json()["height"]) == (100, 300)
+
+
+@pytest.mark.parametrize(
+    "data, content_type",
+    [
+        (b"<html><script>alert(1)</script></html>", "image/jpeg"),  # HTML dressed as a photo
+        (png(), "image/jpeg"),  # a PNG that says it is a JPEG
+        (jpeg()[:200], "image/jpeg"),  # cut short
+    ],
+    ids=["html", "wrong-type", "truncated"],
+)
+def test_upload_that_is_not_such_an_image_is_400(client, app, visit, data, content_type):
+    """Bytes that are not really an image of the declared type are refused; nothing is stored."""
+    response = put(client, visit, data, content_type=content_type)
+    assert response.status_code == 400 and response.get_json()["error"] == "not_an_image"
+    assert photos() == [] and stored_files(app) == []
+
+
+def test_vast_image_is_refused_before_decoding(client, visit):
+    """A small file that claims a vast canvas (a decompression bomb) is 400."""
+    response = put(client, visit, png((10_000, 6_000), mode="1"), content_type="image/png")
+    assert response.status_code == 400 and response.get_json()["error"] == "too_many_pixels"
+
+
+def test_other_content_type_is_415(client, visit):
+    """Only JPEG and PNG are accepted."""
+    response = put(client, visit, b"GIF89a...", content_type="image/gif")
+    assert response.status_code == 415
+
+
+def test_too_large_is_413_in_json(client, app, visit):
+    """A body over the limit (10 MB by default) is 413 with a JSON error; nothing is read or stored."""
+    assert app.config["PHOTO_MAX_BYTES"] == 10 * 1024 * 1024
+    app.config["PHOTO_MAX_BYTES"] = 1000
+    response = put(client, visit, jpeg((600, 600), colour="navy") + b"\0" * 1000)
+    assert response.status_code == 413
+    assert response.get_json()["error"] == "too_large" and photos() == []
+
+
+def test_checksum_must_match_the_body(client, visit):
+    """A body that does not match X-Content-SHA256 (cut short in transit) is 400."""
+    assert put(client, visit, jpeg(), sha="0" * 64).get_json()["error"] == "sha256_mismatch"
+    response = client.put(
+        f"/api/visits/{visit.uuid}/photos/{uuid.uuid4()}", data=jpeg(), content_type="image/jpeg"
+    )
+    assert response.status_code == 400 and response.get_json()["error"] == "sha256_required"
+
+
+def test_criterion_and_caption(client, visit):
+    """The criterion must be one of the framework's; the caption is percent-encoded UTF-8."""
+    caption = "Zoë's fire door log, ground floor"
+    response = put(client, visit, jpeg(), **{"X-Photo-Criterion": "HS4", "X-Photo-Caption": quote(caption)})
+    assert response.get_json()["caption"] == caption
+    response = put(client, visit, jpeg(), **{"X-Photo-Criterion": "XX9"})
+    assert response.status_code == 400 and response.get_json()["error"] == "unknown_criterion"
+
+
+@pytest.mark.parametrize("role", ["officer", "head_of_access", "school", "admin"])
+def test_only_the_visits_officer_may_upload(client, make_user, login, visit, role):
+    """Anyone but the visit's own officer gets 404, as if the visit did not exist."""
+    client.post("/logout")
+    login(make_user(role))
+    assert put(client, visit, jpeg()).status_code == 404
+    assert photos() == []
+
+
+def test_signed_out_upload_is_json_401(app, visit):
+    """The API never redirects to the sign-in page."""
+    response = put(app.test_client(), visit, jpeg())
+    assert response.status_code == 401 and response.is_json
+
+
+def test_locked_visit_takes_no_new_photos_but_a_retry_succeeds(client, visit):
+    """Once submitted, a new photo is 409; a retry of one already stored is still 200."""
+    photo_uuid, data = str(uuid.uuid4()), jpeg()
+    put(client, visit, data, photo_uuid)
+    visit.status = "submitted"
+    db.session.commit()
+    assert put(client, visit, data, photo_uuid).status_code == 200
+    response = put(client, visit, jpeg(colour="red"))
+    assert response.status_code == 409 and response.get_json()["error"] == "locked"
+
+
+def test_photo_from_another_site_is_403(client, visit):
+    """A cross-site request (a forged upload) is refused."""
+    response = put(client, visit, jpeg(), Origin="https://evil.example")
+    assert response.status_code == 403
+
+
+def test_photo_is_shown_to_those_who_see_the_visit(client, make_user, login, visit):
+    """The visit's officer and the Head of Access see the photo; others do not."""
+    photo_uuid = str(uuid.uuid4())
+    put(client, visit, jpeg(), photo_uuid)
+    url = f"/visits/{visit.uuid}/photos/{photo_uuid}"
+    response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    for role, expected in (("head_of_access", 200), ("officer", 404), ("school", 403)):
+        client.post("/logout")
+        login(make_user(role))
+        assert client.get(url).status_code == expected, role
