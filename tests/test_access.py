@@ -110,6 +110,7 @@ MATRIX = {
     "reports.email_report": ("POST", "/visits/{visit}/report/email", casework(officer=404, head=302)),
     "reports.register_csv": ("GET", "/providers/export.csv", signed_in(200)),
     "reports.register_pdf": ("GET", "/providers/export.pdf", signed_in(200)),
+    "reports.referral_pack": ("GET", "/escalations/{escalation}/referral-pack.pdf", casework(404, 200)),
     # Photos: only the visit's own officer uploads (404 to everyone else); they are shown
     # to those who may see the visit.
     "photos.show_photo": ("GET", "/visits/{visit}/photos/{photo}", OTHERS_VISIT),

@@ -24,6 +24,7 @@ EVENTS = {
     "transition": "Decision",
     "suspend": "Provider suspended",
     "unsuspend": "Suspension lifted",
+    "referral_pack": "Referral pack downloaded",
 }
 # DESIGN.md 2.4: which state may follow which.
 TRANSITIONS = {

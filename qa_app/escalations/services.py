@@ -5,7 +5,7 @@ These functions flush but never commit; the caller commits once.
 """
 
 import copy
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from govuk_bank_holidays.bank_holidays import BankHolidays
@@ -211,6 +211,7 @@ def _new(user, today, **fields):
         reported_by_id=user.id,
         review_due=add_working_days(today, REVIEW_WORKING_DAYS),
         state="raised",
+        created_at=datetime.combine(today, utcnow().time()),
         **fields,
     )
     db.session.add(escalation)

@@ -9,6 +9,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from qa_app.escalations.models import STATES, Escalation
+from qa_app.escalations.registration import LIMB_LABELS, RESULT_LABELS
 from qa_app.extensions import db
 from qa_app.framework.defaults import THEMES
 from qa_app.framework.rating import RATINGS
@@ -70,12 +72,14 @@ class ActionEntry:
 
 @dataclass
 class InternalSection:
-    """What only the authority may read. The registration check and escalations go here
-    too when they exist, so that provider_edition() drops them with the rest."""
+    """What only the authority may read, so that provider_edition() drops it all: internal
+    notes, the registration check and any escalation."""
 
     provider_notes: str = ""
     suspended_reason: str = ""
     return_comment: str = ""
+    registration_check: list = field(default_factory=list)
+    escalation: str = ""
 
 
 @dataclass
@@ -157,10 +161,30 @@ def visit_report(visit, authority, edition="internal", today=None, folder=None):
             provider_notes=provider.notes,
             suspended_reason=provider.suspended_reason or "",
             return_comment=visit.return_comment,
+            registration_check=registration_lines(visit.registration_result),
+            escalation=_escalation_line(visit),
         ),
     )
     _place_photos(report, visit, folder or photo_folder())
     return provider_edition(report) if edition == "provider" else report
+
+
+def registration_lines(result):
+    """The registration check's result and explanation, as lines of text."""
+    if not result or not result.get("result"):
+        return []
+    head = RESULT_LABELS[result["result"]]
+    if result.get("limb"):
+        head += f" ({LIMB_LABELS[result['limb']]})"
+    return [head, *result.get("explanation", []), f"Rules version {result.get('rule_version')}."]
+
+
+def _escalation_line(visit):
+    escalation_id = (visit.registration_result or {}).get("escalation_id")
+    escalation = db.session.get(Escalation, escalation_id) if escalation_id else None
+    if escalation is None:
+        return ""
+    return f"{escalation.reference}: {STATES[escalation.state]} (raised {escalation.created_at:%-d %B %Y})"
 
 
 def provider_edition(report):

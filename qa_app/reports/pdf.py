@@ -1001,7 +1001,15 @@ def _internal_section(internal, s):
         *heading("Internal information", s["h2"]),
         Paragraph("For the authority only: this section is left out of the provider edition.", s["small"]),
     ]
+    if internal.registration_check:
+        first, *rest = internal.registration_check
+        story += [
+            *heading("Registration check", s["h3"]),
+            Paragraph(plain(first), s["label"]),
+            *bullets(rest, s["bullet"]),
+        ]
     parts = (
+        ("Escalation of possible unregistered provision", internal.escalation),
         ("Internal notes on the provider", internal.provider_notes),
         ("Reason for suspension from the register", internal.suspended_reason),
         ("Comment when the visit was returned to the officer", internal.return_comment),
@@ -1009,7 +1017,7 @@ def _internal_section(internal, s):
     for title, text in parts:
         if text:
             story += [*heading(title, s["h3"]), *paragraphs(text, s["body"])]
-    if not any(text for _, text in parts):
+    if not internal.registration_check and not any(text for _, text in parts):
         story.append(Paragraph("None recorded.", s["body"]))
     return story
 
@@ -1192,3 +1200,114 @@ def _register_row(canvas, top, height, row, cells, shaded):
             text.setTextOrigin(REGISTER_X[heading] + ROW_PADDING, baseline)
             text.textLines(lines)
     canvas.drawText(text)
+
+
+# -- the referral pack -----------------------------------------------------------------------
+
+
+def build_referral_pack(pack):
+    """The referral pack of an escalation as PDF bytes (internal, OFFICIAL-SENSITIVE)."""
+    register_fonts()
+    furniture = PageFurniture(
+        pack.authority,
+        f"Referral pack {pack.reference}",
+        footer=f"Possible unregistered provision · produced {long_date(pack.produced_on)}",
+        marked=True,
+    )
+    return build_document(
+        referral_story(pack),
+        furniture,
+        title=f"Referral pack {pack.reference}",
+        author=pack.authority,
+        subject="Possible unregistered provision: referral to the Director of Education",
+    )
+
+
+def referral_story(pack):
+    """The flowables of the referral pack, in reading order."""
+    s = styles()
+    story = [
+        Paragraph("Referral to the Director of Education", s["kicker"]),
+        Paragraph(plain(f"{pack.reference}: possible unregistered provision"), s["title"]),
+        Paragraph(plain(f"{pack.state} · {pack.source} · raised {pack.raised} · {MARKING}"), s["lead"]),
+        Spacer(1, 6 * mm),
+        *heading("The premises", s["h2"]),
+        _summary_list(pack.premises, s),
+        *heading("The concern", s["h2"]),
+        _summary_list(pack.concern, s),
+        *heading("Registration test", s["h2"]),
+    ]
+    if pack.test_lines:
+        first, *rest = pack.test_lines
+        story += [Paragraph(plain(first), s["label"]), Spacer(1, 2 * mm), *bullets(rest, s["bullet"])]
+    else:
+        story.append(Paragraph("No registration check was recorded for this concern.", s["body"]))
+    if pack.pupils:
+        rows = [
+            [
+                "Pupil",
+                "Hours a week",
+                "Weeks a year",
+                "Daytime",
+                "Main education",
+                "EHC plan",
+                "Looked after",
+                "SEN",
+            ]
+        ]
+        yes = {True: "Yes", False: "No"}
+        rows += [
+            [
+                p["ref"],
+                f"{p['hours_per_week']:g}",
+                str(p["weeks_per_year"]),
+                yes[p["daytime"]],
+                yes[p["main_education"]],
+                yes[p["ehc_plan"]],
+                yes[p["looked_after"]],
+                yes[p["sen"]],
+            ]
+            for p in pack.pupils
+        ]
+        story += [*heading("Pupils of compulsory school age (by reference)", s["h3"]), _grid(rows, s)]
+    story += [*heading("Decisions and reasons", s["h2"])]
+    story.append(
+        _grid(
+            [["When", "Who", "Step", "Reason"]]
+            + [[d.at, d.who, d.step, d.reason or "—"] for d in pack.timeline],
+            s,
+            widths=(28 * mm, 32 * mm, 48 * mm, None),
+        )
+    )
+    story += [*heading("Visits to this provider", s["h2"])]
+    if pack.visits:
+        story.append(
+            _grid([["Date", "Type", "Officer", "Overall", "Status"]] + [list(v) for v in pack.visits], s)
+        )
+    else:
+        story.append(Paragraph("No visits are linked to this concern.", s["body"]))
+    return story
+
+
+def _grid(rows, s, widths=None):
+    """A simple table with a bold heading row repeated on each page; cells wrap as plain text."""
+    cells = [
+        [Paragraph(plain(str(value)), s["cell_bold" if n == 0 else "cell"]) for value in row]
+        for n, row in enumerate(rows)
+    ]
+    if widths is not None:
+        fixed = sum(w for w in widths if w)
+        widths = [w or WIDTH - fixed for w in widths]
+    return Table(
+        cells,
+        colWidths=widths,
+        repeatRows=1,
+        style=[
+            ("LINEBELOW", (0, 0), (-1, 0), 1, TEXT),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.25, BORDER),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (0, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ],
+    )

@@ -8,10 +8,11 @@ from flask import abort, current_app, flash, redirect, request, send_file, url_f
 from flask_login import current_user, login_required
 
 from qa_app.auth.permissions import authorize
+from qa_app.escalations import services as escalations
 from qa_app.extensions import db
 from qa_app.providers.forms import RegisterFilterForm
 from qa_app.providers.routes import register_filters
-from qa_app.reports import bp, pdf, register, services
+from qa_app.reports import bp, pdf, referral, register, services
 from qa_app.reports.content import EDITIONS
 from qa_app.visits.services import VisitNotFound, visible_visit
 
@@ -96,3 +97,18 @@ def register_pdf():
     )
     out.seek(0)
     return download(out, "application/pdf", f"provider-register-{today}.pdf")
+
+
+@bp.route("/escalations/<int:escalation_id>/referral-pack.pdf")
+@login_required
+def referral_pack(escalation_id):
+    """The referral pack for the Director of Education (internal: casework only)."""
+    authorize("escalation.view")
+    try:
+        escalation = escalations.visible_escalation(current_user, escalation_id)
+    except escalations.EscalationNotFound:
+        abort(404)
+    escalations.record(escalation, current_user, "referral_pack")
+    data = pdf.build_referral_pack(referral.referral_pack(escalation, current_app.config["AUTHORITY_NAME"]))
+    db.session.commit()
+    return download(io.BytesIO(data), "application/pdf", f"referral-pack-{escalation.reference}.pdf")
