@@ -113,6 +113,7 @@ def register_blueprints(app):
         escalations,
         framework,
         health,
+        offline,
         photos,
         providers,
         register,
@@ -132,6 +133,7 @@ def register_blueprints(app):
         api,
         photos,
         reports,
+        offline,
     ):
         app.register_blueprint(module.bp)
 

@@ -19,4 +19,7 @@ const css = compile("static/css/app.scss", {
 writeFileSync(`${out}/app.css`, css.css);
 cpSync(`${govuk}/govuk-frontend.min.js`, `${out}/govuk-frontend.min.js`);
 cpSync(`${govuk}/assets`, `${out}/assets`, { recursive: true });
+// idb: a small promise wrapper over IndexedDB, used by the offline visit form (an ES module).
+mkdirSync("static/vendor/idb", { recursive: true });
+cpSync("node_modules/idb/build/index.js", "static/vendor/idb/index.js");
 console.log(`built ${out}: app.css ${css.css.length} bytes`);

@@ -115,6 +115,11 @@ MATRIX = {
     # to those who may see the visit.
     "photos.show_photo": ("GET", "/visits/{visit}/photos/{photo}", OTHERS_VISIT),
     "photos.put_photo": ("PUT", "/api/visits/{visit}/photos/{new_photo}", signed_in(404, anonymous=401)),
+    # Offline: the worker, manifest and visit shell hold no personal data; the bundle does.
+    "offline.service_worker": ("GET", "/sw.js", everyone(200)),
+    "offline.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
+    "offline.visit": ("GET", "/offline/visit", everyone(200)),
+    "offline.bundle": ("GET", "/api/offline-bundle", casework(200, 200) | {"anonymous": 401}),
     # The JSON API answers 401 (never a redirect) when signed out.
     "api.session_info": ("GET", "/api/session", signed_in(200, anonymous=401)),
     "api.get_visit": (

@@ -1,0 +1,108 @@
+"""What a tablet needs to start and fill in a visit with no signal, in a constant number
+of SQL queries whatever the number of providers."""
+
+from datetime import date
+
+from sqlalchemy import nulls_first, select
+from sqlalchemy.orm import selectinload
+
+from qa_app.escalations.services import rules_in_force
+from qa_app.extensions import db
+from qa_app.framework.defaults import THEME_NAMES
+from qa_app.framework.models import FrameworkVersion
+from qa_app.providers.models import Provider
+from qa_app.visits.models import Action
+
+
+def _providers(user):
+    """An officer's own providers; every provider for the Head of Access."""
+    query = select(Provider).order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name)
+    if user.role == "officer":
+        query = query.where(Provider.officer_id == user.id)
+    return db.session.scalars(query).all()
+
+
+def _open_actions(provider_ids):
+    """{provider id: [open actions]} for these providers, in one query."""
+    grouped = {pid: [] for pid in provider_ids}
+    if not provider_ids:
+        return grouped
+    rows = db.session.scalars(
+        select(Action)
+        .where(Action.provider_id.in_(provider_ids), Action.status == "open")
+        .order_by(Action.provider_id, Action.due, Action.id)
+    )
+    for action in rows:
+        grouped[action.provider_id].append(
+            {
+                "id": action.id,
+                "description": action.description,
+                "owner": action.owner,
+                "due": action.due.isoformat() if action.due else None,
+            }
+        )
+    return grouped
+
+
+def _framework():
+    """The framework version in force with its themes, criteria and rating rules."""
+    version = db.session.scalar(
+        select(FrameworkVersion)
+        .options(selectinload(FrameworkVersion.criteria))
+        .where(FrameworkVersion.status == "published")
+        .order_by(FrameworkVersion.published_at.desc(), FrameworkVersion.id.desc())
+        .limit(1)
+    )
+    if version is None:
+        return None
+    by_theme = version.criteria_by_theme()
+    themes = [
+        {
+            "code": code,
+            "name": name,
+            "criteria": [
+                {"code": c.code, "text": c.text, "guidance": c.guidance, "critical": c.critical}
+                for c in by_theme[code]
+            ],
+        }
+        for code, name in THEME_NAMES.items()
+    ]
+    return {"name": version.name, "title": version.title, "rules": version.rules, "themes": themes}
+
+
+def offline_bundle(user, today=None):
+    """The user's providers (with open actions), the framework and registration rules in
+    force, and the programme of providers due, as one JSON-ready dict."""
+    today = today or date.today()
+    providers = _providers(user)
+    actions = _open_actions([p.id for p in providers])
+    rules = rules_in_force(today)
+    return {
+        "generated_at": today.isoformat(),
+        "user_id": user.id,
+        "providers": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "address": p.address,
+                "postcode": p.postcode,
+                "registration_status": p.registration_status,
+                "next_visit_due": p.next_visit_due.isoformat() if p.next_visit_due else None,
+                "open_actions": actions[p.id],
+            }
+            for p in providers
+        ],
+        "framework": _framework(),
+        "registration_rules": {"name": rules.name, "title": rules.title, "rules": rules.rules}
+        if rules
+        else None,
+        # Providers are already ordered by when they are due (never visited first).
+        "programme": [
+            {
+                "provider_id": p.id,
+                "next_visit_due": p.next_visit_due.isoformat() if p.next_visit_due else None,
+                "overdue": p.next_visit_due is None or p.next_visit_due < today,
+            }
+            for p in providers
+        ],
+    }

@@ -1,0 +1,100 @@
+"""The service worker, the manifest, the offline visit page and the offline bundle."""
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from flask import Response, current_app, jsonify, render_template, url_for
+from flask_login import current_user, login_required
+
+from qa_app.auth.permissions import can
+from qa_app.offline import bp
+from qa_app.offline.bundle import offline_bundle
+
+# The app shell the service worker precaches, as paths under static/. Offline, the
+# visit form needs exactly these (GOV.UK Frontend is built with Arial: no web fonts).
+SHELL_ASSETS = (
+    "vendor/govuk/app.css",
+    "vendor/govuk/govuk-frontend.min.js",
+    "vendor/govuk/assets/images/favicon.ico",
+    "vendor/govuk/assets/images/govuk-crest.svg",
+    "vendor/idb/index.js",
+    "js/app.js",
+    "js/offline/db.js",
+    "js/offline/status.js",
+    "js/offline/sync.js",
+    "js/offline/visit-form.js",
+    "images/icon-192.png",
+)
+
+
+@cache
+def _shell(static_folder):
+    """The shell's version: a hash of the worker and every shell asset, so that any
+    change to them installs a new service worker with a new cache."""
+    static = Path(static_folder)
+    digest = hashlib.sha256((static / "js" / "sw.js").read_bytes())
+    for asset in SHELL_ASSETS:
+        path = static / asset
+        digest.update(asset.encode())
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()[:12]
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The service worker, from the site root so that its scope is the whole site."""
+    static = Path(current_app.static_folder)
+    version = current_app.config.get("OFFLINE_SHELL_VERSION") or _shell(str(static))
+    urls = [url_for("offline.visit")] + [url_for("static", filename=a) for a in SHELL_ASSETS]
+    header = f"const SHELL_VERSION = {json.dumps(version)};\nconst SHELL_URLS = {json.dumps(urls)};\n"
+    body = header + (static / "js" / "sw.js").read_text()
+    response = Response(body, mimetype="application/javascript")
+    response.headers["Service-Worker-Allowed"] = "/"
+    # The browser must always check for a new worker (and so a new shell version).
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    """The web app manifest, so that an officer can install the app on a tablet."""
+    body = {
+        "name": current_app.config["SERVICE_NAME"],
+        "short_name": "QA visits",
+        "start_url": url_for("visits.programme"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#1d70b8",
+        "icons": [
+            {
+                "src": url_for("static", filename=f"images/icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+            }
+            for size in (192, 512)
+        ],
+    }
+    return Response(json.dumps(body), mimetype="application/manifest+json")
+
+
+@bp.route("/offline/visit")
+def visit():
+    """The offline visit form: an empty shell filled in by JavaScript from IndexedDB.
+
+    It holds no personal data (the service worker caches it), so it needs no sign-in;
+    the script shows only the signed-in officer's bundle and drafts."""
+    return render_template("offline/visit.html", shell=True)
+
+
+@bp.route("/api/offline-bundle")
+@login_required
+def bundle():
+    """The officer's providers, framework, registration rules and programme (JSON)."""
+    if not can(current_user, "visit.start"):
+        return jsonify(error="forbidden", message="Only officers and the Head of Access work offline."), 403
+    response = jsonify(offline_bundle(current_user))
+    response.headers["Cache-Control"] = "no-store"
+    return response

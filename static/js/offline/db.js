@@ -1,0 +1,105 @@
+// The tablet's own storage (IndexedDB through the small `idb` wrapper).
+//   meta:   "session" -> the officer last seen signed in on this tablet
+//   bundle: one per user_id -> providers, framework, programme (GET /api/offline-bundle)
+//   drafts: keyed by visit uuid, with user_id
+//   outbox: keyed by op_uuid (the Idempotency-Key), with the visit uuid, user_id,
+//           base_version, payload, attempts, and state ("queued", "conflict", "rejected")
+// Every row carries user_id so that on a shared tablet one officer never sees or sends
+// another's work.
+import { openDB } from "/static/vendor/idb/index.js";
+
+let opened;
+
+export function db() {
+  opened ??= openDB("qa-offline", 1, {
+    upgrade(database) {
+      database.createObjectStore("meta");
+      database.createObjectStore("bundle", { keyPath: "user_id" });
+      database.createObjectStore("drafts", { keyPath: "uuid" }).createIndex("user_id", "user_id");
+      database.createObjectStore("outbox", { keyPath: "op_uuid" }).createIndex("user_id", "user_id");
+    },
+  });
+  return opened;
+}
+
+/** A message an officer can act on when storage fails (private browsing, a full disk). */
+export function storageProblem(error) {
+  if (error?.name === "QuotaExceededError") {
+    return "This tablet's storage is full, so the visit could not be saved here. Free some space, or sync, and try again.";
+  }
+  return "This browser cannot store visits on the tablet (private browsing, or storage switched off). Work here is not saved offline.";
+}
+
+export async function currentUser() {
+  return (await db()).get("meta", "session");
+}
+
+/** Remember who is signed in; true when that is a different officer from before. */
+export async function setCurrentUser(user) {
+  const database = await db();
+  const previous = await database.get("meta", "session");
+  const mine = { id: user.id, name: user.name };
+  if (previous?.id !== mine.id || previous?.name !== mine.name) await database.put("meta", mine, "session");
+  return previous?.id !== mine.id;
+}
+
+export async function saveBundle(bundle) {
+  return (await db()).put("bundle", bundle);
+}
+
+export async function bundleFor(userId) {
+  return (await db()).get("bundle", userId);
+}
+
+export async function draftsFor(userId) {
+  return (await db()).getAllFromIndex("drafts", "user_id", userId);
+}
+
+export async function getDraft(uuid) {
+  return (await db()).get("drafts", uuid);
+}
+
+export async function putDraft(draft) {
+  return (await db()).put("drafts", draft);
+}
+
+export async function outboxFor(userId) {
+  return (await db()).getAllFromIndex("outbox", "user_id", userId);
+}
+
+/** Rows waiting for anyone on this tablet (a worker update must wait for all of them). */
+export async function outboxCount() {
+  return (await db()).count("outbox");
+}
+
+/** Move a draft into the outbox in ONE transaction: it is in exactly one of the two.
+ * A second call (a double click, another tab) finds no draft and queues nothing. */
+export async function submitDraft(uuid, toPayload) {
+  const tx = (await db()).transaction(["drafts", "outbox"], "readwrite");
+  const draft = await tx.objectStore("drafts").get(uuid);
+  let row = null;
+  if (draft) {
+    row = {
+      op_uuid: crypto.randomUUID(),
+      uuid,
+      user_id: draft.user_id,
+      base_version: draft.base_version ?? null,
+      payload: toPayload(draft),
+      attempts: 0,
+      state: "queued",
+      queued_at: new Date().toISOString(),
+    };
+    tx.objectStore("outbox").add(row);
+    tx.objectStore("drafts").delete(uuid);
+  }
+  await tx.done;
+  return row;
+}
+
+export async function updateOutbox(row) {
+  return (await db()).put("outbox", row);
+}
+
+export async function removeOutbox(opUuid) {
+  return (await db()).delete("outbox", opUuid);
+}

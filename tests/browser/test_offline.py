@@ -1,0 +1,413 @@
+"""Offline visits in a real browser: the failure cases of the offline issue.
+
+The server is made really unreachable by stopping it (Playwright's set_offline does not
+stop the service worker's own fetches), and started again on the same port.
+"""
+
+import threading
+import time
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from qa_app.extensions import db
+from qa_app.visits.models import Visit
+from tests.browser.conftest import ARTIFACTS, screenshot, sign_in, watch
+
+# API answers the sync meets in some tests (a signed-out session, a conflict, a server
+# error); the tests check what the tablet does with them, so they are not console errors.
+EXPECTED = ("401 ", "409 ", "500 ")
+
+
+class Server:
+    """The live app on a fixed port of 127.0.0.1 that a test can stop and start."""
+
+    def __init__(self, app):
+        self.app = app
+        self.port = None
+        self.server = None
+        self.start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.server = make_server("127.0.0.1", self.port or 0, self.app, threaded=True)
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+@pytest.fixture
+def server(live_app):
+    running = Server(live_app)
+    yield running
+    if running.thread.is_alive():
+        running.stop()
+
+
+@pytest.fixture
+def tablet(browser):
+    """A browser context with service workers on; open(context=None) gives watched pages.
+    Script errors fail the test (the expected API answers aside)."""
+    errors, contexts = [], []
+
+    def open_page(context=None):
+        if context is None:
+            context = browser.new_context(viewport={"width": 768, "height": 1024}, service_workers="allow")
+            contexts.append(context)
+        return watch(context.new_page(), errors)
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    unexpected = [e for e in errors if not (e.startswith(EXPECTED) and "/api/" in e)]
+    assert unexpected == [], f"browser console errors: {unexpected}"
+
+
+def visits_with(app, uuid):
+    """How many visits the server holds with this UUID."""
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Visit).where(Visit.uuid == uuid))
+
+
+def outbox(page):
+    """The rows in the tablet's outbox."""
+    return page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const open = indexedDB.open("qa-offline");
+            open.onsuccess = () => {
+              const all = open.result.transaction("outbox").objectStore("outbox").getAll();
+              all.onsuccess = () => resolve(all.result);
+              all.onerror = () => reject(all.error);
+            };
+            open.onerror = () => reject(open.error);
+        })"""
+    )
+
+
+def ready_offline(page, server, email="officer@example.org"):
+    """Sign in online, open the offline visit page, and wait until the service worker
+    controls it and the bundle is on the tablet."""
+    sign_in(page, server.url, email)
+    expect(page.locator("[data-offline-status]")).to_be_visible()
+    page.goto(f"{server.url}/offline/visit")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    expect(page.locator("#offline-provider option").first).to_be_attached()
+
+
+def start_visit(page):
+    """Start a visit for the first provider; returns the visit's UUID."""
+    page.get_by_role("button", name="Start visit").click()
+    expect(page.locator("[data-visit-form]")).to_be_visible()
+    return page.evaluate("new URLSearchParams(location.search).get('visit')")
+
+
+def judge_all(page, evidence_for=("SG1",)):
+    """Judge every criterion Met, except the given ones Not met with evidence."""
+    page.evaluate(
+        """(notMet) => {
+            for (const group of document.querySelectorAll("[data-criterion]")) {
+              const code = group.dataset.criterion;
+              const value = notMet.includes(code) ? "not_met" : "met";
+              group.querySelector(`input[value="${value}"]`).checked = true;
+            }
+        }""",
+        list(evidence_for),
+    )
+    for code in evidence_for:
+        page.locator(f"#evidence_{code}").fill(f"Evidence for {code}: no DBS seen")
+    page.locator("#offline-strengths").fill("Calm, purposeful lessons.")
+    expect(page.locator("[data-save-state]")).to_contain_text("Saved on this tablet")
+
+
+def test_draft_survives_closing_the_page_with_the_server_down(tablet, server, live_app):
+    """(1)(2)(3) Offline: fill all six themes, close the page, reopen: the draft is intact;
+    submit offline: one item waiting, reload keeps it; back online: exactly one visit."""
+    page = tablet()
+    ready_offline(page, server)
+    context = page.context
+    server.stop()
+
+    started = time.monotonic()
+    page.reload()  # the shell comes from the service worker's cache
+    expect(page.get_by_role("heading", name="Visits on this tablet")).to_be_visible()
+    load_seconds = time.monotonic() - started
+    uuid = start_visit(page)
+    judge_all(page)
+    assert page.locator("[data-theme]").count() == 6
+    screenshot(page, "offline-visit-form")
+    page.screenshot(path=str(ARTIFACTS / "offline-visit-form-top.png"))
+    page.close()
+
+    page = tablet(context)
+    page.goto(f"{server.url}/offline/visit?visit={uuid}")
+    expect(page.locator("[data-visit-form]")).to_be_visible()
+    assert page.locator('input[name="rating_SG1"][value="not_met"]').is_checked()
+    assert page.locator('input[name="rating_QE1"][value="met"]').is_checked()
+    assert page.locator("#evidence_SG1").input_value() == "Evidence for SG1: no DBS seen"
+    assert page.locator("#offline-strengths").input_value() == "Calm, purposeful lessons."
+
+    page.get_by_role("button", name="Submit visit").click()
+    expect(page.locator("[data-outbox-list] [data-waiting]")).to_have_count(1)
+    page.reload()
+    expect(page.locator("[data-outbox-list] [data-waiting]")).to_have_count(1)
+    expect(page.locator("[data-offline-status]")).to_contain_text("1 visit waiting to sync")
+    assert len(outbox(page)) == 1
+    assert visits_with(live_app, uuid) == 0
+
+    server.start()
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.locator("[data-outbox-list] [data-waiting]")).to_have_count(0)
+    assert outbox(page) == []
+    assert visits_with(live_app, uuid) == 1
+    print(f"offline shell loaded in {load_seconds:.2f} s")
+
+
+def queue_offline_visit(page, server):
+    """With the server stopped, start, fill and submit a visit; returns its UUID."""
+    server.stop()
+    page.reload()
+    uuid = start_visit(page)
+    judge_all(page)
+    page.get_by_role("button", name="Submit visit").click()
+    expect(page.locator("[data-outbox-list] [data-waiting]")).to_have_count(1)
+    return uuid
+
+
+def test_lost_answer_is_retried_without_a_second_visit(tablet, server, live_app):
+    """(4) The server commits but the answer never arrives: the row stays, and the
+    retry (same Idempotency-Key) ends with still one visit."""
+    page = tablet()
+    ready_offline(page, server)
+    uuid = queue_offline_visit(page, server)
+    lost = []
+
+    def lose_first_answer(route):
+        if route.request.method == "PUT" and not lost:
+            route.fetch()  # the server saves the visit ...
+            lost.append(route.request.headers["idempotency-key"])
+            route.abort()  # ... and the tablet never hears back
+        else:
+            route.continue_()
+
+    page.route("**/api/visits/*", lose_first_answer)
+    server.start()
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.locator("[data-waiting]")).to_contain_text("tried 1 times")
+    assert visits_with(live_app, uuid) == 1
+    assert [row["op_uuid"] for row in outbox(page)] == lost
+
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.locator("[data-waiting]")).to_have_count(0)
+    assert outbox(page) == []
+    assert visits_with(live_app, uuid) == 1
+
+
+def test_expired_csrf_token_is_replaced_before_sending(tablet, server, live_app):
+    """(5) The CSRF token the page had has expired by the time the tablet is back:
+    the sync asks /api/session for a fresh one and succeeds."""
+    page = tablet()
+    ready_offline(page, server)
+    old_token = page.evaluate("fetch('/api/session').then((r) => r.json()).then((s) => s.csrf_token)")
+    uuid = queue_offline_visit(page, server)
+    live_app.config["WTF_CSRF_TIME_LIMIT"] = 1  # every token older than a second is refused
+    time.sleep(2)
+    sent = []
+    page.on("request", lambda r: sent.append(r.headers.get("x-csrftoken")) if r.method == "PUT" else None)
+    server.start()
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.locator("[data-waiting]")).to_have_count(0)
+    assert visits_with(live_app, uuid) == 1
+    assert sent and old_token not in sent
+
+
+def test_expired_session_keeps_the_queue_until_signed_in(tablet, server, live_app):
+    """(6) The session ended while offline: 401, the queue is kept and the officer is
+    asked to sign in; after signing in, it syncs."""
+    page = tablet()
+    ready_offline(page, server)
+    uuid = queue_offline_visit(page, server)
+    page.context.clear_cookies()  # the session has expired
+    server.start()
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.locator("[data-sync-message]")).to_contain_text("Sign in to sync")
+    expect(page.locator("[data-offline-status]")).to_contain_text("Sign in to sync")
+    assert len(outbox(page)) == 1
+    assert visits_with(live_app, uuid) == 0
+
+    sign_in(page, server.url, "officer@example.org")
+    page.goto(f"{server.url}/offline/visit")
+    expect(page.locator("[data-sync-message]")).to_contain_text("Synced: 1 sent")
+    assert outbox(page) == []
+    assert visits_with(live_app, uuid) == 1
+
+
+def test_another_officer_never_sends_or_sees_the_first_ones_visits(tablet, server, live_app):
+    """(9) A second officer signs in on the same tablet: the first officer's queued
+    visit and drafts are neither sent under the second's account nor shown."""
+    page = tablet()
+    ready_offline(page, server)
+    uuid = queue_offline_visit(page, server)
+    page.context.clear_cookies()
+    server.start()
+    ready_offline(page, server, email="officer2@example.org")
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.locator("[data-sync-message]")).not_to_contain_text("Synced: 1")
+    expect(page.locator("[data-outbox-list] li")).to_have_count(0)
+    expect(page.locator("[data-offline-drafts]")).to_contain_text("No drafts on this tablet")
+    expect(page.locator("[data-offline-status]")).not_to_contain_text("waiting to sync")
+    assert visits_with(live_app, uuid) == 0
+    assert [row["uuid"] for row in outbox(page)] == [uuid]  # still kept for its officer
+
+
+def test_stale_edit_is_kept_as_a_conflict_and_shown(tablet, server, live_app):
+    """(8) The visit changed on the server after the tablet took its copy: 409, the
+    server keeps the tablet's copy as a conflict, the tablet keeps it too and says so."""
+    from qa_app.auth.models import User
+    from qa_app.framework.services import current_version
+    from qa_app.providers.models import Provider
+    from qa_app.visits.models import VisitConflict
+    from qa_app.visits.services import record_visit
+
+    with live_app.app_context():
+        officer = db.session.scalar(select(User).where(User.email == "officer@example.org"))
+        provider = db.session.scalar(select(Provider).where(Provider.officer_id == officer.id).limit(1))
+        version = current_version()
+        visit = record_visit(
+            uuid="6a1b2c3d-0000-4000-8000-000000000008",
+            provider=provider,
+            officer=officer,
+            version=version,
+            visit_date=date.today(),
+            ratings={"QE1": "met"},
+            status="draft",
+        )
+        db.session.commit()
+        uuid = visit.uuid
+    page = tablet()
+    ready_offline(page, server)
+    page.goto(f"{server.url}/offline/visit?visit={uuid}")  # the tablet takes a copy (version 1)
+    expect(page.locator("[data-visit-form]")).to_be_visible()
+    with live_app.app_context():  # meanwhile the visit changes on the server
+        stored = db.session.scalar(select(Visit).where(Visit.uuid == uuid))
+        stored.strengths = "Changed in the office"
+        stored.version += 1
+        db.session.commit()
+    judge_all(page)
+    page.get_by_role("button", name="Submit visit").click()
+    notice = page.locator("[data-conflict]")
+    expect(notice).to_contain_text("Both copies are kept")
+    screenshot(page, "offline-conflict")
+    rows = outbox(page)
+    assert len(rows) == 1 and rows[0]["state"] == "conflict"
+    with live_app.app_context():
+        conflict = db.session.scalar(select(VisitConflict))
+        assert conflict.payload["strengths"] == "Calm, purposeful lessons."
+        assert db.session.scalar(select(Visit.strengths).where(Visit.uuid == uuid)) == "Changed in the office"
+    notice.get_by_role("link").click()
+    expect(page).to_have_url(f"{server.url}/visits/{uuid}/conflicts/{conflict.id}")
+    screenshot(page, "offline-conflict-page")
+
+
+def test_double_click_on_submit_makes_one_visit(tablet, server, live_app):
+    """(7) A double click on "Submit visit" queues and sends one visit."""
+    page = tablet()
+    ready_offline(page, server)
+    uuid = start_visit(page)
+    judge_all(page)
+    page.get_by_role("button", name="Submit visit").dblclick()
+    expect(page.locator("[data-sync-message]")).to_contain_text("Synced: 1 sent")
+    assert outbox(page) == []
+    assert visits_with(live_app, uuid) == 1
+
+
+def test_new_service_worker_waits_while_the_outbox_has_items(tablet, server, live_app):
+    """(10) A new version of the app arrives while a visit waits to sync: the new worker
+    waits; once the outbox is empty it takes over, and the visit arrived once."""
+    page = tablet()
+    ready_offline(page, server)
+    uuid = queue_offline_visit(page, server)
+    page.route("**/api/visits/*", lambda route: route.abort())  # the visit cannot be sent yet
+    server.start()
+    old_version = page.evaluate("caches.keys()")
+    live_app.config["OFFLINE_SHELL_VERSION"] = "new-version"
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    page.wait_for_function(
+        "navigator.serviceWorker.getRegistration().then((r) => r.waiting !== null)", polling=100
+    )
+    page.wait_for_timeout(500)
+    assert page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.waiting !== null)")
+    assert len(outbox(page)) == 1
+
+    page.unroute("**/api/visits/*")
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.locator("[data-waiting]")).to_have_count(0)
+    page.wait_for_function(
+        "navigator.serviceWorker.getRegistration().then((r) => r.waiting === null && r.active !== null)",
+        polling=100,
+    )
+    page.wait_for_function("caches.keys().then((keys) => keys.includes('qa-shell-new-version'))")
+    assert old_version != page.evaluate("caches.keys()")
+    assert visits_with(live_app, uuid) == 1
+
+
+@pytest.mark.parametrize(
+    "answer", [{"status": 500, "body": "boom"}, {"status": 302, "headers": {"Location": "/login"}}]
+)
+def test_server_error_or_redirect_keeps_the_row(tablet, server, live_app, answer):
+    """A 5xx, or a redirect to the sign-in page (which fetch would follow into a 200),
+    is not an acknowledgement: the row stays and is sent on the next try."""
+    page = tablet()
+    ready_offline(page, server)
+    uuid = queue_offline_visit(page, server)
+    page.route("**/api/visits/*", lambda route: route.fulfill(**answer))
+    server.start()
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.locator("[data-waiting]")).to_contain_text("tried 1 times")
+    assert visits_with(live_app, uuid) == 0
+    page.unroute("**/api/visits/*")
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.locator("[data-waiting]")).to_have_count(0)
+    assert visits_with(live_app, uuid) == 1
+
+
+def test_one_draft_opens_in_one_tab_at_a_time(tablet, server):
+    """(7) The same draft in a second tab is read-only and says why (Web Locks)."""
+    page = tablet()
+    ready_offline(page, server)
+    uuid = start_visit(page)
+    second = tablet(page.context)
+    second.goto(f"{server.url}/offline/visit?visit={uuid}")
+    expect(second.locator("[data-offline-problem]")).to_contain_text("open in another tab")
+    assert second.locator("#offline-strengths").is_disabled()
+    assert page.locator("#offline-strengths").is_enabled()
+
+
+def test_submit_checks_judgements_and_evidence_on_the_page(tablet, server):
+    """Offline, the page itself refuses an unjudged criterion or a missing evidence note."""
+    page = tablet()
+    ready_offline(page, server)
+    server.stop()
+    page.reload()
+    start_visit(page)
+    judge_all(page, evidence_for=())
+    page.locator('input[name="rating_HS4"][value="not_met"]').check()
+    page.get_by_role("button", name="Submit visit").click()
+    expect(page.locator("[data-offline-problem]")).to_contain_text(
+        "1 criterion needs a judgement or evidence"
+    )
+    expect(page.locator("#criterion-HS4 .govuk-error-message")).to_have_text("Enter the evidence for HS4")
+    assert outbox(page) == []
+    page.locator("#evidence_HS4").fill("Fire risk assessment is 2 years old")
+    page.get_by_role("button", name="Submit visit").click()
+    expect(page.locator("[data-outbox-list] [data-waiting]")).to_have_count(1)

@@ -1,0 +1,146 @@
+"""The service worker, the manifest, the offline visit page and the offline bundle."""
+
+import json
+
+import pytest
+
+from qa_app.extensions import db
+from qa_app.visits.models import Action
+
+
+def test_service_worker_is_served_from_the_root_for_the_whole_site(client):
+    """/sw.js: JavaScript, allowed scope /, never cached by HTTP, with its shell list."""
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "application/javascript"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    assert response.headers["Cache-Control"] == "no-cache"
+    text = response.get_data(as_text=True)
+    assert 'const SHELL_VERSION = "' in text
+    shell = json.loads(text.split("const SHELL_URLS = ", 1)[1].split(";\n", 1)[0])
+    assert "/offline/visit" in shell
+    assert "/static/vendor/govuk/app.css" in shell
+    assert not any(url.startswith("/api/") for url in shell)
+
+
+def test_every_shell_asset_exists(client):
+    """A missing asset would make the worker's install fail on the tablet."""
+    text = client.get("/sw.js").get_data(as_text=True)
+    shell = json.loads(text.split("const SHELL_URLS = ", 1)[1].split(";\n", 1)[0])
+    for url in shell:
+        assert client.get(url).status_code == 200, url
+
+
+def test_manifest_names_the_app_and_its_icons(client):
+    """The manifest lets a tablet install the app; its icons are real PNGs."""
+    response = client.get("/manifest.webmanifest")
+    assert response.mimetype == "application/manifest+json"
+    manifest = response.get_json(force=True)
+    assert manifest["scope"] == "/" and manifest["display"] == "standalone"
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    for icon in manifest["icons"]:
+        assert client.get(icon["src"]).data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_offline_visit_page_holds_no_personal_data(client, login, make_user):
+    """The shell is cached by the worker, so it shows no one's name, menu or token."""
+    officer = make_user("officer", name="Officer Unique-Name")
+    login(officer)
+    page = client.get("/offline/visit").get_data(as_text=True)
+    assert "Unique-Name" not in page
+    assert "csrf_token" not in page
+    assert "data-offline-visit" in page
+
+
+def test_bundle_needs_sign_in_as_json(client):
+    """Signed out: a JSON 401, never a redirect to the sign-in page."""
+    response = client.get("/api/offline-bundle")
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "unauthorized"
+
+
+@pytest.mark.parametrize("role", ["school", "admin"])
+def test_bundle_is_for_casework_only(client, login, make_user, role):
+    login(make_user(role))
+    assert client.get("/api/offline-bundle").status_code == 403
+
+
+def test_bundle_has_the_officers_providers_framework_rules_and_programme(
+    client, login, make_user, make_provider, make_visit
+):
+    """An officer gets their own providers (with open actions), not anyone else's."""
+    officer = make_user("officer")
+    mine = make_provider(name="Mine Ltd", officer_id=officer.id)
+    make_provider(name="Someone Else's", officer_id=make_user("officer").id)
+    visit = make_visit(mine, officer=officer)
+    db.session.add(Action(visit=visit, provider_id=mine.id, description="Update the SCR", owner="provider"))
+    db.session.add(Action(visit=visit, provider_id=mine.id, description="Done one", status="done"))
+    db.session.commit()
+    login(officer)
+
+    response = client.get("/api/offline-bundle")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    bundle = response.get_json()
+    assert bundle["user_id"] == officer.id
+    assert [p["name"] for p in bundle["providers"]] == ["Mine Ltd"]
+    provider = bundle["providers"][0]
+    assert {"id", "name", "address", "postcode", "registration_status"} <= set(provider)
+    assert [a["description"] for a in provider["open_actions"]] == ["Update the SCR"]
+    framework = bundle["framework"]
+    assert [t["code"] for t in framework["themes"]] == ["QE", "SG", "HS", "PD", "LM", "SE"]
+    sg1 = framework["themes"][1]["criteria"][0]
+    assert sg1["code"] == "SG1" and sg1["critical"] is True and sg1["guidance"]
+    assert "theme_red_not_met_fraction" in framework["rules"]
+    assert bundle["registration_rules"]["rules"]
+    assert [p["provider_id"] for p in bundle["programme"]] == [mine.id]
+
+
+def test_head_of_access_gets_every_provider(client, login, make_user, make_provider):
+    make_provider(officer_id=make_user("officer").id)
+    make_provider()
+    login(make_user("head_of_access"))
+    assert len(client.get("/api/offline-bundle").get_json()["providers"]) == 2
+
+
+def _providers_with_actions(make_provider, make_visit, officer, count):
+    for _ in range(count):
+        provider = make_provider(officer_id=officer.id)
+        visit = make_visit(provider, officer=officer)
+        db.session.add(Action(visit=visit, provider_id=provider.id, description="Fix it"))
+    db.session.commit()
+
+
+def test_bundle_runs_the_same_number_of_queries_for_2_and_20_providers(
+    client, login, make_user, make_provider, make_visit, count_queries
+):
+    """No query per provider: the bundle costs the same for a big caseload."""
+    small, big = make_user("officer"), make_user("officer")
+    _providers_with_actions(make_provider, make_visit, small, 2)
+    _providers_with_actions(make_provider, make_visit, big, 20)
+    counts = []
+    for officer, expected in ((small, 2), (big, 20)):
+        client.post("/logout")
+        login(officer)
+        with count_queries() as queries:
+            bundle = client.get("/api/offline-bundle").get_json()
+        assert len(bundle["providers"]) == expected
+        assert all(len(p["open_actions"]) == 1 for p in bundle["providers"])
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 8, counts
+
+
+def test_the_offline_form_fits_the_size_budget(client):
+    """The JavaScript and CSS the offline form needs, less GOV.UK Frontend's script,
+    stay under 60 KB compressed (the issue's budget for a slow connection)."""
+    import gzip
+
+    text = client.get("/sw.js").get_data(as_text=True)
+    shell = json.loads(text.split("const SHELL_URLS = ", 1)[1].split(";\n", 1)[0])
+    assets = [u for u in shell if u.endswith((".js", ".css")) and "govuk-frontend" not in u]
+    total = sum(len(gzip.compress(client.get(url).data)) for url in assets) + len(
+        gzip.compress(text.encode())
+    )
+    assert total < 60_000, total
