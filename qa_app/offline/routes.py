@@ -22,6 +22,8 @@ SHELL_ASSETS = (
     "vendor/idb/index.js",
     "js/app.js",
     "js/offline/db.js",
+    "js/offline/photos.js",
+    "js/offline/session.js",
     "js/offline/status.js",
     "js/offline/sync.js",
     "js/offline/visit-form.js",

@@ -411,3 +411,332 @@ def test_submit_checks_judgements_and_evidence_on_the_page(tablet, server):
     page.locator("#evidence_HS4").fill("Fire risk assessment is 2 years old")
     page.get_by_role("button", name="Submit visit").click()
     expect(page.locator("[data-outbox-list] [data-waiting]")).to_have_count(1)
+
+
+def local_rows(page):
+    """Every row of the tablet's drafts, outbox and bundle stores, by store."""
+    return page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const open = indexedDB.open("qa-offline");
+            open.onsuccess = () => {
+              const names = ["drafts", "outbox", "bundle"];
+              const tx = open.result.transaction(names);
+              const found = {};
+              for (const name of names) {
+                const all = tx.objectStore(name).getAll();
+                all.onsuccess = () => { found[name] = all.result; };
+              }
+              tx.oncomplete = () => resolve(found);
+              tx.onerror = () => reject(tx.error);
+            };
+            open.onerror = () => reject(open.error);
+        })"""
+    )
+
+
+def test_signing_out_with_a_visit_waiting_warns_and_stays_signed_in(tablet, server, live_app):
+    """Sign out with a visit in the outbox: a warning, not a sign-out; the row stays."""
+    page = tablet()
+    ready_offline(page, server)
+    uuid = queue_offline_visit(page, server)
+    page.route("**/api/visits/*", lambda route: route.abort())  # it cannot be sent yet
+    server.start()
+    page.goto(f"{server.url}/programme")
+    page.get_by_role("button", name="Sign out").click()
+    warning = page.locator("[data-sign-out-warning]")
+    expect(warning).to_contain_text(
+        "1 visit is waiting to sync. Sync now, or sign out anyway (they stay on this tablet for you)."
+    )
+    screenshot(page, "offline-sign-out-warning")
+    page.wait_for_timeout(300)
+    expect(page).to_have_url(f"{server.url}/programme")
+    expect(page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
+    assert len(outbox(page)) == 1
+
+    warning.get_by_role("button", name="Sync now and sign out").click()
+    expect(page.locator("[data-sign-out-message]")).to_contain_text(
+        "1 visit still waits to sync: 1 visit could not be sent"
+    )
+    expect(page).to_have_url(f"{server.url}/programme")
+    assert len(outbox(page)) == 1
+    assert visits_with(live_app, uuid) == 0
+
+    warning.get_by_role("button", name="Sign out anyway").click()
+    expect(page).to_have_url(f"{server.url}/login")
+    assert [row["uuid"] for row in outbox(page)] == [uuid]  # kept on the tablet for them
+
+
+def test_sync_now_and_sign_out_sends_the_visit_then_signs_out(tablet, server, live_app):
+    """The "Sync now and sign out" button sends the waiting visit, clears the officer's local data
+    and signs out."""
+    page = tablet()
+    ready_offline(page, server)
+    uuid = queue_offline_visit(page, server)
+    page.route("**/api/visits/*", lambda route: route.abort())
+    server.start()
+    page.goto(f"{server.url}/programme")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("[data-sign-out-warning]")).to_be_visible()
+    page.unroute("**/api/visits/*")
+    page.get_by_role("button", name="Sync now and sign out").click()
+    expect(page).to_have_url(f"{server.url}/login")
+    expect(page.locator("body")).to_contain_text("You have signed out.")
+    assert visits_with(live_app, uuid) == 1
+    assert local_rows(page) == {"drafts": [], "outbox": [], "bundle": []}
+
+
+def test_signing_out_with_nothing_waiting_clears_only_that_officers_data(tablet, server):
+    """Nothing waiting to sync: signing out asks before deleting an unsubmitted draft, then
+    clears the officer's drafts and bundle from the tablet, leaving another officer's rows."""
+    page = tablet()
+    ready_offline(page, server)
+    start_visit(page)  # a draft for this officer
+    page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const open = indexedDB.open("qa-offline");
+            open.onsuccess = () => {
+              const tx = open.result.transaction(["drafts", "outbox", "bundle"], "readwrite");
+              tx.objectStore("drafts").put({ uuid: "other-draft", user_id: 9999 });
+              tx.objectStore("outbox").put({ op_uuid: "other-op", uuid: "other-visit", user_id: 9999, state: "queued" });
+              tx.objectStore("bundle").put({ user_id: 9999, generated_at: "2000-01-01" });
+              tx.oncomplete = resolve;
+              tx.onerror = () => reject(tx.error);
+            };
+        })"""
+    )
+    page.goto(f"{server.url}/programme")
+    officer_id = int(page.locator("[data-offline-status]").get_attribute("data-user-id"))
+    before = local_rows(page)
+    assert any(d["user_id"] == officer_id for d in before["drafts"])
+    assert any(b["user_id"] == officer_id for b in before["bundle"])
+
+    page.get_by_role("button", name="Sign out").click()
+    # An unsubmitted draft is never deleted without asking.
+    expect(page.get_by_text("1 visit not yet submitted is saved on this tablet")).to_be_visible()
+    assert any(d["user_id"] == officer_id for d in local_rows(page)["drafts"])
+    page.get_by_role("button", name="Delete and sign out").click()
+    expect(page).to_have_url(f"{server.url}/login")
+    after = local_rows(page)
+    assert [d["uuid"] for d in after["drafts"]] == ["other-draft"]
+    assert [r["op_uuid"] for r in after["outbox"]] == ["other-op"]
+    assert [b["user_id"] for b in after["bundle"]] == [9999]
+
+
+def test_visit_page_shows_what_the_tablet_holds(tablet, server, live_app):
+    """The visit's page says "Saved on this tablet", then "Waiting to sync" while the
+    edit cannot be sent, then "Synced"."""
+    from qa_app.auth.models import User
+    from qa_app.framework.services import current_version
+    from qa_app.providers.models import Provider
+    from qa_app.visits.services import record_visit
+
+    with live_app.app_context():
+        officer = db.session.scalar(select(User).where(User.email == "officer@example.org"))
+        provider = db.session.scalar(select(Provider).where(Provider.officer_id == officer.id).limit(1))
+        visit = record_visit(
+            uuid="6a1b2c3d-0000-4000-8000-000000000015",
+            provider=provider,
+            officer=officer,
+            version=current_version(),
+            visit_date=date.today(),
+            ratings={"QE1": "met"},
+            status="draft",
+        )
+        db.session.commit()
+        uuid = visit.uuid
+    page = tablet()
+    ready_offline(page, server)
+    state = page.locator("[data-visit-local-state]")
+    page.goto(f"{server.url}/visits/{uuid}")
+    expect(state).to_have_text("On this tablet: Synced")
+
+    # The edit cannot be sent yet (the tablet can still fetch its copy of the visit).
+    page.route(
+        "**/api/visits/*",
+        lambda route: route.abort() if route.request.method == "PUT" else route.continue_(),
+    )
+    page.goto(f"{server.url}/offline/visit?visit={uuid}")
+    expect(page.locator("[data-visit-form]")).to_be_visible()
+    judge_all(page)
+    page.goto(f"{server.url}/visits/{uuid}")
+    expect(state).to_have_text("On this tablet: Saved on this tablet")
+
+    page.goto(f"{server.url}/offline/visit?visit={uuid}")
+    expect(page.locator("[data-visit-form]")).to_be_visible()
+    page.get_by_role("button", name="Submit visit").click()
+    expect(page.locator("[data-outbox-list] [data-waiting]")).to_have_count(1)
+    page.goto(f"{server.url}/visits/{uuid}")
+    expect(state).to_have_text("On this tablet: Waiting to sync")
+    screenshot(page, "offline-visit-page-waiting")
+
+    page.unroute("**/api/visits/*")
+    page.reload()  # the page syncs on load
+    expect(state).to_have_text("On this tablet: Synced")
+    assert outbox(page) == []
+    with live_app.app_context():
+        strengths = db.session.scalar(select(Visit.strengths).where(Visit.uuid == uuid))
+    assert strengths == "Calm, purposeful lessons."
+
+
+# ---- Photos of evidence (issue 4 item 7) ----
+
+
+def png_bytes(width=3000, height=1500):
+    """A PNG made here, larger than the 2000 px the tablet shrinks photos to."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+def stored_photos(app, uuid):
+    """The server's photos of the visit, as (row, bytes of the stored file)."""
+    from qa_app.photos.models import VisitPhoto
+    from qa_app.photos.services import photo_path
+
+    with app.app_context():
+        visit_id = db.session.scalar(select(Visit.id).where(Visit.uuid == uuid))
+        rows = db.session.scalars(select(VisitPhoto).where(VisitPhoto.visit_id == visit_id)).all()
+        return [(row, photo_path(row).read_bytes()) for row in rows]
+
+
+def visit_with_a_photo(page, server, live_app, tmp_path):
+    """Start a visit online, judge it and attach a PNG to SG1 with a caption; submits it
+    (which syncs at once) and returns its UUID."""
+    live_app.config["PHOTO_STORAGE_PATH"] = str(tmp_path / "photos")
+    ready_offline(page, server)
+    uuid = start_visit(page)
+    judge_all(page)
+    page.locator("#photo_SG1").set_input_files(
+        files=[{"name": "evidence.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    expect(page.locator('[data-photos="SG1"] [data-photo] img')).to_have_count(1)
+    page.locator('[data-photos="SG1"] [data-caption]').fill("Fire door – propped open")
+    page.locator('[data-photos="SG1"] [data-caption]').blur()
+    return uuid
+
+
+def test_a_photo_is_shrunk_on_the_tablet_and_synced_once(tablet, server, live_app, tmp_path):
+    """(a) A photo attached to a criterion is sent after its visit, as a JPEG at most
+    2000 px long with no EXIF: exactly one photo on the server, nothing left on the tablet."""
+    page = tablet()
+    sent = []
+    page.on(
+        "request",
+        lambda request: "/photos/" in request.url and sent.append(request.headers["content-type"]),
+    )
+    uuid = visit_with_a_photo(page, server, live_app, tmp_path)
+    # A file that is no image: a clear error, the draft and the first photo are kept.
+    page.locator("#photo_SG2").set_input_files(
+        files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"not an image"}]
+    )
+    expect(page.locator("[data-offline-problem]")).to_contain_text("could not be read as a photo")
+    expect(page.locator("[data-photo]")).to_have_count(1)
+    page.get_by_role("button", name="Submit visit").click()
+    expect(page.locator("[data-sync-message]")).to_contain_text("Synced: 1 sent")
+    expect(page.locator("[data-outbox-list] [data-waiting]")).to_have_count(0)
+    assert outbox(page) == []
+    photos_left = page.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open("qa-offline");
+            open.onsuccess = () => {
+              const count = open.result.transaction("photos").objectStore("photos").count();
+              count.onsuccess = () => resolve(count.result);
+            };
+        })"""
+    )
+    assert photos_left == 0
+    assert sent == ["image/jpeg"]
+
+    import io
+
+    from PIL import Image
+
+    [(photo, data)] = stored_photos(live_app, uuid)
+    assert photo.criterion_code == "SG1"
+    assert photo.caption == "Fire door – propped open"
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "JPEG"
+        assert max(image.size) == 2000
+        assert not image.getexif()
+        assert "exif" not in image.info
+    with live_app.app_context():
+        assert db.session.scalar(select(Visit.status).where(Visit.uuid == uuid)) == "submitted"
+
+
+def test_a_photo_upload_cut_off_is_retried_to_one_photo(tablet, server, live_app, tmp_path):
+    """(b) The server stores the photo but the tablet never hears back: the photo and the
+    outbox row stay ("1 photo waiting"), and the retry (same photo uuid) ends with one photo."""
+    page = tablet()
+    uuid = visit_with_a_photo(page, server, live_app, tmp_path)
+    cut = []
+
+    def cut_off_first_photo(route):
+        if route.request.method == "PUT" and not cut:
+            route.fetch()  # the server stores the photo ...
+            cut.append(route.request.url)
+            route.abort()  # ... and the tablet sees a network error
+        else:
+            route.continue_()
+
+    page.route("**/api/visits/*/photos/*", cut_off_first_photo)
+    page.get_by_role("button", name="Submit visit").click()
+    expect(page.locator("[data-waiting]")).to_contain_text("1 photo waiting")
+    expect(page.locator("[data-waiting]")).to_contain_text("tried 1 times")
+    assert len(cut) == 1
+    assert len(stored_photos(live_app, uuid)) == 1
+    assert len(outbox(page)) == 1
+
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.locator("[data-waiting]")).to_have_count(0)
+    assert outbox(page) == []
+    assert len(stored_photos(live_app, uuid)) == 1
+    with live_app.app_context():
+        assert db.session.scalar(select(Visit.status).where(Visit.uuid == uuid)) == "submitted"
+
+
+def test_the_photos_store_is_added_without_losing_a_version_1_tablets_drafts(tablet, server):
+    """A tablet with the first version of the database (no photos store) keeps its
+    draft when the new code upgrades the database."""
+    page = tablet()
+    # A blank page of this origin (no app script yet) makes the version 1 database.
+    page.route(
+        f"{server.url}/blank",
+        lambda route: route.fulfill(content_type="text/html", body="<title>blank</title>"),
+    )
+    page.goto(f"{server.url}/blank")
+    page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const open = indexedDB.open("qa-offline", 1);
+            open.onupgradeneeded = () => {
+              const d = open.result;
+              d.createObjectStore("meta");
+              d.createObjectStore("bundle", { keyPath: "user_id" });
+              d.createObjectStore("drafts", { keyPath: "uuid" }).createIndex("user_id", "user_id");
+              d.createObjectStore("outbox", { keyPath: "op_uuid" }).createIndex("user_id", "user_id");
+            };
+            open.onsuccess = () => {
+              const tx = open.result.transaction("drafts", "readwrite");
+              tx.objectStore("drafts").put({
+                uuid: "7f0c4a57-9a55-4a43-9f43-1d2c3b4a5f60", user_id: 1, provider_id: 1,
+                provider_name: "An old draft", visit_date: "2026-11-20", visit_type: "routine",
+                base_version: null, judgements: {}, theme_notes: {}, strengths: "", actions: "",
+              });
+              tx.oncomplete = () => { open.result.close(); resolve(); };
+              tx.onerror = () => reject(tx.error);
+            };
+            open.onerror = () => reject(open.error);
+        })"""
+    )
+    ready_offline(page, server)
+    expect(page.locator("[data-offline-drafts]")).to_contain_text("An old draft")
+    names = page.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open("qa-offline");
+            open.onsuccess = () => resolve([open.result.version, [...open.result.objectStoreNames]]);
+        })"""
+    )
+    assert names == [2, ["bundle", "drafts", "meta", "outbox", "photos"]]

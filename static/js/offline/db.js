@@ -11,12 +11,21 @@ import { openDB } from "/static/vendor/idb/index.js";
 let opened;
 
 export function db() {
-  opened ??= openDB("qa-offline", 1, {
-    upgrade(database) {
-      database.createObjectStore("meta");
-      database.createObjectStore("bundle", { keyPath: "user_id" });
-      database.createObjectStore("drafts", { keyPath: "uuid" }).createIndex("user_id", "user_id");
-      database.createObjectStore("outbox", { keyPath: "op_uuid" }).createIndex("user_id", "user_id");
+  opened ??= openDB("qa-offline", 2, {
+    upgrade(database, oldVersion) {
+      // Each step runs once per tablet; the stores of earlier versions (and their rows) stay.
+      if (oldVersion < 1) {
+        database.createObjectStore("meta");
+        database.createObjectStore("bundle", { keyPath: "user_id" });
+        database.createObjectStore("drafts", { keyPath: "uuid" }).createIndex("user_id", "user_id");
+        database.createObjectStore("outbox", { keyPath: "op_uuid" }).createIndex("user_id", "user_id");
+      }
+      if (oldVersion < 2) {
+        // photos: keyed by photo uuid, with visit_uuid, user_id, criterion, caption, blob, sha256
+        const photos = database.createObjectStore("photos", { keyPath: "uuid" });
+        photos.createIndex("visit_uuid", "visit_uuid");
+        photos.createIndex("user_id", "user_id");
+      }
     },
   });
   return opened;
@@ -102,4 +111,18 @@ export async function updateOutbox(row) {
 
 export async function removeOutbox(opUuid) {
   return (await db()).delete("outbox", opUuid);
+}
+
+/** Signing out on a shared tablet: remove one officer's drafts, outbox rows and bundle
+ * (and forget them as the last officer seen), in one transaction. Others' rows stay. */
+export async function clearUser(userId) {
+  const tx = (await db()).transaction(["meta", "bundle", "drafts", "outbox", "photos"], "readwrite");
+  for (const name of ["drafts", "outbox", "photos"]) {
+    const store = tx.objectStore(name);
+    for (const key of await store.index("user_id").getAllKeys(userId)) store.delete(key);
+  }
+  tx.objectStore("bundle").delete(userId);
+  const meta = tx.objectStore("meta");
+  if ((await meta.get("session"))?.id === userId) meta.delete("session");
+  await tx.done;
 }

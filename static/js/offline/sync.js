@@ -13,6 +13,7 @@
 // - a 409 keeps the local copy (the server keeps it too, as a conflict) for a person to
 //   decide; it is never resent or dropped.
 import { outboxFor, removeOutbox, saveBundle, setCurrentUser, updateOutbox } from "./db.js";
+import { photosOf, uploadPhotos } from "./photos.js";
 
 const BACKOFF_SECONDS = [5, 15, 60, 300];
 let running = null;
@@ -92,28 +93,54 @@ async function refreshBundle() {
   }
 }
 
-/** PUT one row; "sent", "kept" (needs a person), "signed_out", "offline" or "server_error". */
+/** Send one row; "sent", "kept" (needs a person), "signed_out", "offline" or "server_error".
+ * A visit with photos goes in three steps, since a submitted visit takes no more photos:
+ * the visit as a draft (the row's own key), its photos one by one, then the submitted
+ * visit under a second key kept in the row (`final_key`). The row stays until the last. */
 async function send(row, token) {
+  if (!row.final_key && !(await photosOf(row.uuid)).length) return put(row, token, row.op_uuid, row.payload, row.base_version, true);
+  if (!row.final_key) {
+    const first = await put(row, token, row.op_uuid, { ...row.payload, status: "draft" }, row.base_version, false);
+    if (typeof first === "string") return first;
+    Object.assign(row, { final_key: crypto.randomUUID(), final_version: first.version });
+    await updateOutbox(row);
+  }
+  const photos = await uploadPhotos(row.uuid, token);
+  changed();
+  if (typeof photos === "object") {
+    row.state = "rejected";
+    row.problem = { ...photos, message: `A photo was not accepted: ${photos.message || `HTTP ${photos.status}`}` };
+    await updateOutbox(row);
+    return "kept";
+  }
+  if (photos === "offline" || photos === "server_error") await retryLater(row, `photo: ${photos}`);
+  if (photos !== "sent") return photos;
+  return put(row, token, row.final_key, row.payload, row.final_version, true);
+}
+
+/** PUT the visit under `key`; the visit's JSON when `last` is false and it is saved. */
+async function put(row, token, key, payload, baseVersion, last) {
   const headers = {
     "Content-Type": "application/json",
     Accept: "application/json",
-    "Idempotency-Key": row.op_uuid,
+    "Idempotency-Key": key,
     "X-CSRFToken": token,
   };
-  if (row.base_version != null) headers["If-Match"] = `"${row.base_version}"`;
+  if (baseVersion != null) headers["If-Match"] = `"${baseVersion}"`;
   let response;
   try {
     response = await fetch(`/api/visits/${row.uuid}`, {
       method: "PUT",
       headers,
-      body: JSON.stringify(row.payload),
+      body: JSON.stringify(payload),
       redirect: "manual",
     });
   } catch {
     await retryLater(row, "network");
     return "offline";
   }
-  if (response.ok && response.headers.get("Idempotency-Key") === row.op_uuid) {
+  if (response.ok && response.headers.get("Idempotency-Key") === key) {
+    if (!last) return response.json();
     await removeOutbox(row.op_uuid);
     changed();
     return "sent";

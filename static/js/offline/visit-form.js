@@ -4,6 +4,7 @@
 // an empty shell that the service worker caches).
 import * as store from "./db.js";
 import { changed, lastResult, startSync, syncNow } from "./sync.js";
+import { mountPhotos, photosOf } from "./photos.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const RATINGS = [
@@ -187,6 +188,7 @@ async function openForm() {
   $("[data-visit-caption]").textContent = visitLabel(draft);
   $("[data-themes]").replaceChildren(...bundle.framework.themes.map(themeSection));
   fillForm();
+  mountPhotos(form, draft, problem, changed);
   form.hidden = false;
   $("[data-save-state]").textContent = draft.saved_at ? "Saved on this tablet" : "";
   // One tab at a time on a draft: a second tab would race the first one's autosave.
@@ -275,6 +277,7 @@ async function submit(event) {
 async function showOutbox() {
   if (!user) return;
   const rows = await store.outboxFor(user.id);
+  for (const row of rows) row.photos_waiting = (await photosOf(row.uuid)).length;
   $("[data-outbox-list]").replaceChildren(...rows.map(outboxItem));
   const message = {
     signed_out: "Sign in to sync. Nothing is lost: the visits stay on this tablet.",
@@ -295,7 +298,8 @@ function outboxItem(row) {
     const fields = Object.values(row.problem.fields || {}).join("; ");
     return el("li", {}, el("strong", { text: `Not accepted: ${label}. ` }), `${row.problem.message || ""} ${fields}`);
   }
-  return el("li", { "data-waiting": row.uuid, text: `${label}: waiting to sync${row.attempts ? ` (tried ${row.attempts} times)` : ""}` });
+  const photos = row.photos_waiting ? `, ${row.photos_waiting} photo${row.photos_waiting === 1 ? "" : "s"} waiting` : "";
+  return el("li", { "data-waiting": row.uuid, text: `${label}: waiting to sync${photos}${row.attempts ? ` (tried ${row.attempts} times)` : ""}` });
 }
 
 async function main() {
