@@ -17,6 +17,7 @@ test: $(VENV)/.dev-installed frontend ## Install what the tests need and run the
 bench: $(VENV)/.dev-installed ## Measure pages against a bare route (see bench/README.md)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.reports
+	$(BIN)/python -m bench.offline
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check qa_app tests bench migrations
