@@ -21,6 +21,7 @@ SHELL_ASSETS = (
     "vendor/govuk/assets/images/govuk-crest.svg",
     "vendor/idb/index.js",
     "js/app.js",
+    "js/registration-test.js",
     "js/offline/db.js",
     "js/offline/photos.js",
     "js/offline/session.js",

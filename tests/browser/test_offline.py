@@ -413,6 +413,48 @@ def test_submit_checks_judgements_and_evidence_on_the_page(tablet, server):
     expect(page.locator("[data-outbox-list] [data-waiting]")).to_have_count(1)
 
 
+def test_registration_check_offline_reaches_the_server(tablet, server, live_app):
+    """Offline: 5 pupils at 19 hours show "Likely must register"; the page refuses bad
+    hours; after sync the server holds the pupils and the same result."""
+    page = tablet()
+    ready_offline(page, server)
+    server.stop()
+    page.reload()
+    uuid = start_visit(page)
+    judge_all(page)
+    page.locator("#offline-pupil-count").fill("5")
+    for i in range(5):
+        if i:
+            page.get_by_role("button", name="Add a pupil").click()
+        page.locator(f"#pupil-ref-{i}").fill(f"P{i + 1}")
+        page.locator(f"#pupil-hours-{i}").fill("19")
+    page.locator("#offline-sites").fill("Main hall\nSports field")
+    expect(page.locator("[data-registration-result]")).to_have_text("Likely must register")
+
+    page.locator("#pupil-hours-4").fill("61")
+    page.get_by_role("button", name="Submit visit").click()
+    expect(page.locator('[data-pupil="4"] .govuk-error-message')).to_have_text(
+        "Enter the hours a week for P5, from 0 to 60"
+    )
+    expect(page.locator("[data-offline-problem]")).to_contain_text("Registration check")
+    assert outbox(page) == []
+    page.locator("#pupil-hours-4").fill("19")
+    expect(page.locator("[data-save-state]")).to_contain_text("Saved on this tablet")
+    page.get_by_role("button", name="Submit visit").click()
+    expect(page.locator("[data-outbox-list] [data-waiting]")).to_have_count(1)
+
+    server.start()
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.locator("[data-outbox-list] [data-waiting]")).to_have_count(0)
+    with live_app.app_context():
+        visit = db.session.scalar(select(Visit).where(Visit.uuid == uuid))
+        evidence, result = visit.registration_evidence, visit.registration_result
+    assert [p["ref"] for p in evidence["pupils"]] == ["P1", "P2", "P3", "P4", "P5"]
+    assert all(p["hours_per_week"] == 19 and p["weeks_per_year"] == 38 for p in evidence["pupils"])
+    assert evidence["pupil_count"] == 5 and evidence["sites"] == ["Main hall", "Sports field"]
+    assert result["result"] == "likely_must_register"
+
+
 def local_rows(page):
     """Every row of the tablet's drafts, outbox and bundle stores, by store."""
     return page.evaluate(

@@ -5,6 +5,7 @@
 import * as store from "./db.js";
 import { changed, lastResult, startSync, syncNow } from "./sync.js";
 import { mountPhotos, photosOf } from "./photos.js";
+import { registrationTest } from "../registration-test.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const RATINGS = [
@@ -13,6 +14,19 @@ const RATINGS = [
   ["not_met", "Not met"],
   ["not_seen", "Not seen"],
 ];
+const FLAGS = [
+  ["daytime", "Daytime", true],
+  ["ehc_plan", "EHC plan", false],
+  ["looked_after", "Looked after", false],
+  ["sen", "SEN", false],
+  ["main_education", "Main education", true],
+];
+const RESULT_LABELS = {
+  likely_must_register: "Likely must register",
+  borderline: "Borderline: needs review",
+  not_indicated: "Registration not indicated",
+};
+const BLANK_REGISTRATION = { pupil_count: "", pupils: [], sites: "" };
 const form = $("[data-visit-form]");
 let user = null;
 let bundle = null;
@@ -82,6 +96,7 @@ async function startVisit(event) {
     theme_notes: {},
     strengths: "",
     actions: "",
+    registration: BLANK_REGISTRATION,
   };
   try {
     await store.putDraft(draft);
@@ -133,6 +148,84 @@ function fillForm() {
   }
   form.elements.strengths.value = draft.strengths;
   form.elements.actions.value = draft.actions;
+  const reg = draft.registration || BLANK_REGISTRATION;
+  form.elements.pupil_count.value = reg.pupil_count;
+  form.elements.sites.value = reg.sites;
+  const pupils = reg.pupils.length ? reg.pupils : [{}];
+  $("[data-pupils]").replaceChildren(...pupils.map(pupilRow));
+  showRegistrationResult();
+}
+
+// ---- The registration check: pupils by reference only, as strings until the payload ----
+
+function pupilRow(pupil, i) {
+  const input = (key, label, attrs) => [el("label", { class: "govuk-label", for: `pupil-${key}-${i}`, text: label }), el("input", { class: "govuk-input govuk-input--width-5", id: `pupil-${key}-${i}`, name: `pupil-${key}-${i}`, value: pupil[key] ?? "", ...attrs })];
+  const boxes = FLAGS.map(([flag, label, initial]) => el("div", { class: "govuk-checkboxes__item" }, el("input", { class: "govuk-checkboxes__input", type: "checkbox", id: `pupil-${flag}-${i}`, name: `pupil-${flag}-${i}`, checked: pupil[flag] ?? initial }), el("label", { class: "govuk-label govuk-checkboxes__label", for: `pupil-${flag}-${i}`, text: label })));
+  return el(
+    "fieldset",
+    { class: "govuk-fieldset govuk-form-group", "data-pupil": i },
+    el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s", text: `Pupil ${i + 1}` }),
+    el("p", { class: "govuk-error-message", hidden: true }),
+    ...input("ref", "Reference (never a name)", { maxlength: 20 }),
+    ...input("hours", "Hours a week", { type: "number", min: 0, max: 60, step: "any", inputmode: "decimal" }),
+    ...input("weeks", "Weeks a year", { type: "number", min: 0, max: 52, inputmode: "numeric", value: pupil.weeks ?? "38" }),
+    el("div", { class: "govuk-checkboxes govuk-checkboxes--small" }, ...boxes),
+  );
+}
+
+function readRegistration() {
+  const value = (name) => form.elements[name].value.trim();
+  const pupils = [...form.querySelectorAll("[data-pupil]")].map(({ dataset: { pupil: i } }) => ({
+    ref: value(`pupil-ref-${i}`),
+    hours: value(`pupil-hours-${i}`),
+    weeks: value(`pupil-weeks-${i}`),
+    ...Object.fromEntries(FLAGS.map(([flag]) => [flag, form.elements[`pupil-${flag}-${i}`].checked])),
+  }));
+  return { pupil_count: value("pupil_count"), pupils, sites: form.elements.sites.value };
+}
+
+/** The registration evidence of the visit's JSON, or null if nothing was entered. */
+function registrationEvidence(reg = BLANK_REGISTRATION) {
+  const pupils = reg.pupils
+    .filter((p) => p.ref || p.hours)
+    .map((p) => ({ ref: p.ref, hours_per_week: p.hours === "" ? null : Number(p.hours), weeks_per_year: p.weeks === "" ? 38 : Number(p.weeks), ...Object.fromEntries(FLAGS.map(([flag]) => [flag, p[flag]])) }));
+  const sites = reg.sites.split("\n").map((line) => line.trim()).filter(Boolean);
+  const count = reg.pupil_count === "" ? null : Number(reg.pupil_count);
+  return count === null && !pupils.length && !sites.length ? null : { pupil_count: count, pupils, sites };
+}
+
+function showRegistrationResult() {
+  const rules = bundle.registration_rules?.rules;
+  const pupils = registrationEvidence(readRegistration())?.pupils ?? [];
+  const result = rules && pupils.length ? RESULT_LABELS[registrationTest(pupils, rules).result] : "";
+  $("[data-registration-result]").textContent = result;
+}
+
+/** The registration section's problems, as on the server: {element: message}. */
+function registrationProblems() {
+  const problems = new Map();
+  const reg = draft.registration || BLANK_REGISTRATION;
+  const refs = new Set();
+  let listed = 0;
+  reg.pupils.forEach((p, i) => {
+    if (!p.ref && !p.hours) return;
+    listed += 1;
+    const hours = Number(p.hours);
+    const weeks = p.weeks === "" ? 38 : Number(p.weeks);
+    let message = "";
+    if (!p.ref) message = "Give each pupil a reference such as P1 (never a name)";
+    else if (refs.has(p.ref)) message = `${p.ref} is listed twice`;
+    else if (p.hours === "" || !(hours >= 0 && hours <= 60)) message = `Enter the hours a week for ${p.ref}, from 0 to 60`;
+    else if (!Number.isInteger(weeks) || weeks < 0 || weeks > 52) message = `Enter the weeks a year for ${p.ref}, a whole number from 0 to 52`;
+    refs.add(p.ref);
+    problems.set(form.querySelector(`[data-pupil="${i}"]`), message);
+  });
+  const count = reg.pupil_count === "" ? null : Number(reg.pupil_count);
+  let countMessage = "";
+  if (count !== null && !(Number.isInteger(count) && count >= 0)) countMessage = "Enter the number of pupils as a whole number";
+  else if (count !== null && count !== listed) countMessage = `You said ${count} pupils but ${listed} are listed: list each pupil`;
+  problems.set($("[data-pupil-count-group]"), countMessage);
+  return problems;
 }
 
 function readForm() {
@@ -146,7 +239,7 @@ function readForm() {
     }
     if (form.elements[`note_${theme.code}`].value) notes[theme.code] = form.elements[`note_${theme.code}`].value;
   }
-  Object.assign(draft, { judgements, theme_notes: notes, strengths: form.elements.strengths.value, actions: form.elements.actions.value });
+  Object.assign(draft, { judgements, theme_notes: notes, strengths: form.elements.strengths.value, actions: form.elements.actions.value, registration: readRegistration() });
 }
 
 async function save() {
@@ -168,9 +261,15 @@ async function draftFromServer(uuid) {
   if (!response?.ok) return null;
   const visit = await response.json();
   const judgements = Object.fromEntries(visit.judgements.map((j) => [j.criterion, { rating: j.rating, evidence: j.evidence }]));
-  const fresh = { uuid, user_id: user.id, provider_id: visit.provider_id, provider_name: visit.provider_name, visit_date: visit.visit_date, visit_type: visit.visit_type, framework_version: visit.framework_version, base_version: visit.version, judgements, theme_notes: visit.theme_notes || {}, strengths: visit.strengths || "", actions: (visit.actions || []).map((a) => a.description).join("\n"), server_copy: visit };
+  const fresh = { uuid, user_id: user.id, provider_id: visit.provider_id, provider_name: visit.provider_name, visit_date: visit.visit_date, visit_type: visit.visit_type, framework_version: visit.framework_version, base_version: visit.version, judgements, theme_notes: visit.theme_notes || {}, strengths: visit.strengths || "", actions: (visit.actions || []).map((a) => a.description).join("\n"), registration: registrationFromServer(visit.registration_evidence), server_copy: visit };
   await store.putDraft(fresh);
   return fresh;
+}
+
+function registrationFromServer(evidence) {
+  if (!evidence) return BLANK_REGISTRATION;
+  const pupils = (evidence.pupils || []).map((p) => ({ ref: p.ref, hours: String(p.hours_per_week), weeks: String(p.weeks_per_year), ...Object.fromEntries(FLAGS.map(([flag]) => [flag, p[flag]])) }));
+  return { pupil_count: evidence.pupil_count == null ? "" : String(evidence.pupil_count), pupils, sites: (evidence.sites || []).join("\n") };
 }
 
 async function openForm() {
@@ -216,16 +315,30 @@ function check() {
     if (message) count += 1;
     first ||= message ? group : null;
   }
+  const registration = [];
+  for (const [group, message] of registrationProblems()) {
+    const error = $(".govuk-error-message", group);
+    error.textContent = message;
+    error.hidden = !message;
+    group.classList.toggle("govuk-form-group--error", Boolean(message));
+    if (message) registration.push(message);
+    first ||= message ? group : null;
+  }
+  const messages = [];
   if (count) {
     const which = count === 1 ? "1 criterion needs" : `${count} criteria need`;
-    problem(`${which} a judgement or evidence (evidence is needed for anything but Met).`);
+    messages.push(`${which} a judgement or evidence (evidence is needed for anything but Met).`);
+  }
+  if (registration.length) messages.push(`Registration check: ${registration.join("; ")}.`);
+  if (messages.length) {
+    problem(messages.join(" "));
     first.scrollIntoView();
   }
-  return count === 0;
+  return messages.length === 0;
 }
 
 // Fields of a server visit that this form does not edit: they go back unchanged.
-const KEPT_FIELDS = ["people_met", "pupils_seen", "pupil_voice", "insufficient_reasons", "action_outcomes", "registration_evidence"];
+const KEPT_FIELDS = ["people_met", "pupils_seen", "pupil_voice", "insufficient_reasons", "action_outcomes"];
 
 function toPayload(d) {
   const kept = KEPT_FIELDS.filter((name) => d.server_copy?.[name] != null).map((name) => [name, d.server_copy[name]]);
@@ -240,6 +353,7 @@ function toPayload(d) {
       .filter(([, j]) => j.rating)
       .map(([criterion, j]) => ({ criterion, rating: j.rating, evidence: j.evidence || "" })),
     theme_notes: d.theme_notes,
+    registration_evidence: registrationEvidence(d.registration),
     strengths: d.strengths,
     actions: d.actions
       .split("\n")
@@ -330,6 +444,18 @@ form.addEventListener("input", () => {
   saveTimer = setTimeout(save, 300);
 });
 form.addEventListener("submit", submit);
+form.addEventListener("change", (event) => {
+  if (event.target.closest("[data-registration]")) showRegistrationResult();
+});
+form.addEventListener("input", (event) => {
+  if (event.target.closest("[data-registration]")) showRegistrationResult();
+});
+$("[data-add-pupil]").addEventListener("click", () => {
+  const i = form.querySelectorAll("[data-pupil]").length;
+  $("[data-pupils]").append(pupilRow({}, i));
+  $(`#pupil-ref-${i}`).focus();
+  save();
+});
 window.addEventListener("pagehide", save);
 window.addEventListener("popstate", () => location.reload());
 $("[data-start-form]").addEventListener("submit", startVisit);
