@@ -67,5 +67,10 @@ def send_overdue_reminders_command():
 
 def init_app(app):
     """Add the commands to `flask`."""
-    for command in (create_user_command, load_framework_command, seed_demo_command, send_overdue_reminders_command):
+    for command in (
+        create_user_command,
+        load_framework_command,
+        seed_demo_command,
+        send_overdue_reminders_command,
+    ):
         app.cli.add_command(command)

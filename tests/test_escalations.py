@@ -439,7 +439,9 @@ def test_referral_pack(client, officer, provider, make_user, login):
     """The pack has the premises, the test's evidence and explanation, the decisions with
     reasons and the linked visit; it is internal and recorded in the audit trail."""
     visit_uuid = str(uuid.uuid4())
-    put(client, visit_uuid, full_visit(provider.id, status="submitted", registration_evidence=evidence(5, 26)))
+    put(
+        client, visit_uuid, full_visit(provider.id, status="submitted", registration_evidence=evidence(5, 26))
+    )
     client.post("/logout")
     login(make_user("head_of_access"))
     escalation = escalations()[0]
@@ -449,9 +451,16 @@ def test_referral_pack(client, officer, provider, make_user, login):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
     for expected in (
-        escalation.reference, "OFFICIAL-SENSITIVE", "Back Room Academy", "Unit 4, Mill Lane",
-        "Likely must register", "P1, P2, P3, P4, P5", "Five pupils over 18 hours",
-        "Not registered with the DfE", "Referred to the Director of Education", "Page 1 of",
+        escalation.reference,
+        "OFFICIAL-SENSITIVE",
+        "Back Room Academy",
+        "Unit 4, Mill Lane",
+        "Likely must register",
+        "P1, P2, P3, P4, P5",
+        "Five pupils over 18 hours",
+        "Not registered with the DfE",
+        "Referred to the Director of Education",
+        "Page 1 of",
     ):
         assert expected in text, expected
     assert "Referral pack downloaded" in client.get(f"/escalations/{escalation.id}").data.decode()
@@ -470,7 +479,9 @@ def test_referral_pack_is_never_for_schools_or_other_officers(client, escalation
 def test_visit_report_editions_and_the_registration_check(client, officer, provider):
     """The internal report carries the registration check and escalation; the provider's doesn't."""
     visit_uuid = str(uuid.uuid4())
-    put(client, visit_uuid, full_visit(provider.id, status="submitted", registration_evidence=evidence(5, 26)))
+    put(
+        client, visit_uuid, full_visit(provider.id, status="submitted", registration_evidence=evidence(5, 26))
+    )
     internal = pdf_text(client.get(f"/visits/{visit_uuid}/report.pdf").data)
     provider_edition = pdf_text(client.get(f"/visits/{visit_uuid}/report.pdf?edition=provider").data)
     assert "Registration check" in internal and "Likely must register" in internal and "ESC-00001" in internal

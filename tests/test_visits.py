@@ -319,7 +319,9 @@ def test_visit_page_queries_do_not_grow(client, provider, make_visit, officer, c
     assert run() == few <= 10
 
 
-def test_programme_shows_the_soonest_due_first_and_says_how_many_more(client, make_user, login, make_provider, monkeypatch):
+def test_programme_shows_the_soonest_due_first_and_says_how_many_more(
+    client, make_user, login, make_provider, monkeypatch
+):
     """A long programme shows the providers due soonest and links to the rest."""
     from qa_app.visits import programme
 
