@@ -2,6 +2,7 @@
 sees only the receipt; the Head of Access reviews, refers, records the Ofsted report,
 suspends the provider and closes it, each step with a reason."""
 
+import re
 from datetime import date
 
 from playwright.sync_api import expect
@@ -91,6 +92,7 @@ def test_head_of_access_suspends_a_provider_while_reviewing(page, live_server):
     page.get_by_label("How you know").fill("Seen on a visit")
     page.get_by_role("button", name="Send to the Head of Access").click()
     page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login"))  # sign-out first clears this tablet's data
 
     sign_in(page, live_server, "head@example.org")
     page.get_by_role("link", name="Escalations").click()
