@@ -9,11 +9,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from qa_app.auth.permissions import can
+from qa_app.dates import long_date
 from qa_app.extensions import db
 from qa_app.framework.rating import RAG_LABELS
 from qa_app.mail import send_email
 from qa_app.reports.content import visit_report
-from qa_app.reports.pdf import build_visit_report, long_date
+from qa_app.reports.pdf import build_visit_report
 from qa_app.visits.models import Visit
 from qa_app.visits.services import (
     VisitNotFound,
