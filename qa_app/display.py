@@ -1,10 +1,13 @@
 """How ratings, QA statuses and dates look in pages: always a word, never colour alone.
 
 Plain functions (template globals) rather than Jinja macros, because the register and
-the visit pages draw dozens of them per request.
+the visit pages draw dozens of them per request. Dates are formatted by qa_app.dates, as
+everywhere else.
 """
 
 from markupsafe import Markup
+
+from qa_app import dates
 
 RAG_TAGS = {
     "red": Markup('<strong class="govuk-tag app-rag govuk-tag--red">Red</strong>'),
@@ -30,12 +33,9 @@ def qa_status_tag(status):
     return QA_STATUS_TAGS[status]
 
 
-def format_date(value):
-    """A date as '5 Mar 2026' ('' for none)."""
-    return f"{value.day} {value:%b %Y}" if value else ""
-
-
 def init_app(app):
     """Make the functions available to every template."""
-    for function in (rag_tag, qa_status_tag, format_date):
+    for function in (rag_tag, qa_status_tag):
         app.add_template_global(function)
+    app.add_template_global(dates.short_date, "format_date")
+    app.add_template_global(dates.date_time, "format_date_time")

@@ -5,6 +5,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from qa_app.auth.permissions import authorize
+from qa_app.dates import long_date
 from qa_app.escalations import bp, services
 from qa_app.escalations.forms import CopyRulesForm, PublishRulesForm, RulesForm
 from qa_app.escalations.models import RegistrationRules
@@ -76,7 +77,7 @@ def rules_publish(version_id):
             _apply_errors(form, problem)
         else:
             db.session.commit()
-            flash(f"{version.title} is published and in force from {version.in_force_from:%d %B %Y}.")
+            flash(f"{version.title} is published and in force from {long_date(version.in_force_from)}.")
             return redirect(url_for("escalations.rules_show", version_id=version.id))
     return _page(version, 400, publish_form=form)
 

@@ -7,6 +7,7 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from qa_app.auth.models import User, utcnow
+from qa_app.dates import long_date
 from qa_app.escalations.models import STATES, Escalation
 from qa_app.extensions import db
 from qa_app.mail import send_after_commit
@@ -30,7 +31,7 @@ def raised(escalation):
         _heads(),
         f"New escalation {escalation.reference}: possible unregistered provision",
         f"A concern about possible unregistered provision has been raised and needs review "
-        f"by {escalation.review_due:%d %B %Y}.\n\n{_link(escalation)}\n",
+        f"by {long_date(escalation.review_due)}.\n\n{_link(escalation)}\n",
     )
 
 
@@ -59,7 +60,7 @@ def send_overdue_reminders(today):
         send_after_commit(
             _heads(),
             f"Overdue: escalation {escalation.reference} has not been reviewed",
-            f"This escalation was due for review by {escalation.review_due:%d %B %Y}.\n\n{_link(escalation)}\n",
+            f"This escalation was due for review by {long_date(escalation.review_due)}.\n\n{_link(escalation)}\n",
         )
         escalation.overdue_notified_at = utcnow()
     db.session.commit()

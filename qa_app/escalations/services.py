@@ -12,6 +12,7 @@ from govuk_bank_holidays.bank_holidays import BankHolidays
 from sqlalchemy import or_, select
 
 from qa_app.auth.models import utcnow
+from qa_app.dates import long_date
 from qa_app.escalations import notify, registration
 from qa_app.escalations.models import TRANSITIONS, Escalation, EscalationEvent, RegistrationRules
 from qa_app.extensions import db
@@ -178,7 +179,7 @@ def raise_from_visit(visit, user, today=None):
         postcode=provider.postcode,
         description=f"Registration check: {registration.RESULT_LABELS[result['result']]}. "
         + (f"Sites used: {'; '.join(sites)}." if sites else ""),
-        how_known=f"QA visit on {visit.visit_date:%d %B %Y}",
+        how_known=f"QA visit on {long_date(visit.visit_date)}",
         estimated_pupils=len(result.get("full_time", [])) + len(result.get("possibly_full_time", [])),
         test_result=result,
     )

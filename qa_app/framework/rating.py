@@ -7,6 +7,7 @@ them. Each rating carries its "why": the criteria or themes that decided it.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from qa_app.dates import long_date
 from qa_app.framework.defaults import THEME_CODES, THEME_NAMES
 
 RATINGS = {
@@ -149,5 +150,5 @@ def qa_status(rag, valid_until, suspended, today):
     if valid_until is None:
         return "expired", f"{RAG_LABELS[rag]} rating has no period of validity in its framework"
     if valid_until < today:
-        return "expired", f"{RAG_LABELS[rag]} rating expired on {valid_until:%d %B %Y}"
-    return "quality_assured", f"{RAG_LABELS[rag]} rating valid until {valid_until:%d %B %Y}"
+        return "expired", f"{RAG_LABELS[rag]} rating expired on {long_date(valid_until)}"
+    return "quality_assured", f"{RAG_LABELS[rag]} rating valid until {long_date(valid_until)}"

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from qa_app.dates import long_date
 from qa_app.escalations.models import STATES, Escalation
 from qa_app.escalations.registration import LIMB_LABELS, RESULT_LABELS
 from qa_app.extensions import db
@@ -184,7 +185,7 @@ def _escalation_line(visit):
     escalation = db.session.get(Escalation, escalation_id) if escalation_id else None
     if escalation is None:
         return ""
-    return f"{escalation.reference}: {STATES[escalation.state]} (raised {escalation.created_at:%-d %B %Y})"
+    return f"{escalation.reference}: {STATES[escalation.state]} (raised {long_date(escalation.created_at)})"
 
 
 def provider_edition(report):
@@ -221,7 +222,7 @@ def previous_actions(visit):
 def _sign_off(visit):
     if visit.status == "signed_off" and visit.signed_off_at:
         by = f" by {visit.signed_off_by.name}" if visit.signed_off_by else ""
-        return f"Signed off{by} on {visit.signed_off_at:%-d %B %Y}"
+        return f"Signed off{by} on {long_date(visit.signed_off_at)}"
     return f"Not yet signed off ({VISIT_STATUSES[visit.status].lower()})"
 
 

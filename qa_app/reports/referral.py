@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from qa_app.dates import date_time, long_date, short_date
 from qa_app.escalations.models import SOURCES, STATES, EscalationEvent
 from qa_app.extensions import db
 from qa_app.reports.content import registration_lines
@@ -70,7 +71,7 @@ def referral_pack(escalation, authority, today=None):
         produced_on=today or date.today(),
         state=STATES[escalation.state],
         source=SOURCES[escalation.source],
-        raised=f"{escalation.created_at:%-d %B %Y} by {escalation.reported_by.name}",
+        raised=f"{long_date(escalation.created_at)} by {escalation.reported_by.name}",
         premises=[
             ("Address", escalation.address),
             (
@@ -95,7 +96,7 @@ def referral_pack(escalation, authority, today=None):
             ("When", escalation.dates_seen or "Not recorded"),
             (
                 "Reported to Ofsted",
-                f"{escalation.ofsted_reported_on:%-d %B %Y}, reference {escalation.ofsted_reference}"
+                f"{long_date(escalation.ofsted_reported_on)}, reference {escalation.ofsted_reference}"
                 if escalation.ofsted_reported_on
                 else "Not yet",
             ),
@@ -106,7 +107,7 @@ def referral_pack(escalation, authority, today=None):
         timeline=[_decision(event) for event in events],
         visits=[
             (
-                f"{v.visit_date:%-d %b %Y}",
+                short_date(v.visit_date),
                 VISIT_TYPES[v.visit_type],
                 v.officer.name,
                 (v.overall_rag or "not rated").title(),
@@ -124,4 +125,4 @@ def _decision(event):
         step = {"raise": "Raised", "suspend": "Provider suspended", "unsuspend": "Suspension lifted"}.get(
             event.action, event.action
         )
-    return Decision(f"{event.at:%-d %b %Y %H:%M}", event.user.name, step, event.reason)
+    return Decision(date_time(event.at), event.user.name, step, event.reason)
