@@ -11,11 +11,11 @@ from qa_app import display
 from qa_app.auth.permissions import can, navigation
 from qa_app.config import CONFIGS
 from qa_app.escalations.models import EVENTS, SOURCES, STATES
-from qa_app.escalations.registration import LIMB_LABELS, RESULT_LABELS, STATUS_LABELS
 from qa_app.extensions import csrf, db, limiter, login_manager, migrate
 from qa_app.framework.defaults import THEMES
 from qa_app.framework.rating import RATINGS
 from qa_app.providers.models import SERVICES
+from qa_app.registration.law import LIMB_LABELS, RESULT_LABELS, STATUS_LABELS
 from qa_app.visits.models import ACTION_OWNERS, EVENT_LABELS, FIELD_LABELS, VISIT_STATUSES, VISIT_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +110,7 @@ def register_blueprints(app):
         admin,
         api,
         auth,
+        dashboard,
         escalations,
         framework,
         health,
@@ -117,6 +118,7 @@ def register_blueprints(app):
         photos,
         providers,
         register,
+        registration,
         reports,
         visits,
     )
@@ -125,7 +127,9 @@ def register_blueprints(app):
         auth,
         providers,
         visits,
+        registration,
         escalations,
+        dashboard,
         register,
         framework,
         admin,

@@ -6,9 +6,9 @@ from flask import current_app
 from qa_app.auth.models import ROLES
 from qa_app.auth.passwords import password_problem
 from qa_app.auth.services import UserError, create_user
-from qa_app.escalations.services import load_default_rules, rules_in_force
 from qa_app.extensions import db
 from qa_app.framework.services import load_default_framework
+from qa_app.registration.services import load_default_rules, rules_in_force
 
 
 @click.command("create-user")

@@ -14,11 +14,12 @@ from sqlalchemy import event, text
 
 from qa_app import create_app
 from qa_app.auth.services import create_user
-from qa_app.escalations.services import load_default_rules
 from qa_app.extensions import db
 from qa_app.framework.services import load_default_framework
 from qa_app.providers.models import Provider
-from qa_app.providers.services import refresh_rating, save_provider
+from qa_app.providers.services import save_provider
+from qa_app.registration.services import load_default_rules
+from qa_app.visits.provider_rating import refresh_rating
 from qa_app.visits.services import record_visit
 
 PASSWORD = "correct-horse-battery"

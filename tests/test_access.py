@@ -51,7 +51,7 @@ MATRIX = {
     "auth.login": ("GET", "/login", signed_in(302, anonymous=200)),
     "auth.logout": ("POST", "/logout", everyone(302)),
     "providers.index": ("GET", "/providers", signed_in(200)),
-    "providers.show": ("GET", "/providers/{provider}", signed_in(200)),
+    "visits.provider_page": ("GET", "/providers/{provider}", signed_in(200)),
     "providers.new": ("GET", "/providers/new", only(STAFF)),
     "providers.edit": ("GET", "/providers/{provider}/edit", only(STAFF)),
     "admin.users": ("GET", "/admin/users", only(ADMIN)),
@@ -99,11 +99,15 @@ MATRIX = {
     "escalations.show": ("GET", "/escalations/{escalation}", casework(404, 200)),
     "escalations.transition": ("POST", "/escalations/{escalation}/transition", casework(403, 400)),
     "escalations.suspension": ("POST", "/escalations/{escalation}/suspension", casework(403, 400)),
-    "escalations.dashboard": ("GET", "/dashboard", casework(403, 200)),
-    "escalations.rules_index": ("GET", "/admin/registration-rules", only(ADMIN)),
-    "escalations.rules_show": ("GET", "/admin/registration-rules/{rules}", only(ADMIN)),
-    "escalations.rules_publish": ("POST", "/admin/registration-rules/{rules}/publish", only(ADMIN, code=400)),
-    "escalations.rules_copy": ("POST", "/admin/registration-rules/{rules}/copy", only(ADMIN, code=400)),
+    "dashboard.index": ("GET", "/dashboard", casework(403, 200)),
+    "registration.rules_index": ("GET", "/admin/registration-rules", only(ADMIN)),
+    "registration.rules_show": ("GET", "/admin/registration-rules/{rules}", only(ADMIN)),
+    "registration.rules_publish": (
+        "POST",
+        "/admin/registration-rules/{rules}/publish",
+        only(ADMIN, code=400),
+    ),
+    "registration.rules_copy": ("POST", "/admin/registration-rules/{rules}/copy", only(ADMIN, code=400)),
     # Reports: the internal edition is casework; a school may read only the provider
     # edition of a signed-off visit (tests/test_reports.py), so this draft is 403 for it.
     "reports.visit_report": ("GET", "/visits/{visit}/report.pdf", casework(officer=404, head=200)),
@@ -141,9 +145,10 @@ CASES = [(endpoint, role) for endpoint in MATRIX for role in ROLES]
 @pytest.fixture
 def ids(app, make_provider, make_user, make_visit):
     """The records the URLs point at (the visit is a draft of another officer's)."""
-    from qa_app.escalations.services import report_concern, rules_in_force
+    from qa_app.escalations.services import report_concern
     from qa_app.extensions import db
     from qa_app.framework.services import current_version
+    from qa_app.registration.services import rules_in_force
 
     version = current_version()
     provider = make_provider()

@@ -365,7 +365,7 @@ def test_overdue_reminder_is_sent_once(app, runner, make_user, mailbox):
 
 def test_admin_puts_the_2026_rules_in_force_on_commencement(client, make_user, login, officer, provider):
     """An admin publishes the 2026 rules from a date; visits from that date use them (1 SEN pupil)."""
-    from qa_app.escalations.models import RegistrationRules
+    from qa_app.registration.models import RegistrationRules
 
     body = full_visit(provider.id, registration_evidence=evidence(1, 25, sen=True))
     assert put(client, str(uuid.uuid4()), body).get_json()["registration_test"]["result"] == "not_indicated"
@@ -398,7 +398,7 @@ def test_admin_puts_the_2026_rules_in_force_on_commencement(client, make_user, l
 
 def test_admin_edits_thresholds_in_a_new_draft_only(client, make_user, login):
     """Thresholds change in a copied draft; a published version refuses changes."""
-    from qa_app.escalations.models import RegistrationRules
+    from qa_app.registration.models import RegistrationRules
 
     login(make_user("admin"))
     published = db.session.scalar(db.select(RegistrationRules).where(RegistrationRules.name == "2008"))

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 
 from qa_app.extensions import db
+from qa_app.postcodes import normalise_postcode
 from qa_app.providers.models import Provider
 from qa_app.providers.search import qa_status_sql
-from qa_app.providers.services import normalise_postcode
 from tests.conftest import provider_data
 
 

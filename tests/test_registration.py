@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa_app.escalations.registration import (
+from qa_app.registration.law import (
     BORDERLINE,
     LIKELY,
     NOT_INDICATED,

@@ -22,10 +22,10 @@ from qa_app.extensions import db
 from qa_app.framework.defaults import THEME_NAMES
 from qa_app.framework.services import current_version
 from qa_app.photos.services import photo_path, save_photo
-from qa_app.providers.services import refresh_rating
 from qa_app.reports.content import visit_report
 from qa_app.reports.pdf import build_visit_report
 from qa_app.visits.models import VisitEvent
+from qa_app.visits.provider_rating import refresh_rating
 from qa_app.visits.services import record_visit
 
 UNICODE_NAME = "Zoë Siân Łukasiewicz-O'Brien"

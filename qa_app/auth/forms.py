@@ -9,10 +9,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from qa_app.auth.models import ROLES
 from qa_app.auth.passwords import password_problem
+from qa_app.forms import email_address
 
 
 class SignInForm(FlaskForm):
@@ -51,7 +52,7 @@ class UserForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             InputRequired("Enter an email address"),
-            Email("Enter an email address in the correct format, like name@example.org"),
+            email_address(),
             Length(max=254),
         ],
     )

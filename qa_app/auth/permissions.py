@@ -46,12 +46,12 @@ MENU = (
     ("providers.index", "Provider register", "register.view"),
     ("visits.sign_off_queue", "Sign-off", "visit.sign_off"),
     ("visits.overdue_actions", "Overdue actions", "visit.view"),
-    ("escalations.dashboard", "Dashboard", "escalation.decide"),
+    ("dashboard.index", "Dashboard", "escalation.decide"),
     ("escalations.index", "Escalations", "escalation.view"),
     ("escalations.report", "Report a concern", "escalation.report"),
     ("admin.users", "Users", "users.manage"),
     ("framework.index", "QA framework", "framework.manage"),
-    ("escalations.rules_index", "Registration rules", "rules.manage"),
+    ("registration.rules_index", "Registration rules", "rules.manage"),
 )
 
 

@@ -1,8 +1,10 @@
-"""Unregistered provision: the registration test, escalations and the Head of Access's
-workflow, and the dashboard."""
+"""Unregistered provision: escalations and the Head of Access's workflow.
+
+The registration test is in registration/, the Head of Access's dashboard in dashboard/.
+"""
 
 from flask import Blueprint
 
 bp = Blueprint("escalations", __name__)
 
-from qa_app.escalations import admin, dashboard, routes  # noqa: E402,F401
+from qa_app.escalations import routes  # noqa: E402,F401

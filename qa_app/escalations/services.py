@@ -1,10 +1,9 @@
-"""Escalations of possible unregistered provision: raising, the Head of Access's workflow,
-suspension on the register, and the registration rule versions.
+"""Escalations of possible unregistered provision: raising, the Head of Access's workflow
+and suspension on the register.
 
 These functions flush but never commit; the caller commits once.
 """
 
-import copy
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -13,10 +12,11 @@ from sqlalchemy import or_, select
 
 from qa_app.auth.models import utcnow
 from qa_app.dates import long_date
-from qa_app.escalations import notify, registration
-from qa_app.escalations.models import TRANSITIONS, Escalation, EscalationEvent, RegistrationRules
+from qa_app.escalations import notify
+from qa_app.escalations.models import TRANSITIONS, Escalation, EscalationEvent
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
+from qa_app.registration.law import BORDERLINE, LIKELY, RESULT_LABELS
 
 REVIEW_WORKING_DAYS = 5
 KNOWN_REGISTERED = ("registered_independent",)
@@ -54,104 +54,7 @@ def add_working_days(start, days):
     return current
 
 
-# -- rule versions ---------------------------------------------------------------------
-
-
-def load_default_rules():
-    """The 2008 rules in force, and the 2026 rules as a draft awaiting commencement."""
-    if db.session.scalar(select(RegistrationRules.id).limit(1)) is None:
-        db.session.add_all(
-            [
-                RegistrationRules(
-                    name="2008",
-                    title=registration.RULES_2008["law"],
-                    rules=copy.deepcopy(registration.RULES_2008),
-                    status="published",
-                    in_force_from=date(2008, 11, 26),
-                ),
-                RegistrationRules(
-                    name="2026",
-                    title=registration.RULES_2026["law"],
-                    rules=copy.deepcopy(registration.RULES_2026),
-                    status="draft",
-                ),
-            ]
-        )
-        db.session.flush()
-
-
-def rules_in_force(on_date=None):
-    """The rule version in force on a date: the latest published one already commenced."""
-    return db.session.scalar(
-        select(RegistrationRules)
-        .where(
-            RegistrationRules.status == "published",
-            RegistrationRules.in_force_from <= (on_date or date.today()),
-        )
-        .order_by(RegistrationRules.in_force_from.desc(), RegistrationRules.id.desc())
-        .limit(1)
-    )
-
-
-def copy_rules(source, name):
-    """Copy a rule version into a new draft."""
-    name = (name or "").strip()
-    if not name or len(name) > 40:
-        raise EscalationError({"name": "Enter a name for the new version, like 2027"})
-    if db.session.scalar(select(RegistrationRules.id).where(RegistrationRules.name == name)):
-        raise EscalationError({"name": f"A version called {name} already exists"})
-    draft = RegistrationRules(
-        name=name, title=source.title, rules=copy.deepcopy(source.rules), status="draft"
-    )
-    db.session.add(draft)
-    db.session.flush()
-    return draft
-
-
-def update_rules(version, title, rules):
-    """Change a draft's thresholds; a published version never changes."""
-    if version.is_published:
-        raise EscalationError(
-            {"rules": "This version is published and cannot change. Copy it into a new draft."}
-        )
-    version.title = title
-    version.rules = rules
-    db.session.flush()
-
-
-def publish_rules(version, in_force_from):
-    """Publish a draft to come into force on the date it is commenced."""
-    if version.is_published:
-        raise EscalationError({"in_force_from": "This version is already published"})
-    if in_force_from is None:
-        raise EscalationError({"in_force_from": "Enter the date the law comes into force"})
-    version.status = "published"
-    version.in_force_from = in_force_from
-    db.session.flush()
-
-
-# -- the registration check on a visit ---------------------------------------------------
-
-
-def pupils_from(evidence):
-    """The Pupil records of a visit's registration evidence."""
-    return [registration.Pupil(**pupil) for pupil in (evidence or {}).get("pupils", [])]
-
-
-def check_visit(visit):
-    """Run the registration test on a visit's evidence with the rules in force on its date."""
-    evidence = visit.registration_evidence or {}
-    if not evidence.get("pupils"):
-        visit.registration_result = None
-        return None
-    version = rules_in_force(visit.visit_date)
-    if version is None:  # no rules loaded yet (see `flask load-framework`)
-        visit.registration_result = None
-        return None
-    outcome = registration.registration_test(pupils_from(evidence), version.rules)
-    escalation_id = (visit.registration_result or {}).get("escalation_id")
-    visit.registration_result = {**outcome.as_dict(version.name), "escalation_id": escalation_id}
-    return outcome
+# -- raising ----------------------------------------------------------------------------
 
 
 def raise_from_visit(visit, user, today=None):
@@ -161,7 +64,7 @@ def raise_from_visit(visit, user, today=None):
     """
     result = visit.registration_result or {}
     provider = visit.provider
-    if result.get("result") not in (registration.LIKELY, registration.BORDERLINE):
+    if result.get("result") not in (LIKELY, BORDERLINE):
         return None
     if provider.registration_status in KNOWN_REGISTERED:
         return None
@@ -177,7 +80,7 @@ def raise_from_visit(visit, user, today=None):
         provider=provider,
         address=f"{provider.address}, {provider.postcode}",
         postcode=provider.postcode,
-        description=f"Registration check: {registration.RESULT_LABELS[result['result']]}. "
+        description=f"Registration check: {RESULT_LABELS[result['result']]}. "
         + (f"Sites used: {'; '.join(sites)}." if sites else ""),
         how_known=f"QA visit on {long_date(visit.visit_date)}",
         estimated_pupils=len(result.get("full_time", [])) + len(result.get("possibly_full_time", [])),

@@ -26,16 +26,12 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
 )
 
+from qa_app.forms import Finite
 from qa_app.framework.defaults import THEMES
 
-
-def _finite(form, field):
-    """Refuse NaN and Infinity, which DecimalField accepts ("sNaN" crashes NumberRange)."""
-    if field.data is not None and not field.data.is_finite():
-        raise StopValidation("Enter a share between 0 and 1")
+_finite = Finite("Enter a share between 0 and 1")
 
 
 class CopyVersionForm(FlaskForm):

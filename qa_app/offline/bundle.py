@@ -6,11 +6,11 @@ from datetime import date
 from sqlalchemy import nulls_first, select
 from sqlalchemy.orm import selectinload
 
-from qa_app.escalations.services import rules_in_force
 from qa_app.extensions import db
 from qa_app.framework.defaults import THEME_NAMES
 from qa_app.framework.models import FrameworkVersion
 from qa_app.providers.models import Provider
+from qa_app.registration.services import rules_in_force
 from qa_app.visits.models import Action
 
 

@@ -1,4 +1,4 @@
-"""The provider form and the register's search and filter form."""
+"""The provider form (the register's filter form is in providers/search.py)."""
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -20,11 +20,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from qa_app.framework.rating import QA_STATUSES, RAG_LABELS
+from qa_app.forms import UKPostcode, email_address
 from qa_app.providers.models import NEEDS_URN, REGISTRATION_STATUSES, SERVICES
-from qa_app.providers.services import URN, normalise_postcode
+from qa_app.providers.services import URN
 
 
 class ProviderForm(FlaskForm):
@@ -47,6 +47,7 @@ class ProviderForm(FlaskForm):
         validators=[
             InputRequired("Enter the postcode"),
             Length(max=20, message="Enter a real UK postcode, like SW1A 1AA"),
+            UKPostcode(),
         ],
     )
     borough = StringField(
@@ -62,7 +63,7 @@ class ProviderForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             Optional(),
-            Email("Enter an email address in the correct format, like name@example.org"),
+            email_address(),
             Length(max=254),
         ],
     )
@@ -105,10 +106,6 @@ class ProviderForm(FlaskForm):
     )
     submit = SubmitField("Save provider", widget=GovSubmitInput())
 
-    def validate_postcode(self, field):
-        if field.data and normalise_postcode(field.data) is None:
-            raise ValidationError("Enter a real UK postcode, like SW1A 1AA")
-
     def validate_urn(self, field):
         if self.registration_status.data in NEEDS_URN:
             urn = (field.data or "").strip().upper()
@@ -116,49 +113,3 @@ class ProviderForm(FlaskForm):
                 raise ValidationError("Enter the URN for a registered provider")
             if not URN.match(urn):
                 raise ValidationError("Enter a URN of 6 or 7 digits, like 123456 or EY123456")
-
-
-SORTS = {
-    "name": "Name",
-    "qa_status": "QA status",
-    "rag": "Overall RAG (red first)",
-    "last_visit": "Last visit (newest first)",
-    "next_due": "Next visit due (soonest first)",
-    "borough": "Borough",
-}
-
-
-class RegisterFilterForm(FlaskForm):
-    """Search, filter and sort the register (a GET form, so no CSRF token)."""
-
-    class Meta:
-        csrf = False
-
-    q = StringField("Name or postcode", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
-    qa_status = SelectField(
-        "QA status",
-        widget=GovSelect(),
-        choices=[("", "Any")] + list(QA_STATUSES.items()),
-        validators=[Optional()],
-    )
-    rag = SelectField(
-        "Overall RAG",
-        widget=GovSelect(),
-        choices=[("", "Any")] + list(RAG_LABELS.items()) + [("none", "Not rated")],
-        validators=[Optional()],
-    )
-    borough = SelectField("Borough", widget=GovSelect(), choices=[("", "Any")], validators=[Optional()])
-    registration_status = SelectField(
-        "Registration status",
-        widget=GovSelect(),
-        choices=[("", "Any")] + list(REGISTRATION_STATUSES.items()),
-        validators=[Optional()],
-    )
-    service = SelectField(
-        "Service",
-        widget=GovSelect(),
-        choices=[("", "Any")] + list(SERVICES.items()),
-        validators=[Optional()],
-    )
-    sort = SelectField("Sort by", widget=GovSelect(), choices=list(SORTS.items()), validators=[Optional()])
-    submit = SubmitField("Apply filters", widget=GovSubmitInput())

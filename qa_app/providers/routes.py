@@ -1,26 +1,21 @@
-"""The provider register and provider pages."""
+"""The provider register, and adding and changing providers.
+
+The provider page itself shows the visit history, so it is in visits/provider_page.py.
+"""
 
 from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from qa_app.auth.permissions import authorize, can
+from qa_app.auth.permissions import authorize
 from qa_app.extensions import db
-from qa_app.providers import bp, queries
-from qa_app.providers.forms import ProviderForm, RegisterFilterForm
+from qa_app.postcodes import normalise_postcode
+from qa_app.providers import bp
+from qa_app.providers.forms import ProviderForm
 from qa_app.providers.models import Provider
-from qa_app.providers.search import RegisterFilters, boroughs, search_register
-from qa_app.providers.services import likely_duplicates, normalise_postcode, officers, save_provider
-
-
-def register_filters(form):
-    """Read the register's filter form (invalid choices fall back to 'any')."""
-    form.borough.choices = [("", "Any")] + [(b, b) for b in boroughs()]
-    form.validate()
-    fields = ("q", "qa_status", "rag", "borough", "registration_status", "service", "sort")
-    values = {name: "" if getattr(form, name).errors else (getattr(form, name).data or "") for name in fields}
-    return RegisterFilters(**values)
+from qa_app.providers.search import RegisterFilterForm, register_filters, search_register
+from qa_app.providers.services import likely_duplicates, officers, save_provider
 
 
 @bp.route("")
@@ -37,23 +32,6 @@ def index():
         current_app.config["REGISTER_PAGE_SIZE"],
     )
     return render_template("providers/index.html", form=form, page=page, today=date.today())
-
-
-@bp.route("/<int:provider_id>")
-@login_required
-def show(provider_id):
-    """A provider's details, QA status with its reason, and visit history."""
-    authorize("register.view")
-    provider = queries.provider_page(provider_id)
-    staff = can(current_user, "provider.view_internal")
-    visits = queries.visit_history(provider, include_unsigned=staff)
-    return render_template(
-        "providers/show.html",
-        provider=provider,
-        visits=visits,
-        today=date.today(),
-        actions=queries.open_actions(provider),
-    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -85,6 +63,6 @@ def _edit(provider, form):
             save_provider(provider, form.data)
             db.session.commit()
             flash(f"{provider.name} saved.")
-            return redirect(url_for("providers.show", provider_id=provider.id))
+            return redirect(url_for("visits.provider_page", provider_id=provider.id))
     status = 400 if form.errors or duplicates else 200
     return render_template("providers/edit.html", form=form, provider=provider, duplicates=duplicates), status

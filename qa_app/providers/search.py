@@ -1,12 +1,31 @@
-"""The register query: search, filters, sort and pages, in a fixed number of SQL queries."""
+"""The register's filters: the filter form, what it asks for, and the register query
+(search, filters, sort and pages, in a fixed number of SQL queries).
+
+The provider register, the public register and the register's exports all read their
+filters here.
+"""
 
 from dataclasses import dataclass
 
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import Length, Optional
 
 from qa_app.extensions import db
-from qa_app.providers.models import Provider, ProviderService
+from qa_app.framework.rating import QA_STATUSES, RAG_LABELS
+from qa_app.providers.models import REGISTRATION_STATUSES, SERVICES, Provider, ProviderService
+
+SORTS = {
+    "name": "Name",
+    "qa_status": "QA status",
+    "rag": "Overall RAG (red first)",
+    "last_visit": "Last visit (newest first)",
+    "next_due": "Next visit due (soonest first)",
+    "borough": "Borough",
+}
 
 
 def qa_status_conditions(today):
@@ -44,6 +63,51 @@ class RegisterFilters:
     registration_status: str = ""
     service: str = ""
     sort: str = "name"
+
+
+class RegisterFilterForm(FlaskForm):
+    """Search, filter and sort the register (a GET form, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Name or postcode", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    qa_status = SelectField(
+        "QA status",
+        widget=GovSelect(),
+        choices=[("", "Any")] + list(QA_STATUSES.items()),
+        validators=[Optional()],
+    )
+    rag = SelectField(
+        "Overall RAG",
+        widget=GovSelect(),
+        choices=[("", "Any")] + list(RAG_LABELS.items()) + [("none", "Not rated")],
+        validators=[Optional()],
+    )
+    borough = SelectField("Borough", widget=GovSelect(), choices=[("", "Any")], validators=[Optional()])
+    registration_status = SelectField(
+        "Registration status",
+        widget=GovSelect(),
+        choices=[("", "Any")] + list(REGISTRATION_STATUSES.items()),
+        validators=[Optional()],
+    )
+    service = SelectField(
+        "Service",
+        widget=GovSelect(),
+        choices=[("", "Any")] + list(SERVICES.items()),
+        validators=[Optional()],
+    )
+    sort = SelectField("Sort by", widget=GovSelect(), choices=list(SORTS.items()), validators=[Optional()])
+    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+
+
+def register_filters(form):
+    """Read the register's filter form (invalid choices fall back to 'any')."""
+    form.borough.choices = [("", "Any")] + [(b, b) for b in boroughs()]
+    form.validate()
+    fields = ("q", "qa_status", "rag", "borough", "registration_status", "service", "sort")
+    values = {name: "" if getattr(form, name).errors else (getattr(form, name).data or "") for name in fields}
+    return RegisterFilters(**values)
 
 
 def _filtered(filters, today):

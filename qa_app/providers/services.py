@@ -1,33 +1,18 @@
-"""Providers: validation rules, saving, duplicate checks and the register's rating copy.
+"""Providers: validation rules, saving and duplicate checks.
 
 These functions flush but never commit; the caller commits once.
 """
 
 import re
-from datetime import date
 
 from sqlalchemy import func, select
 
 from qa_app.auth.models import User
 from qa_app.extensions import db
-from qa_app.framework.rating import next_visit_due, qa_valid_until
+from qa_app.postcodes import normalise_postcode
 from qa_app.providers.models import NEEDS_URN, SERVICES, Provider, ProviderService
-from qa_app.visits.models import Visit
 
-# The UK postcode format (including GIR 0AA), after removing spaces and upper-casing.
-POSTCODE = re.compile(
-    r"^(GIR0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPS-UW]|"
-    r"[A-HK-Y][0-9][ABEHMNPRV-Y])[0-9][ABD-HJLNP-UW-Z]{2})$"
-)
 URN = re.compile(r"^[A-Z]{0,2}[0-9]{6,7}$")
-
-
-def normalise_postcode(text):
-    """'sw1a1aa ' -> 'SW1A 1AA'; None when it is not a UK postcode."""
-    compact = re.sub(r"\s+", "", text or "").upper()
-    if not POSTCODE.match(compact):
-        return None
-    return f"{compact[:-3]} {compact[-3:]}"
 
 
 def normalise_name(name):
@@ -70,29 +55,3 @@ def officers():
     return db.session.scalars(
         select(User).where(User.role == "officer", User.active.is_(True)).order_by(User.name)
     ).all()
-
-
-def refresh_rating(provider, today=None):
-    """Copy the latest signed-off visit's rating onto the provider (the register reads it)."""
-    visit = db.session.scalar(
-        select(Visit)
-        .where(Visit.provider_id == provider.id, Visit.status == "signed_off")
-        .order_by(Visit.visit_date.desc(), Visit.signed_off_at.desc(), Visit.id.desc())
-        .limit(1)
-    )
-    today = today or date.today()
-    if visit is None or visit.overall_rag is None:
-        provider.rated_visit_id = None
-        provider.rating_rag = None
-        provider.rating_visit_date = None
-        provider.qa_valid_until = None
-        provider.next_visit_due = None  # never visited: due now
-    else:
-        rules = visit.framework_version.rules
-        provider.rated_visit_id = visit.id
-        provider.rating_rag = visit.overall_rag
-        provider.rating_visit_date = visit.visit_date
-        provider.qa_valid_until = qa_valid_until(visit.overall_rag, visit.visit_date, rules)
-        provider.next_visit_due = next_visit_due(visit.overall_rag, visit.visit_date, rules, today)
-    db.session.flush()
-    return provider

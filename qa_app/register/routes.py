@@ -4,9 +4,7 @@ from datetime import date
 
 from flask import abort, current_app, render_template, request
 
-from qa_app.providers.forms import RegisterFilterForm
-from qa_app.providers.routes import register_filters
-from qa_app.providers.search import RegisterFilters, search_register
+from qa_app.providers.search import RegisterFilterForm, RegisterFilters, register_filters, search_register
 from qa_app.register import bp
 
 

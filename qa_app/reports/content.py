@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from qa_app.dates import long_date
 from qa_app.escalations.models import STATES, Escalation
-from qa_app.escalations.registration import LIMB_LABELS, RESULT_LABELS
 from qa_app.extensions import db
 from qa_app.framework.defaults import THEMES
 from qa_app.framework.rating import RATINGS
 from qa_app.photos.services import photo_folder, photos_of
+from qa_app.registration.law import LIMB_LABELS, RESULT_LABELS
 from qa_app.visits.models import ACTION_OWNERS, VISIT_STATUSES, VISIT_TYPES, Action
 from qa_app.visits.services import previous_open_actions
 

@@ -14,9 +14,8 @@ from sqlalchemy.orm import selectinload
 
 from qa_app.extensions import db
 from qa_app.framework.rating import QA_STATUSES, RAG_LABELS
-from qa_app.providers.forms import SORTS
 from qa_app.providers.models import REGISTRATION_STATUSES, SERVICES, Provider
-from qa_app.providers.search import register_query
+from qa_app.providers.search import SORTS, register_query
 
 COLUMNS = (
     "ID",

@@ -10,8 +10,7 @@ from flask_login import current_user, login_required
 from qa_app.auth.permissions import authorize
 from qa_app.escalations import services as escalations
 from qa_app.extensions import db
-from qa_app.providers.forms import RegisterFilterForm
-from qa_app.providers.routes import register_filters
+from qa_app.providers.search import RegisterFilterForm, register_filters
 from qa_app.reports import bp, pdf, referral, register, services
 from qa_app.reports.content import EDITIONS
 from qa_app.visits.services import VisitNotFound, visible_visit

@@ -2,45 +2,17 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SubmitField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from qa_app.forms import DayMonthYearField
 from qa_app.framework.rating import RATINGS
 from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES
-
-
-class DayMonthYearField(DateField):
-    """A date typed as day, month and year in three boxes (the GOV.UK date input)."""
-
-    widget = GovDateInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format="%d %m %Y", **kwargs)
-
-    def process(self, formdata, data=None, **kwargs):
-        super().process(formdata, data, **kwargs)
-        # The widget needs exactly three parts, whatever the request sent.
-        if self.raw_data is not None and len(self.raw_data) != 3:
-            self.raw_data = (list(self.raw_data) + ["", "", ""])[:3]
-
-    def process_formdata(self, valuelist):
-        parts = [part.strip() for part in valuelist]
-        if len(parts) == 3 and not any(parts):
-            self.data = None
-            return
-        if len(parts) != 3 or not all(parts):
-            self.data = None
-            raise ValueError(f"{self.label.text} must include a day, month and year")
-        try:
-            super().process_formdata([" ".join(parts)])
-        except ValueError:
-            raise ValueError(f"{self.label.text} must be a real date, like 20 11 2026") from None
 
 
 class VersionedForm(FlaskForm):

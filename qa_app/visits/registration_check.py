@@ -4,7 +4,7 @@ and the sites used, saved through save_visit like every other part of the visit.
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from qa_app.escalations import services as escalations
+from qa_app.registration.services import rules_in_force
 from qa_app.visits import bp, services
 from qa_app.visits.forms import VersionedForm
 from qa_app.visits.routes import editable, save
@@ -61,7 +61,7 @@ def registration(visit_uuid):
         if errors is None:
             flash("Registration check saved.")
             return redirect(url_for("visits.registration", visit_uuid=visit.uuid))
-    rules = escalations.rules_in_force(visit.visit_date)
+    rules = rules_in_force(visit.visit_date)
     return render_template(
         "visits/registration.html",
         visit=visit,

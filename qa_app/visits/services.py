@@ -19,9 +19,10 @@ from qa_app.framework.models import FrameworkVersion
 from qa_app.framework.rating import RATINGS, rate_visit
 from qa_app.framework.services import current_version
 from qa_app.providers.models import Provider
-from qa_app.providers.services import refresh_rating
+from qa_app.registration import services as registration
 from qa_app.visits.models import Action, Judgement, Visit, VisitConflict, VisitEvent
 from qa_app.visits.payload import PayloadError, parse_visit
+from qa_app.visits.provider_rating import refresh_rating
 
 EDITABLE = ("draft", "returned")
 CREATORS = ("officer", "head_of_access")
@@ -356,7 +357,7 @@ def save_visit(user, visit_uuid, body, base_version=None, require_version=True):
         db.session.add(visit)
     _apply(visit, data, version)
     rate(visit)
-    escalations.check_visit(visit)
+    registration.check_visit(visit)
     submitting = data["status"] == "submitted"
     if submitting:
         blockers = submission_blockers(visit)

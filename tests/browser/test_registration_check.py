@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from qa_app.escalations.registration import RULES_2008, RULES_2026, Pupil, registration_test
+from qa_app.registration.law import RULES_2008, RULES_2026, Pupil, registration_test
 from tests.browser.conftest import screenshot, sign_in
 from tests.test_registration import pupils
 

@@ -6,11 +6,11 @@ from sqlalchemy import select
 
 from qa_app.auth.permissions import authorize
 from qa_app.dates import long_date
-from qa_app.escalations import bp, services
-from qa_app.escalations.forms import CopyRulesForm, PublishRulesForm, RulesForm
-from qa_app.escalations.models import RegistrationRules
-from qa_app.escalations.services import EscalationError
 from qa_app.extensions import db
+from qa_app.registration import bp, services
+from qa_app.registration.forms import CopyRulesForm, PublishRulesForm, RulesForm
+from qa_app.registration.models import RegistrationRules
+from qa_app.registration.services import RulesError
 
 
 def _page(version, status=200, **forms):
@@ -19,11 +19,12 @@ def _page(version, status=200, **forms):
     forms.setdefault("publish_form", PublishRulesForm(formdata=None))
     forms.setdefault("copy_form", CopyRulesForm(formdata=None))
     return render_template(
-        "escalations/rules_show.html", version=version, current=services.rules_in_force(), **forms
+        "registration/rules_show.html", version=version, current=services.rules_in_force(), **forms
     ), status
 
 
 def _apply_errors(form, problem):
+    """Put the service's messages on the form's fields (the first field when none matches)."""
     for field, message in problem.errors.items():
         target = getattr(form, field, None) or next(iter(form))
         target.errors = [*target.errors, message]
@@ -36,7 +37,7 @@ def rules_index():
     authorize("rules.manage")
     versions = db.session.scalars(select(RegistrationRules).order_by(RegistrationRules.id.desc())).all()
     return render_template(
-        "escalations/rules_index.html", versions=versions, current=services.rules_in_force()
+        "registration/rules_index.html", versions=versions, current=services.rules_in_force()
     )
 
 
@@ -52,13 +53,13 @@ def rules_show(version_id):
     if form.validate_on_submit():
         try:
             services.update_rules(version, form.title.data.strip(), form.to_rules(version))
-        except EscalationError as problem:
+        except RulesError as problem:
             db.session.rollback()
             _apply_errors(form, problem)
         else:
             db.session.commit()
             flash("Rules saved.")
-            return redirect(url_for("escalations.rules_show", version_id=version.id))
+            return redirect(url_for("registration.rules_show", version_id=version.id))
     return _page(version, 400, rules_form=form)
 
 
@@ -72,13 +73,13 @@ def rules_publish(version_id):
     if form.validate_on_submit():
         try:
             services.publish_rules(version, form.in_force_from.data)
-        except EscalationError as problem:
+        except RulesError as problem:
             db.session.rollback()
             _apply_errors(form, problem)
         else:
             db.session.commit()
             flash(f"{version.title} is published and in force from {long_date(version.in_force_from)}.")
-            return redirect(url_for("escalations.rules_show", version_id=version.id))
+            return redirect(url_for("registration.rules_show", version_id=version.id))
     return _page(version, 400, publish_form=form)
 
 
@@ -92,11 +93,11 @@ def rules_copy(version_id):
     if form.validate_on_submit():
         try:
             draft = services.copy_rules(version, form.name.data)
-        except EscalationError as problem:
+        except RulesError as problem:
             db.session.rollback()
             _apply_errors(form, problem)
         else:
             db.session.commit()
             flash(f"Draft {draft.name} created.")
-            return redirect(url_for("escalations.rules_show", version_id=draft.id))
+            return redirect(url_for("registration.rules_show", version_id=draft.id))
     return _page(version, 400, copy_form=form)

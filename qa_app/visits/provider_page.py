@@ -1,14 +1,23 @@
-"""Read-only queries behind the provider pages."""
+"""The provider page: the provider's details with its open actions and visit history.
 
+It shows visits, so it sits with them, above providers (which never import visits).
+"""
+
+from datetime import date
+
+from flask import render_template
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from qa_app.auth.permissions import authorize, can
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
+from qa_app.visits import bp
 from qa_app.visits.models import Action, Visit
 
 
-def provider_page(provider_id):
+def provider_with_details(provider_id):
     """The provider with its officer and services loaded, or a 404."""
     return db.first_or_404(
         select(Provider)
@@ -41,3 +50,19 @@ def open_actions(provider):
         .where(Action.provider_id == provider.id, Action.status == "open", Visit.status == "signed_off")
         .order_by(Action.due.is_(None), Action.due, Action.id)
     ).all()
+
+
+@bp.route("/providers/<int:provider_id>")
+@login_required
+def provider_page(provider_id):
+    """A provider's details, QA status with its reason, and visit history."""
+    authorize("register.view")
+    provider = provider_with_details(provider_id)
+    staff = can(current_user, "provider.view_internal")
+    return render_template(
+        "providers/show.html",
+        provider=provider,
+        visits=visit_history(provider, include_unsigned=staff),
+        today=date.today(),
+        actions=open_actions(provider),
+    )

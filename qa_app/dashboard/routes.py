@@ -8,7 +8,7 @@ from flask_login import login_required
 from sqlalchemy import func, select
 
 from qa_app.auth.permissions import authorize
-from qa_app.escalations import bp
+from qa_app.dashboard import bp
 from qa_app.escalations.models import STATES, Escalation
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
@@ -23,12 +23,13 @@ AGE_BANDS = (
 
 
 def _counts(query):
+    """{group: count} from a query of (group, count) rows."""
     return dict(db.session.execute(query).all())
 
 
 @bp.route("/dashboard")
 @login_required
-def dashboard():
+def index():
     """Numbers the Head of Access watches, each as a small bar chart with the figures beside it."""
     authorize("escalation.decide")
     today = date.today()
@@ -48,7 +49,7 @@ def dashboard():
     awaiting = db.session.scalar(select(func.count()).where(Visit.status == "submitted"))
     rag = _counts(select(Provider.rating_rag, func.count()).group_by(Provider.rating_rag))
     return render_template(
-        "escalations/dashboard.html",
+        "dashboard/index.html",
         by_state=[(STATES[s], by_state.get(s, 0)) for s in STATES if s != "closed"],
         by_age=list(by_age.items()),
         rag=[

@@ -1,0 +1,65 @@
+"""Form fields and validators that more than one feature's forms use.
+
+The bottom layer: it imports no feature, so every feature's forms may import it.
+"""
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import DateField
+from wtforms.validators import Email, StopValidation, ValidationError
+
+from qa_app.postcodes import normalise_postcode
+
+
+class DayMonthYearField(DateField):
+    """A date typed as day, month and year in three boxes (the GOV.UK date input)."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+
+    def process(self, formdata, data=None, **kwargs):
+        super().process(formdata, data, **kwargs)
+        # The widget needs exactly three parts, whatever the request sent.
+        if self.raw_data is not None and len(self.raw_data) != 3:
+            self.raw_data = (list(self.raw_data) + ["", "", ""])[:3]
+
+    def process_formdata(self, valuelist):
+        parts = [part.strip() for part in valuelist]
+        if len(parts) == 3 and not any(parts):
+            self.data = None
+            return
+        if len(parts) != 3 or not all(parts):
+            self.data = None
+            raise ValueError(f"{self.label.text} must include a day, month and year")
+        try:
+            super().process_formdata([" ".join(parts)])
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a real date, like 20 11 2026") from None
+
+
+def email_address():
+    """An email address in the correct format, with the GOV.UK message."""
+    return Email("Enter an email address in the correct format, like name@example.org")
+
+
+class UKPostcode:
+    """A real UK postcode (a blank field is left to the required/optional validators)."""
+
+    def __init__(self, message="Enter a real UK postcode, like SW1A 1AA"):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data and normalise_postcode(field.data) is None:
+            raise ValidationError(self.message)
+
+
+class Finite:
+    """Refuse NaN and Infinity, which DecimalField accepts ("sNaN" crashes NumberRange)."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data is not None and not field.data.is_finite():
+            raise StopValidation(self.message)

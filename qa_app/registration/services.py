@@ -1,0 +1,120 @@
+"""Registration rule versions (load, copy, edit, publish) and a visit's registration result.
+
+These functions flush but never commit; the caller commits once.
+"""
+
+import copy
+from datetime import date
+
+from sqlalchemy import select
+
+from qa_app.extensions import db
+from qa_app.registration import law
+from qa_app.registration.models import RegistrationRules
+
+
+class RulesError(ValueError):
+    """A change to a rule version that breaks a rule; `errors` maps form fields to messages."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+# -- rule versions ---------------------------------------------------------------------
+
+
+def load_default_rules():
+    """The 2008 rules in force, and the 2026 rules as a draft awaiting commencement."""
+    if db.session.scalar(select(RegistrationRules.id).limit(1)) is None:
+        db.session.add_all(
+            [
+                RegistrationRules(
+                    name="2008",
+                    title=law.RULES_2008["law"],
+                    rules=copy.deepcopy(law.RULES_2008),
+                    status="published",
+                    in_force_from=date(2008, 11, 26),
+                ),
+                RegistrationRules(
+                    name="2026",
+                    title=law.RULES_2026["law"],
+                    rules=copy.deepcopy(law.RULES_2026),
+                    status="draft",
+                ),
+            ]
+        )
+        db.session.flush()
+
+
+def rules_in_force(on_date=None):
+    """The rule version in force on a date: the latest published one already commenced."""
+    return db.session.scalar(
+        select(RegistrationRules)
+        .where(
+            RegistrationRules.status == "published",
+            RegistrationRules.in_force_from <= (on_date or date.today()),
+        )
+        .order_by(RegistrationRules.in_force_from.desc(), RegistrationRules.id.desc())
+        .limit(1)
+    )
+
+
+def copy_rules(source, name):
+    """Copy a rule version into a new draft."""
+    name = (name or "").strip()
+    if not name or len(name) > 40:
+        raise RulesError({"name": "Enter a name for the new version, like 2027"})
+    if db.session.scalar(select(RegistrationRules.id).where(RegistrationRules.name == name)):
+        raise RulesError({"name": f"A version called {name} already exists"})
+    draft = RegistrationRules(
+        name=name, title=source.title, rules=copy.deepcopy(source.rules), status="draft"
+    )
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def update_rules(version, title, rules):
+    """Change a draft's thresholds; a published version never changes."""
+    if version.is_published:
+        raise RulesError({"rules": "This version is published and cannot change. Copy it into a new draft."})
+    version.title = title
+    version.rules = rules
+    db.session.flush()
+
+
+def publish_rules(version, in_force_from):
+    """Publish a draft to come into force on the date it is commenced."""
+    if version.is_published:
+        raise RulesError({"in_force_from": "This version is already published"})
+    if in_force_from is None:
+        raise RulesError({"in_force_from": "Enter the date the law comes into force"})
+    version.status = "published"
+    version.in_force_from = in_force_from
+    db.session.flush()
+
+
+# -- the registration check on a visit ---------------------------------------------------
+
+
+def pupils_from(evidence):
+    """The Pupil records of a visit's registration evidence."""
+    return [law.Pupil(**pupil) for pupil in (evidence or {}).get("pupils", [])]
+
+
+def check_visit(visit):
+    """Run the registration test on a visit's evidence with the rules in force on its date."""
+    evidence = visit.registration_evidence or {}
+    if not evidence.get("pupils"):
+        visit.registration_result = None
+        return None
+    version = rules_in_force(visit.visit_date)
+    if version is None:  # no rules loaded yet (see `flask load-framework`)
+        visit.registration_result = None
+        return None
+    outcome = law.registration_test(pupils_from(evidence), version.rules)
+    # An escalation already raised from this visit stays linked to it.
+    escalation_id = (visit.registration_result or {}).get("escalation_id")
+    visit.registration_result = {**outcome.as_dict(version.name), "escalation_id": escalation_id}
+    return outcome
