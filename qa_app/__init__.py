@@ -120,6 +120,7 @@ def register_blueprints(app):
         register,
         registration,
         reports,
+        submission,
         visits,
     )
 
@@ -128,6 +129,7 @@ def register_blueprints(app):
         providers,
         visits,
         registration,
+        submission,
         escalations,
         dashboard,
         register,

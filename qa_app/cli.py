@@ -5,7 +5,8 @@ from flask import current_app
 
 from qa_app.auth.models import ROLES
 from qa_app.auth.passwords import password_problem
-from qa_app.auth.services import UserError, create_user
+from qa_app.auth.services import create_user
+from qa_app.domain import Invalid
 from qa_app.extensions import db
 from qa_app.framework.services import load_default_framework
 from qa_app.registration.services import load_default_rules, rules_in_force
@@ -24,7 +25,7 @@ def create_user_command(email, role, name, school, password):
         raise click.UsageError(problem)
     try:
         user = create_user(email, name or email.split("@")[0], role, password, school_name=school)
-    except UserError as error:
+    except Invalid as error:
         raise click.UsageError(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.email} ({user.role_label}).")

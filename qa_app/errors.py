@@ -28,10 +28,25 @@ MESSAGES = {
 }
 
 
+# The API's machine-readable names for the HTTP errors it can give.
+API_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+    500: "server_error",
+}
+
+
 def _render(code, detail=None):
     title, advice = MESSAGES.get(code, (f"Error {code}", ""))
     if request.path.startswith("/api/"):
-        return jsonify(error=title, message=detail or advice, status=code), code
+        # The same JSON shape as the API's own answers (qa_app.api.errors).
+        return jsonify(error=API_CODES.get(code, "error"), message=detail or title, status=code), code
     return render_template("errors/error.html", code=code, title=title, advice=detail or advice), code
 
 
@@ -40,6 +55,8 @@ def init_app(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if request.path.startswith("/api/"):
+            return jsonify(error="csrf_failed", message="Fetch a fresh token from /api/session."), 400
         return _render(400, "The form had expired. Go back, reload the page and try again.")
 
     @app.errorhandler(HTTPException)

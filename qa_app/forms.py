@@ -1,10 +1,13 @@
-"""Form fields and validators that more than one feature's forms use.
+"""Form fields and validators that more than one feature's forms use, the version a
+form was opened at, and putting a service's errors on a form's fields.
 
 The bottom layer: it imports no feature, so every feature's forms may import it.
 """
 
+from flask import flash
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField
+from wtforms import DateField, HiddenField
 from wtforms.validators import Email, StopValidation, ValidationError
 
 from qa_app.postcodes import normalise_postcode
@@ -63,3 +66,27 @@ class Finite:
     def __call__(self, form, field):
         if field.data is not None and not field.data.is_finite():
             raise StopValidation(self.message)
+
+
+def show_errors(form, errors, fields=None):
+    """Put a service's {field path: message} errors on the form.
+
+    `fields` maps a path prefix (``visit_date``, ``judgements[2]``) to the form field that
+    shows it (by default each of the form's own fields shows the path of its name); a path
+    no prefix claims goes to the error summary at the top of the page.
+    """
+    if fields is None:
+        fields = {name: name for name in form._fields}
+    for path, message in errors.items():
+        name = next((field for prefix, field in fields.items() if path.startswith(prefix)), None)
+        if name is None:
+            flash(message if path in ("body", "") else f"{path}: {message}", "error")
+            continue
+        target = getattr(form, name)
+        target.errors = [*target.errors, message]
+
+
+class VersionedForm(FlaskForm):
+    """Every form that changes a versioned record carries the version it was opened at."""
+
+    version = HiddenField()

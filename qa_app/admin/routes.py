@@ -9,8 +9,10 @@ from qa_app.admin import bp
 from qa_app.auth.forms import UserForm
 from qa_app.auth.models import User
 from qa_app.auth.permissions import authorize
-from qa_app.auth.services import UserError, apply_user_changes, create_user
+from qa_app.auth.services import apply_user_changes, create_user
+from qa_app.domain import Invalid
 from qa_app.extensions import db
+from qa_app.forms import show_errors
 
 
 def _refuse_own_lockout(user, form):
@@ -19,9 +21,9 @@ def _refuse_own_lockout(user, form):
     if user.id != current_user.id:
         return
     if not form.active.data:
-        raise UserError("active", "You cannot disable your own account")
+        raise Invalid({"active": "You cannot disable your own account"})
     if form.role.data != "admin":
-        raise UserError("role", "You cannot remove your own administrator role")
+        raise Invalid({"role": "You cannot remove your own administrator role"})
 
 
 @bp.route("/users")
@@ -51,8 +53,9 @@ def new_user():
                 school_name=form.school.data,
                 active=form.active.data,
             )
-        except UserError as error:
-            getattr(form, error.field).errors.append(str(error))
+        except Invalid as problem:
+            db.session.rollback()
+            show_errors(form, problem.fields)
         else:
             db.session.commit()
             flash(f"{user.name} can now sign in as {user.role_label}.")
@@ -79,8 +82,9 @@ def edit_user(user_id):
                 active=form.active.data,
                 password=form.password.data,
             )
-        except UserError as error:
-            getattr(form, error.field).errors.append(str(error))
+        except Invalid as problem:
+            db.session.rollback()
+            show_errors(form, problem.fields)
         else:
             db.session.commit()
             flash(f"{user.name} saved.")

@@ -1,7 +1,12 @@
-"""The JSON API the offline client syncs through (DESIGN.md section 3)."""
+"""The JSON API the offline client syncs through (DESIGN.md section 3).
+
+Every `/api/` route is in this package: the session, visits, photos, the offline bundle
+and the OpenAPI document. One guard (`guard.py`) runs before each of them, and one
+table (`errors.py`) turns a service's refusal into a status.
+"""
 
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-from qa_app.api import routes  # noqa: E402,F401
+from qa_app.api import errors, guard, offline, openapi, photos, session, visits  # noqa: E402,F401

@@ -1,13 +1,24 @@
-"""The one authorisation function: which role may do what."""
+"""Who may do what, and which records each user may see: the one place that says so.
+
+`can(user, action)` answers role questions. The scope functions answer "whose record is
+it": `visits_visible_to(user)` and friends return SQL conditions that views, the API,
+the offline bundle and the reports add to their queries, and `can_edit_visit(user, visit)`
+and friends answer for one record already loaded. A record outside a user's scope is
+fetched as if it did not exist (404). Templates get plain flags from their view.
+
+This module reads the tables of the features it rules on (visits, providers,
+escalations), which is why it imports their models and nothing else of theirs.
+"""
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import false, or_, select, true
 
 STAFF = frozenset({"officer", "head_of_access", "admin"})
 CASEWORK = frozenset({"officer", "head_of_access"})
+EDITABLE_VISIT_STATES = ("draft", "returned")
 
-# action -> roles allowed. Object-level rules (whose visit is it?) live in the
-# feature's query helpers, which return 404 for records outside the user's scope.
+# action -> roles allowed. Which records within that: the scope functions below.
 PERMISSIONS = {
     "register.view": frozenset({"officer", "head_of_access", "school", "admin"}),
     "provider.view_internal": STAFF,
@@ -40,7 +51,118 @@ def authorize(action, user=None):
         abort(403)
 
 
-# The menu: (endpoint, label, action that shows it).
+def _sees_everything(user):
+    return getattr(user, "role", None) == "head_of_access"
+
+
+# -- visits ------------------------------------------------------------------------------
+
+
+def visits_visible_to(user):
+    """SQL condition on Visit: an officer's own visits; every visit for the Head of Access."""
+    from qa_app.visits.models import Visit
+
+    if _sees_everything(user):
+        return true()
+    if getattr(user, "role", None) == "officer":
+        return Visit.officer_id == user.id
+    return false()
+
+
+def can_see_visit(user, visit):
+    """The same rule as visits_visible_to, for one visit already loaded."""
+    return _sees_everything(user) or (
+        getattr(user, "role", None) == "officer" and visit.officer_id == user.id
+    )
+
+
+def can_edit_visit(user, visit):
+    """Only a visit's own officer changes it, and only while it is a draft or returned."""
+    return visit.officer_id == user.id and visit.status in EDITABLE_VISIT_STATES
+
+
+def may_start_visit(user):
+    """Officers and the Head of Access start visits."""
+    return can(user, "visit.start")
+
+
+def may_add_photos(user, visit):
+    """A visit's own officer adds its photos (a retried upload still lands once it is locked)."""
+    return visit.officer_id == user.id
+
+
+def may_resolve_conflict(user, conflict):
+    """A kept copy belongs to the person whose save lost."""
+    return conflict.user_id == user.id
+
+
+def may_read_report(user, visit, edition="provider"):
+    """Staff who may see the visit read both editions; schools read the provider edition of
+    signed-off visits."""
+    if can(user, "visit.view"):
+        return can_see_visit(user, visit)
+    return edition == "provider" and can(user, "report.provider_edition") and visit.status == "signed_off"
+
+
+def reports_visible_to(user, edition):
+    """SQL condition on Visit for the visits whose report in this edition the user may read."""
+    from qa_app.visits.models import Visit
+
+    if can(user, "visit.view"):
+        return visits_visible_to(user)
+    if edition == "provider" and can(user, "report.provider_edition"):
+        return Visit.status == "signed_off"
+    return false()
+
+
+# -- providers and their officers -----------------------------------------------------------
+
+
+def providers_of(user):
+    """SQL condition on Provider: an officer's own providers; all for everyone else on staff."""
+    from qa_app.providers.models import Provider
+
+    if getattr(user, "role", None) == "officer":
+        return Provider.officer_id == user.id
+    return true()
+
+
+def actions_visible_to(user):
+    """SQL condition on Action joined to its Visit and Provider: an officer sees those of their
+    providers and of their own visits."""
+    from qa_app.providers.models import Provider
+    from qa_app.visits.models import Visit
+
+    if getattr(user, "role", None) == "officer":
+        return or_(Provider.officer_id == user.id, Visit.officer_id == user.id)
+    return true()
+
+
+# -- escalations -------------------------------------------------------------------------
+
+
+def escalations_visible_to(user):
+    """SQL condition on Escalation: all for the Head of Access; an officer's own reports and
+    those about their providers; none for anyone else (schools see only their receipt)."""
+    from qa_app.escalations.models import Escalation
+    from qa_app.providers.models import Provider
+
+    if _sees_everything(user):
+        return true()
+    if getattr(user, "role", None) == "officer":
+        mine = select(Provider.id).where(Provider.officer_id == user.id)
+        return or_(Escalation.reported_by_id == user.id, Escalation.provider_id.in_(mine))
+    return false()
+
+
+def may_see_receipt(user, escalation):
+    """Whoever reported a concern sees the receipt for it."""
+    return escalation.reported_by_id == user.id
+
+
+# -- the menu ------------------------------------------------------------------------------
+
+# (endpoint, label, action that shows it).
 MENU = (
     ("visits.programme", "Visit programme", "visit.view"),
     ("providers.index", "Provider register", "register.view"),

@@ -4,19 +4,12 @@ from sqlalchemy import func, select
 
 from qa_app.auth.models import ROLES, School, User, utcnow
 from qa_app.auth.passwords import check_password, hash_password
+from qa_app.domain import Invalid
 from qa_app.extensions import db
 
 # Verifying against a real hash for unknown emails keeps the answer time the same,
 # so the time taken does not tell whether an account exists.
 _DUMMY_PASSWORD = "not-a-real-password-0"
-
-
-class UserError(ValueError):
-    """A user change that breaks a rule; `field` names the form field it concerns."""
-
-    def __init__(self, field, message):
-        super().__init__(message)
-        self.field = field
 
 
 def normalise_email(email):
@@ -52,7 +45,7 @@ def school_named(name):
 
 
 def create_user(email, name, role, password, school_name=None, active=True):
-    """Add a user; raises UserError when the email is taken or the role is unknown."""
+    """Add a user; raises Invalid when the email is taken or the role is unknown."""
     user = User(password_hash="")
     apply_user_changes(
         user,
@@ -72,14 +65,14 @@ def apply_user_changes(user, *, email, name, role, school_name, active, password
     """Change a user's details; disabling or a new password ends their sessions."""
     email = normalise_email(email)
     if role not in ROLES:
-        raise UserError("role", "Choose a role")
+        raise Invalid({"role": "Choose a role"})
     clash = find_user_by_email(email)
     if clash is not None and clash is not user:
-        raise UserError("email", "A user with this email address already exists")
+        raise Invalid({"email": "A user with this email address already exists"})
     if role == "school" and not (school_name or "").strip():
-        raise UserError("school", "Enter the school this person works for")
+        raise Invalid({"school": "Enter the school this person works for"})
     if user.id is None and not password:
-        raise UserError("password", "Enter a password for the new user")
+        raise Invalid({"password": "Enter a password for the new user"})
     user.email = email
     user.name = name.strip()
     user.role = role

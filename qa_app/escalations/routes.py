@@ -7,15 +7,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
-from qa_app.auth.permissions import authorize
+from qa_app.auth.permissions import authorize, may_see_receipt
+from qa_app.domain import Invalid, NotFound
 from qa_app.escalations import bp, services
 from qa_app.escalations.forms import ConcernForm, SuspensionForm, TransitionForm
 from qa_app.escalations.models import STATES, TRANSITIONS, Escalation, EscalationEvent
-from qa_app.escalations.services import EscalationError, EscalationNotFound
 from qa_app.extensions import db
+from qa_app.forms import show_errors
 from qa_app.providers.models import Provider
 from qa_app.providers.services import normalise_postcode
-from qa_app.visits.services import VisitNotFound, visible_visit
+from qa_app.visits.services import visible_visit
 
 
 def load(escalation_id):
@@ -23,7 +24,7 @@ def load(escalation_id):
     authorize("escalation.view")
     try:
         return services.visible_escalation(current_user, escalation_id)
-    except EscalationNotFound:
+    except NotFound:
         abort(404)
 
 
@@ -64,7 +65,7 @@ def report():
         if form.visit_uuid.data:
             try:
                 visit = visible_visit(current_user, form.visit_uuid.data)
-            except VisitNotFound:
+            except NotFound:
                 abort(404)
         escalation = services.report_concern(
             current_user,
@@ -94,7 +95,7 @@ def report():
 def received(escalation_id):
     """What the person who reported a concern sees: only that it was received."""
     escalation = db.session.get(Escalation, escalation_id)
-    if escalation is None or escalation.reported_by_id != current_user.id:
+    if escalation is None or not may_see_receipt(current_user, escalation):
         abort(404)
     return render_template("escalations/received.html", escalation=escalation)
 
@@ -144,10 +145,9 @@ def transition(escalation_id):
                 ofsted_reference=form.ofsted_reference.data or "",
                 outcome=form.outcome.data or "",
             )
-        except EscalationError as problem:
+        except Invalid as problem:
             db.session.rollback()
-            for field, message in problem.errors.items():
-                getattr(form, field).errors = [*getattr(form, field).errors, message]
+            show_errors(form, problem.fields)
         else:
             db.session.commit()
             flash(f"{escalation.reference} is now: {STATES[escalation.state]}.")
@@ -179,12 +179,12 @@ def suspension(escalation_id):
         abort(400)
     try:
         if not form.validate_on_submit():
-            raise EscalationError({"reason": "Record the reason"})
+            raise Invalid({"reason": "Record the reason"})
         change = services.suspend_provider if action == "suspend" else services.lift_suspension
         change(current_user, escalation, form.reason.data)
-    except EscalationError as problem:
+    except Invalid as problem:
         db.session.rollback()
-        flash(next(iter(problem.errors.values())), "error")
+        flash(problem.message, "error")
     else:
         db.session.commit()
         flash(

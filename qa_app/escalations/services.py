@@ -8,10 +8,12 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from govuk_bank_holidays.bank_holidays import BankHolidays
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from qa_app.auth.models import utcnow
+from qa_app.auth.permissions import escalations_visible_to
 from qa_app.dates import long_date
+from qa_app.domain import Invalid, NotFound
 from qa_app.escalations import notify
 from qa_app.escalations.models import TRANSITIONS, Escalation, EscalationEvent
 from qa_app.extensions import db
@@ -20,18 +22,6 @@ from qa_app.registration.law import BORDERLINE, LIKELY, RESULT_LABELS
 
 REVIEW_WORKING_DAYS = 5
 KNOWN_REGISTERED = ("registered_independent",)
-
-
-class EscalationError(ValueError):
-    """A change that breaks a rule; `errors` maps form fields to messages."""
-
-    def __init__(self, errors):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
-
-
-class EscalationNotFound(LookupError):
-    """No such escalation, or not one this user may see."""
 
 
 # -- working days ----------------------------------------------------------------------
@@ -129,22 +119,15 @@ def _new(user, today, **fields):
 
 
 def visible_query(user):
-    """Escalations this user may see: all for the Head of Access; an officer's own reports
-    and those about their providers; none for anyone else."""
-    query = select(Escalation)
-    if user.role == "head_of_access":
-        return query
-    if user.role == "officer":
-        mine = select(Provider.id).where(Provider.officer_id == user.id)
-        return query.where(or_(Escalation.reported_by_id == user.id, Escalation.provider_id.in_(mine)))
-    return query.where(False)
+    """Escalations this user may see (auth.permissions.escalations_visible_to)."""
+    return select(Escalation).where(escalations_visible_to(user))
 
 
 def visible_escalation(user, escalation_id):
-    """The escalation if this user may see it, else EscalationNotFound."""
+    """The escalation if this user may see it, else NotFound."""
     escalation = db.session.scalar(visible_query(user).where(Escalation.id == escalation_id))
     if escalation is None:
-        raise EscalationNotFound(escalation_id)
+        raise NotFound("No such escalation.")
     return escalation
 
 
@@ -191,7 +174,7 @@ def transition(
     if to_state == "closed" and not (outcome or "").strip():
         errors["outcome"] = "Record the outcome"
     if errors:
-        raise EscalationError(errors)
+        raise Invalid(errors)
     before = escalation.state
     escalation.state = to_state
     escalation.state_changed_at = utcnow()
@@ -209,11 +192,11 @@ def transition(
 def suspend_provider(user, escalation, reason):
     """Suspend the escalation's provider on the register while it is open (reason internal)."""
     if escalation.provider is None:
-        raise EscalationError({"reason": "This concern is not about a provider on the register"})
+        raise Invalid({"reason": "This concern is not about a provider on the register"})
     if not escalation.is_open:
-        raise EscalationError({"reason": "The escalation is closed"})
+        raise Invalid({"reason": "The escalation is closed"})
     if not (reason or "").strip():
-        raise EscalationError({"reason": "Record the reason for the suspension"})
+        raise Invalid({"reason": "Record the reason for the suspension"})
     escalation.provider.suspended_reason = reason.strip()
     record(escalation, user, "suspend", reason.strip())
 
@@ -221,8 +204,8 @@ def suspend_provider(user, escalation, reason):
 def lift_suspension(user, escalation, reason):
     """Lift the provider's suspension."""
     if escalation.provider is None or escalation.provider.suspended_reason is None:
-        raise EscalationError({"reason": "The provider is not suspended"})
+        raise Invalid({"reason": "The provider is not suspended"})
     if not (reason or "").strip():
-        raise EscalationError({"reason": "Record the reason for lifting the suspension"})
+        raise Invalid({"reason": "Record the reason for lifting the suspension"})
     escalation.provider.suspended_reason = None
     record(escalation, user, "unsuspend", reason.strip())

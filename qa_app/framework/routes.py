@@ -5,7 +5,9 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from qa_app.auth.permissions import authorize
+from qa_app.domain import DomainError
 from qa_app.extensions import db
+from qa_app.forms import show_errors
 from qa_app.framework import bp, services
 from qa_app.framework.forms import (
     ConfirmForm,
@@ -15,7 +17,6 @@ from qa_app.framework.forms import (
     RulesForm,
 )
 from qa_app.framework.models import Criterion, FrameworkVersion
-from qa_app.framework.services import FrameworkError
 
 
 @bp.before_request
@@ -66,8 +67,8 @@ def copy(version_id):
     if form.validate_on_submit():
         try:
             draft = services.copy_version(version, form.name.data, form.title.data)
-        except FrameworkError as error:
-            form.name.errors.append(str(error))
+        except DomainError as error:
+            show_errors(form, error.fields)
         else:
             db.session.commit()
             flash(f"Draft {draft.name} created. Edit it, then publish it.")
@@ -91,10 +92,10 @@ def new_criterion(version_id):
             criterion = services.add_criterion(
                 version, form.theme.data, form.text.data, form.guidance.data, form.critical.data
             )
-        except FrameworkError as error:
+        except DomainError as error:
             if version.is_published:
                 return _back_to(version, error)
-            form.theme.errors.append(str(error))  # no theme chosen: show it on the form
+            show_errors(form, error.fields)  # no theme chosen: show it on the form
         else:
             db.session.commit()
             flash(f"{criterion.code} added.")
@@ -112,7 +113,7 @@ def edit_criterion(version_id, criterion_id):
     if form.validate_on_submit():
         try:
             services.update_criterion(criterion, form.text.data, form.guidance.data, form.critical.data)
-        except FrameworkError as error:
+        except DomainError as error:
             return _back_to(criterion.version, error)
         db.session.commit()
         flash(f"{criterion.code} saved.")
@@ -131,7 +132,7 @@ def move_criterion(version_id, criterion_id):
         abort(400)
     try:
         services.move_criterion(criterion, int(form.direction.data))
-    except FrameworkError as error:
+    except DomainError as error:
         return _back_to(criterion.version, error)
     db.session.commit()
     return _back_to(criterion.version)
@@ -145,7 +146,7 @@ def retire_criterion(version_id, criterion_id):
         abort(400)
     try:
         services.set_retired(criterion, not criterion.retired)
-    except FrameworkError as error:
+    except DomainError as error:
         return _back_to(criterion.version, error)
     db.session.commit()
     flash(f"{criterion.code} {'retired' if criterion.retired else 'back in use'}.")
@@ -160,7 +161,7 @@ def edit_rules(version_id):
     if form.validate_on_submit():
         try:
             services.update_rules(version, form.to_rules())
-        except FrameworkError as error:
+        except DomainError as error:
             return _back_to(version, error)
         db.session.commit()
         flash("Rating rules saved.")
@@ -176,7 +177,7 @@ def publish(version_id):
         abort(400)
     try:
         services.publish(version)
-    except FrameworkError as error:
+    except DomainError as error:
         return _back_to(version, error)
     db.session.commit()
     flash(f"{version.name} is published and now in force for new visits.")

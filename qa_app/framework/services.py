@@ -9,15 +9,12 @@ import re
 from sqlalchemy import select
 
 from qa_app.auth.models import utcnow
+from qa_app.domain import Invalid, Locked
 from qa_app.extensions import db
 from qa_app.framework import defaults
 from qa_app.framework.models import Criterion, FrameworkVersion
 
 VERSION_NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z ._-]{0,39}$")
-
-
-class FrameworkError(ValueError):
-    """A framework change that is not allowed; the message is shown to the admin."""
 
 
 def current_version():
@@ -68,16 +65,16 @@ def load_default_framework():
 
 def _require_draft(version):
     if version.is_published:
-        raise FrameworkError(f"{version.name} is published and cannot be changed. Copy it into a new draft.")
+        raise Locked(f"{version.name} is published and cannot be changed. Copy it into a new draft.")
 
 
 def copy_version(source, name, title):
     """Copy a version, criteria and rules, into a new draft with the given name."""
     name = (name or "").strip()
     if not VERSION_NAME.match(name):
-        raise FrameworkError("Enter a version name such as 2026-2027 (letters, numbers, dashes)")
+        raise Invalid({"name": "Enter a version name such as 2026-2027 (letters, numbers, dashes)"})
     if version_named(name) is not None:
-        raise FrameworkError(f"A framework version called {name} already exists")
+        raise Invalid({"name": f"A framework version called {name} already exists"})
     draft = FrameworkVersion(
         name=name,
         title=(title or "").strip() or source.title,
@@ -116,7 +113,7 @@ def add_criterion(version, theme, text, guidance, critical):
     """Add a criterion at the end of a theme with the next unused code (codes never repeat)."""
     _require_draft(version)
     if theme not in defaults.THEME_CODES:
-        raise FrameworkError("Choose a theme")
+        raise Invalid({"theme": "Choose a theme"})
     used = [int(c.code[2:]) for c in version.criteria if c.theme == theme]
     positions = [c.position for c in version.criteria if c.theme == theme]
     criterion = Criterion(
@@ -164,7 +161,7 @@ def publish(version):
     _require_draft(version)
     for theme, criteria in version.criteria_by_theme().items():
         if not criteria:
-            raise FrameworkError(f"{defaults.THEME_NAMES[theme]} has no criteria in use")
+            raise Invalid({"criteria": f"{defaults.THEME_NAMES[theme]} has no criteria in use"})
     version.status = "published"
     version.published_at = utcnow()
     db.session.flush()

@@ -1,16 +1,13 @@
-"""The service worker, the manifest, the offline visit page and the offline bundle."""
+"""The service worker, the manifest and the offline visit page (the bundle: qa_app.api.offline)."""
 
 import hashlib
 import json
 from functools import cache
 from pathlib import Path
 
-from flask import Response, current_app, jsonify, render_template, url_for
-from flask_login import current_user, login_required
+from flask import Response, current_app, render_template, url_for
 
-from qa_app.auth.permissions import can
 from qa_app.offline import bp
-from qa_app.offline.bundle import offline_bundle
 
 # The app shell the service worker precaches, as paths under static/. Offline, the
 # visit form needs exactly these (GOV.UK Frontend is built with Arial: no web fonts).
@@ -90,14 +87,3 @@ def visit():
     It holds no personal data (the service worker caches it), so it needs no sign-in;
     the script shows only the signed-in officer's bundle and drafts."""
     return render_template("offline/visit.html", shell=True)
-
-
-@bp.route("/api/offline-bundle")
-@login_required
-def bundle():
-    """The officer's providers, framework, registration rules and programme (JSON)."""
-    if not can(current_user, "visit.start"):
-        return jsonify(error="forbidden", message="Only officers and the Head of Access work offline."), 403
-    response = jsonify(offline_bundle(current_user))
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -16,10 +16,12 @@ from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 
+from qa_app.auth.permissions import EDITABLE_VISIT_STATES, may_add_photos
+from qa_app.domain import Conflict, Invalid, Locked, NotFound, Unsupported
 from qa_app.extensions import db
 from qa_app.photos.models import VisitPhoto
 from qa_app.visits.models import Visit
-from qa_app.visits.services import EDITABLE, VisitNotFound, valid_uuid
+from qa_app.visits.services import valid_uuid
 
 ACCEPTED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG"}
 LONG_SIDE = 2000
@@ -28,16 +30,6 @@ MAX_PIXELS = 50_000_000
 JPEG_QUALITY = 85
 CAPTION_LIMIT = 300
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
-
-
-class PhotoRejected(Exception):
-    """An upload the server will not store; `status` and `code` say why to the client."""
-
-    def __init__(self, status, code, message):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
 
 
 def photo_folder():
@@ -71,11 +63,11 @@ def find_photo(visit, photo_uuid):
 
 
 def upload_target(user, visit_uuid):
-    """The visit, when this user is its officer (the only one who may add photos); else VisitNotFound."""
+    """The visit, when this user is its officer (the only one who may add photos); else NotFound."""
     visit_uuid = valid_uuid(visit_uuid)
     visit = visit_uuid and db.session.scalar(select(Visit).where(Visit.uuid == visit_uuid))
-    if not visit or visit.officer_id != user.id:
-        raise VisitNotFound(visit_uuid)
+    if not visit or not may_add_photos(user, visit):
+        raise NotFound("No such visit.")
     return visit
 
 
@@ -84,27 +76,30 @@ def save_photo(user, visit, photo_uuid, data, content_type, sha256, criterion=""
 
     The same UUID with the same bytes again is a no-op (created is False), even once the
     visit is locked, so a retried upload always succeeds; the same UUID with other bytes
-    is refused (409). Raises PhotoRejected or VisitNotFound.
+    is refused (409). Raises Invalid, Unsupported, Conflict, Locked or NotFound.
     """
     photo_uuid = valid_uuid(photo_uuid)
     if photo_uuid is None:
-        raise VisitNotFound(photo_uuid)
+        raise NotFound("No such photo.")
     sha256 = (sha256 or "").strip().lower()
     if not SHA256_HEX.match(sha256):
-        raise PhotoRejected(400, "sha256_required", "Send X-Content-SHA256: the SHA-256 of the body, in hex.")
+        raise Invalid(
+            {"photo": "Send X-Content-SHA256: the SHA-256 of the body, in hex."}, code="sha256_required"
+        )
     if hashlib.sha256(data).hexdigest() != sha256:
-        raise PhotoRejected(
-            400,
-            "sha256_mismatch",
-            "The body does not match X-Content-SHA256: it may be cut short. Send it again.",
+        raise Invalid(
+            {
+                "photo": "The body does not match X-Content-SHA256: it may be cut short. Send it again.",
+            },
+            code="sha256_mismatch",
         )
     existing = db.session.scalar(select(VisitPhoto).where(VisitPhoto.uuid == photo_uuid))
     if existing is not None:
         if existing.visit_id == visit.id and existing.sha256 == sha256:
             return existing, False
-        raise PhotoRejected(409, "photo_conflict", "This photo id already holds a different photo.")
-    if visit.status not in EDITABLE:
-        raise PhotoRejected(409, "locked", "This visit is submitted and can no longer change.")
+        raise Conflict("This photo id already holds a different photo.", code="photo_conflict")
+    if visit.status not in EDITABLE_VISIT_STATES:
+        raise Locked("This visit is submitted and can no longer change.")
     jpeg, width, height = reencode(data, content_type)
     photo = VisitPhoto(
         uuid=photo_uuid,
@@ -132,19 +127,18 @@ def remove_file(photo):
 
 def reencode(data, content_type):
     """The image as (JPEG bytes, width, height): upright, flattened on white, at most 2000 px
-    on its long side, with no EXIF. PhotoRejected unless it is a JPEG or PNG as declared."""
+    on its long side, with no EXIF. Invalid or Unsupported unless it is a JPEG or PNG as declared."""
     expected = ACCEPTED_TYPES.get(content_type)
     if expected is None:
-        raise PhotoRejected(
-            415, "unsupported_media_type", "Send a JPEG or PNG photo (Content-Type image/jpeg or image/png)."
-        )
+        raise Unsupported("Send a JPEG or PNG photo (Content-Type image/jpeg or image/png).")
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format != expected:
-                raise PhotoRejected(400, "not_an_image", f"The body is not a {expected} image.")
+                raise Invalid({"photo": f"The body is not a {expected} image."}, code="not_an_image")
             if probe.width * probe.height > MAX_PIXELS:
-                raise PhotoRejected(
-                    400, "too_many_pixels", "The photo is too large: take it at 50 megapixels or fewer."
+                raise Invalid(
+                    {"photo": "The photo is too large: take it at 50 megapixels or fewer."},
+                    code="too_many_pixels",
                 )
             probe.verify()
         with Image.open(io.BytesIO(data)) as original:
@@ -153,7 +147,7 @@ def reencode(data, content_type):
         image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
         out = io.BytesIO()
         image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    except PhotoRejected:
+    except Invalid:
         raise
     except (
         UnidentifiedImageError,
@@ -162,7 +156,9 @@ def reencode(data, content_type):
         ValueError,
         Image.DecompressionBombError,
     ) as problem:
-        raise PhotoRejected(400, "not_an_image", "The body is not a readable JPEG or PNG image.") from problem
+        raise Invalid(
+            {"photo": "The body is not a readable JPEG or PNG image."}, code="not_an_image"
+        ) from problem
     return out.getvalue(), image.width, image.height
 
 
@@ -189,10 +185,11 @@ def _criterion_code(visit, code):
     if not code:
         return None
     if code not in {c.code for c in visit.framework_version.active_criteria()}:
-        raise PhotoRejected(
-            400,
-            "unknown_criterion",
-            f"{code[:8]} is not a criterion of framework {visit.framework_version.name}.",
+        raise Invalid(
+            {
+                "photo": f"{code[:8]} is not a criterion of framework {visit.framework_version.name}.",
+            },
+            code="unknown_criterion",
         )
     return code
 
@@ -201,8 +198,8 @@ def _caption(text):
     """The caption as plain text on one line, within its limit."""
     text = " ".join("".join(ch for ch in (text or "") if ch >= " ").split())
     if len(text) > CAPTION_LIMIT:
-        raise PhotoRejected(
-            400, "caption_too_long", f"A caption must be {CAPTION_LIMIT} characters or fewer."
+        raise Invalid(
+            {"photo": f"A caption must be {CAPTION_LIMIT} characters or fewer."}, code="caption_too_long"
         )
     return text
 

@@ -6,11 +6,12 @@ from sqlalchemy import select
 
 from qa_app.auth.permissions import authorize
 from qa_app.dates import long_date
+from qa_app.domain import Invalid
 from qa_app.extensions import db
+from qa_app.forms import show_errors
 from qa_app.registration import bp, services
 from qa_app.registration.forms import CopyRulesForm, PublishRulesForm, RulesForm
 from qa_app.registration.models import RegistrationRules
-from qa_app.registration.services import RulesError
 
 
 def _page(version, status=200, **forms):
@@ -21,13 +22,6 @@ def _page(version, status=200, **forms):
     return render_template(
         "registration/rules_show.html", version=version, current=services.rules_in_force(), **forms
     ), status
-
-
-def _apply_errors(form, problem):
-    """Put the service's messages on the form's fields (the first field when none matches)."""
-    for field, message in problem.errors.items():
-        target = getattr(form, field, None) or next(iter(form))
-        target.errors = [*target.errors, message]
 
 
 @bp.route("/admin/registration-rules")
@@ -53,9 +47,9 @@ def rules_show(version_id):
     if form.validate_on_submit():
         try:
             services.update_rules(version, form.title.data.strip(), form.to_rules(version))
-        except RulesError as problem:
+        except Invalid as problem:
             db.session.rollback()
-            _apply_errors(form, problem)
+            show_errors(form, problem.fields)
         else:
             db.session.commit()
             flash("Rules saved.")
@@ -73,9 +67,9 @@ def rules_publish(version_id):
     if form.validate_on_submit():
         try:
             services.publish_rules(version, form.in_force_from.data)
-        except RulesError as problem:
+        except Invalid as problem:
             db.session.rollback()
-            _apply_errors(form, problem)
+            show_errors(form, problem.fields)
         else:
             db.session.commit()
             flash(f"{version.title} is published and in force from {long_date(version.in_force_from)}.")
@@ -93,9 +87,9 @@ def rules_copy(version_id):
     if form.validate_on_submit():
         try:
             draft = services.copy_rules(version, form.name.data)
-        except RulesError as problem:
+        except Invalid as problem:
             db.session.rollback()
-            _apply_errors(form, problem)
+            show_errors(form, problem.fields)
         else:
             db.session.commit()
             flash(f"Draft {draft.name} created.")

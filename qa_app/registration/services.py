@@ -8,18 +8,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from qa_app.domain import Invalid
 from qa_app.extensions import db
 from qa_app.registration import law
 from qa_app.registration.models import RegistrationRules
-
-
-class RulesError(ValueError):
-    """A change to a rule version that breaks a rule; `errors` maps form fields to messages."""
-
-    def __init__(self, errors):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
-
 
 # -- rule versions ---------------------------------------------------------------------
 
@@ -64,9 +56,9 @@ def copy_rules(source, name):
     """Copy a rule version into a new draft."""
     name = (name or "").strip()
     if not name or len(name) > 40:
-        raise RulesError({"name": "Enter a name for the new version, like 2027"})
+        raise Invalid({"name": "Enter a name for the new version, like 2027"})
     if db.session.scalar(select(RegistrationRules.id).where(RegistrationRules.name == name)):
-        raise RulesError({"name": f"A version called {name} already exists"})
+        raise Invalid({"name": f"A version called {name} already exists"})
     draft = RegistrationRules(
         name=name, title=source.title, rules=copy.deepcopy(source.rules), status="draft"
     )
@@ -78,7 +70,7 @@ def copy_rules(source, name):
 def update_rules(version, title, rules):
     """Change a draft's thresholds; a published version never changes."""
     if version.is_published:
-        raise RulesError({"rules": "This version is published and cannot change. Copy it into a new draft."})
+        raise Invalid({"rules": "This version is published and cannot change. Copy it into a new draft."})
     version.title = title
     version.rules = rules
     db.session.flush()
@@ -87,9 +79,9 @@ def update_rules(version, title, rules):
 def publish_rules(version, in_force_from):
     """Publish a draft to come into force on the date it is commenced."""
     if version.is_published:
-        raise RulesError({"in_force_from": "This version is already published"})
+        raise Invalid({"in_force_from": "This version is already published"})
     if in_force_from is None:
-        raise RulesError({"in_force_from": "Enter the date the law comes into force"})
+        raise Invalid({"in_force_from": "Enter the date the law comes into force"})
     version.status = "published"
     version.in_force_from = in_force_from
     db.session.flush()

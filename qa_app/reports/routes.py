@@ -8,18 +8,13 @@ from flask import abort, current_app, flash, redirect, request, send_file, url_f
 from flask_login import current_user, login_required
 
 from qa_app.auth.permissions import authorize
+from qa_app.domain import DomainError, Forbidden, NotFound
 from qa_app.escalations import services as escalations
 from qa_app.extensions import db
 from qa_app.providers.search import RegisterFilterForm, register_filters
 from qa_app.reports import bp, pdf, referral, register, services
 from qa_app.reports.content import EDITIONS
-from qa_app.visits.services import VisitNotFound, visible_visit
-
-
-@bp.record_once
-def add_template_helpers(state):
-    """Let templates ask whether to link to a visit's report."""
-    state.app.add_template_global(services.may_read_report)
+from qa_app.visits.services import visible_visit
 
 
 def download(data, mimetype, filename):
@@ -38,9 +33,9 @@ def visit_report(visit_uuid):
         abort(404)
     try:
         visit = services.readable_visit(current_user, visit_uuid, edition)
-    except PermissionError:
+    except Forbidden:
         abort(403)
-    except VisitNotFound:
+    except NotFound:
         abort(404)
     report, data = services.report_pdf(visit, edition)
     return download(io.BytesIO(data), "application/pdf", services.report_filename(report))
@@ -53,11 +48,11 @@ def email_report(visit_uuid):
     authorize("report.email")
     try:
         visit = visible_visit(current_user, visit_uuid, full=True)
-    except VisitNotFound:
+    except NotFound:
         abort(404)
     try:
         services.email_provider_report(current_user, visit)
-    except services.ReportNotSent as problem:
+    except DomainError as problem:
         db.session.rollback()
         flash(str(problem), "error")
     else:
@@ -105,7 +100,7 @@ def referral_pack(escalation_id):
     authorize("escalation.view")
     try:
         escalation = escalations.visible_escalation(current_user, escalation_id)
-    except escalations.EscalationNotFound:
+    except NotFound:
         abort(404)
     escalations.record(escalation, current_user, "referral_pack")
     data = pdf.build_referral_pack(referral.referral_pack(escalation, current_app.config["AUTHORITY_NAME"]))

@@ -8,55 +8,34 @@ import smtplib
 from flask import current_app
 from sqlalchemy import select
 
-from qa_app.auth.permissions import can
+from qa_app.auth.permissions import can, reports_visible_to
 from qa_app.dates import long_date
+from qa_app.domain import Forbidden, Invalid, Locked, NotDelivered, NotFound
 from qa_app.extensions import db
 from qa_app.framework.rating import RAG_LABELS
 from qa_app.mail import send_email
 from qa_app.reports.content import visit_report
 from qa_app.reports.pdf import build_visit_report
+from qa_app.visits.audit import record_event
 from qa_app.visits.models import Visit
-from qa_app.visits.services import (
-    VisitNotFound,
-    can_see,
-    record_event,
-    valid_uuid,
-    visible_visit,
-    with_everything,
-)
-
-
-class ReportNotSent(RuntimeError):
-    """The report could not be emailed; the message says why, for the officer."""
+from qa_app.visits.services import valid_uuid, with_everything
 
 
 def readable_visit(user, visit_uuid, edition):
-    """The visit, fully loaded, if this user may read its report in this edition.
-
-    Officers and the Head of Access read both editions of the visits they may see; school
-    users read the provider edition of signed-off visits. Raises PermissionError (403)
-    or VisitNotFound (404).
-    """
-    if can(user, "visit.view"):
-        return visible_visit(user, visit_uuid, full=True)
-    if edition != "provider" or not can(user, "report.provider_edition"):
-        raise PermissionError("This edition of the report is for the authority's staff only")
+    """The visit, fully loaded, if this user may read its report in this edition
+    (auth.permissions.reports_visible_to); Forbidden for a school asking for the internal
+    edition, NotFound otherwise."""
+    if edition != "provider" and not can(user, "visit.view"):
+        raise Forbidden("This edition of the report is for the authority's staff only")
     visit_uuid = valid_uuid(visit_uuid)
     visit = visit_uuid and db.session.scalar(
         select(Visit)
         .options(*with_everything())
-        .where(Visit.uuid == visit_uuid, Visit.status == "signed_off")
+        .where(Visit.uuid == visit_uuid, reports_visible_to(user, edition))
     )
     if not visit:
-        raise VisitNotFound(visit_uuid)
+        raise NotFound("No such visit.")
     return visit
-
-
-def may_read_report(user, visit):
-    """True when the user may read at least the provider edition of the visit's report."""
-    if can(user, "visit.view"):
-        return can_see(user, visit)
-    return can(user, "report.provider_edition") and visit.status == "signed_off"
 
 
 def report_pdf(visit, edition):
@@ -74,11 +53,15 @@ def email_provider_report(user, visit):
     """Email the provider edition to the provider's contact and note it in the visit's history."""
     provider = visit.provider
     if visit.status != "signed_off":
-        raise ReportNotSent("Only a signed-off visit's report can be sent to the provider.")
+        raise Locked("Only a signed-off visit's report can be sent to the provider.")
     if not provider.contact_email:
-        raise ReportNotSent(f"{provider.name} has no contact email: add one to the provider's details first.")
+        raise Invalid(
+            {
+                "contact_email": f"{provider.name} has no contact email: add one to the provider's details first."
+            }
+        )
     if not current_app.config.get("MAIL_SERVER"):
-        raise ReportNotSent("Email is not set up on this server (MAIL_SERVER): download the report instead.")
+        raise NotDelivered("Email is not set up on this server (MAIL_SERVER): download the report instead.")
     report, pdf = report_pdf(visit, "provider")
     try:
         send_email(
@@ -89,9 +72,7 @@ def email_provider_report(user, visit):
         )
     except (smtplib.SMTPException, OSError) as problem:
         current_app.logger.warning("Report %s not emailed: %s", report.reference, problem)
-        raise ReportNotSent(
-            "The email could not be sent. Nothing was recorded: try again later."
-        ) from problem
+        raise NotDelivered("The email could not be sent. Nothing was recorded: try again later.") from problem
     record_event(visit, user, "email", comment=f"Provider edition emailed to {provider.contact_email}")
 
 

@@ -10,15 +10,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, IntegerField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from qa_app.forms import DayMonthYearField
+from qa_app.forms import DayMonthYearField, VersionedForm
 from qa_app.framework.rating import RATINGS
 from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES
-
-
-class VersionedForm(FlaskForm):
-    """Every form that changes a visit carries the version it was opened at."""
-
-    version = HiddenField()
 
 
 class DetailsForm(VersionedForm):

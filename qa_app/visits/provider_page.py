@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from qa_app.auth.permissions import authorize, can
+from qa_app.auth.permissions import authorize, can, can_see_visit, may_read_report
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
 from qa_app.visits import bp
@@ -59,10 +59,13 @@ def provider_page(provider_id):
     authorize("register.view")
     provider = provider_with_details(provider_id)
     staff = can(current_user, "provider.view_internal")
+    visits = visit_history(provider, include_unsigned=staff)
     return render_template(
         "providers/show.html",
         provider=provider,
-        visits=visit_history(provider, include_unsigned=staff),
+        visits=visits,
+        may_open={v.id for v in visits if can_see_visit(current_user, v)},
+        may_read_report={v.id for v in visits if may_read_report(current_user, v)},
         today=date.today(),
         actions=open_actions(provider),
     )

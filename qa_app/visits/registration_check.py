@@ -4,10 +4,12 @@ and the sites used, saved through save_visit like every other part of the visit.
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from qa_app.forms import VersionedForm
 from qa_app.registration.services import rules_in_force
-from qa_app.visits import bp, services
-from qa_app.visits.forms import VersionedForm
-from qa_app.visits.routes import editable, save
+from qa_app.visits import bp
+from qa_app.visits.pages import editable, save
+from qa_app.visits.representation import visit_as_json
+from qa_app.visits.schemas import RegistrationEvidence, VisitChange, read
 
 PUPIL_FLAGS = ("daytime", "ehc_plan", "looked_after", "sen", "main_education")
 
@@ -48,7 +50,7 @@ def registration(visit_uuid):
     """The registration check: pupils of compulsory school age (by reference) and sites."""
     visit = editable(visit_uuid)
     form = VersionedForm(version=visit.version)
-    evidence = services.visit_as_json(visit)["registration_evidence"]
+    evidence = visit_as_json(visit)["registration_evidence"]
     errors = {}
     if form.validate_on_submit():
         count = request.form.get("pupil_count", "").strip()
@@ -57,7 +59,13 @@ def registration(visit_uuid):
             "pupils": pupils_from_form(request.form),
             "sites": [line.strip() for line in request.form.get("sites", "").splitlines() if line.strip()],
         }
-        errors = save(visit, form, lambda body: body.update(registration_evidence=evidence))
+        errors = save(
+            visit,
+            form,
+            lambda: VisitChange(
+                registration_evidence=read(RegistrationEvidence, evidence, prefix="registration_evidence")
+            ),
+        )
         if errors is None:
             flash("Registration check saved.")
             return redirect(url_for("visits.registration", visit_uuid=visit.uuid))

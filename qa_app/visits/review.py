@@ -5,15 +5,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from qa_app.auth.models import utcnow
-from qa_app.auth.permissions import authorize
+from qa_app.auth.permissions import authorize, can_edit_visit, may_resolve_conflict
+from qa_app.domain import DomainError, Locked
 from qa_app.extensions import db
+from qa_app.forms import VersionedForm
 from qa_app.visits import bp, services
-from qa_app.visits.forms import ReturnForm, VersionedForm
+from qa_app.visits.forms import ReturnForm
 from qa_app.visits.models import Visit, VisitConflict
-from qa_app.visits.payload import PayloadError
-from qa_app.visits.routes import load
-from qa_app.visits.services import VisitConflictError, VisitLocked, VisitRuleError
+from qa_app.visits.pages import load
+from qa_app.visits.representation import visit_as_json
+from qa_app.visits.saving import resolve_conflict
 
 
 @bp.route("/sign-off")
@@ -40,7 +41,7 @@ def sign_off(visit_uuid):
         abort(400)
     try:
         services.sign_off(current_user, visit)
-    except VisitLocked as problem:
+    except Locked as problem:
         db.session.rollback()
         flash(str(problem), "error")
     else:
@@ -59,7 +60,7 @@ def return_visit(visit_uuid):
     if form.validate_on_submit():
         try:
             services.return_to_officer(current_user, visit, form.comment.data)
-        except VisitLocked as problem:
+        except Locked as problem:
             db.session.rollback()
             flash(str(problem), "error")
         else:
@@ -76,36 +77,33 @@ def conflict(visit_uuid, conflict_id):
     """Compare a losing copy with the stored visit, and keep one of them."""
     visit = load(visit_uuid)
     item = db.session.get(VisitConflict, conflict_id)
-    if item is None or item.visit_id != visit.id or item.user_id != current_user.id:
+    if item is None or item.visit_id != visit.id or not may_resolve_conflict(current_user, item):
         abort(404)
     form = VersionedForm(version=visit.version)
     if request.method == "POST" and item.resolved_at is None and form.validate_on_submit():
         choice = request.form.get("keep")
-        if choice == "mine":
-            try:
-                services.save_visit(
-                    current_user, visit.uuid, dict(item.payload, status="draft"), int(form.version.data)
-                )
-            except (PayloadError, VisitRuleError, VisitLocked, VisitConflictError) as problem:
-                db.session.rollback()
-                flash(f"Your copy could not be kept: {problem}", "error")
-                return redirect(request.url)
-        elif choice != "theirs":
+        if choice not in ("mine", "theirs"):
             abort(400)
-        item = db.session.get(VisitConflict, conflict_id)
-        item.resolved_at, item.resolution = utcnow(), choice
+        try:
+            resolve_conflict(current_user, visit, item, choice, int(form.version.data))
+        except DomainError as problem:
+            db.session.rollback()
+            flash(f"Your copy could not be kept: {problem}", "error")
+            return redirect(request.url)
         db.session.commit()
-        flash(
+        kept = (
             "Your copy is now the visit."
             if choice == "mine"
             else "The stored visit is kept; your copy is set aside."
         )
+        flash(kept)
         return redirect(url_for("visits.show", visit_uuid=visit.uuid))
     return render_template(
         "visits/conflict.html",
         visit=visit,
         conflict=item,
         form=form,
-        current=services.visit_as_json(visit),
+        current=visit_as_json(visit),
+        can_choose=can_edit_visit(current_user, visit),
         theirs=item.payload,
     )

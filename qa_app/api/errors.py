@@ -1,0 +1,57 @@
+"""The API's errors: one JSON shape, one table from domain errors to statuses."""
+
+from flask import jsonify
+
+from qa_app.api import bp
+from qa_app.domain import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    Locked,
+    NotDelivered,
+    NotFound,
+    TooLarge,
+    Unsupported,
+    VersionRequired,
+)
+
+STATUS = {
+    Invalid: 400,
+    Forbidden: 403,
+    NotFound: 404,
+    Locked: 409,
+    Conflict: 409,
+    TooLarge: 413,
+    Unsupported: 415,
+    VersionRequired: 428,
+    NotDelivered: 502,
+}
+
+
+def error(status, code, message, **extra):
+    """A JSON error answer: `{"error": code, "message": ..., ...}` with the status."""
+    return jsonify(error=code, message=message, **extra), status
+
+
+def status_of(problem):
+    """The HTTP status for a domain error (the first class in its family that the table names)."""
+    return next(STATUS[kind] for kind in type(problem).__mro__ if kind in STATUS)
+
+
+def as_answer(problem, **extra):
+    """(status, body) for a domain error, as the API sends it."""
+    body = {"error": problem.code, "message": problem.message, **extra}
+    if isinstance(problem, Invalid):
+        body["fields"] = problem.fields
+    return status_of(problem), body
+
+
+@bp.errorhandler(DomainError)
+def refused(problem):
+    """Any refusal a route does not answer itself."""
+    from qa_app.extensions import db
+
+    db.session.rollback()
+    status, body = as_answer(problem)
+    return jsonify(body), status

@@ -1,0 +1,99 @@
+"""What the API answers, as pydantic models, for its OpenAPI document.
+
+Requests are read with the features' own models (`visits.schemas.VisitBody`); these
+describe the answers, so that a tool can check every answer against the document.
+"""
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from qa_app.visits.schemas import ActionItem, Judgement, RegistrationEvidence
+
+
+class Answer(BaseModel):
+    """Answers may grow new fields; clients ignore what they do not know."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Problem(Answer):
+    """Every error: a machine-readable `error`, a sentence, and for bad input each field."""
+
+    error: str
+    message: str
+    fields: dict[str, str] | None = None
+
+
+class SessionUser(Answer):
+    id: int
+    name: str
+    email: str
+    role: str
+
+
+class Session(Answer):
+    """Who is signed in, and the CSRF token for the next writes."""
+
+    user: SessionUser
+    csrf_token: str
+
+
+class VisitAnswer(Answer):
+    """A stored visit with what the server worked out: version, ratings, why, registration test."""
+
+    uuid: str
+    version: int
+    provider_id: int
+    visit_date: str
+    visit_type: str
+    framework_version: str
+    status: str
+    people_met: str
+    pupils_seen: int | None
+    judgements: list[Judgement]
+    theme_notes: dict[str, str]
+    insufficient_reasons: dict[str, str]
+    strengths: str
+    pupil_voice: str
+    actions: list[ActionItem]
+    action_outcomes: dict[str, str]
+    return_comment: str
+    theme_rag: dict[str, str | None]
+    overall_rag: str | None
+    why: dict[str, Any]
+    registration_evidence: RegistrationEvidence
+    registration_test: dict[str, Any] | None
+
+
+class ConflictAnswer(Problem):
+    """A stale If-Match: the caller's copy is kept as `conflict_id`; `current` is the stored visit."""
+
+    conflict_id: int | None = None
+    current: VisitAnswer | None = None
+
+
+class Photo(Answer):
+    """A stored photo of evidence."""
+
+    uuid: str
+    visit_uuid: str
+    criterion: str | None
+    caption: str
+    sha256: str
+    content_type: str
+    byte_size: int
+    width: int
+    height: int
+    url: str
+
+
+class Bundle(Answer):
+    """What a tablet keeps for visits with no signal."""
+
+    generated_at: str
+    user_id: int
+    providers: list[dict[str, Any]]
+    framework: dict[str, Any] | None
+    registration_rules: dict[str, Any] | None
+    programme: list[dict[str, Any]]

@@ -1,0 +1,114 @@
+"""The API's OpenAPI 3.1 document, made from the routes and the pydantic models.
+
+Each route says what it reads and answers with `@documented(...)`; the document walks
+the app's URL map, so a route under /api/ cannot be added without appearing in it (a
+test checks every route is documented). Served at /api/openapi.json.
+"""
+
+from flask import current_app, jsonify
+from pydantic.json_schema import models_json_schema
+
+from qa_app.api import bp
+from qa_app.api.models import Bundle, ConflictAnswer, Photo, Problem, Session, VisitAnswer
+from qa_app.visits.schemas import VisitBody
+
+ERRORS = {
+    400: "Bad input: each bad field is named",
+    401: "Not signed in",
+    403: "Not allowed, or not from this site",
+    404: "No such record, or not one this user may see",
+}
+MODELS = (Bundle, ConflictAnswer, Photo, Problem, Session, VisitAnswer, VisitBody)
+
+
+def documented(summary, answers, body=None, headers=(), errors=(400, 401, 403, 404)):
+    """Attach what a route reads and answers, for the OpenAPI document.
+
+    `answers` maps a status to (description, model or None); `body` is a model or a
+    dict of media types; `headers` are (name, required, description).
+    """
+
+    def attach(view):
+        view.openapi = {
+            "summary": summary,
+            "answers": answers,
+            "body": body,
+            "headers": headers,
+            "errors": errors,
+        }
+        return view
+
+    return attach
+
+
+def _content(model):
+    if model is None:
+        return {}
+    return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}
+
+
+def _operation(view, path_params):
+    doc = view.openapi
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+        for name in path_params
+    ] + [
+        {
+            "name": name,
+            "in": "header",
+            "required": required,
+            "description": text,
+            "schema": {"type": "string"},
+        }
+        for name, required, text in doc["headers"]
+    ]
+    responses = {
+        str(status): {"description": text, **_content(model)}
+        for status, (text, model) in doc["answers"].items()
+    }
+    for status in doc["errors"]:
+        responses.setdefault(str(status), {"description": ERRORS.get(status, "Refused"), **_content(Problem)})
+    operation = {
+        "summary": doc["summary"],
+        "operationId": view.__name__,
+        "parameters": parameters,
+        "responses": responses,
+    }
+    body = doc["body"]
+    if isinstance(body, dict):
+        operation["requestBody"] = {"required": True, "content": body}
+    elif body is not None:
+        operation["requestBody"] = {"required": True, **_content(body)}
+    return operation
+
+
+def build_document():
+    """The whole document, for this app's routes."""
+    paths = {}
+    for rule in current_app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api.") or rule.endpoint == "api.openapi_document":
+            continue
+        view = current_app.view_functions[rule.endpoint]
+        path = rule.rule.removeprefix("/api").replace("<", "{").replace(">", "}")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(view, list(rule.arguments))
+    _, schemas = models_json_schema(
+        [(model, "validation") for model in MODELS], ref_template="#/components/schemas/{model}"
+    )
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": f"{current_app.config['SERVICE_NAME']} sync API", "version": "1"},
+        "servers": [{"url": "/api"}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas.get("$defs", {}),
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "session"}},
+        },
+        "security": [{"session": []}],
+    }
+
+
+@bp.route("/openapi.json")
+def openapi_document():
+    """The OpenAPI 3.1 document of this API."""
+    return jsonify(build_document())

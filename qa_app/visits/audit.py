@@ -1,0 +1,58 @@
+"""A visit's audit trail: what changed between two snapshots, and who did what when.
+
+The snapshot is made from the model, apart from the API's representation, so the trail
+names each criterion that changed even before new judgements have ids.
+"""
+
+from qa_app.extensions import db
+from qa_app.framework.rating import RATINGS
+from qa_app.visits.models import VisitEvent
+
+
+def snapshot(visit):
+    """The parts of a visit that people change, in a form that compares by value."""
+    if visit is None:
+        return {}
+    return {
+        "status": visit.status,
+        "visit_date": visit.visit_date,
+        "visit_type": visit.visit_type,
+        "people_met": visit.people_met,
+        "pupils_seen": visit.pupils_seen,
+        "judgements": {j.criterion.code: (j.rating, j.evidence) for j in visit.judgements},
+        "theme_notes": dict(visit.theme_notes),
+        "insufficient_reasons": dict(visit.insufficient_reasons),
+        "strengths": visit.strengths,
+        "pupil_voice": visit.pupil_voice,
+        "actions": [(a.description, a.owner, a.due) for a in sorted(visit.actions, key=lambda a: a.position)],
+        "action_outcomes": dict(visit.action_outcomes),
+        "registration_evidence": visit.registration_evidence or {},
+    }
+
+
+def changes(before, after):
+    """A short, readable list of what changed: a line per criterion, one per other part."""
+    found = []
+    for key, now in after.items():
+        was = before.get(key)
+        if key == "judgements":
+            was = was or {}
+            for code in sorted(set(was) | set(now)):
+                if was.get(code) != now.get(code):
+                    found.append(
+                        {
+                            "field": code,
+                            "from": was.get(code) and RATINGS[was[code][0]],
+                            "to": now.get(code) and RATINGS[now[code][0]],
+                        }
+                    )
+        elif before and was != now:
+            found.append({"field": key})
+    return found
+
+
+def record_event(visit, user, action, found=(), comment=""):
+    """Add a line to the visit's audit trail (written with the change, when the caller commits)."""
+    db.session.add(
+        VisitEvent(visit_id=visit.id, user_id=user.id, action=action, changes=list(found), comment=comment)
+    )

@@ -1,0 +1,76 @@
+"""A visit as the API shows it (DESIGN.md section 3): made in one place, from the model."""
+
+import copy
+
+from qa_app.framework.defaults import THEME_CODES
+from qa_app.visits.schemas import VisitChange
+
+
+def _criterion_order(code):
+    return (THEME_CODES.index(code[:2]) if code[:2] in THEME_CODES else 99, int(code[2:] or 0))
+
+
+def visit_as_json(visit):
+    """The visit as `GET /api/visits/<uuid>` returns it, with what the server worked out."""
+    return {
+        "uuid": visit.uuid,
+        "version": visit.version,
+        "provider_id": visit.provider_id,
+        "visit_date": visit.visit_date.isoformat(),
+        "visit_type": visit.visit_type,
+        "framework_version": visit.framework_version.name,
+        "status": visit.status,
+        "people_met": visit.people_met,
+        "pupils_seen": visit.pupils_seen,
+        "judgements": sorted(
+            (
+                {"criterion": j.criterion.code, "rating": j.rating, "evidence": j.evidence}
+                for j in visit.judgements
+            ),
+            key=lambda j: _criterion_order(j["criterion"]),
+        ),
+        # Copies, so a caller editing the JSON never changes the visit behind SQLAlchemy's back.
+        "theme_notes": dict(visit.theme_notes),
+        "insufficient_reasons": dict(visit.insufficient_reasons),
+        "strengths": visit.strengths,
+        "pupil_voice": visit.pupil_voice,
+        "actions": [
+            {"description": a.description, "owner": a.owner, "due": a.due.isoformat() if a.due else None}
+            for a in sorted(visit.actions, key=lambda a: a.position)
+        ],
+        "action_outcomes": dict(visit.action_outcomes),
+        "return_comment": visit.return_comment,
+        "theme_rag": {code: rating["rag"] for code, rating in visit.theme_rags.items()},
+        "overall_rag": visit.overall_rag,
+        "why": {
+            **{code: rating["why"] for code, rating in visit.theme_rags.items()},
+            "overall": visit.overall_why,
+        },
+        "registration_evidence": copy.deepcopy(visit.registration_evidence)
+        or {"pupil_count": None, "pupils": [], "sites": []},
+        "registration_test": copy.deepcopy(visit.registration_result),
+    }
+
+
+def body_with_change(body, change: VisitChange):
+    """A visit body with a page's change laid over it: the copy kept when that change loses
+    to a newer version (the conflict page shows it beside the stored visit)."""
+    body = copy.deepcopy(body)
+    simple = ("visit_date", "visit_type", "people_met", "strengths", "pupil_voice", "action_outcomes")
+    for name in simple:
+        value = getattr(change, name)
+        if value is not None:
+            body[name] = value.isoformat() if name == "visit_date" else value
+    if change.set_pupils_seen:
+        body["pupils_seen"] = change.pupils_seen
+    for name in ("theme_notes", "insufficient_reasons"):
+        for code, text in (getattr(change, name) or {}).items():
+            body.setdefault(name, {})[code] = text
+    if change.judged_themes:
+        kept = [j for j in body.get("judgements", []) if j["criterion"][:2] not in change.judged_themes]
+        body["judgements"] = kept + [j.model_dump() for j in change.judgements]
+    if change.actions is not None:
+        body["actions"] = [a.model_dump(mode="json") for a in change.actions]
+    if change.registration_evidence is not None:
+        body["registration_evidence"] = change.registration_evidence.as_stored()
+    return body

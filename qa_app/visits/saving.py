@@ -1,0 +1,244 @@
+"""save_visit(): the one way a visit is created or changed, from a typed VisitChange.
+
+The HTML pages build the change from their form; the sync API reads its body into the
+same type. Both come here, so a visit saved offline obeys the rules of one saved online.
+These functions flush but never commit; the caller commits once.
+"""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from qa_app.auth.models import utcnow
+from qa_app.auth.permissions import can_edit_visit, can_see_visit, may_start_visit
+from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, VersionRequired
+from qa_app.extensions import db
+from qa_app.framework.models import FrameworkVersion
+from qa_app.framework.rating import RATINGS
+from qa_app.framework.services import current_version
+from qa_app.providers.models import Provider
+from qa_app.registration.services import check_visit
+from qa_app.visits import audit
+from qa_app.visits.models import Action, Judgement, Visit, VisitConflict
+from qa_app.visits.schemas import VisitBody, read
+from qa_app.visits.services import rate, submission_blockers, valid_uuid
+
+
+def _locked_visit(visit_uuid):
+    """The stored visit, locked for this transaction, with what a save reads."""
+    return db.session.scalar(
+        select(Visit)
+        .where(Visit.uuid == visit_uuid)
+        .options(selectinload(Visit.judgements).joinedload(Judgement.criterion), selectinload(Visit.actions))
+        .with_for_update()
+    )
+
+
+def _framework_for(visit, name):
+    """The version a visit is made under: its own once started, else the one named or in force."""
+    if visit is not None:
+        if name and name != visit.framework_version.name:
+            raise Invalid({"framework_version": "A visit keeps the framework version it was started under"})
+        return visit.framework_version
+    version = (
+        db.session.scalar(
+            select(FrameworkVersion).where(
+                FrameworkVersion.name == name, FrameworkVersion.status == "published"
+            )
+        )
+        if name
+        else current_version()
+    )
+    if version is None:
+        raise Invalid({"framework_version": f"{name or 'No'} framework version is in force"})
+    return version
+
+
+def _check_judgements(change, version, errors):
+    criteria = {c.code: c for c in version.active_criteria()}
+    seen = set()
+    for index, judgement in enumerate(change.judgements):
+        path, code = f"judgements[{index}]", judgement.criterion
+        if code in seen:
+            errors[f"{path}.criterion"] = f"{code} is judged twice"
+        elif code not in criteria or criteria[code].theme not in change.judged_themes:
+            errors[f"{path}.criterion"] = f"{code} is not a criterion of framework {version.name}"
+        elif judgement.rating != "met" and not judgement.evidence:
+            errors[f"{path}.evidence"] = (
+                f"Enter the evidence for {code}: it is {RATINGS[judgement.rating].lower()}"
+            )
+        seen.add(code)
+
+
+def _check_registration(evidence, errors):
+    path = "registration_evidence"
+    refs = set()
+    for index, pupil in enumerate(evidence.pupils):
+        if pupil.ref in refs:
+            errors[f"{path}.pupils[{index}].ref"] = f"{pupil.ref} is listed twice"
+        refs.add(pupil.ref)
+    if evidence.pupil_count is not None and evidence.pupil_count != len(evidence.pupils):
+        errors[f"{path}.pupil_count"] = (
+            f"says {evidence.pupil_count} pupils but {len(evidence.pupils)} are listed: list each pupil"
+        )
+
+
+def check_rules(change, visit, version, provider):
+    """The domain rules on a change, as {field path: message}; empty when it may be saved."""
+    errors = {}
+    if provider is None:
+        errors["provider_id"] = "is not a provider on the register"
+    elif visit is not None and provider.id != visit.provider_id:
+        errors["provider_id"] = "A visit cannot move to another provider"
+    _check_judgements(change, version, errors)
+    visit_date = change.visit_date or (visit.visit_date if visit is not None else None)
+    if visit_date is None:
+        errors["visit_date"] = "is required (a date like 2026-11-20)"
+    for index, action in enumerate(change.actions or ()):
+        if action.due and visit_date and action.due < visit_date:
+            errors[f"actions[{index}].due"] = "An action cannot be due before the visit date"
+    if change.registration_evidence is not None:
+        _check_registration(change.registration_evidence, errors)
+    if change.submit and visit_date and visit_date > date.today():
+        errors["visit_date"] = "A visit in the future cannot be submitted: check the visit date"
+    return errors
+
+
+def _apply_judgements(visit, change, version):
+    if not change.judged_themes:
+        return
+    wanted = {j.criterion: j for j in change.judgements}
+    existing = {}
+    for judgement in list(visit.judgements):
+        code = judgement.criterion.code
+        if code[:2] in change.judged_themes and code not in wanted:
+            visit.judgements.remove(judgement)
+        else:
+            existing[code] = judgement
+    criteria = {c.code: c for c in version.criteria}
+    for code, item in wanted.items():
+        judgement = existing.get(code)
+        if judgement is None:
+            visit.judgements.append(
+                Judgement(criterion=criteria[code], rating=item.rating, evidence=item.evidence)
+            )
+        elif (judgement.rating, judgement.evidence) != (item.rating, item.evidence):
+            judgement.rating, judgement.evidence = item.rating, item.evidence
+
+
+def _merged(current, texts):
+    """Theme texts with the change's laid over them; a blank text removes the theme's entry."""
+    merged = {**current, **texts}
+    return {code: text for code, text in merged.items() if text}
+
+
+def apply_change(visit, change, version):
+    """Set on the visit exactly the parts the change carries."""
+    # Assigning an equal value is not a change: SQLAlchemy writes only what differs.
+    for name in ("visit_date", "visit_type", "people_met", "strengths", "pupil_voice", "action_outcomes"):
+        value = getattr(change, name)
+        if value is not None:
+            setattr(visit, name, value)
+    if change.set_pupils_seen:
+        visit.pupils_seen = change.pupils_seen
+    for name in ("theme_notes", "insufficient_reasons"):
+        texts = getattr(change, name)
+        if texts is not None:
+            setattr(visit, name, _merged(getattr(visit, name), texts))
+    if change.registration_evidence is not None:
+        visit.registration_evidence = change.registration_evidence.as_stored()
+    _apply_judgements(visit, change, version)
+    if change.actions is not None:
+        wanted = [(a.description, a.owner, a.due) for a in change.actions]
+        if wanted != [
+            (a.description, a.owner, a.due) for a in sorted(visit.actions, key=lambda a: a.position)
+        ]:
+            visit.actions = [
+                Action(provider_id=visit.provider_id, description=d, owner=o, due=due, position=n)
+                for n, (d, o, due) in enumerate(wanted)
+            ]
+
+
+def _guard(user, visit, visit_uuid, base_version, require_version, kept_copy):
+    """Refuse a save this user may not make, or one based on an old version (kept as a conflict)."""
+    if visit is None:
+        if not may_start_visit(user):
+            raise NotFound("No such visit.")
+        return
+    if not can_see_visit(user, visit):
+        raise NotFound("No such visit.")
+    if not can_edit_visit(user, visit):
+        if visit.officer_id != user.id:
+            raise Forbidden("Only the visit's officer can change it")
+        raise Locked("This visit is submitted and can no longer change.")
+    if base_version is None and require_version:
+        raise VersionRequired('Send If-Match: "<version>" to change a visit.')
+    if base_version is not None and base_version != visit.version:
+        conflict = VisitConflict(
+            visit_id=visit.id,
+            user_id=user.id,
+            base_version=base_version,
+            server_version=visit.version,
+            payload=kept_copy(visit),
+        )
+        db.session.add(conflict)
+        db.session.flush()
+        raise Conflict("The visit changed since your copy; yours is kept as a conflict.", visit, conflict)
+
+
+def save_visit(user, visit_uuid, change, base_version=None, require_version=True, kept_copy=None):
+    """Create or change a visit from a VisitChange; returns (visit, created).
+
+    Raises Invalid (nothing is saved: the caller rolls back), NotFound, Forbidden,
+    Locked, VersionRequired, or Conflict; on Conflict the losing copy, made by
+    `kept_copy(visit)`, is flushed as a VisitConflict for the caller to commit.
+    """
+    visit_uuid = valid_uuid(visit_uuid)
+    if visit_uuid is None:
+        raise Invalid({"uuid": "must be a UUID"})
+    visit = _locked_visit(visit_uuid)
+    _guard(user, visit, visit_uuid, base_version, require_version, kept_copy or (lambda visit: {}))
+    version = _framework_for(visit, change.framework_version)
+    provider = visit.provider if visit is not None else db.session.get(Provider, change.provider_id or 0)
+    if visit is not None and change.provider_id not in (None, visit.provider_id):
+        provider = db.session.get(Provider, change.provider_id)
+    errors = check_rules(change, visit, version, provider)
+    if errors:
+        raise Invalid(errors)
+
+    created = visit is None
+    before = audit.snapshot(visit)
+    if created:
+        visit = Visit(
+            uuid=visit_uuid, provider=provider, officer=user, framework_version=version, judgements=[]
+        )
+        db.session.add(visit)
+    apply_change(visit, change, version)
+    rate(visit)
+    check_visit(visit)
+    if change.submit:
+        blockers = submission_blockers(visit)
+        if blockers:
+            raise Invalid(blockers)
+        visit.status, visit.submitted_at = "submitted", utcnow()
+    found = audit.changes(before, audit.snapshot(visit))
+    if not created and found:
+        # Touch the row itself: a change to judgements or actions alone must still bump
+        # the version, or a stale copy from another tab could overwrite it unnoticed.
+        visit.updated_at = utcnow()
+    db.session.flush()
+    if created or found:
+        audit.record_event(
+            visit, user, "create" if created else "submit" if change.submit else "change", found
+        )
+    return visit, created
+
+
+def resolve_conflict(user, visit, conflict, choice, base_version):
+    """Settle a kept copy: "mine" saves it over the stored visit, "theirs" sets it aside."""
+    if choice == "mine":
+        change = read(VisitBody, dict(conflict.payload, status="draft")).to_change()
+        save_visit(user, visit.uuid, change, base_version)
+    conflict.resolved_at, conflict.resolution = utcnow(), choice
+    db.session.flush()

@@ -1,0 +1,308 @@
+"""The visit's JSON contract (DESIGN.md section 3) as pydantic models.
+
+`VisitBody` is the body of `PUT /api/visits/<uuid>`; `VisitBody.to_change()` turns it
+into the `VisitChange` that the HTML pages also build, so one save path applies both.
+The same models describe the API in its OpenAPI document (`qa_app.api.openapi`).
+Shapes and types are checked here; the domain rules (evidence needed, dates, what blocks
+submission) are checked by `visits.saving`.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+)
+
+from qa_app.domain import Invalid
+from qa_app.framework.defaults import THEME_CODES
+from qa_app.framework.rating import RATINGS
+from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES
+
+TEXT_LIMIT = 20_000
+MAX_ID = 2**31 - 1
+# Control characters other than tab and newlines have no place in a note.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+ACTION_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _clean(text):
+    return CONTROL_CHARACTERS.sub("", text).strip()
+
+
+def _blank_if_none(value):
+    return "" if value is None else value
+
+
+def _required(value, message):
+    if not value:
+        raise ValueError(message)
+    return value
+
+
+def _iso_date(value):
+    """Dates travel as ISO text (2026-11-20); the pages pass date objects."""
+    if value is None or isinstance(value, date):
+        return value
+    if value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError("must be a date like 2026-11-20")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be a real date like 2026-11-20") from None
+
+
+def text(limit=TEXT_LIMIT):
+    """Text of at most `limit` characters; null reads as empty; control characters dropped."""
+    return Annotated[
+        StrictStr,
+        BeforeValidator(_blank_if_none),
+        Field(max_length=limit),
+        AfterValidator(_clean),
+    ]
+
+
+IsoDate = Annotated[date | None, BeforeValidator(_iso_date)]
+Rating = Literal[tuple(RATINGS)]
+ThemeCode = Literal[THEME_CODES]
+VisitType = Literal[tuple(VISIT_TYPES)]
+Owner = Literal[tuple(ACTION_OWNERS)]
+
+
+def _number(value):
+    """A JSON number (never true/false, never text)."""
+    if type(value) not in (int, float):
+        raise ValueError("must be a number")
+    return value
+
+
+Hours = Annotated[float, BeforeValidator(_number), Field(ge=0, le=60, allow_inf_nan=False)]
+
+
+class Strict(BaseModel):
+    """Unknown fields are refused, so a typo is an error rather than lost data."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=TEXT_LIMIT, allow_inf_nan=False)
+
+
+class Judgement(Strict):
+    """One criterion judged, with its evidence (needed for anything but met)."""
+
+    criterion: Annotated[StrictStr, Field(min_length=1, max_length=8)]
+    rating: Rating
+    evidence: text() = ""
+
+
+class ActionItem(Strict):
+    """Something for the provider or the authority to put right, by a date."""
+
+    description: Annotated[text(2000), AfterValidator(lambda text: _required(text, "Describe the action"))]
+    owner: Owner = "provider"
+    due: IsoDate = None
+
+
+REF_NEEDED = "Give each pupil a reference such as P1 (never a name)"
+
+
+class Pupil(Strict):
+    """A pupil in the registration check, by reference only (never a name)."""
+
+    ref: Annotated[text(20), AfterValidator(lambda ref: _required(ref, REF_NEEDED))]
+    hours_per_week: Hours
+    weeks_per_year: Annotated[StrictInt, Field(ge=0, le=52)] = 38
+    daytime: StrictBool = True
+    ehc_plan: StrictBool = False
+    looked_after: StrictBool = False
+    sen: StrictBool = False
+    main_education: StrictBool = True
+
+
+class RegistrationEvidence(Strict):
+    """The registration check's evidence: how many pupils, each by reference, and the sites."""
+
+    pupil_count: Annotated[StrictInt, Field(ge=0, le=1000)] | None = None
+    pupils: Annotated[list[Pupil], Field(max_length=200)] = []
+    sites: Annotated[list[text(300)], Field(max_length=20)] = []
+
+    def as_stored(self):
+        """The evidence as the visit stores it (blank sites dropped)."""
+        data = self.model_dump()
+        data["sites"] = [site for site in self.sites if site]
+        return data
+
+
+class VisitBody(Strict):
+    """The body of `PUT /api/visits/<uuid>`: the whole visit as the tablet has it."""
+
+    provider_id: Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+    visit_date: Annotated[IsoDate, Field(json_schema_extra={"format": "date"})]
+    visit_type: VisitType = "scheduled"
+    framework_version: text(40) = ""
+    status: Literal["draft", "submitted"] = "draft"
+    people_met: text(2000) = ""
+    pupils_seen: Annotated[StrictInt, Field(ge=0, le=1000)] | None = None
+    judgements: Annotated[list[Judgement], Field(max_length=200)] = []
+    theme_notes: dict[ThemeCode, text()] = {}
+    insufficient_reasons: dict[ThemeCode, text()] = {}
+    strengths: text() = ""
+    pupil_voice: text() = ""
+    actions: Annotated[list[ActionItem], Field(max_length=50)] = []
+    action_outcomes: dict[
+        Annotated[StrictStr, Field(pattern=ACTION_ID.pattern)], Literal["done", "not_done"] | None
+    ] = {}
+    registration_evidence: RegistrationEvidence | None = None
+    # What the server adds to its answers; a client may send them back unchanged.
+    uuid: StrictStr | None = None
+    version: StrictInt | None = None
+    theme_rag: dict | None = None
+    overall_rag: StrictStr | None = None
+    why: dict | None = None
+    registration_test: dict | None = None
+    officer: StrictStr | None = None
+    provider_name: StrictStr | None = None
+    created_at: StrictStr | None = None
+    updated_at: StrictStr | None = None
+    submitted_at: StrictStr | None = None
+    signed_off_at: StrictStr | None = None
+    return_comment: StrictStr | None = None
+
+    def to_change(self):
+        """The whole visit as a change: every part is replaced by what the body says."""
+        return VisitChange(
+            provider_id=self.provider_id,
+            framework_version=self.framework_version,
+            visit_date=self.visit_date,
+            visit_type=self.visit_type,
+            people_met=self.people_met,
+            pupils_seen=self.pupils_seen,
+            set_pupils_seen=True,
+            judgements=self.judgements,
+            judged_themes=frozenset(THEME_CODES),
+            theme_notes={code: self.theme_notes.get(code, "") for code in THEME_CODES},
+            insufficient_reasons={code: self.insufficient_reasons.get(code, "") for code in THEME_CODES},
+            strengths=self.strengths,
+            pupil_voice=self.pupil_voice,
+            actions=self.actions,
+            action_outcomes={
+                str(int(key)): outcome for key, outcome in self.action_outcomes.items() if outcome
+            },
+            registration_evidence=self.registration_evidence or RegistrationEvidence(),
+            submit=self.status == "submitted",
+        )
+
+
+@dataclass(frozen=True)
+class VisitChange:
+    """A typed set of changes to one visit; a part left as None is not changed.
+
+    The pages set the parts their form edits; the API sets them all. `judgements`
+    replaces the judgements of the themes in `judged_themes` (a theme page sends one
+    theme; the API sends every theme). Error paths such as ``judgements[2].evidence``
+    count from the lists given here.
+    """
+
+    provider_id: int | None = None
+    framework_version: str = ""
+    visit_date: date | None = None
+    visit_type: str | None = None
+    people_met: str | None = None
+    pupils_seen: int | None = None
+    set_pupils_seen: bool = False
+    judgements: list[Judgement] = field(default_factory=list)
+    judged_themes: frozenset = frozenset()
+    theme_notes: dict[str, str] | None = None
+    insufficient_reasons: dict[str, str] | None = None
+    strengths: str | None = None
+    pupil_voice: str | None = None
+    actions: list[ActionItem] | None = None
+    action_outcomes: dict[str, str] | None = None
+    registration_evidence: RegistrationEvidence | None = None
+    submit: bool = False
+
+
+# -- pydantic's errors in the API's field-path format ----------------------------------
+
+MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known field",
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "bool_type": "must be true or false",
+    "float_type": "must be a number",
+    "finite_number": "must be a number",
+    "list_type": "must be a list",
+    "dict_type": "must be an object",
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+    "string_pattern_mismatch": "must be keyed by an action id",
+}
+
+
+def _path(loc):
+    """('judgements', 3, 'evidence') -> 'judgements[3].evidence'; dict keys join with dots."""
+    path = ""
+    for part in loc:
+        if part == "[key]":
+            continue
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _message(error):
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind in MESSAGES:
+        return MESSAGES[kind]
+    if kind == "literal_error":
+        return f"must be one of: {ctx.get('expected', '').replace(chr(39), '')}"
+    if kind == "string_too_long":
+        return f"must be {ctx['max_length']:,} characters or fewer"
+    if kind == "string_too_short":
+        return "is required"
+    if kind == "too_long" and isinstance(error.get("input"), str):
+        return f"must be {ctx['max_length']:,} characters or fewer"
+    if kind == "too_long":
+        return f"must have {ctx['max_length']} items or fewer"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"must be {ctx.get('ge', ctx.get('gt'))} or more"
+    if kind in ("less_than_equal", "less_than"):
+        return f"must be {ctx.get('le', ctx.get('lt'))} or less"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return error["msg"]
+
+
+def field_errors(problem, prefix=""):
+    """A pydantic ValidationError as {field path: message}, first message per field."""
+    errors = {}
+    for error in problem.errors():
+        path = _path(error["loc"])
+        errors.setdefault(
+            f"{prefix}.{path}" if prefix and path else prefix or path or "body", _message(error)
+        )
+    return errors
+
+
+def read(model, data, prefix=""):
+    """Validate `data` as `model`, or raise Invalid naming each bad field."""
+    if model is VisitBody and not isinstance(data, dict):
+        raise Invalid({"body": "must be a JSON object"})
+    try:
+        return model.model_validate(data)
+    except ValidationError as problem:
+        raise Invalid(field_errors(problem, prefix)) from None
