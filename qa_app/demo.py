@@ -18,11 +18,13 @@ from qa_app.framework.services import load_default_framework
 from qa_app.providers.models import Provider
 from qa_app.providers.services import save_provider
 from qa_app.registration.services import load_default_rules
-from qa_app.visits.models import Action
 from qa_app.visits.provider_rating import refresh_rating
-from qa_app.visits.services import record_visit
+from qa_app.submission.services import save as save_visit
+from qa_app.visits.schemas import VisitBody, read
+from qa_app.visits.services import previous_open_actions, sign_off
 
 DEMO_PASSWORD = "demo-password-1"
+INSUFFICIENT_REASON = "The lead was absent on the day; the records are to be seen at the next visit."
 DEMO_USERS = (
     ("officer@example.org", "officer"),
     ("head@example.org", "head_of_access"),
@@ -207,16 +209,9 @@ def seed(today=None):
         if index % 7 == 3:
             ratings = _ratings_for("amber", version, rng)
             partial = dict(list(ratings.items())[:12])
-            record_visit(
-                uuid=str(uuid.UUID(int=rng.getrandbits(128))),
-                provider=provider,
-                officer=officer,
-                version=version,
-                visit_date=today - timedelta(days=2),
-                ratings=partial,
-                evidence=_evidence(partial, rng),
-                status="draft",
-            )
+            visit_uuid = str(uuid.UUID(int=rng.getrandbits(128)))
+            body = _body(provider, today - timedelta(days=2), partial, _evidence(partial, rng))
+            save_visit(officer, visit_uuid, read(VisitBody, body).to_change())
         refresh_rating(provider, today)
     _escalations(users, today)
     return True
@@ -277,34 +272,56 @@ def _escalations(users, today):
     return overdue
 
 
+def _body(provider, visit_date, ratings, evidence, **fields):
+    """A visit body as the visit form and the sync API send it."""
+    return {
+        "provider_id": provider.id,
+        "visit_date": visit_date.isoformat(),
+        "status": "draft",
+        "judgements": [
+            {"criterion": code, "rating": rating, "evidence": evidence.get(code, "")}
+            for code, rating in ratings.items()
+        ],
+        **fields,
+    }
+
+
 def _signed_off_history(provider, officer, head, version, rag, visit_date, rng):
-    """An earlier visit a year before (for the trend) and the latest signed-off one."""
+    """An earlier visit a year before (for the trend) and the latest signed-off one.
+
+    Each is saved by the officer, submitted and signed off by the Head of Access, as the
+    app does it; the latest marks the earlier visit's actions done."""
     earlier = rng.choice(("green", "amber", "red"))
     for when, this_rag in ((visit_date - timedelta(days=365), earlier), (visit_date, rag)):
         ratings = _ratings_for(this_rag, version, rng)
-        visit = record_visit(
-            uuid=str(uuid.UUID(int=rng.getrandbits(128))),
-            provider=provider,
-            officer=officer,
-            version=version,
-            visit_date=when,
-            ratings=ratings,
-            evidence=_evidence(ratings, rng),
-            status="signed_off",
-            signed_off_by=head,
+        visit_uuid = str(uuid.UUID(int=rng.getrandbits(128)))
+        evidence = _evidence(ratings, rng)
+        actions = []
+        if this_rag != "green":
+            actions = [
+                {
+                    "description": description,
+                    "owner": rng.choice(("provider", "authority")),
+                    "due": (when + timedelta(days=42)).isoformat(),
+                }
+                for description in rng.sample(ACTIONS, 2)
+            ]
+        body = _body(
+            provider,
+            when,
+            ratings,
+            evidence,
             strengths="Warm relationships between staff and pupils; pupils said they feel safe.",
             theme_notes={"QE": "Curriculum well matched to pupils' starting points."},
+            actions=actions,
+            action_outcomes={str(a.id): "done" for a in previous_open_actions(provider.id)},
         )
-        if this_rag != "green":
-            for description in rng.sample(ACTIONS, 2):
-                db.session.add(
-                    Action(
-                        visit=visit,
-                        provider_id=provider.id,
-                        description=description,
-                        owner=rng.choice(("provider", "authority")),
-                        due=when + timedelta(days=42),
-                        status="open" if when == visit_date else "done",
-                    )
-                )
-    db.session.flush()
+        visit, _ = save_visit(officer, visit_uuid, read(VisitBody, body).to_change())
+        reasons = {
+            code: INSUFFICIENT_REASON
+            for code, rating in visit.theme_rags.items()
+            if rating["insufficient_evidence"]
+        }
+        body.update(status="submitted", insufficient_reasons=reasons)
+        visit, _ = save_visit(officer, visit_uuid, read(VisitBody, body).to_change(), base_version=visit.version)
+        sign_off(head, visit)

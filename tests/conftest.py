@@ -1,11 +1,8 @@
 """Fixtures: an app per test on a fresh database (SQLite, and PostgreSQL when
 TEST_DATABASE_URL is set), a client, a CLI runner, factories and a sign-in helper."""
 
-import itertools
 import os
 import socket
-import uuid as uuid_module
-from datetime import date, timedelta
 
 import pytest
 from flask import has_app_context
@@ -13,16 +10,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from qa_app import create_app
-from qa_app.auth.services import create_user
+from qa_app.auth.models import User
 from qa_app.extensions import db
 from qa_app.framework.services import load_default_framework
-from qa_app.providers.models import Provider
-from qa_app.providers.services import save_provider
 from qa_app.registration.services import load_default_rules
-from qa_app.visits.provider_rating import refresh_rating
-from qa_app.visits.services import record_visit
 
-PASSWORD = "correct-horse-battery"
+# The factories (make_user, make_provider, make_visit, ...) are fixtures for every test.
+pytest_plugins = ["tests.factories"]
+pytest.register_assert_rewrite("tests.factories")
+from tests.factories import PASSWORD  # noqa: E402
 
 DATABASES = ["sqlite"]
 if os.environ.get("TEST_DATABASE_URL"):
@@ -118,99 +114,6 @@ def runner(app):
     return app.test_cli_runner()
 
 
-_counter = itertools.count(1)
-
-
-@pytest.fixture
-def make_user(app):
-    """make_user(role="officer", **kwargs) -> a committed user (password PASSWORD)."""
-
-    def _make(role="officer", email=None, name=None, school=None, active=True):
-        n = next(_counter)
-        if role == "school" and school is None:
-            school = "Test Academy"
-        user = create_user(
-            email or f"{role}{n}@example.org",
-            name or f"{role.title()} {n}",
-            role,
-            PASSWORD,
-            school_name=school,
-            active=active,
-        )
-        db.session.commit()
-        return user
-
-    return _make
-
-
-def provider_data(**overrides):
-    """Valid provider form data; override any field."""
-    n = next(_counter)
-    data = {
-        "name": f"Provider {n}",
-        "address": f"{n} High Street, Riverside",
-        "postcode": "BR1 1AA",
-        "borough": "Riverside",
-        "contact_name": "Alex Morgan",
-        "contact_email": "office@provider.example.org",
-        "contact_phone": "020 7946 0000",
-        "registration_status": "not_known",
-        "urn": "",
-        "services": ["ks4", "semh"],
-        "notes": "Internal: lead has left.",
-    }
-    data.update(overrides)
-    return data
-
-
-@pytest.fixture
-def make_provider(app):
-    """make_provider(**fields) -> a committed provider."""
-
-    def _make(**overrides):
-        provider = save_provider(Provider(), provider_data(**overrides))
-        refresh_rating(provider)
-        db.session.commit()
-        return provider
-
-    return _make
-
-
-RAG_RATINGS = {
-    # Judgement patterns that give each overall RAG under the default rules.
-    "green": {},
-    "amber": {"QE1": "partly_met"},
-    "red": {"SG1": "not_met"},
-}
-
-
-@pytest.fixture
-def make_visit(app, make_user):
-    """make_visit(provider, rag="green", days_ago=10, status="signed_off", officer=None)."""
-
-    def _make(provider, rag="green", days_ago=10, status="signed_off", officer=None, ratings=None):
-        version = load_default_framework()
-        if ratings is None:
-            ratings = {c.code: "met" for c in version.active_criteria()}
-            ratings.update(RAG_RATINGS[rag])
-        evidence = {code: "Evidence seen" for code, rating in ratings.items() if rating != "met"}
-        visit = record_visit(
-            uuid=str(uuid_module.uuid4()),
-            provider=provider,
-            officer=officer or make_user("officer"),
-            version=version,
-            visit_date=date.today() - timedelta(days=days_ago),
-            ratings=ratings,
-            evidence=evidence,
-            status=status,
-        )
-        refresh_rating(provider)
-        db.session.commit()
-        return visit
-
-    return _make
-
-
 @pytest.fixture
 def login(client):
     """login(user) signs the test client in through the real sign-in form."""
@@ -221,6 +124,19 @@ def login(client):
         return response
 
     return _login
+
+
+@pytest.fixture
+def signed_in(make_user, login):
+    """signed_in(role, **fields) -> a new user of that role, with the test client signed in
+    as them through the real sign-in form; signed_in(user) signs in an existing user."""
+
+    def _sign_in(role_or_user="officer", **fields):
+        user = role_or_user if isinstance(role_or_user, User) else make_user(role_or_user, **fields)
+        login(user)
+        return user
+
+    return _sign_in
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from qa_app.auth.models import User
 from qa_app.auth.passwords import check_password
 from qa_app.auth.services import find_user_by_email
 from qa_app.extensions import db
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 NEW_PASSWORD = "a-long-new-password"
 

@@ -7,7 +7,7 @@ import pytest
 from qa_app import create_app
 from qa_app.auth.models import User
 from qa_app.extensions import db
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 WRONG = b"Enter a correct email address and password"
 

@@ -9,7 +9,7 @@ from qa_app.extensions import db
 from qa_app.postcodes import normalise_postcode
 from qa_app.providers.models import Provider
 from qa_app.providers.search import qa_status_sql
-from tests.conftest import provider_data
+from tests.factories import provider_data
 
 
 @pytest.fixture

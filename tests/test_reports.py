@@ -4,17 +4,14 @@ PDFs are read back with pypdf and checked for what they say, not just that they 
 """
 
 import csv
-import email
 import hashlib
 import io
 import re
 import socket
 import uuid
 from datetime import date, timedelta
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from PIL import Image
 from pypdf import PdfReader
 
@@ -25,8 +22,6 @@ from qa_app.photos.services import photo_path, save_photo
 from qa_app.reports.content import visit_report
 from qa_app.reports.pdf import build_visit_report
 from qa_app.visits.models import VisitEvent
-from qa_app.visits.provider_rating import refresh_rating
-from qa_app.visits.services import record_visit
 
 UNICODE_NAME = "Zoë Siân Łukasiewicz-O'Brien"
 NOTES = "Internal: the lead has left; new DSL from January."
@@ -39,30 +34,29 @@ def pdf_pages(data):
     return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
 
 
-def make_report_visit(
-    provider, officer, status="signed_off", ratings=None, evidence=None, signed_off_by=None
-):
-    """A visit judging every criterion: Amber overall (QE1 partly met, SG3 not met)."""
-    version = current_version()
-    if ratings is None:
-        ratings = {c.code: "met" for c in version.active_criteria()} | {"QE1": "partly_met", "SG3": "not_met"}
-    visit = record_visit(
-        uuid=str(uuid.uuid4()),
-        provider=provider,
-        officer=officer,
-        version=version,
-        visit_date=date.today() - timedelta(days=3),
-        ratings=ratings,
-        evidence=evidence or {code: f"Evidence for {code}: records sampled." for code in ratings},
-        status=status,
-        signed_off_by=signed_off_by,
-        theme_notes={"SG": "The DSL knew every pupil's plan."},
-        strengths="Warm relationships; pupils said they feel safe.",
-    )
-    visit.pupil_voice = "Pupils said staff listen to them."
-    refresh_rating(provider)
-    db.session.commit()
-    return visit
+@pytest.fixture
+def make_report_visit(make_visit):
+    """make_report_visit(provider, officer, status="signed_off", ratings=None, evidence=None,
+    reviewer=None) -> a visit judging every criterion: Amber overall (QE1 partly met, SG3 not met)."""
+
+    def _make(provider, officer, status="signed_off", ratings=None, evidence=None, reviewer=None):
+        if ratings is None:
+            ratings = {c.code: "met" for c in current_version().active_criteria()}
+            ratings |= {"QE1": "partly_met", "SG3": "not_met"}
+        return make_visit(
+            provider,
+            days_ago=3,
+            status=status,
+            officer=officer,
+            ratings=ratings,
+            evidence=evidence or {code: f"Evidence for {code}: records sampled." for code in ratings},
+            reviewer=reviewer,
+            theme_notes={"SG": "The DSL knew every pupil's plan."},
+            strengths="Warm relationships; pupils said they feel safe.",
+            pupil_voice="Pupils said staff listen to them.",
+        )
+
+    return _make
 
 
 def build(visit, edition="internal"):
@@ -93,8 +87,8 @@ def provider(make_provider, officer):
 
 
 @pytest.fixture
-def visit(provider, officer, head):
-    return make_report_visit(provider, officer, signed_off_by=head)
+def visit(make_report_visit, provider, officer, head):
+    return make_report_visit(provider, officer, reviewer=head)
 
 
 # -- the visit report --------------------------------------------------------------------------
@@ -138,7 +132,7 @@ def test_provider_edition_leaves_out_internal_sections(client, visit):
     assert all(name in provider for name in THEME_NAMES.values())
 
 
-def test_draft_report_says_draft_on_every_page(client, provider, officer):
+def test_draft_report_says_draft_on_every_page(make_report_visit, client, provider, officer):
     """A visit not yet signed off gives a report marked DRAFT on every page."""
     draft = make_report_visit(provider, officer, status="draft")
     pages = pdf_pages(client.get(f"/visits/{draft.uuid}/report.pdf").data)
@@ -147,7 +141,7 @@ def test_draft_report_says_draft_on_every_page(client, provider, officer):
     assert "Not yet signed off (draft)" in pages[0]
 
 
-def test_visit_with_no_judgements_still_makes_a_report(app, provider, officer):
+def test_visit_with_no_judgements_still_makes_a_report(make_report_visit, app, provider, officer):
     """No judgements yet: a valid PDF that says so, every theme not rated."""
     empty = make_report_visit(provider, officer, status="draft", ratings={})
     pages = build(empty)
@@ -157,7 +151,7 @@ def test_visit_with_no_judgements_still_makes_a_report(app, provider, officer):
     assert text.count("Not judged") >= len(current_version().active_criteria())
 
 
-def test_long_evidence_runs_over_pages_and_nothing_is_lost(app, provider, officer):
+def test_long_evidence_runs_over_pages_and_nothing_is_lost(make_report_visit, app, provider, officer):
     """20,000 characters of evidence flow across pages and every word of it is in the PDF."""
     words = [f"w{n:05d}" for n in range(2857)]
     long_evidence = " ".join(words) + "!!"
@@ -171,7 +165,7 @@ def test_long_evidence_runs_over_pages_and_nothing_is_lost(app, provider, office
     assert found == words and "w02856!!" in pages[with_evidence[-1]]
 
 
-def test_markup_and_control_characters_are_plain_text(app, provider, officer):
+def test_markup_and_control_characters_are_plain_text(make_report_visit, app, provider, officer):
     """HTML-like text is shown literally, control characters are dropped, the layout holds."""
     evidence = {
         "QE1": "Tutor wrote <script>alert('x')</script> and <b>bold</b> & <br/> on\x07 the\x1b[31m board",
@@ -179,7 +173,7 @@ def test_markup_and_control_characters_are_plain_text(app, provider, officer):
         "QE3": "<para><font size=80>big</font></para>",
     }
     ratings = {code: "partly_met" for code in evidence}
-    pages = build(make_report_visit(provider, officer, ratings=ratings, evidence=evidence))
+    pages = build(make_report_visit(provider, officer, status="draft", ratings=ratings, evidence=evidence))
     text = " ".join(pages)
     assert "<script>alert('x')</script> and <b>bold</b> & <br/> on the[31m board" in text
     assert "<para><font size=80>big</font></para>" in text
@@ -198,7 +192,9 @@ def test_unicode_names_are_embedded_in_the_font(client, visit):
     assert any(name.endswith("+SourceSansPro-Regular") for name in embedded)
 
 
-def test_photos_are_in_the_report_and_an_unreadable_one_is_listed_as_missing(app, provider, officer):
+def test_photos_are_in_the_report_and_an_unreadable_one_is_listed_as_missing(
+    make_report_visit, app, provider, officer
+):
     """Photos of evidence appear with their captions; one that cannot be read is listed as missing."""
     visit = make_report_visit(provider, officer, status="draft")
     for caption, code in (("Fire door log", "HS4"), ("Broken record", "SG3")):
@@ -246,10 +242,10 @@ def test_photos_are_in_the_report_and_an_unreadable_one_is_listed_as_missing(app
     ],
 )
 def test_who_may_read_which_edition(
-    client, make_user, login, provider, officer, head, role, edition, status, expected
+    make_report_visit, client, make_user, login, provider, officer, head, role, edition, status, expected
 ):
     """Schools read the provider edition of signed-off visits only; other officers see nothing."""
-    visit = make_report_visit(provider, officer, status=status, signed_off_by=head)
+    visit = make_report_visit(provider, officer, status=status, reviewer=head)
     client.post("/logout")
     login(make_user(role))
     response = client.get(f"/visits/{visit.uuid}/report.pdf?edition={edition}")
@@ -271,7 +267,9 @@ def test_visit_page_offers_both_editions_and_email(client, visit):
     assert "Email the provider&#39;s report to office@bridges.example.org" in page
 
 
-def test_school_sees_a_report_link_on_the_provider_page(client, make_user, login, visit, provider, officer):
+def test_school_sees_a_report_link_on_the_provider_page(
+    make_report_visit, client, make_user, login, visit, provider, officer
+):
     """On the provider page a school user gets the provider edition of signed-off visits only."""
     draft = make_report_visit(provider, officer, status="draft")
     client.post("/logout")
@@ -284,37 +282,10 @@ def test_school_sees_a_report_link_on_the_provider_page(client, make_user, login
 # -- emailing the provider edition ---------------------------------------------------------------
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted"
-
-
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture
-def inbox(app):
-    """A real SMTP server on 127.0.0.1 for the test, and the app pointed at it."""
-    received = Inbox()
-    controller = Controller(received, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=controller.port,
-        MAIL_USE_TLS=False,
-        MAIL_FROM="qa@riverside.example.org",
-    )
-    yield received
-    controller.stop()
 
 
 def email_events(visit):
@@ -323,11 +294,12 @@ def email_events(visit):
     ).all()
 
 
-def test_email_sends_the_provider_edition_and_records_it(client, inbox, visit, officer):
+def test_email_sends_the_provider_edition_and_records_it(client, app, mailbox, visit, officer):
     """The provider's contact gets the provider edition attached; the visit's history says so."""
+    app.config["MAIL_FROM"] = "qa@riverside.example.org"
     response = client.post(f"/visits/{visit.uuid}/report/email")
     assert response.status_code == 302 and response.headers["Location"] == f"/visits/{visit.uuid}"
-    [message] = inbox.messages
+    [message] = mailbox
     assert message["To"] == "office@bridges.example.org" and message["From"] == "qa@riverside.example.org"
     assert "Bridges Learning Centre" in message["Subject"]
     assert "overall rating is Amber" in message.get_body(("plain",)).get_content()
@@ -344,20 +316,20 @@ def test_email_sends_the_provider_edition_and_records_it(client, inbox, visit, o
     assert "Report emailed" in client.get(f"/visits/{visit.uuid}").get_data(as_text=True)
 
 
-def test_draft_report_is_not_emailed(client, inbox, provider, officer):
+def test_draft_report_is_not_emailed(make_report_visit, client, mailbox, provider, officer):
     """Only a signed-off visit's report goes to the provider."""
     draft = make_report_visit(provider, officer, status="draft")
     page = client.post(f"/visits/{draft.uuid}/report/email", follow_redirects=True).get_data(as_text=True)
     assert "Only a signed-off visit" in page
-    assert inbox.messages == [] and email_events(draft) == []
+    assert mailbox == [] and email_events(draft) == []
 
 
-def test_provider_without_contact_email_is_not_emailed(client, inbox, visit, provider):
+def test_provider_without_contact_email_is_not_emailed(client, mailbox, visit, provider):
     """No contact email: nothing is sent, and the officer is told what to do."""
     provider.contact_email = ""
     db.session.commit()
     page = client.post(f"/visits/{visit.uuid}/report/email", follow_redirects=True).get_data(as_text=True)
-    assert "has no contact email" in page and inbox.messages == [] and email_events(visit) == []
+    assert "has no contact email" in page and mailbox == [] and email_events(visit) == []
 
 
 def test_mail_server_down_records_nothing(client, app, visit):

@@ -274,23 +274,17 @@ def test_stale_edit_is_kept_as_a_conflict_and_shown(tablet, server, live_app):
     """(8) The visit changed on the server after the tablet took its copy: 409, the
     server keeps the tablet's copy as a conflict, the tablet keeps it too and says so."""
     from qa_app.auth.models import User
-    from qa_app.framework.services import current_version
     from qa_app.providers.models import Provider
     from qa_app.visits.models import VisitConflict
-    from qa_app.visits.services import record_visit
+    from tests.factories import save, visit_body
 
     with live_app.app_context():
         officer = db.session.scalar(select(User).where(User.email == "officer@example.org"))
         provider = db.session.scalar(select(Provider).where(Provider.officer_id == officer.id).limit(1))
-        version = current_version()
-        visit = record_visit(
-            uuid="6a1b2c3d-0000-4000-8000-000000000008",
-            provider=provider,
-            officer=officer,
-            version=version,
-            visit_date=date.today(),
-            ratings={"QE1": "met"},
-            status="draft",
+        visit, _ = save(
+            officer,
+            "6a1b2c3d-0000-4000-8000-000000000008",
+            visit_body(provider, date.today(), {"QE1": "met"}),
         )
         db.session.commit()
         uuid = visit.uuid
@@ -568,21 +562,16 @@ def test_visit_page_shows_what_the_tablet_holds(tablet, server, live_app):
     """The visit's page says "Saved on this tablet", then "Waiting to sync" while the
     edit cannot be sent, then "Synced"."""
     from qa_app.auth.models import User
-    from qa_app.framework.services import current_version
     from qa_app.providers.models import Provider
-    from qa_app.visits.services import record_visit
+    from tests.factories import save, visit_body
 
     with live_app.app_context():
         officer = db.session.scalar(select(User).where(User.email == "officer@example.org"))
         provider = db.session.scalar(select(Provider).where(Provider.officer_id == officer.id).limit(1))
-        visit = record_visit(
-            uuid="6a1b2c3d-0000-4000-8000-000000000015",
-            provider=provider,
-            officer=officer,
-            version=current_version(),
-            visit_date=date.today(),
-            ratings={"QE1": "met"},
-            status="draft",
+        visit, _ = save(
+            officer,
+            "6a1b2c3d-0000-4000-8000-000000000015",
+            visit_body(provider, date.today(), {"QE1": "met"}),
         )
         db.session.commit()
         uuid = visit.uuid
