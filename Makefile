@@ -12,6 +12,7 @@ run: install frontend db ## Set everything up and serve on http://127.0.0.1:5000
 	@$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.dev-installed frontend ## Install what the tests need and run the whole suite
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev-installed ## Measure pages against a bare route (see bench/README.md)
@@ -19,9 +20,10 @@ bench: $(VENV)/.dev-installed ## Measure pages against a bare route (see bench/R
 	$(BIN)/python -m bench.reports
 	$(BIN)/python -m bench.offline
 
-lint: $(VENV)/.dev-installed
+lint: $(VENV)/.dev-installed ## Style, and the import contracts of .importlinter
 	$(BIN)/ruff check qa_app tests bench migrations
 	$(BIN)/ruff format --check qa_app tests bench
+	$(BIN)/lint-imports
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format qa_app tests bench

@@ -22,12 +22,14 @@ class DayMonthYearField(DateField):
         super().__init__(label, validators, format="%d %m %Y", **kwargs)
 
     def process(self, formdata, data=None, **kwargs):
+        """Read the field, always keeping three parts for the widget to show."""
         super().process(formdata, data, **kwargs)
         # The widget needs exactly three parts, whatever the request sent.
         if self.raw_data is not None and len(self.raw_data) != 3:
             self.raw_data = (list(self.raw_data) + ["", "", ""])[:3]
 
     def process_formdata(self, valuelist):
+        """Day, month and year into a date; all three blank is no date."""
         parts = [part.strip() for part in valuelist]
         if len(parts) == 3 and not any(parts):
             self.data = None
@@ -53,6 +55,7 @@ class UKPostcode:
         self.message = message
 
     def __call__(self, form, field):
+        """Refuse text that is not a UK postcode."""
         if field.data and normalise_postcode(field.data) is None:
             raise ValidationError(self.message)
 
@@ -64,6 +67,7 @@ class Finite:
         self.message = message
 
     def __call__(self, form, field):
+        """Stop at NaN or Infinity, before the range check."""
         if field.data is not None and not field.data.is_finite():
             raise StopValidation(self.message)
 

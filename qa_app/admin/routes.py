@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from qa_app.admin import bp
-from qa_app.auth.forms import UserForm
+from qa_app.admin.forms import UserForm
 from qa_app.auth.models import User
 from qa_app.auth.permissions import authorize
 from qa_app.auth.services import apply_user_changes, create_user

@@ -33,7 +33,7 @@ class Provider(db.Model):
     """A setting that educates pupils outside mainstream school.
 
     The rating columns are a copy of the latest signed-off visit's result, kept by
-    providers.services.refresh_rating, so the register filters and sorts in SQL.
+    visits.provider_rating.refresh_rating, so the register filters and sorts in SQL.
     """
 
     id = db.Column(db.Integer, primary_key=True)

@@ -54,6 +54,7 @@ class RulesForm(FlaskForm):
     submit = SubmitField("Save the rules", widget=GovSubmitInput())
 
     def validate_borderline_hours_from(self, field):
+        """The borderline band starts at or below the full-time line."""
         if (
             self.full_time_hours_over.data is not None
             and field.data is not None

@@ -58,6 +58,7 @@ class Pupil:
     main_education: bool = True
 
     def statuses(self):
+        """The statuses this pupil has (EHC plan, looked after, SEN)."""
         return [name for name in ("ehc_plan", "looked_after", "sen") if getattr(self, name)]
 
 
@@ -72,6 +73,7 @@ class RegistrationResult:
     possibly_full_time: list[str] = field(default_factory=list)
 
     def as_dict(self, rule_version=None):
+        """The result as stored on the visit, with the rule version that gave it."""
         return {
             "result": self.result,
             "limb": self.limb,
@@ -107,6 +109,7 @@ def classify(pupil, rules):
 
 
 def _single_pupils(refs, pupils, rules):
+    """The pupils among `refs` with a status that is enough on its own under these rules."""
     statuses = set(rules["single_pupil_statuses"])
     return [p for p in pupils if p.ref in refs and statuses & set(p.statuses())]
 

@@ -22,4 +22,5 @@ class RegistrationRules(db.Model):
 
     @property
     def is_published(self):
+        """Published versions never change."""
         return self.status == "published"

@@ -1,0 +1,70 @@
+"""The user management form (administrators only)."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovPasswordInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from qa_app.auth.models import ROLES
+from qa_app.auth.passwords import password_problem
+from qa_app.forms import email_address
+
+
+def _check_password_policy(form, field):
+    """The password rules of auth/passwords.py, as a form validator."""
+    if field.data:
+        problem = password_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class UserForm(FlaskForm):
+    """Add or change a user (administrators only)."""
+
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the person's full name"), Length(max=120)],
+    )
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter an email address"),
+            email_address(),
+            Length(max=254),
+        ],
+    )
+    role = SelectField(
+        "Role",
+        widget=GovSelect(),
+        choices=[("", "Choose a role")] + list(ROLES.items()),
+        validators=[InputRequired("Choose a role")],
+    )
+    school = StringField(
+        "School (school staff only)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=200)],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        description="At least 10 characters. Leave blank to keep the current password.",
+        validators=[Optional(), _check_password_policy],
+    )
+    active = BooleanField("Account can sign in", widget=GovCheckboxInput(), default=True)
+    submit = SubmitField("Save user", widget=GovSubmitInput())
+
+    def validate_role(self, field):
+        if field.data not in ROLES:
+            raise ValidationError("Choose a role")
+
+    def validate_school(self, field):
+        if self.role.data == "school" and not (field.data or "").strip():
+            raise ValidationError("Enter the school this person works for")
