@@ -86,7 +86,7 @@ MATRIX = {
     "visits.remove_action": ("POST", "/visits/{visit}/actions/0/remove", OTHERS_VISIT_EDIT),
     "visits.previous_actions": ("GET", "/visits/{visit}/previous-actions", OTHERS_VISIT_EDIT),
     "visits.check": ("GET", "/visits/{visit}/check", OTHERS_VISIT_EDIT),
-    "visits.submit": ("POST", "/visits/{visit}/submit", OTHERS_VISIT_EDIT),
+    "submission.submit": ("POST", "/visits/{visit}/submit", OTHERS_VISIT_EDIT),
     "visits.sign_off": ("POST", "/visits/{visit}/sign-off", casework(403, 302)),
     "visits.return_visit": ("POST", "/visits/{visit}/return", casework(403, 302)),
     "visits.conflict": ("GET", "/visits/{visit}/conflicts/1", casework(404, 404)),
@@ -118,14 +118,15 @@ MATRIX = {
     # Photos: only the visit's own officer uploads (404 to everyone else); they are shown
     # to those who may see the visit.
     "photos.show_photo": ("GET", "/visits/{visit}/photos/{photo}", OTHERS_VISIT),
-    "photos.put_photo": ("PUT", "/api/visits/{visit}/photos/{new_photo}", signed_in(404, anonymous=401)),
+    "api.put_photo": ("PUT", "/api/visits/{visit}/photos/{new_photo}", signed_in(404, anonymous=401)),
     # Offline: the worker, manifest and visit shell hold no personal data; the bundle does.
     "offline.service_worker": ("GET", "/sw.js", everyone(200)),
     "offline.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "offline.visit": ("GET", "/offline/visit", everyone(200)),
-    "offline.bundle": ("GET", "/api/offline-bundle", casework(200, 200) | {"anonymous": 401}),
+    "api.bundle": ("GET", "/api/offline-bundle", casework(200, 200) | {"anonymous": 401}),
     # The JSON API answers 401 (never a redirect) when signed out.
     "api.session_info": ("GET", "/api/session", signed_in(200, anonymous=401)),
+    "api.openapi_document": ("GET", "/api/openapi.json", everyone(200)),
     "api.get_visit": (
         "GET",
         "/api/visits/{visit}",

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from qa_app.escalations.models import STATES, TRANSITIONS, EscalationEvent
 from qa_app.domain import Invalid
+from qa_app.escalations.models import STATES, TRANSITIONS, EscalationEvent
 from qa_app.escalations.services import transition
 from qa_app.extensions import db
 from tests.factories import step_fields

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, VersionRequired
 from qa_app.extensions import db
 from qa_app.framework.services import current_version
 from qa_app.visits.models import Action, Visit, VisitConflict, VisitEvent
-from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, VersionRequired
 from qa_app.visits.services import return_to_officer, sign_off
 from tests.factories import INSUFFICIENT_REASON, ratings_for, save, visit_body
 

@@ -155,7 +155,7 @@ def apply_change(visit, change, version):
             (a.description, a.owner, a.due) for a in sorted(visit.actions, key=lambda a: a.position)
         ]:
             visit.actions = [
-                Action(provider_id=visit.provider_id, description=d, owner=o, due=due, position=n)
+                Action(provider_id=visit.provider.id, description=d, owner=o, due=due, position=n)
                 for n, (d, o, due) in enumerate(wanted)
             ]
 
@@ -187,6 +187,27 @@ def _guard(user, visit, visit_uuid, base_version, require_version, kept_copy):
         raise Conflict("The visit changed since your copy; yours is kept as a conflict.", visit, conflict)
 
 
+def new_visit(visit_uuid, provider, officer, version):
+    """An empty visit, its parts set as the table's defaults would be after a flush."""
+    return Visit(
+        uuid=visit_uuid,
+        provider=provider,
+        officer=officer,
+        framework_version=version,
+        status="draft",
+        visit_type="scheduled",
+        people_met="",
+        strengths="",
+        pupil_voice="",
+        theme_notes={},
+        insufficient_reasons={},
+        action_outcomes={},
+        registration_evidence={},
+        judgements=[],
+        actions=[],
+    )
+
+
 def save_visit(user, visit_uuid, change, base_version=None, require_version=True, kept_copy=None):
     """Create or change a visit from a VisitChange; returns (visit, created).
 
@@ -210,9 +231,7 @@ def save_visit(user, visit_uuid, change, base_version=None, require_version=True
     created = visit is None
     before = audit.snapshot(visit)
     if created:
-        visit = Visit(
-            uuid=visit_uuid, provider=provider, officer=user, framework_version=version, judgements=[]
-        )
+        visit = new_visit(visit_uuid, provider, user, version)
         db.session.add(visit)
     apply_change(visit, change, version)
     rate(visit)

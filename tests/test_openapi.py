@@ -1,0 +1,35 @@
+"""The API's OpenAPI document: valid OpenAPI 3.1, with every /api/ route in it."""
+
+from openapi_spec_validator import validate
+
+from qa_app.api.openapi import build_document
+
+
+def test_the_document_is_valid_openapi_3_1(client):
+    """Served without signing in, and valid by a validator no one here wrote."""
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    document = response.get_json()
+    assert document["openapi"].startswith("3.1")
+    validate(document)
+
+
+def test_every_api_route_is_documented(app):
+    """A route under /api/ is in the document with each of its methods."""
+    with app.test_request_context():
+        paths = build_document()["paths"]
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi_document":
+            path = rule.rule.removeprefix("/api").replace("<", "{").replace(">", "}")
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert method.lower() in paths[path], (rule.rule, method)
+
+
+def test_the_visit_body_is_the_models_schema(app):
+    """The PUT body is described by VisitBody's own schema, so the two cannot drift."""
+    with app.test_request_context():
+        document = build_document()
+    put = document["paths"]["/visits/{visit_uuid}"]["put"]
+    schema = put["requestBody"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/VisitBody"}
+    assert "judgements" in document["components"]["schemas"]["VisitBody"]["properties"]
