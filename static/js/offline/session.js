@@ -41,6 +41,7 @@ function showPanel(heading, ...rest) {
 
 const button = (text, kind = "") => el("button", { type: "button", class: `govuk-button ${kind}`.trim(), text });
 
+/** Visits wait to sync: offer to sync first, or to sign out and leave them here. */
 function showWarning(rows) {
   const count = rows.length;
   const message = el("p", { class: "govuk-body govuk-!-margin-top-2", "data-sign-out-message": true });

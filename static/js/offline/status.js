@@ -8,6 +8,7 @@ const box = document.querySelector("[data-offline-status]");
 const signedInId = Number(box?.dataset.userId) || null;
 let registration = null;
 
+/** Write the status line (and let a waiting worker take over when nothing is queued). */
 async function render() {
   if (!box) return;
   let text;
@@ -38,6 +39,7 @@ async function syncIfDue(newOfficer) {
   if (newOfficer || rows.length || bundle?.generated_at !== today || !bundle?.labels) startSync();
 }
 
+/** Register the worker; for a signed-in officer, remember them and sync if due. */
 async function start() {
   if ("serviceWorker" in navigator) {
     registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => null);

@@ -40,6 +40,7 @@ export function startSync() {
   return syncNow();
 }
 
+/** Record a run's result, set the backoff timer after a failure, and tell the page. */
 function finish(result) {
   lastResult = result;
   clearTimeout(timer);
@@ -55,6 +56,7 @@ function finish(result) {
   return result;
 }
 
+/** One sync: the session, the bundle, then each of the officer's queued rows in turn. */
 async function run() {
   const session = await api.session();
   if (!session.ok) return finish({ state: session.kind });
@@ -72,6 +74,7 @@ async function run() {
   return finish({ state: "done", sent });
 }
 
+/** Fetch a fresh bundle; if it cannot be had, the tablet keeps the one it has. */
 async function refreshBundle() {
   const answer = await api.offlineBundle();
   // Otherwise the bundle already on the tablet stays in use.
@@ -136,6 +139,7 @@ async function put(row, token, key, payload, baseVersion, last) {
   return answer.kind;
 }
 
+/** Count a failed attempt on the row; it stays queued for the next run. */
 async function retryLater(row, reason) {
   row.attempts += 1;
   row.last_error = reason;

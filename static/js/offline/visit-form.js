@@ -19,6 +19,7 @@ let draft = null; // the draft open in the form, null once submitted
 let saveTimer = null;
 let submitting = false;
 
+/** Show the error summary with `message` ("" hides it). */
 function problem(message) {
   const box = $("[data-offline-problem]");
   box.hidden = !message;
@@ -47,6 +48,7 @@ function fillSelect(select, options) {
   if (options.some(([value]) => String(value) === chosen)) select.value = chosen;
 }
 
+/** The start screen: the officer's drafts, and the form to start a visit. */
 async function showStart() {
   $("[data-offline-loading]").hidden = true;
   form.hidden = true;
@@ -69,6 +71,7 @@ async function showStart() {
   $("#offline-date").value ||= new Date().toISOString().slice(0, 10);
 }
 
+/** Start a draft for the chosen provider and open it. */
 async function startVisit(event) {
   event.preventDefault();
   const data = new FormData(event.target);
@@ -92,6 +95,7 @@ async function startVisit(event) {
 
 // ---- The visit form ----
 
+/** A criterion's ratings (from the bundle's labels) and its evidence box. */
 function criterionField(criterion) {
   const name = `rating_${criterion.code}`;
   const radios = bundle.labels.ratings.map(({ code: value, label: text }) => {
@@ -108,6 +112,7 @@ function criterionField(criterion) {
   );
 }
 
+/** A theme's criteria and its notes box. */
 function themeSection(theme) {
   return el(
     "section",
@@ -119,6 +124,7 @@ function themeSection(theme) {
   );
 }
 
+/** Put the open draft into the form's fields. */
 function fillForm() {
   for (const [code, judgement] of Object.entries(draft.judgements)) {
     const radio = form.querySelector(`input[name="rating_${code}"][value="${judgement.rating}"]`);
@@ -141,6 +147,7 @@ function fillForm() {
 
 // ---- The registration check: pupils by reference only, as strings until the payload ----
 
+/** Row `i` of the registration check: reference, hours, weeks and the pupil flags. */
 function pupilRow(pupil, i) {
   const input = (key, text, attrs) => [el("label", { class: "govuk-label", for: `pupil-${key}-${i}`, text }), el("input", { class: "govuk-input govuk-input--width-5", id: `pupil-${key}-${i}`, name: `pupil-${key}-${i}`, value: pupil[key] ?? "", ...attrs })];
   const boxes = bundle.labels.pupil_flags.map(({ code, label: text, default: initial }) => el("div", { class: "govuk-checkboxes__item" }, el("input", { class: "govuk-checkboxes__input", type: "checkbox", id: `pupil-${code}-${i}`, name: `pupil-${code}-${i}`, checked: pupil[code] ?? initial }), el("label", { class: "govuk-label govuk-checkboxes__label", for: `pupil-${code}-${i}`, text })));
@@ -156,6 +163,7 @@ function pupilRow(pupil, i) {
   );
 }
 
+/** The registration check as typed, strings and all. */
 function readRegistration() {
   const value = (name) => form.elements[name].value.trim();
   const pupils = [...form.querySelectorAll("[data-pupil]")].map(({ dataset: { pupil: i } }) => ({
@@ -167,6 +175,7 @@ function readRegistration() {
   return { pupil_count: value("pupil_count"), pupils, sites: form.elements.sites.value };
 }
 
+/** The registration test's result as the officer types (the bundle's rules and labels). */
 function showRegistrationResult() {
   const rules = bundle.registration_rules?.rules;
   const pupils = registrationEvidence(readRegistration())?.pupils ?? [];
@@ -174,6 +183,7 @@ function showRegistrationResult() {
   $("[data-registration-result]").textContent = result;
 }
 
+/** Read the form's fields into the open draft. */
 function readForm() {
   const judgements = {};
   const notes = {};
@@ -188,6 +198,7 @@ function readForm() {
   Object.assign(draft, { judgements, theme_notes: notes, strengths: form.elements.strengths.value, actions: form.elements.actions.value, registration: readRegistration() });
 }
 
+/** Autosave the open draft to the tablet. */
 async function save() {
   clearTimeout(saveTimer);
   if (!draft || submitting) return;
@@ -210,6 +221,7 @@ async function draftFromServer(uuid) {
   return fresh;
 }
 
+/** Open the draft named in the address (?visit=uuid), from the tablet or the server. */
 async function openForm() {
   const uuid = new URLSearchParams(location.search).get("visit");
   draft = await store.getDraft(uuid);
@@ -281,6 +293,7 @@ function check() {
   return messages.length === 0;
 }
 
+/** Check the draft and move it into the outbox, then sync. */
 async function submit(event) {
   event.preventDefault();
   if (submitting || !draft) return; // a double click submits once
@@ -306,6 +319,7 @@ async function submit(event) {
 
 // ---- The outbox: waiting, conflicts, rejections ----
 
+/** The officer's rows waiting to sync, and what the last sync said. */
 async function showOutbox() {
   if (!user) return;
   const rows = await store.outboxFor(user.id);
@@ -315,6 +329,7 @@ async function showOutbox() {
   if (message) $("[data-sync-message]").textContent = message;
 }
 
+/** One outbox row: waiting, a conflict to resolve, or not accepted. */
 function outboxItem(row) {
   const caption = visitLabel({ ...row.payload, provider_name: providerName(row.payload.provider_id) });
   if (row.state === "conflict") {
@@ -329,6 +344,7 @@ function outboxItem(row) {
   return el("li", { "data-waiting": row.uuid, text: `${caption}: waiting to sync${photos}${row.attempts ? ` (tried ${row.attempts} times)` : ""}` });
 }
 
+/** Load the officer and bundle, show the form or the start screen, and start syncing. */
 async function main() {
   try {
     await load();
