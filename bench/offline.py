@@ -7,7 +7,8 @@ Measures, in one run:
 1. **Sync of 200 queued visits**: the demo officer signs in, opens the offline page (the
    service worker and the bundle ready), and with /api/ cut off puts 200 complete visits
    (every criterion judged, a note on each theme, strengths and two actions) into the
-   outbox through the page's own db.js (putDraft + submitDraft, as the form does). The
+   outbox through the page's own modules (payload.js makes the draft and the API's JSON,
+   db.js's putDraft + submitDraft queue it, as the form does). The
    API is then let through and "Sync now" clicked; the time to an empty outbox is
    measured, and the server must hold exactly 200 new visits. Goal: 20 s or less.
 2. **Offline form load**: with the server stopped, so only the service worker answers,
@@ -52,80 +53,63 @@ SYNC_GOAL_SECONDS = 20.0
 LOAD_GOAL_SECONDS = 1.0
 SIZE_GOAL_BYTES = 60 * 1024
 
-# What the offline form loads, GOV.UK Frontend aside (qa_app/offline/routes.py SHELL_ASSETS).
-COUNTED = [
-    "static/js/app.js",
-    "static/js/sw.js",
-    "static/js/offline/db.js",
-    "static/js/offline/photos.js",
-    "static/js/offline/session.js",
-    "static/js/offline/status.js",
-    "static/js/offline/sync.js",
-    "static/js/offline/visit-form.js",
-    "static/vendor/idb/index.js",
-    # The app's own rules, as Sass source (an upper bound on what they add to app.css,
-    # which is compiled from this file with GOV.UK Frontend imported into it).
-    "static/css/app.scss",
-]
+
+def counted_files():
+    """What the offline form loads, GOV.UK Frontend aside: the worker, the shell's own
+    scripts (qa_app/offline/routes.py SHELL_ASSETS, so the list cannot drift) and the
+    app's rules as Sass source (an upper bound on what they add to app.css, which is
+    compiled from this file with GOV.UK Frontend imported into it)."""
+    from qa_app.offline.routes import SHELL_ASSETS
+
+    scripts = [f"static/{a}" for a in SHELL_ASSETS if a.endswith(".js") and "vendor/govuk/" not in a]
+    return ["static/js/sw.js", *scripts, "static/css/app.scss"]
+
+
 EXCLUDED = [
     "static/vendor/govuk/app.css",  # GOV.UK Frontend + the app's rules, compiled
     "static/vendor/govuk/govuk-frontend.min.js",
 ]
 
-# Queue `count` complete visits the way the form does: a draft in "drafts", then
-# submitDraft moves it into the outbox with the form's payload (toPayload of visit-form.js).
+# Queue `count` complete visits the way the form does, with the form's own modules: a
+# draft from payload.js's newDraft, filled in as the form's fields fill it, saved in
+# "drafts", then moved into the outbox by db.js's submitDraft with payload.js's toPayload.
 QUEUE_JS = """async (count) => {
   const store = await import("/static/js/offline/db.js");
+  const payload = await import("/static/js/offline/payload.js");
   const user = await store.currentUser();
   const bundle = await store.bundleFor(user.id);
   const today = new Date().toISOString().slice(0, 10);
-  const toPayload = (d) => ({
-    provider_id: d.provider_id,
-    visit_date: d.visit_date,
-    visit_type: d.visit_type,
-    framework_version: d.framework_version,
-    status: "submitted",
-    judgements: Object.entries(d.judgements)
-      .filter(([, j]) => j.rating)
-      .map(([criterion, j]) => ({ criterion, rating: j.rating, evidence: j.evidence || "" })),
-    theme_notes: d.theme_notes,
-    strengths: d.strengths,
-    actions: d.actions.split("\\n").map((l) => l.trim()).filter(Boolean)
-      .map((description) => ({ description, owner: "provider", due: null })),
-  });
-  const visitType = document.querySelector("#offline-type option")?.value;
   let criteria = 0;
   for (let i = 0; i < count; i++) {
     const provider = bundle.providers[i % bundle.providers.length];
-    const judgements = {};
-    const notes = {};
+    const draft = payload.newDraft({
+      userId: user.id,
+      providerId: provider.id,
+      providerName: provider.name,
+      visitDate: today,
+      visitType: bundle.labels.visit_types[0].code,
+      frameworkVersion: bundle.framework.name,
+    });
     criteria = 0;
     for (const theme of bundle.framework.themes) {
       theme.criteria.forEach(({ code }, n) => {
         criteria += 1;
-        judgements[code] = n === 1
+        draft.judgements[code] = n === 1
           ? { rating: "partly_met", evidence: `Evidence for ${code}: seen in two lessons of three.` }
           : { rating: "met", evidence: "" };
       });
-      notes[theme.code] = `Notes on ${theme.code}: a sentence or two from the visit.`;
+      draft.theme_notes[theme.code] = `Notes on ${theme.code}: a sentence or two from the visit.`;
     }
-    const draft = {
-      uuid: crypto.randomUUID(),
-      user_id: user.id,
-      provider_id: provider.id,
-      provider_name: provider.name,
-      visit_date: today,
-      visit_type: visitType,
-      framework_version: bundle.framework.name,
-      base_version: null,
-      judgements,
-      theme_notes: notes,
+    Object.assign(draft, {
       strengths: "Calm, purposeful lessons.",
       actions: "Update the attendance policy\\nRecord the fire drill",
       saved_at: new Date().toISOString(),
-    };
+    });
+    const problems = payload.judgementProblems(draft.judgements, bundle.framework, bundle.labels);
+    if (Object.values(problems).some(Boolean)) throw new Error("the form would refuse this visit");
     await store.putDraft(draft);
-    if (!(await store.submitDraft(draft.uuid, toPayload))) throw new Error("nothing queued");
+    const queued = await store.submitDraft(draft.uuid, (d) => payload.toPayload(d, bundle.labels));
+    if (!queued) throw new Error("nothing queued");
   }
   const rows = await store.outboxFor(user.id);
   return { user_id: user.id, queued: rows.length, criteria, themes: bundle.framework.themes.length,
@@ -329,6 +313,8 @@ def measure_load(page, server, runs):
 
 
 def measure_size():
+    """The bytes, raw and gzip -9, of what the offline form loads (GOV.UK Frontend aside)."""
+
     def sizes(paths):
         rows = []
         for name in paths:
@@ -336,8 +322,9 @@ def measure_size():
             rows.append({"file": name, "bytes": len(data), "gzip9": len(gzip.compress(data, 9))})
         return rows
 
-    counted, excluded = sizes(COUNTED), sizes(EXCLUDED)
-    concatenated = b"".join((ROOT / name).read_bytes() for name in COUNTED)
+    counted_names = counted_files()
+    counted, excluded = sizes(counted_names), sizes(EXCLUDED)
+    concatenated = b"".join((ROOT / name).read_bytes() for name in counted_names)
     total = sum(r["gzip9"] for r in counted)
     return {
         "files": counted,

@@ -323,5 +323,7 @@ def _signed_off_history(provider, officer, head, version, rag, visit_date, rng):
             if rating["insufficient_evidence"]
         }
         body.update(status="submitted", insufficient_reasons=reasons)
-        visit, _ = save_visit(officer, visit_uuid, read(VisitBody, body).to_change(), base_version=visit.version)
+        visit, _ = save_visit(
+            officer, visit_uuid, read(VisitBody, body).to_change(), base_version=visit.version
+        )
         sign_off(head, visit)

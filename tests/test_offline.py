@@ -144,3 +144,27 @@ def test_the_offline_form_fits_the_size_budget(client):
         gzip.compress(text.encode())
     )
     assert total < 60_000, total
+
+
+def test_bundle_carries_the_forms_labels_from_the_servers_constants(client, login, make_user):
+    """The offline form keeps no copy of the labels: they come in the bundle, in order."""
+    from qa_app.escalations.registration import RESULT_LABELS
+    from qa_app.framework.rating import RATINGS
+    from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES
+
+    login(make_user("officer"))
+    labels = client.get("/api/offline-bundle").get_json()["labels"]
+    pairs = lambda items: [(i["code"], i["label"]) for i in items]  # noqa: E731
+    assert pairs(labels["ratings"]) == list(RATINGS.items())
+    assert [r["code"] for r in labels["ratings"] if not r["evidence_required"]] == ["met"]
+    assert pairs(labels["visit_types"]) == list(VISIT_TYPES.items())
+    assert pairs(labels["action_owners"]) == list(ACTION_OWNERS.items())
+    assert [o["code"] for o in labels["action_owners"] if o["default"]] == ["provider"]
+    assert pairs(labels["registration_results"]) == list(RESULT_LABELS.items())
+    assert [(f["code"], f["default"]) for f in labels["pupil_flags"]] == [
+        ("daytime", True),
+        ("ehc_plan", False),
+        ("looked_after", False),
+        ("sen", False),
+        ("main_education", True),
+    ]

@@ -6,20 +6,31 @@ from datetime import date
 from sqlalchemy import nulls_first, select
 from sqlalchemy.orm import selectinload
 
+from qa_app.auth.permissions import providers_of
 from qa_app.extensions import db
 from qa_app.framework.defaults import THEME_NAMES
 from qa_app.framework.models import FrameworkVersion
+from qa_app.framework.rating import RATINGS
 from qa_app.providers.models import Provider
+from qa_app.registration.law import RESULT_LABELS
 from qa_app.registration.services import rules_in_force
-from qa_app.visits.models import Action
+from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES, Action
+
+# The registration check's yes/no questions about each pupil, in the form's order, with
+# the answer a new row starts with (the API's defaults for a pupil, visits/schemas.py Pupil).
+PUPIL_FLAGS = (
+    ("daytime", "Daytime", True),
+    ("ehc_plan", "EHC plan", False),
+    ("looked_after", "Looked after", False),
+    ("sen", "SEN", False),
+    ("main_education", "Main education", True),
+)
 
 
 def _providers(user):
     """An officer's own providers; every provider for the Head of Access."""
-    query = select(Provider).order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name)
-    if user.role == "officer":
-        query = query.where(Provider.officer_id == user.id)
-    return db.session.scalars(query).all()
+    query = select(Provider).where(providers_of(user))
+    return db.session.scalars(query.order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name)).all()
 
 
 def _open_actions(provider_ids):
@@ -70,9 +81,34 @@ def _framework():
     return {"name": version.name, "title": version.title, "rules": version.rules, "themes": themes}
 
 
+def _choices(labels, default=None):
+    """{code: label} as a list: JSON objects lose their order (jsonify sorts keys)."""
+    return [
+        {"code": code, "label": label} | ({"default": code == default} if default else {})
+        for code, label in labels.items()
+    ]
+
+
+def form_labels():
+    """The words and flags the offline form shows, from the constants the server uses,
+    so that the tablet never keeps its own copy of them."""
+    return {
+        # save_visit's rule: a rating other than Met needs evidence.
+        "ratings": [
+            {"code": code, "label": label, "evidence_required": code != "met"}
+            for code, label in RATINGS.items()
+        ],
+        "visit_types": _choices(VISIT_TYPES),
+        # A new action is the provider's unless someone says otherwise (Action.owner).
+        "action_owners": _choices(ACTION_OWNERS, default=Action.owner.default.arg),
+        "registration_results": _choices(RESULT_LABELS),
+        "pupil_flags": [{"code": code, "label": label, "default": on} for code, label, on in PUPIL_FLAGS],
+    }
+
+
 def offline_bundle(user, today=None):
     """The user's providers (with open actions), the framework and registration rules in
-    force, and the programme of providers due, as one JSON-ready dict."""
+    force, the programme of providers due and the form's labels, as one JSON-ready dict."""
     today = today or date.today()
     providers = _providers(user)
     actions = _open_actions([p.id for p in providers])
@@ -93,6 +129,7 @@ def offline_bundle(user, today=None):
             for p in providers
         ],
         "framework": _framework(),
+        "labels": form_labels(),
         "registration_rules": {"name": rules.name, "title": rules.title, "rules": rules.rules}
         if rules
         else None,

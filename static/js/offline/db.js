@@ -1,16 +1,19 @@
-// The tablet's own storage (IndexedDB through the small `idb` wrapper).
+// The tablet's own storage (IndexedDB through the small `idb` wrapper): the only module
+// that opens the database.
 //   meta:   "session" -> the officer last seen signed in on this tablet
-//   bundle: one per user_id -> providers, framework, programme (GET /api/offline-bundle)
+//   bundle: one per user_id -> providers, framework, programme, labels (GET /api/offline-bundle)
 //   drafts: keyed by visit uuid, with user_id
 //   outbox: keyed by op_uuid (the Idempotency-Key), with the visit uuid, user_id,
 //           base_version, payload, attempts, and state ("queued", "conflict", "rejected")
+//   photos: keyed by photo uuid, with visit_uuid, user_id, criterion, caption, blob, sha256
 // Every row carries user_id so that on a shared tablet one officer never sees or sends
 // another's work.
 import { openDB } from "/static/vendor/idb/index.js";
 
 let opened;
 
-export function db() {
+/** The database, opened (and upgraded) once per page. */
+function db() {
   opened ??= openDB("qa-offline", 2, {
     upgrade(database, oldVersion) {
       // Each step runs once per tablet; the stores of earlier versions (and their rows) stay.
@@ -21,7 +24,6 @@ export function db() {
         database.createObjectStore("outbox", { keyPath: "op_uuid" }).createIndex("user_id", "user_id");
       }
       if (oldVersion < 2) {
-        // photos: keyed by photo uuid, with visit_uuid, user_id, criterion, caption, blob, sha256
         const photos = database.createObjectStore("photos", { keyPath: "uuid" });
         photos.createIndex("visit_uuid", "visit_uuid");
         photos.createIndex("user_id", "user_id");
@@ -31,14 +33,7 @@ export function db() {
   return opened;
 }
 
-/** A message an officer can act on when storage fails (private browsing, a full disk). */
-export function storageProblem(error) {
-  if (error?.name === "QuotaExceededError") {
-    return "This tablet's storage is full, so the visit could not be saved here. Free some space, or sync, and try again.";
-  }
-  return "This browser cannot store visits on the tablet (private browsing, or storage switched off). Work here is not saved offline.";
-}
-
+/** The officer last seen signed in on this tablet ({id, name}), or undefined. */
 export async function currentUser() {
   return (await db()).get("meta", "session");
 }
@@ -52,26 +47,32 @@ export async function setCurrentUser(user) {
   return previous?.id !== mine.id;
 }
 
+/** Keep the bundle the server just sent (one per officer). */
 export async function saveBundle(bundle) {
   return (await db()).put("bundle", bundle);
 }
 
+/** The officer's bundle, or undefined before the first sync. */
 export async function bundleFor(userId) {
   return (await db()).get("bundle", userId);
 }
 
+/** The officer's drafts (visits not yet submitted). */
 export async function draftsFor(userId) {
   return (await db()).getAllFromIndex("drafts", "user_id", userId);
 }
 
+/** One draft by visit uuid (whoever's it is: the caller checks user_id). */
 export async function getDraft(uuid) {
   return (await db()).get("drafts", uuid);
 }
 
+/** Save a draft as it now stands. */
 export async function putDraft(draft) {
   return (await db()).put("drafts", draft);
 }
 
+/** The officer's rows waiting in the outbox. */
 export async function outboxFor(userId) {
   return (await db()).getAllFromIndex("outbox", "user_id", userId);
 }
@@ -105,12 +106,37 @@ export async function submitDraft(uuid, toPayload) {
   return row;
 }
 
+/** Save an outbox row's attempts, state or problem. */
 export async function updateOutbox(row) {
   return (await db()).put("outbox", row);
 }
 
+/** A row the server has acknowledged leaves the outbox. */
 export async function removeOutbox(opUuid) {
   return (await db()).delete("outbox", opUuid);
+}
+
+/** A visit's photos still on the tablet. */
+export async function photosOf(visitUuid) {
+  return (await db()).getAllFromIndex("photos", "visit_uuid", visitUuid);
+}
+
+/** Keep a new photo. */
+export async function addPhoto(photo) {
+  return (await db()).put("photos", photo);
+}
+
+/** Change a photo's caption (nothing happens if it has gone, sent or removed). */
+export async function setPhotoCaption(uuid, caption) {
+  const tx = (await db()).transaction("photos", "readwrite");
+  const stored = await tx.store.get(uuid);
+  if (stored) await tx.store.put({ ...stored, caption });
+  await tx.done;
+}
+
+/** A photo removed by the officer, or acknowledged by the server. */
+export async function removePhoto(uuid) {
+  return (await db()).delete("photos", uuid);
 }
 
 /** Signing out on a shared tablet: remove one officer's drafts, outbox rows and bundle

@@ -1,17 +1,14 @@
 // Photos of evidence on the offline form. A chosen image is shrunk on the tablet (a
-// canvas: long side 2000 px at most, JPEG, which also drops any EXIF such as location),
-// kept in IndexedDB `photos` with its sha256, and sent after its visit exists on the
-// server: one PUT per photo, under the photo's own uuid, so a retry is a no-op (200).
-// A photo leaves the tablet only after a 200 or 201.
-import { db } from "./db.js";
+// canvas: long side 2000 px at most, JPEG, which also drops any EXIF such as location)
+// and kept with its sha256 (db.js); sync.js sends it after its visit exists on the
+// server, under the photo's own uuid, so a retry is a no-op.
+import { addPhoto, photosOf, removePhoto, setPhotoCaption } from "./db.js";
+import { changed, el, photoStorageProblem } from "./page.js";
 
 const LONG_SIDE = 2000;
 const MAX_BYTES = 10 * 1024 * 1024;
 
-export async function photosOf(visitUuid) {
-  return (await db()).getAllFromIndex("photos", "visit_uuid", visitUuid);
-}
-
+/** The image as a JPEG of at most LONG_SIDE px, on a white background. */
 async function shrink(file) {
   const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
   const scale = Math.min(1, LONG_SIDE / Math.max(bitmap.width, bitmap.height));
@@ -26,26 +23,20 @@ async function shrink(file) {
   return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("encode"))), "image/jpeg", 0.85));
 }
 
+/** The hex sha256 of the bytes, which the server checks (same bytes again: a no-op). */
 async function sha256(blob) {
   const digest = await crypto.subtle.digest("SHA-256", await blob.arrayBuffer());
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Add a photo input, thumbnails, captions and remove buttons to each criterion. */
-export function mountPhotos(form, draft, problem, changed) {
+/** Add a photo input, thumbnails, captions and remove buttons to each criterion of the
+ * form; `problem(message)` shows what went wrong ("" clears it). */
+export function mountPhotos(form, draft, problem) {
   for (const group of form.querySelectorAll("[data-criterion]")) {
     const code = group.dataset.criterion;
-    const list = document.createElement("ul");
-    list.className = "govuk-list app-photos";
-    list.dataset.photos = code;
-    const label = document.createElement("label");
-    label.className = "govuk-label";
-    label.htmlFor = `photo_${code}`;
-    label.textContent = `Add a photo for ${code}`;
-    const input = document.createElement("input");
-    Object.assign(input, { type: "file", accept: "image/*", id: `photo_${code}`, className: "govuk-file-upload" });
-    input.setAttribute("capture", "environment");
-    input.dataset.photoInput = code;
+    const list = el("ul", { class: "govuk-list app-photos", "data-photos": code });
+    const label = el("label", { class: "govuk-label", for: `photo_${code}`, text: `Add a photo for ${code}` });
+    const input = el("input", { type: "file", accept: "image/*", id: `photo_${code}`, class: "govuk-file-upload", capture: "environment", "data-photo-input": code });
     input.addEventListener("change", async () => {
       const file = input.files[0];
       input.value = "";
@@ -59,9 +50,9 @@ export function mountPhotos(form, draft, problem, changed) {
       if (blob.size > MAX_BYTES) return problem(`That photo is over 10 MB even after shrinking (${code}). Try another photo: the visit is still saved.`);
       const row = { uuid: crypto.randomUUID(), visit_uuid: draft.uuid, user_id: draft.user_id, criterion: code, caption: "", blob, sha256: await sha256(blob), added_at: new Date().toISOString() };
       try {
-        await (await db()).put("photos", row);
+        await addPhoto(row);
       } catch (error) {
-        return problem(error?.name === "QuotaExceededError" ? "This tablet's storage is full, so the photo was not kept. The visit is still saved." : "This browser cannot store photos on the tablet.");
+        return problem(photoStorageProblem(error));
       }
       problem("");
       list.append(item(row));
@@ -72,60 +63,18 @@ export function mountPhotos(form, draft, problem, changed) {
   photosOf(draft.uuid).then((rows) => rows.forEach((row) => form.querySelector(`[data-photos="${row.criterion}"]`)?.append(item(row))));
 }
 
+/** One photo's thumbnail, caption and remove button. */
 function item(row) {
-  const li = document.createElement("li");
-  li.dataset.photo = row.uuid;
-  const img = document.createElement("img");
-  Object.assign(img, { src: URL.createObjectURL(row.blob), alt: `Photo for ${row.criterion}`, width: 120 });
-  const caption = document.createElement("input");
-  Object.assign(caption, { type: "text", value: row.caption, className: "govuk-input govuk-input--width-20", ariaLabel: `Caption for this photo (${row.criterion})` });
-  caption.dataset.caption = row.uuid;
-  caption.addEventListener("change", async () => {
-    const database = await db();
-    const stored = await database.get("photos", row.uuid);
-    if (stored) await database.put("photos", { ...stored, caption: caption.value });
-  });
-  const remove = document.createElement("button");
-  Object.assign(remove, { type: "button", className: "govuk-button govuk-button--warning govuk-!-margin-bottom-0", textContent: "Remove photo" });
+  const img = el("img", { src: URL.createObjectURL(row.blob), alt: `Photo for ${row.criterion}`, width: 120 });
+  const caption = el("input", { type: "text", value: row.caption, class: "govuk-input govuk-input--width-20", "aria-label": `Caption for this photo (${row.criterion})`, "data-caption": row.uuid });
+  caption.addEventListener("change", () => setPhotoCaption(row.uuid, caption.value));
+  const remove = el("button", { type: "button", class: "govuk-button govuk-button--warning govuk-!-margin-bottom-0", text: "Remove photo" });
+  const li = el("li", { "data-photo": row.uuid });
   remove.addEventListener("click", async () => {
-    await (await db()).delete("photos", row.uuid);
+    await removePhoto(row.uuid);
     URL.revokeObjectURL(img.src);
     li.remove();
   });
   li.append(img, " ", caption, " ", remove);
   return li;
-}
-
-/** PUT each of a visit's photos, one at a time: "sent", "offline", "server_error",
- * "signed_out", or {status, body} for an answer a person must look at. */
-export async function uploadPhotos(visitUuid, token) {
-  const database = await db();
-  for (const photo of await photosOf(visitUuid)) {
-    let response;
-    try {
-      response = await fetch(`/api/visits/${visitUuid}/photos/${photo.uuid}`, {
-        method: "PUT",
-        headers: {
-          "Content-Type": photo.blob.type || "image/jpeg",
-          "X-Content-SHA256": photo.sha256,
-          "X-CSRFToken": token,
-          "X-Photo-Criterion": photo.criterion,
-          "X-Photo-Caption": encodeURIComponent(photo.caption || ""),
-          Accept: "application/json",
-        },
-        body: photo.blob,
-        redirect: "manual",
-      });
-    } catch {
-      return "offline";
-    }
-    if (response.status === 200 || response.status === 201) {
-      await database.delete("photos", photo.uuid);
-      continue;
-    }
-    if (response.status === 401) return "signed_out";
-    if (response.status >= 400 && response.status < 500) return { status: response.status, ...(await response.json().catch(() => ({}))) };
-    return "server_error";
-  }
-  return "sent";
 }

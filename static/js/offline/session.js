@@ -6,6 +6,7 @@
 // - a visit's page says what this tablet holds for it: "Saved on this tablet",
 //   "Waiting to sync" or "Synced".
 import { clearUser, draftsFor, getDraft, outboxFor } from "./db.js";
+import { el, onChange, plural, whyLeft } from "./page.js";
 import { lastResult, syncNow } from "./sync.js";
 
 const box = document.querySelector("[data-offline-status]");
@@ -13,35 +14,7 @@ const userId = Number(box?.dataset.userId) || null;
 const signOutForm = document.querySelector("form[data-sign-out]");
 const visitState = document.querySelector("[data-visit-local-state]");
 
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-function element(tag, attributes = {}, text = "") {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  if (text) node.textContent = text;
-  return node;
-}
-
-/** Why rows are still in the outbox after a sync, in words an officer can act on. */
-function whyLeft(rows) {
-  const attention = rows.filter((r) => r.state !== "queued").length;
-  const reasons = [];
-  if (attention) {
-    reasons.push(`${plural(attention, "visit")} ${attention === 1 ? "needs" : "need"} your attention (it clashed with a newer copy or was refused)`);
-  }
-  if (rows.length > attention) {
-    const because = {
-      offline: "the tablet cannot reach the server",
-      signed_out: "your session has ended: sign in again to sync",
-      server_error: "the server had a problem: try again in a few minutes",
-    }[lastResult.state];
-    reasons.push(`${plural(rows.length - attention, "visit")} could not be sent${because ? ` because ${because}` : ""}`);
-  }
-  return `${plural(rows.length, "visit")} still ${rows.length === 1 ? "waits" : "wait"} to sync: ${reasons.join("; ")}. They stay on this tablet for you.`;
-}
-
+/** Clear this officer's data from the tablet, then sign out. */
 async function clearAndSignOut() {
   try {
     await clearUser(userId);
@@ -53,64 +26,59 @@ async function clearAndSignOut() {
 
 let panel = null;
 
-function showWarning(rows) {
+/** Show a warning at the top of the page: its heading, then what follows it. */
+function showPanel(heading, ...rest) {
   panel?.remove();
-  const count = rows.length;
-  panel = element("div", { class: "govuk-warning-text app-sign-out-warning", "data-sign-out-warning": "", role: "alert", tabindex: "-1" });
-  panel.append(element("span", { class: "govuk-warning-text__icon", "aria-hidden": "true" }, "!"));
-  const text = element("div", { class: "govuk-warning-text__text" });
-  const heading = element("strong", {});
-  heading.append(element("span", { class: "govuk-visually-hidden" }, "Warning "));
-  heading.append(
-    `${plural(count, "visit")} ${count === 1 ? "is" : "are"} waiting to sync. Sync now, or sign out anyway (they stay on this tablet for you).`,
+  panel = el(
+    "div",
+    { class: "govuk-warning-text app-sign-out-warning", "data-sign-out-warning": true, role: "alert", tabindex: "-1" },
+    el("span", { class: "govuk-warning-text__icon", "aria-hidden": "true", text: "!" }),
+    el("div", { class: "govuk-warning-text__text" }, el("strong", {}, el("span", { class: "govuk-visually-hidden", text: "Warning " }), heading), ...rest),
   );
-  text.append(heading);
-  const message = element("p", { class: "govuk-body govuk-!-margin-top-2", "data-sign-out-message": "" });
-  const buttons = element("div", { class: "govuk-button-group govuk-!-margin-top-2" });
-  const syncButton = element("button", { type: "button", class: "govuk-button" }, "Sync now and sign out");
-  const anyway = element("button", { type: "button", class: "govuk-button govuk-button--secondary" }, "Sign out anyway");
+  (document.querySelector("#main-content") || document.body).prepend(panel);
+  panel.focus();
+}
+
+const button = (text, kind = "") => el("button", { type: "button", class: `govuk-button ${kind}`.trim(), text });
+
+/** Visits wait to sync: offer to sync first, or to sign out and leave them here. */
+function showWarning(rows) {
+  const count = rows.length;
+  const message = el("p", { class: "govuk-body govuk-!-margin-top-2", "data-sign-out-message": true });
+  const syncButton = button("Sync now and sign out");
+  const anyway = button("Sign out anyway", "govuk-button--secondary");
   syncButton.addEventListener("click", async () => {
     syncButton.disabled = true;
     message.textContent = "Syncing…";
     await syncNow().catch(() => {});
     const left = await outboxFor(userId).catch(() => rows);
     if (left.length === 0) return clearAndSignOut();
-    message.textContent = whyLeft(left);
+    message.textContent = whyLeft(left, lastResult);
     syncButton.disabled = false;
   });
   anyway.addEventListener("click", () => signOutForm.submit()); // the outbox stays for them
-  buttons.append(syncButton, anyway);
-  text.append(message, buttons);
-  panel.append(text);
-  (document.querySelector("#main-content") || document.body).prepend(panel);
-  panel.focus();
+  showPanel(
+    `${plural(count, "visit")} ${count === 1 ? "is" : "are"} waiting to sync. Sync now, or sign out anyway (they stay on this tablet for you).`,
+    message,
+    el("div", { class: "govuk-button-group govuk-!-margin-top-2" }, syncButton, anyway),
+  );
 }
 
 /** Unsubmitted drafts are never deleted without the officer saying so. */
 function showDraftWarning(drafts) {
-  panel?.remove();
   const count = drafts.length;
-  panel = element("div", { class: "govuk-warning-text app-sign-out-warning", "data-sign-out-warning": "", role: "alert", tabindex: "-1" });
-  panel.append(element("span", { class: "govuk-warning-text__icon", "aria-hidden": "true" }, "!"));
-  const text = element("div", { class: "govuk-warning-text__text" });
-  const heading = element("strong", {});
-  heading.append(element("span", { class: "govuk-visually-hidden" }, "Warning "));
-  heading.append(
-    `${plural(count, "visit")} not yet submitted ${count === 1 ? "is" : "are"} saved on this tablet. Keep ${count === 1 ? "it" : "them"} for when you sign in again, or delete ${count === 1 ? "it" : "them"} from this tablet.`,
-  );
-  text.append(heading);
-  const buttons = element("div", { class: "govuk-button-group govuk-!-margin-top-2" });
-  const keep = element("button", { type: "button", class: "govuk-button" }, "Keep and sign out");
-  const remove = element("button", { type: "button", class: "govuk-button govuk-button--warning" }, "Delete and sign out");
+  const them = count === 1 ? "it" : "them";
+  const keep = button("Keep and sign out");
+  const remove = button("Delete and sign out", "govuk-button--warning");
   keep.addEventListener("click", () => signOutForm.submit());
   remove.addEventListener("click", () => clearAndSignOut());
-  buttons.append(keep, remove);
-  text.append(buttons);
-  panel.append(text);
-  (document.querySelector("#main-content") || document.body).prepend(panel);
-  panel.focus();
+  showPanel(
+    `${plural(count, "visit")} not yet submitted ${count === 1 ? "is" : "are"} saved on this tablet. Keep ${them} for when you sign in again, or delete ${them} from this tablet.`,
+    el("div", { class: "govuk-button-group govuk-!-margin-top-2" }, keep, remove),
+  );
 }
 
+/** Sign out, unless something on the tablet needs the officer's say first. */
 async function onSignOut(event) {
   event.preventDefault();
   let rows;
@@ -146,5 +114,5 @@ async function renderVisitState() {
 if (userId && signOutForm) signOutForm.addEventListener("submit", onSignOut);
 if (userId && visitState) {
   renderVisitState();
-  window.addEventListener("qa-offline-change", renderVisitState);
+  onChange(renderVisitState);
 }

@@ -8,12 +8,14 @@
 // - only the signed-in officer's rows are sent;
 // - a row leaves the outbox only when a 2xx answer echoes its Idempotency-Key, so a
 //   redirect (to a sign-in page, say), a 5xx or a lost answer keeps it for the next try,
-//   and the server's idempotency makes that next try harmless;
+//   and the server's idempotency makes that next try harmless (api.js says which is which);
 // - a 401 keeps everything and asks the officer to sign in;
 // - a 409 keeps the local copy (the server keeps it too, as a conflict) for a person to
 //   decide; it is never resent or dropped.
-import { outboxFor, removeOutbox, saveBundle, setCurrentUser, updateOutbox } from "./db.js";
-import { photosOf, uploadPhotos } from "./photos.js";
+// - a photo leaves the tablet only once the server has it (a 200 or 201 for its uuid).
+import * as api from "./api.js";
+import { outboxFor, photosOf, removeOutbox, removePhoto, saveBundle, setCurrentUser, updateOutbox } from "./db.js";
+import { changed } from "./page.js";
 
 const BACKOFF_SECONDS = [5, 15, 60, 300];
 let running = null;
@@ -21,11 +23,7 @@ let timer = null;
 let failures = 0;
 export let lastResult = { state: "idle" };
 
-/** Tell every script on the page that the local data or the sync state changed. */
-export function changed(detail = {}) {
-  window.dispatchEvent(new CustomEvent("qa-offline-change", { detail }));
-}
-
+/** Sync now (or join the run already going); resolves to the run's result. */
 export function syncNow() {
   running ??= (navigator.locks ? navigator.locks.request("qa-sync", run) : run()).finally(() => {
     running = null;
@@ -42,6 +40,7 @@ export function startSync() {
   return syncNow();
 }
 
+/** Record a run's result, set the backoff timer after a failure, and tell the page. */
 function finish(result) {
   lastResult = result;
   clearTimeout(timer);
@@ -57,20 +56,11 @@ function finish(result) {
   return result;
 }
 
-async function getJSON(url) {
-  return fetch(url, { headers: { Accept: "application/json" }, redirect: "manual", cache: "no-store" });
-}
-
+/** One sync: the session, the bundle, then each of the officer's queued rows in turn. */
 async function run() {
-  let response;
-  try {
-    response = await getJSON("/api/session");
-  } catch {
-    return finish({ state: "offline" });
-  }
-  if (response.status === 401) return finish({ state: "signed_out" });
-  if (!response.ok) return finish({ state: "server_error" });
-  const { user, csrf_token: token } = await response.json();
+  const session = await api.session();
+  if (!session.ok) return finish({ state: session.kind });
+  const { user, csrf_token: token } = session.body;
   if (await setCurrentUser(user)) changed();
   await refreshBundle();
 
@@ -84,13 +74,11 @@ async function run() {
   return finish({ state: "done", sent });
 }
 
+/** Fetch a fresh bundle; if it cannot be had, the tablet keeps the one it has. */
 async function refreshBundle() {
-  try {
-    const response = await getJSON("/api/offline-bundle");
-    if (response.ok) await saveBundle(await response.json());
-  } catch {
-    // The bundle already on the tablet stays in use.
-  }
+  const answer = await api.offlineBundle();
+  // Otherwise the bundle already on the tablet stays in use.
+  if (answer.ok) await saveBundle(answer.body).catch(() => {});
 }
 
 /** Send one row; "sent", "kept" (needs a person), "signed_out", "offline" or "server_error".
@@ -105,61 +93,53 @@ async function send(row, token) {
     Object.assign(row, { final_key: crypto.randomUUID(), final_version: first.version });
     await updateOutbox(row);
   }
-  const photos = await uploadPhotos(row.uuid, token);
+  const failed = await uploadPhotos(row.uuid, token);
   changed();
-  if (typeof photos === "object") {
+  if (failed?.kind === "refused") {
+    const message = `A photo was not accepted: ${failed.body.message || `HTTP ${failed.status}`}`;
     row.state = "rejected";
-    row.problem = { ...photos, message: `A photo was not accepted: ${photos.message || `HTTP ${photos.status}`}` };
+    row.problem = { status: failed.status, ...failed.body, message };
     await updateOutbox(row);
     return "kept";
   }
-  if (photos === "offline" || photos === "server_error") await retryLater(row, `photo: ${photos}`);
-  if (photos !== "sent") return photos;
+  if (failed?.kind === "offline" || failed?.kind === "server_error") await retryLater(row, `photo: ${failed.kind}`);
+  if (failed) return failed.kind;
   return put(row, token, row.final_key, row.payload, row.final_version, true);
+}
+
+/** PUT each of a visit's photos, one at a time; the first failed answer, or null when
+ * the server has them all (each leaves the tablet as soon as it is acknowledged). */
+async function uploadPhotos(visitUuid, token) {
+  for (const photo of await photosOf(visitUuid)) {
+    const answer = await api.putPhoto(visitUuid, photo, token);
+    if (!answer.ok) return answer;
+    await removePhoto(photo.uuid);
+  }
+  return null;
 }
 
 /** PUT the visit under `key`; the visit's JSON when `last` is false and it is saved. */
 async function put(row, token, key, payload, baseVersion, last) {
-  const headers = {
-    "Content-Type": "application/json",
-    Accept: "application/json",
-    "Idempotency-Key": key,
-    "X-CSRFToken": token,
-  };
-  if (baseVersion != null) headers["If-Match"] = `"${baseVersion}"`;
-  let response;
-  try {
-    response = await fetch(`/api/visits/${row.uuid}`, {
-      method: "PUT",
-      headers,
-      body: JSON.stringify(payload),
-      redirect: "manual",
-    });
-  } catch {
-    await retryLater(row, "network");
-    return "offline";
-  }
-  if (response.ok && response.headers.get("Idempotency-Key") === key) {
-    if (!last) return response.json();
+  const answer = await api.putVisit(row.uuid, { key, payload, baseVersion, token });
+  if (answer.ok) {
+    if (!last) return answer.body;
     await removeOutbox(row.op_uuid);
     changed();
     return "sent";
   }
-  if (response.status === 401) return "signed_out";
-  const body = response.headers.get("Content-Type")?.includes("json") ? await response.json().catch(() => ({})) : {};
-  // A 400 that is not about the visit (an expired CSRF token) is worth another try.
-  const aboutTheVisit = response.status !== 400 || body.error === "invalid";
-  if (response.status >= 400 && response.status < 500 && aboutTheVisit) {
-    row.state = response.status === 409 ? "conflict" : "rejected";
-    row.problem = { status: response.status, ...body };
+  if (answer.kind === "signed_out") return "signed_out";
+  if (answer.kind === "refused") {
+    row.state = answer.status === 409 ? "conflict" : "rejected";
+    row.problem = { status: answer.status, ...answer.body };
     await updateOutbox(row);
     changed();
     return "kept";
   }
-  await retryLater(row, `HTTP ${response.status || "redirect"}`);
-  return "server_error";
+  await retryLater(row, answer.kind === "offline" ? "network" : `HTTP ${answer.status || "redirect"}`);
+  return answer.kind;
 }
 
+/** Count a failed attempt on the row; it stays queued for the next run. */
 async function retryLater(row, reason) {
   row.attempts += 1;
   row.last_error = reason;

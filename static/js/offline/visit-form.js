@@ -1,32 +1,17 @@
 // The offline visit form: pick a provider from the bundle, judge each criterion, and
 // submit into the outbox. Everything lives in IndexedDB, so the page works with no
-// signal; the form is built here from the framework in the bundle (the page itself is
-// an empty shell that the service worker caches).
+// signal; the form is built here from the framework and labels in the bundle (the page
+// itself is an empty shell that the service worker caches). payload.js turns the draft
+// into the API's JSON and back.
+import * as api from "./api.js";
 import * as store from "./db.js";
-import { changed, lastResult, startSync, syncNow } from "./sync.js";
-import { mountPhotos, photosOf } from "./photos.js";
+import { changed, el, onChange, plural, storageProblem, syncMessage } from "./page.js";
+import { blankRegistration, draftFromVisit, judgementProblems, newDraft, registrationEvidence, registrationProblems, toPayload } from "./payload.js";
+import { mountPhotos } from "./photos.js";
+import { lastResult, startSync, syncNow } from "./sync.js";
 import { registrationTest } from "../registration-test.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
-const RATINGS = [
-  ["met", "Met"],
-  ["partly_met", "Partly met"],
-  ["not_met", "Not met"],
-  ["not_seen", "Not seen"],
-];
-const FLAGS = [
-  ["daytime", "Daytime", true],
-  ["ehc_plan", "EHC plan", false],
-  ["looked_after", "Looked after", false],
-  ["sen", "SEN", false],
-  ["main_education", "Main education", true],
-];
-const RESULT_LABELS = {
-  likely_must_register: "Likely must register",
-  borderline: "Borderline: needs review",
-  not_indicated: "Registration not indicated",
-};
-const BLANK_REGISTRATION = { pupil_count: "", pupils: [], sites: "" };
 const form = $("[data-visit-form]");
 let user = null;
 let bundle = null;
@@ -34,17 +19,7 @@ let draft = null; // the draft open in the form, null once submitted
 let saveTimer = null;
 let submitting = false;
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === false || value == null) continue;
-    if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  node.append(...children);
-  return node;
-}
-
+/** Show the error summary with `message` ("" hides it). */
 function problem(message) {
   const box = $("[data-offline-problem]");
   box.hidden = !message;
@@ -54,9 +29,26 @@ function problem(message) {
 
 const providerName = (id) => bundle?.providers.find((p) => p.id === id)?.name ?? `Provider ${id}`;
 const visitLabel = (d) => `${d.provider_name || providerName(d.provider_id)}, ${d.visit_date}`;
+const label = (list, code) => list.find((item) => item.code === code)?.label ?? code;
+
+/** The signed-in officer and their bundle. A bundle from before the bundle carried the
+ * form's labels counts as none, until the next sync replaces it. */
+async function load() {
+  user = await store.currentUser();
+  const stored = user ? await store.bundleFor(user.id) : null;
+  bundle = stored?.labels ? stored : null;
+}
 
 // ---- The start screen: drafts, and a new visit for one of the officer's providers ----
 
+/** Replace a select's options, keeping the choice made if it is still there. */
+function fillSelect(select, options) {
+  const chosen = select.value;
+  select.replaceChildren(...options.map(([value, text]) => el("option", { value, text })));
+  if (options.some(([value]) => String(value) === chosen)) select.value = chosen;
+}
+
+/** The start screen: the officer's drafts, and the form to start a visit. */
 async function showStart() {
   $("[data-offline-loading]").hidden = true;
   form.hidden = true;
@@ -72,36 +64,30 @@ async function showStart() {
   drafts.replaceChildren(
     ...(mine.length ? mine.map((d) => el("li", {}, el("a", { class: "govuk-link", href: `?visit=${d.uuid}`, text: visitLabel(d) }))) : [el("li", { text: "No drafts on this tablet." })]),
   );
-  const select = $("#offline-provider");
   $("[data-start-form]").hidden = !bundle?.providers.length;
   $("[data-no-bundle]").hidden = Boolean(bundle);
-  select.replaceChildren(...(bundle?.providers ?? []).map((p) => el("option", { value: p.id, text: `${p.name}, ${p.postcode}` })));
+  fillSelect($("#offline-provider"), (bundle?.providers ?? []).map((p) => [p.id, `${p.name}, ${p.postcode}`]));
+  fillSelect($("#offline-type"), (bundle?.labels.visit_types ?? []).map((t) => [t.code, t.label]));
   $("#offline-date").value ||= new Date().toISOString().slice(0, 10);
 }
 
+/** Start a draft for the chosen provider and open it. */
 async function startVisit(event) {
   event.preventDefault();
   const data = new FormData(event.target);
   const providerId = Number(data.get("provider_id"));
-  draft = {
-    uuid: crypto.randomUUID(), // made here, so a visit started offline has its id at once
-    user_id: user.id,
-    provider_id: providerId,
-    provider_name: providerName(providerId),
-    visit_date: data.get("visit_date"),
-    visit_type: data.get("visit_type"),
-    framework_version: bundle.framework.name,
-    base_version: null,
-    judgements: {},
-    theme_notes: {},
-    strengths: "",
-    actions: "",
-    registration: BLANK_REGISTRATION,
-  };
+  draft = newDraft({
+    userId: user.id,
+    providerId,
+    providerName: providerName(providerId),
+    visitDate: data.get("visit_date"),
+    visitType: data.get("visit_type"),
+    frameworkVersion: bundle.framework.name,
+  });
   try {
     await store.putDraft(draft);
   } catch (error) {
-    return problem(store.storageProblem(error));
+    return problem(storageProblem(error));
   }
   history.pushState(null, "", `?visit=${draft.uuid}`);
   openForm();
@@ -109,11 +95,12 @@ async function startVisit(event) {
 
 // ---- The visit form ----
 
+/** A criterion's ratings (from the bundle's labels) and its evidence box. */
 function criterionField(criterion) {
   const name = `rating_${criterion.code}`;
-  const radios = RATINGS.map(([value, label]) => {
+  const radios = bundle.labels.ratings.map(({ code: value, label: text }) => {
     const id = `${name}_${value}`;
-    return el("div", { class: "govuk-radios__item" }, el("input", { class: "govuk-radios__input", id, name, type: "radio", value }), el("label", { class: "govuk-label govuk-radios__label", for: id, text: label }));
+    return el("div", { class: "govuk-radios__item" }, el("input", { class: "govuk-radios__input", id, name, type: "radio", value }), el("label", { class: "govuk-label govuk-radios__label", for: id, text }));
   });
   const hint = `${criterion.critical ? "Critical. " : ""}${criterion.guidance}`;
   return el(
@@ -125,6 +112,7 @@ function criterionField(criterion) {
   );
 }
 
+/** A theme's criteria and its notes box. */
 function themeSection(theme) {
   return el(
     "section",
@@ -136,6 +124,7 @@ function themeSection(theme) {
   );
 }
 
+/** Put the open draft into the form's fields. */
 function fillForm() {
   for (const [code, judgement] of Object.entries(draft.judgements)) {
     const radio = form.querySelector(`input[name="rating_${code}"][value="${judgement.rating}"]`);
@@ -148,7 +137,7 @@ function fillForm() {
   }
   form.elements.strengths.value = draft.strengths;
   form.elements.actions.value = draft.actions;
-  const reg = draft.registration || BLANK_REGISTRATION;
+  const reg = draft.registration || blankRegistration();
   form.elements.pupil_count.value = reg.pupil_count;
   form.elements.sites.value = reg.sites;
   const pupils = reg.pupils.length ? reg.pupils : [{}];
@@ -158,9 +147,10 @@ function fillForm() {
 
 // ---- The registration check: pupils by reference only, as strings until the payload ----
 
+/** Row `i` of the registration check: reference, hours, weeks and the pupil flags. */
 function pupilRow(pupil, i) {
-  const input = (key, label, attrs) => [el("label", { class: "govuk-label", for: `pupil-${key}-${i}`, text: label }), el("input", { class: "govuk-input govuk-input--width-5", id: `pupil-${key}-${i}`, name: `pupil-${key}-${i}`, value: pupil[key] ?? "", ...attrs })];
-  const boxes = FLAGS.map(([flag, label, initial]) => el("div", { class: "govuk-checkboxes__item" }, el("input", { class: "govuk-checkboxes__input", type: "checkbox", id: `pupil-${flag}-${i}`, name: `pupil-${flag}-${i}`, checked: pupil[flag] ?? initial }), el("label", { class: "govuk-label govuk-checkboxes__label", for: `pupil-${flag}-${i}`, text: label })));
+  const input = (key, text, attrs) => [el("label", { class: "govuk-label", for: `pupil-${key}-${i}`, text }), el("input", { class: "govuk-input govuk-input--width-5", id: `pupil-${key}-${i}`, name: `pupil-${key}-${i}`, value: pupil[key] ?? "", ...attrs })];
+  const boxes = bundle.labels.pupil_flags.map(({ code, label: text, default: initial }) => el("div", { class: "govuk-checkboxes__item" }, el("input", { class: "govuk-checkboxes__input", type: "checkbox", id: `pupil-${code}-${i}`, name: `pupil-${code}-${i}`, checked: pupil[code] ?? initial }), el("label", { class: "govuk-label govuk-checkboxes__label", for: `pupil-${code}-${i}`, text })));
   return el(
     "fieldset",
     { class: "govuk-fieldset govuk-form-group", "data-pupil": i },
@@ -173,61 +163,27 @@ function pupilRow(pupil, i) {
   );
 }
 
+/** The registration check as typed, strings and all. */
 function readRegistration() {
   const value = (name) => form.elements[name].value.trim();
   const pupils = [...form.querySelectorAll("[data-pupil]")].map(({ dataset: { pupil: i } }) => ({
     ref: value(`pupil-ref-${i}`),
     hours: value(`pupil-hours-${i}`),
     weeks: value(`pupil-weeks-${i}`),
-    ...Object.fromEntries(FLAGS.map(([flag]) => [flag, form.elements[`pupil-${flag}-${i}`].checked])),
+    ...Object.fromEntries(bundle.labels.pupil_flags.map(({ code }) => [code, form.elements[`pupil-${code}-${i}`].checked])),
   }));
   return { pupil_count: value("pupil_count"), pupils, sites: form.elements.sites.value };
 }
 
-/** The registration evidence of the visit's JSON, or null if nothing was entered. */
-function registrationEvidence(reg = BLANK_REGISTRATION) {
-  const pupils = reg.pupils
-    .filter((p) => p.ref || p.hours)
-    .map((p) => ({ ref: p.ref, hours_per_week: p.hours === "" ? null : Number(p.hours), weeks_per_year: p.weeks === "" ? 38 : Number(p.weeks), ...Object.fromEntries(FLAGS.map(([flag]) => [flag, p[flag]])) }));
-  const sites = reg.sites.split("\n").map((line) => line.trim()).filter(Boolean);
-  const count = reg.pupil_count === "" ? null : Number(reg.pupil_count);
-  return count === null && !pupils.length && !sites.length ? null : { pupil_count: count, pupils, sites };
-}
-
+/** The registration test's result as the officer types (the bundle's rules and labels). */
 function showRegistrationResult() {
   const rules = bundle.registration_rules?.rules;
   const pupils = registrationEvidence(readRegistration())?.pupils ?? [];
-  const result = rules && pupils.length ? RESULT_LABELS[registrationTest(pupils, rules).result] : "";
+  const result = rules && pupils.length ? label(bundle.labels.registration_results, registrationTest(pupils, rules).result) : "";
   $("[data-registration-result]").textContent = result;
 }
 
-/** The registration section's problems, as on the server: {element: message}. */
-function registrationProblems() {
-  const problems = new Map();
-  const reg = draft.registration || BLANK_REGISTRATION;
-  const refs = new Set();
-  let listed = 0;
-  reg.pupils.forEach((p, i) => {
-    if (!p.ref && !p.hours) return;
-    listed += 1;
-    const hours = Number(p.hours);
-    const weeks = p.weeks === "" ? 38 : Number(p.weeks);
-    let message = "";
-    if (!p.ref) message = "Give each pupil a reference such as P1 (never a name)";
-    else if (refs.has(p.ref)) message = `${p.ref} is listed twice`;
-    else if (p.hours === "" || !(hours >= 0 && hours <= 60)) message = `Enter the hours a week for ${p.ref}, from 0 to 60`;
-    else if (!Number.isInteger(weeks) || weeks < 0 || weeks > 52) message = `Enter the weeks a year for ${p.ref}, a whole number from 0 to 52`;
-    refs.add(p.ref);
-    problems.set(form.querySelector(`[data-pupil="${i}"]`), message);
-  });
-  const count = reg.pupil_count === "" ? null : Number(reg.pupil_count);
-  let countMessage = "";
-  if (count !== null && !(Number.isInteger(count) && count >= 0)) countMessage = "Enter the number of pupils as a whole number";
-  else if (count !== null && count !== listed) countMessage = `You said ${count} pupils but ${listed} are listed: list each pupil`;
-  problems.set($("[data-pupil-count-group]"), countMessage);
-  return problems;
-}
-
+/** Read the form's fields into the open draft. */
 function readForm() {
   const judgements = {};
   const notes = {};
@@ -242,6 +198,7 @@ function readForm() {
   Object.assign(draft, { judgements, theme_notes: notes, strengths: form.elements.strengths.value, actions: form.elements.actions.value, registration: readRegistration() });
 }
 
+/** Autosave the open draft to the tablet. */
 async function save() {
   clearTimeout(saveTimer);
   if (!draft || submitting) return;
@@ -251,27 +208,20 @@ async function save() {
     await store.putDraft(draft);
     $("[data-save-state]").textContent = `Saved on this tablet at ${new Date().toLocaleTimeString()}`;
   } catch (error) {
-    problem(store.storageProblem(error));
+    problem(storageProblem(error));
   }
 }
 
 /** An existing visit from the server, taken onto the tablet to edit (online only). */
 async function draftFromServer(uuid) {
-  const response = await fetch(`/api/visits/${uuid}`, { headers: { Accept: "application/json" }, redirect: "manual" }).catch(() => null);
-  if (!response?.ok) return null;
-  const visit = await response.json();
-  const judgements = Object.fromEntries(visit.judgements.map((j) => [j.criterion, { rating: j.rating, evidence: j.evidence }]));
-  const fresh = { uuid, user_id: user.id, provider_id: visit.provider_id, provider_name: visit.provider_name, visit_date: visit.visit_date, visit_type: visit.visit_type, framework_version: visit.framework_version, base_version: visit.version, judgements, theme_notes: visit.theme_notes || {}, strengths: visit.strengths || "", actions: (visit.actions || []).map((a) => a.description).join("\n"), registration: registrationFromServer(visit.registration_evidence), server_copy: visit };
+  const answer = await api.visit(uuid);
+  if (!answer.ok) return null;
+  const fresh = draftFromVisit(answer.body, user.id);
   await store.putDraft(fresh);
   return fresh;
 }
 
-function registrationFromServer(evidence) {
-  if (!evidence) return BLANK_REGISTRATION;
-  const pupils = (evidence.pupils || []).map((p) => ({ ref: p.ref, hours: String(p.hours_per_week), weeks: String(p.weeks_per_year), ...Object.fromEntries(FLAGS.map(([flag]) => [flag, p[flag]])) }));
-  return { pupil_count: evidence.pupil_count == null ? "" : String(evidence.pupil_count), pupils, sites: (evidence.sites || []).join("\n") };
-}
-
+/** Open the draft named in the address (?visit=uuid), from the tablet or the server. */
 async function openForm() {
   const uuid = new URLSearchParams(location.search).get("visit");
   draft = await store.getDraft(uuid);
@@ -287,7 +237,7 @@ async function openForm() {
   $("[data-visit-caption]").textContent = visitLabel(draft);
   $("[data-themes]").replaceChildren(...bundle.framework.themes.map(themeSection));
   fillForm();
-  mountPhotos(form, draft, problem, changed);
+  mountPhotos(form, draft, problem);
   form.hidden = false;
   $("[data-save-state]").textContent = draft.saved_at ? "Saved on this tablet" : "";
   // One tab at a time on a draft: a second tab would race the first one's autosave.
@@ -300,69 +250,50 @@ async function openForm() {
   });
 }
 
+/** Mark a form group with its problem ("" clears it); true when there is one. */
+function mark(group, message) {
+  const error = $(".govuk-error-message", group);
+  error.textContent = message;
+  error.hidden = !message;
+  group.classList.toggle("govuk-form-group--error", Boolean(message));
+  return Boolean(message);
+}
+
+/** The page's own check before submitting, as the server's rules: true when it passes. */
 function check() {
-  let first = null;
+  const marked = [];
+  const criteria = judgementProblems(draft.judgements, bundle.framework, bundle.labels);
   let count = 0;
   for (const group of form.querySelectorAll("[data-criterion]")) {
-    const judgement = draft.judgements[group.dataset.criterion] || {};
-    let message = "";
-    if (!judgement.rating) message = `Judge ${group.dataset.criterion}`;
-    else if (judgement.rating !== "met" && !judgement.evidence?.trim()) message = `Enter the evidence for ${group.dataset.criterion}`;
-    const error = $(".govuk-error-message", group);
-    error.textContent = message;
-    error.hidden = !message;
-    group.classList.toggle("govuk-form-group--error", Boolean(message));
-    if (message) count += 1;
-    first ||= message ? group : null;
+    if (mark(group, criteria[group.dataset.criterion] ?? "")) {
+      count += 1;
+      marked.push(group);
+    }
   }
-  const registration = [];
-  for (const [group, message] of registrationProblems()) {
-    const error = $(".govuk-error-message", group);
-    error.textContent = message;
-    error.hidden = !message;
-    group.classList.toggle("govuk-form-group--error", Boolean(message));
-    if (message) registration.push(message);
-    first ||= message ? group : null;
+  const registration = registrationProblems(draft.registration);
+  const groups = registration.pupils.map((message, i) => [form.querySelector(`[data-pupil="${i}"]`), message]);
+  groups.push([$("[data-pupil-count-group]"), registration.pupil_count]);
+  const found = [];
+  for (const [group, message] of groups) {
+    if (group && mark(group, message)) {
+      found.push(message);
+      marked.push(group);
+    }
   }
   const messages = [];
   if (count) {
     const which = count === 1 ? "1 criterion needs" : `${count} criteria need`;
     messages.push(`${which} a judgement or evidence (evidence is needed for anything but Met).`);
   }
-  if (registration.length) messages.push(`Registration check: ${registration.join("; ")}.`);
+  if (found.length) messages.push(`Registration check: ${found.join("; ")}.`);
   if (messages.length) {
     problem(messages.join(" "));
-    first.scrollIntoView();
+    marked[0].scrollIntoView();
   }
   return messages.length === 0;
 }
 
-// Fields of a server visit that this form does not edit: they go back unchanged.
-const KEPT_FIELDS = ["people_met", "pupils_seen", "pupil_voice", "insufficient_reasons", "action_outcomes"];
-
-function toPayload(d) {
-  const kept = KEPT_FIELDS.filter((name) => d.server_copy?.[name] != null).map((name) => [name, d.server_copy[name]]);
-  return {
-    ...Object.fromEntries(kept),
-    provider_id: d.provider_id,
-    visit_date: d.visit_date,
-    visit_type: d.visit_type,
-    framework_version: d.framework_version,
-    status: "submitted",
-    judgements: Object.entries(d.judgements)
-      .filter(([, j]) => j.rating)
-      .map(([criterion, j]) => ({ criterion, rating: j.rating, evidence: j.evidence || "" })),
-    theme_notes: d.theme_notes,
-    registration_evidence: registrationEvidence(d.registration),
-    strengths: d.strengths,
-    actions: d.actions
-      .split("\n")
-      .map((line) => line.trim())
-      .filter(Boolean)
-      .map((description) => ({ description, owner: "provider", due: null })),
-  };
-}
-
+/** Check the draft and move it into the outbox, then sync. */
 async function submit(event) {
   event.preventDefault();
   if (submitting || !draft) return; // a double click submits once
@@ -371,10 +302,10 @@ async function submit(event) {
   submitting = true;
   if (event.submitter) event.submitter.disabled = true;
   try {
-    await store.submitDraft(draft.uuid, toPayload);
+    await store.submitDraft(draft.uuid, (d) => toPayload(d, bundle.labels));
   } catch (error) {
     submitting = false;
-    return problem(store.storageProblem(error));
+    return problem(storageProblem(error));
   }
   draft = null;
   submitting = false;
@@ -388,50 +319,46 @@ async function submit(event) {
 
 // ---- The outbox: waiting, conflicts, rejections ----
 
+/** The officer's rows waiting to sync, and what the last sync said. */
 async function showOutbox() {
   if (!user) return;
   const rows = await store.outboxFor(user.id);
-  for (const row of rows) row.photos_waiting = (await photosOf(row.uuid)).length;
+  for (const row of rows) row.photos_waiting = (await store.photosOf(row.uuid)).length;
   $("[data-outbox-list]").replaceChildren(...rows.map(outboxItem));
-  const message = {
-    signed_out: "Sign in to sync. Nothing is lost: the visits stay on this tablet.",
-    offline: "Offline. The visits will be sent when the tablet is back online.",
-    server_error: "The server did not answer. The tablet will try again.",
-  }[lastResult.state];
+  const message = syncMessage(lastResult);
   if (message) $("[data-sync-message]").textContent = message;
-  else if (lastResult.state === "done" && lastResult.sent) $("[data-sync-message]").textContent = `Synced: ${lastResult.sent} sent.`;
 }
 
+/** One outbox row: waiting, a conflict to resolve, or not accepted. */
 function outboxItem(row) {
-  const label = visitLabel({ ...row.payload, provider_name: providerName(row.payload.provider_id) });
+  const caption = visitLabel({ ...row.payload, provider_name: providerName(row.payload.provider_id) });
   if (row.state === "conflict") {
     const href = row.problem.conflict_id ? `/visits/${row.uuid}/conflicts/${row.problem.conflict_id}` : `/visits/${row.uuid}`;
-    return el("li", { class: "app-offline-conflict", "data-conflict": row.uuid }, el("strong", { text: `Conflict: ${label}. ` }), "The visit changed on the server after you took your copy. Both copies are kept. ", el("a", { class: "govuk-link", href, text: "Compare the two and choose" }));
+    return el("li", { class: "app-offline-conflict", "data-conflict": row.uuid }, el("strong", { text: `Conflict: ${caption}. ` }), "The visit changed on the server after you took your copy. Both copies are kept. ", el("a", { class: "govuk-link", href, text: "Compare the two and choose" }));
   }
   if (row.state === "rejected") {
     const fields = Object.values(row.problem.fields || {}).join("; ");
-    return el("li", {}, el("strong", { text: `Not accepted: ${label}. ` }), `${row.problem.message || ""} ${fields}`);
+    return el("li", {}, el("strong", { text: `Not accepted: ${caption}. ` }), `${row.problem.message || ""} ${fields}`);
   }
-  const photos = row.photos_waiting ? `, ${row.photos_waiting} photo${row.photos_waiting === 1 ? "" : "s"} waiting` : "";
-  return el("li", { "data-waiting": row.uuid, text: `${label}: waiting to sync${photos}${row.attempts ? ` (tried ${row.attempts} times)` : ""}` });
+  const photos = row.photos_waiting ? `, ${plural(row.photos_waiting, "photo")} waiting` : "";
+  return el("li", { "data-waiting": row.uuid, text: `${caption}: waiting to sync${photos}${row.attempts ? ` (tried ${row.attempts} times)` : ""}` });
 }
 
+/** Load the officer and bundle, show the form or the start screen, and start syncing. */
 async function main() {
   try {
-    user = await store.currentUser();
-    bundle = user ? await store.bundleFor(user.id) : null;
+    await load();
   } catch (error) {
     $("[data-offline-loading]").hidden = true;
-    return problem(store.storageProblem(error));
+    return problem(storageProblem(error));
   }
   if (new URLSearchParams(location.search).get("visit") && bundle) await openForm();
   else await showStart();
   showOutbox();
-  window.addEventListener("qa-offline-change", async () => {
+  onChange(async () => {
     // The sync may have found a (new) officer or a new bundle: refresh what is shown.
     const before = user?.id;
-    user = await store.currentUser();
-    bundle = user ? await store.bundleFor(user.id) : null;
+    await load();
     if (user?.id !== before && draft) location.reload();
     if (!draft) await showStart();
     showOutbox();
