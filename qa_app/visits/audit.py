@@ -9,8 +9,9 @@ from qa_app.framework.rating import RATINGS
 from qa_app.visits.models import VisitEvent
 
 
-def snapshot(visit):
-    """The parts of a visit that people change, in a form that compares by value."""
+def snapshot(visit, judged):
+    """The parts of a visit that people change, in a form that compares by value; `judged`
+    is its judgements as {criterion code: (rating, evidence)}."""
     if visit is None:
         return {}
     return {
@@ -19,7 +20,7 @@ def snapshot(visit):
         "visit_type": visit.visit_type,
         "people_met": visit.people_met,
         "pupils_seen": visit.pupils_seen,
-        "judgements": {j.criterion.code: (j.rating, j.evidence) for j in visit.judgements},
+        "judgements": dict(judged),
         "theme_notes": dict(visit.theme_notes),
         "insufficient_reasons": dict(visit.insufficient_reasons),
         "strengths": visit.strengths,

@@ -4,10 +4,10 @@ from datetime import date
 
 from flask import render_template
 from flask_login import current_user, login_required
-from sqlalchemy import func, nulls_first, or_, select
+from sqlalchemy import func, nulls_first, select
 from sqlalchemy.orm import joinedload
 
-from qa_app.auth.permissions import authorize
+from qa_app.auth.permissions import actions_visible_to, authorize, providers_of, visits_visible_to
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
 from qa_app.visits import bp
@@ -19,9 +19,7 @@ PROGRAMME_LIMIT = 100
 def providers_due(user):
     """The first providers by next visit due, never-visited and overdue first (an officer's
     own), and how many there are in all."""
-    query = select(Provider)
-    if user.role == "officer":
-        query = query.where(Provider.officer_id == user.id)
+    query = select(Provider).where(providers_of(user))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(
         query.options(joinedload(Provider.officer))
@@ -37,10 +35,9 @@ def open_visits(user):
         select(Visit)
         .options(joinedload(Visit.provider), joinedload(Visit.officer))
         .where(Visit.status.in_(("draft", "returned", "submitted")))
+        .where(visits_visible_to(user))
         .order_by(Visit.visit_date.desc())
     )
-    if user.role == "officer":
-        query = query.where(Visit.officer_id == user.id)
     return db.session.scalars(query).all()
 
 
@@ -79,10 +76,9 @@ def overdue_actions():
         .join(Provider, Action.provider_id == Provider.id)
         .options(joinedload(Action.visit).joinedload(Visit.provider))
         .where(Action.status == "open", Action.due < today, Visit.status == "signed_off")
+        .where(actions_visible_to(current_user))
         .order_by(Action.due, Provider.name)
     )
-    if current_user.role == "officer":
-        query = query.where(or_(Provider.officer_id == current_user.id, Visit.officer_id == current_user.id))
     return render_template(
         "visits/overdue_actions.html", actions=db.session.scalars(query).all(), today=today
     )

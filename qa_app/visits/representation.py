@@ -12,6 +12,7 @@ def _criterion_order(code):
 
 def visit_as_json(visit):
     """The visit as `GET /api/visits/<uuid>` returns it, with what the server worked out."""
+    codes = {c.id: c.code for c in visit.framework_version.criteria}
     return {
         "uuid": visit.uuid,
         "version": visit.version,
@@ -24,7 +25,7 @@ def visit_as_json(visit):
         "pupils_seen": visit.pupils_seen,
         "judgements": sorted(
             (
-                {"criterion": j.criterion.code, "rating": j.rating, "evidence": j.evidence}
+                {"criterion": codes[j.criterion_id], "rating": j.rating, "evidence": j.evidence}
                 for j in visit.judgements
             ),
             key=lambda j: _criterion_order(j["criterion"]),

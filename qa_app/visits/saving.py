@@ -7,7 +7,7 @@ These functions flush but never commit; the caller commits once.
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from qa_app.auth.models import utcnow
@@ -22,7 +22,7 @@ from qa_app.registration.services import check_visit
 from qa_app.visits import audit
 from qa_app.visits.models import Action, Judgement, Visit, VisitConflict
 from qa_app.visits.schemas import VisitBody, read
-from qa_app.visits.services import rate, submission_blockers, valid_uuid
+from qa_app.visits.services import judged_of, rate, submission_blockers, valid_uuid
 
 
 def _locked_visit(visit_uuid):
@@ -105,26 +105,42 @@ def check_rules(change, visit, version, provider):
     return errors
 
 
-def _apply_judgements(visit, change, version):
+def judgements_after(judged, change):
+    """The judgements a visit will have: the change's replace those of its themes."""
     if not change.judged_themes:
+        return judged
+    kept = {code: value for code, value in judged.items() if code[:2] not in change.judged_themes}
+    kept.update({j.criterion: (j.rating, j.evidence) for j in change.judgements})
+    return kept
+
+
+def store_judgements(visit, before, after, version):
+    """Write the judgements that changed, a statement for each kind of change whatever
+    their number (a whole visit's 41 judgements are one INSERT)."""
+    if before == after:
         return
-    wanted = {j.criterion: j for j in change.judgements}
-    existing = {}
-    for judgement in list(visit.judgements):
-        code = judgement.criterion.code
-        if code[:2] in change.judged_themes and code not in wanted:
-            visit.judgements.remove(judgement)
-        else:
-            existing[code] = judgement
-    criteria = {c.code: c for c in version.criteria}
-    for code, item in wanted.items():
-        judgement = existing.get(code)
-        if judgement is None:
-            visit.judgements.append(
-                Judgement(criterion=criteria[code], rating=item.rating, evidence=item.evidence)
-            )
-        elif (judgement.rating, judgement.evidence) != (item.rating, item.evidence):
-            judgement.rating, judgement.evidence = item.rating, item.evidence
+    ids = {j.criterion.code: j.id for j in visit.judgements}
+    criteria = {c.code: c.id for c in version.criteria}
+    gone = [ids[code] for code in before if code not in after]
+    changed = [
+        {"id": ids[code], "rating": rating, "evidence": evidence}
+        for code, (rating, evidence) in after.items()
+        if code in before and before[code] != (rating, evidence)
+    ]
+    new = [
+        {"visit_id": visit.id, "criterion_id": criteria[code], "rating": rating, "evidence": evidence}
+        for code, (rating, evidence) in after.items()
+        if code not in before
+    ]
+    if gone:
+        db.session.execute(delete(Judgement).where(Judgement.id.in_(gone)))
+    if changed:
+        db.session.execute(update(Judgement), changed)
+    if new:
+        db.session.execute(insert(Judgement), new)
+    for judgement in visit.judgements:
+        db.session.expire(judgement)
+    db.session.expire(visit, ["judgements"])  # read again, as stored, when next asked for
 
 
 def _merged(current, texts):
@@ -133,8 +149,8 @@ def _merged(current, texts):
     return {code: text for code, text in merged.items() if text}
 
 
-def apply_change(visit, change, version):
-    """Set on the visit exactly the parts the change carries."""
+def apply_change(visit, change):
+    """Set on the visit the parts the change carries, but for its judgements (store_judgements)."""
     # Assigning an equal value is not a change: SQLAlchemy writes only what differs.
     for name in ("visit_date", "visit_type", "people_met", "strengths", "pupil_voice", "action_outcomes"):
         value = getattr(change, name)
@@ -148,7 +164,6 @@ def apply_change(visit, change, version):
             setattr(visit, name, _merged(getattr(visit, name), texts))
     if change.registration_evidence is not None:
         visit.registration_evidence = change.registration_evidence.as_stored()
-    _apply_judgements(visit, change, version)
     if change.actions is not None:
         wanted = [(a.description, a.owner, a.due) for a in change.actions]
         if wanted != [
@@ -229,24 +244,27 @@ def save_visit(user, visit_uuid, change, base_version=None, require_version=True
         raise Invalid(errors)
 
     created = visit is None
-    before = audit.snapshot(visit)
+    judged_before = {} if created else judged_of(visit)
+    judged = judgements_after(judged_before, change)
+    before = audit.snapshot(visit, judged_before)
     if created:
         visit = new_visit(visit_uuid, provider, user, version)
         db.session.add(visit)
-    apply_change(visit, change, version)
-    rate(visit)
+    apply_change(visit, change)
+    rate(visit, judged)
     check_visit(visit)
     if change.submit:
-        blockers = submission_blockers(visit)
+        blockers = submission_blockers(visit, judged=judged)
         if blockers:
             raise Invalid(blockers)
         visit.status, visit.submitted_at = "submitted", utcnow()
-    found = audit.changes(before, audit.snapshot(visit))
+    found = audit.changes(before, audit.snapshot(visit, judged))
     if not created and found:
         # Touch the row itself: a change to judgements or actions alone must still bump
         # the version, or a stale copy from another tab could overwrite it unnoticed.
         visit.updated_at = utcnow()
     db.session.flush()
+    store_judgements(visit, judged_before, judged, version)
     if created or found:
         audit.record_event(
             visit, user, "create" if created else "submit" if change.submit else "change", found

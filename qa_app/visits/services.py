@@ -70,10 +70,18 @@ def previous_open_actions(provider_id, before_visit_id=None):
 # -- rating ----------------------------------------------------------------------------
 
 
-def rate(visit):
-    """Store the visit's theme RAGs, overall RAG and why, from its judgements and rules."""
+def judged_of(visit):
+    """The visit's judgements as {criterion code: (rating, evidence)}."""
+    codes = {c.id: c.code for c in visit.framework_version.criteria}
+    return {codes[j.criterion_id]: (j.rating, j.evidence) for j in visit.judgements}
+
+
+def rate(visit, judged=None):
+    """Store the visit's theme RAGs, overall RAG and why, from its judgements (or `judged`,
+    the {code: (rating, evidence)} it is about to have) and its framework's rules."""
     version = visit.framework_version
-    ratings = {j.criterion.code: j.rating for j in visit.judgements}
+    judged = judged_of(visit) if judged is None else judged
+    ratings = {code: rating for code, (rating, _) in judged.items()}
     themes, overall, why = rate_visit(version.active_criteria(), ratings, version.rules)
     visit.theme_rags = {code: rating.as_dict() for code, rating in themes.items()}
     visit.overall_rag = overall
@@ -81,16 +89,16 @@ def rate(visit):
     return themes
 
 
-def submission_blockers(visit, today=None):
+def submission_blockers(visit, today=None, judged=None):
     """What stops the visit being submitted, as {field path: message} (empty when none)."""
     today = today or date.today()
     blockers = {}
-    judged = {j.criterion.code: j for j in visit.judgements}
+    judged = judged_of(visit) if judged is None else judged
     for criterion in visit.framework_version.active_criteria():
         judgement = judged.get(criterion.code)
         if judgement is None:
             blockers[f"criterion.{criterion.code}"] = f"Judge {criterion.code}: {criterion.text}"
-        elif judgement.rating != "met" and not judgement.evidence:
+        elif judgement[0] != "met" and not judgement[1]:
             blockers[f"criterion.{criterion.code}"] = f"Enter the evidence for {criterion.code}"
     for code, rating in visit.theme_rags.items():
         if rating["insufficient_evidence"] and not visit.insufficient_reasons.get(code):
