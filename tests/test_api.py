@@ -290,7 +290,7 @@ def test_two_concurrent_puts_with_one_key_make_one_visit(app, client, officer, p
     """Two requests with the same key racing past the receipt check still end in one visit."""
     import threading
 
-    from qa_app.api import routes
+    from qa_app.api import visits as routes
 
     barrier = threading.Barrier(2, timeout=10)
     real_stored_answer = routes.stored_answer

@@ -25,7 +25,7 @@ def readable_visit(user, visit_uuid, edition):
     """The visit, fully loaded, if this user may read its report in this edition
     (auth.permissions.reports_visible_to); Forbidden for a school asking for the internal
     edition, NotFound otherwise."""
-    if edition != "provider" and not can(user, "visit.view"):
+    if not can(user, "visit.view") and (edition != "provider" or not can(user, "report.provider_edition")):
         raise Forbidden("This edition of the report is for the authority's staff only")
     visit_uuid = valid_uuid(visit_uuid)
     visit = visit_uuid and db.session.scalar(

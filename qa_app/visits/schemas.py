@@ -81,14 +81,29 @@ VisitType = Literal[tuple(VISIT_TYPES)]
 Owner = Literal[tuple(ACTION_OWNERS)]
 
 
-def _number(value):
-    """A JSON number (never true/false, never text)."""
-    if type(value) not in (int, float):
-        raise ValueError("must be a number")
-    return value
+def between(low, high, whole=True):
+    """A JSON number from `low` to `high` (never true/false or text), with one message."""
+
+    def check(value):
+        kinds = (int,) if whole else (int, float)
+        if type(value) not in kinds:
+            raise ValueError("must be a whole number" if whole else "must be a number")
+        if not low <= value <= high:  # NaN fails this too
+            raise ValueError(f"must be between {low} and {high}")
+        return value
+
+    schema = Field(ge=low, le=high, allow_inf_nan=False)
+    if whole:
+        return Annotated[int, BeforeValidator(check), schema]
+    return Annotated[float, BeforeValidator(check), schema, AfterValidator(_integral)]
 
 
-Hours = Annotated[float, BeforeValidator(_number), Field(ge=0, le=60, allow_inf_nan=False)]
+def _integral(value):
+    """25.0 is stored and shown as 25."""
+    return int(value) if value.is_integer() else value
+
+
+Hours = between(0, 60, whole=False)
 
 
 class Strict(BaseModel):
@@ -121,7 +136,7 @@ class Pupil(Strict):
 
     ref: Annotated[text(20), AfterValidator(lambda ref: _required(ref, REF_NEEDED))]
     hours_per_week: Hours
-    weeks_per_year: Annotated[StrictInt, Field(ge=0, le=52)] = 38
+    weeks_per_year: between(0, 52) = 38
     daytime: StrictBool = True
     ehc_plan: StrictBool = False
     looked_after: StrictBool = False
@@ -132,7 +147,7 @@ class Pupil(Strict):
 class RegistrationEvidence(Strict):
     """The registration check's evidence: how many pupils, each by reference, and the sites."""
 
-    pupil_count: Annotated[StrictInt, Field(ge=0, le=1000)] | None = None
+    pupil_count: between(0, 1000) | None = None
     pupils: Annotated[list[Pupil], Field(max_length=200)] = []
     sites: Annotated[list[text(300)], Field(max_length=20)] = []
 
@@ -146,13 +161,13 @@ class RegistrationEvidence(Strict):
 class VisitBody(Strict):
     """The body of `PUT /api/visits/<uuid>`: the whole visit as the tablet has it."""
 
-    provider_id: Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+    provider_id: between(1, MAX_ID)
     visit_date: Annotated[IsoDate, Field(json_schema_extra={"format": "date"})]
     visit_type: VisitType = "scheduled"
     framework_version: text(40) = ""
     status: Literal["draft", "submitted"] = "draft"
     people_met: text(2000) = ""
-    pupils_seen: Annotated[StrictInt, Field(ge=0, le=1000)] | None = None
+    pupils_seen: between(0, 1000) | None = None
     judgements: Annotated[list[Judgement], Field(max_length=200)] = []
     theme_notes: dict[ThemeCode, text()] = {}
     insufficient_reasons: dict[ThemeCode, text()] = {}
