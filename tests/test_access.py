@@ -188,11 +188,11 @@ def _photo_of(visit):
 
 
 @pytest.mark.parametrize("endpoint, role", CASES, ids=[f"{e}-{r}" for e, r in CASES])
-def test_access(client, login, make_user, ids, endpoint, role):
+def test_access(client, signed_in, ids, endpoint, role):
     """Each role gets the expected answer from each route."""
     method, template, expected = MATRIX[endpoint]
     if role != "anonymous":
-        login(make_user(role))
+        signed_in(role)
     response = client.open(template.format(**ids), method=method)
     assert response.status_code == expected[role], response.data[:300]
     if role == "anonymous" and expected[role] == 302 and endpoint != "auth.logout":

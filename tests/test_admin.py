@@ -12,14 +12,6 @@ from tests.factories import PASSWORD
 NEW_PASSWORD = "a-long-new-password"
 
 
-@pytest.fixture
-def admin(make_user, login):
-    """The test client signed in as an administrator."""
-    user = make_user("admin", name="Sam Reid")
-    login(user)
-    return user
-
-
 def user_data(**overrides):
     """Valid user form data for a new QA officer; override any field."""
     data = {
@@ -52,8 +44,9 @@ def user_count():
     return db.session.scalar(select(func.count(User.id)))
 
 
-def test_admin_lists_users(client, admin, make_user):
+def test_admin_lists_users(client, signed_in, make_user):
     """The list shows each user's role, school and whether they can sign in."""
+    signed_in("admin", name="Sam Reid")
     make_user("school", name="Mark Ellis", school="Riverside Academy")
     make_user("officer", name="Former Officer", active=False)
     page = client.get("/admin/users").get_data(as_text=True)
@@ -68,8 +61,9 @@ def test_admin_lists_users(client, admin, make_user):
     assert "Can sign in" in page and "Disabled" in page and "Add a user" in page
 
 
-def test_admin_adds_a_user(client, admin):
+def test_admin_adds_a_user(client, signed_in):
     """A new user is saved with a hashed password and can sign in."""
+    signed_in("admin", name="Sam Reid")
     response = client.post("/admin/users/new", data=user_data())
     assert response.headers["Location"] == "/admin/users"
     user = find_user_by_email("priya.shah@example.org")
@@ -77,16 +71,18 @@ def test_admin_adds_a_user(client, admin):
     assert check_password(user.password_hash, NEW_PASSWORD)
 
 
-def test_school_user_needs_a_school(client, admin):
+def test_school_user_needs_a_school(client, signed_in):
     """A school user without a school is a form error."""
+    signed_in("admin", name="Sam Reid")
     response = client.post("/admin/users/new", data=user_data(role="school"))
     assert response.status_code == 400
     assert b"Enter the school this person works for" in response.data
     assert find_user_by_email("priya.shah@example.org") is None
 
 
-def test_duplicate_email_is_a_form_error(client, admin, make_user):
+def test_duplicate_email_is_a_form_error(client, signed_in, make_user):
     """An email already in use (in any case) is an error on the form, not a crash."""
+    signed_in("admin", name="Sam Reid")
     make_user("officer", email="priya.shah@example.org")
     before = user_count()
     response = client.post("/admin/users/new", data=user_data(email="Priya.Shah@Example.org"))
@@ -103,15 +99,17 @@ def test_duplicate_email_is_a_form_error(client, admin, make_user):
         ("", b"Enter a password for the new user"),
     ],
 )
-def test_weak_password_is_refused(client, admin, password, message):
+def test_weak_password_is_refused(client, signed_in, password, message):
     """A new user's password must pass the password policy."""
+    signed_in("admin", name="Sam Reid")
     response = client.post("/admin/users/new", data=user_data(password=password))
     assert response.status_code == 400 and message in response.data
     assert find_user_by_email("priya.shah@example.org") is None
 
 
-def test_admin_changes_a_role(client, admin, make_user):
+def test_admin_changes_a_role(client, signed_in, make_user):
     """An officer can be made Head of Access; the password is kept when left blank."""
+    signed_in("admin", name="Sam Reid")
     user = make_user("officer")
     response = client.post(f"/admin/users/{user.id}", data=form_for(user, role="head_of_access"))
     assert response.status_code == 302
@@ -119,8 +117,9 @@ def test_admin_changes_a_role(client, admin, make_user):
     assert check_password(user.password_hash, PASSWORD)
 
 
-def test_disabling_a_user_ends_their_session(app, client, admin, make_user):
+def test_disabling_a_user_ends_their_session(app, signed_in, client, make_user):
     """A disabled user's existing session cookie stops working at once."""
+    signed_in("admin", name="Sam Reid")
     user = make_user("officer")
     their_browser = app.test_client()
     their_browser.post("/login", data={"email": user.email, "password": PASSWORD})
@@ -140,8 +139,9 @@ def test_disabling_a_user_ends_their_session(app, client, admin, make_user):
         ({"role": "officer"}, b"You cannot remove your own administrator role"),
     ],
 )
-def test_admin_cannot_lock_themselves_out(client, admin, change, message):
+def test_admin_cannot_lock_themselves_out(client, signed_in, change, message):
     """An administrator cannot disable their own account or drop their own admin role."""
+    admin = signed_in("admin", name="Sam Reid")
     response = client.post(f"/admin/users/{admin.id}", data=form_for(admin, **change))
     assert response.status_code == 400 and message in response.data
     assert admin.active and admin.role == "admin"
@@ -149,9 +149,9 @@ def test_admin_cannot_lock_themselves_out(client, admin, change, message):
 
 
 @pytest.mark.parametrize("role", ["officer", "head_of_access", "school"])
-def test_other_roles_are_forbidden(client, make_user, login, role):
+def test_other_roles_are_forbidden(client, signed_in, role):
     """Only administrators may list or add users."""
-    login(make_user(role))
+    signed_in(role)
     assert client.get("/admin/users").status_code == 403
     before = user_count()
     assert client.post("/admin/users/new", data=user_data(role="admin")).status_code == 403

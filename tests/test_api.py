@@ -32,13 +32,6 @@ def full_visit(provider, status="draft", **overrides):
 
 
 @pytest.fixture
-def officer(make_user, login):
-    user = make_user("officer")
-    login(user)
-    return user
-
-
-@pytest.fixture
 def provider(make_provider):
     return make_provider()
 
@@ -54,8 +47,9 @@ def visits():
     return db.session.scalar(db.select(db.func.count(Visit.id)))
 
 
-def test_session_gives_user_and_csrf_token(client, officer):
+def test_session_gives_user_and_csrf_token(client, signed_in):
     """GET /api/session names the user and hands out a CSRF token."""
+    officer = signed_in("officer")
     data = client.get("/api/session").get_json()
     assert data["user"]["email"] == officer.email and data["csrf_token"]
 
@@ -66,8 +60,9 @@ def test_signed_out_callers_get_json_401(client):
         assert response.status_code == 401 and response.get_json()["error"] == "unauthorized"
 
 
-def test_create_and_read_a_visit(client, officer, provider):
+def test_create_and_read_a_visit(client, signed_in, provider):
     """PUT creates (201) with version 1 and ratings; GET returns the same."""
+    signed_in("officer")
     visit_uuid = str(uuid.uuid4())
     response = put(client, visit_uuid, full_visit(provider.id))
     assert response.status_code == 201
@@ -81,8 +76,9 @@ def test_create_and_read_a_visit(client, officer, provider):
     assert fetched == data
 
 
-def test_same_key_same_body_returns_the_stored_answer(client, officer, provider):
+def test_same_key_same_body_returns_the_stored_answer(client, signed_in, provider):
     """A retry after a lost answer gets the stored answer and makes no second visit."""
+    signed_in("officer")
     visit_uuid, key, body = str(uuid.uuid4()), str(uuid.uuid4()), full_visit(provider.id)
     first = put(client, visit_uuid, body, key=key)
     second = put(client, visit_uuid, body, key=key)
@@ -91,8 +87,9 @@ def test_same_key_same_body_returns_the_stored_answer(client, officer, provider)
     assert visits() == 1
 
 
-def test_same_key_other_body_is_422(client, officer, provider):
+def test_same_key_other_body_is_422(client, signed_in, provider):
     """Reusing a key for a different body is refused and changes nothing."""
+    signed_in("officer")
     visit_uuid, key = str(uuid.uuid4()), str(uuid.uuid4())
     put(client, visit_uuid, full_visit(provider.id), key=key)
     response = put(client, visit_uuid, full_visit(provider.id, strengths="Something else"), key=key)
@@ -100,8 +97,9 @@ def test_same_key_other_body_is_422(client, officer, provider):
     assert db.session.scalar(db.select(Visit.strengths)) == "Calm, purposeful classrooms"
 
 
-def test_update_needs_the_current_version(client, officer, provider):
+def test_update_needs_the_current_version(client, signed_in, provider):
     """An update names its version; the current one succeeds and bumps it."""
+    signed_in("officer")
     visit_uuid = str(uuid.uuid4())
     put(client, visit_uuid, full_visit(provider.id))
     assert put(client, visit_uuid, full_visit(provider.id)).status_code == 428
@@ -109,8 +107,9 @@ def test_update_needs_the_current_version(client, officer, provider):
     assert response.status_code == 200 and response.get_json()["version"] == 2
 
 
-def test_stale_version_is_409_and_the_losing_copy_is_kept(client, officer, provider):
+def test_stale_version_is_409_and_the_losing_copy_is_kept(client, signed_in, provider):
     """Two edits from version 1: the second gets 409 and its copy is stored as a conflict."""
+    signed_in("officer")
     visit_uuid = str(uuid.uuid4())
     put(client, visit_uuid, full_visit(provider.id))
     assert put(client, visit_uuid, full_visit(provider.id, strengths="Tab A"), version=1).status_code == 200
@@ -123,8 +122,9 @@ def test_stale_version_is_409_and_the_losing_copy_is_kept(client, officer, provi
     assert db.session.scalar(db.select(Visit.strengths)) == "Tab A"
 
 
-def test_submitted_visit_cannot_change(client, officer, provider):
+def test_submitted_visit_cannot_change(client, signed_in, provider):
     """Once submitted, PUT answers 409 and the visit stays as it was."""
+    signed_in("officer")
     visit_uuid = str(uuid.uuid4())
     assert put(client, visit_uuid, full_visit(provider.id, status="submitted")).status_code == 201
     response = put(client, visit_uuid, full_visit(provider.id, strengths="Late change"), version=1)
@@ -162,16 +162,18 @@ def test_submitted_visit_cannot_change(client, officer, provider):
         ({"framework_version": "1999-2000"}, "framework_version"),
     ],
 )
-def test_bad_input_is_400_naming_the_field(client, officer, provider, change, field):
+def test_bad_input_is_400_naming_the_field(client, signed_in, provider, change, field):
     """Wrong types, unknown fields and broken rules are 400 with the field named; nothing saved."""
+    signed_in("officer")
     response = put(client, str(uuid.uuid4()), full_visit(provider.id, **change))
     assert response.status_code == 400
     assert field in response.get_json()["fields"]
     assert visits() == 0
 
 
-def test_future_date_only_blocks_submission(client, officer, provider):
+def test_future_date_only_blocks_submission(client, signed_in, provider):
     """A planned visit may be dated ahead as a draft but cannot be submitted."""
+    signed_in("officer")
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     assert put(client, str(uuid.uuid4()), full_visit(provider.id, visit_date=tomorrow)).status_code == 201
     response = put(
@@ -180,16 +182,18 @@ def test_future_date_only_blocks_submission(client, officer, provider):
     assert response.status_code == 400 and "visit_date" in response.get_json()["fields"]
 
 
-def test_submission_needs_every_criterion_judged(client, officer, provider):
+def test_submission_needs_every_criterion_judged(client, signed_in, provider):
     """Submitting with criteria unjudged is refused, naming them."""
+    signed_in("officer")
     body = full_visit(provider.id, status="submitted")
     body["judgements"] = body["judgements"][:5]
     response = put(client, str(uuid.uuid4()), body)
     assert response.status_code == 400 and "criterion.SG1" in response.get_json()["fields"]
 
 
-def test_insufficient_evidence_needs_a_reason_to_submit(client, officer, provider):
+def test_insufficient_evidence_needs_a_reason_to_submit(client, signed_in, provider):
     """A theme mostly not seen blocks submission until the officer records why."""
+    signed_in("officer")
     body = full_visit(provider.id, status="submitted")
     for judgement in body["judgements"]:
         if judgement["criterion"].startswith("HS"):
@@ -200,8 +204,9 @@ def test_insufficient_evidence_needs_a_reason_to_submit(client, officer, provide
     assert put(client, str(uuid.uuid4()), body).status_code == 201
 
 
-def test_malformed_json_is_400(client, officer):
+def test_malformed_json_is_400(client, signed_in):
     """A body that is not JSON is a JSON 400, never a 500."""
+    signed_in("officer")
     response = client.put(
         f"/api/visits/{uuid.uuid4()}",
         data="{not json",
@@ -211,14 +216,16 @@ def test_malformed_json_is_400(client, officer):
     assert response.status_code == 400 and response.get_json()["error"] == "malformed_json"
 
 
-def test_missing_idempotency_key_is_400(client, officer, provider):
+def test_missing_idempotency_key_is_400(client, signed_in, provider):
     """Every PUT needs an Idempotency-Key."""
+    signed_in("officer")
     response = client.put(f"/api/visits/{uuid.uuid4()}", json=full_visit(provider.id))
     assert response.status_code == 400 and response.get_json()["error"] == "idempotency_key_required"
 
 
-def test_foreign_origin_and_plain_text_are_refused(client, officer, provider):
+def test_foreign_origin_and_plain_text_are_refused(client, signed_in, provider):
     """Writes must be JSON from this site."""
+    signed_in("officer")
     response = put(client, str(uuid.uuid4()), full_visit(provider.id), Origin="https://evil.example")
     assert response.status_code == 403
     response = client.put(
@@ -230,13 +237,13 @@ def test_foreign_origin_and_plain_text_are_refused(client, officer, provider):
     assert response.status_code == 415
 
 
-def test_other_officers_visit_is_404(client, make_user, login, provider):
+def test_other_officers_visit_is_404(client, signed_in, provider):
     """Another officer can neither read nor overwrite a visit (404), and nothing changes."""
     visit_uuid = str(uuid.uuid4())
-    login(make_user("officer"))
+    signed_in("officer")
     put(client, visit_uuid, full_visit(provider.id))
     client.post("/logout")
-    login(make_user("officer"))
+    signed_in("officer")
     assert client.get(f"/api/visits/{visit_uuid}").status_code == 404
     assert (
         put(client, visit_uuid, full_visit(provider.id, strengths="Mine now"), version=1).status_code == 404
@@ -244,20 +251,21 @@ def test_other_officers_visit_is_404(client, make_user, login, provider):
     assert db.session.scalar(db.select(Visit.strengths)) == "Calm, purposeful classrooms"
 
 
-def test_school_users_cannot_use_the_visit_api(client, make_user, login, provider):
+def test_school_users_cannot_use_the_visit_api(client, signed_in, provider):
     """School staff cannot create or read visits."""
-    login(make_user("school"))
+    signed_in("school")
     assert put(client, str(uuid.uuid4()), full_visit(provider.id)).status_code == 404
     assert visits() == 0
 
 
-def test_sign_off_updates_the_register(client, officer, provider, make_user, login):
+def test_sign_off_updates_the_register(client, signed_in, provider):
     """The Head of Access signs off a submitted visit; the provider is then rated by it."""
+    signed_in("officer")
     visit_uuid = str(uuid.uuid4())
     put(client, visit_uuid, full_visit(provider.id, status="submitted"))
     assert client.post(f"/api/visits/{visit_uuid}/sign-off").status_code == 403
     client.post("/logout")
-    login(make_user("head_of_access"))
+    signed_in("head_of_access")
     response = client.post(f"/api/visits/{visit_uuid}/sign-off")
     assert response.status_code == 200 and response.get_json()["status"] == "signed_off"
     db.session.refresh(provider)
@@ -265,8 +273,9 @@ def test_sign_off_updates_the_register(client, officer, provider, make_user, log
     assert client.post(f"/api/visits/{visit_uuid}/sign-off").status_code == 409
 
 
-def test_every_change_is_in_the_audit_trail(client, officer, provider):
+def test_every_change_is_in_the_audit_trail(client, signed_in, provider):
     """Create, change and submit each leave an event naming what changed."""
+    signed_in("officer")
     visit_uuid = str(uuid.uuid4())
     put(client, visit_uuid, full_visit(provider.id))
     body = full_visit(provider.id, strengths="Changed")
@@ -279,18 +288,21 @@ def test_every_change_is_in_the_audit_trail(client, officer, provider):
     assert {"field": "QE2", "from": "Met", "to": "Not met"} in events[1].changes
 
 
-def test_receipts_are_kept_per_key(client, officer, provider):
+def test_receipts_are_kept_per_key(client, signed_in, provider):
     """Each successful write stores one receipt under its key."""
+    signed_in("officer")
     key = str(uuid.uuid4())
     put(client, str(uuid.uuid4()), full_visit(provider.id), key=key)
     assert db.session.get(SyncReceipt, key).status_code == 201
 
 
-def test_two_concurrent_puts_with_one_key_make_one_visit(app, client, officer, provider, monkeypatch):
+def test_two_concurrent_puts_with_one_key_make_one_visit(app, signed_in, client, provider, monkeypatch):
     """Two requests with the same key racing past the receipt check still end in one visit."""
     import threading
 
     from qa_app.api import visits as routes
+
+    signed_in("officer")
 
     barrier = threading.Barrier(2, timeout=10)
     real_stored_answer = routes.stored_answer
@@ -322,8 +334,9 @@ def test_two_concurrent_puts_with_one_key_make_one_visit(app, client, officer, p
     assert visits() == 1
 
 
-def test_a_change_to_evidence_alone_bumps_the_version(client, officer, provider):
+def test_a_change_to_evidence_alone_bumps_the_version(client, signed_in, provider):
     """Changing only a judgement's evidence is a new version, so a stale copy cannot overwrite it."""
+    signed_in("officer")
     visit_uuid = str(uuid.uuid4())
     put(client, visit_uuid, full_visit(provider.id))
     body = full_visit(provider.id)

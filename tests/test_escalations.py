@@ -20,10 +20,9 @@ def evidence(count, hours, **status):
 
 
 @pytest.fixture
-def officer(make_user, login):
-    user = make_user("officer")
-    login(user)
-    return user
+def officer(make_user):
+    """The provider's officer (not signed in: see signed_in)."""
+    return make_user("officer")
 
 
 @pytest.fixture
@@ -35,8 +34,9 @@ def escalations():
     return db.session.scalars(db.select(Escalation)).all()
 
 
-def test_registration_test_in_the_visit_json(client, officer, provider):
+def test_registration_test_in_the_visit_json(client, signed_in, officer, provider):
     """The API stores the evidence and returns the test's result, limb and rule version."""
+    signed_in(officer)
     visit_uuid = str(uuid.uuid4())
     response = put(client, visit_uuid, full_visit(provider.id, registration_evidence=evidence(5, 19)))
     assert response.status_code == 201, response.get_json()
@@ -53,8 +53,9 @@ def test_registration_test_in_the_visit_json(client, officer, provider):
     )
 
 
-def test_submitting_escalates_once(client, officer, provider, make_user, login):
+def test_submitting_escalates_once(client, signed_in, officer, provider):
     """A likely result escalates on submission, once: a replay or resubmission adds none."""
+    signed_in(officer)
     visit_uuid, key = str(uuid.uuid4()), str(uuid.uuid4())
     body = full_visit(provider.id, status="submitted", registration_evidence=evidence(1, 25, ehc_plan=True))
     first = put(client, visit_uuid, body, key=key)
@@ -64,17 +65,18 @@ def test_submitting_escalates_once(client, officer, provider, make_user, login):
     assert first.get_json()["registration_test"]["escalation_id"] == escalation.id
     assert escalation.source == "registration_test" and escalation.provider_id == provider.id
     client.post("/logout")
-    login(make_user("head_of_access"))
+    signed_in("head_of_access")
     client.post(f"/visits/{visit_uuid}/return", data={"comment": "Check hours"})
     client.post("/logout")
-    client.post("/login", data={"email": officer.email, "password": "correct-horse-battery"})
+    signed_in(officer)
     version = client.get(f"/api/visits/{visit_uuid}").get_json()["version"]
     assert put(client, visit_uuid, body, version=version).status_code == 200
     assert len(escalations()) == 1
 
 
-def test_registered_independent_school_is_not_escalated(client, officer, make_provider):
+def test_registered_independent_school_is_not_escalated(client, signed_in, officer, make_provider):
     """A provider known to be a registered independent school is not escalated."""
+    signed_in(officer)
     school = make_provider(registration_status="registered_independent", urn="123456")
     put(
         client,
@@ -84,8 +86,9 @@ def test_registered_independent_school_is_not_escalated(client, officer, make_pr
     assert escalations() == []
 
 
-def test_not_indicated_is_not_escalated(client, officer, provider):
+def test_not_indicated_is_not_escalated(client, signed_in, officer, provider):
     """Four full-time pupils do not meet the test, so nothing is escalated."""
+    signed_in(officer)
     response = put(
         client,
         str(uuid.uuid4()),
@@ -116,14 +119,16 @@ def test_not_indicated_is_not_escalated(client, officer, provider):
         ),
     ],
 )
-def test_bad_registration_evidence_is_refused(client, officer, provider, evidence_body, field):
+def test_bad_registration_evidence_is_refused(client, signed_in, officer, provider, evidence_body, field):
     """Absurd hours or weeks, a count that disagrees, or unknown fields: 400 and nothing saved."""
+    signed_in(officer)
     response = put(client, str(uuid.uuid4()), full_visit(provider.id, registration_evidence=evidence_body))
     assert response.status_code == 400 and field in response.get_json()["fields"]
 
 
-def test_registration_check_page(client, officer, provider):
+def test_registration_check_page(client, signed_in, officer, provider):
     """The visit's registration check page saves the pupils and shows the result."""
+    signed_in(officer)
     start = client.post(
         f"/providers/{provider.id}/visits/new",
         data={"visit_date": ["2", "11", "2026"], "visit_type": "scheduled"},
@@ -148,9 +153,9 @@ def test_registration_check_page(client, officer, provider):
     assert response.status_code == 400 and b"must be between 0 and 60" in response.data
 
 
-def test_school_reports_a_concern_and_sees_only_that_it_was_received(client, make_user, login):
+def test_school_reports_a_concern_and_sees_only_that_it_was_received(client, signed_in):
     """Anyone signed in can report premises; a school user sees only the receipt."""
-    login(make_user("school"))
+    signed_in("school")
     response = client.post(
         "/escalations/report",
         data={
@@ -168,36 +173,29 @@ def test_school_reports_a_concern_and_sees_only_that_it_was_received(client, mak
     assert client.get(f"/escalations/{escalations()[0].id}").status_code == 403
 
 
-def test_a_report_needs_an_address(client, officer):
+def test_a_report_needs_an_address(client, signed_in, officer):
     """A report with no address is an error and nothing is saved."""
+    signed_in(officer)
     response = client.post("/escalations/report", data={"description": "Something", "how_known": "Saw it"})
     assert response.status_code == 400 and b"Enter the address of the premises" in response.data
     assert escalations() == []
 
 
 @pytest.fixture
-def escalation(client, make_user, login, provider):
-    """A concern reported by the provider's officer; the Head of Access is then signed in."""
-    client.post(
-        "/escalations/report",
-        data={
-            "address": "12 Mill Lane",
-            "description": "Seen",
-            "how_known": "Visit",
-            "provider_id": provider.id,
-        },
+def escalation(make_escalation, officer, provider):
+    """A concern about the provider reported by its officer, not yet reviewed."""
+    return make_escalation(
+        provider, reporter=officer, address="12 Mill Lane", description="Seen", how_known="Visit"
     )
-    client.post("/logout")
-    login(make_user("head_of_access"))
-    return escalations()[0]
 
 
 def step(client, escalation, to_state, **fields):
     return client.post(f"/escalations/{escalation.id}/transition", data={"to_state": to_state, **fields})
 
 
-def test_the_whole_workflow(client, escalation):
+def test_the_whole_workflow(client, signed_in, escalation):
     """raised → under review → referred → reported to Ofsted → closed, each with a reason."""
+    signed_in("head_of_access")
     assert step(client, escalation, "under_review").status_code == 400  # no reason
     assert step(client, escalation, "closed", reason="x").status_code == 400  # not allowed from raised
     assert step(client, escalation, "under_review", reason="Reviewing the evidence").status_code == 302
@@ -237,8 +235,9 @@ def test_the_whole_workflow(client, escalation):
     assert "Reason: Reviewing the evidence" in page and "Viewed" in page
 
 
-def test_monitoring_needs_a_future_review_date(client, escalation):
+def test_monitoring_needs_a_future_review_date(client, signed_in, escalation):
     """Monitoring is refused without a review date in the future."""
+    signed_in("head_of_access")
     step(client, escalation, "under_review", reason="Looking")
     assert step(client, escalation, "monitoring", reason="Watch").status_code == 400
     later = date.today() + timedelta(days=30)
@@ -255,23 +254,25 @@ def test_monitoring_needs_a_future_review_date(client, escalation):
     assert db.session.get(Escalation, escalation.id).review_date == later
 
 
-def test_every_view_is_recorded(client, escalation):
+def test_every_view_is_recorded(client, signed_in, escalation):
     """Opening an escalation adds a 'view' line to its audit trail."""
+    signed_in("head_of_access")
     client.get(f"/escalations/{escalation.id}")
     client.get(f"/escalations/{escalation.id}")
     views = db.session.scalars(db.select(EscalationEvent).where(EscalationEvent.action == "view")).all()
     assert len(views) == 2
 
 
-def test_suspension_is_internal(client, escalation, make_user, login, provider):
+def test_suspension_is_internal(client, signed_in, escalation, provider):
     """Suspending shows 'Suspended' to schools and the public, never the reason or the escalation."""
+    signed_in("head_of_access")
     client.post(
         f"/escalations/{escalation.id}/suspension",
         data={"action": "suspend", "suspension-reason": "Possible unregistered school"},
     )
     assert db.session.get(Provider, provider.id).qa_status()[0] == "suspended"
     client.post("/logout")
-    login(make_user("school"))
+    signed_in("school")
     for page in (client.get(f"/providers/{provider.id}"), client.get("/providers"), client.get("/register")):
         html = page.data.decode()
         assert "Back Room Academy" in html
@@ -285,14 +286,15 @@ def test_suspension_is_internal(client, escalation, make_user, login, provider):
             assert secret not in html
 
 
-def test_officers_see_their_own_and_their_providers_only(client, escalation, make_user, login, officer):
+def test_officers_see_their_own_and_their_providers_only(client, signed_in, escalation, officer):
     """Another officer gets a 404; the provider's officer sees it in their list."""
+    signed_in("head_of_access")
     client.post("/logout")
-    login(make_user("officer"))
+    signed_in("officer")
     assert client.get(f"/escalations/{escalation.id}").status_code == 404
     assert "ESC-" not in client.get("/escalations").data.decode()
     client.post("/logout")
-    client.post("/login", data={"email": officer.email, "password": "correct-horse-battery"})
+    signed_in(officer)
     assert escalation.reference in client.get("/escalations").data.decode()
 
 
@@ -302,8 +304,9 @@ def test_review_due_counts_working_days():
     assert add_working_days(date(2026, 12, 18), 5) == date(2026, 12, 29)
 
 
-def test_queue_shows_overdue_first(client, escalation, provider, make_user):
+def test_queue_shows_overdue_first(client, signed_in, escalation, provider):
     """An escalation past its review date is flagged overdue and listed first."""
+    signed_in("head_of_access")
     newer = Escalation(
         source="report",
         address="Elsewhere",
@@ -319,17 +322,19 @@ def test_queue_shows_overdue_first(client, escalation, provider, make_user):
     assert "Overdue" in page and page.index(late.reference) < page.index(newer.reference)
 
 
-def test_dashboard_counts(client, escalation):
+def test_dashboard_counts(client, signed_in, escalation):
     """The dashboard shows open escalations by state and the register's RAG, with numbers."""
+    signed_in("head_of_access")
     page = client.get("/dashboard").data.decode()
     assert "Open escalations by state" in page and "The register by overall RAG" in page
     assert "Raised" in page and "<svg" in page
 
 
 def test_emails_to_the_head_and_the_officer_carry_no_pupil_details(
-    client, officer, provider, make_user, login, mailbox
+    client, signed_in, officer, provider, make_user, mailbox
 ):
     """Raising emails the Head of Access a link; a decision emails the officer who raised it."""
+    signed_in(officer)
     head = make_user("head_of_access")
     put(
         client,
@@ -340,7 +345,7 @@ def test_emails_to_the_head_and_the_officer_carry_no_pupil_details(
     assert raised["To"] == head.email and "/escalations/" in raised.get_content()
     assert "P1" not in raised.get_content() and "25" not in raised["Subject"]
     client.post("/logout")
-    login(head)
+    signed_in(head)
     escalation = escalations()[0]
     step(client, escalation, "under_review", reason="Looking into it")
     assert mailbox[-1]["To"] == officer.email and "Under review" in mailbox[-1]["Subject"]
@@ -363,14 +368,15 @@ def test_overdue_reminder_is_sent_once(app, runner, make_user, mailbox):
     assert [m["To"] for m in mailbox] == [head.email] and late.reference in mailbox[0]["Subject"]
 
 
-def test_admin_puts_the_2026_rules_in_force_on_commencement(client, make_user, login, officer, provider):
+def test_admin_puts_the_2026_rules_in_force_on_commencement(client, signed_in, officer, provider):
     """An admin publishes the 2026 rules from a date; visits from that date use them (1 SEN pupil)."""
+    signed_in(officer)
     from qa_app.registration.models import RegistrationRules
 
     body = full_visit(provider.id, registration_evidence=evidence(1, 25, sen=True))
     assert put(client, str(uuid.uuid4()), body).get_json()["registration_test"]["result"] == "not_indicated"
     client.post("/logout")
-    login(make_user("admin"))
+    signed_in("admin")
     draft = db.session.scalar(db.select(RegistrationRules).where(RegistrationRules.name == "2026"))
     assert (
         client.post(
@@ -385,7 +391,7 @@ def test_admin_puts_the_2026_rules_in_force_on_commencement(client, make_user, l
     )
     assert response.status_code == 302
     client.post("/logout")
-    client.post("/login", data={"email": officer.email, "password": "correct-horse-battery"})
+    signed_in(officer)
     test = put(client, str(uuid.uuid4()), body).get_json()["registration_test"]
     assert (test["result"], test["rule_version"]) == ("likely_must_register", "2026")
     old = full_visit(
@@ -396,11 +402,11 @@ def test_admin_puts_the_2026_rules_in_force_on_commencement(client, make_user, l
     assert put(client, str(uuid.uuid4()), old).get_json()["registration_test"]["rule_version"] == "2008"
 
 
-def test_admin_edits_thresholds_in_a_new_draft_only(client, make_user, login):
+def test_admin_edits_thresholds_in_a_new_draft_only(client, signed_in):
     """Thresholds change in a copied draft; a published version refuses changes."""
     from qa_app.registration.models import RegistrationRules
 
-    login(make_user("admin"))
+    signed_in("admin")
     published = db.session.scalar(db.select(RegistrationRules).where(RegistrationRules.name == "2008"))
     form = {
         "title": "Tighter",
@@ -435,15 +441,16 @@ def pdf_text(data):
     return "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
 
 
-def test_referral_pack(client, officer, provider, make_user, login):
+def test_referral_pack(client, signed_in, officer, provider):
     """The pack has the premises, the test's evidence and explanation, the decisions with
     reasons and the linked visit; it is internal and recorded in the audit trail."""
+    signed_in(officer)
     visit_uuid = str(uuid.uuid4())
     put(
         client, visit_uuid, full_visit(provider.id, status="submitted", registration_evidence=evidence(5, 26))
     )
     client.post("/logout")
-    login(make_user("head_of_access"))
+    signed_in("head_of_access")
     escalation = escalations()[0]
     step(client, escalation, "under_review", reason="Five pupils over 18 hours")
     step(client, escalation, "referred_to_director", reason="Not registered with the DfE")
@@ -466,18 +473,20 @@ def test_referral_pack(client, officer, provider, make_user, login):
     assert "Referral pack downloaded" in client.get(f"/escalations/{escalation.id}").data.decode()
 
 
-def test_referral_pack_is_never_for_schools_or_other_officers(client, escalation, make_user, login):
+def test_referral_pack_is_never_for_schools_or_other_officers(client, signed_in, escalation):
     """School users get 403 and officers without a link to it 404."""
+    signed_in("head_of_access")
     client.post("/logout")
-    login(make_user("school"))
+    signed_in("school")
     assert client.get(f"/escalations/{escalation.id}/referral-pack.pdf").status_code == 403
     client.post("/logout")
-    login(make_user("officer"))
+    signed_in("officer")
     assert client.get(f"/escalations/{escalation.id}/referral-pack.pdf").status_code == 404
 
 
-def test_visit_report_editions_and_the_registration_check(client, officer, provider):
+def test_visit_report_editions_and_the_registration_check(client, signed_in, officer, provider):
     """The internal report carries the registration check and escalation; the provider's doesn't."""
+    signed_in(officer)
     visit_uuid = str(uuid.uuid4())
     put(
         client, visit_uuid, full_visit(provider.id, status="submitted", registration_evidence=evidence(5, 26))

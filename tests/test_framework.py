@@ -12,14 +12,6 @@ PUBLISHED = b"is published and cannot be changed"
 
 
 @pytest.fixture
-def admin(make_user, login):
-    """The test client signed in as an administrator."""
-    user = make_user("admin")
-    login(user)
-    return user
-
-
-@pytest.fixture
 def draft(app):
     """A draft 2026-2027 copied from the default framework."""
     version = copy_version(current_version(), "2026-2027", "")
@@ -88,16 +80,18 @@ def test_default_critical_criteria(app):
     assert "Fire risk assessment" in criterion(version, "HS4").text
 
 
-def test_admin_sees_the_versions(client, admin, draft):
+def test_admin_sees_the_versions(client, signed_in, draft):
     """The index lists both versions and says which one is in force."""
+    signed_in("admin")
     response = client.get("/admin/frameworks")
     assert response.status_code == 200
     assert b"2025-2026" in response.data and b"2026-2027" in response.data
     assert b"In force" in response.data and b"Draft" in response.data
 
 
-def test_published_version_page_has_no_edit_controls(client, admin):
+def test_published_version_page_has_no_edit_controls(client, signed_in):
     """A published version shows criteria, rules and the copy form, but nothing to edit."""
+    signed_in("admin")
     page = client.get(url(current_version())).get_data(as_text=True)
     assert "Safeguarding" in page and "SG1" in page and "Critical" in page
     assert "This is the version in force" in page
@@ -114,8 +108,9 @@ def test_published_version_page_has_no_edit_controls(client, admin):
         assert control not in page
 
 
-def test_draft_page_has_edit_controls(client, admin, draft):
+def test_draft_page_has_edit_controls(client, signed_in, draft):
     """A draft shows the rules link, edit buttons per criterion and the publish button."""
+    signed_in("admin")
     page = client.get(url(draft)).get_data(as_text=True)
     assert "Not in force yet" in page
     controls = (
@@ -130,8 +125,9 @@ def test_draft_page_has_edit_controls(client, admin, draft):
     assert f'href="{url(draft, "/criteria/new?theme=SG")}"' in page
 
 
-def test_copy_into_a_new_draft(client, admin):
+def test_copy_into_a_new_draft(client, signed_in):
     """Copying makes a draft with the same criteria and rules."""
+    signed_in("admin")
     source = current_version()
     response = client.post(url(source, "/copy"), data={"name": "2026-2027", "title": ""})
     new = db.session.scalar(select(FrameworkVersion).filter_by(name="2026-2027"))
@@ -149,16 +145,18 @@ def test_copy_into_a_new_draft(client, admin):
         ("../2026", b"Enter a version name such as 2026-2027"),
     ],
 )
-def test_copy_refuses_a_taken_or_bad_name(client, admin, name, message):
+def test_copy_refuses_a_taken_or_bad_name(client, signed_in, name, message):
     """A duplicate or malformed name is an error on the form, and nothing is created."""
+    signed_in("admin")
     response = client.post(url(current_version(), "/copy"), data={"name": name})
     assert response.status_code == 400
     assert message in response.data and b"There is a problem" in response.data
     assert db.session.scalar(select(func.count(FrameworkVersion.id))) == 1
 
 
-def test_edit_a_criterion(client, admin, draft):
+def test_edit_a_criterion(client, signed_in, draft):
     """Text, guidance and the critical flag of a draft criterion can be changed."""
+    signed_in("admin")
     sg1 = criterion(draft, "SG1")
     response = client.post(
         url(draft, f"/criteria/{sg1.id}"),
@@ -169,15 +167,17 @@ def test_edit_a_criterion(client, admin, draft):
     assert criterion(current_version(), "SG1").critical  # the published original is untouched
 
 
-def test_edit_a_criterion_needs_text(client, admin, draft):
+def test_edit_a_criterion_needs_text(client, signed_in, draft):
     """An empty criterion is a form error."""
+    signed_in("admin")
     qe1 = criterion(draft, "QE1")
     response = client.post(url(draft, f"/criteria/{qe1.id}"), data={"text": ""})
     assert response.status_code == 400 and b"Enter the criterion" in response.data
 
 
-def test_added_criterion_gets_the_next_code_never_a_retired_one(client, admin, draft):
+def test_added_criterion_gets_the_next_code_never_a_retired_one(client, signed_in, draft):
     """After retiring QE6, a new Quality of Education criterion is QE7, not QE6."""
+    signed_in("admin")
     client.post(url(draft, f"/criteria/{criterion(draft, 'QE6').id}/retire"))
     response = client.post(
         url(draft, "/criteria/new"),
@@ -190,15 +190,17 @@ def test_added_criterion_gets_the_next_code_never_a_retired_one(client, admin, d
     assert b"QE7 added." in client.get(url(draft)).data
 
 
-def test_adding_needs_a_theme(client, admin, draft):
+def test_adding_needs_a_theme(client, signed_in, draft):
     """Adding without a theme is an error on the form, and nothing is added."""
+    signed_in("admin")
     response = client.post(url(draft, "/criteria/new"), data={"theme": "", "text": "Something"})
     assert response.status_code == 400 and b"Choose a theme" in response.data
     assert len(draft.criteria) == len(current_version().criteria)
 
 
-def test_retire_and_restore(client, admin, draft):
+def test_retire_and_restore(client, signed_in, draft):
     """Retiring takes a criterion out of use; the same button brings it back."""
+    signed_in("admin")
     pd2 = criterion(draft, "PD2")
     client.post(url(draft, f"/criteria/{pd2.id}/retire"))
     assert pd2.retired and pd2 not in draft.active_criteria()
@@ -207,8 +209,9 @@ def test_retire_and_restore(client, admin, draft):
     assert not pd2.retired
 
 
-def test_move_up_and_down(client, admin, draft):
+def test_move_up_and_down(client, signed_in, draft):
     """Moving swaps a criterion with its neighbour in the theme."""
+    signed_in("admin")
     qe2 = criterion(draft, "QE2")
     client.post(url(draft, f"/criteria/{qe2.id}/move"), data={"direction": "-1"})
     assert codes(draft, "QE")[:3] == ["QE2", "QE1", "QE3"]
@@ -217,15 +220,17 @@ def test_move_up_and_down(client, admin, draft):
     assert codes(draft, "QE")[:3] == ["QE1", "QE3", "QE2"]
 
 
-def test_move_needs_a_direction(client, admin, draft):
+def test_move_needs_a_direction(client, signed_in, draft):
     """A move other than -1 or 1 is refused."""
+    signed_in("admin")
     qe2 = criterion(draft, "QE2")
     assert client.post(url(draft, f"/criteria/{qe2.id}/move"), data={"direction": "5"}).status_code == 400
     assert codes(draft, "QE")[:2] == ["QE1", "QE2"]
 
 
-def test_change_rules(client, admin, draft):
+def test_change_rules(client, signed_in, draft):
     """The rating thresholds of a draft can be changed."""
+    signed_in("admin")
     response = client.post(
         url(draft, "/rules"),
         data=rules_data(
@@ -251,15 +256,17 @@ def test_change_rules(client, admin, draft):
         ("next_red", "", b"Enter a number of days"),
     ],
 )
-def test_invalid_rules_are_form_errors(client, admin, draft, field, value, message):
+def test_invalid_rules_are_form_errors(client, signed_in, draft, field, value, message):
     """A bad threshold is shown on the form and nothing is saved."""
+    signed_in("admin")
     response = client.post(url(draft, "/rules"), data=rules_data(**{field: value}))
     assert response.status_code == 400 and message in response.data
     assert draft.rules == DEFAULT_RULES
 
 
-def test_publish_brings_a_draft_into_force(client, admin, draft):
+def test_publish_brings_a_draft_into_force(client, signed_in, draft):
     """Publishing makes the draft the current version."""
+    signed_in("admin")
     response = client.post(url(draft, "/publish"))
     assert response.headers["Location"] == url(draft)
     assert draft.is_published and draft.published_at is not None
@@ -267,8 +274,9 @@ def test_publish_brings_a_draft_into_force(client, admin, draft):
     assert b"This is the version in force" in client.get(url(draft)).data
 
 
-def test_publish_needs_criteria_in_every_theme(client, admin, draft):
+def test_publish_needs_criteria_in_every_theme(client, signed_in, draft):
     """A draft with a theme whose criteria are all retired cannot be published."""
+    signed_in("admin")
     for c in draft.criteria_by_theme()["LM"]:
         client.post(url(draft, f"/criteria/{c.id}/retire"))
     response = client.post(url(draft, "/publish"), follow_redirects=True)
@@ -287,8 +295,9 @@ EDITS = {
 
 
 @pytest.mark.parametrize("edit", EDITS)
-def test_published_version_refuses_every_edit(client, admin, draft, edit):
+def test_published_version_refuses_every_edit(client, signed_in, draft, edit):
     """Once published, each edit route answers with a message and changes nothing."""
+    signed_in("admin")
     client.post(url(draft, "/publish"))
     before = snapshot(draft)
     path, data = EDITS[edit]
@@ -302,8 +311,9 @@ def test_published_version_refuses_every_edit(client, admin, draft, edit):
 
 
 @pytest.mark.parametrize("path", ["/criteria/new", "/criteria/{id}", "/rules"])
-def test_published_version_edit_pages_show_no_form(client, admin, path):
+def test_published_version_edit_pages_show_no_form(client, signed_in, path):
     """The edit pages of a published version say why instead of showing a form."""
+    signed_in("admin")
     version = current_version()
     response = client.get(url(version, path.format(id=version.criteria[0].id)))
     assert (
@@ -327,16 +337,16 @@ def test_published_criteria_cannot_change_even_in_code(app):
 
 @pytest.mark.parametrize("role", ["officer", "head_of_access", "school"])
 @pytest.mark.parametrize("path", ["", "/{id}", "/{id}/rules"])
-def test_other_roles_are_forbidden(client, make_user, login, role, path):
+def test_other_roles_are_forbidden(client, signed_in, role, path):
     """Only administrators may open the framework editor."""
-    login(make_user(role))
+    signed_in(role)
     response = client.get("/admin/frameworks" + path.format(id=current_version().id))
     assert response.status_code == 403
 
 
-def test_other_roles_cannot_publish(client, make_user, login, draft):
+def test_other_roles_cannot_publish(client, signed_in, draft):
     """A QA officer's publish request is refused and the draft stays a draft."""
-    login(make_user("officer"))
+    signed_in("officer")
     assert client.post(url(draft, "/publish")).status_code == 403
     assert not draft.is_published
 

@@ -43,10 +43,10 @@ def test_manifest_names_the_app_and_its_icons(client):
         assert client.get(icon["src"]).data[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_offline_visit_page_holds_no_personal_data(client, login, make_user):
+def test_offline_visit_page_holds_no_personal_data(client, signed_in, make_user):
     """The shell is cached by the worker, so it shows no one's name, menu or token."""
     officer = make_user("officer", name="Officer Unique-Name")
-    login(officer)
+    signed_in(officer)
     page = client.get("/offline/visit").get_data(as_text=True)
     assert "Unique-Name" not in page
     assert "csrf_token" not in page
@@ -61,13 +61,13 @@ def test_bundle_needs_sign_in_as_json(client):
 
 
 @pytest.mark.parametrize("role", ["school", "admin"])
-def test_bundle_is_for_casework_only(client, login, make_user, role):
-    login(make_user(role))
+def test_bundle_is_for_casework_only(client, signed_in, role):
+    signed_in(role)
     assert client.get("/api/offline-bundle").status_code == 403
 
 
 def test_bundle_has_the_officers_providers_framework_rules_and_programme(
-    client, login, make_user, make_provider, make_visit
+    client, signed_in, make_user, make_provider, make_visit
 ):
     """An officer gets their own providers (with open actions), not anyone else's."""
     officer = make_user("officer")
@@ -77,7 +77,7 @@ def test_bundle_has_the_officers_providers_framework_rules_and_programme(
     db.session.add(Action(visit=visit, provider_id=mine.id, description="Update the SCR", owner="provider"))
     db.session.add(Action(visit=visit, provider_id=mine.id, description="Done one", status="done"))
     db.session.commit()
-    login(officer)
+    signed_in(officer)
 
     response = client.get("/api/offline-bundle")
     assert response.status_code == 200
@@ -97,10 +97,10 @@ def test_bundle_has_the_officers_providers_framework_rules_and_programme(
     assert [p["provider_id"] for p in bundle["programme"]] == [mine.id]
 
 
-def test_head_of_access_gets_every_provider(client, login, make_user, make_provider):
+def test_head_of_access_gets_every_provider(client, signed_in, make_user, make_provider):
     make_provider(officer_id=make_user("officer").id)
     make_provider()
-    login(make_user("head_of_access"))
+    signed_in("head_of_access")
     assert len(client.get("/api/offline-bundle").get_json()["providers"]) == 2
 
 
@@ -113,7 +113,7 @@ def _providers_with_actions(make_provider, make_visit, officer, count):
 
 
 def test_bundle_runs_the_same_number_of_queries_for_2_and_20_providers(
-    client, login, make_user, make_provider, make_visit, count_queries
+    client, signed_in, make_user, make_provider, make_visit, count_queries
 ):
     """No query per provider: the bundle costs the same for a big caseload."""
     small, big = make_user("officer"), make_user("officer")
@@ -122,7 +122,7 @@ def test_bundle_runs_the_same_number_of_queries_for_2_and_20_providers(
     counts = []
     for officer, expected in ((small, 2), (big, 20)):
         client.post("/logout")
-        login(officer)
+        signed_in(officer)
         with count_queries() as queries:
             bundle = client.get("/api/offline-bundle").get_json()
         assert len(bundle["providers"]) == expected
@@ -148,8 +148,8 @@ def test_the_offline_form_fits_the_size_budget(client):
 
 def test_bundle_carries_the_forms_labels_from_the_servers_constants(client, login, make_user):
     """The offline form keeps no copy of the labels: they come in the bundle, in order."""
-    from qa_app.escalations.registration import RESULT_LABELS
     from qa_app.framework.rating import RATINGS
+    from qa_app.registration.law import RESULT_LABELS
     from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES
 
     login(make_user("officer"))

@@ -45,10 +45,9 @@ def photos():
 
 
 @pytest.fixture
-def officer(make_user, login):
-    user = make_user("officer")
-    login(user)
-    return user
+def officer(make_user):
+    """The visit's officer (not signed in: see signed_in)."""
+    return make_user("officer")
 
 
 @pytest.fixture
@@ -56,8 +55,9 @@ def visit(make_provider, make_visit, officer):
     return make_visit(make_provider(), status="draft", officer=officer)
 
 
-def test_upload_stores_a_smaller_jpeg_under_a_random_name(client, app, visit):
+def test_upload_stores_a_smaller_jpeg_under_a_random_name(client, signed_in, app, visit, officer):
     """A new photo is 201; it is stored re-encoded as a JPEG, long side capped at 2000 px."""
+    signed_in(officer)
     photo_uuid = str(uuid.uuid4())
     response = put(client, visit, jpeg((3000, 1200)), photo_uuid, **{"X-Photo-Criterion": "sg3"})
     assert response.status_code == 201, response.get_json()
@@ -69,16 +69,18 @@ def test_upload_stores_a_smaller_jpeg_under_a_random_name(client, app, visit):
     assert path.read_bytes()[:2] == b"\xff\xd8" and len(path.read_bytes()) == body["byte_size"]
 
 
-def test_png_with_transparency_becomes_a_jpeg_on_white(client, app, visit):
+def test_png_with_transparency_becomes_a_jpeg_on_white(client, signed_in, app, visit, officer):
     """A PNG is accepted and stored as a JPEG; transparent parts turn white, not black."""
+    signed_in(officer)
     assert put(client, visit, png(), content_type="image/png").status_code == 201
     [path] = stored_files(app)
     with Image.open(path) as stored:
         assert stored.format == "JPEG" and min(stored.getpixel((5, 5))) > 240
 
 
-def test_same_bytes_again_is_a_no_op(client, app, visit):
+def test_same_bytes_again_is_a_no_op(client, signed_in, app, visit, officer):
     """A retried upload (same UUID, same bytes) answers 200 and stores nothing more."""
+    signed_in(officer)
     photo_uuid, data = str(uuid.uuid4()), jpeg()
     assert put(client, visit, data, photo_uuid).status_code == 201
     again = put(client, visit, data, photo_uuid)
@@ -86,8 +88,9 @@ def test_same_bytes_again_is_a_no_op(client, app, visit):
     assert len(photos()) == 1 and len(stored_files(app)) == 1
 
 
-def test_other_bytes_under_the_same_uuid_is_409(client, app, visit):
+def test_other_bytes_under_the_same_uuid_is_409(client, signed_in, app, visit, officer):
     """The same UUID with different bytes is a conflict; the first photo is kept."""
+    signed_in(officer)
     photo_uuid = str(uuid.uuid4())
     put(client, visit, jpeg(colour="teal"), photo_uuid)
     response = put(client, visit, jpeg(colour="red"), photo_uuid)
@@ -95,8 +98,9 @@ def test_other_bytes_under_the_same_uuid_is_409(client, app, visit):
     assert len(photos()) == 1
 
 
-def test_upload_strips_exif_and_gps(client, app, visit):
+def test_upload_strips_exif_and_gps(client, signed_in, app, visit, officer):
     """The stored photo keeps no EXIF, so no GPS position of the site."""
+    signed_in(officer)
     exif = Image.Exif()
     exif[0x010F] = "TabletMaker"
     exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}  # GPS IFD
@@ -110,8 +114,9 @@ def test_upload_strips_exif_and_gps(client, app, visit):
         assert not image.getexif()
 
 
-def test_upload_is_turned_upright(client, app, visit):
+def test_upload_is_turned_upright(client, signed_in, app, visit, officer):
     """A photo the camera marked as rotated is stored the right way up."""
+    signed_in(officer)
     exif = Image.Exif()
     exif[0x0112] = 6  # orientation: rotate 90 degrees to display
     response = put(client, visit, jpeg((300, 100), exif=exif.tobytes()))
@@ -127,27 +132,31 @@ def test_upload_is_turned_upright(client, app, visit):
     ],
     ids=["html", "wrong-type", "truncated"],
 )
-def test_upload_that_is_not_such_an_image_is_400(client, app, visit, data, content_type):
+def test_upload_that_is_not_such_an_image_is_400(client, signed_in, app, visit, data, content_type, officer):
     """Bytes that are not really an image of the declared type are refused; nothing is stored."""
+    signed_in(officer)
     response = put(client, visit, data, content_type=content_type)
     assert response.status_code == 400 and response.get_json()["error"] == "not_an_image"
     assert photos() == [] and stored_files(app) == []
 
 
-def test_vast_image_is_refused_before_decoding(client, visit):
+def test_vast_image_is_refused_before_decoding(client, signed_in, visit, officer):
     """A small file that claims a vast canvas (a decompression bomb) is 400."""
+    signed_in(officer)
     response = put(client, visit, png((10_000, 6_000), mode="1"), content_type="image/png")
     assert response.status_code == 400 and response.get_json()["error"] == "too_many_pixels"
 
 
-def test_other_content_type_is_415(client, visit):
+def test_other_content_type_is_415(client, signed_in, visit, officer):
     """Only JPEG and PNG are accepted."""
+    signed_in(officer)
     response = put(client, visit, b"GIF89a...", content_type="image/gif")
     assert response.status_code == 415
 
 
-def test_too_large_is_413_in_json(client, app, visit):
+def test_too_large_is_413_in_json(client, signed_in, app, visit, officer):
     """A body over the limit (10 MB by default) is 413 with a JSON error; nothing is read or stored."""
+    signed_in(officer)
     assert app.config["PHOTO_MAX_BYTES"] == 10 * 1024 * 1024
     app.config["PHOTO_MAX_BYTES"] = 1000
     response = put(client, visit, jpeg((600, 600), colour="navy") + b"\0" * 1000)
@@ -155,8 +164,9 @@ def test_too_large_is_413_in_json(client, app, visit):
     assert response.get_json()["error"] == "too_large" and photos() == []
 
 
-def test_checksum_must_match_the_body(client, visit):
+def test_checksum_must_match_the_body(client, signed_in, visit, officer):
     """A body that does not match X-Content-SHA256 (cut short in transit) is 400."""
+    signed_in(officer)
     assert put(client, visit, jpeg(), sha="0" * 64).get_json()["error"] == "sha256_mismatch"
     response = client.put(
         f"/api/visits/{visit.uuid}/photos/{uuid.uuid4()}", data=jpeg(), content_type="image/jpeg"
@@ -164,8 +174,9 @@ def test_checksum_must_match_the_body(client, visit):
     assert response.status_code == 400 and response.get_json()["error"] == "sha256_required"
 
 
-def test_criterion_and_caption(client, visit):
+def test_criterion_and_caption(client, signed_in, visit, officer):
     """The criterion must be one of the framework's; the caption is percent-encoded UTF-8."""
+    signed_in(officer)
     caption = "Zoë's fire door log, ground floor"
     response = put(client, visit, jpeg(), **{"X-Photo-Criterion": "HS4", "X-Photo-Caption": quote(caption)})
     assert response.get_json()["caption"] == caption
@@ -174,10 +185,11 @@ def test_criterion_and_caption(client, visit):
 
 
 @pytest.mark.parametrize("role", ["officer", "head_of_access", "school", "admin"])
-def test_only_the_visits_officer_may_upload(client, make_user, login, visit, role):
+def test_only_the_visits_officer_may_upload(client, signed_in, visit, role, officer):
     """Anyone but the visit's own officer gets 404, as if the visit did not exist."""
+    signed_in(officer)
     client.post("/logout")
-    login(make_user(role))
+    signed_in(role)
     assert put(client, visit, jpeg()).status_code == 404
     assert photos() == []
 
@@ -188,8 +200,9 @@ def test_signed_out_upload_is_json_401(app, visit):
     assert response.status_code == 401 and response.is_json
 
 
-def test_locked_visit_takes_no_new_photos_but_a_retry_succeeds(client, visit):
+def test_locked_visit_takes_no_new_photos_but_a_retry_succeeds(client, signed_in, visit, officer):
     """Once submitted, a new photo is 409; a retry of one already stored is still 200."""
+    signed_in(officer)
     photo_uuid, data = str(uuid.uuid4()), jpeg()
     put(client, visit, data, photo_uuid)
     visit.status = "submitted"
@@ -199,14 +212,16 @@ def test_locked_visit_takes_no_new_photos_but_a_retry_succeeds(client, visit):
     assert response.status_code == 409 and response.get_json()["error"] == "locked"
 
 
-def test_photo_from_another_site_is_403(client, visit):
+def test_photo_from_another_site_is_403(client, signed_in, visit, officer):
     """A cross-site request (a forged upload) is refused."""
+    signed_in(officer)
     response = put(client, visit, jpeg(), Origin="https://evil.example")
     assert response.status_code == 403
 
 
-def test_photo_is_shown_to_those_who_see_the_visit(client, make_user, login, visit):
+def test_photo_is_shown_to_those_who_see_the_visit(client, signed_in, visit, officer):
     """The visit's officer and the Head of Access see the photo; others do not."""
+    signed_in(officer)
     photo_uuid = str(uuid.uuid4())
     put(client, visit, jpeg(), photo_uuid)
     url = f"/visits/{visit.uuid}/photos/{photo_uuid}"
@@ -215,5 +230,5 @@ def test_photo_is_shown_to_those_who_see_the_visit(client, make_user, login, vis
     assert response.headers["Cache-Control"] == "private, no-store"
     for role, expected in (("head_of_access", 200), ("officer", 404), ("school", 403)):
         client.post("/logout")
-        login(make_user(role))
+        signed_in(role)
         assert client.get(url).status_code == expected, role

@@ -12,13 +12,6 @@ from qa_app.providers.search import qa_status_sql
 from tests.factories import provider_data
 
 
-@pytest.fixture
-def officer(make_user, login):
-    user = make_user("officer")
-    login(user)
-    return user
-
-
 def count_providers():
     return db.session.scalar(db.select(db.func.count(Provider.id)))
 
@@ -43,8 +36,9 @@ def test_postcode_rules(text, expected):
     assert normalise_postcode(text) == expected
 
 
-def test_officer_adds_a_provider(client, officer):
+def test_officer_adds_a_provider(client, signed_in):
     """A valid form saves the provider with a tidied postcode and its services."""
+    signed_in("officer")
     data = provider_data(name="Bridges  Learning Centre", postcode="br1 1aa")
     response = client.post("/providers/new", data=data)
     assert response.status_code == 302
@@ -64,8 +58,9 @@ def test_officer_adds_a_provider(client, officer):
         ("services", "underwater", b"not a valid choice"),
     ],
 )
-def test_bad_provider_input_is_shown_and_nothing_saved(client, officer, field, value, message):
+def test_bad_provider_input_is_shown_and_nothing_saved(client, signed_in, field, value, message):
     """A form with errors re-renders with an error summary, keeps the input, saves nothing."""
+    signed_in("officer")
     data = provider_data(**{"name": "Kept Name", field: value})
     response = client.post("/providers/new", data=data)
     assert response.status_code == 400
@@ -75,8 +70,9 @@ def test_bad_provider_input_is_shown_and_nothing_saved(client, officer, field, v
     assert count_providers() == 0
 
 
-def test_registered_provider_needs_a_urn(client, officer):
+def test_registered_provider_needs_a_urn(client, signed_in):
     """A registered independent school without a URN is refused; with one it is saved."""
+    signed_in("officer")
     data = provider_data(registration_status="registered_independent", urn="")
     response = client.post("/providers/new", data=data)
     assert response.status_code == 400 and b"Enter the URN" in response.data
@@ -87,14 +83,16 @@ def test_registered_provider_needs_a_urn(client, officer):
     assert db.session.scalar(db.select(Provider.urn)) == "123456"
 
 
-def test_urn_dropped_when_not_registered(client, officer):
+def test_urn_dropped_when_not_registered(client, signed_in):
     """A URN typed for an unregistered provider is not kept."""
+    signed_in("officer")
     client.post("/providers/new", data=provider_data(registration_status="unregistered", urn="123456"))
     assert db.session.scalar(db.select(Provider.urn)) == ""
 
 
-def test_likely_duplicate_is_flagged_before_saving(client, officer, make_provider):
+def test_likely_duplicate_is_flagged_before_saving(client, signed_in, make_provider):
     """Same name and postcode: a warning first, saved only when the officer confirms."""
+    signed_in("officer")
     existing = make_provider(name="Horizon Academy", postcode="E6 2JA")
     data = provider_data(name="horizon  ACADEMY", postcode="e62ja")
     response = client.post("/providers/new", data=data)
@@ -106,8 +104,9 @@ def test_likely_duplicate_is_flagged_before_saving(client, officer, make_provide
     assert response.status_code == 302 and count_providers() == 2
 
 
-def test_editing_a_provider_is_not_a_duplicate_of_itself(client, officer, make_provider):
+def test_editing_a_provider_is_not_a_duplicate_of_itself(client, signed_in, make_provider):
     """Saving a provider unchanged does not flag it as its own duplicate."""
+    signed_in("officer")
     provider = make_provider(name="Cedar House", postcode="W3 6RS")
     data = provider_data(name="Cedar House", postcode="W3 6RS", borough="Westmere")
     response = client.post(f"/providers/{provider.id}/edit", data=data)
@@ -115,8 +114,9 @@ def test_editing_a_provider_is_not_a_duplicate_of_itself(client, officer, make_p
     assert db.session.get(Provider, provider.id).borough == "Westmere"
 
 
-def test_unknown_provider_is_a_404_page(client, officer):
+def test_unknown_provider_is_a_404_page(client, signed_in):
     """An unknown id is a 404 page in the service's style."""
+    signed_in("officer")
     response = client.get("/providers/99999")
     assert response.status_code == 404 and b"Page not found" in response.data
 
@@ -171,29 +171,33 @@ def names(response):
         ),
     ],
 )
-def test_register_filters(client, officer, register, query, expected):
+def test_register_filters(client, signed_in, register, query, expected):
     """Search by name or postcode and each filter select the right providers."""
+    signed_in("officer")
     response = client.get(f"/providers?{query}")
     assert response.status_code == 200
     assert names(response) == expected
 
 
-def test_register_sorts(client, officer, register):
+def test_register_sorts(client, signed_in, register):
     """Sorting by RAG puts Red first; by next visit, never-visited first."""
+    signed_in("officer")
     by_rag = names(client.get("/providers?sort=rag"))
     assert by_rag[0] == "Red Lion Centre" and by_rag[-1] == "New Start"
     assert names(client.get("/providers?sort=next_due"))[0] == "New Start"
     assert names(client.get("/providers?sort=qa_status"))[0] == "Paused Place"
 
 
-def test_register_shows_status_and_rag_as_words(client, officer, register):
+def test_register_shows_status_and_rag_as_words(client, signed_in, register):
     """QA status and RAG are tags with words, never colour alone."""
+    signed_in("officer")
     page = client.get("/providers?q=red+lion").data
     assert b"Not quality assured</strong>" in page and b">Red</strong>" in page
 
 
-def test_register_pages(client, officer, make_provider, app):
+def test_register_pages(client, signed_in, make_provider, app):
     """Providers past the page size are on the next page."""
+    signed_in("officer")
     app.config["REGISTER_PAGE_SIZE"] = 2
     for n in range(5):
         make_provider(name=f"Provider {n}")
@@ -203,8 +207,9 @@ def test_register_pages(client, officer, make_provider, app):
     assert names(client.get("/providers?page=99")) == []
 
 
-def test_register_query_count_does_not_grow(client, officer, make_provider, make_visit, count_queries):
+def test_register_query_count_does_not_grow(client, signed_in, make_provider, make_visit, count_queries):
     """The register page runs the same few queries for 3 providers as for 40."""
+    signed_in("officer")
 
     def run():
         with count_queries() as queries:
@@ -232,8 +237,9 @@ def test_sql_qa_status_agrees_with_python(register, make_provider):
         assert status == provider.qa_status(today)[0]
 
 
-def test_provider_page_shows_history_and_reason(client, officer, register, make_visit):
+def test_provider_page_shows_history_and_reason(client, signed_in, register, make_visit):
     """The provider page shows QA status with its reason and each visit's theme RAGs."""
+    signed_in("officer")
     provider = register["amber"]
     make_visit(provider, "red", days_ago=400)
     page = client.get(f"/providers/{provider.id}").data.decode()
@@ -242,20 +248,20 @@ def test_provider_page_shows_history_and_reason(client, officer, register, make_
     assert page.index("Amber</strong>") < page.index(">Red</strong>")  # newest first
 
 
-def test_school_users_see_no_internal_detail(client, make_user, login, register):
+def test_school_users_see_no_internal_detail(client, signed_in, register):
     """Schools see the provider page without internal notes or the reason for a suspension."""
-    login(make_user("school"))
+    signed_in("school")
     page = client.get(f"/providers/{register['suspended'].id}").data.decode()
     assert "Suspended" in page
     assert "Open escalation" not in page and "Internal" not in page and "lead has left" not in page
 
 
-def test_unsigned_visits_are_hidden_from_schools(client, make_user, login, make_provider, make_visit):
+def test_unsigned_visits_are_hidden_from_schools(client, signed_in, make_provider, make_visit):
     """A draft visit is listed for staff but not for school users, and never rates the provider."""
     provider = make_provider()
     make_visit(provider, "red", status="draft")
     assert db.session.get(Provider, provider.id).rating_rag is None
-    login(make_user("school"))
+    signed_in("school")
     assert b"No visits yet" in client.get(f"/providers/{provider.id}").data
 
 
@@ -281,8 +287,9 @@ def test_qa_status_expires_with_time(register):
     assert provider.qa_status(date.today() + timedelta(days=340))[0] == "expired"
 
 
-def test_provider_page_query_count_does_not_grow(client, officer, make_provider, make_visit, count_queries):
+def test_provider_page_query_count_does_not_grow(client, signed_in, make_provider, make_visit, count_queries):
     """The provider page runs the same queries with 1 visit as with 8."""
+    signed_in("officer")
     provider = make_provider()
     url = f"/providers/{provider.id}"
 

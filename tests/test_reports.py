@@ -65,10 +65,9 @@ def build(visit, edition="internal"):
 
 
 @pytest.fixture
-def officer(make_user, login):
-    user = make_user("officer", name=UNICODE_NAME)
-    login(user)
-    return user
+def officer(make_user):
+    """The visits' officer, with a name outside ASCII (not signed in: see signed_in)."""
+    return make_user("officer", name=UNICODE_NAME)
 
 
 @pytest.fixture
@@ -94,8 +93,9 @@ def visit(make_report_visit, provider, officer, head):
 # -- the visit report --------------------------------------------------------------------------
 
 
-def test_internal_report_has_themes_ratings_evidence_and_page_numbers(client, visit):
+def test_internal_report_has_themes_ratings_evidence_and_page_numbers(client, signed_in, visit, officer):
     """The internal edition names all six themes with their ratings and evidence, on numbered pages."""
+    signed_in(officer)
     response = client.get(f"/visits/{visit.uuid}/report.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert (
@@ -119,8 +119,9 @@ def test_internal_report_has_themes_ratings_evidence_and_page_numbers(client, vi
     assert "Warm relationships" in text and "Pupils said staff listen to them." in text
 
 
-def test_provider_edition_leaves_out_internal_sections(client, visit):
+def test_provider_edition_leaves_out_internal_sections(client, signed_in, visit, officer):
     """The provider edition has the ratings but no marking, internal notes or suspension reason."""
+    signed_in(officer)
     internal = " ".join(pdf_pages(client.get(f"/visits/{visit.uuid}/report.pdf").data))
     response = client.get(f"/visits/{visit.uuid}/report.pdf?edition=provider")
     assert "-provider.pdf" in response.headers["Content-Disposition"]
@@ -132,8 +133,9 @@ def test_provider_edition_leaves_out_internal_sections(client, visit):
     assert all(name in provider for name in THEME_NAMES.values())
 
 
-def test_draft_report_says_draft_on_every_page(make_report_visit, client, provider, officer):
+def test_draft_report_says_draft_on_every_page(signed_in, make_report_visit, client, provider, officer):
     """A visit not yet signed off gives a report marked DRAFT on every page."""
+    signed_in(officer)
     draft = make_report_visit(provider, officer, status="draft")
     pages = pdf_pages(client.get(f"/visits/{draft.uuid}/report.pdf").data)
     assert len(pages) > 1
@@ -181,8 +183,9 @@ def test_markup_and_control_characters_are_plain_text(make_report_visit, app, pr
     assert "".join(re.findall(r"x{10,}", text)) == "x" * 3000
 
 
-def test_unicode_names_are_embedded_in_the_font(client, visit):
+def test_unicode_names_are_embedded_in_the_font(client, signed_in, visit, officer):
     """Names outside ASCII render: the text comes back and the TrueType font is embedded."""
+    signed_in(officer)
     data = client.get(f"/visits/{visit.uuid}/report.pdf").data
     assert UNICODE_NAME in pdf_pages(data)[0]
     fonts = [
@@ -242,25 +245,28 @@ def test_photos_are_in_the_report_and_an_unreadable_one_is_listed_as_missing(
     ],
 )
 def test_who_may_read_which_edition(
-    make_report_visit, client, make_user, login, provider, officer, head, role, edition, status, expected
+    signed_in, make_report_visit, client, provider, officer, head, role, edition, status, expected
 ):
     """Schools read the provider edition of signed-off visits only; other officers see nothing."""
+    signed_in(officer)
     visit = make_report_visit(provider, officer, status=status, reviewer=head)
     client.post("/logout")
-    login(make_user(role))
+    signed_in(role)
     response = client.get(f"/visits/{visit.uuid}/report.pdf?edition={edition}")
     assert response.status_code == expected
     if expected == 200 and edition == "provider":
         assert "OFFICIAL-SENSITIVE" not in " ".join(pdf_pages(response.data))
 
 
-def test_unknown_edition_is_404(client, visit):
+def test_unknown_edition_is_404(client, signed_in, visit, officer):
     """Only the two editions exist."""
+    signed_in(officer)
     assert client.get(f"/visits/{visit.uuid}/report.pdf?edition=everything").status_code == 404
 
 
-def test_visit_page_offers_both_editions_and_email(client, visit):
+def test_visit_page_offers_both_editions_and_email(client, signed_in, visit, officer):
     """The visit page links to both editions and offers to email the provider's."""
+    signed_in(officer)
     page = client.get(f"/visits/{visit.uuid}").get_data(as_text=True)
     assert f"/visits/{visit.uuid}/report.pdf" in page
     assert f"/visits/{visit.uuid}/report.pdf?edition=provider" in page
@@ -268,12 +274,13 @@ def test_visit_page_offers_both_editions_and_email(client, visit):
 
 
 def test_school_sees_a_report_link_on_the_provider_page(
-    make_report_visit, client, make_user, login, visit, provider, officer
+    signed_in, make_report_visit, client, visit, provider, officer
 ):
     """On the provider page a school user gets the provider edition of signed-off visits only."""
+    signed_in(officer)
     draft = make_report_visit(provider, officer, status="draft")
     client.post("/logout")
-    login(make_user("school"))
+    signed_in("school")
     page = client.get(f"/providers/{provider.id}").get_data(as_text=True)
     assert f"/visits/{visit.uuid}/report.pdf?edition=provider" in page
     assert draft.uuid not in page
@@ -294,8 +301,9 @@ def email_events(visit):
     ).all()
 
 
-def test_email_sends_the_provider_edition_and_records_it(client, app, mailbox, visit, officer):
+def test_email_sends_the_provider_edition_and_records_it(client, signed_in, app, mailbox, visit, officer):
     """The provider's contact gets the provider edition attached; the visit's history says so."""
+    signed_in(officer)
     app.config["MAIL_FROM"] = "qa@riverside.example.org"
     response = client.post(f"/visits/{visit.uuid}/report/email")
     assert response.status_code == 302 and response.headers["Location"] == f"/visits/{visit.uuid}"
@@ -316,31 +324,35 @@ def test_email_sends_the_provider_edition_and_records_it(client, app, mailbox, v
     assert "Report emailed" in client.get(f"/visits/{visit.uuid}").get_data(as_text=True)
 
 
-def test_draft_report_is_not_emailed(make_report_visit, client, mailbox, provider, officer):
+def test_draft_report_is_not_emailed(signed_in, make_report_visit, client, mailbox, provider, officer):
     """Only a signed-off visit's report goes to the provider."""
+    signed_in(officer)
     draft = make_report_visit(provider, officer, status="draft")
     page = client.post(f"/visits/{draft.uuid}/report/email", follow_redirects=True).get_data(as_text=True)
     assert "Only a signed-off visit" in page
     assert mailbox == [] and email_events(draft) == []
 
 
-def test_provider_without_contact_email_is_not_emailed(client, mailbox, visit, provider):
+def test_provider_without_contact_email_is_not_emailed(client, signed_in, mailbox, visit, provider, officer):
     """No contact email: nothing is sent, and the officer is told what to do."""
+    signed_in(officer)
     provider.contact_email = ""
     db.session.commit()
     page = client.post(f"/visits/{visit.uuid}/report/email", follow_redirects=True).get_data(as_text=True)
     assert "has no contact email" in page and mailbox == [] and email_events(visit) == []
 
 
-def test_mail_server_down_records_nothing(client, app, visit):
+def test_mail_server_down_records_nothing(client, signed_in, app, visit, officer):
     """When the mail server cannot be reached the officer is told, and no email is recorded."""
+    signed_in(officer)
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USE_TLS=False)
     page = client.post(f"/visits/{visit.uuid}/report/email", follow_redirects=True).get_data(as_text=True)
     assert "could not be sent" in page and email_events(visit) == []
 
 
-def test_email_is_off_without_a_mail_server(client, app, visit):
+def test_email_is_off_without_a_mail_server(client, signed_in, app, visit, officer):
     """With no MAIL_SERVER, the report is not (pretended to be) sent."""
+    signed_in(officer)
     app.config["MAIL_SERVER"] = ""
     page = client.post(f"/visits/{visit.uuid}/report/email", follow_redirects=True).get_data(as_text=True)
     assert "Email is not set up" in page and email_events(visit) == []
@@ -378,8 +390,9 @@ def screen_rows(client, query):
         page += 1
 
 
-def test_csv_export_has_exactly_the_rows_on_screen(client, officer, register):
+def test_csv_export_has_exactly_the_rows_on_screen(client, signed_in, officer, register):
     """The CSV has every row the filtered register shows, over all its pages, in its order."""
+    signed_in(officer)
     query = "borough=Riverside&sort=rag"
     response = client.get(f"/providers/export.csv?{query}")
     assert response.status_code == 200 and response.mimetype == "text/csv"
@@ -396,14 +409,16 @@ def test_csv_export_has_exactly_the_rows_on_screen(client, officer, register):
     assert NOTES not in response.get_data(as_text=True) and SUSPENSION not in response.get_data(as_text=True)
 
 
-def test_csv_never_holds_a_spreadsheet_formula(client, officer, register):
+def test_csv_never_holds_a_spreadsheet_formula(client, signed_in, officer, register):
     """A provider name that looks like a formula is written so Excel shows it as text."""
+    signed_in(officer)
     rows = list(csv.reader(io.StringIO(client.get("/providers/export.csv").data.decode("utf-8-sig"))))
     assert '\'=HYPERLINK("http://evil.example")' in [row[1] for row in rows]
 
 
-def test_register_pdf_states_filters_and_lists_the_rows(client, officer, register):
+def test_register_pdf_states_filters_and_lists_the_rows(client, signed_in, officer, register):
     """The register PDF states its filters and date, and lists exactly the filtered providers."""
+    signed_in(officer)
     response = client.get("/providers/export.pdf?borough=Riverside&qa_status=quality_assured&sort=name")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     pages = pdf_pages(response.data)
@@ -418,14 +433,16 @@ def test_register_pdf_states_filters_and_lists_the_rows(client, officer, registe
     assert "Northgate" not in text and NOTES not in text
 
 
-def test_register_pdf_of_no_rows_says_so(client, officer, register):
+def test_register_pdf_of_no_rows_says_so(client, signed_in, officer, register):
     """Filters that match nothing still give a PDF, which says so."""
+    signed_in(officer)
     text = " ".join(pdf_pages(client.get("/providers/export.pdf?q=nothing-matches").data))
     assert "No providers match these filters." in text
 
 
-def test_register_page_links_to_exports_with_its_filters(client, officer, register):
+def test_register_page_links_to_exports_with_its_filters(client, signed_in, officer, register):
     """The register's download links keep the filters on screen (and every page, not just this one)."""
+    signed_in(officer)
     html = client.get("/providers?borough=Riverside&sort=rag&page=2").get_data(as_text=True)
     assert 'href="/providers/export.csv?borough=Riverside&amp;sort=rag"' in html
     assert 'href="/providers/export.pdf?borough=Riverside&amp;sort=rag"' in html

@@ -18,10 +18,9 @@ def date_parts(day):
 
 
 @pytest.fixture
-def officer(make_user, login):
-    user = make_user("officer", name="Priya Shah")
-    login(user)
-    return user
+def officer(make_user):
+    """Priya Shah, whose provider the tests visit (not signed in: see signed_in)."""
+    return make_user("officer", name="Priya Shah")
 
 
 @pytest.fixture
@@ -55,8 +54,9 @@ def judge_theme(client, visit_uuid, theme, rating="met", evidence="", **extra):
     return client.post(f"/visits/{visit_uuid}/themes/{theme}", data=data)
 
 
-def test_start_a_visit_with_the_browser_made_uuid(client, provider):
+def test_start_a_visit_with_the_browser_made_uuid(client, signed_in, provider, officer):
     """Starting a visit keeps the UUID the browser made and records who started it."""
+    signed_in(officer)
     visit_uuid = str(uuid.uuid4())
     response = start_visit(client, provider, uuid=visit_uuid)
     assert response.headers["Location"] == f"/visits/{visit_uuid}"
@@ -65,8 +65,9 @@ def test_start_a_visit_with_the_browser_made_uuid(client, provider):
     assert db.session.scalar(db.select(VisitEvent.action)) == "create"
 
 
-def test_start_without_javascript_gets_a_server_uuid(client, provider):
+def test_start_without_javascript_gets_a_server_uuid(client, signed_in, provider, officer):
     """With no UUID from the browser, the server makes one."""
+    signed_in(officer)
     response = start_visit(client, provider, uuid="")
     assert re.fullmatch(r"/visits/[0-9a-f-]{36}", response.headers["Location"])
 
@@ -81,15 +82,17 @@ def test_start_without_javascript_gets_a_server_uuid(client, provider):
         ({"pupils_seen": "-3"}, b"between 0 and 1000"),
     ],
 )
-def test_bad_start_details_are_shown(client, provider, change, message):
+def test_bad_start_details_are_shown(client, signed_in, provider, change, message, officer):
     """Bad details re-render the form with the error and save nothing."""
+    signed_in(officer)
     response = start_visit(client, provider, **change)
     assert response.status_code == 400 and message in response.data
     assert db.session.scalar(db.select(db.func.count(Visit.id))) == 0
 
 
-def test_task_list_shows_progress(client, provider):
+def test_task_list_shows_progress(client, signed_in, provider, officer):
     """Themes start as not started and become complete once every criterion is judged."""
+    signed_in(officer)
     visit_uuid = start_visit(client, provider).headers["Location"].rsplit("/", 1)[1]
     page = client.get(f"/visits/{visit_uuid}").data.decode()
     assert page.count("Not started") >= 6
@@ -98,8 +101,9 @@ def test_task_list_shows_progress(client, provider):
     assert re.search(r"Quality of Education.*?Complete", page, re.S)
 
 
-def test_evidence_is_required_unless_met(client, provider):
+def test_evidence_is_required_unless_met(client, signed_in, provider, officer):
     """A 'not met' without evidence is an error on that criterion, and nothing is saved."""
+    signed_in(officer)
     visit_uuid = start_visit(client, provider).headers["Location"].rsplit("/", 1)[1]
     response = judge_theme(client, visit_uuid, "SG", rating="not_met", evidence="")
     assert response.status_code == 400
@@ -107,8 +111,9 @@ def test_evidence_is_required_unless_met(client, provider):
     assert db.session.get(Visit, 1).judgements == []
 
 
-def test_a_whole_visit_from_start_to_the_register(client, provider, make_user, login):
+def test_a_whole_visit_from_start_to_the_register(client, signed_in, provider, officer):
     """Officer: start, judge, action, check, submit. Head of Access: sign off. Register: rated."""
+    signed_in(officer)
     visit_uuid = start_visit(client, provider).headers["Location"].rsplit("/", 1)[1]
     for theme in ("QE", "SG", "HS", "PD", "LM"):
         assert judge_theme(client, visit_uuid, theme).status_code == 302
@@ -141,7 +146,7 @@ def test_a_whole_visit_from_start_to_the_register(client, provider, make_user, l
     assert client.get(f"/visits/{visit_uuid}/themes/QE").status_code == 302  # locked
     client.post("/logout")
 
-    login(make_user("head_of_access"))
+    signed_in("head_of_access")
     assert "Bridges Learning Centre" in client.get("/sign-off").data.decode()
     response = client.post(
         f"/visits/{visit_uuid}/sign-off", data={"version": visit.version}, follow_redirects=True
@@ -155,8 +160,9 @@ def test_a_whole_visit_from_start_to_the_register(client, provider, make_user, l
     assert actions[0] == "create" and actions[-2:] == ["submit", "sign_off"]
 
 
-def test_submit_is_blocked_until_complete(client, provider):
+def test_submit_is_blocked_until_complete(client, signed_in, provider, officer):
     """The check page lists what blocks submission; submitting anyway is refused."""
+    signed_in(officer)
     visit_uuid = start_visit(client, provider).headers["Location"].rsplit("/", 1)[1]
     judge_theme(client, visit_uuid, "QE")
     check = client.get(f"/visits/{visit_uuid}/check").data.decode()
@@ -168,8 +174,9 @@ def test_submit_is_blocked_until_complete(client, provider):
     assert db.session.scalar(db.select(Visit.status)) == "draft"
 
 
-def test_insufficient_evidence_needs_a_reason(client, provider):
+def test_insufficient_evidence_needs_a_reason(client, signed_in, provider, officer):
     """A theme mostly not seen is flagged on the check page until a reason is recorded."""
+    signed_in(officer)
     visit_uuid = start_visit(client, provider).headers["Location"].rsplit("/", 1)[1]
     for theme in ("QE", "SG", "PD", "LM", "SE"):
         judge_theme(client, visit_uuid, theme)
@@ -189,8 +196,9 @@ def test_insufficient_evidence_needs_a_reason(client, provider):
     assert "You cannot submit yet" not in client.get(f"/visits/{visit_uuid}/check").data.decode()
 
 
-def test_action_due_before_the_visit_is_refused(client, provider):
+def test_action_due_before_the_visit_is_refused(client, signed_in, provider, officer):
     """An action due before the visit date is an error and is not added."""
+    signed_in(officer)
     visit_uuid = start_visit(client, provider).headers["Location"].rsplit("/", 1)[1]
     early = date_parts(date.today() - timedelta(days=30))
     response = client.post(
@@ -206,8 +214,9 @@ def test_action_due_before_the_visit_is_refused(client, provider):
     assert db.session.scalar(db.select(db.func.count(Action.id))) == 0
 
 
-def test_two_tabs_keep_both_copies(client, provider):
+def test_two_tabs_keep_both_copies(client, signed_in, provider, officer):
     """Saving from a tab opened at an old version keeps that copy as a conflict to choose from."""
+    signed_in(officer)
     visit_uuid = start_visit(client, provider).headers["Location"].rsplit("/", 1)[1]
     old = version_of(visit_uuid)
     client.post(f"/visits/{visit_uuid}/strengths", data={"version": old, "strengths": "From tab A"})
@@ -224,20 +233,21 @@ def test_two_tabs_keep_both_copies(client, provider):
     assert db.session.get(VisitConflict, conflict.id).resolution == "mine"
 
 
-def test_head_of_access_returns_a_visit(client, provider, make_user, login, officer):
+def test_head_of_access_returns_a_visit(client, signed_in, provider, officer):
     """A returned visit goes back to its officer with the comment, editable again."""
+    signed_in(officer)
     visit_uuid = start_visit(client, provider).headers["Location"].rsplit("/", 1)[1]
     for theme in ("QE", "SG", "HS", "PD", "LM", "SE"):
         judge_theme(client, visit_uuid, theme)
     client.post(f"/visits/{visit_uuid}/submit", data={"version": version_of(visit_uuid)})
     client.post("/logout")
-    login(make_user("head_of_access"))
+    signed_in("head_of_access")
     response = client.post(f"/visits/{visit_uuid}/return", data={"comment": ""}, follow_redirects=True)
     assert b"Say what the officer needs to change" in response.data
     client.post(f"/visits/{visit_uuid}/return", data={"comment": "Add evidence for SG2"})
     assert db.session.scalar(db.select(Visit.status)) == "returned"
     client.post("/logout")
-    client.post("/login", data={"email": officer.email, "password": "correct-horse-battery"})
+    signed_in(officer)
     page = client.get("/programme").data.decode()
     assert "Returned to you for changes" in page
     assert "Add evidence for SG2" in client.get(f"/visits/{visit_uuid}").data.decode()
@@ -245,8 +255,9 @@ def test_head_of_access_returns_a_visit(client, provider, make_user, login, offi
     assert response.status_code == 302
 
 
-def test_previous_actions_close_when_signed_off(client, provider, make_visit, make_user, login, officer):
+def test_previous_actions_close_when_signed_off(client, signed_in, provider, make_visit, officer):
     """Marking an earlier action done closes it when the new visit is signed off."""
+    signed_in(officer)
     earlier = make_visit(provider, "amber", days_ago=200, officer=officer)
     action = Action(
         visit_id=earlier.id,
@@ -267,14 +278,15 @@ def test_previous_actions_close_when_signed_off(client, provider, make_visit, ma
     client.post(f"/visits/{visit_uuid}/submit", data={"version": version_of(visit_uuid)})
     assert db.session.get(Action, action.id).status == "open"
     client.post("/logout")
-    login(make_user("head_of_access"))
+    signed_in("head_of_access")
     client.post(f"/visits/{visit_uuid}/sign-off", data={"version": version_of(visit_uuid)})
     assert db.session.get(Action, action.id).status == "done"
     assert "Fix the fire door" not in client.get("/actions").data.decode()
 
 
-def test_programme_lists_due_and_overdue(client, officer, make_provider, make_visit):
+def test_programme_lists_due_and_overdue(client, signed_in, officer, make_provider, make_visit):
     """An officer's programme shows never-visited and overdue providers first, then upcoming."""
+    signed_in(officer)
     never = make_provider(name="Never Visited", officer_id=officer.id)
     overdue = make_provider(name="Long Ago", officer_id=officer.id)
     make_visit(overdue, "red", days_ago=90)
@@ -291,16 +303,17 @@ def test_programme_lists_due_and_overdue(client, officer, make_provider, make_vi
     assert "Someone Else" not in page
 
 
-def test_head_of_access_sees_the_whole_programme(client, make_user, login, make_provider):
+def test_head_of_access_sees_the_whole_programme(client, signed_in, make_provider):
     """The Head of Access sees every provider with its officer."""
     make_provider(name="Unassigned Place")
-    login(make_user("head_of_access"))
+    signed_in("head_of_access")
     page = client.get("/programme").data.decode()
     assert "Unassigned Place" in page and "Not assigned" in page
 
 
-def test_visit_page_queries_do_not_grow(client, provider, make_visit, officer, count_queries):
+def test_visit_page_queries_do_not_grow(client, signed_in, provider, make_visit, officer, count_queries):
     """The visit page runs the same number of queries with 1 past visit or 6."""
+    signed_in(officer)
     visit_uuid = start_visit(client, provider).headers["Location"].rsplit("/", 1)[1]
     for theme in ("QE", "SG", "HS"):
         judge_theme(client, visit_uuid, theme)
@@ -320,7 +333,7 @@ def test_visit_page_queries_do_not_grow(client, provider, make_visit, officer, c
 
 
 def test_programme_shows_the_soonest_due_first_and_says_how_many_more(
-    client, make_user, login, make_provider, monkeypatch
+    client, signed_in, make_provider, monkeypatch
 ):
     """A long programme shows the providers due soonest and links to the rest."""
     from qa_app.visits import programme
@@ -328,6 +341,6 @@ def test_programme_shows_the_soonest_due_first_and_says_how_many_more(
     monkeypatch.setattr(programme, "PROGRAMME_LIMIT", 2)
     for n in range(3):
         make_provider(name=f"Place {n}")
-    login(make_user("head_of_access"))
+    signed_in("head_of_access")
     page = client.get("/programme").data.decode()
     assert "Showing the 2 providers due soonest of 3" in page and "Place 2" not in page
