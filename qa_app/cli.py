@@ -63,7 +63,9 @@ def send_overdue_reminders_command():
 
     from qa_app.escalations.notify import send_overdue_reminders
 
-    click.echo(f"Reminders sent: {send_overdue_reminders(date.today())}.")
+    sent = send_overdue_reminders(date.today())
+    db.session.commit()
+    click.echo(f"Reminders sent: {sent}.")
 
 
 def init_app(app):

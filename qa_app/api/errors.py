@@ -3,6 +3,7 @@
 from flask import jsonify
 
 from qa_app.api import bp
+from qa_app.api.idempotency import KeyReused
 from qa_app.domain import (
     Conflict,
     DomainError,
@@ -24,6 +25,7 @@ STATUS = {
     Conflict: 409,
     TooLarge: 413,
     Unsupported: 415,
+    KeyReused: 422,
     VersionRequired: 428,
     NotDelivered: 502,
 }

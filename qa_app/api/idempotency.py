@@ -4,12 +4,15 @@ answer; the same key with a different body is refused (IETF idempotency-key draf
 import hashlib
 import json
 
+from qa_app.domain import DomainError
 from qa_app.extensions import db
 from qa_app.visits.models import SyncReceipt
 
 
-class KeyReused(Exception):
+class KeyReused(DomainError):
     """The key was used before for a different request."""
+
+    code = "idempotency_key_reused"
 
 
 def request_hash(method, path, if_match, body):

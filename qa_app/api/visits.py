@@ -115,7 +115,7 @@ def put_visit(visit_uuid):
         status, payload = _answer_once(key, visit_uuid, body, base_version)
     except KeyReused:
         db.session.rollback()
-        return error(422, "idempotency_key_reused", "This Idempotency-Key was used for a different request.")
+        return error(422, KeyReused.code, "This Idempotency-Key was used for a different request.")
     headers = {"Idempotency-Key": key}
     if "version" in payload:
         headers["ETag"] = f'"{payload["version"]}"'

@@ -63,5 +63,5 @@ def send_overdue_reminders(today):
             f"This escalation was due for review by {long_date(escalation.review_due)}.\n\n{_link(escalation)}\n",
         )
         escalation.overdue_notified_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return len(overdue)

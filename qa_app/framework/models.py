@@ -4,6 +4,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from qa_app.auth.models import utcnow
+from qa_app.domain import Locked
 from qa_app.extensions import db
 from qa_app.framework.defaults import THEME_NAMES
 
@@ -75,8 +76,9 @@ class Criterion(db.Model):
         return f"<Criterion {self.code}>"
 
 
-class PublishedFrameworkError(RuntimeError):
-    """Raised when something tries to change a published framework version."""
+class PublishedFrameworkError(Locked):
+    """Raised when something tries to change a published framework version (a last guard,
+    under the services' own checks)."""
 
 
 def _was_published(version):
