@@ -16,6 +16,7 @@ from qa_app.domain import (
     Unsupported,
     VersionRequired,
 )
+from qa_app.extensions import db
 
 STATUS = {
     Invalid: 400,
@@ -52,8 +53,6 @@ def as_answer(problem, **extra):
 @bp.errorhandler(DomainError)
 def refused(problem):
     """Any refusal a route does not answer itself."""
-    from qa_app.extensions import db
-
     db.session.rollback()
     status, body = as_answer(problem)
     return jsonify(body), status
