@@ -38,9 +38,10 @@ _counter = itertools.count(1)
 
 def save(user, visit_uuid, body, base_version=None, require_version=True):
     """Save a visit body as `user` through the real save path (the API's: the body read as
-    VisitBody, then submission.services.save); returns (visit, created)."""
+    VisitBody, then submission.services.save; a losing copy is kept as sent); returns
+    (visit, created)."""
     change = read(VisitBody, body).to_change()
-    return submit_save(user, visit_uuid, change, base_version=base_version, require_version=require_version)
+    return submit_save(user, visit_uuid, change, base_version, require_version, kept_copy=lambda stored: body)
 
 
 def ratings_for(rag="green", version=None):

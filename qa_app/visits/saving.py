@@ -7,7 +7,7 @@ These functions flush but never commit; the caller commits once.
 
 from datetime import date
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import selectinload
 
 from qa_app.auth.models import utcnow
@@ -138,9 +138,11 @@ def store_judgements(visit, before, after, version):
         db.session.execute(update(Judgement), changed)
     if new:
         db.session.execute(insert(Judgement), new)
+    # Read them again, as stored, when next asked for (the deleted ones have left the session).
     for judgement in visit.judgements:
-        db.session.expire(judgement)
-    db.session.expire(visit, ["judgements"])  # read again, as stored, when next asked for
+        if inspect(judgement).persistent:
+            db.session.expire(judgement)
+    db.session.expire(visit, ["judgements"])
 
 
 def _merged(current, texts):
