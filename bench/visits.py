@@ -169,11 +169,11 @@ def _submit_all(app, email, visits):
         db.session.commit()
 
 
-def add_sync_provider(app, today=None):
-    """A provider for the load's saved visits; returns the body of the visit wrk saves."""
+def add_sync_provider(app, today=None, name="Bench Sync Provider"):
+    """A provider for the load's saved visits; returns the body of the visit the load saves."""
     today = today or date.today()
     with app.app_context():
-        provider = add_provider("Bench Sync Provider")
+        provider = add_provider(name)
         body = full_visit_body(current_version(), provider.id, today - timedelta(days=1))
         db.session.commit()
     return body
