@@ -1,8 +1,9 @@
 """The visits the benchmark saves and shows: a fully judged six-theme visit body, providers
 with one and with twenty earlier visits, and the SQL of the visit page for each.
 
-The same body is what wrk PUTs to the sync API (bench/wrk_put_visit.lua), so the load
-saves the visit an officer's tablet would send at the end of a visit.
+The same body is what the load PUTs to the sync API (bench/wrk_put_visit.lua, or
+bench/pyload.py without wrk), so the load saves the visit an officer's tablet would send
+at the end of a visit. Every visit here is saved through bench.saves.
 """
 
 import uuid
