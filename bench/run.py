@@ -46,8 +46,8 @@ def parse_args(argv=None):
     option("--connections", type=int, default=8, help="the load generator's open connections")
     option("--workers", type=int, default=2, help="gunicorn workers")
     option("--path", default=REGISTER_PATH, help="the register URL to load")
-    option("--cpu-requests", type=int, default=40, help="in-process requests per route per round")
-    option("--cpu-rounds", type=int, default=7, help="in-process rounds of each route, in turn")
+    option("--cpu-requests", type=int, default=20, help="in-process requests per route per round")
+    option("--cpu-rounds", type=int, default=15, help="in-process rounds of each route, in turn")
     option(
         "--load-generator",
         choices=("auto", "wrk", "python"),
