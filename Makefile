@@ -15,7 +15,10 @@ test: $(VENV)/.dev-installed frontend ## Install what the tests need and run the
 	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.dev-installed ## Measure pages against a bare route (see bench/README.md)
+# bench.offline drives the built offline form, so the front end is built first. wrk is
+# installed by bench.run with apt-get when missing and run as root, else a Python load
+# generator stands in. BENCH_DATABASE_URL=postgresql+psycopg://... runs it on PostgreSQL too.
+bench: $(VENV)/.dev-installed frontend ## Measure the register and saving a visit (see bench/README.md)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.reports
 	$(BIN)/python -m bench.offline

@@ -24,6 +24,8 @@ from qa_app.visits.models import Visit
 SIGN_IN_EMAIL = "bench-officer@example.org"
 SIGN_IN_PASSWORD = "bench-password-1"
 HEAD_EMAIL = "head@example.org"
+# Left in every database the benchmark builds, so that the next run may empty it.
+MARKER_TABLE = "bench_built_this_database"
 
 
 @dataclass
@@ -40,8 +42,9 @@ class Built:
 def reset_database(url, wipe=False):
     """Leave an empty database at `url`: a new SQLite file, or a server database emptied.
 
-    A server database that already has tables is only emptied when `wipe` is true, so
-    pointing the benchmark at a real database by mistake loses nothing.
+    A server database that already has tables is only emptied when the benchmark built
+    them (it leaves MARKER_TABLE beside them) or `wipe` is true, so pointing the
+    benchmark at a real database by mistake loses nothing.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -51,7 +54,7 @@ def reset_database(url, wipe=False):
     engine = create_engine(url)
     try:
         tables = inspect(engine).get_table_names()
-        if tables and not wipe:
+        if tables and MARKER_TABLE not in tables and not wipe:
             raise SystemExit(
                 f"The database at {parsed.render_as_string()} already has tables "
                 f"({', '.join(sorted(tables)[:5])}...). Pass --wipe to drop them."
@@ -73,6 +76,8 @@ def build(app, providers, visits, seed=2025, today=None):
     started = time.perf_counter()
     with app.app_context():
         db.create_all()
+        with db.engine.begin() as connection:
+            connection.execute(text(f"CREATE TABLE {MARKER_TABLE} (built_at VARCHAR(40))"))
         version = load_default_framework()
         officers = [create_user(SIGN_IN_EMAIL, "Bench Officer", "officer", SIGN_IN_PASSWORD)]
         officers += [

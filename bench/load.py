@@ -1,31 +1,52 @@
 """The load generator: wrk (C, one thread) against a local server, read back as figures.
 
 wrk is used rather than a Python client because a Python client on the same two cores
-would cost more CPU than the server's fastest route, and so measure itself.
+would cost more CPU than the server's fastest route, and so hold the server back. When
+wrk is missing and cannot be installed, bench/pyload.py (threads of keep-alive
+http.client connections, in a process of its own) stands in, and the report says so:
+the server's CPU per request is still right, requests per second are lower.
 """
 
 import json
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 REPORT_SCRIPT = Path(__file__).with_name("wrk_report.lua")
 PUT_VISIT_SCRIPT = Path(__file__).with_name("wrk_put_visit.lua")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
 class Target:
-    """What wrk loads: a URL, headers for every request, and the Lua script that sends them.
+    """What the load generator sends: a URL and headers for every request.
 
-    `script_args` reach the script's init(); the default script sends plain GETs.
+    With a `body_file`, every request is a PUT of that body to the URL followed by a new
+    visit UUID, with a new Idempotency-Key (bench/wrk_put_visit.lua); otherwise a GET.
     """
 
     url: str
     headers: dict = field(default_factory=dict)
-    script: Path = REPORT_SCRIPT
-    script_args: tuple = ()
+    body_file: Path | None = None
+
+
+@dataclass(frozen=True)
+class Generator:
+    """The load generator a run uses: wrk at `path`, or the Python fallback (path None)."""
+
+    name: str
+    path: str | None = None
+    why: str = ""
+
+    @property
+    def label(self):
+        """How the report names it."""
+        if self.path:
+            return "wrk"
+        return f"Python fallback (bench/pyload.py: http.client, keep-alive, in threads; {self.why})"
 
 
 @dataclass
@@ -63,62 +84,95 @@ class Measurement:
         return asdict(self)
 
 
-def find_wrk():
-    """The wrk executable; installed with apt-get when missing and running as root."""
-    path = shutil.which("wrk")
+def find_generator(choice="auto"):
+    """wrk, installed with apt-get when missing and running as root; else the Python fallback.
+
+    `choice` is "auto", "wrk" (fail without it) or "python" (the fallback, always).
+    """
+    if choice == "python":
+        return Generator("python", why="asked for with --load-generator python")
+    path = shutil.which("wrk") or _install_wrk()
     if path:
-        return path
-    if os.name == "posix" and os.geteuid() == 0 and shutil.which("apt-get"):
-        print(
-            "wrk is missing: installing it with apt-get (Debian package wrk) ...",
-            flush=True,
+        return Generator("wrk", path)
+    if choice == "wrk":
+        raise SystemExit(
+            "wrk is missing (an HTTP load generator). Install it with\n"
+            "  sudo apt-get install wrk     (Debian, Ubuntu)\n"
+            "  brew install wrk             (macOS)\n"
+            "or run without --load-generator wrk to use the slower Python fallback."
         )
-        if not _apt_get("install", "-y", "-q", "wrk"):
-            # The package lists may be missing or stale on a new machine.
-            _apt_get("update", "-q")
-            _apt_get("install", "-y", "-q", "wrk")
-        path = shutil.which("wrk")
-        if path:
-            return path
-    raise SystemExit(
-        "The benchmark needs wrk (an HTTP load generator). Install it with\n"
-        "  sudo apt-get install wrk     (Debian, Ubuntu)\n"
-        "  brew install wrk             (macOS)\n"
-        "then run make bench again."
-    )
+    print("wrk is missing and cannot be installed here: using the Python load generator.", flush=True)
+    return Generator("python", why="wrk not found")
+
+
+def _install_wrk():
+    """Install Debian's wrk when running as root with apt-get; its path, or None."""
+    if not (os.name == "posix" and os.geteuid() == 0 and shutil.which("apt-get")):
+        return None
+    print("wrk is missing: installing it with apt-get (Debian package wrk) ...", flush=True)
+    if not _apt_get("install", "-y", "-q", "wrk"):
+        # The package lists may be missing or stale on a new machine.
+        _apt_get("update", "-q")
+        _apt_get("install", "-y", "-q", "wrk")
+    return shutil.which("wrk")
 
 
 def _apt_get(*arguments):
     """Run apt-get quietly; True when it succeeded."""
-    done = subprocess.run(["apt-get", *arguments], check=False, stdout=subprocess.DEVNULL)
+    try:
+        done = subprocess.run(
+            ["apt-get", *arguments],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
+        )
+    except OSError:
+        return False
     return done.returncode == 0
 
 
-def measure(wrk, target, seconds, connections):
-    """Load a Target for `seconds` with `connections` open connections; returns a Measurement."""
-    command = [
-        wrk,
-        "-t1",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(target.script),
-    ]
+def _wrk_command(path, target, seconds, connections):
+    script = PUT_VISIT_SCRIPT if target.body_file else REPORT_SCRIPT
+    command = [path, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script)]
     for name, value in target.headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(target.url)
-    if target.script_args:
-        command += ["--", *target.script_args]
-    finished = subprocess.run(command, check=False, capture_output=True, text=True, timeout=seconds + 60)
+    if target.body_file:
+        command += ["--", str(target.body_file)]
+    return command
+
+
+def _python_command(target, seconds, connections):
+    spec = {
+        "url": target.url,
+        "headers": target.headers,
+        "seconds": seconds,
+        "connections": connections,
+        "put_visit": target.body_file is not None,
+        "body_file": str(target.body_file) if target.body_file else None,
+    }
+    return [sys.executable, "-m", "bench.pyload", json.dumps(spec)]
+
+
+def measure(generator, target, seconds, connections):
+    """Load a Target for `seconds` with `connections` open connections; returns a Measurement."""
+    if generator.path:
+        command = _wrk_command(generator.path, target, seconds, connections)
+    else:
+        command = _python_command(target, seconds, connections)
+    finished = subprocess.run(
+        command, check=False, capture_output=True, text=True, timeout=seconds + 60, cwd=ROOT
+    )
     found = {}
     for line in finished.stdout.splitlines():
         name, _, figures = line.partition(" ")
         if name in ("bench-result", "bench-statuses"):
             found[name] = json.loads(figures)
     if "bench-result" not in found:
-        raise RuntimeError(f"wrk gave no result ({finished.returncode}):\n{finished.stdout}{finished.stderr}")
+        raise RuntimeError(
+            f"{generator.name} gave no result ({finished.returncode}):\n{finished.stdout}{finished.stderr}"
+        )
     figures = found["bench-result"]
     elapsed = figures["duration_us"] / 1e6
     return Measurement(

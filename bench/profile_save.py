@@ -31,30 +31,31 @@ from sqlalchemy.orm import Session
 from bench import data, visits
 from bench.queries import signed_in_client
 from qa_app import create_app
-from qa_app.api import routes as api_routes
+from qa_app.api import visits as api_visits
 from qa_app.extensions import db
-from qa_app.visits import services
+from qa_app.visits import audit, saving
 
 # (label, owner, attribute): the functions timed, each where its caller looks it up.
 STEPS = (
     ("user loaded from the session", LoginManager, "_load_user"),
     ("CSRF token checked", CSRFProtect, "protect"),
-    ("Idempotency-Key fingerprint (request_hash)", api_routes, "request_hash"),
-    ("Idempotency-Key lookup (stored_answer)", api_routes, "stored_answer"),
-    ("save_visit", services, "save_visit"),
-    ("body validated (parse_visit)", services, "parse_visit"),
-    ("framework version (_framework_for)", services, "_framework_for"),
-    ("rules checked (_check_rules)", services, "_check_rules"),
-    ("audit snapshot (_snapshot)", services, "_snapshot"),
-    ("visit built from the body (_apply)", services, "_apply"),
-    ("rating (rate)", services, "rate"),
-    ("audit diff (_changes)", services, "_changes"),
-    ("audit event (record_event)", services, "record_event"),
-    ("visit_as_json", services, "visit_as_json"),
-    ("response body (visit_as_json)", api_routes, "visit_as_json"),
-    ("receipt stored, committed (commit_with_receipt)", api_routes, "commit_with_receipt"),
+    ("Idempotency-Key fingerprint (request_hash)", api_visits, "request_hash"),
+    ("Idempotency-Key lookup (stored_answer)", api_visits, "stored_answer"),
+    ("body validated (read VisitBody)", api_visits, "read"),
+    ("save (submission.services.save)", api_visits, "save"),
+    ("save_visit", saving, "save_visit"),
+    ("framework version (_framework_for)", saving, "_framework_for"),
+    ("rules checked (check_rules)", saving, "check_rules"),
+    ("audit snapshot (snapshot)", audit, "snapshot"),
+    ("change applied (apply_change)", saving, "apply_change"),
+    ("rating (rate)", saving, "rate"),
+    ("judgements written (store_judgements)", saving, "store_judgements"),
+    ("audit diff (changes)", audit, "changes"),
+    ("audit event (record_event)", audit, "record_event"),
+    ("response body (visit_as_json)", api_visits, "visit_as_json"),
+    ("receipt stored, committed (commit_with_receipt)", api_visits, "commit_with_receipt"),
     ("ORM flush", Session, "flush"),
-    ("response serialised (jsonify)", api_routes, "jsonify"),
+    ("response serialised (jsonify)", api_visits, "jsonify"),
 )
 
 

@@ -34,6 +34,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from bench import data
+from bench.saves import save
 from qa_app import create_app
 from qa_app.auth.services import create_user
 from qa_app.extensions import db
@@ -44,8 +45,7 @@ from qa_app.providers.search import RegisterFilters
 from qa_app.providers.services import save_provider
 from qa_app.reports import pdf, register
 from qa_app.reports.content import visit_report
-from qa_app.visits.models import Action
-from qa_app.visits.services import record_visit, sign_off
+from qa_app.visits.services import sign_off
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_GOAL = 5.0
@@ -199,30 +199,31 @@ def full_visit():
     )
     ratings = {c.code: "met" for c in version.active_criteria()}
     ratings.update({"QE1": "partly_met", "SG3": "not_met", "HS4": "partly_met", "PD2": "not_seen"})
-    visit = record_visit(
-        uuid=str(uuid.uuid4()),
-        provider=provider,
-        officer=officer,
-        version=version,
-        visit_date=date.today() - timedelta(days=2),
-        ratings=ratings,
-        evidence=dict.fromkeys(ratings, EVIDENCE),
-        theme_notes={
-            code: "Leaders know the setting's strengths and what to improve." for code in ("QE", "SG", "HS")
-        },
-        strengths="Warm, calm relationships between staff and pupils; pupils said they feel safe.",
-    )
-    visit.pupil_voice = "Pupils said staff listen to them and that lessons help them catch up."
-    for n in range(3):
-        db.session.add(
-            Action(
-                visit=visit,
-                provider_id=provider.id,
-                description="Update the single central record with the dates of all checks",
-                due=date.today() + timedelta(days=30 + n),
-                position=n,
-            )
-        )
+    visit_date = date.today() - timedelta(days=2)
+    body = {
+        "provider_id": provider.id,
+        "visit_date": visit_date.isoformat(),
+        "visit_type": "scheduled",
+        "framework_version": version.name,
+        "status": "draft",
+        "judgements": [
+            {"criterion": code, "rating": rating, "evidence": EVIDENCE} for code, rating in ratings.items()
+        ],
+        "theme_notes": dict.fromkeys(
+            ("QE", "SG", "HS"), "Leaders know the setting's strengths and what to improve."
+        ),
+        "strengths": "Warm, calm relationships between staff and pupils; pupils said they feel safe.",
+        "pupil_voice": "Pupils said staff listen to them and that lessons help them catch up.",
+        "actions": [
+            {
+                "description": "Update the single central record with the dates of all checks",
+                "owner": "provider",
+                "due": (date.today() + timedelta(days=30 + n)).isoformat(),
+            }
+            for n in range(3)
+        ],
+    }
+    visit = save(officer, str(uuid.uuid4()), body)
     for code in ("SG3", "HS4"):
         jpeg = photo_bytes()
         photos.save_photo(
@@ -235,7 +236,7 @@ def full_visit():
             code,
             "Fire door log",
         )
-    visit.status = "submitted"
+    visit = save(officer, visit.uuid, {**body, "status": "submitted"}, visit.version)
     sign_off(head, visit)  # a finished visit, as most reports are
     db.session.commit()
     return visit

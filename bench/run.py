@@ -1,13 +1,16 @@
-"""`make bench`: the signed-in register and saving a visit, against the floor Flask sets.
+"""`make bench`: the signed-in register against the sign-in page, and saving a whole visit.
 
-Builds a fresh database, counts the SQL of the register and of the visit page at a small
-and a full size, serves the app with gunicorn on 127.0.0.1 and loads /ping, the register
-and the sync API's PUT of a whole visit in turn with wrk.
+On SQLite, and on PostgreSQL too when BENCH_DATABASE_URL is set: builds a fresh
+database, counts the SQL of the register and of the visit page at a small and a full
+size, times the CPU of the sign-in page, the register and a save in-process, then serves
+the app with gunicorn on 127.0.0.1 and loads /ping, the sign-in page, the register and
+the sync API's PUT of a whole visit in turn with wrk (or a Python fallback).
 See bench/README.md for how to read the figures.
 """
 
 import argparse
 import json
+import os
 import signal
 import sys
 import tempfile
@@ -16,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import data, load, report, server, visits
+from bench import cpu, data, load, report, server, visits
 from bench.machine import CpuWatch
 from bench.pages import register_summary
 from bench.queries import PageQueries, count_queries
@@ -26,6 +29,7 @@ from qa_app.extensions import db
 
 REGISTER_PATH = "/providers?borough=Riverside&qa_status=quality_assured&sort=rag"
 FLOOR_PATH = "/ping"
+SIGN_IN_PATH = "/login"  # signed out: the sign-in form, rendered from the same layout
 SAVE_PATH = "/api/visits/"  # the Lua script adds a new visit UUID to each request
 
 
@@ -39,62 +43,91 @@ def parse_args(argv=None):
     option("--duration", type=int, default=10, help="seconds per measurement")
     option("--rounds", type=int, default=3, help="measurements of each route, in turn")
     option("--warmup", type=int, default=3, help="unrecorded seconds per route first")
-    option("--connections", type=int, default=8, help="wrk's open connections")
+    option("--connections", type=int, default=8, help="the load generator's open connections")
     option("--workers", type=int, default=2, help="gunicorn workers")
     option("--path", default=REGISTER_PATH, help="the register URL to load")
+    option("--cpu-requests", type=int, default=20, help="in-process requests per route per round")
+    option("--cpu-rounds", type=int, default=15, help="in-process rounds of each route, in turn")
+    option(
+        "--load-generator",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="wrk (installed with apt-get as root when missing), the Python fallback, "
+        "or auto: wrk when it can be had, else the fallback",
+    )
     option(
         "--database-url",
-        help="SQLAlchemy URL (default: a new SQLite file in a temporary folder); "
-        "the benchmark drops and rebuilds its tables, so give it a database of its own",
+        default=os.environ.get("BENCH_DATABASE_URL") or None,
+        help="a PostgreSQL SQLAlchemy URL to run on as well as SQLite (default: "
+        "$BENCH_DATABASE_URL); the benchmark drops and rebuilds its tables, so give it a "
+        "database of its own",
     )
-    option("--wipe", action="store_true", help="empty a --database-url that has tables")
+    option("--wipe", action="store_true", help="empty a --database-url that has other tables")
     option("--output", type=Path, default=report.ROOT / "bench-results" / "register.json")
     return parser.parse_args(argv)
 
 
 def main(argv=None):
-    """Run the whole benchmark and print its table; the figures also go to --output as JSON."""
+    """Run the whole benchmark on each database and print one table; the figures also
+    go to --output as JSON."""
     args = parse_args(argv)
     # A SIGTERM (a CI time-out, say) then unwinds like Ctrl+C, so gunicorn is stopped too.
     signal.signal(signal.SIGTERM, _exit_on_signal)
-    wrk = load.find_wrk()
+    generator = load.find_generator(args.load_generator)
+    print(f"Load generator: {generator.label}", flush=True)
+    results = {}
     with tempfile.TemporaryDirectory(prefix="qa-bench-") as workdir:
-        url = args.database_url or f"sqlite:///{Path(workdir) / 'bench.sqlite'}"
-        small_visits = round(args.visits * args.small_providers / args.providers)
-        small = build_and_count(url, args.small_providers, small_visits, args.path, args.wipe)
-        # The first build made the tables, so the second may always drop them.
-        full = build_and_count(url, args.providers, args.visits, args.path, wipe=True)
-        body_file = Path(workdir) / "visit.json"
-        body_file.write_text(json.dumps(full.save_body))
-        print(f"Serving with gunicorn ({args.workers} workers) ...", flush=True)
-        log = Path(workdir) / "gunicorn.log"
-        with server.gunicorn(url, log, workers=args.workers) as served:
-            signed_in = server.sign_in(served.base, data.SIGN_IN_EMAIL, data.SIGN_IN_PASSWORD)
-            check_served_page(served.base, args.path, signed_in.cookie, full.register)
-            check_served_save(served.base, signed_in, full.save_body)
-            targets = load_targets(served.base, args.path, signed_in, body_file)
-            rounds, warmups, others_share = measure_in_turn(wrk, served, targets, args)
-            check_served_page(served.base, args.path, signed_in.cookie, full.register)
-        saves = {
-            "saved_in_database": visits.visits_of(url, full.save_body["provider_id"]),
-            "saved_by_the_check": 1,
-            "warmup": warmups["save"],
-        }
+        databases = {"sqlite": f"sqlite:///{Path(workdir) / 'bench.sqlite'}"}
+        if args.database_url:
+            databases["postgresql"] = args.database_url
+        for name, url in databases.items():
+            print(f"\n== {report.DATABASE_NAMES.get(name, name)} ==", flush=True)
+            results[name] = run_on(url, generator, args, Path(workdir))
+    figures = report.combine(results, generator.label)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(figures, indent=2, default=str) + "\n")
+    report.print_report(figures, args.output)
+
+
+def run_on(url, generator, args, workdir):
+    """Build, count, time in-process, serve and load on one database; its figures."""
+    small_visits = round(args.visits * args.small_providers / args.providers)
+    small = build_and_count(url, args.small_providers, small_visits, args.path, args.wipe)
+    # The first build made the benchmark's tables, so the second may always drop them.
+    full = build_and_count(url, args.providers, args.visits, args.path, wipe=True, cpu_args=args)
+    body_file = workdir / "visit.json"
+    body_file.write_text(json.dumps(full.save_body))
+    saved_before = visits.visits_of(url, full.save_body["provider_id"])
+    print(f"Serving with gunicorn ({args.workers} workers) ...", flush=True)
+    log = workdir / "gunicorn.log"
+    with server.gunicorn(url, log, workers=args.workers) as served:
+        signed_in = server.sign_in(served.base, data.SIGN_IN_EMAIL, data.SIGN_IN_PASSWORD)
+        check_served_page(served.base, args.path, signed_in.cookie, full.register)
+        check_served_save(served.base, signed_in, full.save_body)
+        targets = load_targets(served.base, args.path, signed_in, body_file)
+        rounds, warmups, others_share = measure_in_turn(generator, served, targets, args)
+        check_served_page(served.base, args.path, signed_in.cookie, full.register)
+    saves = {
+        "saved_in_database": visits.visits_of(url, full.save_body["provider_id"]) - saved_before,
+        "saved_by_the_check": 1,
+        "warmup": warmups["save"],
+    }
     settings = {
         "database": url.split(":", 1)[0],
         "floor_path": FLOOR_PATH,
+        "sign_in_path": SIGN_IN_PATH,
         "register_path": args.path,
         "save_path": "PUT /api/visits/<uuid>",
         "gunicorn_workers": args.workers,
-        "wrk_connections": args.connections,
+        "load_generator": generator.label,
+        "connections": args.connections,
         "seconds_per_measurement": args.duration,
         "rounds": args.rounds,
         "warmup_seconds": args.warmup,
+        "in_process_requests_per_round": args.cpu_requests,
+        "in_process_rounds": args.cpu_rounds,
     }
-    results = report.summarise(settings, small, full, rounds, saves, others_share)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(results, indent=2, default=str) + "\n")
-    report.print_report(results, args.output)
+    return report.summarise(settings, small, full, rounds, saves, others_share)
 
 
 def _exit_on_signal(signum, frame):
@@ -103,16 +136,19 @@ def _exit_on_signal(signum, frame):
 
 @dataclass
 class Database:
-    """One database built, what was counted on it in-process, and the visit the load saves."""
+    """One database built, what was counted and timed on it in-process, and the visit the
+    load saves."""
 
     built: data.Built
     register: PageQueries
     visit_pages: VisitPages
     save_body: dict
+    in_process: cpu.InProcess | None = None
 
 
-def build_and_count(url, providers, visit_count, path, wipe):
-    """Build a fresh database of this size and count the register's and visit page's SQL."""
+def build_and_count(url, providers, visit_count, path, wipe, cpu_args=None):
+    """Build a fresh database of this size and count the register's and visit page's SQL;
+    with `cpu_args`, time the routes' CPU in-process too."""
     print(f"Building {providers:,} providers and {visit_count:,} visits ...", flush=True)
     data.reset_database(url, wipe=wipe)
     app = create_app(
@@ -130,9 +166,27 @@ def build_and_count(url, providers, visit_count, path, wipe):
     # After the register's count, so the providers added here cannot change it.
     visit_pages = visits.count_visit_pages(app, data.SIGN_IN_EMAIL, data.SIGN_IN_PASSWORD)
     save_body = visits.add_sync_provider(app)
+    in_process = None
+    if cpu_args is not None:
+        print(
+            f"  timing the CPU of each route in-process ({cpu_args.cpu_rounds} x "
+            f"{cpu_args.cpu_requests} requests) ...",
+            flush=True,
+        )
+        paths = {"floor": FLOOR_PATH, "sign_in": SIGN_IN_PATH, "register": path}
+        in_process = cpu.measure(
+            app,
+            paths,
+            data.SIGN_IN_EMAIL,
+            data.SIGN_IN_PASSWORD,
+            visits.add_sync_provider(app, name="Bench In-process Provider"),
+            requests=cpu_args.cpu_requests,
+            rounds=cpu_args.cpu_rounds,
+        )
+        print("  " + ", ".join(f"{name} {ms:.2f} ms" for name, ms in in_process.ms.items()), flush=True)
     with app.app_context():
         db.engine.dispose()
-    return Database(built, page, visit_pages, save_body)
+    return Database(built, page, visit_pages, save_body, in_process)
 
 
 def check_served_page(base, path, cookie, expected):
@@ -156,13 +210,12 @@ def _api_write_headers(signed_in):
 
 
 def load_targets(base, register_path, signed_in, body_file):
-    """What wrk loads: {"floor", "register", "save"} (the save's body is read from body_file)."""
+    """What the load generator loads: {"floor", "sign_in", "register", "save"}."""
     return {
         "floor": load.Target(base + FLOOR_PATH),
+        "sign_in": load.Target(base + SIGN_IN_PATH),
         "register": load.Target(base + register_path, {"Cookie": signed_in.cookie}),
-        "save": load.Target(
-            base + SAVE_PATH, _api_write_headers(signed_in), load.PUT_VISIT_SCRIPT, (str(body_file),)
-        ),
+        "save": load.Target(base + SAVE_PATH, _api_write_headers(signed_in), body_file),
     }
 
 
@@ -176,7 +229,7 @@ def check_served_save(base, signed_in, body):
         raise RuntimeError(f"PUT {path} answered {status}, not 201 with the visit:\n{answer[:2000]}")
 
 
-def measure_in_turn(wrk, served, targets, args):
+def measure_in_turn(generator, served, targets, args):
     """Warm each target up, then measure them in turn, the order reversed every other
     round (ABC CBA ...), so that drift in the machine's speed hits them alike.
 
@@ -185,7 +238,8 @@ def measure_in_turn(wrk, served, targets, args):
     """
     print(f"Warming up ({args.warmup} s a route) ...", flush=True)
     warmups = {
-        name: load.measure(wrk, target, args.warmup, args.connections) for name, target in targets.items()
+        name: load.measure(generator, target, args.warmup, args.connections)
+        for name, target in targets.items()
     }
     rounds = {name: [] for name in targets}
     watch = CpuWatch(served)
@@ -193,7 +247,7 @@ def measure_in_turn(wrk, served, targets, args):
         order = list(targets) if number % 2 == 0 else list(reversed(targets))
         for name in order:
             cpu_before = served.cpu_seconds()
-            measured = load.measure(wrk, targets[name], args.duration, args.connections)
+            measured = load.measure(generator, targets[name], args.duration, args.connections)
             cpu_after = served.cpu_seconds()
             if cpu_before is not None and cpu_after is not None and measured.requests:
                 cpu_ms = (cpu_after - cpu_before) * 1000 / measured.requests
@@ -203,7 +257,7 @@ def measure_in_turn(wrk, served, targets, args):
             if measured.not_2xx:
                 errors += f"  answers {measured.statuses}"
             print(
-                f"  round {number + 1} {name:<8} {measured.requests_per_second:8.1f} req/s  "
+                f"  round {number + 1} {name:<9}{measured.requests_per_second:8.1f} req/s  "
                 f"p50 {measured.p50_ms:6.1f} ms  p95 {measured.p95_ms:6.1f} ms{errors}",
                 flush=True,
             )

@@ -1,8 +1,9 @@
 """The visits the benchmark saves and shows: a fully judged six-theme visit body, providers
 with one and with twenty earlier visits, and the SQL of the visit page for each.
 
-The same body is what wrk PUTs to the sync API (bench/wrk_put_visit.lua), so the load
-saves the visit an officer's tablet would send at the end of a visit.
+The same body is what the load PUTs to the sync API (bench/wrk_put_visit.lua, or
+bench/pyload.py without wrk), so the load saves the visit an officer's tablet would send
+at the end of a visit. Every visit here is saved through bench.saves.
 """
 
 import uuid
@@ -13,13 +14,12 @@ from sqlalchemy import create_engine, func, select
 
 from bench import data
 from bench.queries import page_queries, signed_in_client
+from bench.saves import save, save_signed_off
 from qa_app.auth.services import find_user_by_email
 from qa_app.extensions import db
 from qa_app.framework.services import current_version
 from qa_app.providers.models import Provider
-from qa_app.providers.services import refresh_rating
 from qa_app.visits.models import Action, Visit
-from qa_app.visits.services import record_visit, save_visit
 
 HISTORIES = (1, 20)  # earlier signed-off visits of the providers whose visit page is counted
 STATES = ("draft", "submitted")  # the officer's task list, then the full read-only record
@@ -55,8 +55,13 @@ def judgements(version):
     return judged
 
 
-def full_visit_body(version, provider_id, visit_date, status="draft", action_outcomes=None):
+def full_visit_body(version, provider_id, visit_date, status="draft", action_outcomes=None, actions=None):
     """The JSON body of a whole visit, as PUT /api/visits/<uuid> takes it."""
+    if actions is None:
+        actions = [
+            ("Bring the maths tracker up to date for every pupil on roll", "provider", 42),
+            ("Send the weekly attendance return to the referring schools", "authority", 14),
+        ]
     return {
         "provider_id": provider_id,
         "visit_date": visit_date.isoformat(),
@@ -70,16 +75,8 @@ def full_visit_body(version, provider_id, visit_date, status="draft", action_out
         "strengths": "Calm, purposeful classrooms and staff who know every pupil well.",
         "pupil_voice": "Pupils said they feel safe and that staff listen to them.",
         "actions": [
-            {
-                "description": "Bring the maths tracker up to date for every pupil on roll",
-                "owner": "provider",
-                "due": (visit_date + timedelta(days=42)).isoformat(),
-            },
-            {
-                "description": "Send the weekly attendance return to the referring schools",
-                "owner": "authority",
-                "due": (visit_date + timedelta(days=14)).isoformat(),
-            },
+            {"description": text, "owner": owner, "due": (visit_date + timedelta(days=days)).isoformat()}
+            for text, owner, days in actions
         ],
         "action_outcomes": action_outcomes or {},
     }
@@ -100,36 +97,15 @@ def add_provider(name):
 
 
 def add_earlier_visits(provider, count, officer, head, version, today):
-    """`count` signed-off, fully judged visits, newest first 120 days apart, each with two
-    actions left open (so the next visit has every one of them to mark)."""
-    ratings = {j["criterion"]: j["rating"] for j in judgements(version)}
-    evidence = {j["criterion"]: j["evidence"] for j in judgements(version)}
-    for number in range(count):
+    """`count` fully judged visits 120 days apart, oldest first, each saved, submitted and
+    signed off through the services, with two actions left open (so the next visit has
+    every one of them to mark)."""
+    actions = [("Update the tracker", "provider", 30), ("Review the fire log", "provider", 30)]
+    for number in reversed(range(count)):
         when = today - timedelta(days=120 * (number + 1))
-        visit = record_visit(
-            uuid=str(uuid.uuid4()),
-            provider=provider,
-            officer=officer,
-            version=version,
-            visit_date=when,
-            ratings=ratings,
-            evidence=evidence,
-            status="signed_off",
-            theme_notes=dict(THEME_NOTES),
-            strengths="Staff know every pupil well.",
-            signed_off_by=head,
-        )
-        for position, description in enumerate(("Update the tracker", "Review the fire log")):
-            visit.actions.append(
-                Action(
-                    provider_id=provider.id,
-                    description=description,
-                    due=when + timedelta(days=30),
-                    position=position,
-                )
-            )
-    db.session.flush()
-    refresh_rating(provider, today)
+        body = full_visit_body(version, provider.id, when, actions=actions)
+        body["strengths"] = "Staff know every pupil well."
+        save_signed_off(officer, head, body)
 
 
 @dataclass
@@ -165,7 +141,7 @@ def count_visit_pages(app, email, password, today=None):
             }
             body = full_visit_body(version, provider.id, today - timedelta(days=1), action_outcomes=outcomes)
             visit_uuid = str(uuid.uuid4())
-            save_visit(officer, visit_uuid, body)
+            save(officer, visit_uuid, body)
             visits[history] = (visit_uuid, body)
         db.session.commit()
 
@@ -190,15 +166,15 @@ def _submit_all(app, email, visits):
         officer = find_user_by_email(email)
         for visit_uuid, body in visits.values():
             version = db.session.scalar(select(Visit.version).where(Visit.uuid == visit_uuid))
-            save_visit(officer, visit_uuid, {**body, "status": "submitted"}, version)
+            save(officer, visit_uuid, {**body, "status": "submitted"}, version)
         db.session.commit()
 
 
-def add_sync_provider(app, today=None):
-    """A provider for the load's saved visits; returns the body of the visit wrk saves."""
+def add_sync_provider(app, today=None, name="Bench Sync Provider"):
+    """A provider for the load's saved visits; returns the body of the visit the load saves."""
     today = today or date.today()
     with app.app_context():
-        provider = add_provider("Bench Sync Provider")
+        provider = add_provider(name)
         body = full_visit_body(current_version(), provider.id, today - timedelta(days=1))
         db.session.commit()
     return body
