@@ -14,7 +14,7 @@ from qa_app.postcodes import normalise_postcode
 from qa_app.providers import bp
 from qa_app.providers.forms import ProviderForm
 from qa_app.providers.models import Provider
-from qa_app.providers.search import RegisterFilterForm, register_filters, search_register
+from qa_app.providers.search import RegisterFilterForm, register_filters, search_register, services_of
 from qa_app.providers.services import likely_duplicates, officers, save_provider
 
 
@@ -31,7 +31,10 @@ def index():
         request.args.get("page", 1, type=int),
         current_app.config["REGISTER_PAGE_SIZE"],
     )
-    return render_template("providers/index.html", form=form, page=page, today=date.today())
+    services = services_of(page.items)
+    return render_template(
+        "providers/index.html", form=form, page=page, services=services, today=date.today()
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import selectinload
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
@@ -171,12 +170,25 @@ def register_query(filters, today):
     return _ordered(_filtered(filters, today), filters.sort, today)
 
 
-def search_register(filters, today, page=1, per_page=25, with_services=True):
-    """One page of the register: a Flask-SQLAlchemy Pagination (count + rows + services)."""
+def search_register(filters, today, page=1, per_page=25):
+    """One page of the register: a Flask-SQLAlchemy Pagination (count + rows)."""
     query = register_query(filters, today)
-    if with_services:
-        query = query.options(selectinload(Provider.services))
     return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
+
+
+def services_of(providers):
+    """{provider id: [service codes]} for these providers, in one query of plain rows (the
+    register shows them as words; loading them as objects costs more than the page)."""
+    grouped = {provider.id: [] for provider in providers}
+    if grouped:
+        rows = db.session.execute(
+            select(ProviderService.provider_id, ProviderService.service)
+            .where(ProviderService.provider_id.in_(grouped))
+            .order_by(ProviderService.provider_id, ProviderService.service)
+        )
+        for provider_id, service in rows:
+            grouped[provider_id].append(service)
+    return grouped
 
 
 def boroughs():

@@ -22,6 +22,5 @@ def public_register():
         date.today(),
         request.args.get("page", 1, type=int),
         current_app.config["REGISTER_PAGE_SIZE"],
-        with_services=False,
     )
     return render_template("register/public.html", form=form, page=page, today=date.today())
