@@ -55,6 +55,9 @@ class Config:
     PHOTO_STORAGE_PATH = os.environ.get("PHOTO_STORAGE_PATH", "")
     PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
+    # Every page says "Demo: not for real data" unless this is production.
+    DEMO_BANNER = False
+
 
 class DevelopmentConfig(Config):
     """Local development over plain HTTP on 127.0.0.1."""
@@ -64,6 +67,8 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # A known key and cookies that are not Secure: say so on every page.
+    DEMO_BANNER = True
 
 
 class TestingConfig(DevelopmentConfig):
