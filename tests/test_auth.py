@@ -233,3 +233,34 @@ def test_create_user_command(runner):
     assert bad.exit_code != 0
     short = runner.invoke(args=["create-user", "y@example.org", "--role", "officer", "--password", "short"])
     assert short.exit_code != 0 and "10 characters" in short.output
+
+
+def _count_argon2(monkeypatch):
+    """Count the hash and verify calls argon2 is asked to make."""
+    from argon2 import PasswordHasher
+
+    calls = []
+    real_hash, real_verify = PasswordHasher.hash, PasswordHasher.verify
+
+    def counting_hash(self, *args, **kwargs):
+        calls.append("hash")
+        return real_hash(self, *args, **kwargs)
+
+    def counting_verify(self, *args, **kwargs):
+        calls.append("verify")
+        return real_verify(self, *args, **kwargs)
+
+    monkeypatch.setattr(PasswordHasher, "hash", counting_hash)
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    return calls
+
+
+def test_unknown_email_does_the_same_argon2_work_as_a_wrong_password(client, make_user, monkeypatch):
+    """Both do exactly one verify and no hash, so the time taken does not tell an account exists."""
+    user = make_user("officer")
+    calls = _count_argon2(monkeypatch)
+    client.post("/login", data={"email": user.email, "password": "wrong-password"})
+    assert calls == ["verify"]
+    calls.clear()
+    client.post("/login", data={"email": "nobody@example.org", "password": "wrong-password"})
+    assert calls == ["verify"]
