@@ -29,10 +29,17 @@ class Config:
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
-    # Sign-in throttling; production points this at Redis (redis://host:6379).
+    # Sign-in throttling (auth/throttle.py); production points this at Redis (redis://host:6379).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "5/minute"
+    # Per account and address. One address adds at most twice its hourly limit to the
+    # account's count, so it must stay below half LOGIN_ACCOUNT_RATE_LIMIT.
+    LOGIN_RATE_LIMIT = "5/minute;10/hour"
+    LOGIN_ACCOUNT_RATE_LIMIT = "50/hour"
+    LOGIN_ADDRESS_RATE_LIMIT = "100/hour"
+    # How many proxies in front of the app set X-Forwarded-For (the README's TLS proxy: 1).
+    # Unset, the connecting address is the client's: never trust headers no proxy set.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     # Email: with no MAIL_SERVER, messages are written to the log instead (development).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
