@@ -1,6 +1,22 @@
-"""Security fixes: signed-in pages are never cached, and development says it is a demo."""
+"""Security fixes: signed-in pages are never cached, development says it is a demo, and
+escalation decisions are compare-and-set."""
+
+import os
+import threading
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import update
 
 from qa_app import create_app
+from qa_app.auth.models import User
+from qa_app.domain import Conflict
+from qa_app.escalations.models import Escalation, EscalationEvent
+from qa_app.escalations.services import report_concern, transition
+from qa_app.extensions import db
+from qa_app.providers.models import Provider
+from qa_app.providers.services import save_provider
+from tests.factories import new_user, provider_data
 
 DEMO_BANNER = b"Demo: not for real data"
 
@@ -55,3 +71,106 @@ def test_development_config_is_a_demo():
     """The flag the banner reads: on unless production."""
     assert create_app({"ENV_NAME": "testing"}).config["DEMO_BANNER"] is True
     assert create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 32}).config["DEMO_BANNER"] is False
+
+
+# -- escalation decisions are compare-and-set -------------------------------------------
+
+
+def _escalation_under_review(make_escalation, make_provider, make_user):
+    officer = make_user("officer")
+    return make_escalation(make_provider(officer_id=officer.id), state="under_review", reporter=officer)
+
+
+def _decisions(escalation):
+    return db.session.scalars(
+        db.select(EscalationEvent).where(
+            EscalationEvent.escalation_id == escalation.id, EscalationEvent.action == "transition"
+        )
+    ).all()
+
+
+def test_a_double_click_records_one_decision_and_sends_one_email(
+    client, signed_in, make_escalation, make_provider, make_user, head_of_access, mailbox
+):
+    """The same decision posted twice from the same page is recorded, and emailed, once."""
+    escalation = _escalation_under_review(make_escalation, make_provider, make_user)
+    signed_in(head_of_access())
+    page = client.get(f"/escalations/{escalation.id}").data.decode()
+    assert 'name="from_state" type="hidden" value="under_review"' in page
+    data = {"to_state": "referred_to_director", "reason": "Not known to us", "from_state": "under_review"}
+    first = client.post(f"/escalations/{escalation.id}/transition", data=data)
+    second = client.post(f"/escalations/{escalation.id}/transition", data=data, follow_redirects=True)
+    assert first.status_code == 302
+    assert b"already recorded" in second.data
+    assert [e.to_state for e in _decisions(escalation)][-1:] == ["referred_to_director"]
+    assert len([e for e in _decisions(escalation) if e.to_state == "referred_to_director"]) == 1
+    assert len([m for m in mailbox if "Referred" in m["Subject"]]) == 1
+
+
+def test_a_decision_taken_from_a_state_that_has_moved_on_is_refused(
+    app, make_escalation, make_provider, make_user, head_of_access
+):
+    """A decision applies only from the state it was chosen in, even when the copy in hand is stale."""
+    escalation = _escalation_under_review(make_escalation, make_provider, make_user)
+    assert escalation.state == "under_review"  # the copy in hand, as a page loaded it
+    # Another decision lands in the meantime (the ORM copy is not told).
+    db.session.execute(
+        update(Escalation)
+        .where(Escalation.id == escalation.id)
+        .values(state="no_further_action")
+        .execution_options(synchronize_session=False)
+    )
+    with pytest.raises(Conflict):
+        transition(head_of_access(), escalation, "referred_to_director", "Not known to us")
+    assert escalation.state == "no_further_action"  # the other decision stands
+    assert "referred_to_director" not in [e.to_state for e in _decisions(escalation)]
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs PostgreSQL's row locks")
+def test_two_parallel_decisions_record_one(make_app, database_url):
+    """Two decisions taken at once from "under review" on PostgreSQL: one wins, one is refused."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    app = make_app()
+    with app.app_context():
+        head = new_user("head_of_access")
+        officer = new_user("officer")
+        provider = save_provider(Provider(), provider_data(officer_id=officer.id))
+        escalation = report_concern(
+            officer, {"address": "1 Mill Lane", "description": "Seen", "provider_id": provider.id}
+        )
+        transition(head, escalation, "under_review", "Looking")
+        db.session.commit()
+        ids = head.id, escalation.id
+    both_loaded = threading.Barrier(2)
+    results = []
+
+    def decide(to_state):
+        with app.app_context():
+            user = db.session.get(User, ids[0])
+            mine = db.session.get(Escalation, ids[1])
+            assert mine.state == "under_review"
+            both_loaded.wait()
+            try:
+                transition(user, mine, to_state, "Decided", review_date=date.today() + timedelta(days=9))
+                db.session.commit()
+                results.append("ok")
+            except Conflict:
+                db.session.rollback()
+                results.append("conflict")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=decide, args=(s,)) for s in ("monitoring", "referred_to_director")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["conflict", "ok"]
+    with app.app_context():
+        decided = db.session.scalars(
+            db.select(EscalationEvent).where(
+                EscalationEvent.escalation_id == ids[1], EscalationEvent.from_state == "under_review"
+            )
+        ).all()
+        assert len(decided) == 1
