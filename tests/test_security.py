@@ -1,5 +1,5 @@
 """Security fixes: signed-in pages are never cached, development says it is a demo, and
-escalation decisions are compare-and-set."""
+escalation decisions are compare-and-set, and a second person signs off."""
 
 import os
 import threading
@@ -10,12 +10,15 @@ from sqlalchemy import update
 
 from qa_app import create_app
 from qa_app.auth.models import User
-from qa_app.domain import Conflict
+from qa_app.auth.permissions import may_sign_off
+from qa_app.domain import Conflict, Forbidden
 from qa_app.escalations.models import Escalation, EscalationEvent
 from qa_app.escalations.services import report_concern, transition
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
 from qa_app.providers.services import save_provider
+from qa_app.visits.models import Visit
+from qa_app.visits.services import sign_off
 from tests.factories import new_user, provider_data
 
 DEMO_BANNER = b"Demo: not for real data"
@@ -174,3 +177,84 @@ def test_two_parallel_decisions_record_one(make_app, database_url):
             )
         ).all()
         assert len(decided) == 1
+
+
+# -- a second person signs off -------------------------------------------------------------
+
+
+def _sign_off_page(client, visit):
+    return client.post(
+        f"/visits/{visit.uuid}/sign-off", data={"version": visit.version}, follow_redirects=True
+    )
+
+
+def test_no_one_signs_off_their_own_visit(app, make_provider, make_visit, head_of_access):
+    """The rule is in the service, so every way in obeys it."""
+    head = head_of_access()
+    visit = make_visit(make_provider(), status="submitted", officer=head)
+    with pytest.raises(Forbidden):
+        sign_off(head, visit)
+    assert not may_sign_off(head, visit)
+
+
+def test_the_head_of_access_cannot_sign_off_her_own_visit_on_the_page(
+    client, signed_in, make_provider, make_visit, head_of_access
+):
+    """Her own visit stays submitted, with a message saying someone else must sign it off."""
+    head = head_of_access()
+    visit = make_visit(make_provider(), status="submitted", officer=head)
+    signed_in(head)
+    response = _sign_off_page(client, visit)
+    assert b"someone else must sign it off" in response.data
+    assert db.session.get(Visit, visit.id).status == "submitted"
+
+
+def test_the_head_of_access_cannot_sign_off_her_own_visit_through_the_api(
+    client, signed_in, make_provider, make_visit, head_of_access
+):
+    """The API answers 403 and the visit stays submitted."""
+    head = head_of_access()
+    visit = make_visit(make_provider(), status="submitted", officer=head)
+    signed_in(head)
+    token = client.get("/api/session").get_json()["csrf_token"]
+    response = client.post(f"/api/visits/{visit.uuid}/sign-off", headers={"X-CSRFToken": token})
+    assert response.status_code == 403, response.get_json()
+    assert db.session.get(Visit, visit.id).status == "submitted"
+
+
+def test_the_head_of_access_names_deputies_who_sign_off(
+    client, signed_in, make_provider, make_visit, make_user, head_of_access
+):
+    """A deputy named on the deputies page signs off the Head of Access's visit, not their own."""
+    head = head_of_access()
+    deputy, other = make_user("officer"), make_user("officer")
+    signed_in(head)
+    assert deputy.name in client.get("/sign-off/deputies").data.decode()
+    response = client.post("/sign-off/deputies", data={"deputies": [str(deputy.id)]})
+    assert response.status_code == 302
+    assert db.session.get(User, deputy.id).sign_off_deputy
+    assert not db.session.get(User, other.id).sign_off_deputy
+    heads_visit = make_visit(make_provider(), status="submitted", officer=head)
+    own_visit = make_visit(make_provider(), status="submitted", officer=deputy)
+    client.post("/logout")
+    signed_in(deputy)
+    assert heads_visit.provider.name in client.get("/sign-off").data.decode()
+    _sign_off_page(client, heads_visit)
+    assert db.session.get(Visit, heads_visit.id).status == "signed_off"
+    _sign_off_page(client, own_visit)
+    assert db.session.get(Visit, own_visit.id).status == "submitted"
+
+
+def test_officers_who_are_not_deputies_cannot_sign_off(
+    client, signed_in, make_provider, make_visit, head_of_access
+):
+    """Only the Head of Access and her deputies sign off; only she names the deputies."""
+    visit = make_visit(make_provider(), status="submitted", officer=head_of_access())
+    signed_in("officer")
+    assert client.get("/sign-off/deputies").status_code == 403
+    assert client.post("/sign-off/deputies", data={"deputies": []}).status_code == 403
+    assert client.post(f"/visits/{visit.uuid}/sign-off", data={"version": visit.version}).status_code in (
+        403,
+        404,
+    )
+    assert db.session.get(Visit, visit.id).status == "submitted"

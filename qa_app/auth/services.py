@@ -85,3 +85,19 @@ def apply_user_changes(user, *, email, name, role, school_name, active, password
 def sign_out(user):
     """End every session of this user, so a copied cookie stops working too."""
     user.end_sessions()
+
+
+def active_officers():
+    """Active QA officers, by name."""
+    return db.session.scalars(
+        select(User).where(User.role == "officer", User.active.is_(True)).order_by(User.name)
+    ).all()
+
+
+def set_deputies(officers, chosen_ids):
+    """Make exactly the chosen officers sign-off deputies; returns those named."""
+    chosen = set(chosen_ids or [])
+    for officer in officers:
+        officer.sign_off_deputy = officer.id in chosen
+    db.session.flush()
+    return [o for o in officers if o.sign_off_deputy]
