@@ -1,5 +1,6 @@
 """Security fixes: signed-in pages are never cached, development says it is a demo, and
-escalation decisions are compare-and-set, and a second person signs off."""
+escalation decisions are compare-and-set, a second person signs off, and only the Head of
+Access and admins assign a provider's officer, with every change to a provider kept."""
 
 import os
 import threading
@@ -15,7 +16,7 @@ from qa_app.domain import Conflict, Forbidden
 from qa_app.escalations.models import Escalation, EscalationEvent
 from qa_app.escalations.services import report_concern, transition
 from qa_app.extensions import db
-from qa_app.providers.models import Provider
+from qa_app.providers.models import Provider, ProviderChange
 from qa_app.providers.services import save_provider
 from qa_app.visits.models import Visit
 from qa_app.visits.services import sign_off
@@ -258,3 +259,80 @@ def test_officers_who_are_not_deputies_cannot_sign_off(
         404,
     )
     assert db.session.get(Visit, visit.id).status == "submitted"
+
+
+# -- who assigns a provider's officer, and the provider's history ---------------------------
+
+
+def test_an_officer_cannot_take_over_another_officers_provider(
+    client, signed_in, make_provider, make_user, make_escalation
+):
+    """An officer posting their own id as the assigned officer changes nothing: the other
+    officer keeps the provider and its escalations, and the taker sees none of them."""
+    owner, taker = make_user("officer"), make_user("officer")
+    provider = make_provider(name="Elm Tree Centre", officer_id=owner.id)
+    escalation = make_escalation(provider, reporter=owner)
+    signed_in(taker)
+    form_page = client.get(f"/providers/{provider.id}/edit").data.decode()
+    assert 'name="officer_id"' not in form_page
+    data = provider_data(name="Elm Tree Centre", officer_id=str(taker.id))
+    response = client.post(f"/providers/{provider.id}/edit", data=data)
+    assert response.status_code == 302
+    assert db.session.get(Provider, provider.id).officer_id == owner.id
+    assert client.get(f"/escalations/{escalation.id}").status_code == 404
+
+
+def test_only_the_head_of_access_and_admins_assign_officers(app, make_provider, make_user):
+    """The rule is in the service too: an officer changing the officer is Forbidden."""
+    owner, taker = make_user("officer"), make_user("officer")
+    provider = make_provider(officer_id=owner.id)
+    with pytest.raises(Forbidden):
+        save_provider(provider, provider_data(officer_id=taker.id), user=taker)
+    db.session.rollback()
+    for role in ("head_of_access", "admin"):
+        save_provider(provider, provider_data(officer_id=taker.id), user=make_user(role))
+        assert provider.officer_id == taker.id
+        provider.officer_id = owner.id
+
+
+def test_every_change_to_a_provider_is_kept_and_shown(client, signed_in, make_provider, make_user):
+    """Who, when, and which fields from what to what, on the provider's page."""
+    owner, newcomer = make_user("officer", name="Olu Owner"), make_user("officer", name="Nia New")
+    provider = make_provider(name="Birch Lodge", borough="Riverside", officer_id=owner.id)
+    head = signed_in("head_of_access", name="Hana Head")
+    data = provider_data(name="Birch Lodge", borough="Westmere", officer_id=str(newcomer.id))
+    assert client.post(f"/providers/{provider.id}/edit", data=data).status_code == 302
+    changes = db.session.scalars(
+        db.select(ProviderChange).where(ProviderChange.provider_id == provider.id).order_by(ProviderChange.id)
+    ).all()
+    latest = changes[-1]
+    assert latest.user_id == head.id and latest.at is not None
+    assert latest.changes["borough"] == ["Riverside", "Westmere"]
+    assert latest.changes["officer"] == ["Olu Owner", "Nia New"]
+    assert "name" not in latest.changes  # unchanged fields are not listed
+    page = client.get(f"/providers/{provider.id}").data.decode()
+    assert "Changes to this provider" in page
+    assert "Hana Head" in page and "Riverside" in page and "Westmere" in page and "Nia New" in page
+
+
+def test_a_save_that_changes_nothing_adds_no_history(client, signed_in, make_provider):
+    """Saving the form unchanged records nothing."""
+    provider = make_provider(name="Ash Court", postcode="W3 6RS")
+    signed_in("head_of_access")
+    before = db.session.scalar(db.select(db.func.count(ProviderChange.id)))
+    data = provider_data(name="Ash Court", postcode="W3 6RS")
+    data.update(
+        address=provider.address,
+        contact_name=provider.contact_name,
+        notes=provider.notes,
+        borough=provider.borough,
+    )
+    client.post(f"/providers/{provider.id}/edit", data=data)
+    assert db.session.scalar(db.select(db.func.count(ProviderChange.id))) == before
+
+
+def test_schools_do_not_see_a_providers_history(client, signed_in, make_provider, make_user):
+    """The history names officers and internal notes: staff only."""
+    provider = make_provider()
+    signed_in("school")
+    assert "Changes to this provider" not in client.get(f"/providers/{provider.id}").data.decode()

@@ -23,6 +23,8 @@ PERMISSIONS = {
     "register.view": frozenset({"officer", "head_of_access", "school", "admin"}),
     "provider.view_internal": STAFF,
     "provider.edit": STAFF,
+    # Whose provider it is decides who sees its escalations, so officers may not choose.
+    "provider.assign_officer": frozenset({"head_of_access", "admin"}),
     "visit.view": CASEWORK,
     "visit.start": CASEWORK,
     # ... and officers the Head of Access names as her deputies (see can()).
