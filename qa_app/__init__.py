@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from qa_app import display
 from qa_app.auth.permissions import can, navigation
@@ -37,6 +38,9 @@ def create_app(test_config=None):
     if test_config:
         app.config.from_mapping(test_config)
     _finish_config(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        proxies = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     register_templates(app)
     register_extensions(app)

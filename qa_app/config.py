@@ -29,10 +29,17 @@ class Config:
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
-    # Sign-in throttling; production points this at Redis (redis://host:6379).
+    # Sign-in throttling (auth/throttle.py); production points this at Redis (redis://host:6379).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "5/minute"
+    # Per account and address. One address adds at most twice its hourly limit to the
+    # account's count, so it must stay below half LOGIN_ACCOUNT_RATE_LIMIT.
+    LOGIN_RATE_LIMIT = "5/minute;10/hour"
+    LOGIN_ACCOUNT_RATE_LIMIT = "50/hour"
+    LOGIN_ADDRESS_RATE_LIMIT = "100/hour"
+    # How many proxies in front of the app set X-Forwarded-For (the README's TLS proxy: 1).
+    # Unset, the connecting address is the client's: never trust headers no proxy set.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     # Email: with no MAIL_SERVER, messages are written to the log instead (development).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -55,6 +62,9 @@ class Config:
     PHOTO_STORAGE_PATH = os.environ.get("PHOTO_STORAGE_PATH", "")
     PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
+    # Every page says "Demo: not for real data" unless this is production.
+    DEMO_BANNER = False
+
 
 class DevelopmentConfig(Config):
     """Local development over plain HTTP on 127.0.0.1."""
@@ -64,6 +74,8 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # A known key and cookies that are not Secure: say so on every page.
+    DEMO_BANNER = True
 
 
 class TestingConfig(DevelopmentConfig):

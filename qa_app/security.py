@@ -1,8 +1,13 @@
-"""Security headers on every response, with a per-request nonce for the one inline script."""
+"""Security headers on every response, with a per-request nonce for the one inline script,
+and no-store on whatever a signed-in person is sent."""
 
 import secrets
 
 from flask import g
+from flask_login import current_user
+
+# Responses that carry what a signed-in person sees; files (photos, reports) set their own.
+PERSONAL_TYPES = ("text/html", "application/json")
 
 
 def init_app(app):
@@ -28,6 +33,14 @@ def init_app(app):
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        if (
+            current_user
+            and current_user.is_authenticated
+            and response.mimetype in PERSONAL_TYPES
+            and "Cache-Control" not in response.headers
+        ):
+            # On a shared tablet a cached page would outlive the sign-out.
+            response.headers["Cache-Control"] = "no-store"
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response

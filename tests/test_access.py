@@ -77,6 +77,7 @@ MATRIX = {
     "visits.programme": ("GET", "/programme", casework(200, 200)),
     "visits.overdue_actions": ("GET", "/actions", casework(200, 200)),
     "visits.sign_off_queue": ("GET", "/sign-off", casework(403, 200)),
+    "auth.deputies": ("GET", "/sign-off/deputies", casework(403, 200)),
     "visits.start": ("GET", "/providers/{provider}/visits/new", casework(200, 200)),
     "visits.show": ("GET", "/visits/{visit}", OTHERS_VISIT),
     "visits.details": ("GET", "/visits/{visit}/details", OTHERS_VISIT_EDIT),

@@ -88,20 +88,121 @@ def test_sixth_failure_in_a_minute_is_429(throttled_client):
     assert b"Too many attempts" in response.data
 
 
-def test_throttle_is_per_account_across_addresses(throttled_client):
-    """Failures against one account from many addresses are throttled too."""
-    for n in range(5):
-        throttled_client.post(
+def test_throttle_is_per_account_across_addresses(make_app):
+    """Failures against one account from many addresses are throttled too, at a slower limit."""
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_ACCOUNT_RATE_LIMIT="8/hour")
+    with app.app_context():
+        from qa_app.auth.services import create_user
+
+        create_user("victim@example.org", "Victim", "officer", PASSWORD)
+        db.session.commit()
+    client = app.test_client()
+    for n in range(8):
+        response = client.post(
             "/login",
             data={"email": "victim@example.org", "password": "wrong"},
             environ_base={"REMOTE_ADDR": f"10.0.0.{n}"},
         )
-    response = throttled_client.post(
+        assert response.status_code == 400
+    response = client.post(
         "/login",
         data={"email": "victim@example.org", "password": PASSWORD},
         environ_base={"REMOTE_ADDR": "10.0.0.99"},
     )
     assert response.status_code == 429
+
+
+def test_one_address_cannot_lock_an_account_for_others(throttled_client):
+    """However often one address fails, a correct sign-in from another address works."""
+    for _ in range(40):
+        throttled_client.post(
+            "/login",
+            data={"email": "victim@example.org", "password": "wrong"},
+            environ_base={"REMOTE_ADDR": "203.0.113.9"},
+        )
+    response = throttled_client.post(
+        "/login",
+        data={"email": "victim@example.org", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+    )
+    assert response.status_code == 302
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_apart(make_app):
+    """With TRUSTED_PROXIES=1 the address is the proxy's X-Forwarded-For, so one client's
+    failures do not stop another client of the same proxy."""
+    app = make_app(RATELIMIT_ENABLED=True, TRUSTED_PROXIES=1)
+    with app.app_context():
+        from qa_app.auth.services import create_user
+
+        create_user("head@example.org", "Head", "head_of_access", PASSWORD)
+        db.session.commit()
+    client = app.test_client()
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(6):
+        client.post(
+            "/login",
+            data={"email": "head@example.org", "password": "wrong"},
+            headers={"X-Forwarded-For": "203.0.113.9"},
+            environ_base=proxy,
+        )
+    response = client.post(
+        "/login",
+        data={"email": "head@example.org", "password": PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.7"},
+        environ_base=proxy,
+    )
+    assert response.status_code == 302
+
+
+def test_without_trusted_proxies_forwarded_for_is_ignored(make_app):
+    """A client cannot choose its own address unless a proxy is trusted."""
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        from qa_app.auth.services import create_user
+
+        create_user("head@example.org", "Head", "head_of_access", PASSWORD)
+        db.session.commit()
+    client = app.test_client()
+    for n in range(6):
+        response = client.post(
+            "/login",
+            data={"email": "head@example.org", "password": "wrong"},
+            headers={"X-Forwarded-For": f"203.0.113.{n}"},
+        )
+    assert response.status_code == 429
+
+
+def test_a_failure_is_counted_before_the_password_is_checked(throttled_client, monkeypatch):
+    """Of 30 parallel wrong passwords from one address, only the first five are checked."""
+    import threading
+    import time
+
+    from qa_app.auth import services
+
+    checked = []
+    real_check = services.check_password
+
+    def slow_check(password_hash, password):
+        checked.append(password)
+        time.sleep(0.2)  # all 30 are in flight together, as a parallel attack is
+        return real_check(password_hash, password)
+
+    monkeypatch.setattr(services, "check_password", slow_check)
+    app = throttled_client.application
+    statuses = []
+
+    def attempt():
+        response = app.test_client().post("/login", data={"email": "victim@example.org", "password": "wrong"})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=attempt) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) <= 5
+    assert statuses.count(429) >= 25
 
 
 def test_successful_sign_ins_are_not_throttled(throttled_client):
@@ -233,3 +334,34 @@ def test_create_user_command(runner):
     assert bad.exit_code != 0
     short = runner.invoke(args=["create-user", "y@example.org", "--role", "officer", "--password", "short"])
     assert short.exit_code != 0 and "10 characters" in short.output
+
+
+def _count_argon2(monkeypatch):
+    """Count the hash and verify calls argon2 is asked to make."""
+    from argon2 import PasswordHasher
+
+    calls = []
+    real_hash, real_verify = PasswordHasher.hash, PasswordHasher.verify
+
+    def counting_hash(self, *args, **kwargs):
+        calls.append("hash")
+        return real_hash(self, *args, **kwargs)
+
+    def counting_verify(self, *args, **kwargs):
+        calls.append("verify")
+        return real_verify(self, *args, **kwargs)
+
+    monkeypatch.setattr(PasswordHasher, "hash", counting_hash)
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    return calls
+
+
+def test_unknown_email_does_the_same_argon2_work_as_a_wrong_password(client, make_user, monkeypatch):
+    """Both do exactly one verify and no hash, so the time taken does not tell an account exists."""
+    user = make_user("officer")
+    calls = _count_argon2(monkeypatch)
+    client.post("/login", data={"email": user.email, "password": "wrong-password"})
+    assert calls == ["verify"]
+    calls.clear()
+    client.post("/login", data={"email": "nobody@example.org", "password": "wrong-password"})
+    assert calls == ["verify"]

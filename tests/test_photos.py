@@ -232,3 +232,76 @@ def test_photo_is_shown_to_those_who_see_the_visit(client, signed_in, visit, off
         client.post("/logout")
         signed_in(role)
         assert client.get(url).status_code == expected, role
+
+
+def png_bomb(width, height):
+    """A valid greyscale PNG of this size, all black: tiny on disk, vast once decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    squeeze = zlib.compressobj(9)
+    row = b"\0" * (width + 1)  # filter byte, then one byte a pixel
+    rows_at_once = max(1, 1_000_000 // len(row))
+    parts, left = [], height
+    while left:
+        n = min(left, rows_at_once)
+        parts.append(squeeze.compress(row * n))
+        left -= n
+    parts.append(squeeze.flush())
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(parts)) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture
+def decoded(monkeypatch):
+    """The sizes at which images were decoded during the test (Image.load is counted)."""
+    from PIL import ImageFile
+
+    sizes = []
+    real_load = ImageFile.ImageFile.load
+
+    def counting_load(self):
+        if self.tile:  # not yet decoded
+            sizes.append(self.size)
+        return real_load(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counting_load)
+    return sizes
+
+
+@pytest.mark.parametrize("size", [(7070, 7070), (1, 50_000_000)])
+def test_png_bombs_are_refused_before_decoding(client, signed_in, visit, officer, decoded, size):
+    """A 190 KiB PNG of 7,070 x 7,070 and a 1 x 50,000,000 PNG are refused quickly, unread."""
+    import time
+
+    bomb = png_bomb(*size)
+    assert len(bomb) < 300 * 1024
+    signed_in(officer)
+    started = time.monotonic()
+    response = put(client, visit, bomb, content_type="image/png")
+    assert time.monotonic() - started < 2
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "too_many_pixels"
+    assert decoded == []
+    assert photos() == []
+
+
+def test_big_jpeg_is_decoded_at_a_reduced_size(client, signed_in, visit, officer, decoded):
+    """A 48-megapixel JPEG is decoded in draft mode, at a fraction of its size, and kept."""
+    signed_in(officer)
+    response = put(client, visit, jpeg((8000, 6000)))
+    assert response.status_code == 201, response.get_json()
+    assert decoded and max(max(size) for size in decoded) <= 4000
+    assert (photos()[0].width, photos()[0].height) == (2000, 1500)
+
+
+def test_a_phone_sized_png_is_still_accepted(client, signed_in, visit, officer):
+    """A tablet screenshot (2732 x 2048) is well inside the PNG limit."""
+    signed_in(officer)
+    response = put(client, visit, png((2732, 2048), mode="RGB"), content_type="image/png")
+    assert response.status_code == 201, response.get_json()

@@ -43,6 +43,8 @@ class User(db.Model):
     school_id = db.Column(db.ForeignKey("school.id"), nullable=True)
     password_hash = db.Column(db.String(200), nullable=False)
     active = db.Column(db.Boolean, nullable=False, default=True)
+    # An officer the Head of Access has named to sign off visits besides her.
+    sign_off_deputy = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
     # Flask-Login stores this token, not the id, in the session cookie; rotating it on
     # sign-out or disablement makes every copied cookie stop working.
     session_token = db.Column(db.String(64), nullable=False, unique=True, default=new_session_token)

@@ -1,5 +1,7 @@
 """Password hashing with Argon2id (OWASP's first choice) and the password policy."""
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -21,9 +23,27 @@ COMMON = {
 }
 
 
+# Unknown emails are checked against a hash of this, so they cost one verify, as a
+# wrong password does, and the time taken does not tell whether an account exists.
+_DUMMY_PASSWORD = "not-a-real-password-0"
+
+
+def _params(config=None):
+    return (config or current_app.config).get("PASSWORD_HASH_PARAMS") or {}
+
+
 def _hasher():
-    params = current_app.config.get("PASSWORD_HASH_PARAMS") or {}
-    return PasswordHasher(**params)
+    return PasswordHasher(**_params())
+
+
+@cache
+def _dummy_hash_for(params):
+    return PasswordHasher(**dict(params)).hash(_DUMMY_PASSWORD)
+
+
+def dummy_hash(config=None):
+    """A hash with the app's parameters to verify unknown emails against, made once."""
+    return _dummy_hash_for(tuple(sorted(_params(config).items())))
 
 
 def hash_password(password):

@@ -23,9 +23,13 @@ PERMISSIONS = {
     "register.view": frozenset({"officer", "head_of_access", "school", "admin"}),
     "provider.view_internal": STAFF,
     "provider.edit": STAFF,
+    # Whose provider it is decides who sees its escalations, so officers may not choose.
+    "provider.assign_officer": frozenset({"head_of_access", "admin"}),
     "visit.view": CASEWORK,
     "visit.start": CASEWORK,
+    # ... and officers the Head of Access names as her deputies (see can()).
     "visit.sign_off": frozenset({"head_of_access"}),
+    "deputies.manage": frozenset({"head_of_access"}),
     # Schools read the provider edition of signed-off visits; the internal edition is casework.
     "report.provider_edition": frozenset({"officer", "head_of_access", "school"}),
     "report.email": CASEWORK,
@@ -39,10 +43,16 @@ PERMISSIONS = {
 
 
 def can(user, action):
-    """True when the user's role allows the action."""
+    """True when the user's role allows the action (a deputy officer may also sign off)."""
     if not getattr(user, "is_authenticated", False):
         return False
+    if action == "visit.sign_off" and _is_deputy(user):
+        return True
     return user.role in PERMISSIONS[action]
+
+
+def _is_deputy(user):
+    return getattr(user, "role", None) == "officer" and bool(getattr(user, "sign_off_deputy", False))
 
 
 def authorize(action, user=None):
@@ -59,11 +69,16 @@ def _sees_everything(user):
 
 
 def visits_visible_to(user):
-    """SQL condition on Visit: an officer's own visits; every visit for the Head of Access."""
+    """SQL condition on Visit: an officer's own visits (and, for a deputy, those awaiting
+    sign-off and those they signed off); every visit for the Head of Access."""
     from qa_app.visits.models import Visit
 
     if _sees_everything(user):
         return true()
+    if _is_deputy(user):
+        return or_(
+            Visit.officer_id == user.id, Visit.status == "submitted", Visit.signed_off_by_id == user.id
+        )
     if getattr(user, "role", None) == "officer":
         return Visit.officer_id == user.id
     return false()
@@ -71,9 +86,18 @@ def visits_visible_to(user):
 
 def can_see_visit(user, visit):
     """The same rule as visits_visible_to, for one visit already loaded."""
-    return _sees_everything(user) or (
-        getattr(user, "role", None) == "officer" and visit.officer_id == user.id
-    )
+    if _sees_everything(user):
+        return True
+    if getattr(user, "role", None) != "officer":
+        return False
+    if _is_deputy(user) and (visit.status == "submitted" or visit.signed_off_by_id == user.id):
+        return True
+    return visit.officer_id == user.id
+
+
+def may_sign_off(user, visit):
+    """The Head of Access or a deputy signs off, and never a visit they made themselves."""
+    return can(user, "visit.sign_off") and visit.officer_id != user.id
 
 
 def can_edit_visit(user, visit):

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from qa_app.auth import bp
@@ -10,7 +10,8 @@ from qa_app.auth.forms import SignInForm
 from qa_app.auth.models import User
 from qa_app.auth.permissions import can
 from qa_app.auth.services import authenticate, sign_out
-from qa_app.extensions import db, limiter, login_manager
+from qa_app.auth.throttle import forgive, take_attempt
+from qa_app.extensions import db, login_manager
 
 
 @login_manager.user_loader
@@ -45,35 +46,23 @@ def home_page(user):
     return url_for("visits.programme") if can(user, "visit.view") else url_for("providers.index")
 
 
-def _login_failed(response):
-    return g.get("login_failed", False)
-
-
-def _account_key():
-    return "account:" + (request.form.get("email") or "").strip().lower()
-
-
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed, key_func=_account_key)
 def login():
     """Sign in with email and password."""
     if current_user.is_authenticated:
         return redirect(home_page(current_user))
     form = SignInForm()
     if form.validate_on_submit():
+        if not take_attempt(form.email.data):
+            abort(429)
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            forgive(form.email.data)
             session.clear()
             session.permanent = True
             login_user(user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")) or home_page(user))
-        g.login_failed = True
         form.email.errors.append("Enter a correct email address and password")
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 

@@ -3,13 +3,9 @@
 from sqlalchemy import func, select
 
 from qa_app.auth.models import ROLES, School, User, utcnow
-from qa_app.auth.passwords import check_password, hash_password
+from qa_app.auth.passwords import check_password, dummy_hash, hash_password
 from qa_app.domain import Invalid
 from qa_app.extensions import db
-
-# Verifying against a real hash for unknown emails keeps the answer time the same,
-# so the time taken does not tell whether an account exists.
-_DUMMY_PASSWORD = "not-a-real-password-0"
 
 
 def normalise_email(email):
@@ -26,7 +22,7 @@ def authenticate(email, password):
     """The active user with these credentials, or None (same answer for every failure)."""
     user = find_user_by_email(email)
     if user is None:
-        check_password(hash_password(_DUMMY_PASSWORD), password)
+        check_password(dummy_hash(), password)
         return None
     if not check_password(user.password_hash, password) or not user.active:
         return None
@@ -89,3 +85,19 @@ def apply_user_changes(user, *, email, name, role, school_name, active, password
 def sign_out(user):
     """End every session of this user, so a copied cookie stops working too."""
     user.end_sessions()
+
+
+def active_officers():
+    """Active QA officers, by name."""
+    return db.session.scalars(
+        select(User).where(User.role == "officer", User.active.is_(True)).order_by(User.name)
+    ).all()
+
+
+def set_deputies(officers, chosen_ids):
+    """Make exactly the chosen officers sign-off deputies; returns those named."""
+    chosen = set(chosen_ids or [])
+    for officer in officers:
+        officer.sign_off_deputy = officer.id in chosen
+    db.session.flush()
+    return [o for o in officers if o.sign_off_deputy]

@@ -67,6 +67,8 @@ class ConcernForm(FlaskForm):
 class TransitionForm(FlaskForm):
     """The Head of Access's next step, with the reason (required) and what that step needs."""
 
+    # The state the step was chosen in: the step applies only if it still holds.
+    from_state = HiddenField(validators=[Optional()])
     to_state = RadioField(
         "Next step",
         widget=GovRadioInput(),

@@ -8,7 +8,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
 from qa_app.auth.permissions import authorize, may_see_receipt
-from qa_app.domain import Invalid, NotFound
+from qa_app.domain import Conflict, Invalid, NotFound
 from qa_app.escalations import bp, services
 from qa_app.escalations.forms import ConcernForm, SuspensionForm, TransitionForm
 from qa_app.escalations.models import STATES, TRANSITIONS, Escalation, EscalationEvent
@@ -113,7 +113,7 @@ def show(escalation_id):
         .where(EscalationEvent.escalation_id == escalation.id)
         .order_by(EscalationEvent.at.desc(), EscalationEvent.id.desc())
     ).all()
-    form = TransitionForm()
+    form = TransitionForm(from_state=escalation.state)
     form.to_state.choices = [(s, STATES[s]) for s in TRANSITIONS[escalation.state]]
     return render_template(
         "escalations/show.html",
@@ -132,7 +132,8 @@ def transition(escalation_id):
     authorize("escalation.decide")
     escalation = load(escalation_id)
     form = TransitionForm()
-    form.to_state.choices = [(s, STATES[s]) for s in TRANSITIONS[escalation.state]]
+    chosen_in = form.from_state.data if form.from_state.data in TRANSITIONS else escalation.state
+    form.to_state.choices = [(s, STATES[s]) for s in TRANSITIONS[chosen_in]]
     if form.validate_on_submit():
         try:
             services.transition(
@@ -144,7 +145,12 @@ def transition(escalation_id):
                 ofsted_date=form.ofsted_date.data,
                 ofsted_reference=form.ofsted_reference.data or "",
                 outcome=form.outcome.data or "",
+                from_state=chosen_in,
             )
+        except Conflict as problem:
+            db.session.rollback()
+            flash(str(problem), "info")
+            return redirect(url_for("escalations.show", escalation_id=escalation.id))
         except Invalid as problem:
             db.session.rollback()
             show_errors(form, problem.fields)
@@ -152,6 +158,11 @@ def transition(escalation_id):
             db.session.commit()
             flash(f"{escalation.reference} is now: {STATES[escalation.state]}.")
             return redirect(url_for("escalations.show", escalation_id=escalation.id))
+    return _refused_step(escalation, form)
+
+
+def _refused_step(escalation, form):
+    """The escalation page again, with the step's form and its errors (400)."""
     events = db.session.scalars(
         select(EscalationEvent)
         .where(EscalationEvent.escalation_id == escalation.id)

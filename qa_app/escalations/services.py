@@ -8,14 +8,14 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from govuk_bank_holidays.bank_holidays import BankHolidays
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from qa_app.auth.models import utcnow
 from qa_app.auth.permissions import escalations_visible_to
 from qa_app.dates import long_date
-from qa_app.domain import Invalid, NotFound
+from qa_app.domain import Conflict, Invalid, NotFound
 from qa_app.escalations import notify
-from qa_app.escalations.models import TRANSITIONS, Escalation, EscalationEvent
+from qa_app.escalations.models import STATES, TRANSITIONS, Escalation, EscalationEvent
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
 from qa_app.registration.law import BORDERLINE, LIKELY, RESULT_LABELS
@@ -156,11 +156,19 @@ def transition(
     ofsted_reference="",
     outcome="",
     today=None,
+    from_state=None,
 ):
-    """Move an escalation on, recording who, when and why (DESIGN.md 2.4)."""
+    """Move an escalation on, recording who, when and why (DESIGN.md 2.4).
+
+    Compare and set: the step applies only if the escalation is still in `from_state` (the
+    state it was chosen in; by default the state as loaded). Otherwise Conflict, and nothing
+    is recorded or sent, so a double click or a parallel decision is refused."""
     today = today or date.today()
+    from_state = from_state or escalation.state
+    if from_state != escalation.state:
+        raise _moved_on(escalation, to_state)
     errors = {}
-    if to_state not in TRANSITIONS[escalation.state]:
+    if to_state not in TRANSITIONS[from_state]:
         errors["to_state"] = "That step is not allowed from here"
     if not (reason or "").strip():
         errors["reason"] = "Record the reason for this decision"
@@ -175,18 +183,33 @@ def transition(
         errors["outcome"] = "Record the outcome"
     if errors:
         raise Invalid(errors)
-    before = escalation.state
-    escalation.state = to_state
-    escalation.state_changed_at = utcnow()
+    changed = db.session.execute(
+        update(Escalation)
+        .where(Escalation.id == escalation.id, Escalation.state == from_state)
+        .values(state=to_state, state_changed_at=utcnow())
+    )
+    if changed.rowcount != 1:
+        db.session.refresh(escalation)
+        raise _moved_on(escalation, to_state)
     if to_state == "monitoring":
         escalation.review_date = review_date
     if to_state == "reported_to_ofsted":
         escalation.ofsted_reported_on, escalation.ofsted_reference = ofsted_date, ofsted_reference.strip()
     if to_state == "closed":
         escalation.outcome = outcome.strip()
-    record(escalation, user, "transition", reason.strip(), from_state=before, to_state=to_state)
+    record(escalation, user, "transition", reason.strip(), from_state=from_state, to_state=to_state)
     notify.state_changed(escalation)
     return escalation
+
+
+def _moved_on(escalation, to_state):
+    """The Conflict for a step chosen in a state the escalation has since left."""
+    if escalation.state == to_state:
+        return Conflict(f"That step is already recorded: {escalation.reference} is {STATES[to_state]}.")
+    return Conflict(
+        f"{escalation.reference} has moved on to {STATES[escalation.state]} since you chose this "
+        "step, so it was not recorded. Read the history, then choose again."
+    )
 
 
 def suspend_provider(user, escalation, reason):

@@ -25,8 +25,10 @@ from qa_app.visits.services import valid_uuid
 
 ACCEPTED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG"}
 LONG_SIDE = 2000
-# Refuse larger images before decoding them: a small PNG can claim a vast canvas.
-MAX_PIXELS = 50_000_000
+# Refuse larger images before decoding them: a small file can claim a vast canvas. JPEGs
+# are decoded in draft mode at 1/2 to 1/8 scale, so they may claim more than PNGs, which are
+# decoded whole (4000 x 3000 RGBA is 48 MB; a tablet screenshot is under 6 megapixels).
+MAX_PIXELS = {"JPEG": 50_000_000, "PNG": 12_000_000}
 JPEG_QUALITY = 85
 CAPTION_LIMIT = 300
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -135,16 +137,18 @@ def reencode(data, content_type):
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format != expected:
                 raise Invalid({"photo": f"The body is not a {expected} image."}, code="not_an_image")
-            if probe.width * probe.height > MAX_PIXELS:
-                raise Invalid(
-                    {"photo": "The photo is too large: take it at 50 megapixels or fewer."},
-                    code="too_many_pixels",
-                )
+            _check_pixels(probe)
             probe.verify()
         with Image.open(io.BytesIO(data)) as original:
+            _check_pixels(original)  # what is decoded is what was checked
             original.draft("RGB", _fitted(original.size))  # JPEG: decode at a reduced scale, much faster
-            image = _flattened(ImageOps.exif_transpose(original))
-        image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
+            image = original
+            if image.mode not in ("RGB", "RGBA", "L", "LA"):
+                image = image.convert("RGBA" if _has_alpha(image) else "RGB")
+            # Shrink first (a quick box reduction, then Lanczos), so that the full-size image
+            # is decoded once and never copied.
+            image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS, reducing_gap=1.0)
+            image = _flattened(ImageOps.exif_transpose(image))
         out = io.BytesIO()
         image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     except Invalid:
@@ -162,6 +166,16 @@ def reencode(data, content_type):
     return out.getvalue(), image.width, image.height
 
 
+def _check_pixels(image):
+    """Invalid when the image claims more pixels than its format may (read from its header)."""
+    limit = MAX_PIXELS[image.format]
+    if image.width * image.height > limit:
+        raise Invalid(
+            {"photo": f"The photo is too large: send it at {limit // 1_000_000} megapixels or fewer."},
+            code="too_many_pixels",
+        )
+
+
 def _fitted(size):
     """The size with its long side capped at LONG_SIDE, keeping the shape."""
     width, height = size
@@ -169,9 +183,13 @@ def _fitted(size):
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+def _has_alpha(image):
+    return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+
+
 def _flattened(image):
     """An RGB copy; transparent parts (PNG) become white rather than black."""
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+    if _has_alpha(image):
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, "white")
         background.paste(rgba, mask=rgba.getchannel("A"))

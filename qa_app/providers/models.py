@@ -91,6 +91,38 @@ class Provider(db.Model):
         return f"<Provider {self.name}>"
 
 
+# The provider's fields as its history names them (ProviderChange.changes keys).
+CHANGE_LABELS = {
+    "name": "Name",
+    "address": "Address",
+    "postcode": "Postcode",
+    "borough": "Borough",
+    "registration_status": "Registration status",
+    "urn": "URN",
+    "services": "Services",
+    "contact_name": "Contact name",
+    "contact_email": "Contact email",
+    "contact_phone": "Contact phone",
+    "officer": "Assigned officer",
+    "notes": "Internal notes",
+}
+
+
+class ProviderChange(db.Model):
+    """One save that changed a provider: who, when, and each field from what to what.
+
+    `changes` is {field: [before, after]} with readable values (the officer's name, the
+    registration status's label); `before` is None when the provider was added."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    provider_id = db.Column(db.ForeignKey("provider.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id = db.Column(db.ForeignKey("user.id"))
+    at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    changes = db.Column(db.JSON, nullable=False)
+
+    user = db.relationship("User")
+
+
 class ProviderService(db.Model):
     """One service a provider offers (a key stage, SEMH, vocational ...)."""
 

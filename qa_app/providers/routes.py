@@ -6,9 +6,9 @@ The provider page itself shows the visit history, so it is in visits/provider_pa
 from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
-from qa_app.auth.permissions import authorize
+from qa_app.auth.permissions import authorize, can
 from qa_app.extensions import db
 from qa_app.postcodes import normalise_postcode
 from qa_app.providers import bp
@@ -56,14 +56,19 @@ def edit(provider_id):
 
 
 def _edit(provider, form):
-    """Validate, flag a likely duplicate before saving, then save and go to the provider."""
-    form.officer_id.choices = [(None, "Not assigned")] + [(u.id, u.name) for u in officers()]
+    """Validate, flag a likely duplicate before saving, then save and go to the provider.
+
+    Only those who may assign officers see the field; anyone else's posted value is ignored."""
+    if can(current_user, "provider.assign_officer"):
+        form.officer_id.choices = [(None, "Not assigned")] + [(u.id, u.name) for u in officers()]
+    else:
+        del form.officer_id
     duplicates = []
     if form.validate_on_submit():
         postcode = normalise_postcode(form.postcode.data)
         duplicates = likely_duplicates(form.name.data, postcode, exclude_id=provider.id)
         if not duplicates or form.confirm_duplicate.data:
-            save_provider(provider, form.data)
+            save_provider(provider, form.data, user=current_user)
             db.session.commit()
             flash(f"{provider.name} saved.")
             return redirect(url_for("visits.provider_page", provider_id=provider.id))

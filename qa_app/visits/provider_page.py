@@ -1,4 +1,5 @@
-"""The provider page: the provider's details with its open actions and visit history.
+"""The provider page: the provider's details with its open actions, visit history and (for
+staff) the history of changes to its details.
 
 It shows visits, so it sits with them, above providers (which never import visits).
 """
@@ -12,7 +13,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from qa_app.auth.permissions import authorize, can, can_see_visit, may_read_report
 from qa_app.extensions import db
-from qa_app.providers.models import Provider
+from qa_app.providers.models import CHANGE_LABELS, Provider
+from qa_app.providers.services import history
 from qa_app.visits import bp
 from qa_app.visits.models import Action, Visit
 
@@ -68,4 +70,6 @@ def provider_page(provider_id):
         may_read_report={v.id for v in visits if may_read_report(current_user, v)},
         today=date.today(),
         actions=open_actions(provider),
+        changes=history(provider) if staff else [],
+        change_labels=CHANGE_LABELS,
     )

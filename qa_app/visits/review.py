@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from qa_app.auth.permissions import authorize, can_edit_visit, may_resolve_conflict
-from qa_app.domain import DomainError, Locked
+from qa_app.domain import DomainError, Forbidden, Locked
 from qa_app.extensions import db
 from qa_app.forms import VersionedForm
 from qa_app.visits import bp, services
@@ -41,7 +41,7 @@ def sign_off(visit_uuid):
         abort(400)
     try:
         services.sign_off(current_user, visit)
-    except Locked as problem:
+    except (Locked, Forbidden) as problem:
         db.session.rollback()
         flash(str(problem), "error")
     else:

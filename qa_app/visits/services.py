@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from qa_app.auth.models import utcnow
-from qa_app.auth.permissions import visits_visible_to
-from qa_app.domain import Invalid, Locked, NotFound
+from qa_app.auth.permissions import may_sign_off, visits_visible_to
+from qa_app.domain import Forbidden, Invalid, Locked, NotFound
 from qa_app.extensions import db
 from qa_app.framework.defaults import THEME_NAMES
 from qa_app.framework.models import FrameworkVersion
@@ -111,7 +111,15 @@ def submission_blockers(visit, today=None, judged=None):
 
 
 def sign_off(user, visit):
-    """The Head of Access signs off a submitted visit: it now rates the provider."""
+    """The Head of Access (or a deputy) signs off a submitted visit: it now rates the provider.
+
+    A second person signs off: Forbidden for the visit's own officer."""
+    if not may_sign_off(user, visit):
+        raise Forbidden(
+            "You made this visit, so someone else must sign it off: the Head of Access or a deputy."
+            if visit.officer_id == user.id
+            else "Only the Head of Access or a deputy signs off visits."
+        )
     if visit.status != "submitted":
         raise Locked(f"Only a submitted visit can be signed off (this one is {visit.status})")
     visit.status = "signed_off"
