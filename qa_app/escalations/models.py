@@ -19,6 +19,7 @@ STATES = {
 }
 EVENTS = {
     "raise": "Raised",
+    "concern": "Further concern reported",
     "view": "Viewed",
     "transition": "Decision",
     "suspend": "Provider suspended",

@@ -8,6 +8,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
 from qa_app.auth.permissions import authorize, may_see_receipt
+from qa_app.bad_input import database_id
 from qa_app.domain import Invalid, NotFound
 from qa_app.escalations import bp, services
 from qa_app.escalations.forms import ConcernForm, SuspensionForm, TransitionForm
@@ -55,9 +56,8 @@ def report():
     """Report premises that appear to be operating as a school (anyone signed in)."""
     # A link from a provider or a visit fills the hidden fields from the query string.
     form = ConcernForm(request.args) if request.method == "GET" else ConcernForm()
-    provider = (
-        db.session.get(Provider, form.provider_id.data) if (form.provider_id.data or "").isdigit() else None
-    )
+    provider_id = database_id(form.provider_id.data)
+    provider = db.session.get(Provider, provider_id) if provider_id else None
     if request.method == "GET" and provider is not None:
         form.address.data = f"{provider.address}, {provider.postcode}"
     if form.validate_on_submit():
@@ -67,6 +67,7 @@ def report():
                 visit = visible_visit(current_user, form.visit_uuid.data)
             except NotFound:
                 abort(404)
+        existing = services.escalation_of_visit(visit)
         escalation = services.report_concern(
             current_user,
             {
@@ -84,6 +85,11 @@ def report():
             },
         )
         db.session.commit()
+        if existing is not None:
+            flash(
+                f"Your report is added to {escalation.reference}, the escalation already raised from this visit."
+            )
+            return redirect(url_for("visits.show", visit_uuid=visit.uuid))
         return redirect(url_for("escalations.received", escalation_id=escalation.id))
     return render_template(
         "escalations/report.html", form=form, provider=provider

@@ -18,6 +18,9 @@ from qa_app.extensions import db
 from qa_app.framework.rating import QA_STATUSES, RAG_LABELS
 from qa_app.providers.models import REGISTRATION_STATUSES, SERVICES, Provider, ProviderService
 
+# Far beyond any register's length (at 100 a page), and an offset every database takes.
+MAX_PAGE = 100_000
+
 SORTS = {
     "name": "Name",
     "qa_status": "QA status",
@@ -172,7 +175,11 @@ def register_query(filters, today):
 
 
 def search_register(filters, today, page=1, per_page=25, with_services=True):
-    """One page of the register: a Flask-SQLAlchemy Pagination (count + rows + services)."""
+    """One page of the register: a Flask-SQLAlchemy Pagination (count + rows + services).
+
+    The page number is bounded: a page past the end is empty, never an offset too
+    large for the database."""
+    page = min(max(page or 1, 1), MAX_PAGE)
     query = register_query(filters, today)
     if with_services:
         query = query.options(selectinload(Provider.services))
