@@ -38,7 +38,7 @@ def get_visit(visit_uuid):
     return jsonify(visit_as_json(visit)), 200, {"ETag": f'"{visit.version}"'}
 
 
-IF_MATCH = re.compile(r'\s*(?:W/)?"?([0-9]{1,18})"?\s*', re.ASCII)
+IF_MATCH = re.compile(r'\s*(?:W/)?"?([0-9]{1,100})"?\s*', re.ASCII)
 
 
 def _if_match():

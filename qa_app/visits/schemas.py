@@ -33,7 +33,8 @@ TEXT_LIMIT = 20_000
 MAX_ID = 2**31 - 1
 # Control characters other than tab and newlines have no place in a note.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-ACTION_ID = re.compile(r"[0-9]{1,18}")
+# Anchored: pydantic's pattern matches anywhere in the text ("12a" would pass unanchored).
+ACTION_ID = re.compile(r"^[0-9]{1,18}$")
 # Half of a UTF-16 pair on its own ("\ud800" in JSON) is no character: no database or
 # encoder takes it.
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -42,13 +43,6 @@ NOT_UNICODE = "must be real text: it holds half of a character (a lone surrogate
 
 def _clean(text):
     return CONTROL_CHARACTERS.sub("", text).strip()
-
-
-def _unicode(text):
-    """Refuse a lone surrogate, which cannot be stored or sent on."""
-    if LONE_SURROGATE.search(text):
-        raise ValueError(NOT_UNICODE)
-    return text
 
 
 def not_unicode(data, path=""):
@@ -96,12 +90,11 @@ def _iso_date(value):
 
 def text(limit=TEXT_LIMIT):
     """Text of at most `limit` characters; null reads as empty; control characters dropped;
-    a lone surrogate refused."""
+    a lone surrogate refused (pydantic's string_unicode error, worded in MESSAGES)."""
     return Annotated[
         StrictStr,
         BeforeValidator(_blank_if_none),
         Field(max_length=limit),
-        AfterValidator(_unicode),
         AfterValidator(_clean),
     ]
 
@@ -285,6 +278,7 @@ MESSAGES = {
     "missing": "is required",
     "extra_forbidden": "is not a known field",
     "string_type": "must be text",
+    "string_unicode": NOT_UNICODE,
     "int_type": "must be a whole number",
     "int_from_float": "must be a whole number",
     "bool_type": "must be true or false",
