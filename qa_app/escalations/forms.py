@@ -25,7 +25,7 @@ class ConcernForm(FlaskForm):
     address = TextAreaField(
         "Address of the premises",
         widget=GovTextArea(),
-        validators=[InputRequired("Enter the address of the premises"), Length(max=300)],
+        validators=[InputRequired("Enter the address of the premises"), Length(max=320)],
     )
     postcode = StringField(
         "Postcode (if known)",
