@@ -247,3 +247,10 @@ def test_an_overflowing_number_anywhere_is_a_400(client, signed_in, officer, pro
     assert response.status_code == 400
     assert db.session.scalar(db.select(db.func.count(Visit.id))) == 0
     assert db.session.get(Provider, provider.id) is not None
+
+
+@pytest.mark.parametrize("field", ["qa_status", "rag", "borough", "registration_status", "service", "sort"])
+def test_a_blank_looking_register_filter_is_any(client, make_provider, field):
+    """A filter of only spaces (which Optional() lets through unchecked) means "any"."""
+    make_provider()
+    assert client.get(f"/register?{field}=%20").status_code == 200

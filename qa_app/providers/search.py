@@ -110,6 +110,11 @@ def register_filters(form):
     form.validate()
     fields = ("q", "qa_status", "rag", "borough", "registration_status", "service", "sort")
     values = {name: "" if getattr(form, name).errors else (getattr(form, name).data or "") for name in fields}
+    # Optional() passes blank-looking text such as " " without checking the choices.
+    for name in fields[1:]:
+        if values[name] not in dict(getattr(form, name).choices):
+            values[name] = ""
+    values["sort"] = values["sort"] or "name"
     return RegisterFilters(**values)
 
 
