@@ -50,6 +50,23 @@ def index():
     )
 
 
+def _concern(form, provider, visit):
+    """What the concern form says, as report_concern takes it."""
+    return {
+        "provider_id": provider.id if provider else None,
+        "visit": visit,
+        "address": form.address.data,
+        "postcode": normalise_postcode(form.postcode.data) or "",
+        "description": form.description.data,
+        "how_known": form.how_known.data,
+        "estimated_pupils": form.estimated_pupils.data,
+        "estimated_hours": float(form.estimated_hours.data)
+        if form.estimated_hours.data is not None
+        else None,
+        "dates_seen": form.dates_seen.data,
+    }
+
+
 @bp.route("/escalations/report", methods=["GET", "POST"])
 @login_required
 def report():
@@ -68,22 +85,7 @@ def report():
             except NotFound:
                 abort(404)
         existing = services.escalation_of_visit(visit)
-        escalation = services.report_concern(
-            current_user,
-            {
-                "provider_id": provider.id if provider else None,
-                "visit": visit,
-                "address": form.address.data,
-                "postcode": normalise_postcode(form.postcode.data) or "",
-                "description": form.description.data,
-                "how_known": form.how_known.data,
-                "estimated_pupils": form.estimated_pupils.data,
-                "estimated_hours": float(form.estimated_hours.data)
-                if form.estimated_hours.data is not None
-                else None,
-                "dates_seen": form.dates_seen.data,
-            },
-        )
+        escalation = services.report_concern(current_user, _concern(form, provider, visit))
         db.session.commit()
         if existing is not None:
             flash(
