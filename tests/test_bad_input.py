@@ -110,7 +110,7 @@ def test_nul_in_a_form_post_is_a_400_and_saves_nothing(client, signed_in, office
     assert db.session.scalars(db.select(Escalation)).all() == []
 
 
-def test_nul_in_an_api_query_or_header_path_is_a_json_400(client, signed_in):
+def test_nul_in_an_api_query_string_is_a_json_400(client, signed_in):
     """The API answers a NUL byte in the query string in its own JSON shape."""
     signed_in("officer")
     response = client.get("/api/session?x=%00")

@@ -152,3 +152,12 @@ def test_nul_in_json_text_is_dropped(client, signed_in, provider):
     signed_in("officer")
     response = put(client, uuid.uuid4(), full_visit(provider.id, strengths="a\u0000b"))
     assert response.status_code == 201 and response.get_json()["strengths"] == "ab"
+
+
+@pytest.mark.parametrize("provider_id", [99999999999999999999, 2**31, -1, "1"])
+def test_a_provider_id_the_database_cannot_hold_is_a_field_error(client, signed_in, provider_id):
+    """provider_id is bounded by the Integer column it is looked up in."""
+    signed_in("officer")
+    response = put(client, uuid.uuid4(), full_visit(provider_id))
+    assert response.status_code == 400 and "provider_id" in response.get_json()["fields"]
+    assert count(Visit) == 0
