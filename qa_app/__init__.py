@@ -98,7 +98,7 @@ def register_templates(app):
 
 def register_extensions(app):
     """Bind the unbound extensions to this app."""
-    from qa_app import models, security  # noqa: F401  (models: every table for Alembic)
+    from qa_app import bad_input, models, security  # noqa: F401  (models: every table for Alembic)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -106,6 +106,7 @@ def register_extensions(app):
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
+    bad_input.init_app(app)  # before the blueprints: it bounds their <int:...> ids
 
 
 def register_blueprints(app):

@@ -1,6 +1,7 @@
 """The API's errors: one JSON shape, one table from domain errors to statuses."""
 
 from flask import jsonify
+from sqlalchemy.orm.exc import StaleDataError
 
 from qa_app.api import bp
 from qa_app.api.idempotency import KeyReused
@@ -32,6 +33,9 @@ STATUS = {
 }
 
 
+CHANGED_MEANWHILE = "The visit was changed by another request at the same moment; fetch it and retry."
+
+
 def error(status, code, message, **extra):
     """A JSON error answer: `{"error": code, "message": ..., ...}` with the status."""
     return jsonify(error=code, message=message, **extra), status
@@ -56,3 +60,9 @@ def refused(problem):
     db.session.rollback()
     status, body = as_answer(problem)
     return jsonify(body), status
+
+
+@bp.errorhandler(StaleDataError)
+def changed_meanwhile(problem):
+    """A write that lost a race with another request on the same row: a conflict, nothing kept."""
+    return refused(Conflict(CHANGED_MEANWHILE))

@@ -18,6 +18,11 @@ ERRORS = {
     403: "Not allowed, or not from this site",
     404: "No such record, or not one this user may see",
 }
+# What the API reads from these headers (any other header is plain text).
+HEADER_SCHEMAS = {
+    "Idempotency-Key": {"type": "string", "format": "uuid"},
+    "If-Match": {"type": "string", "pattern": '^(W/)?"?[0-9]{1,100}"?$'},
+}
 MODELS = (Bundle, ConflictAnswer, Photo, Problem, Session, VisitAnswer, VisitBody)
 
 
@@ -58,7 +63,7 @@ def _operation(view, path_params):
             "in": "header",
             "required": required,
             "description": text,
-            "schema": {"type": "string"},
+            "schema": HEADER_SCHEMAS.get(name, {"type": "string"}),
         }
         for name, required, text in doc["headers"]
     ]

@@ -1,13 +1,15 @@
 """Visits through the API: read, save (idempotently, with versions) and sign off."""
 
 import json
+import re
 
 from flask import abort, jsonify, request
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from qa_app.api import bp
-from qa_app.api.errors import as_answer, error
+from qa_app.api.errors import CHANGED_MEANWHILE, as_answer, error
 from qa_app.api.idempotency import KeyReused, commit_with_receipt, request_hash, stored_answer
 from qa_app.api.models import ConflictAnswer, Problem, VisitAnswer
 from qa_app.api.openapi import documented
@@ -17,7 +19,7 @@ from qa_app.extensions import db
 from qa_app.submission.services import save
 from qa_app.visits import services
 from qa_app.visits.representation import visit_as_json
-from qa_app.visits.schemas import VisitBody, read
+from qa_app.visits.schemas import MAX_ID, NOT_UNICODE, VisitBody, not_unicode, read
 from qa_app.visits.services import valid_uuid
 
 VISIT_PUT_HEADERS = (
@@ -36,15 +38,21 @@ def get_visit(visit_uuid):
     return jsonify(visit_as_json(visit)), 200, {"ETag": f'"{visit.version}"'}
 
 
+IF_MATCH = re.compile(r'\s*(?:W/)?"?([0-9]{1,100})"?\s*', re.ASCII)
+
+
 def _if_match():
-    """The version named by If-Match ("3" or W/"3"), None when absent; 400 when unreadable."""
+    """The version named by If-Match ("3" or W/"3"), None when absent; 400 when unreadable.
+
+    A version larger than any column holds is read as the largest: it is not the stored
+    version, so the caller's copy is still kept as a conflict."""
     value = request.headers.get("If-Match")
     if value is None:
         return None
-    value = value.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    found = IF_MATCH.fullmatch(value)
+    if found is None:
         abort(400, 'If-Match must be a visit version such as "3"')
-    return int(value)
+    return min(int(found[1]), MAX_ID)
 
 
 def _save(visit_uuid, body, base_version):
@@ -73,6 +81,10 @@ def _answer_once(key, visit_uuid, body, base_version):
             if status >= 400 and status != 409:
                 return status, payload  # nothing changed, so nothing to remember
             answer = commit_with_receipt(key, current_user.id, visit_uuid, fingerprint, status, payload)
+    except StaleDataError:
+        # Another request changed the visit in the same moment: nothing of this one is kept.
+        db.session.rollback()
+        return 409, {"error": "conflict", "message": CHANGED_MEANWHILE}
     except IntegrityError:
         # A concurrent request got there first: the same key (answer with what it stored)
         # or the same new visit under another key (a conflict).
@@ -104,13 +116,18 @@ def put_visit(visit_uuid):
     key = valid_uuid(request.headers.get("Idempotency-Key", ""))
     if key is None:
         return error(400, "idempotency_key_required", "Send an Idempotency-Key header (a UUID).")
-    if valid_uuid(visit_uuid) is None:
+    # {...}, urn:uuid:... and the like name the visit by its canonical form, never a second one.
+    visit_uuid = valid_uuid(visit_uuid)
+    if visit_uuid is None:
         abort(404)
     base_version = _if_match()
     try:
         body = json.loads(request.get_data(as_text=True) or "null")
-    except ValueError:
-        return error(400, "malformed_json", "The body is not valid JSON.")
+    except (ValueError, RecursionError):
+        return error(400, "malformed_json", "The body is not valid JSON (or is nested too deeply).")
+    bad_text = not_unicode(body)
+    if bad_text:
+        return error(400, "invalid", "The visit has errors.", fields={bad_text: NOT_UNICODE})
     try:
         status, payload = _answer_once(key, visit_uuid, body, base_version)
     except KeyReused:

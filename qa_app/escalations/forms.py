@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from qa_app.escalations.models import STATES
-from qa_app.forms import DayMonthYearField, UKPostcode
+from qa_app.forms import DayMonthYearField, Finite, UKPostcode
 
 
 class ConcernForm(FlaskForm):
@@ -25,7 +25,7 @@ class ConcernForm(FlaskForm):
     address = TextAreaField(
         "Address of the premises",
         widget=GovTextArea(),
-        validators=[InputRequired("Enter the address of the premises"), Length(max=300)],
+        validators=[InputRequired("Enter the address of the premises"), Length(max=320)],
     )
     postcode = StringField(
         "Postcode (if known)",
@@ -56,7 +56,11 @@ class ConcernForm(FlaskForm):
     estimated_hours = DecimalField(
         "Roughly how many hours a week (if known)",
         widget=GovTextInput(),
-        validators=[Optional(), NumberRange(0, 60, "Enter hours a week from 0 to 60")],
+        validators=[
+            Optional(),
+            Finite("Enter hours a week from 0 to 60"),
+            NumberRange(0, 60, "Enter hours a week from 0 to 60"),
+        ],
     )
     dates_seen = StringField(
         "When (dates or a period)", widget=GovTextInput(), validators=[Optional(), Length(max=200)]

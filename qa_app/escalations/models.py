@@ -19,6 +19,7 @@ STATES = {
 }
 EVENTS = {
     "raise": "Raised",
+    "concern": "Further concern reported",
     "view": "Viewed",
     "transition": "Decision",
     "suspend": "Provider suspended",
@@ -45,7 +46,8 @@ class Escalation(db.Model):
     # One escalation per visit at most: a replayed or resubmitted visit cannot raise another.
     visit_id = db.Column(db.ForeignKey("visit.id"), unique=True)
     provider_id = db.Column(db.ForeignKey("provider.id"), index=True)
-    address = db.Column(db.String(300), nullable=False)
+    # Room for a provider's address (300) with ", " and its postcode (8).
+    address = db.Column(db.String(320), nullable=False)
     postcode = db.Column(db.String(8), nullable=False, default="")
     description = db.Column(db.Text, nullable=False)
     how_known = db.Column(db.Text, nullable=False, default="")

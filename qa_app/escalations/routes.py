@@ -8,6 +8,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
 from qa_app.auth.permissions import authorize, may_see_receipt
+from qa_app.bad_input import database_id
 from qa_app.domain import Conflict, Invalid, NotFound
 from qa_app.escalations import bp, services
 from qa_app.escalations.forms import ConcernForm, SuspensionForm, TransitionForm
@@ -49,15 +50,31 @@ def index():
     )
 
 
+def _concern(form, provider, visit):
+    """What the concern form says, as report_concern takes it."""
+    return {
+        "provider_id": provider.id if provider else None,
+        "visit": visit,
+        "address": form.address.data,
+        "postcode": normalise_postcode(form.postcode.data) or "",
+        "description": form.description.data,
+        "how_known": form.how_known.data,
+        "estimated_pupils": form.estimated_pupils.data,
+        "estimated_hours": float(form.estimated_hours.data)
+        if form.estimated_hours.data is not None
+        else None,
+        "dates_seen": form.dates_seen.data,
+    }
+
+
 @bp.route("/escalations/report", methods=["GET", "POST"])
 @login_required
 def report():
     """Report premises that appear to be operating as a school (anyone signed in)."""
     # A link from a provider or a visit fills the hidden fields from the query string.
     form = ConcernForm(request.args) if request.method == "GET" else ConcernForm()
-    provider = (
-        db.session.get(Provider, form.provider_id.data) if (form.provider_id.data or "").isdigit() else None
-    )
+    provider_id = database_id(form.provider_id.data)
+    provider = db.session.get(Provider, provider_id) if provider_id else None
     if request.method == "GET" and provider is not None:
         form.address.data = f"{provider.address}, {provider.postcode}"
     if form.validate_on_submit():
@@ -67,23 +84,14 @@ def report():
                 visit = visible_visit(current_user, form.visit_uuid.data)
             except NotFound:
                 abort(404)
-        escalation = services.report_concern(
-            current_user,
-            {
-                "provider_id": provider.id if provider else None,
-                "visit": visit,
-                "address": form.address.data,
-                "postcode": normalise_postcode(form.postcode.data) or "",
-                "description": form.description.data,
-                "how_known": form.how_known.data,
-                "estimated_pupils": form.estimated_pupils.data,
-                "estimated_hours": float(form.estimated_hours.data)
-                if form.estimated_hours.data is not None
-                else None,
-                "dates_seen": form.dates_seen.data,
-            },
-        )
+        existing = services.escalation_of_visit(visit)
+        escalation = services.report_concern(current_user, _concern(form, provider, visit))
         db.session.commit()
+        if existing is not None:
+            flash(
+                f"Your report is added to {escalation.reference}, the escalation already raised from this visit."
+            )
+            return redirect(url_for("visits.show", visit_uuid=visit.uuid))
         return redirect(url_for("escalations.received", escalation_id=escalation.id))
     return render_template(
         "escalations/report.html", form=form, provider=provider

@@ -80,8 +80,22 @@ def raise_from_visit(visit, user, today=None):
     return escalation
 
 
+def escalation_of_visit(visit):
+    """The escalation raised from this visit, if there is one (there is at most one)."""
+    if visit is None or visit.id is None:
+        return None
+    return db.session.scalar(select(Escalation).where(Escalation.visit_id == visit.id))
+
+
 def report_concern(user, data, today=None):
-    """Record a concern reported without a visit (by anyone signed in, a school too)."""
+    """Record a concern reported by anyone signed in (a school too), or from a visit.
+
+    A visit has one escalation at most: a concern reported from a visit that has one
+    already is added to it, with all its text, rather than lost."""
+    existing = escalation_of_visit(data.get("visit"))
+    if existing is not None:
+        record(existing, user, "concern", _concern_text(data))
+        return existing
     provider = db.session.get(Provider, data["provider_id"]) if data.get("provider_id") else None
     return _new(
         user,
@@ -97,6 +111,21 @@ def report_concern(user, data, today=None):
         estimated_hours=data.get("estimated_hours"),
         dates_seen=(data.get("dates_seen") or "").strip(),
     )
+
+
+def _concern_text(data):
+    """Everything a further report says, as the text of one event on the escalation."""
+    lines = [
+        data["description"].strip(),
+        f"How known: {(data.get('how_known') or '').strip()}",
+        f"Address: {data['address'].strip()} {data.get('postcode') or ''}".rstrip(),
+    ]
+    for label, key in (("Children", "estimated_pupils"), ("Hours a week", "estimated_hours")):
+        if data.get(key) is not None:
+            lines.append(f"{label}: {data[key]:g}")
+    if (data.get("dates_seen") or "").strip():
+        lines.append(f"When: {data['dates_seen'].strip()}")
+    return "\n".join(lines)
 
 
 def _new(user, today, **fields):

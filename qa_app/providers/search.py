@@ -17,6 +17,9 @@ from qa_app.extensions import db
 from qa_app.framework.rating import QA_STATUSES, RAG_LABELS
 from qa_app.providers.models import REGISTRATION_STATUSES, SERVICES, Provider, ProviderService
 
+# Far beyond any register's length (at 100 a page), and an offset every database takes.
+MAX_PAGE = 100_000
+
 SORTS = {
     "name": "Name",
     "qa_status": "QA status",
@@ -106,6 +109,11 @@ def register_filters(form):
     form.validate()
     fields = ("q", "qa_status", "rag", "borough", "registration_status", "service", "sort")
     values = {name: "" if getattr(form, name).errors else (getattr(form, name).data or "") for name in fields}
+    # Optional() passes blank-looking text such as " " without checking the choices.
+    for name in fields[1:]:
+        if values[name] not in dict(getattr(form, name).choices):
+            values[name] = ""
+    values["sort"] = values["sort"] or "name"
     return RegisterFilters(**values)
 
 
@@ -171,7 +179,11 @@ def register_query(filters, today):
 
 
 def search_register(filters, today, page=1, per_page=25):
-    """One page of the register: a Flask-SQLAlchemy Pagination (count + rows)."""
+    """One page of the register: a Flask-SQLAlchemy Pagination (count + rows).
+
+    The page number is bounded: a page past the end is empty, never an offset too
+    large for the database."""
+    page = min(max(page or 1, 1), MAX_PAGE)
     query = register_query(filters, today)
     return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
 

@@ -5,7 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import DecimalField, IntegerField, RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
-from qa_app.forms import DayMonthYearField
+from qa_app.forms import DayMonthYearField, Finite
 
 
 class RulesForm(FlaskForm):
@@ -22,12 +22,12 @@ class RulesForm(FlaskForm):
     full_time_hours_over = DecimalField(
         "Full-time: more than this many hours a week",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter the hours"), NumberRange(1, 60)],
+        validators=[InputRequired("Enter the hours"), Finite("Enter a number of hours"), NumberRange(1, 60)],
     )
     borderline_hours_from = DecimalField(
         "Borderline: from this many hours a week",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter the hours"), NumberRange(0, 60)],
+        validators=[InputRequired("Enter the hours"), Finite("Enter a number of hours"), NumberRange(0, 60)],
     )
     full_time_weeks_from = IntegerField(
         "Full-time: at least this many weeks a year",
@@ -55,10 +55,13 @@ class RulesForm(FlaskForm):
 
     def validate_borderline_hours_from(self, field):
         """The borderline band starts at or below the full-time line."""
+        full_time = self.full_time_hours_over.data
+        # NaN is refused on its own field; it cannot be compared.
         if (
-            self.full_time_hours_over.data is not None
+            full_time is not None
+            and full_time.is_finite()
             and field.data is not None
-            and field.data > self.full_time_hours_over.data
+            and field.data > full_time
         ):
             raise ValidationError("The borderline must start at or below the full-time line")
 

@@ -3,9 +3,12 @@ typed change through save_visit, turning its refusals into field errors or redir
 
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from qa_app.auth.permissions import authorize, can_edit_visit
-from qa_app.domain import Conflict, Invalid, Locked, NotFound
+from qa_app.bad_input import CONCURRENT_MESSAGE
+from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, VersionRequired
 from qa_app.extensions import db
 from qa_app.visits import services
 from qa_app.visits.representation import body_with_change, visit_as_json
@@ -42,9 +45,10 @@ def form_version(form):
 def save(visit, form, build, saver=save_visit):
     """Save the change `build()` makes, through save_visit; None when saved, else field errors.
 
-    A stale version keeps the officer's copy as a conflict and redirects to it.
+    A stale version keeps the officer's copy as a conflict and redirects to it; a save
+    that lost a race with another request in the same moment saves nothing and says so.
     """
-    version = form_version(form)
+    version, visit_uuid = form_version(form), visit.uuid
     try:
         change = build()
         saver(
@@ -57,6 +61,8 @@ def save(visit, form, build, saver=save_visit):
     except Invalid as problem:
         db.session.rollback()
         return problem.fields
+    except StaleDataError:
+        changed_meanwhile(visit_uuid)
     except Locked:
         db.session.rollback()
         flash("This visit has been submitted and can no longer be changed.", "error")
@@ -69,5 +75,36 @@ def save(visit, form, build, saver=save_visit):
             "error",
         )
         abort(redirect(url_for("visits.conflict", visit_uuid=visit.uuid, conflict_id=conflict.kept.id)))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        changed_meanwhile(visit_uuid)
+    return None
+
+
+def changed_meanwhile(visit_uuid):
+    """Roll back a save another request beat to it, and show the visit as it is stored."""
+    db.session.rollback()
+    flash(CONCURRENT_MESSAGE, "error")
+    abort(redirect(url_for("visits.show", visit_uuid=visit_uuid)))
+
+
+def start(visit_uuid, change):
+    """Create a visit; None when it is made (or a replayed start finds it made), else field errors.
+
+    A uuid that another user's visit has is refused (409)."""
+    try:
+        save_visit(current_user, visit_uuid, change)
+        db.session.commit()
+    except Invalid as problem:
+        db.session.rollback()
+        return problem.fields
+    except (Conflict, Locked, VersionRequired, IntegrityError):
+        # A replayed start (a double click, a retry, a parallel request): the visit exists.
+        db.session.rollback()
+    except (NotFound, Forbidden):
+        db.session.rollback()
+        abort(
+            409, "That visit is already recorded by someone else. Go back, reload the page and start again."
+        )
     return None

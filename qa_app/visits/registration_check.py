@@ -4,6 +4,7 @@ and the sites used, saved through save_visit like every other part of the visit.
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from qa_app.domain import Invalid
 from qa_app.forms import VersionedForm
 from qa_app.registration.services import rules_in_force
 from qa_app.visits import bp
@@ -11,13 +12,25 @@ from qa_app.visits.pages import editable, save
 from qa_app.visits.representation import visit_as_json
 from qa_app.visits.schemas import RegistrationEvidence, VisitChange, read
 
+# As many rows as RegistrationEvidence takes pupils.
+MAX_ROWS = RegistrationEvidence.model_fields["pupils"].metadata[0].max_length
 PUPIL_FLAGS = ("daytime", "ehc_plan", "looked_after", "sen", "main_education")
+
+
+def row_count(form):
+    """How many pupil rows the page sent: ASCII digits, at most the schema's limit of pupils.
+
+    Raises Invalid for anything else (a page of ours never sends it)."""
+    rows = (form.get("rows") or "0").strip()
+    if not (rows.isascii() and rows.isdigit() and int(rows) <= MAX_ROWS):
+        raise Invalid({"rows": f"The page sent an unreadable number of rows: at most {MAX_ROWS} pupils"})
+    return int(rows)
 
 
 def pupils_from_form(form):
     """The pupil rows typed into the registration check (blank rows are ignored)."""
     pupils = []
-    for row in range(int(form.get("rows", 0) or 0)):
+    for row in range(row_count(form)):
         ref = (form.get(f"ref-{row}") or "").strip()
         hours = (form.get(f"hours-{row}") or "").strip()
         if not ref and not hours:
@@ -44,6 +57,20 @@ def _number(text, default=None):
     return int(value) if value.is_integer() else value
 
 
+def evidence_from_form(form):
+    """The registration check as typed: the pupil count, the pupil rows and the sites."""
+    return {
+        "pupil_count": _number(form.get("pupil_count", "").strip()),
+        "pupils": pupils_from_form(form),
+        "sites": [line.strip() for line in form.get("sites", "").splitlines() if line.strip()],
+    }
+
+
+def evidence_of(evidence):
+    """The typed evidence, or Invalid naming each bad row."""
+    return read(RegistrationEvidence, evidence, prefix="registration_evidence")
+
+
 @bp.route("/visits/<visit_uuid>/registration", methods=["GET", "POST"])
 @login_required
 def registration(visit_uuid):
@@ -53,22 +80,15 @@ def registration(visit_uuid):
     evidence = visit_as_json(visit)["registration_evidence"]
     errors = {}
     if form.validate_on_submit():
-        count = request.form.get("pupil_count", "").strip()
-        evidence = {
-            "pupil_count": _number(count),
-            "pupils": pupils_from_form(request.form),
-            "sites": [line.strip() for line in request.form.get("sites", "").splitlines() if line.strip()],
-        }
-        errors = save(
-            visit,
-            form,
-            lambda: VisitChange(
-                registration_evidence=read(RegistrationEvidence, evidence, prefix="registration_evidence")
-            ),
-        )
-        if errors is None:
-            flash("Registration check saved.")
-            return redirect(url_for("visits.registration", visit_uuid=visit.uuid))
+        try:
+            evidence = evidence_from_form(request.form)
+        except Invalid as problem:
+            errors = problem.fields
+        else:
+            errors = save(visit, form, lambda: VisitChange(registration_evidence=evidence_of(evidence)))
+            if errors is None:
+                flash("Registration check saved.")
+                return redirect(url_for("visits.registration", visit_uuid=visit.uuid))
     rules = rules_in_force(visit.visit_date)
     return render_template(
         "visits/registration.html",

@@ -12,7 +12,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from qa_app.auth.permissions import authorize, can_edit_visit
-from qa_app.domain import Conflict, Invalid, Locked
 from qa_app.extensions import db
 from qa_app.forms import VersionedForm, show_errors
 from qa_app.framework.defaults import THEME_NAMES
@@ -22,8 +21,8 @@ from qa_app.visits import bp, services
 from qa_app.visits.forms import ActionForm, DetailsForm, ReturnForm, StrengthsForm, theme_form
 from qa_app.visits.models import VisitConflict, VisitEvent
 from qa_app.visits.pages import editable, load, save
+from qa_app.visits.pages import start as start_visit
 from qa_app.visits.progress import task_list
-from qa_app.visits.saving import save_visit
 from qa_app.visits.schemas import ActionItem, Judgement, VisitChange, read
 
 DETAILS_FIELDS = {"visit_date": "visit_date", "pupils_seen": "pupils_seen", "actions": "visit_date"}
@@ -56,15 +55,7 @@ def start(provider_id):
         # JavaScript the server makes one.
         visit_uuid = services.valid_uuid(form.uuid.data) or str(uuid_module.uuid4())
         change = details_change(form, provider_id=provider.id, framework_version=version.name)
-        try:
-            save_visit(current_user, visit_uuid, change)
-        except Invalid as problem:
-            db.session.rollback()
-            show_errors(form, problem.fields, DETAILS_FIELDS)
-        except (Conflict, Locked):  # a replayed start: the visit exists already
-            db.session.rollback()
-        else:
-            db.session.commit()
+        show_errors(form, start_visit(visit_uuid, change) or {}, DETAILS_FIELDS)
         if not form.errors:
             return redirect(url_for("visits.show", visit_uuid=visit_uuid))
     status = 400 if form.errors else 200

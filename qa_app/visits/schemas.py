@@ -33,11 +33,35 @@ TEXT_LIMIT = 20_000
 MAX_ID = 2**31 - 1
 # Control characters other than tab and newlines have no place in a note.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-ACTION_ID = re.compile(r"[0-9]{1,18}")
+# Anchored: pydantic's pattern matches anywhere in the text ("12a" would pass unanchored).
+ACTION_ID = re.compile(r"^[0-9]{1,18}$")
+# Half of a UTF-16 pair on its own ("\ud800" in JSON) is no character: no database or
+# encoder takes it.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+NOT_UNICODE = "must be real text: it holds half of a character (a lone surrogate such as \\ud800)"
 
 
 def _clean(text):
     return CONTROL_CHARACTERS.sub("", text).strip()
+
+
+def not_unicode(data, path=""):
+    """The path of the first text (key or value) in JSON data with a lone surrogate, else None."""
+    if isinstance(data, str):
+        return path or "body" if LONE_SURROGATE.search(data) else None
+    if isinstance(data, list):
+        items = ((f"{path}[{index}]", value) for index, value in enumerate(data))
+    elif isinstance(data, dict):
+        items = ((f"{path}.{key}" if path else str(key), value) for key, value in data.items())
+    else:
+        return None
+    for item_path, value in items:
+        if isinstance(data, dict) and LONE_SURROGATE.search(item_path):
+            return path or "body"
+        found = not_unicode(value, item_path)
+        if found:
+            return found
+    return None
 
 
 def _blank_if_none(value):
@@ -65,7 +89,8 @@ def _iso_date(value):
 
 
 def text(limit=TEXT_LIMIT):
-    """Text of at most `limit` characters; null reads as empty; control characters dropped."""
+    """Text of at most `limit` characters; null reads as empty; control characters dropped;
+    a lone surrogate refused (pydantic's string_unicode error, worded in MESSAGES)."""
     return Annotated[
         StrictStr,
         BeforeValidator(_blank_if_none),
@@ -253,6 +278,7 @@ MESSAGES = {
     "missing": "is required",
     "extra_forbidden": "is not a known field",
     "string_type": "must be text",
+    "string_unicode": NOT_UNICODE,
     "int_type": "must be a whole number",
     "int_from_float": "must be a whole number",
     "bool_type": "must be true or false",
@@ -317,6 +343,9 @@ def read(model, data, prefix=""):
     """Validate `data` as `model`, or raise Invalid naming each bad field."""
     if model is VisitBody and not isinstance(data, dict):
         raise Invalid({"body": "must be a JSON object"})
+    bad_text = not_unicode(data, prefix)
+    if bad_text:
+        raise Invalid({bad_text: NOT_UNICODE})
     try:
         return model.model_validate(data)
     except ValidationError as problem:

@@ -1,0 +1,213 @@
+"""Hypothesis posts generated values into every field of every HTML form: long text, NUL
+bytes, broken UTF-8, numbers out of range and NaN, odd dates. No answer is a 500
+(issue 11: "use fuzzers to show that nothing else is left").
+
+The forms are found from the app itself: each page of the access matrix that a role may
+open (and the visit's edit pages as its own officer) is fetched and its <form>s are
+parsed, so a new form is fuzzed without being listed here. Bounded (FORM_EXAMPLES per
+form) so that the suite stays fast.
+"""
+
+import re
+import string
+from html.parser import HTMLParser
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qa_app.extensions import db
+from qa_app.framework.services import copy_version, current_version
+from qa_app.registration.services import copy_rules, rules_in_force
+from tests.test_access import MATRIX
+
+FORM_EXAMPLES = 10
+ROLES = ("officer", "head_of_access", "admin", "school")
+# Posting these would end the session or leave the page, not test a form.
+SKIPPED_ACTIONS = ("/logout",)
+
+
+class FormParser(HTMLParser):
+    """The <form>s of a page: method, action and each field's name, kind and choices."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self._form, self._select = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._form = {"method": (attrs.get("method") or "get").lower(), "action": attrs.get("action")}
+            self._form["fields"] = []
+            self.forms.append(self._form)
+        elif self._form is None or not attrs.get("name"):
+            return
+        elif tag in ("input", "textarea"):
+            kind = attrs.get("type", "text") if tag == "input" else "textarea"
+            if kind not in ("submit", "button", "file", "image"):
+                self._form["fields"].append((attrs["name"], kind, attrs.get("value") or ""))
+        elif tag == "select":
+            self._select = (attrs["name"], [])
+            self._form["fields"].append(("select", self._select))
+        elif tag == "option" and self._select is not None:
+            self._select[1].append(attrs.get("value", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+NUMBERS = ["NaN", "sNaN", "-Infinity", "1e309", "-1", "0", "99999999999999999999", "1.5", "²", "٣"]
+DATES = ["31", "2", "0", "13", "2026", "0000", "99999", "-1", "29"]
+AWKWARD = ["\x00", "a\x00b", "\ud800", "x" * 301, "y" * 5001, "z" * 20001, "<script>", "=1+1", " "]
+
+
+def value_for(current):
+    """A strategy of what a person (or a script) might put in a field."""
+    ordinary = st.text(string.printable + "éß€✓", max_size=40)
+    choices = [st.sampled_from(AWKWARD), ordinary, st.sampled_from(NUMBERS), st.sampled_from(DATES)]
+    if current:
+        choices.append(st.just(current))
+    return st.one_of(*choices)
+
+
+def form_data(form):
+    """A strategy of {field name: [values]} for a parsed form; CSRF tokens kept as they are."""
+    fields = {}
+    for field in form["fields"]:
+        if field[0] == "select":
+            name, options = field[1]
+            strategy = st.one_of(st.sampled_from(options or [""]), value_for(""))
+        else:
+            name, kind, current = field
+            if name == "csrf_token":
+                strategy = st.just(current)
+            elif kind in ("hidden", "radio", "checkbox"):
+                strategy = st.one_of(st.just(current), value_for(current), st.just(current))
+            else:
+                strategy = value_for(current)
+        fields.setdefault(name, []).append(strategy)
+    return st.fixed_dictionaries({name: st.tuples(*values) for name, values in fields.items()})
+
+
+def encoded(data):
+    """The form as a urlencoded body, lone surrogates sent as the broken UTF-8 a client might."""
+    pairs = [(name, value) for name, values in data.items() for value in values]
+    return urlencode(pairs, encoding="utf-8", errors="surrogatepass")
+
+
+def forms_on(client, path):
+    """The forms of the page at `path` (none when it is not a 200 HTML page)."""
+    response = client.get(path)
+    if response.status_code != 200 or response.mimetype != "text/html":
+        return []
+    parser = FormParser()
+    parser.feed(response.get_data(as_text=True))
+    for form in parser.forms:
+        form["action"] = urlsplit(form["action"]).path if form["action"] else path
+    return [form for form in parser.forms if form["action"] not in SKIPPED_ACTIONS]
+
+
+@pytest.fixture
+def people(app, make_user, make_provider, make_visit, make_escalation):
+    """One user per role; the officer's provider with a draft and a submitted visit of
+    theirs, an escalation about it, drafts of the registration rules and the framework;
+    and the pages beyond the access matrix's that show their forms."""
+    users = {role: make_user(role) for role in ROLES}
+    provider = make_provider(officer_id=users["officer"].id)
+    draft = make_visit(provider, officer=users["officer"], status="draft")
+    submitted = make_visit(provider, officer=users["officer"], status="submitted", rag="amber")
+    escalation = make_escalation(provider, reporter=users["officer"])
+    copy_rules(rules_in_force(), "2099")
+    framework = copy_version(current_version(), "2099-2100", "Draft framework")
+    db.session.commit()
+    ids = {"visit": draft.uuid, "provider": provider.id, "escalation": escalation.id}
+    return (
+        users,
+        ids,
+        [("head_of_access", f"/visits/{submitted.uuid}")]
+        + [
+            ("admin", f"/admin/frameworks/{framework.id}{page}")
+            for page in ("", "/rules", "/criteria/new", f"/criteria/{framework.criteria[0].id}")
+        ],
+    )
+
+
+def pages(ids):
+    """(role, path) of every GET page of the access matrix that a role may open."""
+    filled = {"rules": "{rules}", "user": "{user}", "version": "{version}", "criterion": "{criterion}"}
+    for method, template, expected in MATRIX.values():
+        if method != "GET" or "{photo}" in template or template.endswith((".pdf", ".csv", ".js")):
+            continue
+        for role in ROLES:
+            if expected.get(role) in (200, 302, 404):
+                yield role, template.format(**{**filled, **ids})
+
+
+def discover(app, client, login, users, ids, extra_pages):
+    """Every form the app shows, as (role, form), each action once."""
+    from qa_app.auth.models import User
+    from qa_app.framework.models import Criterion, FrameworkVersion
+    from qa_app.registration.models import RegistrationRules
+
+    ids = {
+        **ids,
+        "rules": db.session.scalar(db.select(RegistrationRules.id).order_by(RegistrationRules.id.desc())),
+        "user": users["officer"].id,
+        "version": db.session.scalar(db.select(FrameworkVersion.id)),
+        "criterion": db.session.scalar(db.select(Criterion.id)),
+    }
+    found = {}
+    for role in ROLES:
+        login(users[role])
+        for page_role, template in [*pages(ids), *extra_pages]:
+            if page_role != role:
+                continue
+            path = template.format(**ids) if "{" in template else template
+            for form in forms_on(client, path):
+                key = (form["method"], re.sub(r"\d+", "N", form["action"]))
+                found.setdefault(key, (role, form))
+        client.post("/logout")
+        assert db.session.get(User, users[role].id) is not None
+    for form in forms_on(client, "/register"):
+        found.setdefault((form["method"], form["action"]), (None, form))
+    return list(found.values())
+
+
+def test_every_form_takes_any_input_without_a_500(app, client, login, people):
+    """Generated values in every field of every form: never a 500."""
+    users, ids, extra_pages = people
+    forms = discover(app, client, login, users, ids, extra_pages)
+    actions = {form["action"] for _, form in forms}
+    assert {"/escalations/report", f"/visits/{ids['visit']}/details", "/register"} <= actions
+    for role, form in forms:
+        if role:
+            login(users[role])
+        fuzz(client, form)
+        if role:
+            client.post("/logout")
+
+
+def fuzz(client, form):
+    """Post FORM_EXAMPLES generated fillings of one form; each answer must be under 500."""
+
+    @given(data=form_data(form))
+    @settings(
+        max_examples=FORM_EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    def post(data):
+        if form["method"] == "get":
+            response = client.get(form["action"] + "?" + encoded(data))
+        else:
+            response = client.post(
+                form["action"], data=encoded(data), content_type="application/x-www-form-urlencoded"
+            )
+        assert response.status_code < 500, (form["action"], data)
+
+    post()
