@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from qa_app.auth import routes  # noqa: E402,F401
+from qa_app.auth import home, routes  # noqa: E402,F401

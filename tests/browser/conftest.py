@@ -68,6 +68,7 @@ class Accessibility:
         self.source = AXE.read_text()
         self.violations = []
         self.checked = []
+        self.running = set()  # pages being checked: a load during a check must not start another
 
     def watch(self, page):
         """Check the page after each load."""
@@ -77,8 +78,9 @@ class Accessibility:
         """Run axe on the page as it is now, at 768 x 1024; a page that has moved on is skipped."""
         from playwright.sync_api import Error
 
-        if page.is_closed():
+        if page.is_closed() or page in self.running:
             return
+        self.running.add(page)
         size = page.viewport_size
         try:
             if page.evaluate("document.contentType") != "text/html":
@@ -100,6 +102,7 @@ class Accessibility:
             if not any(reason in str(error) for reason in GONE):
                 raise
         finally:
+            self.running.discard(page)
             if size != TABLET and size and not page.is_closed():
                 page.set_viewport_size(size)
 

@@ -85,7 +85,7 @@ def test_head_of_access_takes_a_concern_from_report_to_closed(browser, live_serv
 def test_head_of_access_suspends_a_provider_while_reviewing(page, live_server):
     """An officer reports a provider; the Head of Access suspends it; the register says so."""
     sign_in(page, live_server, "officer@example.org")
-    page.get_by_role("link", name="Provider register").click()
+    page.get_by_role("link", name="Providers", exact=True).click()
     page.get_by_role("link", name="Bridges Learning Centre").click()
     page.get_by_role("link", name="Report a concern that this provider").click()
     page.get_by_label("What was seen or heard").fill("A second site used full-time")

@@ -68,7 +68,7 @@ def fill_date(group, day):
 def test_officer_makes_a_visit_and_the_head_of_access_signs_it_off(page, new_page, live_server):
     """The whole visit on a tablet, from My visits to Quality assured on the register."""
     sign_in(page, live_server, "officer@example.org")
-    page.get_by_role("link", name="Visit programme").click()
+    page.get_by_role("link", name="Visits", exact=True).click()
     expect(page.get_by_role("heading", name="My visits")).to_be_visible()
     due = page.get_by_role("table", name="Due now or overdue")
     provider = due.locator("tbody tr").first.get_by_role("link").first.inner_text()
@@ -164,7 +164,7 @@ def test_officer_makes_a_visit_and_the_head_of_access_signs_it_off(page, new_pag
     expect(head.get_by_text(f"Signed off. {provider} is now rated Amber on the register.")).to_be_visible()
     expect(status_tag(head)).to_have_text("Signed off")
 
-    head.get_by_role("link", name="Provider register").click()
+    head.get_by_role("link", name="Providers", exact=True).click()
     head.get_by_label("Name or postcode").fill(provider)
     head.get_by_role("button", name="Apply filters").click()
     row = head.locator("tbody tr").filter(has=head.get_by_role("link", name=provider, exact=True))
