@@ -88,8 +88,10 @@ MATRIX = {
     "visits.previous_actions": ("GET", "/visits/{visit}/previous-actions", OTHERS_VISIT_EDIT),
     "visits.check": ("GET", "/visits/{visit}/check", OTHERS_VISIT_EDIT),
     "submission.submit": ("POST", "/visits/{visit}/submit", OTHERS_VISIT_EDIT),
-    "visits.sign_off": ("POST", "/visits/{visit}/sign-off", casework(403, 302)),
-    "visits.return_visit": ("POST", "/visits/{visit}/return", casework(403, 302)),
+    # Posted empty: the Head of Access is shown the page again, with the missing
+    # confirmation or comment beside its field.
+    "visits.sign_off": ("POST", "/visits/{visit}/sign-off", casework(403, 400)),
+    "visits.return_visit": ("POST", "/visits/{visit}/return", casework(403, 400)),
     "visits.conflict": ("GET", "/visits/{visit}/conflicts/1", casework(404, 404)),
     "visits.registration": ("GET", "/visits/{visit}/registration", OTHERS_VISIT_EDIT),
     # Escalations: never school users (except to report), never the public. The escalation
