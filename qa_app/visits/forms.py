@@ -8,10 +8,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from qa_app.forms import DayMonthYearField, VersionedForm
+from qa_app.forms import DayMonthYearField, VersionedForm, WholeNumberField
 from qa_app.framework.rating import RATINGS
 from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES
 
@@ -38,7 +38,7 @@ class DetailsForm(VersionedForm):
         description="Names and roles, for example the headteacher and the designated safeguarding lead.",
         validators=[Optional(), Length(max=2000)],
     )
-    pupils_seen = IntegerField(
+    pupils_seen = WholeNumberField(
         "Number of pupils seen",
         widget=GovTextInput(),
         validators=[Optional(), NumberRange(0, 1000, "Enter a number of pupils between 0 and 1000")],
