@@ -153,6 +153,7 @@ def live_app(tmp_path):
             "ENV_NAME": "testing",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.sqlite'}",
             "WTF_CSRF_ENABLED": True,
+            "PHOTO_STORAGE_PATH": str(tmp_path / "photos"),  # the demo's photos, never instance/
         }
     )
     with app.app_context():
