@@ -1,4 +1,5 @@
-"""Command-line tasks: create-user, load-framework, seed-demo."""
+"""Command-line tasks: create-user, load-framework, seed-demo, send-overdue-reminders,
+send-notifications."""
 
 import click
 from flask import current_app
@@ -66,6 +67,24 @@ def send_overdue_reminders_command():
     sent = send_overdue_reminders(date.today())
     db.session.commit()
     click.echo(f"Reminders sent: {sent}.")
+    click.echo("They are in the outbox: `flask send-notifications` delivers them.")
+
+
+@click.command("send-notifications")
+@click.option("--loop", is_flag=True, help="Keep running, delivering what is due every --interval seconds.")
+@click.option(
+    "--interval", default=30, show_default=True, type=click.IntRange(1, 3600), help="Seconds between rounds."
+)
+def send_notifications_command(loop, interval):
+    """Deliver the emails waiting in the outbox; failures are retried later (run every minute)."""
+    from qa_app.notifications.outbox import deliver_due, deliver_forever
+
+    if loop:
+        deliver_forever(interval, click.echo)
+    sent, failed = deliver_due()
+    click.echo(f"Emails sent: {sent}; failed, to retry later: {failed}.")
+    if failed:
+        raise SystemExit(1)
 
 
 def init_app(app):
@@ -75,5 +94,6 @@ def init_app(app):
         load_framework_command,
         seed_demo_command,
         send_overdue_reminders_command,
+        send_notifications_command,
     ):
         app.cli.add_command(command)

@@ -3,30 +3,48 @@
 - In a sentence or on a report's front, a date is written out: "5 March 2026" (long_date).
 - In a table, a list or a caption, the month is shortened: "5 Mar 2026" (short_date).
 - A moment (a decision, a download, a settled conflict) is "5 Mar 2026 14:30" (date_time),
-  with the time on the 24-hour clock (clock_time) as it is stored; a page that shows one
-  says which clock it is.
+  on the 24-hour clock (clock_time), in UK local time: moments are stored in UTC and
+  shown in Europe/London time, GMT in winter and BST in summer (uk_time). A datetime's
+  day is the UK day too, so 23:30 UTC on 1 July is shown as 2 July.
 
 The day never has a leading zero. It is written as a plain number rather than with
 strftime's "%-d", which is a glibc extension and fails on Windows. No date shows as "", so
 a caller can write `short_date(visit.due) or "No date"`.
 """
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+UK = ZoneInfo("Europe/London")
+
+
+def uk_time(moment):
+    """A stored moment (a naive datetime in UTC, or an aware one) in UK local time; a plain
+    date, or None, is returned as it is."""
+    if not isinstance(moment, datetime):
+        return moment
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UK)
+
 
 def long_date(day):
     """A date or datetime as '5 March 2026' ('' for none)."""
+    day = uk_time(day)
     return f"{day.day} {day:%B %Y}" if day else ""
 
 
 def short_date(day):
     """A date or datetime as '5 Mar 2026' ('' for none)."""
+    day = uk_time(day)
     return f"{day.day} {day:%b %Y}" if day else ""
 
 
 def clock_time(moment):
-    """The time of a datetime as '14:30' ('' for none)."""
-    return f"{moment:%H:%M}" if moment else ""
+    """The UK time of a datetime as '14:30' ('' for none)."""
+    return f"{uk_time(moment):%H:%M}" if moment else ""
 
 
 def date_time(moment):
-    """A datetime as '5 Mar 2026 14:30' ('' for none)."""
+    """A datetime as '5 Mar 2026 14:30', in UK time ('' for none)."""
     return f"{short_date(moment)} {clock_time(moment)}" if moment else ""

@@ -1,7 +1,7 @@
 """Demo data: a realistic authority with providers in every QA status and RAG.
 
 Deterministic (a fixed random seed) and idempotent: seed() does nothing when the
-demo users already exist.
+demo users already exist. Its dates and photos are in demo_timeline.
 """
 
 import random
@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from qa_app.auth.models import User
 from qa_app.auth.services import create_user
+from qa_app.demo_timeline import add_photos, date_escalation, date_visit, working_day
 from qa_app.escalations.services import report_concern, transition
 from qa_app.extensions import db
 from qa_app.framework.services import load_default_framework
@@ -21,7 +22,7 @@ from qa_app.registration.services import load_default_rules
 from qa_app.submission.services import save as save_visit
 from qa_app.visits.provider_rating import refresh_rating
 from qa_app.visits.schemas import VisitBody, read
-from qa_app.visits.services import previous_open_actions, sign_off
+from qa_app.visits.services import previous_open_actions, return_to_officer, sign_off
 
 DEMO_PASSWORD = "demo-password-1"
 INSUFFICIENT_REASON = "The lead was absent on the day; the records are to be seen at the next visit."
@@ -29,12 +30,15 @@ DEMO_USERS = (
     ("officer@example.org", "officer"),
     ("head@example.org", "head_of_access"),
     ("school@example.org", "school"),
+    ("school2@example.org", "school"),
     ("admin@example.org", "admin"),
 )
+SCHOOLS = {"school@example.org": "Riverside Academy", "school2@example.org": "Eastbrook High School"}
 _NAMES = {
     "officer@example.org": "Priya Shah",
     "head@example.org": "Joanne Okafor",
     "school@example.org": "Mark Ellis",
+    "school2@example.org": "Aisha Rahman",
     "admin@example.org": "Sam Reid",
     "officer2@example.org": "Zoë Siân Łukasiewicz-O'Brien",
 }
@@ -115,8 +119,30 @@ PLAN = (
     ("amber", 75),
 )
 SUSPENDED = {6: "Open escalation: possible unregistered full-time provision at a second site."}
+# A "met" judgement's evidence: where it was seen and what was found, so no two visits
+# read alike.
+MET_SEEN = (
+    "Sampled six staff files",
+    "Checked the single central record",
+    "Read the policy with the lead",
+    "Looked at the attendance register for this half-term",
+    "Observed two sessions",
+    "Spoke with three pupils",
+    "Walked the site with the manager",
+    "Reviewed pupil plans for the current cohort",
+    "Saw the training log",
+    "Checked the risk assessments on file",
+)
+MET_FOUND = (
+    "complete and current",
+    "reviewed this term and signed by the lead",
+    "matches what the commissioning schools hold",
+    "consistent with what pupils told us",
+    "dated, and up to date for every pupil",
+    "clear, and known to all staff we asked",
+    "in place, with a named person responsible",
+)
 EVIDENCE = {
-    "met": "Seen and sampled; records complete and current.",
     "partly_met": "In place but incomplete: {detail}",
     "not_met": "Not in place: {detail}",
     "not_seen": "Not available on the day; lead was absent.",
@@ -155,7 +181,12 @@ def _ratings_for(rag, version, rng):
 
 
 def _evidence(ratings, rng):
-    return {code: EVIDENCE[rating].format(detail=rng.choice(DETAILS)) for code, rating in ratings.items()}
+    return {
+        code: f"{rng.choice(MET_SEEN)}: {rng.choice(MET_FOUND)}."
+        if rating == "met"
+        else EVIDENCE[rating].format(detail=rng.choice(DETAILS))
+        for code, rating in ratings.items()
+    }
 
 
 def seed(today=None):
@@ -172,7 +203,7 @@ def seed(today=None):
             _NAMES[email],
             role,
             DEMO_PASSWORD,
-            school_name="Riverside Academy" if role == "school" else None,
+            school_name=SCHOOLS.get(email),
         )
         for email, role in DEMO_USERS + (("officer2@example.org", "officer"),)
     }
@@ -180,7 +211,8 @@ def seed(today=None):
     officers = [users["officer@example.org"], users["officer2@example.org"]]
 
     for index, ((name, services), (rag, days_ago)) in enumerate(zip(PROVIDERS, PLAN, strict=True)):
-        borough = BOROUGHS[index % len(BOROUGHS)]
+        # A provider named after a place is in that place's borough.
+        borough = next((b for b in BOROUGHS if b in name), BOROUGHS[index % len(BOROUGHS)])
         registration = ("registered_independent", "ofsted_registered", "unregistered", "not_known")[index % 4]
         provider = save_provider(
             Provider(),
@@ -203,18 +235,40 @@ def seed(today=None):
         officer = officers[index % 2]
         provider.officer = officer
         if rag is not None:
-            _signed_off_history(provider, officer, head, version, rag, today - timedelta(days=days_ago), rng)
+            visit_date = working_day(today - timedelta(days=days_ago))
+            _signed_off_history(
+                provider, officer, head, version, rag, visit_date, rng, today, photos=index % 4 == 0
+            )
         if index in SUSPENDED:
             provider.suspended_reason = SUSPENDED[index]
         if index % 7 == 3:
             ratings = _ratings_for("amber", version, rng)
             partial = dict(list(ratings.items())[:12])
             visit_uuid = str(uuid.UUID(int=rng.getrandbits(128)))
-            body = _body(provider, today - timedelta(days=2), partial, _evidence(partial, rng))
-            save_visit(officer, visit_uuid, read(VisitBody, body).to_change())
+            body = _body(provider, working_day(today - timedelta(days=2)), partial, _evidence(partial, rng))
+            date_visit(save_visit(officer, visit_uuid, read(VisitBody, body).to_change())[0], today)
+        if index in AWAITING:
+            _follow_up(provider, officer, head, version, rng, today, AWAITING[index])
         refresh_rating(provider, today)
     _escalations(users, today)
     return True
+
+
+# A follow-up visit after a Red: one awaiting sign-off, one returned to its officer.
+AWAITING = {12: ("submitted", 4), 2: ("returned", 6)}
+RETURN_COMMENT = "SG1 needs the evidence you saw: say which files were sampled and what was missing."
+
+
+def _follow_up(provider, officer, head, version, rng, today, plan):
+    """A visit a few days ago, submitted, then left with the Head of Access or returned."""
+    status, days_ago = plan
+    ratings = _ratings_for("amber", version, rng)
+    visit_uuid = str(uuid.UUID(int=rng.getrandbits(128)))
+    body = _body(provider, working_day(today - timedelta(days=days_ago)), ratings, _evidence(ratings, rng))
+    visit = _submit(officer, visit_uuid, body)
+    if status == "returned":
+        return_to_officer(head, visit, RETURN_COMMENT)
+    date_visit(visit, today)
 
 
 def _escalations(users, today):
@@ -236,7 +290,7 @@ def _escalations(users, today):
             "estimated_hours": 30,
             "dates_seen": "Since September",
         },
-        today=today - timedelta(days=12),
+        today=working_day(today - timedelta(days=12)),
     )
     reviewing = report_concern(
         officer,
@@ -248,7 +302,7 @@ def _escalations(users, today):
             "estimated_pupils": 6,
             "estimated_hours": 25,
         },
-        today=today - timedelta(days=3),
+        today=working_day(today - timedelta(days=3)),
     )
     transition(head, reviewing, "under_review", "Specific and recent evidence from a visit")
     monitoring = report_concern(
@@ -259,7 +313,7 @@ def _escalations(users, today):
             "description": "Hours may have risen above 18 for some pupils.",
             "how_known": "Attendance returns",
         },
-        today=today - timedelta(days=40),
+        today=working_day(today - timedelta(days=40)),
     )
     transition(head, monitoring, "under_review", "Checking attendance returns")
     transition(
@@ -267,8 +321,10 @@ def _escalations(users, today):
         monitoring,
         "monitoring",
         "Hours at 16; review next half-term",
-        review_date=today + timedelta(days=42),
+        review_date=working_day(today + timedelta(days=42)),
     )
+    for escalation in (overdue, reviewing, monitoring):
+        date_escalation(escalation, escalation.created_at.date(), today)
     return overdue
 
 
@@ -286,13 +342,28 @@ def _body(provider, visit_date, ratings, evidence, **fields):
     }
 
 
-def _signed_off_history(provider, officer, head, version, rag, visit_date, rng):
+def _submit(officer, visit_uuid, body, photos=False, rng=None):
+    """Save a draft as the officer (with photos of evidence if asked), then submit it."""
+    visit, _ = save_visit(officer, visit_uuid, read(VisitBody, body).to_change())
+    if photos:
+        add_photos(officer, visit, rng)
+    reasons = {
+        code: INSUFFICIENT_REASON
+        for code, rating in visit.theme_rags.items()
+        if rating["insufficient_evidence"]
+    }
+    body.update(status="submitted", insufficient_reasons=reasons)
+    visit, _ = save_visit(officer, visit_uuid, read(VisitBody, body).to_change(), base_version=visit.version)
+    return visit
+
+
+def _signed_off_history(provider, officer, head, version, rag, visit_date, rng, today, photos=False):
     """An earlier visit a year before (for the trend) and the latest signed-off one.
 
     Each is saved by the officer, submitted and signed off by the Head of Access, as the
     app does it; the latest marks the earlier visit's actions done."""
     earlier = rng.choice(("green", "amber", "red"))
-    for when, this_rag in ((visit_date - timedelta(days=365), earlier), (visit_date, rag)):
+    for when, this_rag in ((working_day(visit_date - timedelta(days=365)), earlier), (visit_date, rag)):
         ratings = _ratings_for(this_rag, version, rng)
         visit_uuid = str(uuid.UUID(int=rng.getrandbits(128)))
         evidence = _evidence(ratings, rng)
@@ -316,14 +387,6 @@ def _signed_off_history(provider, officer, head, version, rag, visit_date, rng):
             actions=actions,
             action_outcomes={str(a.id): "done" for a in previous_open_actions(provider.id)},
         )
-        visit, _ = save_visit(officer, visit_uuid, read(VisitBody, body).to_change())
-        reasons = {
-            code: INSUFFICIENT_REASON
-            for code, rating in visit.theme_rags.items()
-            if rating["insufficient_evidence"]
-        }
-        body.update(status="submitted", insufficient_reasons=reasons)
-        visit, _ = save_visit(
-            officer, visit_uuid, read(VisitBody, body).to_change(), base_version=visit.version
-        )
+        visit = _submit(officer, visit_uuid, body, photos=photos and when == visit_date, rng=rng)
         sign_off(head, visit)
+        date_visit(visit, today)

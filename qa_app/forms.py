@@ -7,7 +7,7 @@ The bottom layer: it imports no feature, so every feature's forms may import it.
 from flask import flash
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField, HiddenField
+from wtforms import DateField, HiddenField, IntegerField
 from wtforms.validators import Email, StopValidation, ValidationError
 
 from qa_app.postcodes import normalise_postcode
@@ -94,3 +94,19 @@ class VersionedForm(FlaskForm):
     """Every form that changes a versioned record carries the version it was opened at."""
 
     version = HiddenField()
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField whose message for text that is not a whole number names the field
+    (WTForms says only "Not a valid integer value.")."""
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.not_a_number = message or f"{self.label.text} must be a whole number, like 12"
+
+    def process_formdata(self, valuelist):
+        """Read the number, or keep the field's own message when it is not one."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.not_a_number) from error

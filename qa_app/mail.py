@@ -1,15 +1,14 @@
 """Sending email: SMTP when MAIL_SERVER is set, otherwise the message goes to the log
-(development). Messages carry links, never pupil details."""
+(development). Messages carry links, never pupil details.
+
+Notifications are not sent from here directly: they go through the outbox
+(qa_app.notifications.outbox), which calls send_email when it delivers them."""
 
 import smtplib
 import ssl
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
-from qa_app.extensions import db
 
 
 def send_email(to, subject, body, attachments=()):
@@ -38,25 +37,3 @@ def send_email(to, subject, body, attachments=()):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
     return True
-
-
-def send_after_commit(to, subject, body):
-    """Send an email once the current transaction commits (never for a rolled-back change).
-
-    A mail server that is down is logged, not raised: the change is already saved.
-    """
-    db.session.info.setdefault("emails", []).append((list(to), subject, body))
-
-
-@event.listens_for(Session, "after_commit")
-def _send_queued(session):
-    for to, subject, body in session.info.pop("emails", []):
-        try:
-            send_email(to, subject, body)
-        except OSError:
-            current_app.logger.exception("Could not send email %r", subject)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_queued(session):
-    session.info.pop("emails", None)

@@ -160,25 +160,47 @@ def count_queries(app):
     return _count
 
 
+class Mailbox(list):
+    """The messages a real SMTP server on 127.0.0.1 received; stop() and start() take the
+    server down and bring it back on the same port, as a mail outage would."""
+
+    def __init__(self, port):
+        super().__init__()
+        self.port = port
+        self.controller = None
+
+    def start(self):
+        """Bring the SMTP server up."""
+        from email import message_from_bytes, policy
+
+        from aiosmtpd.controller import Controller
+
+        received = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                received.append(message_from_bytes(envelope.content, policy=policy.default))
+                return "250 OK"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        """Take the SMTP server down: connections to its port are refused."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
 @pytest.fixture
 def mailbox(app):
-    """A real SMTP server on 127.0.0.1 for the app to send to; yields the list of messages."""
-    from email import message_from_bytes, policy
-
-    from aiosmtpd.controller import Controller
-
-    received = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            received.append(message_from_bytes(envelope.content, policy=policy.default))
-            return "250 OK"
-
+    """A real SMTP server on 127.0.0.1 for the app to send to; yields the list of messages
+    (a Mailbox, with stop() and start())."""
     with socket.socket() as probe:  # a free port on the loopback address
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
+    box = Mailbox(port)
+    box.start()
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
-    yield received
-    controller.stop()
+    yield box
+    box.stop()

@@ -48,6 +48,7 @@ MATRIX = {
     "health.ping": ("GET", "/ping", everyone(200)),
     "health.healthz": ("GET", "/healthz", everyone(200)),
     "register.public_register": ("GET", "/register", everyone(200)),
+    "auth.home": ("GET", "/", everyone(302)),
     "auth.login": ("GET", "/login", signed_in(302, anonymous=200)),
     "auth.logout": ("POST", "/logout", everyone(302)),
     "providers.index": ("GET", "/providers", signed_in(200)),
@@ -88,8 +89,10 @@ MATRIX = {
     "visits.previous_actions": ("GET", "/visits/{visit}/previous-actions", OTHERS_VISIT_EDIT),
     "visits.check": ("GET", "/visits/{visit}/check", OTHERS_VISIT_EDIT),
     "submission.submit": ("POST", "/visits/{visit}/submit", OTHERS_VISIT_EDIT),
-    "visits.sign_off": ("POST", "/visits/{visit}/sign-off", casework(403, 302)),
-    "visits.return_visit": ("POST", "/visits/{visit}/return", casework(403, 302)),
+    # Posted empty: the Head of Access is shown the page again, with the missing
+    # confirmation or comment beside its field.
+    "visits.sign_off": ("POST", "/visits/{visit}/sign-off", casework(403, 400)),
+    "visits.return_visit": ("POST", "/visits/{visit}/return", casework(403, 400)),
     "visits.conflict": ("GET", "/visits/{visit}/conflicts/1", casework(404, 404)),
     "visits.registration": ("GET", "/visits/{visit}/registration", OTHERS_VISIT_EDIT),
     # Escalations: never school users (except to report), never the public. The escalation
@@ -198,6 +201,32 @@ def test_access(client, signed_in, ids, endpoint, role):
     assert response.status_code == expected[role], response.data[:300]
     if role == "anonymous" and expected[role] == 302 and endpoint != "auth.logout":
         assert response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize(
+    "role, home",
+    [
+        ("anonymous", "/login"),
+        ("officer", "/programme"),
+        ("head_of_access", "/programme"),
+        ("school", "/providers"),
+        ("admin", "/providers"),
+    ],
+)
+def test_the_front_page_is_each_users_home(client, signed_in, role, home):
+    """`/` is the signed-in user's home, or the sign-in page (with no prompt) when signed out."""
+    if role != "anonymous":
+        signed_in(role)
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == home
+    assert b"Sign in to see that page" not in client.get(home).data
+
+
+def test_the_sign_in_prompt_is_information_not_success(client):
+    """Asked to sign in, the user sees an information banner, not a green success one."""
+    page = client.get("/programme", follow_redirects=True).data.decode()
+    assert "Sign in to see that page" in page
+    assert "govuk-notification-banner--success" not in page and "Important" in page
 
 
 def test_every_route_is_in_the_matrix():

@@ -26,7 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
         (clock_time, datetime(2026, 3, 5, 0, 0), "00:00"),
         (clock_time, None, ""),
         (date_time, datetime(2026, 3, 5, 14, 30), "5 Mar 2026 14:30"),
-        (date_time, datetime(2026, 10, 10, 9, 7), "10 Oct 2026 09:07"),
+        (date_time, datetime(2026, 10, 10, 9, 7), "10 Oct 2026 10:07"),  # BST
+        (date_time, datetime(2026, 12, 1, 9, 7), "1 Dec 2026 09:07"),  # GMT
+        (date_time, datetime(2026, 3, 29, 0, 30), "29 Mar 2026 00:30"),  # before the clocks go forward
+        (date_time, datetime(2026, 3, 29, 1, 30), "29 Mar 2026 02:30"),  # after
+        (short_date, datetime(2026, 7, 1, 23, 30), "2 Jul 2026"),  # already the next day in the UK
+        (clock_time, datetime(2026, 7, 1, 23, 30), "00:30"),
         (date_time, None, ""),
     ],
 )

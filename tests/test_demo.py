@@ -45,3 +45,45 @@ def test_demo_users_can_sign_in(runner, client):
         response = client.post("/login", data={"email": email, "password": "demo-password-1"})
         assert response.status_code == 302, email
         client.post("/logout")
+
+
+def test_demo_data_reads_like_a_real_year(runner, app):
+    """Place names match boroughs, evidence varies, some visits have photos, one visit awaits
+    sign-off and one was returned, dates are working days at plausible hours, and a second
+    school has its own user."""
+    from collections import Counter
+    from datetime import datetime, timedelta
+    from pathlib import Path
+
+    from qa_app.auth.models import School
+    from qa_app.demo import BOROUGHS
+    from qa_app.escalations.models import EscalationEvent
+    from qa_app.photos.models import VisitPhoto
+    from qa_app.visits.models import Judgement, VisitEvent
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    for provider in db.session.scalars(db.select(Provider)):
+        named = [b for b in BOROUGHS if b in provider.name]
+        assert named in ([], [provider.borough]), provider.name
+    met = Counter(db.session.scalars(db.select(Judgement.evidence).where(Judgement.rating == "met")))
+    assert len(met) >= 40 and max(met.values()) < sum(met.values()) / 20
+    photos = db.session.scalars(db.select(VisitPhoto)).all()
+    assert len(photos) >= 10
+    assert all((Path(app.config["PHOTO_STORAGE_PATH"]) / p.stored_name).exists() for p in photos)
+    statuses = Counter(db.session.scalars(db.select(Visit.status)))
+    assert statuses["submitted"] == 1 and statuses["returned"] == 1
+    returned = db.session.scalar(db.select(Visit).where(Visit.status == "returned"))
+    assert returned.return_comment
+    visits = db.session.scalars(db.select(Visit)).all()
+    assert all(v.visit_date.weekday() < 5 for v in visits)
+    assert all(v.submitted_at is None or v.submitted_at.date() >= v.visit_date for v in visits)
+    loaded = datetime.now() - timedelta(minutes=30)  # noqa: DTZ005 (either clock: both are far)
+    moments = [
+        *db.session.scalars(db.select(VisitEvent.at)),
+        *db.session.scalars(db.select(EscalationEvent.at)),
+    ]
+    assert all(m.second == 0 and 8 <= m.hour <= 17 for m in moments)
+    assert sum(m > loaded for m in moments) < len(moments) / 10
+    school2 = db.session.scalar(db.select(User).where(User.email == "school2@example.org"))
+    assert school2.role == "school" and school2.school_id is not None
+    assert len(set(db.session.scalars(db.select(School.name)))) >= 2

@@ -148,8 +148,16 @@ def test_a_whole_visit_from_start_to_the_register(client, signed_in, provider, o
 
     signed_in("head_of_access")
     assert "Bridges Learning Centre" in client.get("/sign-off").data.decode()
+    panel = client.get(f"/visits/{visit_uuid}").data.decode()
+    assert panel.index("Your decision") < panel.index("Why each theme is rated as it is")
+    assert "Sign off this visit" in panel and "of this record" not in panel
+    unconfirmed = client.post(f"/visits/{visit_uuid}/sign-off", data={"version": visit.version})
+    assert unconfirmed.status_code == 400
+    assert 'id="confirmed-error"' in unconfirmed.data.decode() and visit.status == "submitted"
     response = client.post(
-        f"/visits/{visit_uuid}/sign-off", data={"version": visit.version}, follow_redirects=True
+        f"/visits/{visit_uuid}/sign-off",
+        data={"version": visit.version, "confirmed": "y"},
+        follow_redirects=True,
     )
     assert b"is now rated Amber on the register" in response.data
     register = client.get("/providers?q=bridges").data.decode()
@@ -242,8 +250,11 @@ def test_head_of_access_returns_a_visit(client, signed_in, provider, officer):
     client.post(f"/visits/{visit_uuid}/submit", data={"version": version_of(visit_uuid)})
     client.post("/logout")
     signed_in("head_of_access")
-    response = client.post(f"/visits/{visit_uuid}/return", data={"comment": ""}, follow_redirects=True)
-    assert b"Say what the officer needs to change" in response.data
+    response = client.post(f"/visits/{visit_uuid}/return", data={"comment": ""})
+    page = response.data.decode()
+    assert response.status_code == 400 and 'id="comment-error"' in page  # beside the field
+    assert page.index('id="comment-error"') < page.index("Why each theme is rated as it is")
+    assert "Say what the officer needs to change" in page and "govuk-error-summary" in page
     client.post(f"/visits/{visit_uuid}/return", data={"comment": "Add evidence for SG2"})
     assert db.session.scalar(db.select(Visit.status)) == "returned"
     client.post("/logout")
@@ -279,7 +290,7 @@ def test_previous_actions_close_when_signed_off(client, signed_in, provider, mak
     assert db.session.get(Action, action.id).status == "open"
     client.post("/logout")
     signed_in("head_of_access")
-    client.post(f"/visits/{visit_uuid}/sign-off", data={"version": version_of(visit_uuid)})
+    client.post(f"/visits/{visit_uuid}/sign-off", data={"version": version_of(visit_uuid), "confirmed": "y"})
     assert db.session.get(Action, action.id).status == "done"
     assert "Fix the fire door" not in client.get("/actions").data.decode()
 

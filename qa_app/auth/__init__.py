@@ -13,4 +13,4 @@ def _make_dummy_hash(state):
     dummy_hash(state.app.config)
 
 
-from qa_app.auth import deputies, routes  # noqa: E402,F401
+from qa_app.auth import deputies, home, routes  # noqa: E402,F401

@@ -186,21 +186,27 @@ def may_see_receipt(user, escalation):
 
 # -- the menu ------------------------------------------------------------------------------
 
-# (endpoint, label, action that shows it).
+# (endpoint, label, action that shows it, action that hides it). Labels are short so that
+# every role's menu fits one row on a 768 px tablet; those who see the escalations report a
+# concern from that page (and from each provider's page) rather than from the menu.
 MENU = (
-    ("visits.programme", "Visit programme", "visit.view"),
-    ("providers.index", "Provider register", "register.view"),
-    ("visits.sign_off_queue", "Sign-off", "visit.sign_off"),
-    ("visits.overdue_actions", "Overdue actions", "visit.view"),
-    ("dashboard.index", "Dashboard", "escalation.decide"),
-    ("escalations.index", "Escalations", "escalation.view"),
-    ("escalations.report", "Report a concern", "escalation.report"),
-    ("admin.users", "Users", "users.manage"),
-    ("framework.index", "QA framework", "framework.manage"),
-    ("registration.rules_index", "Registration rules", "rules.manage"),
+    ("visits.programme", "Visits", "visit.view", None),
+    ("providers.index", "Providers", "register.view", None),
+    ("visits.sign_off_queue", "Sign-off", "visit.sign_off", None),
+    ("visits.overdue_actions", "Overdue actions", "visit.view", None),
+    ("escalations.index", "Escalations", "escalation.view", None),
+    ("dashboard.index", "Dashboard", "escalation.decide", None),
+    ("escalations.report", "Report a concern", "escalation.report", "escalation.view"),
+    ("admin.users", "Users", "users.manage", None),
+    ("framework.index", "Framework", "framework.manage", None),
+    ("registration.rules_index", "Registration rules", "rules.manage", None),
 )
 
 
 def navigation(user):
     """The menu items this user may open."""
-    return [(endpoint, label) for endpoint, label, action in MENU if can(user, action)]
+    return [
+        (endpoint, label)
+        for endpoint, label, action, hidden_by in MENU
+        if can(user, action) and not (hidden_by and can(user, hidden_by))
+    ]

@@ -27,7 +27,7 @@ def unauthorized():
     """JSON 401 for the API (never a redirect); the sign-in page for everything else."""
     if request.path.startswith("/api/"):
         return jsonify(error="unauthorized", message="Sign in to continue."), 401
-    flash("Sign in to see that page.")
+    flash("Sign in to see that page.", "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

@@ -5,7 +5,6 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import (
     DecimalField,
     HiddenField,
-    IntegerField,
     RadioField,
     StringField,
     SubmitField,
@@ -14,7 +13,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from qa_app.escalations.models import STATES
-from qa_app.forms import DayMonthYearField, Finite, UKPostcode
+from qa_app.forms import DayMonthYearField, Finite, UKPostcode, WholeNumberField
 
 
 class ConcernForm(FlaskForm):
@@ -48,8 +47,9 @@ class ConcernForm(FlaskForm):
         description="For example: a parent told us; I saw it on my way to a visit.",
         validators=[InputRequired("Say how you know"), Length(max=2000)],
     )
-    estimated_pupils = IntegerField(
+    estimated_pupils = WholeNumberField(
         "Roughly how many children attend (if known)",
+        message="Enter roughly how many children attend as a whole number, like 12",
         widget=GovTextInput(),
         validators=[Optional(), NumberRange(0, 1000, "Enter a number of children from 0 to 1000")],
     )

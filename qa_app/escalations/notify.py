@@ -1,7 +1,8 @@
 """Emails about escalations: to the Head of Access when one is raised or overdue, to the
 person who raised it when its state changes. Links only, never pupil details.
 
-Each is queued with the change and sent when it commits."""
+Each is written to the outbox with the change, in the same transaction, and sent by
+`flask send-notifications`."""
 
 from flask import current_app, url_for
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from qa_app.auth.models import User, utcnow
 from qa_app.dates import long_date
 from qa_app.escalations.models import STATES, Escalation
 from qa_app.extensions import db
-from qa_app.mail import send_after_commit
+from qa_app.notifications.outbox import queue_email
 
 
 def _link(escalation):
@@ -27,7 +28,7 @@ def _heads():
 
 def raised(escalation):
     """Tell the Head of Access that a concern needs review."""
-    send_after_commit(
+    queue_email(
         _heads(),
         f"New escalation {escalation.reference}: possible unregistered provision",
         f"A concern about possible unregistered provision has been raised and needs review "
@@ -40,7 +41,7 @@ def state_changed(escalation):
     reporter = escalation.reported_by
     if reporter is None or reporter.role not in ("officer", "head_of_access"):
         return  # school staff are told only that their report was received
-    send_after_commit(
+    queue_email(
         [reporter.email],
         f"Escalation {escalation.reference} is now: {STATES[escalation.state]}",
         f"The escalation you raised has a new state: {STATES[escalation.state]}.\n\n{_link(escalation)}\n",
@@ -57,7 +58,7 @@ def send_overdue_reminders(today):
         )
     ).all()
     for escalation in overdue:
-        send_after_commit(
+        queue_email(
             _heads(),
             f"Overdue: escalation {escalation.reference} has not been reviewed",
             f"This escalation was due for review by {long_date(escalation.review_due)}.\n\n{_link(escalation)}\n",

@@ -139,7 +139,8 @@ def _new(user, today, **fields):
     )
     db.session.add(escalation)
     db.session.flush()
-    record(escalation, user, "raise", to_state="raised")
+    # Raised when it says it was, so the caption and the history agree.
+    record(escalation, user, "raise", to_state="raised", at=escalation.created_at)
     notify.raised(escalation)
     return escalation
 
@@ -160,8 +161,8 @@ def visible_escalation(user, escalation_id):
     return escalation
 
 
-def record(escalation, user, action, reason="", from_state=None, to_state=None):
-    """Add a line to the escalation's audit trail (views included)."""
+def record(escalation, user, action, reason="", from_state=None, to_state=None, at=None):
+    """Add a line to the escalation's audit trail (views included); `at` defaults to now."""
     db.session.add(
         EscalationEvent(
             escalation_id=escalation.id,
@@ -170,6 +171,7 @@ def record(escalation, user, action, reason="", from_state=None, to_state=None):
             reason=reason,
             from_state=from_state,
             to_state=to_state,
+            **({"at": at} if at else {}),
         )
     )
     db.session.flush()

@@ -13,7 +13,6 @@ from wtforms import (
     BooleanField,
     DecimalField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -28,7 +27,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from qa_app.forms import Finite
+from qa_app.forms import Finite, WholeNumberField
 from qa_app.framework.defaults import THEMES
 
 _finite = Finite("Enter a share between 0 and 1")
@@ -102,32 +101,33 @@ class RulesForm(FlaskForm):
         choices=list(THEMES),
         validators=[Optional()],
     )
-    overall_red_theme_count = IntegerField(
+    overall_red_theme_count = WholeNumberField(
         "Overall is Red when this many themes or more are Red",
+        message="Enter how many Red themes make the overall rating Red, as a whole number",
         widget=GovTextInput(),
         validators=[InputRequired("Enter a number of themes"), NumberRange(1, 6)],
     )
-    valid_green = IntegerField(
+    valid_green = WholeNumberField(
         "Green rating valid for (days)",
         widget=GovTextInput(),
         validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
     )
-    valid_amber = IntegerField(
+    valid_amber = WholeNumberField(
         "Amber rating valid for (days)",
         widget=GovTextInput(),
         validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
     )
-    next_green = IntegerField(
+    next_green = WholeNumberField(
         "Next visit after Green (days)",
         widget=GovTextInput(),
         validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
     )
-    next_amber = IntegerField(
+    next_amber = WholeNumberField(
         "Next visit after Amber (days)",
         widget=GovTextInput(),
         validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
     )
-    next_red = IntegerField(
+    next_red = WholeNumberField(
         "Next visit after Red (days)",
         widget=GovTextInput(),
         validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],

@@ -2,10 +2,10 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import DecimalField, IntegerField, RadioField, StringField, SubmitField
+from wtforms import DecimalField, RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
-from qa_app.forms import DayMonthYearField, Finite
+from qa_app.forms import DayMonthYearField, Finite, WholeNumberField
 
 
 class RulesForm(FlaskForm):
@@ -29,12 +29,12 @@ class RulesForm(FlaskForm):
         widget=GovTextInput(),
         validators=[InputRequired("Enter the hours"), Finite("Enter a number of hours"), NumberRange(0, 60)],
     )
-    full_time_weeks_from = IntegerField(
+    full_time_weeks_from = WholeNumberField(
         "Full-time: at least this many weeks a year",
         widget=GovTextInput(),
         validators=[InputRequired("Enter the weeks"), NumberRange(0, 52)],
     )
-    pupil_threshold = IntegerField(
+    pupil_threshold = WholeNumberField(
         "Must register with this many full-time pupils",
         widget=GovTextInput(),
         validators=[InputRequired("Enter the number of pupils"), NumberRange(1, 100)],

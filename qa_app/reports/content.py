@@ -177,7 +177,11 @@ def registration_lines(result):
     head = RESULT_LABELS[result["result"]]
     if result.get("limb"):
         head += f" ({LIMB_LABELS[result['limb']]})"
-    return [head, *result.get("explanation", []), f"Rules version {result.get('rule_version')}."]
+    return [
+        head,
+        *result.get("explanation", []),
+        f"Tested against the {result.get('rule_version')} registration rules.",
+    ]
 
 
 def _escalation_line(visit):

@@ -2,15 +2,16 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, IntegerField, RadioField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from qa_app.forms import DayMonthYearField, VersionedForm
+from qa_app.forms import DayMonthYearField, VersionedForm, WholeNumberField
 from qa_app.framework.rating import RATINGS
 from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES
 
@@ -37,7 +38,7 @@ class DetailsForm(VersionedForm):
         description="Names and roles, for example the headteacher and the designated safeguarding lead.",
         validators=[Optional(), Length(max=2000)],
     )
-    pupils_seen = IntegerField(
+    pupils_seen = WholeNumberField(
         "Number of pupils seen",
         widget=GovTextInput(),
         validators=[Optional(), NumberRange(0, 1000, "Enter a number of pupils between 0 and 1000")],
@@ -113,6 +114,16 @@ class ActionForm(VersionedForm):
         validators=[Optional()],
     )
     submit = SubmitField("Add action", widget=GovSubmitInput())
+
+
+class SignOffForm(VersionedForm):
+    """The Head of Access confirms she has read the visit before signing it off."""
+
+    confirmed = BooleanField(
+        "I have read the visit and agree with its ratings",
+        widget=GovCheckboxInput(),
+        validators=[DataRequired("Confirm that you have read the visit before you sign it off")],
+    )
 
 
 class ReturnForm(FlaskForm):

@@ -10,10 +10,11 @@ from qa_app.domain import DomainError, Forbidden, Locked
 from qa_app.extensions import db
 from qa_app.forms import VersionedForm
 from qa_app.visits import bp, services
-from qa_app.visits.forms import ReturnForm
+from qa_app.visits.forms import ReturnForm, SignOffForm
 from qa_app.visits.models import Visit, VisitConflict
 from qa_app.visits.pages import load
 from qa_app.visits.representation import visit_as_json
+from qa_app.visits.routes import show
 from qa_app.visits.saving import resolve_conflict
 
 
@@ -37,7 +38,10 @@ def sign_off(visit_uuid):
     """Sign off a submitted visit: the register counts it from now on."""
     authorize("visit.sign_off")
     visit = load(visit_uuid)
-    if not VersionedForm().validate_on_submit():
+    form = SignOffForm()
+    if not form.validate_on_submit():
+        if set(form.errors) == {"confirmed"}:
+            return show(visit_uuid, confirm=form), 400
         abort(400)
     try:
         services.sign_off(current_user, visit)
@@ -67,8 +71,9 @@ def return_visit(visit_uuid):
             db.session.commit()
             flash(f"Returned to {visit.officer.name} with your comment.")
         return redirect(url_for("visits.show", visit_uuid=visit.uuid))
-    flash(form.comment.errors[0] if form.comment.errors else "Try again.", "error")
-    return redirect(url_for("visits.show", visit_uuid=visit.uuid) + "#return")
+    if set(form.errors) - {"comment"}:
+        abort(400)
+    return show(visit_uuid, return_form=form), 400
 
 
 @bp.route("/visits/<visit_uuid>/conflicts/<int:conflict_id>", methods=["GET", "POST"])

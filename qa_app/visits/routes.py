@@ -18,7 +18,7 @@ from qa_app.framework.defaults import THEME_NAMES
 from qa_app.framework.services import current_version
 from qa_app.providers.models import Provider
 from qa_app.visits import bp, services
-from qa_app.visits.forms import ActionForm, DetailsForm, ReturnForm, StrengthsForm, theme_form
+from qa_app.visits.forms import ActionForm, DetailsForm, ReturnForm, SignOffForm, StrengthsForm, theme_form
 from qa_app.visits.models import VisitConflict, VisitEvent
 from qa_app.visits.pages import editable, load, save
 from qa_app.visits.pages import start as start_visit
@@ -83,8 +83,10 @@ def _my_open_conflicts(visit):
 
 @bp.route("/visits/<visit_uuid>")
 @login_required
-def show(visit_uuid):
-    """The visit: its task list for its officer, the full record for everyone allowed."""
+def show(visit_uuid, return_form=None, confirm=None):
+    """The visit: its task list for its officer, the full record for everyone allowed.
+
+    The review's routes pass back a decision form with its errors, shown beside its field."""
     visit = load(visit_uuid)
     previous = services.previous_open_actions(visit.provider_id, visit.id)
     return render_template(
@@ -97,8 +99,9 @@ def show(visit_uuid):
         blockers=services.submission_blockers(visit),
         can_edit=can_edit_visit(current_user, visit),
         is_own=visit.officer_id == current_user.id,
-        return_form=ReturnForm(),
-        confirm=VersionedForm(version=visit.version),
+        return_form=return_form or ReturnForm(),
+        confirm=confirm or SignOffForm(version=visit.version),
+        form=next((f for f in (return_form, confirm) if f is not None and f.errors), None),
     )
 
 

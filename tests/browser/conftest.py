@@ -2,6 +2,10 @@
 
 Without Chromium the browser tests skip on a developer's machine and fail in CI
 (CI=true), so a missing browser can never pass unnoticed.
+
+Every page any test opens is checked by axe-core (npm's axe-core, pinned in package.json)
+against the WCAG 2.2 A and AA rules at 768 x 1024: after each page load, and once more
+at the end of the test on the page as it was left. Any violation fails the test.
 """
 
 import os
@@ -24,7 +28,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+TABLET = {"width": 768, "height": 1024}
+# Messages Playwright gives when the page moved on (or closed) while axe was running.
+GONE = ("Execution context was destroyed", "Target page, context or browser has been closed", "navigat")
 
 
 def pytest_collection_modifyitems(items):
@@ -34,7 +44,7 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium():
     """One headless Chromium for the session."""
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
@@ -49,6 +59,92 @@ def browser():
         browser.close()
 
 
+class Accessibility:
+    """Runs axe-core on pages and keeps the violations it finds, with the page's address."""
+
+    def __init__(self):
+        if not AXE.exists():
+            pytest.fail(f"{AXE} is missing: run `npm ci`")
+        self.source = AXE.read_text()
+        self.violations = []
+        self.checked = []
+        self.running = set()  # pages being checked: a load during a check must not start another
+
+    def watch(self, page):
+        """Check the page after each load."""
+        page.on("load", lambda: self.check(page))
+
+    def check(self, page):
+        """Run axe on the page as it is now, at 768 x 1024; a page that has moved on is skipped."""
+        from playwright.sync_api import Error
+
+        if page.is_closed() or page in self.running:
+            return
+        self.running.add(page)
+        size = page.viewport_size
+        try:
+            if page.evaluate("document.contentType") != "text/html":
+                return
+            if size != TABLET:
+                page.set_viewport_size(TABLET)
+            if page.evaluate("typeof window.axe") == "undefined":
+                page.evaluate(self.source)
+            found = page.evaluate(
+                """async (tags) => {
+                    const result = await window.axe.run(document, {runOnly: {type: "tag", values: tags}});
+                    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+                }""",
+                AXE_TAGS,
+            )
+            self.checked.append(page.url)
+            self.violations.extend(f"{page.url}: {violation}" for violation in found)
+        except Error as error:
+            if not any(reason in str(error) for reason in GONE):
+                raise
+        finally:
+            self.running.discard(page)
+            if size != TABLET and size and not page.is_closed():
+                page.set_viewport_size(size)
+
+
+class CheckedBrowser:
+    """The session's Chromium, but every context it opens has its pages checked by axe."""
+
+    def __init__(self, browser, accessibility):
+        self._browser = browser
+        self.accessibility = accessibility
+        self.contexts = []
+
+    def new_context(self, **options):
+        """A browser context whose pages are checked after each load and at the end."""
+        context = self._browser.new_context(**options)
+        context.on("page", self.accessibility.watch)
+        self.contexts.append(context)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def check_open_pages(self):
+        """Check every page still open, as the test left it."""
+        for context in self.contexts:
+            for page in context.pages:
+                self.accessibility.check(page)
+
+
+@pytest.fixture
+def browser(chromium):
+    """The browser for one test; any WCAG 2.2 A or AA violation on any page fails it."""
+    checked = CheckedBrowser(chromium, Accessibility())
+    yield checked
+    checked.check_open_pages()
+    for context in checked.contexts:
+        context.close()  # a second close (the test's own) does nothing
+    assert checked.accessibility.violations == [], "axe-core found: " + "\n".join(
+        checked.accessibility.violations
+    )
+
+
 @pytest.fixture
 def live_app(tmp_path):
     """The app with demo data on a SQLite file (CSRF on, as in real use)."""
@@ -57,6 +153,7 @@ def live_app(tmp_path):
             "ENV_NAME": "testing",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.sqlite'}",
             "WTF_CSRF_ENABLED": True,
+            "PHOTO_STORAGE_PATH": str(tmp_path / "photos"),  # the demo's photos, never instance/
         }
     )
     with app.app_context():
@@ -106,11 +203,12 @@ def new_page(browser):
 
     def open_page(context=None):
         if context is None:
-            context = browser.new_context(viewport={"width": 768, "height": 1024})
+            context = browser.new_context(viewport=TABLET)
             contexts.append(context)
         return watch(context.new_page(), errors)
 
     yield open_page
+    browser.check_open_pages()  # before they close: the pages as the test left them
     for context in contexts:
         context.close()
     assert errors == [], f"browser console errors: {errors}"

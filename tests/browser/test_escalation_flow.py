@@ -18,7 +18,12 @@ def fill_date(page, legend, day):
 
 
 def step(page, to_state, reason):
-    page.get_by_label(to_state, exact=True).check()
+    """Choose the next step (a sentence when it is the only one) and give the reason."""
+    choice = page.get_by_label(to_state, exact=True)
+    if choice.count():
+        choice.check()
+    else:
+        expect(page.get_by_text(f"The next step is {to_state}.")).to_be_visible()
     page.get_by_label("Reason for this decision").fill(reason)
 
 
@@ -54,6 +59,10 @@ def test_head_of_access_takes_a_concern_from_report_to_closed(browser, live_serv
     step(page, "Under review", "Evidence is specific and recent")
     page.get_by_role("button", name="Record this step").click()
     expect(page.get_by_text(f"{reference} is now: Under review")).to_be_visible()
+    expect(page.get_by_role("group", name="Review date (monitoring)")).to_be_hidden()
+    page.get_by_label("Monitoring", exact=True).check()
+    expect(page.get_by_role("group", name="Review date (monitoring)")).to_be_visible()
+    screenshot(page, "escalation-under-review")
 
     step(page, "Referred to the Director of Education", "Premises not known to the authority")
     page.get_by_role("button", name="Record this step").click()
@@ -70,7 +79,7 @@ def test_head_of_access_takes_a_concern_from_report_to_closed(browser, live_serv
     )
     page.get_by_role("button", name="Record this step").click()
     expect(page.get_by_text(f"{reference} is now: Closed")).to_be_visible()
-    history = page.locator(".app-audit").inner_text()
+    history = page.locator(".app-audit").first.inner_text()
     for reason in (
         "Evidence is specific and recent",
         "Premises not known to the authority",
@@ -85,7 +94,7 @@ def test_head_of_access_takes_a_concern_from_report_to_closed(browser, live_serv
 def test_head_of_access_suspends_a_provider_while_reviewing(page, live_server):
     """An officer reports a provider; the Head of Access suspends it; the register says so."""
     sign_in(page, live_server, "officer@example.org")
-    page.get_by_role("link", name="Provider register").click()
+    page.get_by_role("link", name="Providers", exact=True).click()
     page.get_by_role("link", name="Bridges Learning Centre").click()
     page.get_by_role("link", name="Report a concern that this provider").click()
     page.get_by_label("What was seen or heard").fill("A second site used full-time")

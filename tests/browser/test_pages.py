@@ -12,7 +12,7 @@ def test_officer_signs_in_and_filters_the_register_on_a_tablet(page, live_server
     """On a 768x1024 tablet an officer signs in, filters the register and opens a provider."""
     sign_in(page, live_server, "officer@example.org")
     expect(page.get_by_role("heading", name="My visits")).to_be_visible()
-    page.get_by_role("link", name="Provider register").click()
+    page.get_by_role("link", name="Providers", exact=True).click()
     expect(page.get_by_role("heading", name="Provider register")).to_be_visible()
     expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
     font = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
@@ -44,7 +44,7 @@ def test_admin_pages_on_a_desktop(page, live_server):
     page.get_by_role("link", name="Users").click()
     expect(page.get_by_role("heading", name="Users")).to_be_visible()
     screenshot(page, "users-desktop")
-    page.get_by_role("link", name="QA framework").click()
+    page.get_by_role("link", name="Framework", exact=True).click()
     page.get_by_role("link", name="2025-2026").first.click()
     expect(page.get_by_text("SG1").first).to_be_visible()
     screenshot(page, "framework-desktop")

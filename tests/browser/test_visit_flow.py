@@ -68,7 +68,7 @@ def fill_date(group, day):
 def test_officer_makes_a_visit_and_the_head_of_access_signs_it_off(page, new_page, live_server):
     """The whole visit on a tablet, from My visits to Quality assured on the register."""
     sign_in(page, live_server, "officer@example.org")
-    page.get_by_role("link", name="Visit programme").click()
+    page.get_by_role("link", name="Visits", exact=True).click()
     expect(page.get_by_role("heading", name="My visits")).to_be_visible()
     due = page.get_by_role("table", name="Due now or overdue")
     provider = due.locator("tbody tr").first.get_by_role("link").first.inner_text()
@@ -159,12 +159,20 @@ def test_officer_makes_a_visit_and_the_head_of_access_signs_it_off(page, new_pag
     expect(head).to_have_url(f"{live_server}/visits/{visit_uuid}")
     expect(head.locator(".govuk-inset-text")).to_contain_text("Overall: Amber")
     expect(head.get_by_label("What the officer needs to change")).to_be_visible()
+    decision = head.locator("#decision")
+    expect(decision).to_contain_text("Overall rating: Amber")
+    assert decision.bounding_box()["y"] < 1024  # on the first screen of a tablet
     screenshot(head, "visit-head-of-access-tablet")
+    head.get_by_role("button", name="Sign off this visit").click()
+    expect(head.locator("#confirmed-error")).to_contain_text("Confirm that you have read the visit")
+    expect(status_tag(head)).to_have_text("Awaiting sign-off")
+    screenshot(head, "visit-sign-off-unconfirmed-tablet")
+    head.get_by_label("I have read the visit and agree with its ratings").check()
     head.get_by_role("button", name="Sign off this visit").click()
     expect(head.get_by_text(f"Signed off. {provider} is now rated Amber on the register.")).to_be_visible()
     expect(status_tag(head)).to_have_text("Signed off")
 
-    head.get_by_role("link", name="Provider register").click()
+    head.get_by_role("link", name="Providers", exact=True).click()
     head.get_by_label("Name or postcode").fill(provider)
     head.get_by_role("button", name="Apply filters").click()
     row = head.locator("tbody tr").filter(has=head.get_by_role("link", name=provider, exact=True))

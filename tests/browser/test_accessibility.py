@@ -1,0 +1,29 @@
+"""axe-core itself: it finds a violation when there is one, and the pages with scrolling
+tables (the provider's visit history, the users list) can be reached by keyboard."""
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Accessibility, screenshot, sign_in
+
+
+def test_axe_reports_a_violation(chromium):
+    """The check is real: an image with no text alternative is reported."""
+    context = chromium.new_context(viewport={"width": 768, "height": 1024})
+    page = context.new_page()
+    page.set_content('<html lang="en"><title>t</title><main><img src="x.png"></main></html>')
+    accessibility = Accessibility()
+    accessibility.check(page)
+    context.close()
+    assert any("image-alt" in violation for violation in accessibility.violations)
+
+
+def test_scrolling_tables_are_keyboard_regions(page, live_server):
+    """The provider page's history and the users table scroll in a region that takes focus."""
+    sign_in(page, live_server, "head@example.org")
+    page.goto(f"{live_server}/providers")
+    page.locator("tbody tr a").first.click()
+    region = page.get_by_role("region", name="Visit history")
+    expect(region).to_have_attribute("tabindex", "0")
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    screenshot(page, "provider-history-tablet")

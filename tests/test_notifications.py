@@ -1,0 +1,90 @@
+"""The outbox: emails are written with the change and delivered by `flask send-notifications`,
+with retries and backoff, so a mail outage loses none and sends none twice."""
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from qa_app.extensions import db
+from qa_app.notifications.models import OutboxEmail, utcnow
+from qa_app.notifications.outbox import deliver_due, queue_email, retry_wait
+from tests.test_api import full_visit, put
+from tests.test_escalations import escalations, evidence, step
+
+
+def outbox():
+    return db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)).all()
+
+
+def test_a_mail_outage_loses_no_email_and_sends_none_twice(
+    client, signed_in, make_user, make_provider, runner, mailbox
+):
+    """With the SMTP server down, raising and deciding escalations keeps every email in the
+    outbox; the command fails and retries later; once the server is back each arrives once."""
+    mailbox.stop()
+    head = make_user("head_of_access")
+    officer = signed_in("officer")
+    for name in ("Mill Lane Tuition", "Dock Road Skills"):
+        body = full_visit(
+            make_provider(name=name, officer=officer).id,
+            status="submitted",
+            registration_evidence=evidence(5, 25),
+        )
+        assert put(client, str(uuid.uuid4()), body).status_code == 201
+    client.post("/logout")
+    signed_in(head)
+    for escalation in escalations():
+        assert step(client, escalation, "under_review", reason="Looking into it").status_code == 302
+    assert len(outbox()) == 4 and all(email.sent_at is None for email in outbox())
+
+    result = runner.invoke(args=["send-notifications"])
+    assert result.exit_code == 1 and "Emails sent: 0; failed, to retry later: 4." in result.output
+    failed = outbox()
+    assert all(e.attempts == 1 and e.last_error and e.next_attempt_at > utcnow() for e in failed)
+    assert "Emails sent: 0; failed, to retry later: 0." in runner.invoke(args=["send-notifications"]).output
+
+    mailbox.start()
+    assert "Emails sent: 0" in runner.invoke(args=["send-notifications"]).output  # not due yet
+    assert deliver_due(utcnow() + timedelta(minutes=2)) == (4, 0)
+    assert deliver_due(utcnow() + timedelta(days=1)) == (0, 0)
+    assert "Emails sent: 0; failed, to retry later: 0." in runner.invoke(args=["send-notifications"]).output
+    subjects = sorted(message["Subject"] for message in mailbox)
+    assert len(subjects) == 4 and len(set(subjects)) == 4
+    assert sorted(message["To"] for message in mailbox) == sorted([head.email] * 2 + [officer.email] * 2)
+    assert all(email.sent_at and email.attempts == 2 for email in outbox())
+
+
+def test_a_rolled_back_change_leaves_no_email(app):
+    """The email is part of the change's transaction: no change, no email."""
+    queue_email(["head@example.org"], "Subject", "Body")
+    db.session.rollback()
+    assert outbox() == []
+
+
+def test_each_retry_waits_twice_as_long_up_to_an_hour():
+    """Backoff: 1, 2, 4 ... minutes, never more than an hour."""
+    assert [retry_wait(n) for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (1, 2, 4)]
+    assert retry_wait(30) == timedelta(hours=1)
+
+
+def test_the_loop_worker_delivers_round_after_round(app, runner, mailbox, monkeypatch):
+    """`--loop` delivers what is due, sleeps, and goes again until stopped."""
+    from qa_app.notifications import outbox as module
+
+    rounds = []
+
+    def sleep(seconds):
+        rounds.append(seconds)
+        if len(rounds) == 1:
+            queue_email(["late@example.org"], "Second", "Body")
+            db.session.commit()
+        else:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(module.time, "sleep", sleep)
+    queue_email(["first@example.org"], "First", "Body")
+    db.session.commit()
+    result = runner.invoke(args=["send-notifications", "--loop", "--interval", "5"])
+    assert rounds == [5, 5] and "Emails sent: 1" in result.output
+    assert [message["Subject"] for message in mailbox] == ["First", "Second"]
