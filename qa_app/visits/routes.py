@@ -11,7 +11,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from qa_app.auth.permissions import authorize, can_edit_visit
+from qa_app.auth.permissions import authorize, can_edit_visit, may_sign_off
 from qa_app.extensions import db
 from qa_app.forms import VersionedForm, show_errors
 from qa_app.framework.defaults import THEME_NAMES
@@ -99,6 +99,7 @@ def show(visit_uuid, return_form=None, confirm=None):
         blockers=services.submission_blockers(visit),
         can_edit=can_edit_visit(current_user, visit),
         is_own=visit.officer_id == current_user.id,
+        may_sign_off=visit.status == "submitted" and may_sign_off(current_user, visit),
         return_form=return_form or ReturnForm(),
         confirm=confirm or SignOffForm(version=visit.version),
         form=next((f for f in (return_form, confirm) if f is not None and f.errors), None),
