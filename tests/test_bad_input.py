@@ -228,7 +228,9 @@ def test_a_parallel_sign_off_is_a_conflict_message(client, signed_in, provider, 
     visit = make_visit(provider, status="submitted")
     signed_in("head_of_access")
     with mock.patch("qa_app.visits.services.refresh_rating", side_effect=StaleDataError("changed")):
-        response = client.post(f"/visits/{visit.uuid}/sign-off", data={"version": visit.version})
+        response = client.post(
+            f"/visits/{visit.uuid}/sign-off", data={"version": visit.version, "confirmed": "y"}
+        )
     assert response.status_code == 409 and b"at the same time" in response.data
     assert db.session.get(Visit, visit.id).status == "submitted"
 

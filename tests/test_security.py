@@ -16,6 +16,7 @@ from qa_app.domain import Conflict, Forbidden
 from qa_app.escalations.models import Escalation, EscalationEvent
 from qa_app.escalations.services import report_concern, transition
 from qa_app.extensions import db
+from qa_app.notifications.outbox import deliver_due
 from qa_app.providers.models import Provider, ProviderChange
 from qa_app.providers.services import save_provider
 from qa_app.visits.models import Visit
@@ -108,6 +109,7 @@ def test_a_double_click_records_one_decision_and_sends_one_email(
     assert b"already recorded" in second.data
     assert [e.to_state for e in _decisions(escalation)][-1:] == ["referred_to_director"]
     assert len([e for e in _decisions(escalation) if e.to_state == "referred_to_director"]) == 1
+    deliver_due()
     assert len([m for m in mailbox if "Referred" in m["Subject"]]) == 1
 
 
@@ -184,8 +186,11 @@ def test_two_parallel_decisions_record_one(make_app, database_url):
 
 
 def _sign_off_page(client, visit):
+    """Sign off from the visit's page, confirming the visit has been read, as a person does."""
     return client.post(
-        f"/visits/{visit.uuid}/sign-off", data={"version": visit.version}, follow_redirects=True
+        f"/visits/{visit.uuid}/sign-off",
+        data={"version": visit.version, "confirmed": "y"},
+        follow_redirects=True,
     )
 
 
@@ -254,7 +259,9 @@ def test_officers_who_are_not_deputies_cannot_sign_off(
     signed_in("officer")
     assert client.get("/sign-off/deputies").status_code == 403
     assert client.post("/sign-off/deputies", data={"deputies": []}).status_code == 403
-    assert client.post(f"/visits/{visit.uuid}/sign-off", data={"version": visit.version}).status_code in (
+    assert client.post(
+        f"/visits/{visit.uuid}/sign-off", data={"version": visit.version, "confirmed": "y"}
+    ).status_code in (
         403,
         404,
     )
