@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from qa_app.escalations.models import Escalation, EscalationEvent
 from qa_app.extensions import db
+from qa_app.notifications.models import OutboxEmail
 from qa_app.providers.models import Provider
 from qa_app.registration.models import RegistrationRules
 from qa_app.registration.services import copy_rules
@@ -42,9 +43,11 @@ def concern(**fields):
 
 
 def test_a_second_concern_from_a_visit_is_added_to_its_escalation(
-    client, signed_in, officer, provider, make_visit
+    client, signed_in, officer, provider, make_visit, head_of_access
 ):
-    """The officer's second report from one visit is kept on the visit's escalation."""
+    """The officer's second report from one visit is kept on the visit's escalation, and the
+    Head of Access is told."""
+    head_of_access()
     visit = make_visit(provider, officer=officer, status="draft")
     signed_in(officer)
     first = client.post("/escalations/report", data=concern(visit_uuid=visit.uuid, provider_id=provider.id))
@@ -63,6 +66,8 @@ def test_a_second_concern_from_a_visit_is_added_to_its_escalation(
         db.select(EscalationEvent.reason).where(EscalationEvent.action == "concern")
     ).all()
     assert len(notes) == 1 and "Now a second room is used too" in notes[0]
+    subjects = db.session.scalars(db.select(OutboxEmail.subject)).all()
+    assert f"Further concern added to escalation {escalation.reference}" in subjects
 
 
 # -- the registration check's rows ---------------------------------------------------------

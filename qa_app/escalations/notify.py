@@ -36,6 +36,16 @@ def raised(escalation):
     )
 
 
+def further_concern(escalation):
+    """Tell the Head of Access that a further concern was added to an open escalation."""
+    queue_email(
+        _heads(),
+        f"Further concern added to escalation {escalation.reference}",
+        f"A further concern has been reported about the premises of this escalation. "
+        f"It is in the escalation's history.\n\n{_link(escalation)}\n",
+    )
+
+
 def state_changed(escalation):
     """Tell the person who raised the escalation that it has moved on."""
     reporter = escalation.reported_by

@@ -95,6 +95,7 @@ def report_concern(user, data, today=None):
     existing = escalation_of_visit(data.get("visit"))
     if existing is not None:
         record(existing, user, "concern", _concern_text(data))
+        notify.further_concern(existing)
         return existing
     provider = db.session.get(Provider, data["provider_id"]) if data.get("provider_id") else None
     return _new(
