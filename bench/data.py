@@ -1,7 +1,7 @@
 """A fresh benchmark database: schema, framework, users and the bulk rows, in seconds.
 
 The rows come from bench.population. Providers' rating columns are worked out here the
-way providers.services.refresh_rating does it (the latest signed-off visit, then the
+way visits.provider_rating.refresh_rating does it (the latest signed-off visit, then the
 framework's rules), in one pass rather than one ORM call per provider.
 """
 

@@ -26,6 +26,9 @@ def send_email(to, subject, body, attachments=()):
         maintype, subtype = mime_type.split("/", 1)
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     if not config.get("MAIL_SERVER"):
+        if config["ENV_NAME"] == "production":
+            # Never count an email as sent when it cannot be: the outbox keeps it and retries.
+            raise ConnectionRefusedError("MAIL_SERVER is not set")
         current_app.logger.info(
             "Email (not sent: no MAIL_SERVER) to %s: %s\n%s", message["To"], subject, body
         )

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.orm.exc import StaleDataError
 
 from qa_app.escalations.models import Escalation, EscalationEvent
+from qa_app.escalations.services import transition
 from qa_app.extensions import db
 from qa_app.notifications.models import OutboxEmail
 from qa_app.providers.models import Provider
@@ -261,3 +262,28 @@ def test_a_blank_looking_register_filter_is_any(client, make_provider, field):
     """A filter of only spaces (which Optional() lets through unchecked) means "any"."""
     make_provider()
     assert client.get(f"/register?{field}=%20").status_code == 200
+
+
+def test_a_concern_from_a_visit_whose_escalation_is_closed_is_a_new_escalation(
+    client, signed_in, officer, provider, make_visit, head_of_access
+):
+    """A closed escalation takes no further steps, so a new concern starts its own."""
+    head = head_of_access()
+    visit = make_visit(provider, officer=officer, status="draft")
+    signed_in(officer)
+    client.post("/escalations/report", data=concern(visit_uuid=visit.uuid, provider_id=provider.id))
+    [first] = db.session.scalars(db.select(Escalation)).all()
+    for to_state, extra in (
+        ("under_review", {}),
+        ("no_further_action", {}),
+        ("closed", {"outcome": "Not a school"}),
+    ):
+        transition(head, first, to_state, "Reviewed", **extra)
+    db.session.commit()
+    client.post(
+        "/escalations/report",
+        data=concern(visit_uuid=visit.uuid, provider_id=provider.id, description="Now 12 children"),
+    )
+    escalations = db.session.scalars(db.select(Escalation).order_by(Escalation.id)).all()
+    assert len(escalations) == 2 and escalations[1].state == "raised"
+    assert escalations[1].description == "Now 12 children" and first.reference in escalations[1].how_known

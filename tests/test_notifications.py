@@ -88,3 +88,32 @@ def test_the_loop_worker_delivers_round_after_round(app, runner, mailbox, monkey
     result = runner.invoke(args=["send-notifications", "--loop", "--interval", "5"])
     assert rounds == [5, 5] and "Emails sent: 1" in result.output
     assert [message["Subject"] for message in mailbox] == ["First", "Second"]
+
+
+def test_without_a_mail_server_production_keeps_the_email(app):
+    """In production an unset MAIL_SERVER is a failure to retry, never an email 'sent'."""
+    app.config.update(ENV_NAME="production", MAIL_SERVER="")
+    queue_email(["head@example.org"], "Subject", "Body")
+    db.session.commit()
+    assert deliver_due() == (0, 1)
+    [email] = outbox()
+    assert email.sent_at is None and "MAIL_SERVER" in email.last_error
+
+
+def test_one_bad_email_does_not_stop_the_others(app, mailbox, monkeypatch):
+    """An unexpected error with one email is kept on it; the rest are still delivered."""
+    from qa_app.notifications import outbox as module
+
+    real_send = module.send_email
+
+    def send(to, subject, body):
+        if subject == "Broken":
+            raise ValueError("cannot encode")
+        return real_send(to, subject, body)
+
+    monkeypatch.setattr(module, "send_email", send)
+    queue_email(["head@example.org"], "Broken", "Body")
+    queue_email(["head@example.org"], "Fine", "Body")
+    db.session.commit()
+    assert deliver_due() == (1, 1)
+    assert [m["Subject"] for m in mailbox] == ["Fine"]

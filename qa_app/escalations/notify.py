@@ -8,6 +8,7 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from qa_app.auth.models import User, utcnow
+from qa_app.auth.permissions import can
 from qa_app.dates import long_date
 from qa_app.escalations.models import STATES, Escalation
 from qa_app.extensions import db
@@ -49,7 +50,7 @@ def further_concern(escalation):
 def state_changed(escalation):
     """Tell the person who raised the escalation that it has moved on."""
     reporter = escalation.reported_by
-    if reporter is None or reporter.role not in ("officer", "head_of_access"):
+    if reporter is None or not can(reporter, "escalation.view"):
         return  # school staff are told only that their report was received
     queue_email(
         [reporter.email],

@@ -5,6 +5,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import case, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from qa_app.auth.permissions import authorize, may_see_receipt
@@ -85,9 +86,15 @@ def report():
             except NotFound:
                 abort(404)
         existing = services.escalation_of_visit(visit)
-        escalation = services.report_concern(current_user, _concern(form, provider, visit))
-        db.session.commit()
-        if existing is not None:
+        try:
+            escalation = services.report_concern(current_user, _concern(form, provider, visit))
+            db.session.commit()
+        except IntegrityError:  # a report from the same visit got there first: add to it
+            db.session.rollback()
+            existing = services.escalation_of_visit(visit)
+            escalation = services.report_concern(current_user, _concern(form, provider, visit))
+            db.session.commit()
+        if existing is not None and escalation.id == existing.id:
             flash(
                 f"Your report is added to {escalation.reference}, the escalation already raised from this visit."
             )

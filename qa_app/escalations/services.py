@@ -90,13 +90,24 @@ def escalation_of_visit(visit):
 def report_concern(user, data, today=None):
     """Record a concern reported by anyone signed in (a school too), or from a visit.
 
-    A visit has one escalation at most: a concern reported from a visit that has one
-    already is added to it, with all its text, rather than lost."""
+    A visit has one escalation at most: a concern reported from a visit whose escalation is
+    open is added to it, with all its text, rather than lost. When that escalation is
+    closed, the concern is a new escalation of its own (naming the visit), so that someone
+    acts on it."""
     existing = escalation_of_visit(data.get("visit"))
-    if existing is not None:
+    if existing is not None and existing.is_open:
         record(existing, user, "concern", _concern_text(data))
         notify.further_concern(existing)
         return existing
+    if existing is not None:
+        visit = data["visit"]
+        how_known = (data.get("how_known") or "").strip()
+        data = {
+            **data,
+            "visit": None,
+            "how_known": f"{how_known} (reported from the visit of {long_date(visit.visit_date)}; "
+            f"its escalation {existing.reference} is closed)".strip(),
+        }
     provider = db.session.get(Provider, data["provider_id"]) if data.get("provider_id") else None
     return _new(
         user,
@@ -135,7 +146,8 @@ def _new(user, today, **fields):
         reported_by_id=user.id,
         review_due=add_working_days(today, REVIEW_WORKING_DAYS),
         state="raised",
-        created_at=datetime.combine(today, utcnow().time()),
+        # A backdated concern (demo data, tests) is raised on its day, at this time of day.
+        created_at=datetime.combine(today, utcnow().time()) if today != date.today() else utcnow(),
         **fields,
     )
     db.session.add(escalation)

@@ -57,7 +57,7 @@ def deliver_due(now=None):
     while (email := _take_next(now, failed)) is not None:
         try:
             send_email(email.recipients.split(", "), email.subject, email.body)
-        except OSError as problem:
+        except Exception as problem:  # any failure is kept and retried; the next email still goes
             email.attempts += 1
             email.last_error = f"{type(problem).__name__}: {problem}"[:2000]
             email.next_attempt_at = utcnow() + retry_wait(email.attempts)

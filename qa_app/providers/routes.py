@@ -9,13 +9,14 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from qa_app.auth.permissions import authorize, can
+from qa_app.auth.services import active_officers
 from qa_app.extensions import db
 from qa_app.postcodes import normalise_postcode
 from qa_app.providers import bp
 from qa_app.providers.forms import ProviderForm
 from qa_app.providers.models import Provider
 from qa_app.providers.search import RegisterFilterForm, register_filters, search_register, services_of
-from qa_app.providers.services import likely_duplicates, officers, save_provider
+from qa_app.providers.services import likely_duplicates, save_provider
 
 
 @bp.route("")
@@ -60,7 +61,7 @@ def _edit(provider, form):
 
     Only those who may assign officers see the field; anyone else's posted value is ignored."""
     if can(current_user, "provider.assign_officer"):
-        form.officer_id.choices = [(None, "Not assigned")] + [(u.id, u.name) for u in officers()]
+        form.officer_id.choices = [(None, "Not assigned")] + [(u.id, u.name) for u in active_officers()]
     else:
         del form.officer_id
     duplicates = []

@@ -102,10 +102,3 @@ def history(provider):
         .where(ProviderChange.provider_id == provider.id)
         .order_by(ProviderChange.at.desc(), ProviderChange.id.desc())
     ).all()
-
-
-def officers():
-    """Active QA officers, for assigning providers to them."""
-    return db.session.scalars(
-        select(User).where(User.role == "officer", User.active.is_(True)).order_by(User.name)
-    ).all()

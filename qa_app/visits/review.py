@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from qa_app.auth.permissions import authorize, can_edit_visit, may_resolve_conflict
-from qa_app.domain import DomainError, Forbidden, Locked
+from qa_app.domain import DomainError, Forbidden, Invalid, Locked
 from qa_app.extensions import db
-from qa_app.forms import VersionedForm
+from qa_app.forms import VersionedForm, show_errors
 from qa_app.visits import bp, services
 from qa_app.visits.forms import ReturnForm, SignOffForm
 from qa_app.visits.models import Visit, VisitConflict
@@ -43,6 +43,9 @@ def sign_off(visit_uuid):
         if set(form.errors) == {"confirmed"}:
             return show(visit_uuid, confirm=form), 400
         abort(400)
+    if form.version.data != str(visit.version):
+        flash("This visit changed after you opened it: read it again before you sign it off.", "error")
+        return redirect(url_for("visits.show", visit_uuid=visit.uuid))
     try:
         services.sign_off(current_user, visit)
     except (Locked, Forbidden) as problem:
@@ -64,7 +67,11 @@ def return_visit(visit_uuid):
     if form.validate_on_submit():
         try:
             services.return_to_officer(current_user, visit, form.comment.data)
-        except Locked as problem:
+        except Invalid as problem:  # a comment of spaces only
+            db.session.rollback()
+            show_errors(form, problem.fields)
+            return show(visit_uuid, return_form=form), 400
+        except (Locked, Forbidden) as problem:
             db.session.rollback()
             flash(str(problem), "error")
         else:

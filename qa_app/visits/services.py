@@ -140,6 +140,8 @@ def sign_off(user, visit):
 def return_to_officer(user, visit, comment):
     """The Head of Access sends a submitted visit back to its officer with a comment."""
     comment = (comment or "").strip()
+    if not may_sign_off(user, visit):
+        raise Forbidden("You made this visit: someone else must sign it off or return it")
     if visit.status != "submitted":
         raise Locked(f"Only a submitted visit can be returned (this one is {visit.status})")
     if not comment:

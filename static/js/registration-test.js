@@ -1,5 +1,5 @@
 // The registration test in the browser, so the result shows as the officer types (and
-// offline). It mirrors qa_app/escalations/registration.py; a browser test checks that the
+// offline). It mirrors qa_app/registration/law.py; a browser test checks that the
 // two agree on the same table of cases.
 
 const LABELS = {
