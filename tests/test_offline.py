@@ -76,6 +76,9 @@ def test_bundle_has_the_officers_providers_framework_rules_and_programme(
     visit = make_visit(mine, officer=officer)
     db.session.add(Action(visit=visit, provider_id=mine.id, description="Update the SCR", owner="provider"))
     db.session.add(Action(visit=visit, provider_id=mine.id, description="Done one", status="done"))
+    # An action on a visit not yet signed off is no one's to mark done yet, as on the pages.
+    draft = make_visit(mine, officer=officer, status="draft")
+    db.session.add(Action(visit=draft, provider_id=mine.id, description="Draft action", owner="provider"))
     db.session.commit()
     signed_in(officer)
 

@@ -122,12 +122,7 @@ def show(escalation_id):
     escalation = load(escalation_id)
     services.record(escalation, current_user, "view")
     db.session.commit()
-    events = db.session.scalars(
-        select(EscalationEvent)
-        .options(joinedload(EscalationEvent.user))
-        .where(EscalationEvent.escalation_id == escalation.id)
-        .order_by(EscalationEvent.at.desc(), EscalationEvent.id.desc())
-    ).all()
+    events = _history(escalation)
     form = TransitionForm(from_state=escalation.state)
     form.to_state.choices = [(s, STATES[s]) for s in TRANSITIONS[escalation.state]]
     return render_template(
@@ -176,17 +171,22 @@ def transition(escalation_id):
     return _refused_step(escalation, form)
 
 
+def _history(escalation):
+    """The escalation's audit trail, newest first, with who did each step (one query)."""
+    return db.session.scalars(
+        select(EscalationEvent)
+        .options(joinedload(EscalationEvent.user))
+        .where(EscalationEvent.escalation_id == escalation.id)
+        .order_by(EscalationEvent.at.desc(), EscalationEvent.id.desc())
+    ).all()
+
+
 def _refused_step(escalation, form):
     """The escalation page again, with the step's form and its errors (400)."""
-    events = db.session.scalars(
-        select(EscalationEvent)
-        .where(EscalationEvent.escalation_id == escalation.id)
-        .order_by(EscalationEvent.id.desc())
-    ).all()
     return render_template(
         "escalations/show.html",
         escalation=escalation,
-        events=events,
+        events=_history(escalation),
         form=form,
         suspension=SuspensionForm(formdata=None, prefix="suspension"),
         today=date.today(),

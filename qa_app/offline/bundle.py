@@ -14,7 +14,7 @@ from qa_app.framework.rating import RATINGS
 from qa_app.providers.models import Provider
 from qa_app.registration.law import RESULT_LABELS
 from qa_app.registration.services import rules_in_force
-from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES, Action
+from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES, Action, Visit
 
 # The registration check's yes/no questions about each pupil, in the form's order, with
 # the answer a new row starts with (the API's defaults for a pupil, visits/schemas.py Pupil).
@@ -38,9 +38,11 @@ def _open_actions(provider_ids):
     grouped = {pid: [] for pid in provider_ids}
     if not provider_ids:
         return grouped
+    # The same actions the visit form offers: open ones from signed-off visits.
     rows = db.session.scalars(
         select(Action)
-        .where(Action.provider_id.in_(provider_ids), Action.status == "open")
+        .join(Visit, Action.visit_id == Visit.id)
+        .where(Action.provider_id.in_(provider_ids), Action.status == "open", Visit.status == "signed_off")
         .order_by(Action.provider_id, Action.due, Action.id)
     )
     for action in rows:

@@ -60,7 +60,8 @@ def referral_pack(escalation, authority, today=None):
         linked = db.session.scalars(
             select(Visit)
             .options(joinedload(Visit.officer))
-            .where(Visit.provider_id == provider.id)
+            # Signed-off visits only: drafts and visits awaiting sign-off are no one's finding yet.
+            .where(Visit.provider_id == provider.id, Visit.status == "signed_off")
             .order_by(Visit.visit_date.desc())
         ).all()
     elif visit is not None:
