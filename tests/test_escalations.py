@@ -501,3 +501,24 @@ def test_visit_report_editions_and_the_registration_check(client, signed_in, off
     assert "Registration check" in internal and "Likely must register" in internal and "ESC-00001" in internal
     for secret in ("Registration check", "Likely must register", "ESC-", "Escalation"):
         assert secret not in provider_edition
+
+
+def test_a_concern_reported_from_a_visit_is_in_its_internal_report(client, signed_in, officer, provider):
+    """The officer's own report from a visit (no registration check) shows in the internal
+    edition, and never in the provider's."""
+    signed_in(officer)
+    visit_uuid = str(uuid.uuid4())
+    put(client, visit_uuid, full_visit(provider.id))
+    client.post(
+        "/escalations/report",
+        data={
+            "visit_uuid": visit_uuid,
+            "provider_id": provider.id,
+            "address": "Rear of 12 Station Road",
+            "description": "Children arrive at 9 and leave at 3",
+            "how_known": "Seen on the visit",
+        },
+    )
+    internal = pdf_text(client.get(f"/visits/{visit_uuid}/report.pdf").data)
+    provider_edition = pdf_text(client.get(f"/visits/{visit_uuid}/report.pdf?edition=provider").data)
+    assert "ESC-00001" in internal and "ESC-" not in provider_edition

@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy import select
 
 from qa_app.dates import long_date
-from qa_app.escalations.models import STATES, Escalation
+from qa_app.escalations.models import STATES
+from qa_app.escalations.services import escalation_of_visit
 from qa_app.extensions import db
 from qa_app.framework.defaults import THEMES
 from qa_app.framework.rating import RATINGS
@@ -185,8 +186,9 @@ def registration_lines(result):
 
 
 def _escalation_line(visit):
-    escalation_id = (visit.registration_result or {}).get("escalation_id")
-    escalation = db.session.get(Escalation, escalation_id) if escalation_id else None
+    """The visit's escalation, whether its registration check raised it or the officer
+    reported a concern from the visit."""
+    escalation = escalation_of_visit(visit)
     if escalation is None:
         return ""
     return f"{escalation.reference}: {STATES[escalation.state]} (raised {long_date(escalation.created_at)})"
