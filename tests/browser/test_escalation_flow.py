@@ -66,12 +66,14 @@ def test_head_of_access_takes_a_concern_from_report_to_closed(browser, live_serv
 
     step(page, "Referred to the Director of Education", "Premises not known to the authority")
     page.get_by_role("button", name="Record this step").click()
+    # Wait for the next page: the step helper reads the form of the state it lands on.
+    expect(page.get_by_text(f"{reference} is now: Referred to the Director of Education")).to_be_visible()
 
     step(page, "Reported to Ofsted", "Director agreed to report")
     fill_date(page, "Date reported to Ofsted", date.today())
     page.get_by_label("Ofsted reference").fill("OFS-2026-0042")
     page.get_by_role("button", name="Record this step").click()
-    expect(page.get_by_text("Reported to Ofsted").first).to_be_visible()
+    expect(page.get_by_text(f"{reference} is now: Reported to Ofsted")).to_be_visible()
 
     step(page, "Closed", "Ofsted visited")
     page.get_by_label("Outcome (closing)").fill(
