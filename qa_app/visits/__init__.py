@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("visits", __name__)
 
-from qa_app.visits import programme, provider_page, registration_check, review, routes  # noqa: E402,F401
+from qa_app.visits import programme, provider_page, registration_check, review, routes, theme_page  # noqa: E402,F401

@@ -1,4 +1,5 @@
-"""The visit forms: start, details, one theme's criteria, strengths, actions, sign-off."""
+"""The visit forms: start, details, one theme's criteria, strengths, actions, the previous
+visit's actions, sign-off."""
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -9,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from qa_app.forms import DayMonthYearField, VersionedForm, WholeNumberField
 from qa_app.framework.rating import RATINGS
@@ -69,7 +70,9 @@ def theme_form(criteria, formdata=None, **data):
                 f"{criterion.code} {criterion.text}",
                 widget=GovRadioInput(),
                 choices=list(RATINGS.items()),
+                # Not judged yet is no answer, not a wrong one.
                 validate_choice=False,
+                validators=[Optional(), AnyOf(list(RATINGS), f"Choose how far {criterion.code} is met")],
             ),
         )
         setattr(
@@ -114,6 +117,33 @@ class ActionForm(VersionedForm):
         validators=[Optional()],
     )
     submit = SubmitField("Add action", widget=GovSubmitInput())
+
+
+OUTCOMES = {"done": "Done", "not_done": "Not done"}
+
+
+def outcomes_form(previous, stored, **data):
+    """A form marking each of the previous visits' open actions done or not done; `stored`
+    is what the visit has saved ({action id: outcome}), kept on the form as stored_outcomes."""
+
+    class OutcomesForm(VersionedForm):
+        pass
+
+    for action in previous:
+        setattr(
+            OutcomesForm,
+            f"outcome_{action.id}",
+            RadioField(
+                action.description,
+                widget=GovRadioInput(),
+                choices=list(OUTCOMES.items()),
+                validate_choice=False,
+                validators=[Optional(), AnyOf(list(OUTCOMES), "Choose done or not done")],
+            ),
+        )
+    form = OutcomesForm(data={**{f"outcome_{key}": value for key, value in stored.items()}, **data})
+    form.stored_outcomes = dict(stored)
+    return form
 
 
 class SignOffForm(VersionedForm):

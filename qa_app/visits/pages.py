@@ -1,7 +1,7 @@
 """What every page of the visit form does: load the visit in the user's scope, and save a
 typed change through save_visit, turning its refusals into field errors or redirects."""
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -10,6 +10,7 @@ from qa_app.auth.permissions import authorize, can_edit_visit
 from qa_app.bad_input import CONCURRENT_MESSAGE
 from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, VersionRequired
 from qa_app.extensions import db
+from qa_app.forms import show_errors
 from qa_app.visits import services
 from qa_app.visits.representation import body_with_change, visit_as_json
 from qa_app.visits.saving import save_visit
@@ -108,3 +109,64 @@ def start(visit_uuid, change):
             409, "That visit is already recorded by someone else. Go back, reload the page and start again."
         )
     return None
+
+
+# A form has few parts, so a handful of passes settles it: each leaves out what the one
+# before was refused for.
+PASSES = 5
+
+
+def field_for(path, paths):
+    """The form field that shows the error at `path`: the longest prefix of it in `paths` that
+    ends where a part of the path ends (``judgements[1]`` claims ``judgements[1].evidence``
+    but not ``judgements[10]``); None when no field claims it."""
+    for prefix in sorted(paths, key=len, reverse=True):
+        if path == prefix or path.startswith((f"{prefix}.", f"{prefix}[")):
+            return paths[prefix]
+    return None
+
+
+def save_valid(visit, form, build, paths):
+    """Save every valid part of a submitted form, through save_visit; False when nothing could be.
+
+    `build(skip)` makes the change from every field but those in `skip`, and `paths(skip)`
+    says which field shows the error at each path of that change. The fields the form's own
+    validators refused are left out first; each refusal of the change then leaves out the
+    fields it names, until what is left saves. Every error goes beside its field, and those
+    no field claims into the error summary; the page re-shows what was typed, at the
+    visit's new version. A form whose CSRF token or version is bad saves nothing.
+    """
+    form.validate()
+    if "csrf_token" in form and form.csrf_token.errors:
+        return False
+    skip = {name for name, errors in form.errors.items() if errors and name != "version"}
+    for _ in range(PASSES):
+        # build() may refuse too (a field the change's schema cannot read): save() says so.
+        errors = save(visit, form, lambda: build(frozenset(skip)))
+        if errors is None:
+            form.version.data = visit.version
+            return True
+        fields = paths(frozenset(skip))
+        placed = {path: field_for(path, fields) for path in errors}
+        for path, name in placed.items():
+            if name is not None:
+                form[name].errors = [*form[name].errors, errors[path]]
+        unclaimed = {path: errors[path] for path, name in placed.items() if name is None}
+        if unclaimed or not set(placed.values()) - skip:
+            show_errors(form, unclaimed, {})
+            return False
+        skip |= set(placed.values())
+    return False
+
+
+def section(visit, form, template, build, paths, done, saved_message=None, **context):
+    """A section page's answer to its form: all saved, on to `done`; else the page again, with
+    every valid field saved and the others as typed beside their errors (400)."""
+    if form.is_submitted():
+        saved = save_valid(visit, form, build, paths)
+        if saved and not form.errors:
+            if saved_message:
+                flash(saved_message)
+            return redirect(done)
+        context["partly_saved"] = saved
+    return render_template(template, form=form, visit=visit, **context), 400 if form.errors else 200

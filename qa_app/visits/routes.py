@@ -14,30 +14,27 @@ from flask_login import current_user, login_required
 from qa_app.auth.permissions import authorize, can_edit_visit, may_sign_off
 from qa_app.extensions import db
 from qa_app.forms import VersionedForm, show_errors
-from qa_app.framework.defaults import THEME_NAMES
 from qa_app.framework.services import current_version
 from qa_app.providers.models import Provider
 from qa_app.visits import bp, services
-from qa_app.visits.forms import ActionForm, DetailsForm, ReturnForm, SignOffForm, StrengthsForm, theme_form
+from qa_app.visits.forms import ActionForm, DetailsForm, ReturnForm, SignOffForm, StrengthsForm, outcomes_form
 from qa_app.visits.models import VisitConflict, VisitEvent
-from qa_app.visits.pages import editable, load, save
+from qa_app.visits.pages import editable, load, save, section
 from qa_app.visits.pages import start as start_visit
 from qa_app.visits.progress import task_list
-from qa_app.visits.schemas import ActionItem, Judgement, VisitChange, read
+from qa_app.visits.schemas import ActionItem, VisitChange, read
 
 DETAILS_FIELDS = {"visit_date": "visit_date", "pupils_seen": "pupils_seen", "actions": "visit_date"}
 
 
-def details_change(form, **extra):
-    """The change a details form makes: date, type, people met, pupils seen."""
-    return VisitChange(
-        visit_date=form.visit_date.data,
-        visit_type=form.visit_type.data,
-        people_met=form.people_met.data or "",
-        pupils_seen=form.pupils_seen.data,
-        set_pupils_seen=True,
-        **extra,
-    )
+def details_change(form, skip=frozenset(), **extra):
+    """The change a details form makes: date, type, people met, pupils seen (but those in `skip`)."""
+    kept = {name: getattr(form, name).data for name in ("visit_date", "visit_type") if name not in skip}
+    if "people_met" not in skip:
+        kept["people_met"] = form.people_met.data or ""
+    if "pupils_seen" not in skip:
+        kept.update(pupils_seen=form.pupils_seen.data, set_pupils_seen=True)
+    return VisitChange(**kept, **extra)
 
 
 @bp.route("/providers/<int:provider_id>/visits/new", methods=["GET", "POST"])
@@ -113,84 +110,20 @@ def details(visit_uuid):
     visit = editable(visit_uuid)
     form = DetailsForm(obj=visit) if request.method == "GET" else DetailsForm()
     form.version.data = form.version.data or visit.version
-    if form.validate_on_submit():
-        errors = save(visit, form, lambda: details_change(form))
-        if errors is None:
-            return redirect(url_for("visits.show", visit_uuid=visit.uuid))
-        show_errors(form, errors, DETAILS_FIELDS)
-    return render_template("visits/details.html", form=form, visit=visit), 400 if form.errors else 200
-
-
-def _judged(form, criteria):
-    return [c for c in criteria if form[f"rating_{c.code}"].data]
-
-
-def theme_change(form, theme, criteria):
-    """The change one theme's page makes: its judgements, comment and insufficient-evidence reason."""
-    judged = _judged(form, criteria)
-    judgements = [
-        read(
-            Judgement,
-            {
-                "criterion": c.code,
-                "rating": form[f"rating_{c.code}"].data,
-                "evidence": form[f"evidence_{c.code}"].data or "",
-            },
-            prefix=f"judgements[{n}]",
-        )
-        for n, c in enumerate(judged)
-    ]
-    return VisitChange(
-        judgements=judgements,
-        judged_themes=frozenset({theme}),
-        theme_notes={theme: form.note.data or ""},
-        insufficient_reasons={theme: form.insufficient_reason.data or ""},
+    paths = {**DETAILS_FIELDS, "visit_type": "visit_type", "people_met": "people_met"}
+    return section(
+        visit,
+        form,
+        "visits/details.html",
+        lambda skip: details_change(form, skip),
+        lambda skip: paths,
+        url_for("visits.show", visit_uuid=visit.uuid),
     )
 
 
-def theme_fields(form, criteria):
-    """Which field of a theme's form shows the error at each path of its change."""
-    fields = {}
-    for n, c in enumerate(_judged(form, criteria)):
-        fields.update(
-            {f"judgements[{n}].rating": f"rating_{c.code}", f"judgements[{n}]": f"evidence_{c.code}"}
-        )
-    return {**fields, "theme_notes": "note", "insufficient_reasons": "insufficient_reason"}
-
-
-@bp.route("/visits/<visit_uuid>/themes/<theme>", methods=["GET", "POST"])
-@login_required
-def theme(visit_uuid, theme):
-    """Judge each criterion of one theme, with evidence, and comment on the theme."""
-    if theme not in THEME_NAMES:
-        abort(404)
-    visit = editable(visit_uuid)
-    criteria = visit.framework_version.criteria_by_theme()[theme]
-    stored = {}
-    for j in visit.judgements:
-        stored.update({f"rating_{j.criterion.code}": j.rating, f"evidence_{j.criterion.code}": j.evidence})
-    form = theme_form(
-        criteria,
-        request.form if request.method == "POST" else None,
-        version=visit.version,
-        note=visit.theme_notes.get(theme, ""),
-        insufficient_reason=visit.insufficient_reasons.get(theme, ""),
-        **stored,
-    )
-    if form.validate_on_submit():
-        errors = save(visit, form, lambda: theme_change(form, theme, criteria))
-        if errors is None:
-            flash(f"{THEME_NAMES[theme]} saved.")
-            return redirect(url_for("visits.show", visit_uuid=visit.uuid))
-        show_errors(form, errors, theme_fields(form, criteria))
-    return render_template(
-        "visits/theme.html",
-        form=form,
-        visit=visit,
-        theme=theme,
-        criteria=criteria,
-        rating=visit.theme_rags.get(theme),
-    ), 400 if form.errors else 200
+def strengths_change(form, skip=frozenset()):
+    """The change the strengths page makes: strengths and pupil voice (but those in `skip`)."""
+    return VisitChange(**{name: form[name].data or "" for name in ("strengths", "pupil_voice") if name not in skip})
 
 
 @bp.route("/visits/<visit_uuid>/strengths", methods=["GET", "POST"])
@@ -200,16 +133,14 @@ def strengths(visit_uuid):
     visit = editable(visit_uuid)
     form = StrengthsForm(obj=visit) if request.method == "GET" else StrengthsForm()
     form.version.data = form.version.data or visit.version
-    if form.validate_on_submit():
-        errors = save(
-            visit,
-            form,
-            lambda: VisitChange(strengths=form.strengths.data or "", pupil_voice=form.pupil_voice.data or ""),
-        )
-        if errors is None:
-            return redirect(url_for("visits.show", visit_uuid=visit.uuid))
-        show_errors(form, errors, {"strengths": "strengths", "pupil_voice": "pupil_voice"})
-    return render_template("visits/strengths.html", form=form, visit=visit), 400 if form.errors else 200
+    return section(
+        visit,
+        form,
+        "visits/strengths.html",
+        lambda skip: strengths_change(form, skip),
+        lambda skip: {"strengths": "strengths", "pupil_voice": "pupil_voice"},
+        url_for("visits.show", visit_uuid=visit.uuid),
+    )
 
 
 def current_actions(visit):
@@ -259,21 +190,34 @@ def remove_action(visit_uuid, index):
     return redirect(url_for("visits.actions", visit_uuid=visit.uuid))
 
 
+def outcomes_change(form, previous, skip=frozenset()):
+    """The change the previous actions page makes: each action marked done or not done
+    (one in `skip` keeps what was saved for it)."""
+    outcomes = {}
+    for action in previous:
+        name, key = f"outcome_{action.id}", str(action.id)
+        value = form.stored_outcomes.get(key) if name in skip else form[name].data
+        if value:
+            outcomes[key] = value
+    return VisitChange(action_outcomes=outcomes)
+
+
 @bp.route("/visits/<visit_uuid>/previous-actions", methods=["GET", "POST"])
 @login_required
 def previous_actions(visit_uuid):
     """Mark the previous visits' open actions as done or not done."""
     visit = editable(visit_uuid)
     previous = services.previous_open_actions(visit.provider_id, visit.id)
-    form = VersionedForm(version=visit.version)
-    if form.validate_on_submit():
-        chosen = {str(a.id): request.form.get(f"outcome_{a.id}") for a in previous}
-        outcomes = {key: value for key, value in chosen.items() if value in ("done", "not_done")}
-        errors = save(visit, form, lambda: VisitChange(action_outcomes=outcomes))
-        for message in (errors or {}).values():
-            flash(message, "error")
-        return redirect(url_for("visits.show", visit_uuid=visit.uuid))
-    return render_template("visits/previous_actions.html", form=form, visit=visit, previous=previous)
+    form = outcomes_form(previous, visit.action_outcomes, version=visit.version)
+    return section(
+        visit,
+        form,
+        "visits/previous_actions.html",
+        lambda skip: outcomes_change(form, previous, skip),
+        lambda skip: {},
+        url_for("visits.show", visit_uuid=visit.uuid),
+        previous=previous,
+    )
 
 
 @bp.route("/visits/<visit_uuid>/check")
