@@ -149,6 +149,8 @@ def test_registration_check_page(client, signed_in, officer, provider):
         )
     response = client.post(f"/visits/{visit_uuid}/registration", data=rows, follow_redirects=True)
     assert b"Likely must register" in response.data and b"P1, P2, P3, P4, P5" in response.data
+    # As the page shows it after that save: at the visit's new version.
+    rows["version"] = client.get(f"/api/visits/{visit_uuid}").get_json()["version"]
     rows["hours-0"] = "75"
     response = client.post(f"/visits/{visit_uuid}/registration", data=rows)
     assert response.status_code == 400 and b"must be between 0 and 60" in response.data

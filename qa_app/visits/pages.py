@@ -126,23 +126,20 @@ def field_for(path, paths):
     return None
 
 
-def save_valid(visit, form, build, paths):
-    """Save every valid part of a submitted form, through save_visit; False when nothing could be.
+def save_valid(visit, form, build, paths, refused):
+    """Save every valid part of a submitted page, through save_visit; True when it saved.
 
-    `build(skip)` makes the change from every field but those in `skip`, and `paths(skip)`
-    says which field shows the error at each path of that change. The fields the form's own
-    validators refused are left out first; each refusal of the change then leaves out the
-    fields it names, until what is left saves. Every error goes beside its field, and those
-    no field claims into the error summary; the page re-shows what was typed, at the
-    visit's new version. A form whose CSRF token or version is bad saves nothing.
+    `refused` ({field name: [messages]}) starts with the fields the page's own checks
+    refused and gains those the change is refused for. `build(skip)` makes the change from
+    every field but those in `skip`, and `paths(skip)` says which field shows the error at
+    each path of that change. Each refusal leaves out the fields it names, until what is
+    left saves; an error no field claims goes to the error summary, and then nothing is
+    saved. After a save the form carries the visit's new version.
     """
-    form.validate()
-    if "csrf_token" in form and form.csrf_token.errors:
-        return False
-    skip = {name for name, errors in form.errors.items() if errors and name != "version"}
+    skip = set(refused)
     for _ in range(PASSES):
         # build() may refuse too (a field the change's schema cannot read): save() says so.
-        errors = save(visit, form, lambda: build(frozenset(skip)))
+        errors = save(visit, form, lambda left_out=frozenset(skip): build(left_out))
         if errors is None:
             form.version.data = visit.version
             return True
@@ -150,7 +147,7 @@ def save_valid(visit, form, build, paths):
         placed = {path: field_for(path, fields) for path in errors}
         for path, name in placed.items():
             if name is not None:
-                form[name].errors = [*form[name].errors, errors[path]]
+                refused.setdefault(name, []).append(errors[path])
         unclaimed = {path: errors[path] for path, name in placed.items() if name is None}
         if unclaimed or not set(placed.values()) - skip:
             show_errors(form, unclaimed, {})
@@ -161,12 +158,20 @@ def save_valid(visit, form, build, paths):
 
 def section(visit, form, template, build, paths, done, saved_message=None, **context):
     """A section page's answer to its form: all saved, on to `done`; else the page again, with
-    every valid field saved and the others as typed beside their errors (400)."""
+    every valid field saved and the others as typed beside their errors (400). A form whose
+    CSRF token is bad saves nothing."""
     if form.is_submitted():
-        saved = save_valid(visit, form, build, paths)
-        if saved and not form.errors:
-            if saved_message:
-                flash(saved_message)
-            return redirect(done)
-        context["partly_saved"] = saved
+        form.validate()
+        if not ("csrf_token" in form and form.csrf_token.errors):
+            refused = {
+                name: list(form[name].errors) for name in form.errors if name in form and name != "version"
+            }
+            saved = save_valid(visit, form, build, paths, refused)
+            for name, messages in refused.items():
+                form[name].errors = messages
+            if saved and not form.errors:
+                if saved_message:
+                    flash(saved_message)
+                return redirect(done)
+            context["partly_saved"] = saved
     return render_template(template, form=form, visit=visit, **context), 400 if form.errors else 200

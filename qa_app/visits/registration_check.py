@@ -1,5 +1,6 @@
 """The visit's registration check page: pupils of compulsory school age (by reference)
-and the sites used, saved through save_visit like every other part of the visit."""
+and the sites used, saved through save_visit like every other part of the visit; a save
+keeps every valid row and shows the refused ones as typed (visits.pages.save_valid)."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -8,7 +9,7 @@ from qa_app.domain import Invalid
 from qa_app.forms import VersionedForm
 from qa_app.registration.services import rules_in_force
 from qa_app.visits import bp
-from qa_app.visits.pages import editable, save
+from qa_app.visits.pages import editable, save_valid
 from qa_app.visits.representation import visit_as_json
 from qa_app.visits.schemas import RegistrationEvidence, VisitChange, read
 
@@ -28,8 +29,8 @@ def row_count(form):
 
 
 def pupils_from_form(form):
-    """The pupil rows typed into the registration check (blank rows are ignored)."""
-    pupils = []
+    """The pupil rows typed into the registration check, as {row: pupil} (blank rows are ignored)."""
+    pupils = {}
     for row in range(row_count(form)):
         ref = (form.get(f"ref-{row}") or "").strip()
         hours = (form.get(f"hours-{row}") or "").strip()
@@ -41,7 +42,7 @@ def pupils_from_form(form):
             "weeks_per_year": _number(form.get(f"weeks-{row}"), 38),
         }
         pupil.update({flag: form.get(f"{flag}-{row}") == "y" for flag in PUPIL_FLAGS})
-        pupils.append(pupil)
+        pupils[row] = pupil
     return pupils
 
 
@@ -58,11 +59,45 @@ def _number(text, default=None):
 
 
 def evidence_from_form(form):
-    """The registration check as typed: the pupil count, the pupil rows and the sites."""
+    """The registration check as typed: the pupil count, the pupil rows ({row: pupil}) and the sites."""
     return {
         "pupil_count": _number(form.get("pupil_count", "").strip()),
         "pupils": pupils_from_form(form),
         "sites": [line.strip() for line in form.get("sites", "").splitlines() if line.strip()],
+    }
+
+
+def _kept_rows(typed, stored, skip):
+    """(row, pupil) saved: each typed row, or for a refused one what was saved in its place."""
+    for row, pupil in typed["pupils"].items():
+        if f"row-{row}" not in skip:
+            yield row, pupil
+        elif row < len(stored["pupils"]):
+            yield row, stored["pupils"][row]
+
+
+def evidence_change(typed, stored, skip=frozenset()):
+    """The change the page makes: the typed evidence, but for the refused parts (in `skip`)
+    what was saved. A refused pupil count is saved as before if that still adds up."""
+    pupils = [pupil for _, pupil in _kept_rows(typed, stored, skip)]
+    count = typed["pupil_count"]
+    if "pupil_count" in skip:
+        count = stored["pupil_count"] if stored["pupil_count"] in (None, len(pupils)) else None
+    sites = stored["sites"] if "sites" in skip else typed["sites"]
+    return VisitChange(
+        registration_evidence=evidence_of({"pupil_count": count, "pupils": pupils, "sites": sites})
+    )
+
+
+def evidence_fields(typed, stored, skip=frozenset()):
+    """Which part of the page shows the error at each path of the change."""
+    path = "registration_evidence"
+    rows = {f"{path}.pupils[{n}]": f"row-{row}" for n, (row, _) in enumerate(_kept_rows(typed, stored, skip))}
+    return {
+        **rows,
+        f"{path}.pupil_count": "pupil_count",
+        f"{path}.sites": "sites",
+        f"{path}.pupils": "pupil_count",
     }
 
 
@@ -74,28 +109,43 @@ def evidence_of(evidence):
 @bp.route("/visits/<visit_uuid>/registration", methods=["GET", "POST"])
 @login_required
 def registration(visit_uuid):
-    """The registration check: pupils of compulsory school age (by reference) and sites."""
+    """The registration check: pupils of compulsory school age (by reference) and sites.
+
+    A save keeps every valid row, saved; a refused row is shown as typed, with its error."""
     visit = editable(visit_uuid)
     form = VersionedForm(version=visit.version)
-    evidence = visit_as_json(visit)["registration_evidence"]
-    errors = {}
+    stored = visit_as_json(visit)["registration_evidence"]
+    evidence, refused, saved = stored, {}, False
     if form.validate_on_submit():
         try:
-            evidence = evidence_from_form(request.form)
+            typed = evidence_from_form(request.form)
         except Invalid as problem:
-            errors = problem.fields
+            refused = {"rows": list(problem.fields.values())}
         else:
-            errors = save(visit, form, lambda: VisitChange(registration_evidence=evidence_of(evidence)))
-            if errors is None:
+            saved = save_valid(
+                visit,
+                form,
+                lambda skip: evidence_change(typed, stored, skip),
+                lambda skip: evidence_fields(typed, stored, skip),
+                refused,
+            )
+            if saved and not refused:
                 flash("Registration check saved.")
                 return redirect(url_for("visits.registration", visit_uuid=visit.uuid))
+            evidence = {
+                **typed,
+                "pupils": [
+                    typed["pupils"].get(row, {}) for row in range(max(typed["pupils"], default=-1) + 1)
+                ],
+            }
     rules = rules_in_force(visit.visit_date)
     return render_template(
         "visits/registration.html",
         visit=visit,
         form=form,
         evidence=evidence,
-        errors=errors or {},
+        errors={name: messages[0] for name, messages in refused.items()},
+        partly_saved=saved,
         rules=rules.rules if rules else None,
         rows=max(len(evidence["pupils"]) + 3, 6),
-    ), 400 if errors else 200
+    ), 400 if refused else 200

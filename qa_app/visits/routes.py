@@ -123,7 +123,9 @@ def details(visit_uuid):
 
 def strengths_change(form, skip=frozenset()):
     """The change the strengths page makes: strengths and pupil voice (but those in `skip`)."""
-    return VisitChange(**{name: form[name].data or "" for name in ("strengths", "pupil_voice") if name not in skip})
+    return VisitChange(
+        **{name: form[name].data or "" for name in ("strengths", "pupil_voice") if name not in skip}
+    )
 
 
 @bp.route("/visits/<visit_uuid>/strengths", methods=["GET", "POST"])

@@ -39,7 +39,9 @@ def theme_change(form, theme, criteria, skip=frozenset(), stored=None):
         )
         for n, (code, rating, evidence, _) in enumerate(_judgements(form, criteria, skip, stored or {}))
     ]
-    texts = {name: {theme: form[name].data or ""} for name in ("note", "insufficient_reason") if name not in skip}
+    texts = {
+        name: {theme: form[name].data or ""} for name in ("note", "insufficient_reason") if name not in skip
+    }
     return VisitChange(
         judgements=judgements,
         judged_themes=frozenset({theme}),
@@ -53,7 +55,9 @@ def theme_fields(form, criteria, skip=frozenset(), stored=None):
     fields = {}
     for n, (code, _, _, typed) in enumerate(_judgements(form, criteria, skip, stored or {})):
         if typed:
-            fields.update({f"judgements[{n}].rating": f"rating_{code}", f"judgements[{n}]": f"evidence_{code}"})
+            fields.update(
+                {f"judgements[{n}].rating": f"rating_{code}", f"judgements[{n}]": f"evidence_{code}"}
+            )
     return {**fields, "theme_notes": "note", "insufficient_reasons": "insufficient_reason"}
 
 
