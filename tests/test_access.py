@@ -76,6 +76,7 @@ MATRIX = {
     "framework.edit_rules": ("GET", "/admin/frameworks/{version}/rules", only(ADMIN)),
     "framework.publish": ("POST", "/admin/frameworks/{version}/publish", only(ADMIN, code=302)),
     "visits.programme": ("GET", "/programme", casework(200, 200)),
+    "visits.mine": ("GET", "/visits", casework(200, 200)),
     "visits.overdue_actions": ("GET", "/actions", casework(200, 200)),
     "visits.sign_off_queue": ("GET", "/sign-off", casework(403, 200)),
     "auth.deputies": ("GET", "/sign-off/deputies", casework(403, 200)),

@@ -191,6 +191,8 @@ def may_see_receipt(user, escalation):
 # concern from that page (and from each provider's page) rather than from the menu.
 MENU = (
     ("visits.programme", "Visits", "visit.view", None),
+    # The Head of Access finds her own visits in the programme, which shows them all.
+    ("visits.mine", "Your visits", "visit.start", "deputies.manage"),
     ("providers.index", "Providers", "register.view", None),
     ("visits.sign_off_queue", "Sign-off", "visit.sign_off", None),
     ("visits.overdue_actions", "Overdue actions", "visit.view", None),

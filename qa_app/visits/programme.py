@@ -1,4 +1,5 @@
-"""The visit programme (who is due a visit) and the list of overdue actions."""
+"""The visit programme (who is due a visit), the officer's own visits, their open visit to
+each provider, and the list of overdue actions."""
 
 from datetime import date
 
@@ -7,7 +8,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, nulls_first, select
 from sqlalchemy.orm import joinedload
 
-from qa_app.auth.permissions import actions_visible_to, authorize, providers_of, visits_visible_to
+from qa_app.auth.permissions import (
+    EDITABLE_VISIT_STATES,
+    actions_visible_to,
+    authorize,
+    providers_of,
+    visits_visible_to,
+)
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
 from qa_app.visits import bp
@@ -41,6 +48,47 @@ def open_visits(user):
     return db.session.scalars(query).all()
 
 
+def own_open_visits(visits, user):
+    """{provider id: the user's own newest open visit there (draft or returned)}, from visits
+    already loaded."""
+    mine = [v for v in visits if v.officer_id == user.id and v.status in EDITABLE_VISIT_STATES]
+    return {v.provider_id: v for v in sorted(mine, key=lambda v: (v.visit_date, v.id))}
+
+
+def open_visit_to(user, provider_id):
+    """The user's own open visit (draft or returned) to this provider, newest, or None: one query."""
+    return db.session.scalar(
+        select(Visit)
+        .where(
+            Visit.provider_id == provider_id,
+            Visit.officer_id == user.id,
+            Visit.status.in_(EDITABLE_VISIT_STATES),
+            visits_visible_to(user),
+        )
+        .order_by(Visit.visit_date.desc(), Visit.id.desc())
+        .limit(1)
+    )
+
+
+def own_visits(user):
+    """The user's own drafts, returned and submitted visits, newest first."""
+    return db.session.scalars(
+        select(Visit)
+        .options(joinedload(Visit.provider))
+        .where(Visit.officer_id == user.id, visits_visible_to(user))
+        .where(Visit.status.in_((*EDITABLE_VISIT_STATES, "submitted")))
+        .order_by(Visit.visit_date.desc(), Visit.created_at.desc(), Visit.id.desc())
+    ).all()
+
+
+@bp.route("/visits")
+@login_required
+def mine():
+    """Your visits: your drafts, returned and submitted visits, newest first, each linked."""
+    authorize("visit.start")
+    return render_template("visits/mine.html", visits=own_visits(current_user))
+
+
 @bp.route("/programme")
 @login_required
 def programme():
@@ -61,6 +109,7 @@ def programme():
         drafts=[v for v in visits if v.status == "draft"],
         returned=[v for v in visits if v.status == "returned"],
         submitted=[v for v in visits if v.status == "submitted"],
+        continuing=own_open_visits(visits, current_user),
     )
 
 

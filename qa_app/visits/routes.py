@@ -21,6 +21,7 @@ from qa_app.visits.forms import ActionForm, DetailsForm, ReturnForm, SignOffForm
 from qa_app.visits.models import VisitConflict, VisitEvent
 from qa_app.visits.pages import editable, load, save, section
 from qa_app.visits.pages import start as start_visit
+from qa_app.visits.programme import open_visit_to
 from qa_app.visits.progress import task_list
 from qa_app.visits.schemas import ActionItem, VisitChange, read
 
@@ -37,17 +38,27 @@ def details_change(form, skip=frozenset(), **extra):
     return VisitChange(**kept, **extra)
 
 
+OPEN_VISIT_MESSAGE = "You already have a visit to {name} in progress. Continue that visit rather than start another."
+
+
 @bp.route("/providers/<int:provider_id>/visits/new", methods=["GET", "POST"])
 @login_required
 def start(provider_id):
-    """Start a visit to a provider: date, type, people met, pupils seen."""
+    """Start a visit to a provider: date, type, people met, pupils seen.
+
+    An officer with an open visit there is sent on to it: a second is never started."""
     authorize("visit.start")
     provider = db.get_or_404(Provider, provider_id)
     form = DetailsForm()
     if not form.is_submitted():
         form.visit_date.data = date.today()
     version = current_version()
-    if form.validate_on_submit():
+    already = open_visit_to(current_user, provider.id)
+    if already is not None and form.is_submitted():
+        if services.valid_uuid(form.uuid.data) == already.uuid:  # a replayed start: it is made
+            return redirect(url_for("visits.show", visit_uuid=already.uuid))
+        flash(OPEN_VISIT_MESSAGE.format(name=provider.name), "error")
+    elif form.validate_on_submit():
         # The browser makes the UUID (so a tablet can start a visit offline); without
         # JavaScript the server makes one.
         visit_uuid = services.valid_uuid(form.uuid.data) or str(uuid_module.uuid4())
@@ -55,8 +66,10 @@ def start(provider_id):
         show_errors(form, start_visit(visit_uuid, change) or {}, DETAILS_FIELDS)
         if not form.errors:
             return redirect(url_for("visits.show", visit_uuid=visit_uuid))
-    status = 400 if form.errors else 200
-    return render_template("visits/start.html", form=form, provider=provider, version=version), status
+    status = 409 if already is not None and form.is_submitted() else 400 if form.errors else 200
+    return render_template(
+        "visits/start.html", form=form, provider=provider, version=version, already=already
+    ), status
 
 
 def _history(visit):
