@@ -211,3 +211,48 @@ def fuzz(client, form):
         assert response.status_code < 500, (form["action"], data)
 
     post()
+
+
+THEME_EXAMPLES = 15
+ANSWERS = st.tuples(
+    st.sampled_from(["", "met", "partly_met", "not_met", "not_seen"]), st.sampled_from(["", "Seen"])
+)
+
+
+def test_a_theme_save_keeps_exactly_its_valid_answers(client, signed_in, make_provider):
+    """Any mix of answers on a theme page: each valid one is saved, each refused one keeps what
+    was saved before, and one left unjudged is cleared; the page is a 400 exactly when one is refused."""
+    from qa_app.visits.models import Visit
+    from tests.test_visits import start_visit, version_of
+
+    officer = signed_in("officer")
+    provider = make_provider(officer_id=officer.id)
+    visit_uuid = start_visit(client, provider).headers["Location"].rsplit("/", 1)[1]
+    codes = [c.code for c in current_version().criteria_by_theme()["HS"]]
+
+    @given(answers=st.lists(ANSWERS, min_size=len(codes), max_size=len(codes)))
+    @settings(
+        max_examples=THEME_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None
+    )
+    def post(answers):
+        db.session.expire_all()
+        visit = db.session.scalar(db.select(Visit).where(Visit.uuid == visit_uuid))
+        before = {j.criterion.code: (j.rating, j.evidence) for j in visit.judgements}
+        data = {"version": version_of(visit_uuid)}
+        expected, refused = {}, False
+        for code, (rating, evidence) in zip(codes, answers, strict=True):
+            data.update({f"rating_{code}": rating, f"evidence_{code}": evidence})
+            if rating in ("met", "") or evidence:
+                if rating:
+                    expected[code] = (rating, evidence)
+            else:
+                refused = True
+                if code in before:
+                    expected[code] = before[code]
+        response = client.post(f"/visits/{visit_uuid}/themes/HS", data=data)
+        assert response.status_code == (400 if refused else 302)
+        db.session.expire_all()
+        visit = db.session.scalar(db.select(Visit).where(Visit.uuid == visit_uuid))
+        assert {j.criterion.code: (j.rating, j.evidence) for j in visit.judgements} == expected
+
+    post()

@@ -38,7 +38,9 @@ def details_change(form, skip=frozenset(), **extra):
     return VisitChange(**kept, **extra)
 
 
-OPEN_VISIT_MESSAGE = "You already have a visit to {name} in progress. Continue that visit rather than start another."
+OPEN_VISIT_MESSAGE = (
+    "You already have a visit to {name} in progress. Continue that visit rather than start another."
+)
 
 
 @bp.route("/providers/<int:provider_id>/visits/new", methods=["GET", "POST"])
