@@ -4,6 +4,7 @@ submission_blockers and blocker_groups) on a table of cases, and check answers r
 
 import copy
 import json
+import uuid
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -371,17 +372,83 @@ def test_the_tablet_reads_the_rules_it_is_given(page, live_server):
     )
 
 
+# The tablet saves some judgements through the sync API, then works out check answers from
+# the API's visit and the offline bundle, as the offline form does.
+SAVE_THROUGH_THE_API = """async ([visitUuid, key, judgements]) => {
+  const session = await (await fetch('/api/session')).json();
+  const visit = await (await fetch(`/api/visits/${visitUuid}`)).json();
+  const answer = await fetch(`/api/visits/${visitUuid}`, {
+    method: 'PUT',
+    headers: {'Content-Type': 'application/json', 'Idempotency-Key': key,
+              'X-CSRFToken': session.csrf_token, 'If-Match': `"${visit.version}"`},
+    body: JSON.stringify({...visit, judgements}),
+  });
+  return answer.status;
+}"""
+CHECK_ANSWERS_ON_THE_TABLET = """async ([visitUuid, today]) => {
+  const m = await import('/static/js/offline/rating.js');
+  const bundle = await (await fetch('/api/offline-bundle')).json();
+  const visit = await (await fetch(`/api/visits/${visitUuid}`)).json();
+  const groups = m.blockerGroups(bundle.framework, m.submissionBlockers(bundle.framework, visit, today));
+  const shown = m.ratingsShown(bundle.framework, m.ratingsOf(visit));
+  return {
+    links: groups.map((g) => [m.blockerHref(visitUuid, g.keys[0]), g.summary]),
+    overall: shown.overall.label,
+    themes: bundle.framework.themes.map((t) => shown.themes[t.code]),
+  };
+}"""
+PARTLY_JUDGED = (
+    [{"criterion": f"SG{n}", "rating": "met", "evidence": ""} for n in range(2, 10)]
+    + [{"criterion": f"HS{n}", "rating": "not_seen", "evidence": "Site manager absent"} for n in range(1, 6)]
+    + [
+        {"criterion": "HS6", "rating": "met", "evidence": ""},
+        {"criterion": "QE1", "rating": "partly_met", "evidence": "Tracker not reviewed"},
+        {"criterion": "QE2", "rating": "met", "evidence": ""},
+    ]
+)
+
+
+def rating_cell(theme):
+    """What the Rating column of check answers says for a theme as the tablet shows it."""
+    if theme["state"] == "provisional":
+        return f"{theme['rag'].title()} so far: {theme['unjudged']} still to judge"
+    return theme["rag"].title() if theme["rag"] else theme["label"]
+
+
 def test_check_answers_groups_blockers_and_holds_back_the_overall(page, live_server):
-    """Check answers on a tablet: blockers one line per theme with links, and no overall
-    rating while themes are still to judge."""
+    """Check answers on a tablet, for a visit partly judged through the sync API: blockers
+    one line per theme with links, no overall rating, Safeguarding not "Green so far" with
+    SG1 unjudged; the tablet, from the API's visit and the offline bundle, gives the same
+    lines, links and labels as the page."""
     sign_in(page, live_server, "officer@example.org")
     page.get_by_role("link", name="Start a visit").first.click()
     page.get_by_role("button", name="Start the visit").click()
     visit_url = page.url
+    visit_uuid = visit_url.rsplit("/", 1)[1]
+    assert page.evaluate(SAVE_THROUGH_THE_API, [visit_uuid, str(uuid.uuid4()), PARTLY_JUDGED]) == 200
     page.goto(f"{visit_url}/check")
     summary = page.locator(".govuk-error-summary")
-    link = summary.get_by_role("link", name="Health and Safety: 8 criteria not judged")
-    expect(link).to_have_attribute("href", f"{visit_url.removeprefix(live_server)}/themes/HS#criterion-HS1")
-    expect(page.locator("#overall-rating")).to_contain_text("No overall rating until every theme is rated")
-    expect(page.get_by_role("row", name="Safeguarding")).to_contain_text("Not yet rated")
+    link = summary.get_by_role(
+        "link", name="Health and Safety: 2 criteria not judged, insufficient evidence, record why"
+    )
+    expect(link).to_have_attribute("href", f"/visits/{visit_uuid}/themes/HS#criterion-HS7")
+    overall = page.locator("#overall-rating")
+    expect(overall).to_contain_text("No overall rating until every theme is rated")
+    expect(page.get_by_role("row", name="Safeguarding")).to_contain_text(
+        "Not yet rated: SG1 (critical) not judged"
+    )
+    expect(page.get_by_role("row", name="Quality of Education")).to_contain_text(
+        "Amber so far: 4 still to judge"
+    )
     screenshot(page, "check-answers-tablet")
+
+    tablet = page.evaluate(CHECK_ANSWERS_ON_THE_TABLET, [visit_uuid, date.today().isoformat()])
+    links = summary.get_by_role("link")
+    assert tablet["links"] == [
+        [links.nth(n).get_attribute("href"), links.nth(n).inner_text()] for n in range(links.count())
+    ]
+    assert len(tablet["links"]) == 6
+    assert tablet["overall"] + "." in overall.inner_text()
+    cells = page.locator("tbody tr td:nth-child(2)")
+    page_cells = [" ".join(cells.nth(n).inner_text().split()) for n in range(cells.count())]
+    assert [rating_cell(theme) for theme in tablet["themes"]] == page_cells

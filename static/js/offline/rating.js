@@ -184,3 +184,11 @@ export function blockerGroups(framework, blockers) {
   }
   return groups;
 }
+
+/** Where a blocker is fixed, as check answers links it (templates/visits/check.html). */
+export function blockerHref(visitUuid, key) {
+  const [kind, code] = key.split(".");
+  if (kind === "visit_date") return `/visits/${visitUuid}/details`;
+  const anchor = kind === "criterion" ? `#criterion-${code}` : "#insufficient_reason";
+  return `/visits/${visitUuid}/themes/${code.slice(0, 2)}${anchor}`;
+}
