@@ -93,7 +93,7 @@ CASES = [
     ("critical SG1 not met", "red", None, MET, {"SG1": "not_met"}, {}, TODAY),
     ("critical HS4 not met", "red", None, MET, {"HS4": "not_met"}, {}, TODAY),
     (
-        "critical SG9 not met, rest of SG partly met",
+        "critical SG9 not met, SG3 partly met",
         "red",
         None,
         MET,
