@@ -25,7 +25,7 @@ import { outboxFor, photosOf, removeOutbox, removePhoto, saveBundle, setCurrentU
 import { changed } from "./page.js";
 
 const BACKOFF_SECONDS = [5, 15, 60, 300];
-const REFRESH_MS = 1000;
+const REFRESH_MS = 2000;
 let running = null;
 let refresh = null;
 const removals = []; // sent rows leaving the outbox, awaited before a run ends
