@@ -18,7 +18,7 @@
 // order): on one server, two saves at once each wait for the other's database lock and
 // the whole is slower (bench/offline.py). The tablet's own work is done while the server
 // works: the next row's photos are looked up, and a sent row leaves the outbox, while
-// the next PUT is on its way. The outbox is read once per run, and the page is told of
+// the next PUT is on its way; the bundle is fetched while the rows are sent. The outbox is read once per run, and the page is told of
 // progress at most every REFRESH_MS (each telling re-reads the outbox).
 import * as api from "./api.js";
 import { outboxFor, photosOf, removeOutbox, removePhoto, saveBundle, setCurrentUser, updateOutbox } from "./db.js";
@@ -82,13 +82,14 @@ export function queuedInOrder(rows) {
   return queued.sort((a, b) => (a.queued_at < b.queued_at ? -1 : a.queued_at > b.queued_at ? 1 : 0));
 }
 
-/** One sync: the session, the bundle, then each of the officer's queued rows in turn. */
+/** One sync: the session, then each of the officer's queued rows in turn (and, meanwhile,
+ * a fresh bundle). */
 async function run() {
   const session = await api.session();
   if (!session.ok) return finish({ state: session.kind });
   const { user, csrf_token: token } = session.body;
   if (await setCurrentUser(user)) changed();
-  await refreshBundle();
+  const bundle = refreshBundle(); // fetched while the rows go, the visits first
 
   const rows = queuedInOrder(await outboxFor(user.id));
   let sent = 0;
@@ -110,7 +111,7 @@ async function run() {
       }
     }
   } finally {
-    await Promise.all(removals.splice(0));
+    await Promise.all([bundle, ...removals.splice(0)]);
   }
   return finish({ state, sent });
 }
