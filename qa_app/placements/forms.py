@@ -19,7 +19,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from qa_app.forms import DayMonthYearField, Finite, VersionedForm, WholeNumberField
 from qa_app.placements.models import ATTENDANCE_CODES, COMMISSIONERS, DECISIONS, DESTINATIONS, REASONS
@@ -31,6 +31,16 @@ def _id(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _chosen(message):
+    """An inline validator: a select's placeholder (or a value that is no id) is no choice."""
+
+    def check(form, field):
+        if field.data is None:
+            raise ValidationError(message)
+
+    return check
 
 
 def _text(label, limit=20000, **kwargs):
@@ -47,14 +57,17 @@ class ChooseProviderForm(FlaskForm):
         csrf = False
 
     school_id = SelectField(
-        "School", widget=GovSelect(), coerce=_id, validators=[InputRequired("Choose the school")]
+        "School",
+        widget=GovSelect(),
+        coerce=_id,
+        validators=[InputRequired("Choose the school"), _chosen("Choose the school")],
     )
     provider_id = SelectField(
         "Provider",
         widget=GovSelect(),
         coerce=_id,
         description="Check the register first: placing with a provider that is not quality assured needs a reason.",
-        validators=[InputRequired("Choose the provider")],
+        validators=[InputRequired("Choose the provider"), _chosen("Choose the provider")],
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
@@ -62,7 +75,12 @@ class ChooseProviderForm(FlaskForm):
 class PlacementForm(VersionedForm):
     """Every field of a placement but its reviews and end (DESIGN.md 2.6)."""
 
-    provider_id = SelectField("Provider", widget=GovSelect(), coerce=_id, validators=[InputRequired()])
+    provider_id = SelectField(
+        "Provider",
+        widget=GovSelect(),
+        coerce=_id,
+        validators=[InputRequired("Choose the provider"), _chosen("Choose the provider")],
+    )
     pupil_ref = StringField(
         "Pupil's reference",
         widget=GovTextInput(),
