@@ -112,7 +112,7 @@ def forms_on(client, path):
 
 
 @pytest.fixture
-def people(app, make_user, make_provider, make_visit, make_escalation):
+def people(app, make_user, make_provider, make_visit, make_escalation, make_placement):
     """One user per role; the officer's provider with a draft and a submitted visit of
     theirs, an escalation about it, drafts of the registration rules and the framework;
     and the pages beyond the access matrix's that show their forms."""
@@ -124,11 +124,22 @@ def people(app, make_user, make_provider, make_visit, make_escalation):
     copy_rules(rules_in_force(), "2099")
     framework = copy_version(current_version(), "2099-2100", "Draft framework")
     db.session.commit()
-    ids = {"visit": draft.uuid, "provider": provider.id, "escalation": escalation.id}
+    # A placement of the school user's own school (with a provider that needs a reason).
+    placement = make_placement(users["school"].school, provider)
+    ids = {
+        "visit": draft.uuid,
+        "provider": provider.id,
+        "escalation": escalation.id,
+        "placement": placement.uuid,
+    }
     return (
         users,
         ids,
         [("head_of_access", f"/visits/{submitted.uuid}")]
+        + [
+            (role, f"/placements/new?school_id={users['school'].school_id}&provider_id={provider.id}")
+            for role in ("school", "officer")
+        ]
         + [
             ("admin", f"/admin/frameworks/{framework.id}{page}")
             for page in ("", "/rules", "/criteria/new", f"/criteria/{framework.criteria[0].id}")
@@ -183,6 +194,8 @@ def test_every_form_takes_any_input_without_a_500(app, client, login, people):
     forms = discover(app, client, login, users, ids, extra_pages)
     actions = {form["action"] for _, form in forms}
     assert {"/escalations/report", f"/visits/{ids['visit']}/details", "/register"} <= actions
+    assert {f"/placements/{ids['placement']}/{page}" for page in ("edit", "reviews/new", "end")} <= actions
+    assert any(action.startswith("/placements/new?") for action in actions)
     for role, form in forms:
         if role:
             login(users[role])
