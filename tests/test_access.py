@@ -58,6 +58,9 @@ MATRIX = {
     "admin.users": ("GET", "/admin/users", only(ADMIN)),
     "admin.new_user": ("GET", "/admin/users/new", only(ADMIN)),
     "admin.edit_user": ("GET", "/admin/users/{user}", only(ADMIN)),
+    "schools.index": ("GET", "/admin/schools", only(ADMIN)),
+    "schools.new": ("GET", "/admin/schools/new", only(ADMIN)),
+    "schools.edit": ("GET", "/admin/schools/{school}", only(ADMIN)),
     "framework.index": ("GET", "/admin/frameworks", only(ADMIN)),
     "framework.show": ("GET", "/admin/frameworks/{version}", only(ADMIN)),
     "framework.copy": ("POST", "/admin/frameworks/{version}/copy", only(ADMIN, code=400)),
@@ -171,6 +174,7 @@ def ids(app, make_provider, make_user, make_visit):
         "photo": _photo_of(visit),
         "new_photo": str(uuid.uuid4()),
         "user": make_user("officer").id,
+        "school": reporter.school_id,
         "version": version.id,
         "criterion": version.criteria[0].id,
     }

@@ -39,6 +39,7 @@ PERMISSIONS = {
     "rules.manage": frozenset({"admin"}),
     "framework.manage": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),
+    "schools.manage": frozenset({"admin"}),
 }
 
 
@@ -198,6 +199,7 @@ MENU = (
     ("dashboard.index", "Dashboard", "escalation.decide", None),
     ("escalations.report", "Report a concern", "escalation.report", "escalation.view"),
     ("admin.users", "Users", "users.manage", None),
+    ("schools.index", "Schools", "schools.manage", None),
     ("framework.index", "Framework", "framework.manage", None),
     ("registration.rules_index", "Registration rules", "rules.manage", None),
 )
