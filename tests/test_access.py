@@ -107,6 +107,9 @@ MATRIX = {
     "escalations.transition": ("POST", "/escalations/{escalation}/transition", casework(403, 400)),
     "escalations.suspension": ("POST", "/escalations/{escalation}/suspension", casework(403, 400)),
     "dashboard.index": ("GET", "/dashboard", casework(403, 200)),
+    # Placements: a school's own, or the authority's view; the school's home page.
+    "placements.index": ("GET", "/placements", only(("officer", "head_of_access", "school"))),
+    "placements.school_home": ("GET", "/home", only(("school",))),
     "registration.rules_index": ("GET", "/admin/registration-rules", only(ADMIN)),
     "registration.rules_show": ("GET", "/admin/registration-rules/{rules}", only(ADMIN)),
     "registration.rules_publish": (
@@ -213,7 +216,7 @@ def test_access(client, signed_in, ids, endpoint, role):
         ("anonymous", "/login"),
         ("officer", "/programme"),
         ("head_of_access", "/programme"),
-        ("school", "/providers"),
+        ("school", "/home"),
         ("admin", "/providers"),
     ],
 )

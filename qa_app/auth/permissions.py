@@ -247,6 +247,7 @@ def may_place_for(user, school_id):
 MENU = (
     ("visits.programme", "Visits", "visit.view", None),
     ("providers.index", "Providers", "register.view", None),
+    ("placements.index", "Placements", "placement.view", None),
     ("visits.sign_off_queue", "Sign-off", "visit.sign_off", None),
     ("visits.overdue_actions", "Overdue actions", "visit.view", None),
     ("escalations.index", "Escalations", "escalation.view", None),

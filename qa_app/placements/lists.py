@@ -22,7 +22,13 @@ from qa_app.auth.permissions import authorize, can, placements_visible_to
 from qa_app.extensions import db
 from qa_app.placements import bp
 from qa_app.placements.models import COMMISSIONERS, REASONS, Placement
-from qa_app.placements.overdue import OVERDUE, items_from_row, overdue_columns, overdue_conditions
+from qa_app.placements.overdue import (
+    OVERDUE,
+    any_overdue,
+    items_from_row,
+    overdue_columns,
+    overdue_conditions,
+)
 from qa_app.providers.models import REGISTRATION_STATUSES, Provider
 from qa_app.providers.search import qa_status_conditions, qa_status_sql
 
@@ -42,7 +48,8 @@ def concern(today):
 
 @dataclass
 class ListFilters:
-    """What the list was asked for: a provider, a school, an overdue item; 0 or "" is any."""
+    """What the list was asked for: a provider, a school, an overdue item (or "any" item);
+    0 or "" is any."""
 
     provider_id: int = 0
     school_id: int = 0
@@ -52,10 +59,11 @@ class ListFilters:
     def from_args(cls, args):
         """Read the filters from a query string; anything unknown is 'any'."""
         due = args.get("due", "")
+        due = due if due in OVERDUE or due == "any" else ""
         return cls(
             provider_id=max(args.get("provider_id", 0, type=int), 0),
             school_id=max(args.get("school_id", 0, type=int), 0),
-            due=due if due in OVERDUE else "",
+            due=due,
         )
 
     def as_args(self):
@@ -84,7 +92,9 @@ def _scoped(query, user, filters, today, open_only):
         query = query.where(Placement.provider_id == filters.provider_id)
     if filters.school_id:
         query = query.where(Placement.school_id == filters.school_id)
-    if filters.due:
+    if filters.due == "any":
+        query = query.where(any_overdue(today))
+    elif filters.due:
         query = query.where(overdue_conditions(today)[filters.due])
     return query
 
@@ -120,7 +130,11 @@ def placement_page(user, filters, today, page=1, authority=False):
         order = [Placement.ended_on.is_not(None), Placement.start_date.desc(), Placement.pupil_ref]
     page = min(max(page or 1, 1), MAX_PAGE)
     return RowPagination(
-        page=page, per_page=PAGE_SIZE, error_out=False, rows=rows.order_by(*order, Placement.id), count_query=count
+        page=page,
+        per_page=PAGE_SIZE,
+        error_out=False,
+        rows=rows.order_by(*order, Placement.id),
+        count_query=count,
     )
 
 
