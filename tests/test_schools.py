@@ -63,7 +63,8 @@ def test_admin_changes_a_school(client, signed_in):
         ("urn", "1234567", "Enter the school&#39;s URN as 6 digits"),
         ("urn", "10012a", "Enter the school&#39;s URN as 6 digits"),
         ("borough", "", "Enter the school&#39;s borough"),
-        ("phase", "nursery", "Not a valid choice"),
+        ("phase", "nursery", "Choose the school&#39;s phase"),
+        ("phase", "", "Choose the school&#39;s phase"),
     ],
 )
 def test_bad_school_details_are_refused(client, signed_in, field, value, message):

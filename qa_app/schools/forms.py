@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import RadioField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from qa_app.auth.models import SCHOOL_PHASES
 
@@ -34,6 +34,12 @@ class SchoolForm(FlaskForm):
         "Phase",
         widget=GovRadioInput(),
         choices=list(SCHOOL_PHASES.items()),
+        validate_choice=False,
         validators=[InputRequired("Choose the school's phase")],
     )
     submit = SubmitField("Save school", widget=GovSubmitInput())
+
+    def validate_phase(self, field):
+        """One of the DfE's phases, in words a person understands (not "Not a valid choice")."""
+        if field.data not in SCHOOL_PHASES:
+            raise ValidationError("Choose the school's phase")
