@@ -112,7 +112,7 @@ def forms_on(client, path):
 
 
 @pytest.fixture
-def people(app, make_user, make_provider, make_visit, make_escalation):
+def people(app, make_user, make_provider, make_visit, make_escalation, make_placement):
     """One user per role; the officer's provider with a draft and a submitted visit of
     theirs, an escalation about it, drafts of the registration rules and the framework;
     and the pages beyond the access matrix's that show their forms."""
@@ -124,7 +124,13 @@ def people(app, make_user, make_provider, make_visit, make_escalation):
     copy_rules(rules_in_force(), "2099")
     framework = copy_version(current_version(), "2099-2100", "Draft framework")
     db.session.commit()
-    ids = {"visit": draft.uuid, "provider": provider.id, "escalation": escalation.id}
+    placement = make_placement(users["school"].school, provider, users["school"])
+    ids = {
+        "visit": draft.uuid,
+        "provider": provider.id,
+        "escalation": escalation.id,
+        "placement": placement.uuid,
+    }
     return (
         users,
         ids,
@@ -159,6 +165,7 @@ def discover(app, client, login, users, ids, extra_pages):
         "user": users["officer"].id,
         "version": db.session.scalar(db.select(FrameworkVersion.id)),
         "criterion": db.session.scalar(db.select(Criterion.id)),
+        "school": users["school"].school_id,
     }
     found = {}
     for role in ROLES:
