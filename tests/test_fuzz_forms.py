@@ -170,6 +170,7 @@ def discover(app, client, login, users, ids, extra_pages):
         "user": users["officer"].id,
         "version": db.session.scalar(db.select(FrameworkVersion.id)),
         "criterion": db.session.scalar(db.select(Criterion.id)),
+        "school": users["school"].school_id,
     }
     found = {}
     for role in ROLES:

@@ -39,9 +39,12 @@ PERMISSIONS = {
     "rules.manage": frozenset({"admin"}),
     "framework.manage": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),
+    "schools.manage": frozenset({"admin"}),
     # Schools record their own placements; officers and the Head of Access any school's.
     "placement.view": frozenset({"officer", "head_of_access", "school"}),
     "placement.record": frozenset({"officer", "head_of_access", "school"}),
+    # The authority's view across schools: every pupil in AP, counts, pupils at each provider.
+    "placement.authority_view": CASEWORK,
 }
 
 
@@ -246,12 +249,14 @@ MENU = (
     # The Head of Access finds her own visits in the programme, which shows them all.
     ("visits.mine", "Your visits", "visit.start", "deputies.manage"),
     ("providers.index", "Providers", "register.view", None),
+    ("placements.index", "Placements", "placement.view", None),
     ("visits.sign_off_queue", "Sign-off", "visit.sign_off", None),
     ("visits.overdue_actions", "Overdue actions", "visit.view", None),
     ("escalations.index", "Escalations", "escalation.view", None),
     ("dashboard.index", "Dashboard", "escalation.decide", None),
     ("escalations.report", "Report a concern", "escalation.report", "escalation.view"),
     ("admin.users", "Users", "users.manage", None),
+    ("schools.index", "Schools", "schools.manage", None),
     ("framework.index", "Framework", "framework.manage", None),
     ("registration.rules_index", "Registration rules", "rules.manage", None),
 )
