@@ -104,6 +104,15 @@ MATRIX = {
     "escalations.transition": ("POST", "/escalations/{escalation}/transition", casework(403, 400)),
     "escalations.suspension": ("POST", "/escalations/{escalation}/suspension", casework(403, 400)),
     "dashboard.index": ("GET", "/dashboard", casework(403, 200)),
+    # Attendance of pupils in AP: a school user sees only their own school's (tests/test_attendance.py);
+    # the list of pupils in AP for the register of children not in school is the authority's.
+    "placements.attendance": ("GET", "/placements/attendance", only(("officer", "head_of_access", "school"))),
+    "placements.attendance_csv": (
+        "GET",
+        "/placements/attendance.csv",
+        only(("officer", "head_of_access", "school")),
+    ),
+    "placements.pupils_in_ap_csv": ("GET", "/placements/pupils-in-ap.csv", casework(200, 200)),
     "registration.rules_index": ("GET", "/admin/registration-rules", only(ADMIN)),
     "registration.rules_show": ("GET", "/admin/registration-rules/{rules}", only(ADMIN)),
     "registration.rules_publish": (

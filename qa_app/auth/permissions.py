@@ -36,6 +36,9 @@ PERMISSIONS = {
     "escalation.view": CASEWORK,
     "escalation.decide": frozenset({"head_of_access"}),
     "escalation.report": frozenset({"officer", "head_of_access", "school", "admin"}),
+    # The authority's list of pupils in AP (its register of children not in school) and the
+    # attendance at each provider are the authority's, not a school's.
+    "placement.register_export": CASEWORK,
     "rules.manage": frozenset({"admin"}),
     "framework.manage": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),

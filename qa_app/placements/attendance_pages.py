@@ -1,0 +1,84 @@
+"""Pages and downloads of attendance of pupils in AP (per school, per provider, or every
+placement the user may see), and the authority's list of pupils in AP as CSV."""
+
+import io
+from datetime import date
+
+from flask import abort, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from qa_app.auth.permissions import authorize, can
+from qa_app.domain import NotFound
+from qa_app.placements import bp, exports
+from qa_app.placements.attendance import attendance_for, attendance_scope, provider_scope
+from qa_app.placements.attendance_chart import attendance_chart
+
+
+def _download(data, filename):
+    """CSV bytes to save, never kept in a shared cache."""
+    response = send_file(
+        io.BytesIO(data), mimetype="text/csv; charset=utf-8", as_attachment=True, download_name=filename
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _scope_from_request():
+    """The scope the query string asks for (?school_id= or ?provider_id=), or a 404."""
+    authorize("placement.view")
+    try:
+        return attendance_scope(
+            current_user,
+            school_id=request.args.get("school_id", type=int),
+            provider_id=request.args.get("provider_id", type=int),
+        )
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/placements/attendance")
+@login_required
+def attendance():
+    """Attendance by term, as a chart and a table, for a school, a provider or all in view."""
+    scope = _scope_from_request()
+    rows = attendance_for(scope.condition)
+    return render_template(
+        "placements/attendance.html",
+        scope=scope,
+        rows=rows,
+        chart=attendance_chart(rows),
+        csv_url=url_for(".attendance_csv", **scope.arguments),
+    )
+
+
+@bp.route("/placements/attendance.csv")
+@login_required
+def attendance_csv():
+    """The same attendance table as CSV."""
+    scope = _scope_from_request()
+    data = exports.attendance_csv(attendance_for(scope.condition))
+    return _download(data, f"attendance-{scope.slug}-{date.today()}.csv")
+
+
+@bp.route("/placements/pupils-in-ap.csv")
+@login_required
+def pupils_in_ap_csv():
+    """The authority's list of pupils in AP today, for its register of children not in school."""
+    authorize("placement.register_export")
+    scope = attendance_scope(current_user)
+    rows = exports.pupils_in_ap(scope.condition, date.today())
+    return _download(exports.pupils_in_ap_csv(rows), f"pupils-in-alternative-provision-{date.today()}.csv")
+
+
+@bp.app_template_global()
+def provider_attendance(provider):
+    """The attendance at one provider for the provider page, for those on the authority's
+    side who may see placements (None for anyone else, who is shown nothing)."""
+    if not (can(current_user, "placement.register_export") and can(current_user, "placement.view")):
+        return None
+    rows = attendance_for(provider_scope(current_user, provider.id))
+    return {
+        "rows": rows,
+        "csv_url": url_for("placements.attendance_csv", provider_id=provider.id),
+        "page_url": url_for("placements.attendance", provider_id=provider.id),
+    }
