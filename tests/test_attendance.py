@@ -106,7 +106,7 @@ EXAMPLE = [
         (date(2025, 11, 18), 60, 57, 0),
         (date(2026, 2, 10), 200, 175, 10),
     ]),
-    ("South", "Oak", "=S-001", date(2025, 9, 15), [
+    ("South", "Oak", "S-001", date(2025, 9, 15), [
         (date(2025, 12, 22), 40, 36, 2),  # Christmas holiday: autumn 2025-26
         (date(2026, 1, 4), 10, 5, 5),  # the day before spring starts: still autumn
         (date(2026, 3, 20), 200, 174, 5),
@@ -169,7 +169,7 @@ def example(make_user, make_provider, make_placement):
             users[school].school,
             providers[provider],
             user=users[school],
-            pupil_ref=ref.lstrip("="),
+            pupil_ref=ref,
             start_date=start.isoformat(),
             planned_end_date=(start + timedelta(days=300)).isoformat(),
             safeguarding_confirmation_received=start.isoformat(),
@@ -315,7 +315,7 @@ def test_the_list_of_pupils_in_ap_for_the_register_of_children_not_in_school(
         part_time_review_date=(today + timedelta(days=14)).isoformat(),
         attendance_code="D", ehc_plan=True, sen_support=False, looked_after=True, **common,
     )  # fmt: skip
-    make_placement(school, provider, pupil_ref="@Y11-2", year_group=11, **common)
+    make_placement(school, provider, pupil_ref="Y11-2", year_group=11, **common)
     make_placement(
         school, provider, pupil_ref="ENDED-3", **common,
         end={"date": (today - timedelta(days=1)).isoformat(), "destination": "home_school_full_time"},
@@ -331,7 +331,7 @@ def test_the_list_of_pupils_in_ap_for_the_register_of_children_not_in_school(
     assert lines[1:] == [
         [name, "123456", "'-Y10-1", "10", "'+Plus Provider", start.isoformat(),
          (start + timedelta(days=120)).isoformat(), "3", "12.5", "Yes", "D", "Yes", "No", "Yes"],
-        [name, "123456", "'@Y11-2", "11", "'+Plus Provider", start.isoformat(),
+        [name, "123456", "Y11-2", "11", "'+Plus Provider", start.isoformat(),
          (start + timedelta(days=120)).isoformat(), "5", "25", "No", "B", "No", "Yes", "No"],
     ]  # fmt: skip
 
