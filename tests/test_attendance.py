@@ -75,6 +75,15 @@ def test_the_default_term_dates_are_usable_and_bad_ones_are_named():
     ]
 
 
+def test_an_app_with_bad_term_dates_does_not_start():
+    """instance/config.py with terms out of order stops the app at start-up, saying why."""
+    from qa_app import create_app
+
+    bad = {"2025-26": {"autumn": date(2025, 9, 1), "spring": date(2025, 8, 1), "summer": date(2026, 4, 1)}}
+    with pytest.raises(RuntimeError, match="2025-26: autumn, spring and summer must start in that order"):
+        create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://", "TERM_DATES": bad})
+
+
 def test_trend_says_up_down_same_or_no_figure():
     """The trend is the difference in points between the figures shown."""
     assert trend(Decimal("87.3"), Decimal("90.0")).text == "Down 2.7 points"

@@ -10,8 +10,16 @@ from flask_login import current_user, login_required
 from qa_app.auth.permissions import authorize, can
 from qa_app.domain import NotFound
 from qa_app.placements import bp, exports
-from qa_app.placements.attendance import attendance_for, attendance_scope, provider_scope
+from qa_app.placements.attendance import attendance_for, attendance_scope, check_term_dates, provider_scope
 from qa_app.placements.attendance_chart import attendance_chart
+
+
+@bp.record_once
+def _refuse_bad_term_dates(state):
+    """An app whose TERM_DATES cannot place every review in one term does not start."""
+    problems = check_term_dates(state.app.config.get("TERM_DATES"))
+    if problems:
+        raise RuntimeError("TERM_DATES in the configuration: " + "; ".join(problems))
 
 
 def _download(data, filename):
