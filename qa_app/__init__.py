@@ -126,6 +126,7 @@ def register_blueprints(app):
         register,
         registration,
         reports,
+        schools,
         submission,
         visits,
     )
@@ -141,6 +142,7 @@ def register_blueprints(app):
         register,
         framework,
         admin,
+        schools,
         health,
         api,
         photos,

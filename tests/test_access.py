@@ -58,6 +58,9 @@ MATRIX = {
     "admin.users": ("GET", "/admin/users", only(ADMIN)),
     "admin.new_user": ("GET", "/admin/users/new", only(ADMIN)),
     "admin.edit_user": ("GET", "/admin/users/{user}", only(ADMIN)),
+    "schools.index": ("GET", "/admin/schools", only(ADMIN)),
+    "schools.new": ("GET", "/admin/schools/new", only(ADMIN)),
+    "schools.edit": ("GET", "/admin/schools/{school}", only(ADMIN)),
     "framework.index": ("GET", "/admin/frameworks", only(ADMIN)),
     "framework.show": ("GET", "/admin/frameworks/{version}", only(ADMIN)),
     "framework.copy": ("POST", "/admin/frameworks/{version}/copy", only(ADMIN, code=400)),
@@ -104,6 +107,9 @@ MATRIX = {
     "escalations.transition": ("POST", "/escalations/{escalation}/transition", casework(403, 400)),
     "escalations.suspension": ("POST", "/escalations/{escalation}/suspension", casework(403, 400)),
     "dashboard.index": ("GET", "/dashboard", casework(403, 200)),
+    # Placements: a school's own, or the authority's view; the school's home page.
+    "placements.index": ("GET", "/placements", only(("officer", "head_of_access", "school"))),
+    "placements.school_home": ("GET", "/home", only(("school",))),
     # Attendance of pupils in AP: a school user sees only their own school's (tests/test_attendance.py);
     # the list of pupils in AP for the register of children not in school is the authority's.
     "placements.attendance": ("GET", "/placements/attendance", only(("officer", "head_of_access", "school"))),
@@ -180,6 +186,7 @@ def ids(app, make_provider, make_user, make_visit):
         "photo": _photo_of(visit),
         "new_photo": str(uuid.uuid4()),
         "user": make_user("officer").id,
+        "school": reporter.school_id,
         "version": version.id,
         "criterion": version.criteria[0].id,
     }
@@ -218,7 +225,7 @@ def test_access(client, signed_in, ids, endpoint, role):
         ("anonymous", "/login"),
         ("officer", "/programme"),
         ("head_of_access", "/programme"),
-        ("school", "/providers"),
+        ("school", "/home"),
         ("admin", "/providers"),
     ],
 )

@@ -31,7 +31,7 @@ def form_for(user, **overrides):
         "name": user.name,
         "email": user.email,
         "role": user.role,
-        "school": user.school.name if user.school else "",
+        "school": str(user.school_id) if user.school_id else "",
         "password": "",
     }
     if user.active:
@@ -72,11 +72,13 @@ def test_admin_adds_a_user(client, signed_in):
 
 
 def test_school_user_needs_a_school(client, signed_in):
-    """A school user without a school is a form error."""
+    """A school user without a school, or with one not on the list, is a form error."""
     signed_in("admin", name="Sam Reid")
     response = client.post("/admin/users/new", data=user_data(role="school"))
     assert response.status_code == 400
-    assert b"Enter the school this person works for" in response.data
+    assert b"Choose the school this person works for" in response.data
+    response = client.post("/admin/users/new", data=user_data(role="school", school="9999"))
+    assert response.status_code == 400 and b"Choose a school from the list" in response.data
     assert find_user_by_email("priya.shah@example.org") is None
 
 

@@ -13,11 +13,12 @@ WRONG = b"Enter a correct email address and password"
 
 
 def test_each_role_lands_on_its_own_first_page(client, make_user):
-    """Officers and the Head of Access land on the visit programme; others on the register."""
+    """Officers and the Head of Access land on the visit programme, school staff on their
+    school's home page, administrators on the register."""
     for role, page in (
         ("officer", "/programme"),
         ("head_of_access", "/programme"),
-        ("school", "/providers"),
+        ("school", "/home"),
         ("admin", "/providers"),
     ):
         response = client.post("/login", data={"email": make_user(role).email, "password": PASSWORD})

@@ -16,6 +16,14 @@ from qa_app.auth.passwords import password_problem
 from qa_app.forms import email_address
 
 
+def _school_id(value):
+    """The chosen school's id, or None when none was chosen (or the value is not an id)."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _check_password_policy(form, field):
     """The password rules of auth/passwords.py, as a form validator."""
     if field.data:
@@ -47,10 +55,12 @@ class UserForm(FlaskForm):
         choices=[("", "Choose a role")] + list(ROLES.items()),
         validators=[InputRequired("Choose a role")],
     )
-    school = StringField(
+    school = SelectField(
         "School (school staff only)",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=200)],
+        widget=GovSelect(),
+        coerce=_school_id,
+        choices=[],
+        validate_choice=False,
     )
     password = PasswordField(
         "Password",
@@ -65,6 +75,15 @@ class UserForm(FlaskForm):
         if field.data not in ROLES:
             raise ValidationError("Choose a role")
 
+    def set_schools(self, schools):
+        """Offer these schools in the school list."""
+        self.school.choices = [("", "Choose a school")] + [(s.id, s.name) for s in schools]
+
     def validate_school(self, field):
-        if self.role.data == "school" and not (field.data or "").strip():
-            raise ValidationError("Enter the school this person works for")
+        """A school user belongs to one of the schools listed."""
+        if self.role.data != "school":
+            return
+        if field.data is None:
+            raise ValidationError("Choose the school this person works for")
+        if field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choose a school from the list")

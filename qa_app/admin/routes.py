@@ -9,7 +9,7 @@ from qa_app.admin import bp
 from qa_app.admin.forms import UserForm
 from qa_app.auth.models import User
 from qa_app.auth.permissions import authorize
-from qa_app.auth.services import apply_user_changes, create_user
+from qa_app.auth.services import apply_user_changes, create_user, schools_by_name
 from qa_app.domain import Invalid
 from qa_app.extensions import db
 from qa_app.forms import show_errors
@@ -43,6 +43,7 @@ def new_user():
     """Add a user."""
     authorize("users.manage")
     form = UserForm()
+    form.set_schools(schools_by_name())
     if form.validate_on_submit():
         try:
             user = create_user(
@@ -50,7 +51,7 @@ def new_user():
                 form.name.data,
                 form.role.data,
                 form.password.data,
-                school_name=form.school.data,
+                school_id=form.school.data,
                 active=form.active.data,
             )
         except Invalid as problem:
@@ -69,7 +70,10 @@ def edit_user(user_id):
     """Change a user's details or role, reset their password, or disable them."""
     authorize("users.manage")
     user = db.get_or_404(User, user_id)
-    form = UserForm(obj=user, school=user.school.name if user.school else "")
+    form = UserForm(obj=user)
+    form.set_schools(schools_by_name())
+    if not form.is_submitted():
+        form.school.data = user.school_id
     if form.validate_on_submit():
         try:
             _refuse_own_lockout(user, form)
@@ -78,7 +82,7 @@ def edit_user(user_id):
                 email=form.email.data,
                 name=form.name.data,
                 role=form.role.data,
-                school_name=form.school.data,
+                school_id=form.school.data,
                 active=form.active.data,
                 password=form.password.data,
             )

@@ -36,15 +36,16 @@ PERMISSIONS = {
     "escalation.view": CASEWORK,
     "escalation.decide": frozenset({"head_of_access"}),
     "escalation.report": frozenset({"officer", "head_of_access", "school", "admin"}),
-    # The authority's list of pupils in AP (its register of children not in school) and the
-    # attendance at each provider are the authority's, not a school's.
-    "placement.register_export": CASEWORK,
     "rules.manage": frozenset({"admin"}),
     "framework.manage": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),
+    "schools.manage": frozenset({"admin"}),
     # Schools record their own placements; officers and the Head of Access any school's.
     "placement.view": frozenset({"officer", "head_of_access", "school"}),
     "placement.record": frozenset({"officer", "head_of_access", "school"}),
+    # The authority's view across schools: every pupil in AP, counts, pupils and their
+    # attendance at each provider, the list for its register of children not in school.
+    "placement.authority_view": CASEWORK,
 }
 
 
@@ -247,12 +248,14 @@ def may_place_for(user, school_id):
 MENU = (
     ("visits.programme", "Visits", "visit.view", None),
     ("providers.index", "Providers", "register.view", None),
+    ("placements.index", "Placements", "placement.view", None),
     ("visits.sign_off_queue", "Sign-off", "visit.sign_off", None),
     ("visits.overdue_actions", "Overdue actions", "visit.view", None),
     ("escalations.index", "Escalations", "escalation.view", None),
     ("dashboard.index", "Dashboard", "escalation.decide", None),
     ("escalations.report", "Report a concern", "escalation.report", "escalation.view"),
     ("admin.users", "Users", "users.manage", None),
+    ("schools.index", "Schools", "schools.manage", None),
     ("framework.index", "Framework", "framework.manage", None),
     ("registration.rules_index", "Registration rules", "rules.manage", None),
 )

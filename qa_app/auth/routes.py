@@ -42,8 +42,13 @@ def safe_next(target):
 
 
 def home_page(user):
-    """Where a user lands after signing in: their visits for caseworkers, else the register."""
-    return url_for("visits.programme") if can(user, "visit.view") else url_for("providers.index")
+    """Where a user lands after signing in: their visits for caseworkers, their school's
+    placements for school staff, else the register."""
+    if can(user, "visit.view"):
+        return url_for("visits.programme")
+    if user.role == "school":
+        return url_for("placements.school_home")
+    return url_for("providers.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -40,8 +40,29 @@ def school_named(name):
     return school
 
 
-def create_user(email, name, role, password, school_name=None, active=True):
-    """Add a user; raises Invalid when the email is taken or the role is unknown."""
+def schools_by_name():
+    """Every school, by name: the list a school user's school is chosen from."""
+    return db.session.scalars(select(School).order_by(func.lower(School.name))).all()
+
+
+def _school_for(role, school_id, school_name):
+    """The school a user of this role belongs to: the chosen one (by id), or the one named
+    (created on first use, for create-user); None for other roles. Invalid if missing."""
+    if role != "school":
+        return None
+    if school_id:
+        school = db.session.get(School, school_id)
+        if school is None:
+            raise Invalid({"school": "Choose a school from the list"})
+        return school
+    if (school_name or "").strip():
+        return school_named(school_name)
+    raise Invalid({"school": "Choose the school this person works for"})
+
+
+def create_user(email, name, role, password, school_name=None, active=True, school_id=None):
+    """Add a user; raises Invalid when the email is taken, the role is unknown or a school
+    user has no school."""
     user = User(password_hash="")
     apply_user_changes(
         user,
@@ -50,6 +71,7 @@ def create_user(email, name, role, password, school_name=None, active=True):
         role=role,
         password=password,
         school_name=school_name,
+        school_id=school_id,
         active=active,
     )
     db.session.add(user)
@@ -57,22 +79,24 @@ def create_user(email, name, role, password, school_name=None, active=True):
     return user
 
 
-def apply_user_changes(user, *, email, name, role, school_name, active, password=None):
-    """Change a user's details; disabling or a new password ends their sessions."""
+def apply_user_changes(user, *, email, name, role, active, school_name=None, school_id=None, password=None):
+    """Change a user's details; disabling or a new password ends their sessions.
+
+    A school user belongs to the school `school_id` (the admin form's list) or, failing
+    that, the one called `school_name` (create-user, the demo data)."""
     email = normalise_email(email)
     if role not in ROLES:
         raise Invalid({"role": "Choose a role"})
     clash = find_user_by_email(email)
     if clash is not None and clash is not user:
         raise Invalid({"email": "A user with this email address already exists"})
-    if role == "school" and not (school_name or "").strip():
-        raise Invalid({"school": "Enter the school this person works for"})
     if user.id is None and not password:
         raise Invalid({"password": "Enter a password for the new user"})
+    school = _school_for(role, school_id, school_name)
     user.email = email
     user.name = name.strip()
     user.role = role
-    user.school = school_named(school_name) if role == "school" else None
+    user.school = school
     if password:
         user.password_hash = hash_password(password)
         user.end_sessions()

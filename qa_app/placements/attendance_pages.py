@@ -72,7 +72,7 @@ def attendance_csv():
 @login_required
 def pupils_in_ap_csv():
     """The authority's list of pupils in AP today, for its register of children not in school."""
-    authorize("placement.register_export")
+    authorize("placement.authority_view")
     scope = attendance_scope(current_user)
     rows = exports.pupils_in_ap(scope.condition, date.today())
     return _download(exports.pupils_in_ap_csv(rows), f"pupils-in-alternative-provision-{date.today()}.csv")
@@ -82,7 +82,7 @@ def pupils_in_ap_csv():
 def provider_attendance(provider):
     """The attendance at one provider for the provider page, for those on the authority's
     side who may see placements (None for anyone else, who is shown nothing)."""
-    if not (can(current_user, "placement.register_export") and can(current_user, "placement.view")):
+    if not can(current_user, "placement.authority_view"):
         return None
     rows = attendance_for(provider_scope(current_user, provider.id))
     return {

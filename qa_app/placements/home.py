@@ -1,0 +1,42 @@
+"""The home page of school staff: their school's placements, what is due on them, and the
+way to the provider register. `/` sends school users here (auth.routes.home_page); it
+lives with placements because auth, at the bottom of the layers, cannot read them."""
+
+from datetime import date
+
+from flask import abort, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from qa_app.auth.permissions import can, placements_visible_to
+from qa_app.extensions import db
+from qa_app.placements import bp
+from qa_app.placements.lists import ListFilters, overdue_counts, placement_page
+from qa_app.placements.models import Placement
+from qa_app.placements.overdue import OVERDUE, items_from_row
+
+
+def open_placements(user):
+    """How many open placements the user's school has (one query)."""
+    return db.session.scalar(
+        select(func.count(Placement.id)).where(placements_visible_to(user), Placement.ended_on.is_(None))
+    )
+
+
+@bp.route("/home")
+@login_required
+def school_home():
+    """A school user's home: open placements, the ones with something overdue, the register."""
+    if current_user.role != "school" or not can(current_user, "placement.view"):
+        abort(403)
+    today = date.today()
+    overdue = placement_page(current_user, ListFilters(due="any"), today)
+    return render_template(
+        "placements/home.html",
+        school=current_user.school,
+        open_count=open_placements(current_user),
+        overdue=overdue,
+        due={row.Placement.id: items_from_row(row) for row in overdue.items},
+        overdue_counts=overdue_counts(current_user, ListFilters(), today),
+        overdue_labels=OVERDUE,
+    )
