@@ -66,12 +66,20 @@ def test_the_default_term_dates_are_usable_and_bad_ones_are_named():
             "2025": {"autumn": date(2025, 9, 1)},
             "2026-27": {"autumn": date(2026, 9, 1), "spring": date(2026, 8, 1)},
             "2027-28": {"winter": date(2027, 12, 1)},
+            "2028-29": {"autumn": "2028-09-04"},
+            "2029-30": "autumn",
         }
     )
     assert problems == [
         "'2025' is not an academic year such as '2025-26'",
         "2026-27: autumn, spring and summer must start in that order within the year",
         "2027-28: unknown terms winter",
+        "2028-29: each term's first day must be a date, such as date(2025, 9, 3)",
+        "2029-30: give each term's first day, such as {'autumn': date(2025, 9, 3)}",
+    ]
+    assert check_term_dates(None) == check_term_dates({}) == []  # every year falls back
+    assert check_term_dates([]) == [
+        "TERM_DATES must map academic years such as '2025-26' to their terms' first days"
     ]
 
 

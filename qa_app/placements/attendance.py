@@ -71,7 +71,8 @@ class Term:
 
 def term_start(first_year, name, term_dates):
     """The first day of a term: from TERM_DATES, or the fallback for a year not listed."""
-    configured = (term_dates or {}).get(academic_year(first_year), {}).get(name)
+    starts = (term_dates or {}).get(academic_year(first_year))
+    configured = starts.get(name) if isinstance(starts, dict) else None
     if configured is not None:
         return configured
     month, day, later = FALLBACK_STARTS[name]
@@ -90,7 +91,11 @@ def term_of(day, term_dates):
 def check_term_dates(term_dates):
     """The problems with a TERM_DATES setting, as sentences (none when it is usable)."""
     problems = []
-    for year, starts in (term_dates or {}).items():
+    if term_dates is None:
+        return problems  # every year falls back
+    if not isinstance(term_dates, dict):
+        return ["TERM_DATES must map academic years such as '2025-26' to their terms' first days"]
+    for year, starts in term_dates.items():
         try:
             first_year = int(year[:4])
         except ValueError:
@@ -99,14 +104,18 @@ def check_term_dates(term_dates):
         if year != academic_year(first_year):
             problems.append(f"{year!r} is not an academic year such as '2025-26'")
             continue
+        if not isinstance(starts, dict):
+            problems.append(f"{year}: give each term's first day, such as {{'autumn': date(2025, 9, 3)}}")
+            continue
         unknown = set(starts) - set(TERMS)
         if unknown:
             problems.append(f"{year}: unknown terms {', '.join(sorted(unknown))}")
             continue
         days = [term_start(first_year, name, term_dates) for name in TERMS]
-        if not all(isinstance(day, date) for day in days):
-            problems.append(f"{year}: each term's first day must be a date")
-        elif not days[0] < days[1] < days[2] < term_start(first_year + 1, "autumn", term_dates):
+        days.append(term_start(first_year + 1, "autumn", term_dates))
+        if not all(type(day) is date for day in days):
+            problems.append(f"{year}: each term's first day must be a date, such as date(2025, 9, 3)")
+        elif not days[0] < days[1] < days[2] < days[3]:
             problems.append(f"{year}: autumn, spring and summer must start in that order within the year")
     return problems
 

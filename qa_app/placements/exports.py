@@ -104,6 +104,7 @@ def pupils_in_ap(condition, today):
 
 
 def _yes_no(flag):
+    """A flag as Yes or No."""
     return "Yes" if flag else "No"
 
 
