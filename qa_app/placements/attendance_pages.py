@@ -34,12 +34,11 @@ def _download(data, filename):
 def _scope_from_request():
     """The scope the query string asks for (?school_id= or ?provider_id=), or a 404."""
     authorize("placement.view")
+    asked = {name: request.args.get(name) or None for name in ("school_id", "provider_id")}
+    if any(value is not None and not value.isdigit() for value in asked.values()):
+        abort(404)
     try:
-        return attendance_scope(
-            current_user,
-            school_id=request.args.get("school_id", type=int),
-            provider_id=request.args.get("provider_id", type=int),
-        )
+        return attendance_scope(current_user, **{k: int(v) for k, v in asked.items() if v is not None})
     except NotFound:
         abort(404)
 
