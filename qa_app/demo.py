@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from qa_app.auth.models import User
 from qa_app.auth.services import create_user
+from qa_app.demo_placements import add_placements, add_schools
 from qa_app.demo_timeline import add_photos, date_escalation, date_visit, working_day
 from qa_app.escalations.services import report_concern, transition
 from qa_app.extensions import db
@@ -197,6 +198,7 @@ def seed(today=None):
     rng = random.Random(2025)
     version = load_default_framework()
     load_default_rules()
+    add_schools()
     users = {
         email: create_user(
             email,
@@ -251,6 +253,7 @@ def seed(today=None):
             _follow_up(provider, officer, head, version, rng, today, AWAITING[index])
         refresh_rating(provider, today)
     _escalations(users, today)
+    add_placements(users, rng, today)
     return True
 
 

@@ -87,3 +87,31 @@ def test_demo_data_reads_like_a_real_year(runner, app):
     school2 = db.session.scalar(db.select(User).where(User.email == "school2@example.org"))
     assert school2.role == "school" and school2.school_id is not None
     assert len(set(db.session.scalars(db.select(School.name)))) >= 2
+
+
+def test_demo_schools_and_placements(runner):
+    """Seven schools with URN, borough and phase; the two school users at different schools;
+    placements open and ended, reviewed, some at providers not quality assured or not known
+    to be registered, with every kind of overdue item; all saved as the app saves them."""
+    from qa_app.auth.models import School
+    from qa_app.placements.models import Placement
+    from qa_app.placements.overdue import OVERDUE, overdue_items
+    from qa_app.placements.services import placing_check
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    schools = db.session.scalars(db.select(School)).all()
+    assert len(schools) >= 6 and all(s.urn and len(s.urn) == 6 and s.borough for s in schools)
+    assert len({s.phase for s in schools}) >= 4
+    users = {u.email: u for u in db.session.scalars(db.select(User).where(User.role == "school"))}
+    assert users["school@example.org"].school_id != users["school2@example.org"].school_id
+    placements = db.session.scalars(db.select(Placement)).all()
+    today = date.today()
+    assert len({p.school_id for p in placements}) >= 6 and len({p.provider_id for p in placements}) >= 8
+    assert any(p.ended_on for p in placements) and any(p.is_open for p in placements)
+    assert all(p.reviews for p in placements if p.ended_on)
+    assert all(r.review_date <= today for p in placements for r in p.reviews)
+    assert any(placing_check(p.provider, today) for p in placements if p.is_open)
+    kinds = {item.kind for p in placements for item in overdue_items(p, today)}
+    assert kinds == set(OVERDUE)
+    staff = {p.created_by.email for p in placements}
+    assert {"school@example.org", "school2@example.org", "officer@example.org"} <= staff
