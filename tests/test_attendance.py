@@ -306,6 +306,7 @@ def test_unknown_schools_and_providers_are_not_found(example, client, signed_in)
     assert client.get("/placements/attendance.csv?provider_id=99999").status_code == 404
     assert client.get("/placements/attendance?school_id=north").status_code == 404
     assert client.get("/placements/attendance?provider_id=-1").status_code == 404
+    assert client.get("/placements/attendance?school_id=99999999999999999999").status_code == 404
 
 
 # -- the list of pupils in AP ---------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date
 from flask import abort, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from qa_app.auth.permissions import authorize, can
+from qa_app.auth.permissions import authorize, can, placements_visible_to
 from qa_app.domain import NotFound
 from qa_app.placements import bp, exports
 from qa_app.placements.attendance import attendance_for, attendance_scope, check_term_dates, provider_scope
@@ -31,11 +31,16 @@ def _download(data, filename):
     return response
 
 
+def _is_id(text):
+    """Whether the text can be a record's id: up to nine ASCII digits (a database integer)."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 def _scope_from_request():
     """The scope the query string asks for (?school_id= or ?provider_id=), or a 404."""
     authorize("placement.view")
     asked = {name: request.args.get(name) or None for name in ("school_id", "provider_id")}
-    if any(value is not None and not value.isdigit() for value in asked.values()):
+    if any(value is not None and not _is_id(value) for value in asked.values()):
         abort(404)
     try:
         return attendance_scope(current_user, **{k: int(v) for k, v in asked.items() if v is not None})
@@ -72,8 +77,7 @@ def attendance_csv():
 def pupils_in_ap_csv():
     """The authority's list of pupils in AP today, for its register of children not in school."""
     authorize("placement.authority_view")
-    scope = attendance_scope(current_user)
-    rows = exports.pupils_in_ap(scope.condition, date.today())
+    rows = exports.pupils_in_ap(placements_visible_to(current_user), date.today())
     return _download(exports.pupils_in_ap_csv(rows), f"pupils-in-alternative-provision-{date.today()}.csv")
 
 
