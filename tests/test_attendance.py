@@ -340,6 +340,11 @@ def test_the_list_of_pupils_in_ap_for_the_register_of_children_not_in_school(
         school, provider, pupil_ref="ENDED-3", **common,
         end={"date": (today - timedelta(days=1)).isoformat(), "destination": "home_school_full_time"},
     )  # fmt: skip
+    later = today + timedelta(days=7)
+    make_placement(
+        school, provider, pupil_ref="LATER-4", user=school_user, start_date=later.isoformat(),
+        planned_end_date=(later + timedelta(days=60)).isoformat(), safeguarding_confirmation_received=today.isoformat(),
+    )  # fmt: skip
     signed_in("head_of_access")
     lines = _csv_rows(client.get("/placements/pupils-in-ap.csv"))
     assert lines[0] == [
