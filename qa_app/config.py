@@ -1,7 +1,7 @@
 """Configuration defaults; secrets and paths come from the environment or instance/config.py."""
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 
 
 class Config:
@@ -64,6 +64,17 @@ class Config:
 
     # Every page says "Demo: not for real data" unless this is production.
     DEMO_BANNER = False
+
+    # The first day of each term, by academic year, for attendance of pupils in AP
+    # (placements/attendance.py). A term runs from its first day to the day before the next
+    # term's, so a review dated in a holiday counts in the term just ended; years not listed
+    # fall back to 1 September, 1 January and 1 April. England's usual dates by default;
+    # an authority with its own sets TERM_DATES in instance/config.py.
+    TERM_DATES = {
+        "2024-25": {"autumn": date(2024, 9, 3), "spring": date(2025, 1, 6), "summer": date(2025, 4, 22)},
+        "2025-26": {"autumn": date(2025, 9, 3), "spring": date(2026, 1, 5), "summer": date(2026, 4, 13)},
+        "2026-27": {"autumn": date(2026, 9, 3), "spring": date(2027, 1, 4), "summer": date(2027, 4, 12)},
+    }
 
 
 class DevelopmentConfig(Config):

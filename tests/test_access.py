@@ -119,6 +119,15 @@ MATRIX = {
     # Placements: a school's own, or the authority's view; the school's home page.
     "placements.index": ("GET", "/placements", only(("officer", "head_of_access", "school"))),
     "placements.school_home": ("GET", "/home", only(("school",))),
+    # Attendance of pupils in AP: a school user sees only their own school's (tests/test_attendance.py);
+    # the list of pupils in AP for the register of children not in school is the authority's.
+    "placements.attendance": ("GET", "/placements/attendance", only(("officer", "head_of_access", "school"))),
+    "placements.attendance_csv": (
+        "GET",
+        "/placements/attendance.csv",
+        only(("officer", "head_of_access", "school")),
+    ),
+    "placements.pupils_in_ap_csv": ("GET", "/placements/pupils-in-ap.csv", casework(200, 200)),
     "registration.rules_index": ("GET", "/admin/registration-rules", only(ADMIN)),
     "registration.rules_show": ("GET", "/admin/registration-rules/{rules}", only(ADMIN)),
     "registration.rules_publish": (

@@ -43,7 +43,8 @@ PERMISSIONS = {
     # Schools record their own placements; officers and the Head of Access any school's.
     "placement.view": frozenset({"officer", "head_of_access", "school"}),
     "placement.record": frozenset({"officer", "head_of_access", "school"}),
-    # The authority's view across schools: every pupil in AP, counts, pupils at each provider.
+    # The authority's view across schools: every pupil in AP, counts, pupils and their
+    # attendance at each provider, the list for its register of children not in school.
     "placement.authority_view": CASEWORK,
 }
 

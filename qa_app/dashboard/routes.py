@@ -1,16 +1,19 @@
 """The Head of Access's dashboard: escalations by state and age, overdue reviews,
-suspended providers, visits awaiting sign-off, and the register's RAG distribution."""
+suspended providers, visits awaiting sign-off, the register's RAG distribution, and the
+attendance of pupils in AP across the authority."""
 
 from datetime import date
 
 from flask import render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from qa_app.auth.permissions import authorize
+from qa_app.auth.permissions import authorize, placements_visible_to
 from qa_app.dashboard import bp
 from qa_app.escalations.models import STATES, Escalation
 from qa_app.extensions import db
+from qa_app.placements.attendance import attendance_for
+from qa_app.placements.attendance_chart import attendance_chart
 from qa_app.providers.models import Provider
 from qa_app.visits.models import Visit
 
@@ -48,6 +51,7 @@ def index():
     suspended = db.session.scalar(select(func.count()).where(Provider.suspended_reason.is_not(None)))
     awaiting = db.session.scalar(select(func.count()).where(Visit.status == "submitted"))
     rag = _counts(select(Provider.rating_rag, func.count()).group_by(Provider.rating_rag))
+    attendance = attendance_for(placements_visible_to(current_user))
     return render_template(
         "dashboard/index.html",
         by_state=[(STATES[s], by_state.get(s, 0)) for s in STATES if s != "closed"],
@@ -61,4 +65,6 @@ def index():
         overdue=overdue,
         suspended=suspended,
         awaiting=awaiting,
+        attendance=attendance,
+        attendance_chart=attendance_chart(attendance),
     )

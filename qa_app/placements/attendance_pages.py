@@ -1,0 +1,95 @@
+"""Pages and downloads of attendance of pupils in AP (per school, per provider, or every
+placement the user may see), and the authority's list of pupils in AP as CSV."""
+
+import io
+from datetime import date
+
+from flask import abort, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from qa_app.auth.permissions import authorize, can, placements_visible_to
+from qa_app.domain import NotFound
+from qa_app.placements import bp, exports
+from qa_app.placements.attendance import attendance_for, attendance_scope, check_term_dates, provider_scope
+from qa_app.placements.attendance_chart import attendance_chart
+
+
+@bp.record_once
+def _refuse_bad_term_dates(state):
+    """An app whose TERM_DATES cannot place every review in one term does not start."""
+    problems = check_term_dates(state.app.config.get("TERM_DATES"))
+    if problems:
+        raise RuntimeError("TERM_DATES in the configuration: " + "; ".join(problems))
+
+
+def _download(data, filename):
+    """CSV bytes to save, never kept in a shared cache."""
+    response = send_file(
+        io.BytesIO(data), mimetype="text/csv; charset=utf-8", as_attachment=True, download_name=filename
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _is_id(text):
+    """Whether the text can be a record's id: up to nine ASCII digits (a database integer)."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
+def _scope_from_request():
+    """The scope the query string asks for (?school_id= or ?provider_id=), or a 404."""
+    authorize("placement.view")
+    asked = {name: request.args.get(name) or None for name in ("school_id", "provider_id")}
+    if any(value is not None and not _is_id(value) for value in asked.values()):
+        abort(404)
+    try:
+        return attendance_scope(current_user, **{k: int(v) for k, v in asked.items() if v is not None})
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/placements/attendance")
+@login_required
+def attendance():
+    """Attendance by term, as a chart and a table, for a school, a provider or all in view."""
+    scope = _scope_from_request()
+    rows = attendance_for(scope.condition)
+    return render_template(
+        "placements/attendance.html",
+        scope=scope,
+        rows=rows,
+        chart=attendance_chart(rows),
+        csv_url=url_for(".attendance_csv", **scope.arguments),
+    )
+
+
+@bp.route("/placements/attendance.csv")
+@login_required
+def attendance_csv():
+    """The same attendance table as CSV."""
+    scope = _scope_from_request()
+    data = exports.attendance_csv(attendance_for(scope.condition))
+    return _download(data, f"attendance-{scope.slug}-{date.today()}.csv")
+
+
+@bp.route("/placements/pupils-in-ap.csv")
+@login_required
+def pupils_in_ap_csv():
+    """The authority's list of pupils in AP today, for its register of children not in school."""
+    authorize("placement.authority_view")
+    rows = exports.pupils_in_ap(placements_visible_to(current_user), date.today())
+    return _download(exports.pupils_in_ap_csv(rows), f"pupils-in-alternative-provision-{date.today()}.csv")
+
+
+@bp.app_template_global()
+def provider_attendance(provider):
+    """The attendance at one provider for the provider page, for those on the authority's
+    side who may see placements (None for anyone else, who is shown nothing)."""
+    if not can(current_user, "placement.authority_view"):
+        return None
+    rows = attendance_for(provider_scope(current_user, provider.id))
+    return {
+        "rows": rows,
+        "csv_url": url_for("placements.attendance_csv", provider_id=provider.id),
+        "page_url": url_for("placements.attendance", provider_id=provider.id),
+    }
