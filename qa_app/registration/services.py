@@ -6,12 +6,17 @@ These functions flush but never commit; the caller commits once.
 import copy
 from datetime import date
 
+from blinker import Namespace
 from sqlalchemy import select
 
 from qa_app.domain import Invalid
 from qa_app.extensions import db
 from qa_app.registration import law
 from qa_app.registration.models import RegistrationRules
+
+# Sent with the version when an admin publishes rules: features above this one that test
+# against the rules in force (the placements across schools) run again when they change.
+rules_published = Namespace().signal("rules-published")
 
 # -- rule versions ---------------------------------------------------------------------
 
@@ -93,6 +98,7 @@ def publish_rules(version, in_force_from):
     version.status = "published"
     version.in_force_from = in_force_from
     db.session.flush()
+    rules_published.send(version)
 
 
 # -- the registration check on a visit ---------------------------------------------------
