@@ -15,6 +15,9 @@ from qa_app.auth.services import create_user
 from qa_app.escalations.services import report_concern, transition
 from qa_app.extensions import db
 from qa_app.framework.services import current_version
+from qa_app.placements.schemas import PlacementBody
+from qa_app.placements.schemas import read as read_placement
+from qa_app.placements.services import save_placement
 from qa_app.providers.models import Provider
 from qa_app.providers.services import save_provider
 from qa_app.submission.services import save as submit_save
@@ -250,5 +253,51 @@ def make_escalation(app, make_user, head_of_access):
             )
         db.session.commit()
         return escalation
+
+    return _make
+
+
+def placement_body(school, provider, **overrides):
+    """A valid placement body as the API takes it (DESIGN.md section 3); override any field."""
+    n = next(_counter)
+    start = date.today() - timedelta(days=30)
+    body = {
+        "school_id": getattr(school, "id", school),
+        "pupil_ref": f"Y10-{n:03d}",
+        "year_group": 10,
+        "ehc_plan": False,
+        "sen_support": True,
+        "looked_after": False,
+        "provider_id": getattr(provider, "id", provider),
+        "commissioned_by": "school",
+        "reason": "at_risk_of_exclusion",
+        "start_date": start.isoformat(),
+        "planned_end_date": (start + timedelta(days=100)).isoformat(),
+        "days_per_week": 5,
+        "hours_per_week": 25,
+        "part_time": False,
+        "attendance_code": "B",
+        "safeguarding_confirmation_received": (start - timedelta(days=5)).isoformat(),
+        "objectives": "Return to the home school full time by Easter.",
+        "placing_reason": "The only provider with a place for a pupil with these needs.",
+        "reviews": [],
+        "end": None,
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def make_placement(app, make_user):
+    """make_placement(school, provider, user=None, **body fields) -> a committed placement
+    saved through placements.services.save_placement (by an officer unless `user` is given)."""
+
+    def _make(school, provider, user=None, placement_uuid=None, **overrides):
+        change = read_placement(PlacementBody, placement_body(school, provider, **overrides)).to_change()
+        placement, _ = save_placement(
+            user or make_user("officer"), placement_uuid or str(uuid_module.uuid4()), change
+        )
+        db.session.commit()
+        return placement
 
     return _make

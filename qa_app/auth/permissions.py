@@ -7,7 +7,7 @@ and friends answer for one record already loaded. A record outside a user's scop
 fetched as if it did not exist (404). Templates get plain flags from their view.
 
 This module reads the tables of the features it rules on (visits, providers,
-escalations), which is why it imports their models and nothing else of theirs.
+escalations, placements), which is why it imports their models and nothing else of theirs.
 """
 
 from flask import abort
@@ -39,6 +39,9 @@ PERMISSIONS = {
     "rules.manage": frozenset({"admin"}),
     "framework.manage": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),
+    # Schools record their own placements; officers and the Head of Access any school's.
+    "placement.view": frozenset({"officer", "head_of_access", "school"}),
+    "placement.record": frozenset({"officer", "head_of_access", "school"}),
 }
 
 
@@ -182,6 +185,55 @@ def escalations_visible_to(user):
 def may_see_receipt(user, escalation):
     """Whoever reported a concern sees the receipt for it."""
     return escalation.reported_by_id == user.id
+
+
+# -- placements -------------------------------------------------------------------------
+
+
+def placements_visible_to(user):
+    """SQL condition on Placement: a school user's own school's; all for officers and the
+    Head of Access; none for anyone else."""
+    from qa_app.placements.models import Placement
+
+    role = getattr(user, "role", None)
+    if role in CASEWORK:
+        return true()
+    if role == "school" and user.school_id is not None:
+        return Placement.school_id == user.school_id
+    return false()
+
+
+def can_see_placement(user, placement):
+    """The same rule as placements_visible_to, for one placement already loaded."""
+    role = getattr(user, "role", None)
+    if role in CASEWORK:
+        return True
+    return role == "school" and user.school_id is not None and placement.school_id == user.school_id
+
+
+def can_edit_placement(user, placement):
+    """Whoever may see a placement may change it (a school its own; the authority any)."""
+    return can(user, "placement.record") and can_see_placement(user, placement)
+
+
+def schools_placeable_by(user):
+    """SQL condition on School: the schools this user may record placements for."""
+    from qa_app.auth.models import School
+
+    role = getattr(user, "role", None)
+    if role in CASEWORK:
+        return true()
+    if role == "school" and user.school_id is not None:
+        return School.id == user.school_id
+    return false()
+
+
+def may_place_for(user, school_id):
+    """The same rule as schools_placeable_by, for one school id."""
+    role = getattr(user, "role", None)
+    if role in CASEWORK:
+        return True
+    return role == "school" and user.school_id is not None and user.school_id == school_id
 
 
 # -- the menu ------------------------------------------------------------------------------

@@ -1,0 +1,278 @@
+"""save_placement(): the one way a placement is created or changed, from a PlacementChange.
+
+The pages, the API and the CSV import all come here, so a placement obeys the same rules
+however it is recorded. Before placing with a provider that is not quality assured (or not
+known to be registered) the school must give a reason, and the provider's officer and the
+Head of Access are told. These functions flush but never commit; the caller commits once.
+"""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from qa_app.auth.models import School, User, utcnow
+from qa_app.auth.permissions import can, can_edit_placement, can_see_placement, may_place_for
+from qa_app.dates import long_date
+from qa_app.domain import Conflict, Forbidden, Invalid, NotFound, VersionRequired
+from qa_app.extensions import db
+from qa_app.framework.rating import QA_STATUSES
+from qa_app.notifications.outbox import queue_email
+from qa_app.placements.models import Placement, PlacementConflict, PlacementReview
+from qa_app.placements.schemas import rule_errors
+from qa_app.providers.models import REGISTRATION_STATUSES, Provider
+from qa_app.visits.services import valid_uuid
+
+# Registration statuses that need a reason to place with, whatever the QA status.
+NOT_KNOWN_REGISTERED = ("unregistered", "not_known")
+FIELDS = (
+    "school_id",
+    "pupil_ref",
+    "year_group",
+    "ehc_plan",
+    "sen_support",
+    "looked_after",
+    "provider_id",
+    "commissioned_by",
+    "reason",
+    "start_date",
+    "planned_end_date",
+    "days_per_week",
+    "hours_per_week",
+    "weeks_per_year",
+    "daytime",
+    "main_education",
+    "part_time",
+    "part_time_reason",
+    "part_time_review_date",
+    "attendance_code",
+    "safeguarding_confirmation_received",
+    "objectives",
+    "reintegration_timeline",
+    "placing_reason",
+)
+REVIEW_FIELDS = (
+    "review_date",
+    "sessions_possible",
+    "sessions_attended",
+    "sessions_unauthorised",
+    "progress",
+    "achievements",
+    "pupil_view",
+    "parent_view",
+    "decision",
+)
+
+# -- the hook other parts of placements hang their work on -----------------------------------
+
+# Callables taking a set of provider ids, run by placements_changed(). The cross-school
+# registration test appends its re-run here (qa_app.placements.registration), so that
+# whatever saves, ends or imports placements re-tests the providers concerned.
+on_change = []
+
+
+def placements_changed(provider_ids):
+    """Run every hook in `on_change` for the providers whose placements were saved, ended
+    or imported (in the same transaction, after the flush); call it once per save or import."""
+    provider_ids = {provider_id for provider_id in provider_ids if provider_id}
+    if not provider_ids:
+        return
+    for hook in on_change:
+        hook(provider_ids)
+
+
+# -- before placing ----------------------------------------------------------------------------
+
+
+def placing_check(provider, today):
+    """None when a school may place with the provider without more; else why it needs a
+    reason: {status, status_label, reason, last_visit_date} (DESIGN.md 2.6)."""
+    qa, qa_reason = provider.qa_status(today)
+    registration = provider.registration_status
+    if qa == "quality_assured" and registration not in NOT_KNOWN_REGISTERED:
+        return None
+    reasons = [] if qa == "quality_assured" else [qa_reason]
+    if registration in NOT_KNOWN_REGISTERED:
+        reasons.append(f"Registration: {REGISTRATION_STATUSES[registration].lower()}")
+    status = qa if qa != "quality_assured" else registration
+    label = QA_STATUSES.get(status) or REGISTRATION_STATUSES[status]
+    if qa != "quality_assured" and registration in NOT_KNOWN_REGISTERED:
+        label = f"{label}, {REGISTRATION_STATUSES[registration].lower()}"
+    return {
+        "status": status,
+        "status_label": label,
+        "reason": "; ".join(reasons),
+        "last_visit_date": provider.rating_visit_date,
+    }
+
+
+def placing_warning(provider, check):
+    """The sentence that says why placing with this provider needs a reason."""
+    visited = (
+        f"last visited {long_date(check['last_visit_date'])}" if check["last_visit_date"] else "never visited"
+    )
+    return f"{provider.name} is {check['status_label'].lower()} ({check['reason']}; {visited})"
+
+
+def _notify_placing(placement, check):
+    """Tell the provider's officer and the Head of Access of a placement that needed a reason."""
+    heads = db.session.scalars(
+        select(User.email).where(User.role == "head_of_access", User.active.is_(True))
+    ).all()
+    officer = placement.provider.officer
+    to = list(dict.fromkeys([officer.email if officer and officer.active else None, *heads]))
+    provider = placement.provider
+    queue_email(
+        to,
+        f"Pupil placed with {provider.name}: {check['status_label'].lower()}",
+        f"{placement.school.name} has placed pupil {placement.pupil_ref} with {provider.name}, "
+        f"starting {long_date(placement.start_date)}.\n\n"
+        f"{placing_warning(provider, check)}.\n\n"
+        f"The school's reason for going ahead:\n{placement.placing_reason}\n",
+    )
+
+
+# -- saving ------------------------------------------------------------------------------------
+
+
+def find_placement(user, placement_uuid, lock=False):
+    """The placement with this uuid that the user may see, with its parts, or NotFound."""
+    placement_uuid = valid_uuid(placement_uuid)
+    query = (
+        select(Placement)
+        .where(Placement.uuid == (placement_uuid or ""))
+        .options(selectinload(Placement.reviews))
+    )
+    placement = db.session.scalar(query.with_for_update() if lock else query)
+    if placement is None or not can_see_placement(user, placement):
+        raise NotFound("No such placement.")
+    return placement
+
+
+def _guard(user, placement, change, base_version, require_version):
+    """Refuse a save this user may not make, or one based on an old version (kept as a conflict)."""
+    if placement is not None and not can_see_placement(user, placement):
+        raise NotFound("No such placement.")
+    if not can(user, "placement.record"):
+        raise Forbidden("Only schools and the authority's staff record placements.")
+    if not may_place_for(user, change.school_id):
+        raise Forbidden(
+            "You can record placements only for your own school",
+            fields={"school_id": "You can record placements only for your own school"},
+        )
+    if placement is None:
+        return
+    if not can_edit_placement(user, placement):
+        raise Forbidden("You may not change this placement.")
+    if base_version is None and require_version:
+        raise VersionRequired('Send If-Match: "<version>" to change a placement.')
+    if base_version is not None and base_version != placement.version:
+        conflict = PlacementConflict(
+            placement_id=placement.id,
+            user_id=user.id,
+            base_version=base_version,
+            server_version=placement.version,
+            payload=change.as_json(),
+        )
+        db.session.add(conflict)
+        db.session.flush()
+        raise Conflict(
+            "The placement changed since your copy; yours is kept as a conflict.", placement, conflict
+        )
+
+
+def _taken(change, placement):
+    """True when another placement of the school has this pupil reference and start date."""
+    query = select(Placement.id).where(
+        Placement.school_id == change.school_id,
+        Placement.pupil_ref == change.pupil_ref,
+        Placement.start_date == change.start_date,
+    )
+    if placement is not None:
+        query = query.where(Placement.id != placement.id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _check(change, placement, school, provider, today):
+    """Every rule on the change, as {field path: message}, and the placing check (or None)."""
+    errors = rule_errors(change, today)
+    if school is None:
+        errors["school_id"] = "is not a school we know"
+    if provider is None:
+        errors["provider_id"] = "is not a provider on the register"
+    if school is not None and change.start_date and _taken(change, placement):
+        errors["pupil_ref"] = (
+            f"{school.name} already has a placement for {change.pupil_ref} starting "
+            f"{long_date(change.start_date)}: change that one instead"
+        )
+    check = None
+    if provider is not None and (placement is None or placement.provider_id != provider.id):
+        check = placing_check(provider, today)
+        if check and not change.placing_reason:
+            errors["placing_reason"] = (
+                f"{placing_warning(provider, check)}: give the school's reason for placing the pupil there"
+            )
+    return errors, check
+
+
+def _store(placement, change):
+    """Set the placement's fields, reviews and end from the change; True when any changed."""
+    changed = False
+    for name in FIELDS:
+        value = getattr(change, name)
+        if getattr(placement, name) != value:
+            setattr(placement, name, value)
+            changed = True
+    wanted = [tuple(getattr(review, name) for name in REVIEW_FIELDS) for review in change.reviews]
+    stored = [tuple(getattr(review, name) for name in REVIEW_FIELDS) for review in placement.reviews]
+    if wanted != stored:
+        placement.reviews = [PlacementReview(**dict(zip(REVIEW_FIELDS, row, strict=True))) for row in wanted]
+        changed = True
+    end = change.end
+    ending = (end.date, end.destination, end.pupil_assessment) if end else (None, None, "")
+    if (placement.ended_on, placement.destination, placement.pupil_assessment) != ending:
+        placement.ended_on, placement.destination, placement.pupil_assessment = ending
+        changed = True
+    return changed
+
+
+def save_placement(user, placement_uuid, change, base_version=None, require_version=False, today=None):
+    """Create or change a placement from a PlacementChange; returns (placement, created).
+
+    Raises Invalid (nothing is saved: the caller rolls back), NotFound, Forbidden,
+    VersionRequired, or Conflict; on Conflict the losing copy is flushed as a
+    PlacementConflict for the caller to commit.
+    """
+    today = today or date.today()
+    canonical = valid_uuid(placement_uuid)
+    if canonical is None:
+        raise Invalid({"uuid": "must be a UUID"})
+    placement = db.session.scalar(
+        select(Placement)
+        .where(Placement.uuid == canonical)
+        .options(selectinload(Placement.reviews))
+        .with_for_update()
+    )
+    _guard(user, placement, change, base_version, require_version)
+    school = db.session.get(School, change.school_id)
+    provider = db.session.get(Provider, change.provider_id)
+    errors, check = _check(change, placement, school, provider, today)
+    if errors:
+        raise Invalid(errors)
+
+    created = placement is None
+    moved_from = None if created else placement.provider_id
+    if created:
+        placement = Placement(uuid=canonical, created_by=user, reviews=[])
+        db.session.add(placement)
+    if check is not None or created or moved_from != provider.id:
+        placement.provider_status_when_placed = check["status"] if check else "quality_assured"
+    changed = _store(placement, change)
+    placement.school, placement.provider = school, provider
+    if changed and not created:
+        placement.updated_at = utcnow()  # a change to the reviews alone still bumps the version
+    db.session.flush()
+    if check is not None:
+        _notify_placing(placement, check)
+    placements_changed({placement.provider_id, moved_from})
+    return placement, created
