@@ -35,7 +35,7 @@ from qa_app.registration.law import (
     Pupil,
     registration_test,
 )
-from qa_app.registration.services import rules_published, rules_in_force
+from qa_app.registration.services import rules_in_force, rules_published
 
 # A registered independent school, or a setting Ofsted already registers, is known.
 KNOWN_REGISTERED = ("registered_independent", "ofsted_registered")
