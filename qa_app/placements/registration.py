@@ -25,6 +25,7 @@ from qa_app.dates import long_date
 from qa_app.escalations.models import Escalation
 from qa_app.escalations.services import raise_from_placements
 from qa_app.extensions import db
+from qa_app.placements import services
 from qa_app.placements.models import Placement
 from qa_app.providers.models import Provider
 from qa_app.registration.law import (
@@ -227,12 +228,17 @@ def check_all(today=None):
 
 
 def placements_changed(provider_ids):
-    """Test these providers again now, or once at the end of the batch being imported."""
+    """Test these providers again now, or once at the end of the batch being imported
+    (hung on services.placements_changed, which every save, end and import calls)."""
     pending = db.session.info.get(_BATCH)
     if pending is not None:
         pending.update(provider_ids)
         return
     retest_providers(provider_ids)
+
+
+if placements_changed not in services.on_change:
+    services.on_change.append(placements_changed)
 
 
 @contextmanager
