@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from qa_app.escalations.models import Escalation, EscalationEvent
-from qa_app.escalations.services import open_placements_escalation, raise_from_placements, transition
+from qa_app.escalations.services import raise_from_placements, transition
 from qa_app.extensions import db
 from qa_app.placements import registration
 from qa_app.placements.schemas import PlacementBody, read
