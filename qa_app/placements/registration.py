@@ -242,8 +242,9 @@ if placements_changed not in services.on_change:
 
 
 @contextmanager
-def one_test_per_provider():
-    """Within the block, saves only note their providers; each is tested once at its end."""
+def one_test_per_provider(test=True):
+    """Within the block, saves only note their providers; each is tested once at its end
+    (not at all when `test` is false: a dry run that will be rolled back)."""
     if _BATCH in db.session.info:  # already inside a batch: the outer one tests
         yield
         return
@@ -252,7 +253,8 @@ def one_test_per_provider():
         yield
     finally:
         db.session.info.pop(_BATCH, None)
-    retest_providers(pending)
+    if test:
+        retest_providers(pending)
 
 
 @rules_published.connect
