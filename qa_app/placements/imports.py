@@ -257,16 +257,19 @@ def run(user, school_id, text, today=None, dry_run=False):
     with one_test_per_provider(test=not dry_run):
         for number, body, problems in read_rows(text):
             checked.rows += 1
-            if body is None or problems:
+            if body is None:
                 checked.problems.extend(problems)
                 continue
             try:
                 change = read(PlacementBody, {**body, "school_id": school_id}).to_change()
-                placement, _ = save_placement(user, str(uuid.uuid4()), change, today=today)
+                if not problems:
+                    placement, _ = save_placement(user, str(uuid.uuid4()), change, today=today)
+                    checked.saved.append(placement)
             except (Invalid, DomainError) as error:
-                checked.problems.extend(_problems(number, error))
-                continue
-            checked.saved.append(placement)
+                # A cell already refused is not refused again as missing.
+                flagged = {p.column for p in problems}
+                problems += [p for p in _problems(number, error) if p.column not in flagged]
+            checked.problems.extend(problems)
         if not checked.ok:
             # Nothing will be kept: the registration test need not run on the way out.
             raise _Abandon(checked)
