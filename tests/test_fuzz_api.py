@@ -20,21 +20,32 @@ FUZZ_EXAMPLES = 25
 
 
 @pytest.fixture
-def officer(app, client, signed_in, make_provider, make_visit):
-    """An officer's session cookie, and the provider and the visit of theirs to aim at."""
+def officer(app, client, signed_in, make_provider, make_visit, make_user, make_placement):
+    """An officer's session cookie, and the provider, visit, school and placement to aim at."""
     officer = signed_in("officer")
     provider = make_provider(officer_id=officer.id)
     visit = make_visit(provider, officer=officer, status="draft", visit_uuid=str(uuid.uuid4()))
+    school = make_user("school").school
+    placement = make_placement(school, provider, user=officer)
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
-    return {"cookies": {cookie.key: cookie.value}, "visit_uuid": visit.uuid, "provider_id": provider.id}
+    return {
+        "cookies": {cookie.key: cookie.value},
+        "visit_uuid": visit.uuid,
+        "provider_id": provider.id,
+        "placement_uuid": placement.uuid,
+        "school_id": school.id,
+    }
 
 
 def aimed(case, officer, aim):
     """Point a generated case at real records (random ids would all be 404 or 400)."""
-    if aim and "visit_uuid" in (case.path_parameters or {}):
-        case.path_parameters["visit_uuid"] = officer["visit_uuid"]
+    for name in ("visit_uuid", "placement_uuid"):
+        if aim and name in (case.path_parameters or {}):
+            case.path_parameters[name] = officer[name]
     if aim and isinstance(case.body, dict):
         case.body["provider_id"] = officer["provider_id"]
+        if "school_id" in case.body:
+            case.body["school_id"] = officer["school_id"]
     if aim and case.headers and "Idempotency-Key" in case.headers:
         case.headers["Idempotency-Key"] = str(uuid.uuid4())
     return case

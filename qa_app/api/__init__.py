@@ -9,4 +9,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-from qa_app.api import errors, guard, offline, openapi, photos, session, visits  # noqa: E402,F401
+from qa_app.api import errors, guard, offline, openapi, photos, placements, session, visits  # noqa: E402,F401

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from qa_app.placements.schemas import EndBody, ReviewBody
 from qa_app.visits.schemas import ActionItem, Judgement, RegistrationEvidence
 
 
@@ -30,6 +31,8 @@ class SessionUser(Answer):
     name: str
     email: str
     role: str
+    # A school user's school; None for the authority's staff (DESIGN.md section 3).
+    school_id: int | None = None
 
 
 class Session(Answer):
@@ -97,3 +100,54 @@ class Bundle(Answer):
     framework: dict[str, Any] | None
     registration_rules: dict[str, Any] | None
     programme: list[dict[str, Any]]
+
+
+class PlacementAnswer(Answer):
+    """A stored placement (DESIGN.md 2.6), its version, and the names of its school and provider."""
+
+    uuid: str
+    version: int
+    school_id: int
+    school_name: str
+    pupil_ref: str
+    year_group: int
+    ehc_plan: bool
+    sen_support: bool
+    looked_after: bool
+    provider_id: int
+    provider_name: str
+    commissioned_by: str
+    reason: str
+    start_date: str
+    planned_end_date: str
+    days_per_week: int
+    hours_per_week: float
+    weeks_per_year: int
+    daytime: bool
+    main_education: bool
+    part_time: bool
+    part_time_reason: str
+    part_time_review_date: str | None
+    attendance_code: str
+    safeguarding_confirmation_received: str | None
+    objectives: str
+    reintegration_timeline: str
+    placing_reason: str
+    provider_status_when_placed: str
+    reviews: list[ReviewBody]
+    end: EndBody | None
+    created_at: str
+    updated_at: str
+
+
+class PlacementList(Answer):
+    """The placements the caller may see that match the query, newest start first."""
+
+    placements: list[PlacementAnswer]
+
+
+class PlacementConflictAnswer(Problem):
+    """A stale If-Match: the caller's copy is kept as `conflict_id`; `current` is the stored placement."""
+
+    conflict_id: int | None = None
+    current: PlacementAnswer | None = None

@@ -9,7 +9,18 @@ from flask import current_app, jsonify
 from pydantic.json_schema import models_json_schema
 
 from qa_app.api import bp
-from qa_app.api.models import Bundle, ConflictAnswer, Photo, Problem, Session, VisitAnswer
+from qa_app.api.models import (
+    Bundle,
+    ConflictAnswer,
+    Photo,
+    PlacementAnswer,
+    PlacementConflictAnswer,
+    PlacementList,
+    Problem,
+    Session,
+    VisitAnswer,
+)
+from qa_app.placements.schemas import PlacementBody
 from qa_app.visits.schemas import VisitBody
 
 ERRORS = {
@@ -23,14 +34,27 @@ HEADER_SCHEMAS = {
     "Idempotency-Key": {"type": "string", "format": "uuid"},
     "If-Match": {"type": "string", "pattern": '^(W/)?"?[0-9]{1,100}"?$'},
 }
-MODELS = (Bundle, ConflictAnswer, Photo, Problem, Session, VisitAnswer, VisitBody)
+MODELS = (
+    Bundle,
+    ConflictAnswer,
+    Photo,
+    PlacementAnswer,
+    PlacementBody,
+    PlacementConflictAnswer,
+    PlacementList,
+    Problem,
+    Session,
+    VisitAnswer,
+    VisitBody,
+)
 
 
-def documented(summary, answers, body=None, headers=(), errors=(400, 401, 403, 404)):
+def documented(summary, answers, body=None, headers=(), errors=(400, 401, 403, 404), query=()):
     """Attach what a route reads and answers, for the OpenAPI document.
 
     `answers` maps a status to (description, model or None); `body` is a model or a
-    dict of media types; `headers` are (name, required, description).
+    dict of media types; `headers` are (name, required, description); `query` are the
+    optional query parameters as (name, JSON schema, description).
     """
 
     def attach(view):
@@ -40,6 +64,7 @@ def documented(summary, answers, body=None, headers=(), errors=(400, 401, 403, 4
             "body": body,
             "headers": headers,
             "errors": errors,
+            "query": query,
         }
         return view
 
@@ -54,19 +79,26 @@ def _content(model):
 
 def _operation(view, path_params):
     doc = view.openapi
-    parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
-        for name in path_params
-    ] + [
-        {
-            "name": name,
-            "in": "header",
-            "required": required,
-            "description": text,
-            "schema": HEADER_SCHEMAS.get(name, {"type": "string"}),
-        }
-        for name, required, text in doc["headers"]
-    ]
+    parameters = (
+        [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+            for name in path_params
+        ]
+        + [
+            {
+                "name": name,
+                "in": "header",
+                "required": required,
+                "description": text,
+                "schema": HEADER_SCHEMAS.get(name, {"type": "string"}),
+            }
+            for name, required, text in doc["headers"]
+        ]
+        + [
+            {"name": name, "in": "query", "required": False, "description": text, "schema": schema}
+            for name, schema, text in doc.get("query", ())
+        ]
+    )
     responses = {
         str(status): {"description": text, **_content(model)}
         for status, (text, model) in doc["answers"].items()

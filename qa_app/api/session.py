@@ -15,6 +15,12 @@ def session_info():
     """Who is signed in, and a fresh CSRF token for the next writes."""
     user = current_user
     return jsonify(
-        user={"id": user.id, "name": user.name, "email": user.email, "role": user.role},
+        user={
+            "id": user.id,
+            "name": user.name,
+            "email": user.email,
+            "role": user.role,
+            "school_id": user.school_id,
+        },
         csrf_token=generate_csrf(),
     )
