@@ -235,7 +235,7 @@ def test_two_saves_at_once_make_one_escalation(world):
     provider = world["provider"]
     result = result_now(provider)
     again = raise_from_placements(
-        provider, world["head"], {**result, "placements": []}, "Again", "Test", today=TODAY
+        provider, world["head"], lambda: ({**result, "placements": []}, "Again"), "Test", today=TODAY
     )
     assert again.id == first.id
     # The race itself: the other save's escalation is not yet visible to this lookup.
@@ -250,7 +250,7 @@ def test_two_saves_at_once_make_one_escalation(world):
 
     escalation_services.open_placements_escalation = missed_once
     try:
-        raced = raise_from_placements(provider, world["head"], result, "Race", "Test", today=TODAY)
+        raced = raise_from_placements(provider, world["head"], lambda: (result, "Race"), "Test", today=TODAY)
     finally:
         escalation_services.open_placements_escalation = real
     db.session.commit()
@@ -331,3 +331,40 @@ def test_no_school_user_sees_placements_escalations_in_any_list(world, client, s
         assert db.session.scalars(visible_query(user)).all() == []
     assert [e.id for e in db.session.scalars(visible_query(world["head"]))] == [escalation.id]
     assert [e.id for e in db.session.scalars(visible_query(world["officer"]))] == [escalation.id]
+
+
+def test_two_schools_saving_at_once_raise_one_escalation(app, world, database_url):
+    """PostgreSQL, two real transactions: the second save's escalation waits on the unique
+    index for the first, then finds it and adds to it. (SQLite lets one writer in at a time.)"""
+    import threading
+    import time
+
+    from qa_app.auth.models import User
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite serialises writers: there is no race to lose")
+    for n in range(4):
+        place(world, n % 3, 25)
+    fifth = placement_body(world["staff"][0].school, world["provider"], hours_per_week=25, sen_support=False)
+    save_placement(world["staff"][0], str(uuid.uuid4()), read(PlacementBody, fifth).to_change())
+    assert len(escalations()) == 1  # raised in this transaction, not yet committed
+    other_id, provider_id = world["staff"][1].id, world["provider"].id
+    outcome = {}
+
+    def the_other_school():
+        with app.app_context():
+            user = db.session.get(User, other_id)
+            body = placement_body(user.school, provider_id, hours_per_week=30, sen_support=False)
+            save_placement(user, str(uuid.uuid4()), read(PlacementBody, body).to_change())
+            db.session.commit()
+            outcome["escalations"] = db.session.scalar(select(func.count(Escalation.id)))
+            db.session.remove()
+
+    thread = threading.Thread(target=the_other_school)
+    thread.start()
+    time.sleep(2)  # the other save now waits on the unique index
+    db.session.commit()
+    thread.join(60)
+    assert outcome == {"escalations": 1}
+    [escalation] = escalations()
+    assert len(escalation.test_result["placements"]) == 6

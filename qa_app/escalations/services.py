@@ -96,18 +96,20 @@ def open_placements_escalation(provider_id):
 _PLACEMENTS_TEST_KEYS = ("result", "limb", "rule_version", "placements")
 
 
-def raise_from_placements(provider, reporter, test_result, description, how_known, today=None):
+def raise_from_placements(provider, reporter, run_test, how_known, today=None):
     """Escalate a provider whose placements across schools say it may need to register.
 
-    Once per provider while one is open: a later run whose result differs is added to the
-    open escalation's history (and the Head of Access told when it still points to
-    registration). The unique index on open placements escalations makes two saves at the
-    same moment raise one: the loser's insert fails and it finds the winner's."""
-    indicated = test_result["result"] in (LIKELY, BORDERLINE)
+    `run_test()` gives the test's (result, description) on the placements as this
+    transaction sees them. Once per provider while one is open: a later run whose result
+    differs is added to the open escalation's history (and the Head of Access told when it
+    still points to registration). The unique index on open placements escalations makes
+    two saves at the same moment raise one: the loser's insert waits for the winner, fails,
+    runs the test again (now seeing the winner's placements) and adds to its escalation."""
     if provider.registration_status in KNOWN_REGISTERED:
         return None
+    test_result, description = run_test()
     existing = open_placements_escalation(provider.id)
-    if existing is None and indicated:
+    if existing is None and test_result["result"] in (LIKELY, BORDERLINE):
         try:
             with db.session.begin_nested():
                 return _new(
@@ -126,10 +128,12 @@ def raise_from_placements(provider, reporter, test_result, description, how_know
             existing = open_placements_escalation(provider.id)
             if existing is None:
                 raise
+            test_result, description = run_test()
     if existing is None:
         return None
     news = {key: test_result.get(key) for key in _PLACEMENTS_TEST_KEYS}
     if news != {key: (existing.test_result or {}).get(key) for key in _PLACEMENTS_TEST_KEYS}:
+        indicated = test_result["result"] in (LIKELY, BORDERLINE)
         existing.test_result = test_result
         if indicated:
             existing.estimated_pupils = len(test_result.get("placements", []))

@@ -163,6 +163,18 @@ def _reporter(provider):
     return None
 
 
+def _runner(provider, placements, version, today, seen):
+    """The run_test of raise_from_placements: first on the placements already loaded, then
+    (after losing a race to another save) on those open now; the latest result is in `seen`."""
+
+    def run_test():
+        found = placements if not seen else open_placements([provider.id], today)
+        seen["result"] = placements_result(found, version, today)
+        return seen["result"], describe(provider, seen["result"])
+
+    return run_test
+
+
 def retest_providers(provider_ids, today=None):
     """Run the test for these providers (those not known to be registered) and raise or
     update their escalations; returns {provider_id: (result, escalation or None)}."""
@@ -176,25 +188,26 @@ def retest_providers(provider_ids, today=None):
         .options(joinedload(Provider.officer))
         .where(Provider.id.in_(ids), Provider.registration_status.not_in(KNOWN_REGISTERED))
     ).all()
-    by_provider = defaultdict(list)
+    placements = defaultdict(list)
     for placement in open_placements([p.id for p in providers], today):
-        by_provider[placement.provider_id].append(placement)
+        placements[placement.provider_id].append(placement)
     outcomes = {}
     for provider in providers:
-        result = placements_result(by_provider[provider.id], version, today)
+        seen = {}
+        run_test = _runner(provider, placements[provider.id], version, today, seen)
         reporter = _reporter(provider)
-        escalation = None
-        if reporter is not None:
-            escalation = raise_from_placements(
-                provider,
-                reporter,
-                result,
-                describe(provider, result),
-                how_known=f"The authority's registration test across the open placements of every "
-                f"school, on {long_date(today)}, with the {version.name} rules ({version.title})",
-                today=today,
-            )
-        outcomes[provider.id] = (result, escalation)
+        if reporter is None:  # no one on the authority's side yet to raise it
+            outcomes[provider.id] = (run_test()[0], None)
+            continue
+        escalation = raise_from_placements(
+            provider,
+            reporter,
+            run_test,
+            how_known=f"The authority's registration test across the open placements of every "
+            f"school, on {long_date(today)}, with the {version.name} rules ({version.title})",
+            today=today,
+        )
+        outcomes[provider.id] = (seen["result"], escalation)
     return outcomes
 
 
