@@ -40,6 +40,14 @@ def casework(officer, head):
 OTHERS_VISIT = casework(officer=404, head=200)
 OTHERS_VISIT_EDIT = casework(officer=404, head=302)
 STAFF = ("officer", "head_of_access", "admin")
+OTHER_SCHOOLS_PLACEMENT = {
+    "anonymous": 302,
+    "officer": 200,
+    "head_of_access": 200,
+    "school": 404,
+    "admin": 403,
+}
+API_ANON = {"anonymous": 401}
 ADMIN = ("admin",)
 
 # endpoint -> (method, url template, {role: expected status})
@@ -155,13 +163,32 @@ MATRIX = {
         "/api/visits/{visit}/sign-off",
         {"anonymous": 401, "officer": 403, "head_of_access": 409, "school": 403, "admin": 403},
     ),
+    # Placements: schools their own (this one is another school's: 404), the authority any;
+    # administrators none.
+    "placements.new": ("GET", "/placements/new", only(("officer", "head_of_access", "school"))),
+    "placements.show": ("GET", "/placements/{placement}", OTHER_SCHOOLS_PLACEMENT),
+    "placements.edit": ("GET", "/placements/{placement}/edit", OTHER_SCHOOLS_PLACEMENT),
+    "placements.new_review": ("GET", "/placements/{placement}/reviews/new", OTHER_SCHOOLS_PLACEMENT),
+    "placements.end": ("GET", "/placements/{placement}/end", OTHER_SCHOOLS_PLACEMENT),
+    "api.list_placements": (
+        "GET",
+        "/api/placements",
+        only(("officer", "head_of_access", "school")) | API_ANON,
+    ),
+    "api.get_placement": ("GET", "/api/placements/{placement}", OTHER_SCHOOLS_PLACEMENT | API_ANON),
+    # Without an Idempotency-Key: 400 for those who may record placements.
+    "api.put_placement": (
+        "PUT",
+        "/api/placements/{placement}",
+        only(("officer", "head_of_access", "school"), code=400) | API_ANON,
+    ),
 }
 
 CASES = [(endpoint, role) for endpoint in MATRIX for role in ROLES]
 
 
 @pytest.fixture
-def ids(app, make_provider, make_user, make_visit):
+def ids(app, make_provider, make_user, make_visit, make_placement):
     """The records the URLs point at (the visit is a draft of another officer's)."""
     from qa_app.escalations.services import report_concern
     from qa_app.extensions import db
@@ -186,6 +213,7 @@ def ids(app, make_provider, make_user, make_visit):
         "user": make_user("officer").id,
         "version": version.id,
         "criterion": version.criteria[0].id,
+        "placement": make_placement(make_user("school", school="Other School").school, provider).uuid,
     }
 
 

@@ -6,4 +6,4 @@ from flask import Blueprint
 bp = Blueprint("placements", __name__)
 
 # The modules that add routes to bp are imported below, one line each.
-from qa_app.placements import import_pages, registration  # noqa: E402,F401
+from qa_app.placements import import_pages, registration, routes  # noqa: E402,F401

@@ -114,6 +114,11 @@ def placing_warning(provider, check):
     return f"{provider.name} is {check['status_label'].lower()} ({check['reason']}; {visited})"
 
 
+def reason_needed(provider, check):
+    """The message when a placement that needs the school's reason has none."""
+    return f"{placing_warning(provider, check)}: give the school's reason for placing the pupil there"
+
+
 def _notify_placing(placement, check):
     """Tell the provider's officer and the Head of Access of a placement that needed a reason."""
     heads = db.session.scalars(
@@ -209,9 +214,7 @@ def _check(change, placement, school, provider, today):
     if provider is not None and (placement is None or placement.provider_id != provider.id):
         check = placing_check(provider, today)
         if check and not change.placing_reason:
-            errors["placing_reason"] = (
-                f"{placing_warning(provider, check)}: give the school's reason for placing the pupil there"
-            )
+            errors["placing_reason"] = reason_needed(provider, check)
     return errors, check
 
 
