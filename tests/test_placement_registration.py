@@ -182,6 +182,9 @@ def test_three_schools_raise_one_escalation_naming_the_placements(world, client,
     assert page.status_code == 200 and escalation.reference.encode() in page.data
     shown = client.get(f"/escalations/{escalation.id}")
     assert shown.status_code == 200 and placed[0].pupil_ref.encode() in shown.data
+    assert b"Placements across schools" in shown.data and b"Five or more full-time pupils" in shown.data
+    pack = client.get(f"/escalations/{escalation.id}/referral-pack.pdf")
+    assert pack.status_code == 200 and pack.mimetype == "application/pdf"
     client.post("/logout")
     for user in world["staff"]:
         signed_in(user)
