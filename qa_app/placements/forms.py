@@ -34,6 +34,7 @@ def _id(value):
 
 
 def _text(label, limit=20000, **kwargs):
+    """An optional GOV.UK text area of at most `limit` characters."""
     return TextAreaField(label, widget=GovTextArea(), validators=[Optional(), Length(max=limit)], **kwargs)
 
 

@@ -186,6 +186,7 @@ class PlacementChange:
 
 
 def _json(value):
+    """Dates in a dumped change as ISO text, all the way down."""
     if isinstance(value, dict):
         return {key: _json(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -206,6 +207,7 @@ def read(model, data, prefix=""):
 
 
 def _date_errors(change, errors):
+    """The start and the planned end: both given, in order, within a school year."""
     start, planned = change.start_date, change.planned_end_date
     if start is None:
         errors["start_date"] = "Enter the start date (a date like 2026-11-02)"
@@ -223,6 +225,7 @@ def _date_errors(change, errors):
 
 
 def _part_time_errors(change, errors):
+    """A part-time timetable needs its reason and its review date."""
     if not change.part_time:
         return
     if not change.part_time_reason:
@@ -232,6 +235,7 @@ def _part_time_errors(change, errors):
 
 
 def _review_errors(change, today, errors):
+    """Each review: dated from the start to today, its sessions adding up."""
     start = change.start_date
     for index, review in enumerate(change.reviews):
         path = f"reviews[{index}]"
@@ -254,6 +258,7 @@ def _review_errors(change, today, errors):
 
 
 def _end_errors(change, today, errors):
+    """The end: dated, not before the start and not in the future."""
     end = change.end
     if end is None:
         return
