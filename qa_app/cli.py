@@ -1,5 +1,5 @@
 """Command-line tasks: create-user, load-framework, seed-demo, send-overdue-reminders,
-send-notifications."""
+send-notifications, check-placements."""
 
 import click
 from flask import current_app
@@ -87,6 +87,22 @@ def send_notifications_command(loop, interval):
         raise SystemExit(1)
 
 
+@click.command("check-placements")
+def check_placements_command():
+    """Run the registration test across schools for every provider not known to be registered,
+    with the rules in force today (run daily: placements start and rules come into force)."""
+    from datetime import date
+
+    from qa_app.placements.registration import check_all
+
+    outcomes = check_all(date.today())
+    db.session.commit()
+    indicated = [result for result, escalation in outcomes.values() if escalation is not None]
+    click.echo(
+        f"Providers tested: {len(outcomes)}; with an open escalation from placements: {len(indicated)}."
+    )
+
+
 def init_app(app):
     """Add the commands to `flask`."""
     for command in (
@@ -95,5 +111,6 @@ def init_app(app):
         seed_demo_command,
         send_overdue_reminders_command,
         send_notifications_command,
+        check_placements_command,
     ):
         app.cli.add_command(command)

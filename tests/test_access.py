@@ -143,6 +143,19 @@ MATRIX = {
     "reports.register_csv": ("GET", "/providers/export.csv", signed_in(200)),
     "reports.register_pdf": ("GET", "/providers/export.pdf", signed_in(200)),
     "reports.referral_pack": ("GET", "/escalations/{escalation}/referral-pack.pdf", casework(404, 200)),
+    # The CSV import of placements: schools and the authority's caseworkers; a file waiting
+    # to be imported is its uploader's alone (404 to everyone else).
+    "placements.import_template": (
+        "GET",
+        "/placements/import/template.csv",
+        only(("officer", "head_of_access", "school")),
+    ),
+    "placements.import_upload": ("GET", "/placements/import", only(("officer", "head_of_access", "school"))),
+    "placements.import_confirm": (
+        "GET",
+        "/placements/import/00000000-0000-4000-8000-000000000000",
+        only(("officer", "head_of_access", "school"), code=404),
+    ),
     # Photos: only the visit's own officer uploads (404 to everyone else); they are shown
     # to those who may see the visit.
     "photos.show_photo": ("GET", "/visits/{visit}/photos/{photo}", OTHERS_VISIT),

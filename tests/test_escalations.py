@@ -45,7 +45,7 @@ def test_registration_test_in_the_visit_json(client, signed_in, officer, provide
     assert (test["result"], test["limb"], test["rule_version"]) == (
         "likely_must_register",
         "five_or_more_full_time",
-        "2008",
+        "2026" if date.today() >= date(2026, 6, 1) else "2008",
     )
     assert test["escalation_id"] is None  # a draft is not escalated yet
     assert (
@@ -375,16 +375,29 @@ def test_overdue_reminder_is_sent_once(app, runner, make_user, mailbox):
     assert [m["To"] for m in mailbox] == [head.email] and late.reference in mailbox[0]["Subject"]
 
 
-def test_admin_puts_the_2026_rules_in_force_on_commencement(client, signed_in, officer, provider):
-    """An admin publishes the 2026 rules from a date; visits from that date use them (1 SEN pupil)."""
+def test_admin_puts_a_new_version_in_force_on_commencement(client, signed_in, officer, provider):
+    """An admin publishes a copied version from a date; visits from that date use it, older
+    visits keep the version in force on their own date."""
     signed_in(officer)
     from qa_app.registration.models import RegistrationRules
 
-    body = full_visit(provider.id, registration_evidence=evidence(1, 25, sen=True))
+    body = full_visit(provider.id, registration_evidence=evidence(4, 25))
     assert put(client, str(uuid.uuid4()), body).get_json()["registration_test"]["result"] == "not_indicated"
     client.post("/logout")
     signed_in("admin")
-    draft = db.session.scalar(db.select(RegistrationRules).where(RegistrationRules.name == "2026"))
+    current = db.session.scalar(db.select(RegistrationRules).where(RegistrationRules.name == "2026"))
+    client.post(f"/admin/registration-rules/{current.id}/copy", data={"name": "2027"})
+    draft = db.session.scalar(db.select(RegistrationRules).where(RegistrationRules.name == "2027"))
+    form = {
+        "title": "Four pupils",
+        "institution": "any institution",
+        "full_time_hours_over": "18",
+        "borderline_hours_from": "15",
+        "full_time_weeks_from": "30",
+        "pupil_threshold": "4",
+        "statuses": "ehc_plan,looked_after,sen",
+    }
+    assert client.post(f"/admin/registration-rules/{draft.id}", data=form).status_code == 302
     assert (
         client.post(
             f"/admin/registration-rules/{draft.id}/publish", data={"in_force_from": ["", "", ""]}
@@ -400,13 +413,28 @@ def test_admin_puts_the_2026_rules_in_force_on_commencement(client, signed_in, o
     client.post("/logout")
     signed_in(officer)
     test = put(client, str(uuid.uuid4()), body).get_json()["registration_test"]
-    assert (test["result"], test["rule_version"]) == ("likely_must_register", "2026")
-    old = full_visit(
-        provider.id,
-        visit_date=(commenced - timedelta(days=10)).isoformat(),
-        registration_evidence=evidence(1, 25, sen=True),
+    assert (test["result"], test["rule_version"]) == ("likely_must_register", "2027")
+    old = {**body, "visit_date": (commenced - timedelta(days=10)).isoformat()}
+    assert put(client, str(uuid.uuid4()), old).get_json()["registration_test"]["rule_version"] != "2027"
+
+
+@pytest.mark.parametrize(
+    "visit_date, rule_version, result",
+    [
+        (date(2026, 5, 31), "2008", "not_indicated"),
+        (date(2026, 6, 1), "2026", "likely_must_register"),
+    ],
+)
+def test_a_visit_keeps_the_rules_in_force_on_its_date(
+    client, signed_in, officer, provider, visit_date, rule_version, result
+):
+    """The default rules: 2008 before 1 June 2026, 2026 from that day (one pupil with SEN)."""
+    signed_in(officer)
+    body = full_visit(
+        provider.id, visit_date=visit_date.isoformat(), registration_evidence=evidence(1, 25, sen=True)
     )
-    assert put(client, str(uuid.uuid4()), old).get_json()["registration_test"]["rule_version"] == "2008"
+    test = put(client, str(uuid.uuid4()), body).get_json()["registration_test"]
+    assert (test["rule_version"], test["result"]) == (rule_version, result)
 
 
 def test_admin_edits_thresholds_in_a_new_draft_only(client, signed_in):

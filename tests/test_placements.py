@@ -217,7 +217,10 @@ def test_placing_with_a_provider_not_quality_assured(world):
     assert "Never visited" in check["reason"] and "not known" in check["reason"]
     assert placing_check(world["good"], TODAY) is None
 
-    body = placement_body(world["school"], world["unknown"], pupil_ref="Y9-042", placing_reason="")
+    # Without SEN support: one full-time SEN pupil would also raise a cross-school escalation.
+    body = placement_body(
+        world["school"], world["unknown"], pupil_ref="Y9-042", placing_reason="", sen_support=False
+    )
     with pytest.raises(Invalid) as refused:
         _save(world["school_user"], body)
     db.session.rollback()

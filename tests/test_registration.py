@@ -58,3 +58,67 @@ def test_thresholds_are_data():
     stricter = {**RULES_2008, "full_time_hours_over": 16, "borderline_hours_from": 14}
     assert registration_test(pupils(5, 17), RULES_2008).result == BORDERLINE
     assert registration_test(pupils(5, 17), stricter).result == LIKELY
+
+
+@pytest.mark.parametrize(
+    "day, name",
+    [
+        ("2008-11-25", None),
+        ("2008-11-26", "2008"),
+        ("2026-05-31", "2008"),
+        ("2026-06-01", "2026"),
+        ("2027-01-01", "2026"),
+    ],
+)
+def test_default_rules_follow_the_dates(app, day, name):
+    """The default data: 2008 rules from 26 November 2008, the 2026 rules from 1 June 2026."""
+    from datetime import date
+
+    from qa_app.registration.services import rules_in_force
+
+    version = rules_in_force(date.fromisoformat(day))
+    assert (version.name if version else None) == name
+    if version is not None:
+        assert (
+            version.is_published
+            and version.rules["single_pupil_statuses"]
+            == (RULES_2026 if name == "2026" else RULES_2008)["single_pupil_statuses"]
+        )
+
+
+def test_an_older_database_gets_the_2026_rules_in_force_from_june_2026(make_app):
+    """Upgrading a database whose 2026 rules are the old default draft publishes them from
+    1 June 2026; a downgrade puts the draft back."""
+    import copy
+    from datetime import date
+
+    from flask_migrate import downgrade, upgrade
+
+    from qa_app.extensions import db
+    from qa_app.registration.models import RegistrationRules
+    from qa_app.registration.services import rules_in_force
+
+    app = make_app(create_tables=False)
+    with app.app_context():
+        upgrade(revision="5a75346ac973")
+        db.session.add_all(
+            [
+                RegistrationRules(
+                    name="2008",
+                    title="2008",
+                    rules=copy.deepcopy(RULES_2008),
+                    status="published",
+                    in_force_from=date(2008, 11, 26),
+                ),
+                RegistrationRules(name="2026", title="2026", rules=copy.deepcopy(RULES_2026)),
+            ]
+        )
+        db.session.commit()
+        upgrade(revision="d41c7a2e9b10")
+        db.session.expire_all()
+        assert rules_in_force(date(2026, 5, 31)).name == "2008"
+        assert rules_in_force(date(2026, 6, 1)).name == "2026"
+        downgrade(revision="5a75346ac973")
+        db.session.expire_all()
+        assert rules_in_force(date(2026, 6, 1)).name == "2008"
+        db.session.remove()

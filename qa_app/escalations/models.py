@@ -26,7 +26,10 @@ EVENTS = {
     "suspend": "Provider suspended",
     "unsuspend": "Suspension lifted",
     "referral_pack": "Referral pack downloaded",
+    "retest": "Placements tested again",
 }
+# The cross-school test on placements raises one escalation per provider while it is open.
+ONE_OPEN_PER_PROVIDER = "source = 'placements' AND state != 'closed'"
 # DESIGN.md 2.4: which state may follow which.
 TRANSITIONS = {
     "raised": ("under_review",),
@@ -77,7 +80,17 @@ class Escalation(db.Model):
             "'referred_to_director', 'reported_to_ofsted', 'closed')",
             name="state_known",
         ),
-        db.CheckConstraint("source IN ('registration_test', 'officer', 'report', 'placements')", name="source_known"),
+        db.CheckConstraint(
+            "source IN ('registration_test', 'officer', 'report', 'placements')", name="source_known"
+        ),
+        # Two saves at once still make one: the second insert fails and finds the first.
+        db.Index(
+            "uq_escalation_open_placements",
+            "provider_id",
+            unique=True,
+            sqlite_where=db.text(ONE_OPEN_PER_PROVIDER),
+            postgresql_where=db.text(ONE_OPEN_PER_PROVIDER),
+        ),
     )
 
     @property

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from govuk_bank_holidays.bank_holidays import BankHolidays
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from qa_app.auth.models import utcnow
 from qa_app.auth.permissions import escalations_visible_to
@@ -78,6 +79,68 @@ def raise_from_visit(visit, user, today=None):
     )
     visit.registration_result = {**result, "escalation_id": escalation.id}
     return escalation
+
+
+def open_placements_escalation(provider_id):
+    """The open escalation raised by the placements test for this provider (at most one)."""
+    return db.session.scalar(
+        select(Escalation).where(
+            Escalation.provider_id == provider_id,
+            Escalation.source == "placements",
+            Escalation.state != "closed",
+        )
+    )
+
+
+# What makes a later run of the placements test news: not the day it ran.
+_PLACEMENTS_TEST_KEYS = ("result", "limb", "rule_version", "placements")
+
+
+def raise_from_placements(provider, reporter, run_test, how_known, today=None):
+    """Escalate a provider whose placements across schools say it may need to register.
+
+    `run_test()` gives the test's (result, description) on the placements as this
+    transaction sees them. Once per provider while one is open: a later run whose result
+    differs is added to the open escalation's history (and the Head of Access told when it
+    still points to registration). The unique index on open placements escalations makes
+    two saves at the same moment raise one: the loser's insert waits for the winner, fails,
+    runs the test again (now seeing the winner's placements) and adds to its escalation."""
+    if provider.registration_status in KNOWN_REGISTERED:
+        return None
+    test_result, description = run_test()
+    existing = open_placements_escalation(provider.id)
+    if existing is None and test_result["result"] in (LIKELY, BORDERLINE):
+        try:
+            with db.session.begin_nested():
+                return _new(
+                    reporter,
+                    today,
+                    source="placements",
+                    provider=provider,
+                    address=f"{provider.address}, {provider.postcode}",
+                    postcode=provider.postcode,
+                    description=description,
+                    how_known=how_known,
+                    estimated_pupils=len(test_result.get("placements", [])),
+                    test_result=test_result,
+                )
+        except IntegrityError:
+            existing = open_placements_escalation(provider.id)
+            if existing is None:
+                raise
+            test_result, description = run_test()
+    if existing is None:
+        return None
+    news = {key: test_result.get(key) for key in _PLACEMENTS_TEST_KEYS}
+    if news != {key: (existing.test_result or {}).get(key) for key in _PLACEMENTS_TEST_KEYS}:
+        indicated = test_result["result"] in (LIKELY, BORDERLINE)
+        existing.test_result = test_result
+        if indicated:
+            existing.estimated_pupils = len(test_result.get("placements", []))
+        record(existing, reporter, "retest", description)
+        if indicated:
+            notify.further_concern(existing)
+    return existing
 
 
 def escalation_of_visit(visit):

@@ -6,4 +6,12 @@ from flask import Blueprint
 bp = Blueprint("placements", __name__)
 
 # The modules that add routes to bp are imported below, one line each.
-from qa_app.placements import attendance_pages, home, lists, provider_counts, routes  # noqa: E402,F401
+from qa_app.placements import (  # noqa: E402,F401
+    attendance_pages,
+    home,
+    import_pages,
+    lists,
+    provider_counts,
+    registration,
+    routes,
+)

@@ -164,3 +164,19 @@ class PlacementConflict(db.Model):
     resolved_at = db.Column(db.DateTime)
 
     user = db.relationship("User")
+
+
+class PlacementImport(db.Model):
+    """A school's CSV file of placements that passed its dry run, waiting for the person
+    who uploaded it to import it (kept for a day; see placements.imports)."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    token = db.Column(db.String(36), nullable=False, unique=True)
+    user_id = db.Column(db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    school_id = db.Column(db.ForeignKey("school.id", ondelete="CASCADE"), nullable=False)
+    filename = db.Column(db.String(200), nullable=False, default="")
+    content = db.Column(db.Text, nullable=False)
+    rows = db.Column(db.Integer, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    school = db.relationship("School")

@@ -6,6 +6,7 @@ These functions flush but never commit; the caller commits once.
 import copy
 from datetime import date
 
+from blinker import Namespace
 from sqlalchemy import select
 
 from qa_app.domain import Invalid
@@ -13,11 +14,22 @@ from qa_app.extensions import db
 from qa_app.registration import law
 from qa_app.registration.models import RegistrationRules
 
+# Sent with the version when an admin publishes rules: features above this one that test
+# against the rules in force (the placements across schools) run again when they change.
+rules_published = Namespace().signal("rules-published")
+
 # -- rule versions ---------------------------------------------------------------------
 
 
+# legislation.gov.uk shows ESA 2008 s.92 as originally enacted in force from 26 November
+# 2008, and as substituted by CWSA 2026 s.43 valid from 1 June 2026.
+IN_FORCE_2008 = date(2008, 11, 26)
+IN_FORCE_2026 = date(2026, 6, 1)
+
+
 def load_default_rules():
-    """The 2008 rules in force, and the 2026 rules as a draft awaiting commencement."""
+    """Both versions of the law, each published and in force from the day it was commenced:
+    the 2008 rules before 1 June 2026, the 2026 rules from that day."""
     if db.session.scalar(select(RegistrationRules.id).limit(1)) is None:
         db.session.add_all(
             [
@@ -26,13 +38,14 @@ def load_default_rules():
                     title=law.RULES_2008["law"],
                     rules=copy.deepcopy(law.RULES_2008),
                     status="published",
-                    in_force_from=date(2008, 11, 26),
+                    in_force_from=IN_FORCE_2008,
                 ),
                 RegistrationRules(
                     name="2026",
                     title=law.RULES_2026["law"],
                     rules=copy.deepcopy(law.RULES_2026),
-                    status="draft",
+                    status="published",
+                    in_force_from=IN_FORCE_2026,
                 ),
             ]
         )
@@ -85,6 +98,7 @@ def publish_rules(version, in_force_from):
     version.status = "published"
     version.in_force_from = in_force_from
     db.session.flush()
+    rules_published.send(version)
 
 
 # -- the registration check on a visit ---------------------------------------------------
