@@ -21,6 +21,7 @@ from qa_app.auth.models import School, User
 from qa_app.escalations.models import Escalation, EscalationEvent
 from qa_app.framework.models import Criterion, FrameworkVersion
 from qa_app.framework.services import current_version
+from qa_app.placements.models import Placement, PlacementReview
 from qa_app.postcodes import normalise_postcode
 from qa_app.providers.models import Provider
 from qa_app.registration.models import RegistrationRules
@@ -39,10 +40,13 @@ FORM_MODELS = {
     "StrengthsForm": Visit,
     "DetailsForm": Visit,
     "ActionForm": Action,
+    "PlacementForm": Placement,
+    "ReviewForm": PlacementReview,
+    "EndForm": Placement,
+    "SchoolForm": School,
 }
 # (form, field) -> where it is saved, when the names differ (or the form has no model).
 RENAMED = {
-    ("UserForm", "school"): School.name,
     ("UserForm", "name"): User.name,
     ("UserForm", "email"): User.email,
     ("TransitionForm", "reason"): EscalationEvent.reason,

@@ -86,7 +86,13 @@ class PlacementForm(VersionedForm):
         widget=GovTextInput(),
         description="The school's own reference, such as Y10-017: 2 to 20 letters, digits or hyphens. "
         "Never a name or a UPN.",
-        validators=[InputRequired("Enter the school's reference for the pupil"), Length(max=40)],
+        validators=[
+            InputRequired("Enter the school's reference for the pupil"),
+            Length(
+                max=20,
+                message="A pupil's reference is 2 to 20 letters, digits or hyphens: the school's own, never a name",
+            ),
+        ],
     )
     year_group = WholeNumberField(
         "Year group",

@@ -20,9 +20,11 @@ class SchoolForm(FlaskForm):
         "DfE URN (unique reference number)",
         widget=GovTextInput(),
         description="6 digits, as on Get Information About Schools. Leave blank if not known yet.",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[
             Optional(),
-            Regexp(r"^\s*\d{6}\s*$", message="Enter the school's URN as 6 digits, like 100123"),
+            Length(max=6, message="Enter the school's URN as 6 digits, like 100123"),
+            Regexp(r"^\d{6}$", message="Enter the school's URN as 6 digits, like 100123"),
         ],
     )
     borough = StringField(
