@@ -5,7 +5,6 @@ school, files that are not CSV or too large, and 2,000 rows at once."""
 import csv
 import io
 import re
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -245,7 +244,7 @@ def test_one_bad_row_and_none_is_imported(app, world):
 
 def test_two_thousand_rows_import_in_one_transaction(app, world):
     """2,000 rows go through save_placement in one transaction (no commit until the caller's
-    one), in well under two minutes even on a small shared machine."""
+    one). How long it takes is for the benchmarks, not this test."""
     from sqlalchemy import event
 
     user, provider = world["school_user"], world["good"]
@@ -257,16 +256,28 @@ def test_two_thousand_rows_import_in_one_transaction(app, world):
 
     event.listen(db.engine, "commit", committed)
     try:
-        started = time.monotonic()
         checked = imports.import_rows(user, user.school_id, text)
-        took = time.monotonic() - started
         assert commits == [] and checked.ok and checked.rows == len(checked.saved) == 2000
         db.session.commit()
         assert len(commits) == 1
     finally:
         event.remove(db.engine, "commit", committed)
     assert placements() == 2000
-    assert took < 90, f"2,000 rows took {took:.0f} s"
+
+
+def test_an_import_tells_the_officer_and_head_once_a_provider(app, world):
+    """Rows placing pupils with a provider not known to be registered make one email for
+    that provider, naming every pupil, not one email a row."""
+    from qa_app.notifications.models import OutboxEmail
+
+    user, unknown = world["school_user"], world["unknown"]
+    rows = [row(unknown, n, placing_reason="Nearest to home") for n in range(3)] + [row(world["good"], 9)]
+    assert imports.import_rows(user, user.school_id, csv_bytes(rows).decode("utf-8-sig")).ok
+    db.session.commit()
+    emails = db.session.scalars(select(OutboxEmail)).all()
+    assert [e.subject for e in emails] == ["3 pupils placed with Back Room Tutors: not quality assured, not known"]
+    assert all(f"Y9-{n:04d}" in emails[0].body for n in range(3)) and "Y9-0009" not in emails[0].body
+    assert "head.i@example.org" in emails[0].recipients
 
 
 def test_the_dry_run_rolls_back_and_tests_nothing(app, world):

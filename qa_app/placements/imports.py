@@ -12,7 +12,7 @@ import csv
 import io
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete
 
@@ -22,7 +22,7 @@ from qa_app.extensions import db
 from qa_app.placements.models import ATTENDANCE_CODES, COMMISSIONERS, REASONS, PlacementImport
 from qa_app.placements.registration import one_test_per_provider
 from qa_app.placements.schemas import PlacementBody, read
-from qa_app.placements.services import save_placement
+from qa_app.placements.services import notify_placing, placing_check, save_placement
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -263,7 +263,7 @@ def run(user, school_id, text, today=None, dry_run=False):
             try:
                 change = read(PlacementBody, {**body, "school_id": school_id}).to_change()
                 if not problems:
-                    placement, _ = save_placement(user, str(uuid.uuid4()), change, today=today)
+                    placement, _ = save_placement(user, str(uuid.uuid4()), change, today=today, notify=False)
                     checked.saved.append(placement)
             except (Invalid, DomainError) as error:
                 # A cell already refused is not refused again as missing.
@@ -273,7 +273,21 @@ def run(user, school_id, text, today=None, dry_run=False):
         if not checked.ok:
             # Nothing will be kept: the registration test need not run on the way out.
             raise _Abandon(checked)
+        if not dry_run:
+            _notify(checked.saved, today or date.today())
     return checked
+
+
+def _notify(placements, today):
+    """One email a provider for the imported placements that needed the school's reason,
+    rather than one a row."""
+    by_provider = {}
+    for placement in placements:
+        by_provider.setdefault(placement.provider_id, []).append(placement)
+    for placed in by_provider.values():
+        check = placing_check(placed[0].provider, today)
+        if check is not None:
+            notify_placing(placed, check)
 
 
 class _Abandon(Exception):

@@ -119,21 +119,25 @@ def reason_needed(provider, check):
     return f"{placing_warning(provider, check)}: give the school's reason for placing the pupil there"
 
 
-def _notify_placing(placement, check):
-    """Tell the provider's officer and the Head of Access of a placement that needed a reason."""
+def notify_placing(placements, check):
+    """Tell the provider's officer and the Head of Access, in one email, of placements with
+    one provider that needed the school's reason (one for a save, all of an import's)."""
     heads = db.session.scalars(
         select(User.email).where(User.role == "head_of_access", User.active.is_(True))
     ).all()
-    officer = placement.provider.officer
+    first = placements[0]
+    provider, officer = first.provider, first.provider.officer
     to = list(dict.fromkeys([officer.email if officer and officer.active else None, *heads]))
-    provider = placement.provider
+    placed = "\n\n".join(
+        f"{p.school.name} has placed pupil {p.pupil_ref} with {provider.name}, starting "
+        f"{long_date(p.start_date)}.\nThe school's reason for going ahead:\n{p.placing_reason}"
+        for p in placements
+    )
+    count = f"{len(placements)} pupils placed" if len(placements) > 1 else "Pupil placed"
     queue_email(
         to,
-        f"Pupil placed with {provider.name}: {check['status_label'].lower()}",
-        f"{placement.school.name} has placed pupil {placement.pupil_ref} with {provider.name}, "
-        f"starting {long_date(placement.start_date)}.\n\n"
-        f"{placing_warning(provider, check)}.\n\n"
-        f"The school's reason for going ahead:\n{placement.placing_reason}\n",
+        f"{count} with {provider.name}: {check['status_label'].lower()}",
+        f"{placing_warning(provider, check)}.\n\n{placed}\n",
     )
 
 
@@ -239,12 +243,15 @@ def _store(placement, change):
     return changed
 
 
-def save_placement(user, placement_uuid, change, base_version=None, require_version=False, today=None):
+def save_placement(
+    user, placement_uuid, change, base_version=None, require_version=False, today=None, notify=True
+):
     """Create or change a placement from a PlacementChange; returns (placement, created).
 
     Raises Invalid (nothing is saved: the caller rolls back), NotFound, Forbidden,
     VersionRequired, or Conflict; on Conflict the losing copy is flushed as a
-    PlacementConflict for the caller to commit.
+    PlacementConflict for the caller to commit. With notify=False the caller tells the
+    provider's officer and the Head of Access itself (an import, in one email a provider).
     """
     today = today or date.today()
     canonical = valid_uuid(placement_uuid)
@@ -275,7 +282,7 @@ def save_placement(user, placement_uuid, change, base_version=None, require_vers
     if changed and not created:
         placement.updated_at = utcnow()  # a change to the reviews alone still bumps the version
     db.session.flush()
-    if check is not None:
-        _notify_placing(placement, check)
+    if check is not None and notify:
+        notify_placing([placement], check)
     placements_changed({placement.provider_id, moved_from})
     return placement, created
