@@ -46,19 +46,24 @@ class DetailsForm(VersionedForm):
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
 
+class ThemeFields(VersionedForm):
+    """The parts of a theme's page that every theme has: its comment and the reason."""
+
+    note = TextAreaField(
+        "Comment on this theme", widget=GovTextArea(), validators=[Optional(), Length(max=20000)]
+    )
+    insufficient_reason = TextAreaField(
+        "If most criteria were not seen, why?",
+        widget=GovTextArea(),
+        description="Needed to submit a theme with insufficient evidence.",
+        validators=[Optional(), Length(max=20000)],
+    )
+
+
 def theme_form(criteria, formdata=None, **data):
     """A form for one theme: a rating and evidence per criterion, and a comment."""
 
-    class ThemeForm(VersionedForm):
-        note = TextAreaField(
-            "Comment on this theme", widget=GovTextArea(), validators=[Optional(), Length(max=20000)]
-        )
-        insufficient_reason = TextAreaField(
-            "If most criteria were not seen, why?",
-            widget=GovTextArea(),
-            description="Needed to submit a theme with insufficient evidence.",
-            validators=[Optional(), Length(max=20000)],
-        )
+    class ThemeForm(ThemeFields):
         submit = SubmitField("Save and return to the visit", widget=GovSubmitInput())
 
     for criterion in criteria:

@@ -49,7 +49,7 @@ async function start() {
   }
   if (signedInId) {
     // Another officer on a shared tablet: from now on only their rows are shown and sent.
-    const newOfficer = await setCurrentUser({ id: signedInId, name: box.dataset.userName }).catch(() => false);
+    const newOfficer = await setCurrentUser({ id: signedInId, name: box.dataset.userName, role: box.dataset.userRole }).catch(() => false);
     if (newOfficer) changed();
     navigator.storage?.persist?.().catch(() => {});
     await syncIfDue(newOfficer);
