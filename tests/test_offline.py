@@ -230,7 +230,7 @@ def test_bundle_carries_the_form_words_of_the_server_pages(client, login, make_u
 
     login(make_user("officer"))
     fields = client.get("/api/offline-bundle").get_json()["labels"]["fields"]
-    assert fields["people_met"]["label"] == DetailsForm.people_met.args[0]
+    assert fields["people_met"]["label"] == DetailsForm.people_met.kwargs["label"]
     assert fields["pupil_voice"]["hint"] == StrengthsForm.pupil_voice.kwargs["description"]
-    assert fields["insufficient_reason"]["label"] == ThemeFields.insufficient_reason.args[0]
-    assert fields["action_due"]["label"] == ActionForm.due.args[0]
+    assert fields["insufficient_reason"]["label"] == ThemeFields.insufficient_reason.kwargs["label"]
+    assert fields["action_due"]["label"] == ActionForm.due.kwargs["label"]

@@ -1,33 +1,27 @@
-"""The words of the visit form's fields (labels and hints), read from the page forms, so
-the form drawn in the browser says exactly what the server pages say."""
+"""The words of the visit form's fields (labels and hints): the server pages' forms
+(visits/forms.py) and the form drawn in the browser (through the offline bundle) both
+take them from here, so the two always say the same thing."""
 
-from qa_app.visits.forms import ActionForm, DetailsForm, StrengthsForm, ThemeFields
-
-# (field name in the browser form, form class, attribute): the API's field names.
-FIELDS = (
-    ("visit_date", DetailsForm, "visit_date"),
-    ("visit_type", DetailsForm, "visit_type"),
-    ("people_met", DetailsForm, "people_met"),
-    ("pupils_seen", DetailsForm, "pupils_seen"),
-    ("theme_note", ThemeFields, "note"),
-    ("insufficient_reason", ThemeFields, "insufficient_reason"),
-    ("strengths", StrengthsForm, "strengths"),
-    ("pupil_voice", StrengthsForm, "pupil_voice"),
-    ("action_description", ActionForm, "description"),
-    ("action_owner", ActionForm, "owner"),
-    ("action_due", ActionForm, "due"),
-)
-
-
-def field_words():
-    """{field: {"label", "hint"}} from the forms' own (unbound) fields."""
-    words = {}
-    for name, form, attribute in FIELDS:
-        unbound = getattr(form, attribute)
-        label = unbound.args[0] if unbound.args else unbound.kwargs.get("label", "")
-        words[name] = {"label": label, "hint": unbound.kwargs.get("description", "")}
-    return words
-
+# field (the browser form's name for it) -> (label, hint)
+FIELD_WORDS = {
+    "visit_date": ("Date of the visit", "For example, 20 11 2026"),
+    "visit_type": ("Type of visit", ""),
+    "people_met": (
+        "People met",
+        "Names and roles, for example the headteacher and the designated safeguarding lead.",
+    ),
+    "pupils_seen": ("Number of pupils seen", ""),
+    "theme_note": ("Comment on this theme", ""),
+    "insufficient_reason": (
+        "If most criteria were not seen, why?",
+        "Needed to submit a theme with insufficient evidence.",
+    ),
+    "strengths": ("Strengths", ""),
+    "pupil_voice": ("Pupil voice", "What pupils said about their education here (no names)."),
+    "action_description": ("What needs to be done", ""),
+    "action_owner": ("Who does it", ""),
+    "action_due": ("Due by", "For example, 31 1 2027"),
+}
 
 # The task list's sections in order, as progress.task_list titles them; the themes come
 # between the details and the registration check.
@@ -42,3 +36,14 @@ SECTIONS = (
 
 # How an open action of an earlier visit was found (VisitBody.action_outcomes).
 OUTCOMES = (("done", "Done"), ("not_done", "Not done"))
+
+
+def words(field):
+    """A WTForms field's label and description (its hint), as keyword arguments."""
+    label, hint = FIELD_WORDS[field]
+    return {"label": label, "description": hint} if hint else {"label": label}
+
+
+def field_words():
+    """{field: {"label", "hint"}} for the offline bundle."""
+    return {name: {"label": label, "hint": hint} for name, (label, hint) in FIELD_WORDS.items()}
