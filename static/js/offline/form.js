@@ -179,7 +179,7 @@ async function submit(buttonEl) {
   await save();
   const labels = state.bundle.labels;
   try {
-    await store.submitDraft(state.draft.uuid, (d) => ({ ...toPayload(d, labels), provider_name: undefined }));
+    await store.submitDraft(state.draft.uuid, (d) => toPayload(d, labels));
   } catch (error) {
     buttonEl.disabled = false;
     return alertProblem(storageProblem(error));
@@ -260,8 +260,8 @@ async function main() {
     const providerName = (id) => state.bundle.providers.find((p) => p.id === id)?.name;
     if (answer.ok) await store.adoptVisit({ ...answer.body, provider_name: providerName(answer.body.provider_id) }, state.user.id);
     // The server's page is there for browsers without JavaScript: this form replaces it.
-    for (const child of mount.parentElement.children) if (child !== mount) child.hidden = true;
-    document.querySelectorAll(".govuk-width-container > .govuk-back-link").forEach((node) => (node.hidden = true));
+    for (const child of [...mount.parentElement.children]) if (child !== mount && child.tagName !== "SCRIPT") child.remove();
+    document.querySelectorAll(".govuk-width-container > .govuk-back-link").forEach((node) => node.remove());
   }
   await takeBackRejected();
   await render();

@@ -53,6 +53,9 @@ async function start() {
     if (newOfficer) changed();
     navigator.storage?.persist?.().catch(() => {});
     await syncIfDue(newOfficer);
+  } else if (box && "shell" in box.dataset && (await currentUser().catch(() => null))) {
+    // The cached shell (no signal, or the server down): try, so the line says which.
+    startSync();
   }
   render();
 }
