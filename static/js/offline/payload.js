@@ -128,8 +128,8 @@ export function toPayload(draft, labels, status = "submitted") {
     strengths: draft.strengths,
     pupil_voice: draft.pupil_voice,
     actions: draft.actions
-      .filter((_, i) => !problems[`actions[${i}].description`])
-      .map((a, i) => ({ description: a.description, owner: a.owner || defaultOwner(labels), due: a.due && !problems[`actions[${i}].due`] ? a.due : null })),
+      .map((a, i) => ({ description: a.description, owner: a.owner || defaultOwner(labels), due: a.due && !problems[`actions[${i}].due`] ? a.due : null }))
+      .filter((_, i) => !problems[`actions[${i}].description`]),
     action_outcomes: draft.action_outcomes,
     registration_evidence: registrationEvidence(status === "draft" ? validRegistration(draft.registration) : draft.registration),
   };
