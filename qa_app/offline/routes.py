@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import Response, current_app, redirect, render_template, url_for
+from flask_login import login_required
 
 from qa_app.offline import bp
 
@@ -99,6 +100,8 @@ def shell():
 
 
 @bp.route("/offline/visit")
+@login_required
 def visit():
-    """The old address of the offline form: visits now open at their own address."""
-    return redirect(url_for("visits.programme"))
+    """The old address of the offline form: visits now open at their own address, so it
+    leads to the user's home (the programme, for an officer)."""
+    return redirect(url_for("auth.home"))
