@@ -158,7 +158,7 @@ def synced(page, seconds=30):
 
 
 def saved(page):
-    expect(page.locator("[data-save-state]")).to_contain_text("Saved on this tablet")
+    expect(page.locator("[data-save-state]")).to_contain_text("Saved on this tablet at")
 
 
 def test_an_officers_day_offline_reaches_the_server_once_with_every_field(tablet, server, live_app):

@@ -56,7 +56,7 @@ async function render() {
   const ctx = context();
   const draw = { tasks: sections.taskList, details: sections.details, registration: sections.registration, strengths: sections.strengths, actions: sections.actions, "previous-actions": sections.previousActions, check };
   const parts = place.section === "theme" ? sections.theme(ctx, place.theme) : await (draw[place.section] || sections.notFound)(ctx);
-  mount.replaceChildren(el("p", { class: "govuk-body-s", "data-save-state": true, role: "status", text: state.draft.saved_at ? "Saved on this tablet" : "" }), ...parts);
+  mount.replaceChildren(...parts, el("p", { class: "govuk-body-s", "data-save-state": true, role: "status", text: state.draft.saved_at ? "Saved on this tablet" : "" }));
   const themeForm = mount.querySelector("[data-theme-form]");
   if (themeForm) mountPhotos(themeForm, state.draft, (message) => message && alertProblem(message));
   if (state.draft.dirty) push();
@@ -107,9 +107,16 @@ function setField(key, target) {
   if (result) result.textContent = sections.registrationResult(context());
 }
 
+/** Say that a change is being saved (until save() says it is). */
+function saving() {
+  const box = mount.querySelector("[data-save-state]");
+  if (box) box.textContent = "Saving on this tablet…";
+}
+
 /** Save the draft on the tablet now, then send it when there is a signal. */
 async function save() {
   clearTimeout(state.saveTimer);
+  state.saveTimer = null;
   if (!state.draft) return;
   state.draft.saved_at = new Date().toISOString();
   try {
@@ -118,7 +125,8 @@ async function save() {
     return alertProblem(storageProblem(error));
   }
   const box = mount.querySelector("[data-save-state]");
-  if (box) box.textContent = `Saved on this tablet at ${new Date().toLocaleTimeString()}`;
+  // A newer change still waiting for its save: the line keeps saying so.
+  if (box && !state.saveTimer) box.textContent = `Saved on this tablet at ${new Date().toLocaleTimeString()}`;
   push();
 }
 
@@ -194,12 +202,14 @@ mount?.addEventListener("input", (event) => {
   const key = event.target.name;
   if (!key || !state.draft) return;
   setField(key, event.target);
+  saving();
   clearTimeout(state.saveTimer);
   state.saveTimer = setTimeout(save, 400);
 });
 mount?.addEventListener("change", (event) => {
   if (!event.target.name || !state.draft || event.target.type === "file") return;
   setField(event.target.name, event.target);
+  saving();
   save();
 });
 mount?.addEventListener("click", async (event) => {
