@@ -121,6 +121,7 @@ def register_blueprints(app):
         health,
         offline,
         photos,
+        placements,
         providers,
         register,
         registration,
@@ -143,6 +144,7 @@ def register_blueprints(app):
         health,
         api,
         photos,
+        placements,
         reports,
         offline,
     ):

@@ -5,6 +5,7 @@ from qa_app.escalations.models import Escalation, EscalationEvent  # noqa: F401
 from qa_app.framework.models import Criterion, FrameworkVersion  # noqa: F401
 from qa_app.notifications.models import OutboxEmail  # noqa: F401
 from qa_app.photos.models import VisitPhoto  # noqa: F401
+from qa_app.placements.models import Placement, PlacementConflict, PlacementReview  # noqa: F401
 from qa_app.providers.models import Provider, ProviderService  # noqa: F401
 from qa_app.registration.models import RegistrationRules  # noqa: F401
 from qa_app.visits.models import (  # noqa: F401

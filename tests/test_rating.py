@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from qa_app.framework.defaults import CRITERIA as DEFAULT_CRITERIA
 from qa_app.framework.defaults import DEFAULT_RULES, THEME_CODES
 from qa_app.framework.rating import (
     CriterionView,
@@ -13,6 +14,8 @@ from qa_app.framework.rating import (
     qa_valid_until,
     rate_overall,
     rate_theme,
+    ratings_shown,
+    theme_shown,
 )
 
 RULES = DEFAULT_RULES
@@ -139,3 +142,93 @@ def test_next_visit_due(rag, due_in_days):
 def test_never_visited_is_due_now():
     """A provider never visited is due today."""
     assert next_visit_due(None, None, RULES, TODAY) == TODAY
+
+
+# -- what is shown while a visit is in progress -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "values, state, rag, label",
+    [
+        ((), "not_started", None, "Not yet rated"),
+        # A critical criterion still to judge: never "Green so far".
+        (
+            (None, "met", "met", "met", "met", "met"),
+            "withheld",
+            None,
+            "Not yet rated: C1 (critical) not judged",
+        ),
+        ((None, "partly_met", "met"), "withheld", None, "Not yet rated: C1 (critical) not judged"),
+        (
+            (None, "not_met", "not_met", "not_met"),
+            "withheld",
+            None,
+            "Not yet rated: C1 (critical) not judged",
+        ),
+        # Only criteria that are not critical left to judge: the rating so far.
+        (("met", "met", None, None, "met", "met"), "provisional", "green", "Green so far"),
+        (("met", "partly_met"), "provisional", "amber", "Amber so far"),
+        # A critical criterion not met is Red whatever comes later.
+        (("not_met",), "provisional", "red", "Red so far"),
+        (("met",) * 6, "rated", "green", "Green so far"),
+        (("met", "not_met", "not_met", "not_met", "met", "met"), "rated", "red", "Red so far"),
+        (("not_seen",) * 6, "not_rated", None, "Not rated: no criterion seen"),
+        (("not_seen", "not_seen"), "not_rated", None, "Not yet rated"),
+    ],
+)
+def test_theme_shown(values, state, rag, label):
+    """Each row of the rule for what a theme shows while its criteria are being judged."""
+    given = ratings(*values)
+    shown = theme_shown(rate_theme("SG", CRITERIA, given, RULES), CRITERIA, given)
+    assert (shown["state"], shown["rag"], shown["label"]) == (state, rag, label)
+
+
+def test_a_withheld_theme_names_every_critical_criterion_left_and_shows_no_why():
+    """Every unjudged critical criterion is named; the why of a rating not shown is not shown."""
+    criteria = [CriterionView(f"C{n}", f"Criterion {n}", critical=n in (1, 3)) for n in range(1, 5)]
+    given = {"C2": "partly_met"}
+    shown = theme_shown(rate_theme("SG", criteria, given, RULES), criteria, given)
+    assert shown["label"] == "Not yet rated: C1, C3 (critical) not judged"
+    assert shown["unjudged_critical"] == ["C1", "C3"] and shown["why"] == [] and shown["unjudged"] == 3
+
+
+def default_criteria():
+    """The default framework's criteria as the rules see them (codes as loaded)."""
+    numbers, criteria = {}, []
+    for theme, text, _, critical in DEFAULT_CRITERIA:
+        numbers[theme] = numbers.get(theme, 0) + 1
+        criteria.append(CriterionView(f"{theme}{numbers[theme]}", text, critical, theme))
+    return criteria
+
+
+def test_no_overall_rating_until_every_theme_is_judged():
+    """The overall rating is held back while any criterion of any theme is unjudged, even
+    when the rules could already decide it; it names the themes still to judge."""
+    criteria = default_criteria()
+    everything = {c.code: "met" for c in criteria}
+    red_but_unfinished = {**everything, "SG1": "not_met"}
+    del red_but_unfinished["HS2"], red_but_unfinished["LM1"]
+    shown = ratings_shown(criteria, red_but_unfinished, RULES)
+    assert shown["overall"] == {
+        "shown": False,
+        "rag": None,
+        "why": [],
+        "label": "No overall rating until every theme is rated: still to judge in Health and Safety, "
+        "Leadership and Management",
+    }
+    assert shown["themes"]["SG"]["rag"] == "red" and shown["themes"]["HS"]["label"] == "Green so far"
+    done = ratings_shown(criteria, {**everything, "SG1": "not_met"}, RULES)["overall"]
+    assert done == {"shown": True, "rag": "red", "why": ["Safeguarding is Red"], "label": "Red"}
+
+
+def test_the_overall_of_a_finished_visit_with_a_theme_not_seen():
+    """Every criterion judged but one theme entirely not seen: the overall is shown, Not rated."""
+    criteria = default_criteria()
+    given = {c.code: "not_seen" if c.theme == "SE" else "met" for c in criteria}
+    overall = ratings_shown(criteria, given, RULES)["overall"]
+    assert overall == {
+        "shown": True,
+        "rag": None,
+        "why": ["Not yet rated: Student Entitlement"],
+        "label": "Not rated",
+    }

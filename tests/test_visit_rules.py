@@ -10,7 +10,15 @@ from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, Versio
 from qa_app.extensions import db
 from qa_app.framework.services import current_version
 from qa_app.visits.models import Action, Visit, VisitConflict, VisitEvent
-from qa_app.visits.services import return_to_officer, sign_off
+from qa_app.visits.services import (
+    NO_EVIDENCE,
+    NOT_JUDGED,
+    blocker_groups,
+    blocker_list,
+    return_to_officer,
+    sign_off,
+    submission_blockers,
+)
 from tests.factories import INSUFFICIENT_REASON, ratings_for, save, visit_body
 
 YESTERDAY = date.today() - timedelta(days=1)
@@ -358,3 +366,74 @@ def test_sign_off_closes_actions_marked_done_and_rates_the_provider(make_visit, 
     assert second.signed_off_at is not None
     event = db.session.scalars(db.select(VisitEvent).where(VisitEvent.visit_id == second.id)).all()[-1]
     assert (event.action, event.user_id) == ("sign_off", head.id)
+
+
+# -- blockers, grouped for check answers ---------------------------------------------------
+
+
+def test_blockers_are_grouped_by_theme_after_the_visit_details(officer, provider):
+    """A draft dated in the future, Health and Safety not judged and Quality of Education
+    mostly not seen: the details first, then the themes in framework order, one line each."""
+    ratings, evidence = insufficient_ratings()
+    hs = [c.code for c in current_version().criteria_by_theme()["HS"]]
+    for code in hs:
+        del ratings[code]
+    visit, _ = save(
+        officer, new_uuid(), visit_body(provider, date.today() + timedelta(days=3), ratings, evidence)
+    )
+    blockers = submission_blockers(visit)
+    assert blocker_groups(visit.framework_version, blockers) == [
+        {
+            "theme": None,
+            "title": "Visit details",
+            "summary": "Visit details: the visit date is in the future",
+            "keys": ["visit_date"],
+        },
+        {
+            "theme": "QE",
+            "title": "Quality of Education",
+            "summary": "Quality of Education: insufficient evidence, record why",
+            "keys": ["insufficient_reasons.QE"],
+        },
+        {
+            "theme": "HS",
+            "title": "Health and Safety",
+            "summary": "Health and Safety: 8 criteria not judged",
+            "keys": [f"criterion.{code}" for code in hs],
+        },
+    ]
+    listed = blocker_list(visit.framework_version, blockers)
+    assert [(b["theme"], b["key"]) for b in listed] == [("HS", f"criterion.{c}") for c in hs] + [
+        ("QE", "insufficient_reasons.QE"),
+        (None, "visit_date"),
+    ]
+    assert [b["message"] for b in listed] == list(blockers.values())
+
+
+def test_a_group_counts_each_kind_of_blocker(app):
+    """Judgements missing, evidence missing (one and many) and a missing reason, in one line."""
+    version = current_version()
+    sg3 = next(c for c in version.active_criteria() if c.code == "SG3")
+    blockers = {
+        "criterion.SG3": NOT_JUDGED.format(code="SG3", text=sg3.text),
+        "criterion.SG5": NO_EVIDENCE.format(code="SG5"),
+        "criterion.SG6": NO_EVIDENCE.format(code="SG6"),
+        "insufficient_reasons.SG": "Safeguarding has insufficient evidence: record why before submitting",
+        "criterion.LM1": NO_EVIDENCE.format(code="LM1"),
+    }
+    assert [g["summary"] for g in blocker_groups(version, blockers)] == [
+        "Safeguarding: 1 criterion not judged, 2 criteria need evidence, insufficient evidence, record why",
+        "Leadership and Management: 1 criterion needs evidence",
+    ]
+    assert blocker_groups(version, {}) == []
+
+
+def test_missing_evidence_about_to_be_saved_is_a_blocker_of_its_own_kind(officer, provider):
+    """submission_blockers on judgements about to be saved: evidence missing is told apart."""
+    visit, _ = save(officer, new_uuid(), visit_body(provider, YESTERDAY, ratings_for("green")))
+    judged = {code: ("met", "") for code in ratings_for("green")} | {"PD2": ("partly_met", "")}
+    blockers = submission_blockers(visit, judged=judged)
+    assert blockers == {"criterion.PD2": "Enter the evidence for PD2"}
+    assert blocker_groups(visit.framework_version, blockers)[0]["summary"] == (
+        "Personal Development and Behaviour: 1 criterion needs evidence"
+    )

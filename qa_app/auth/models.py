@@ -23,11 +23,33 @@ def new_session_token():
     return secrets.token_urlsafe(32)
 
 
+# A school's phase of education, as the DfE's register of schools names them.
+SCHOOL_PHASES = {
+    "primary": "Primary",
+    "secondary": "Secondary",
+    "all_through": "All-through",
+    "special": "Special school",
+    "pupil_referral_unit": "Pupil referral unit",
+}
+
+
 class School(db.Model):
-    """A school or commissioner whose staff check the register before placing a pupil."""
+    """A school that commissions alternative provision: its staff check the register
+    before placing a pupil and record every placement they make (DESIGN.md 2.6)."""
 
     id = db.Column(db.Integer, primary_key=True)
     name = db.Column(db.String(200), nullable=False, unique=True)
+    # The DfE's unique reference number: six digits, or none for a school not yet known.
+    urn = db.Column(db.String(6), unique=True)
+    borough = db.Column(db.String(80), nullable=False, default="", server_default="")
+    phase = db.Column(db.String(20), nullable=False, default="secondary", server_default="secondary")
+
+    __table_args__ = (
+        db.CheckConstraint(
+            "phase IN ('primary', 'secondary', 'all_through', 'special', 'pupil_referral_unit')",
+            name="phase_known",
+        ),
+    )
 
     def __repr__(self):
         return f"<School {self.name}>"

@@ -7,6 +7,7 @@ SOURCES = {
     "registration_test": "Registration check on a visit",
     "officer": "Officer's judgement",
     "report": "Report of a concern",
+    "placements": "Placements across schools",
 }
 STATES = {
     "raised": "Raised",
@@ -76,7 +77,7 @@ class Escalation(db.Model):
             "'referred_to_director', 'reported_to_ofsted', 'closed')",
             name="state_known",
         ),
-        db.CheckConstraint("source IN ('registration_test', 'officer', 'report')", name="source_known"),
+        db.CheckConstraint("source IN ('registration_test', 'officer', 'report', 'placements')", name="source_known"),
     )
 
     @property

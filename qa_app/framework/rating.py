@@ -152,3 +152,62 @@ def qa_status(rag, valid_until, suspended, today):
     if valid_until < today:
         return "expired", f"{RAG_LABELS[rag]} rating expired on {long_date(valid_until)}"
     return "quality_assured", f"{RAG_LABELS[rag]} rating valid until {long_date(valid_until)}"
+
+
+# -- what a page shows while a visit is in progress -------------------------------------
+# A theme's rating is only shown once it cannot mislead: never "Green so far" while a
+# critical criterion is still unjudged. The one provisional rating shown despite an
+# unjudged critical criterion is a Red decided by a critical criterion not met, which no
+# later judgement can lift. The overall rating is shown only when every theme is complete.
+# static/js/offline/rating.js (ratingsShown) works out the same, and a browser test checks it.
+
+
+def theme_shown(rating, criteria, ratings):
+    """What to show of one theme's rating: its state, the RAG shown (or None), why, and a label.
+
+    States: not_started, withheld (a critical criterion unjudged), provisional, rated
+    (every criterion judged) and not_rated (every criterion judged, none seen)."""
+    unjudged = [c for c in criteria if ratings.get(c.code) not in RATINGS]
+    critical = [c.code for c in unjudged if c.critical]
+    settled_red = any(c.critical and ratings.get(c.code) == "not_met" for c in criteria)
+    if criteria and len(unjudged) == len(criteria):
+        state, label = "not_started", "Not yet rated"
+    elif not unjudged:
+        # Still "so far": a draft's ratings change until it is submitted.
+        state = "rated" if rating.rag else "not_rated"
+        label = f"{RAG_LABELS[rating.rag]} so far" if rating.rag else "Not rated: no criterion seen"
+    elif critical and not settled_red:
+        state, label = "withheld", f"Not yet rated: {', '.join(critical)} (critical) not judged"
+    elif rating.rag:
+        state, label = "provisional", f"{RAG_LABELS[rating.rag]} so far"
+    else:
+        state, label = "not_rated", "Not yet rated"
+    shown = state in ("provisional", "rated")
+    return {
+        "state": state,
+        "rag": rating.rag if shown else None,
+        "why": list(rating.why) if state not in ("not_started", "withheld") else [],
+        "label": label,
+        "unjudged": len(unjudged),
+        "unjudged_critical": critical,
+    }
+
+
+def ratings_shown(criteria, ratings, rules):
+    """Every theme's rating as shown (theme_shown), and the overall one: shown only when
+    every theme has all its criteria judged."""
+    by_theme = {code: [c for c in criteria if c.theme == code] for code in THEME_CODES}
+    themes, overall, why = rate_visit(criteria, ratings, rules)
+    shown = {code: theme_shown(themes[code], by_theme[code], ratings) for code in THEME_CODES}
+    waiting = [THEME_NAMES[code] for code in THEME_CODES if shown[code]["unjudged"]]
+    if waiting:
+        result = {
+            "shown": False,
+            "rag": None,
+            "why": [],
+            "label": "No overall rating until every theme is rated: still to judge in " + ", ".join(waiting),
+        }
+    else:
+        label = RAG_LABELS[overall] if overall else "Not rated"
+        result = {"shown": True, "rag": overall, "why": list(why), "label": label}
+    return {"themes": shown, "overall": result}

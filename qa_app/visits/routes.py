@@ -98,6 +98,7 @@ def show(visit_uuid, return_form=None, confirm=None):
         conflicts=_my_open_conflicts(visit),
         previous=previous,
         blockers=services.submission_blockers(visit),
+        shown=services.shown_ratings(visit)["themes"],
         can_edit=can_edit_visit(current_user, visit),
         is_own=visit.officer_id == current_user.id,
         may_sign_off=visit.status == "submitted" and may_sign_off(current_user, visit),
@@ -285,6 +286,6 @@ def check(visit_uuid):
     return render_template(
         "visits/check.html",
         visit=visit,
-        blockers=services.submission_blockers(visit),
+        **services.check_answers(visit),
         form=VersionedForm(version=visit.version),
     )

@@ -16,7 +16,7 @@ from qa_app.domain import Forbidden, Invalid, Locked, NotFound
 from qa_app.extensions import db
 from qa_app.framework.defaults import THEME_NAMES
 from qa_app.framework.models import FrameworkVersion
-from qa_app.framework.rating import rate_visit
+from qa_app.framework.rating import rate_visit, ratings_shown
 from qa_app.visits.audit import record_event
 from qa_app.visits.models import Action, Judgement, Visit
 from qa_app.visits.provider_rating import refresh_rating
@@ -89,6 +89,12 @@ def rate(visit, judged=None):
     return themes
 
 
+# The messages of submission_blockers; blocker_groups tells a missing judgement from missing
+# evidence by them (static/js/offline/rating.js has the same words).
+NOT_JUDGED = "Judge {code}: {text}"
+NO_EVIDENCE = "Enter the evidence for {code}"
+
+
 def submission_blockers(visit, today=None, judged=None):
     """What stops the visit being submitted, as {field path: message} (empty when none)."""
     today = today or date.today()
@@ -97,9 +103,11 @@ def submission_blockers(visit, today=None, judged=None):
     for criterion in visit.framework_version.active_criteria():
         judgement = judged.get(criterion.code)
         if judgement is None:
-            blockers[f"criterion.{criterion.code}"] = f"Judge {criterion.code}: {criterion.text}"
+            blockers[f"criterion.{criterion.code}"] = NOT_JUDGED.format(
+                code=criterion.code, text=criterion.text
+            )
         elif judgement[0] != "met" and not judgement[1]:
-            blockers[f"criterion.{criterion.code}"] = f"Enter the evidence for {criterion.code}"
+            blockers[f"criterion.{criterion.code}"] = NO_EVIDENCE.format(code=criterion.code)
     for code, rating in visit.theme_rags.items():
         if rating["insufficient_evidence"] and not visit.insufficient_reasons.get(code):
             blockers[f"insufficient_reasons.{code}"] = (
@@ -108,6 +116,82 @@ def submission_blockers(visit, today=None, judged=None):
     if visit.visit_date > today:
         blockers["visit_date"] = "A visit in the future cannot be submitted: check the visit date"
     return blockers
+
+
+def blocker_list(version, blockers):
+    """submission_blockers' {key: message} as [{theme, key, message}] in the same order;
+    theme is None for a blocker of no theme (the visit date)."""
+    themes = {c.code: c.theme for c in version.criteria}
+    listed = []
+    for key, message in blockers.items():
+        kind, _, code = key.partition(".")
+        theme = themes.get(code) if kind == "criterion" else code if kind == "insufficient_reasons" else None
+        listed.append({"theme": theme, "key": key, "message": message})
+    return listed
+
+
+def _count(number, one, many):
+    return f"{number} {one if number == 1 else many}"
+
+
+def blocker_groups(version, blockers):
+    """The blockers as one line a person can read per theme, in framework order, after the
+    visit details: [{theme, title, summary, keys}] (theme None for the visit details)."""
+    listed = blocker_list(version, blockers)
+    groups = []
+    dated = [b["key"] for b in listed if b["theme"] is None]
+    if dated:
+        groups.append(
+            {
+                "theme": None,
+                "title": "Visit details",
+                "summary": "Visit details: the visit date is in the future",
+                "keys": dated,
+            }
+        )
+    for code, name in THEME_NAMES.items():
+        mine = [b for b in listed if b["theme"] == code]
+        if not mine:
+            continue
+        criteria = [b for b in mine if b["key"].startswith("criterion.")]
+        evidence = [
+            b for b in criteria if b["message"] == NO_EVIDENCE.format(code=b["key"].partition(".")[2])
+        ]
+        parts = []
+        if len(criteria) > len(evidence):
+            parts.append(_count(len(criteria) - len(evidence), "criterion", "criteria") + " not judged")
+        if evidence:
+            parts.append(_count(len(evidence), "criterion needs", "criteria need") + " evidence")
+        if len(mine) > len(criteria):
+            parts.append("insufficient evidence, record why")
+        groups.append(
+            {
+                "theme": code,
+                "title": name,
+                "summary": f"{name}: {', '.join(parts)}",
+                "keys": [b["key"] for b in mine],
+            }
+        )
+    return groups
+
+
+def shown_ratings(visit):
+    """Each theme's rating and the overall one as a page may show them while the visit is in
+    progress (framework.rating.ratings_shown): never "Green so far" with a critical criterion
+    unjudged, no overall rating until every theme is judged."""
+    version = visit.framework_version
+    ratings = {code: rating for code, (rating, _) in judged_of(visit).items()}
+    return ratings_shown(version.active_criteria(), ratings, version.rules)
+
+
+def check_answers(visit, today=None):
+    """What check answers shows: the blockers, grouped by theme, and the ratings as shown."""
+    blockers = submission_blockers(visit, today)
+    return {
+        "blockers": blockers,
+        "groups": blocker_groups(visit.framework_version, blockers),
+        "shown": shown_ratings(visit),
+    }
 
 
 def sign_off(user, visit):

@@ -1,0 +1,163 @@
+"""Placements of pupils in alternative provision, their reviews and how they ended
+(DESIGN.md 2.6). Pupils are known by their school's reference only, never by name."""
+
+from qa_app.auth.models import utcnow
+from qa_app.extensions import db
+
+COMMISSIONERS = {"school": "The school", "local_authority": "The local authority (EA 1996 s.19)"}
+REASONS = {
+    "permanent_exclusion": "Permanent exclusion",
+    "suspension": "Suspension",
+    "at_risk_of_exclusion": "At risk of exclusion",
+    "health_or_medical": "Health or medical needs",
+    "semh_support": "Social, emotional and mental health support",
+    "awaiting_school_place": "Awaiting a school place",
+    "other": "Other",
+}
+# How the home school records the pupil's attendance at the provider.
+ATTENDANCE_CODES = {
+    "B": "B: educated off site",
+    "D": "D: dual registered",
+    "K": "K: arranged by the local authority",
+}
+DECISIONS = {"continue": "Continue", "change": "Change the placement", "end": "End the placement"}
+DESTINATIONS = {
+    "home_school_full_time": "Back to the home school full time",
+    "another_mainstream_school": "Another mainstream school",
+    "special_school": "Special school",
+    "post_16": "Post-16 education",
+    "employment_or_training": "Employment or training",
+    "neet": "Not in education, employment or training",
+    "other": "Other",
+}
+
+
+def _known(column, values):
+    """A CHECK that `column` holds one of `values`."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return db.CheckConstraint(f"{column} IN ({listed})", name=f"{column}_known")
+
+
+class Placement(db.Model):
+    """One pupil's placement by a school with a provider.
+
+    `uuid` is made by the client (as a visit's is), so a placement can be recorded with
+    no signal; `version` counts every stored change, for If-Match."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    uuid = db.Column(db.String(36), nullable=False, unique=True)
+    version = db.Column(db.Integer, nullable=False, default=1)
+    school_id = db.Column(db.ForeignKey("school.id"), nullable=False, index=True)
+    provider_id = db.Column(db.ForeignKey("provider.id"), nullable=False, index=True)
+    # The pupil: the school's own reference, and what the registration test counts.
+    pupil_ref = db.Column(db.String(20), nullable=False)
+    year_group = db.Column(db.Integer, nullable=False)
+    ehc_plan = db.Column(db.Boolean, nullable=False, default=False)
+    sen_support = db.Column(db.Boolean, nullable=False, default=False)
+    looked_after = db.Column(db.Boolean, nullable=False, default=False)
+    # The arrangement.
+    commissioned_by = db.Column(db.String(20), nullable=False, default="school")
+    reason = db.Column(db.String(30), nullable=False)
+    start_date = db.Column(db.Date, nullable=False)
+    planned_end_date = db.Column(db.Date, nullable=False)
+    days_per_week = db.Column(db.Integer, nullable=False)
+    hours_per_week = db.Column(db.Float, nullable=False)
+    weeks_per_year = db.Column(db.Integer, nullable=False, default=38)
+    daytime = db.Column(db.Boolean, nullable=False, default=True)
+    main_education = db.Column(db.Boolean, nullable=False, default=True)
+    part_time = db.Column(db.Boolean, nullable=False, default=False)
+    part_time_reason = db.Column(db.Text, nullable=False, default="")
+    part_time_review_date = db.Column(db.Date)
+    attendance_code = db.Column(db.String(1), nullable=False, default="B")
+    safeguarding_confirmation_received = db.Column(db.Date)
+    # The pupil's plan.
+    objectives = db.Column(db.Text, nullable=False, default="")
+    reintegration_timeline = db.Column(db.Text, nullable=False, default="")
+    # Placing with a provider that is not quality assured: what the register said on the
+    # day, and the school's reason for going ahead (DESIGN.md 2.6).
+    provider_status_when_placed = db.Column(db.String(40), nullable=False, default="")
+    placing_reason = db.Column(db.Text, nullable=False, default="")
+    # The end.
+    ended_on = db.Column(db.Date)
+    destination = db.Column(db.String(30))
+    pupil_assessment = db.Column(db.Text, nullable=False, default="")
+
+    created_by_id = db.Column(db.ForeignKey("user.id"), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    school = db.relationship("School")
+    provider = db.relationship("Provider")
+    created_by = db.relationship("User")
+    reviews = db.relationship(
+        "PlacementReview",
+        back_populates="placement",
+        order_by="PlacementReview.review_date",
+        cascade="all, delete-orphan",
+    )
+
+    __table_args__ = (
+        db.UniqueConstraint("school_id", "pupil_ref", "start_date", name="uq_placement_school_pupil_start"),
+        db.Index("ix_placement_provider_open", "provider_id", "ended_on"),
+        _known("commissioned_by", COMMISSIONERS),
+        _known("reason", REASONS),
+        _known("attendance_code", ATTENDANCE_CODES),
+        db.CheckConstraint(
+            "destination IS NULL OR destination IN (" + ", ".join(f"'{d}'" for d in DESTINATIONS) + ")",
+            name="destination_known",
+        ),
+        db.CheckConstraint("hours_per_week >= 0 AND hours_per_week <= 40", name="hours_in_range"),
+        db.CheckConstraint("days_per_week >= 0 AND days_per_week <= 5", name="days_in_range"),
+    )
+
+    @property
+    def is_open(self):
+        """Open until an end is recorded."""
+        return self.ended_on is None
+
+    def __repr__(self):
+        return f"<Placement {self.uuid} {self.pupil_ref}>"
+
+
+class PlacementReview(db.Model):
+    """A review of a placement, at least every six school weeks: attendance since the last
+    review, progress, the pupil's and the parent's views, and what happens next."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    placement_id = db.Column(db.ForeignKey("placement.id", ondelete="CASCADE"), nullable=False, index=True)
+    review_date = db.Column(db.Date, nullable=False)
+    sessions_possible = db.Column(db.Integer, nullable=False)
+    sessions_attended = db.Column(db.Integer, nullable=False)
+    sessions_unauthorised = db.Column(db.Integer, nullable=False, default=0)
+    progress = db.Column(db.Text, nullable=False, default="")
+    achievements = db.Column(db.Text, nullable=False, default="")
+    pupil_view = db.Column(db.Text, nullable=False, default="")
+    parent_view = db.Column(db.Text, nullable=False, default="")
+    decision = db.Column(db.String(10), nullable=False, default="continue")
+
+    placement = db.relationship(Placement, back_populates="reviews")
+
+    __table_args__ = (
+        _known("decision", DECISIONS),
+        db.CheckConstraint(
+            "sessions_possible >= 0 AND sessions_attended >= 0 AND sessions_unauthorised >= 0"
+            " AND sessions_attended <= sessions_possible"
+            " AND sessions_unauthorised <= sessions_possible - sessions_attended",
+            name="sessions_add_up",
+        ),
+    )
+
+
+class PlacementConflict(db.Model):
+    """A losing copy of a placement from a stale save, kept for a person to resolve."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    placement_id = db.Column(db.ForeignKey("placement.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id = db.Column(db.ForeignKey("user.id"), nullable=False)
+    base_version = db.Column(db.Integer, nullable=False)
+    server_version = db.Column(db.Integer, nullable=False)
+    payload = db.Column(db.JSON, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    resolved_at = db.Column(db.DateTime)
+
+    user = db.relationship("User")
