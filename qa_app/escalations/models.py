@@ -77,7 +77,9 @@ class Escalation(db.Model):
             "'referred_to_director', 'reported_to_ofsted', 'closed')",
             name="state_known",
         ),
-        db.CheckConstraint("source IN ('registration_test', 'officer', 'report', 'placements')", name="source_known"),
+        db.CheckConstraint(
+            "source IN ('registration_test', 'officer', 'report', 'placements')", name="source_known"
+        ),
     )
 
     @property

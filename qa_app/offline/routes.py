@@ -32,6 +32,7 @@ SHELL_ASSETS = (
     "js/offline/sections.js",
     "js/offline/fields.js",
     "js/offline/check.js",
+    "js/offline/rating.js",
     "js/offline/visits-list.js",
     "images/icon-192.png",
 )

@@ -194,6 +194,13 @@ def test_an_officers_day_offline_reaches_the_server_once_with_every_field(tablet
     page.goto(f"{server.url}/visits/{uuid}")
     expect(page.locator("[data-task-list]")).to_be_visible()
     screenshot(page, "officers-day-task-list-offline")
+    # Check answers, worked out on the tablet: what blocks submitting, by theme, with links.
+    page.get_by_role("button", name="Check answers").click()
+    expect(page.locator("[data-blockers]")).to_contain_text("Safeguarding:")
+    expect(page.locator("[data-blockers]")).to_contain_text("criteria not judged")
+    expect(page.locator("[data-overall]")).to_contain_text("No overall rating")
+    expect(page.get_by_role("button", name="Submit visit")).to_be_disabled()
+    page.get_by_role("link", name="Back to the visit").click()
 
     # 6. Every section, offline.
     today = date.today()
@@ -270,6 +277,9 @@ def test_an_officers_day_offline_reaches_the_server_once_with_every_field(tablet
     page.get_by_role("button", name="Check answers").click()
     expect(page.locator("[data-visit-app] h1")).to_have_text("Check answers")
     screenshot(page, "officers-day-check-offline")
+    expect(page.locator("[data-blockers]")).to_have_count(0)
+    expect(page.locator('[data-theme-rag="QE"]')).to_contain_text("Green")
+    expect(page.locator("[data-overall]")).not_to_contain_text("No overall rating")
     page.get_by_role("button", name="Submit visit").click()
     expect(page.locator("[data-submitted]")).to_be_visible()
     assert len(idb(page, "outbox")) == 1
@@ -313,3 +323,75 @@ def test_an_officers_day_offline_reaches_the_server_once_with_every_field(tablet
     assert stored["registration_evidence"]["pupils"][0]["hours_per_week"] == 12
     photos = stored_photos(live_app, uuid)
     assert [row.criterion_code for row, _ in photos] == [se[-1]]
+
+
+def test_a_draft_started_on_a_desktop_is_finished_on_the_tablet_offline(tablet, server, live_app):
+    """A visit started through the API (another device) is on the tablet after a sync,
+    opens with no signal at its own address with what was saved, and is finished there."""
+    import uuid as uuid_module
+
+    from flask_login import login_user
+
+    from qa_app.auth.models import User
+    from qa_app.submission.services import save
+    from qa_app.visits.schemas import VisitBody, read
+
+    provider_id, provider_name = provider_with_open_actions(live_app)
+    visit_uuid = str(uuid_module.uuid4())
+    with live_app.test_request_context():
+        officer = db.session.scalar(select(User).where(User.email == OFFICER))
+        login_user(officer)
+        body = {
+            "provider_id": provider_id,
+            "visit_date": date.today().isoformat(),
+            "people_met": "Typed at the desk",
+        }
+        save(officer, visit_uuid, read(VisitBody, body).to_change(), None)
+        db.session.commit()
+
+    page = tablet.open()
+    sign_in(page, server.url, OFFICER)
+    page.goto(f"{server.url}/programme")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        """async (uuid) => new Promise((resolve) => {
+            const open = indexedDB.open("qa-offline");
+            open.onsuccess = () => {
+              const get = open.result.transaction("drafts").objectStore("drafts").get(uuid);
+              get.onsuccess = () => resolve(Boolean(get.result));
+            };
+        })""",
+        arg=visit_uuid,
+    )
+    server.stop()
+    page.goto(f"{server.url}/visits/{visit_uuid}/details")
+    expect(page.get_by_label("People met")).to_have_value("Typed at the desk")
+    back_to_tasks(page)
+    for link in page.locator("[data-task-list] a").all_inner_texts():
+        if link in ("Visit details", "Registration check", "Strengths and pupil voice"):
+            continue
+        if link == "Areas for development (actions)" or link == "Actions from the last visit":
+            continue
+        section(page, link)
+        judge(page, dict.fromkeys(theme_codes(page, ""), "Met"))
+        saved(page)
+        back_to_tasks(page)
+    page.get_by_role("button", name="Check answers").click()
+    page.get_by_role("button", name="Submit visit").click()
+    expect(page.locator("[data-submitted]")).to_be_visible()
+    server.start()
+    page.goto(f"{server.url}/programme")
+    synced(page)
+    with live_app.app_context():
+        stored = db.session.scalar(select(Visit).where(Visit.uuid == visit_uuid))
+        assert stored.status == "submitted"
+        assert stored.people_met == "Typed at the desk"
+        assert len(stored.judgements) == sum(1 for _ in stored.framework_version.active_criteria())
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Visit)
+                .where(Visit.provider_id == provider_id, Visit.status == "submitted")
+            )
+            == 1
+        )

@@ -8,7 +8,7 @@
 // tablet with its message beside it and is left out of what is sent.
 import * as api from "./api.js";
 import * as store from "./db.js";
-import { check } from "./check.js";
+import { check, themesShown } from "./check.js";
 import { el, onChange, storageProblem } from "./page.js";
 import { defaultOwner, draftFromRejected, fieldKeys, localProblems, newDraft, toPayload } from "./payload.js";
 import { mountPhotos } from "./photos.js";
@@ -42,7 +42,8 @@ function context() {
     notice = el("div", { class: "govuk-inset-text", "data-return-comment": true }, el("strong", { text: "Returned by the Head of Access: " }), draft.return_comment);
   }
   const errors = { ...localProblems(draft, bundle.labels), ...draft.server_errors };
-  return { draft, bundle, framework, labels: bundle.labels, previous: provider?.open_actions || [], errors, notice };
+  const ctx = { draft, bundle, framework, labels: bundle.labels, previous: provider?.open_actions || [], errors, notice };
+  return { ...ctx, ratings: themesShown(ctx) };
 }
 
 /** Draw the section the address names. */
@@ -55,7 +56,7 @@ async function render() {
   }
   const ctx = context();
   const draw = { tasks: sections.taskList, details: sections.details, registration: sections.registration, strengths: sections.strengths, actions: sections.actions, "previous-actions": sections.previousActions, check };
-  const parts = place.section === "theme" ? sections.theme(ctx, place.theme) : await (draw[place.section] || sections.notFound)(ctx);
+  const parts = place.section === "theme" ? sections.theme(ctx, place.theme) : (draw[place.section] || sections.notFound)(ctx);
   mount.replaceChildren(...parts, el("p", { class: "govuk-body-s", "data-save-state": true, role: "status", text: state.draft.saved_at ? "Saved on this tablet" : "" }));
   const themeForm = mount.querySelector("[data-theme-form]");
   if (themeForm) mountPhotos(themeForm, state.draft, (message) => message && alertProblem(message));
@@ -178,7 +179,11 @@ async function go(href) {
   await save();
   history.pushState(null, "", href);
   await render();
-  window.scrollTo(0, 0);
+  // A blocker's link names the field: #criterion-HS3, or #insufficient_reason.
+  const [, anchor] = href.split("#");
+  const target = anchor && (document.getElementById(anchor) || mount.querySelector(`[data-field^="${anchor === "insufficient_reason" ? "insufficient_reasons." : anchor}"]`));
+  if (target) target.scrollIntoView();
+  else window.scrollTo(0, 0);
 }
 
 /** Submit: the draft moves into the outbox in one transaction, then the sync sends it. */

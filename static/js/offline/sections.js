@@ -35,17 +35,20 @@ function themeState(ctx, theme) {
 /** The task list: every section with its state, and check answers. */
 export function taskList(ctx) {
   const { draft } = ctx;
-  const item = (href, title, state) =>
+  const item = (href, title, state, hint = "") =>
     el(
       "li",
       { class: "govuk-task-list__item govuk-task-list__item--with-link" },
-      el("div", { class: "govuk-task-list__name-and-hint" }, link(href, title, { class: "govuk-link govuk-task-list__link" })),
+      el("div", { class: "govuk-task-list__name-and-hint" }, link(href, title, { class: "govuk-link govuk-task-list__link" }), hint ? el("div", { class: "govuk-task-list__hint", text: hint }) : ""),
       el("div", { class: "govuk-task-list__status" }, state === "Complete" ? state : el("strong", { class: `govuk-tag ${state === "In progress" ? "govuk-tag--blue" : "govuk-tag--grey"}`, text: state })),
     );
   const reg = registrationEvidence(draft.registration);
   const items = [
     item(`${base(ctx)}/details`, sectionTitle(ctx, "details"), "Complete"),
-    ...ctx.framework.themes.map((theme) => item(`${base(ctx)}/themes/${theme.code}`, theme.name, themeState(ctx, theme))),
+    ...ctx.framework.themes.map((theme) => {
+      const shown = ctx.ratings.themes[theme.code];
+      return item(`${base(ctx)}/themes/${theme.code}`, theme.name, themeState(ctx, theme), shown.state === "not_started" ? "" : shown.label);
+    }),
     item(`${base(ctx)}/registration`, sectionTitle(ctx, "registration"), reg?.pupils.length ? "Complete" : "Not started"),
     item(`${base(ctx)}/strengths`, sectionTitle(ctx, "strengths"), draft.strengths || draft.pupil_voice ? "Complete" : "Not started"),
     item(`${base(ctx)}/actions`, sectionTitle(ctx, "actions"), draft.actions.length ? "Complete" : "Not started"),
