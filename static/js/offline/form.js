@@ -50,6 +50,10 @@ function context() {
 async function render() {
   const place = where();
   if (!place.uuid || !state.draft || state.draft.uuid !== place.uuid) state.draft = place.uuid ? await openDraft(place.uuid) : null;
+  if (!state.draft && state.busy === place.uuid) {
+    mount.replaceChildren(el("h1", { class: "govuk-heading-l", text: "This visit is open in another tab" }), el("p", { class: "govuk-body", "data-open-elsewhere": true, text: "Carry on there, or close that tab and reload this one." }));
+    return finishRender();
+  }
   if (!state.draft) {
     mount.replaceChildren(...(await visitsList(state, place.uuid)));
     return finishRender();
@@ -76,10 +80,25 @@ function alertProblem(message) {
   mount.prepend(el("div", { class: "govuk-error-summary", tabindex: "-1", role: "alert" }, el("h2", { class: "govuk-error-summary__title", text: "There is a problem" }), el("div", { class: "govuk-error-summary__body" }, el("p", { class: "govuk-body", text: message }))));
 }
 
-/** The draft with this uuid on the tablet, this officer's only. */
+/** The draft with this uuid on the tablet, this officer's only; null while it is open in
+ * another tab (two tabs would race each other's autosave). */
 async function openDraft(uuid) {
-  const draft = await store.getDraft(uuid);
-  return draft && draft.user_id === state.user.id ? draft : null;
+  const stored = await store.getDraft(uuid);
+  if (!stored || stored.user_id !== state.user.id) return null;
+  const draft = upgradeDraft(stored);
+  if (!navigator.locks || state.locked === uuid) return draft;
+  const held = await new Promise((resolve) => {
+    navigator.locks.request(`draft-${uuid}`, { ifAvailable: true }, (lock) => {
+      resolve(Boolean(lock));
+      return lock ? new Promise(() => {}) : null; // held until this page closes
+    });
+  });
+  if (held) {
+    state.locked = uuid;
+    return draft;
+  }
+  state.busy = uuid;
+  return null;
 }
 
 // ---- Reading a field into the draft, by its key ----
@@ -190,6 +209,10 @@ async function go(href) {
 async function submit(buttonEl) {
   buttonEl.disabled = true;
   await save();
+  // A draft still on its way to the server would change the version the submission is
+  // based on: let it land first (offline it fails at once and changes nothing).
+  while (state.pushing) await state.pushing;
+  await store.putDraft(state.draft);
   const labels = state.bundle.labels;
   try {
     await store.submitDraft(state.draft.uuid, (d) => toPayload(d, labels));
@@ -281,10 +304,11 @@ async function main() {
   await takeBackRejected();
   await render();
   onChange(async (event) => {
-    if (!event.detail?.sync) return;
-    state.bundle = (await store.bundleFor(state.user.id)) || state.bundle;
-    await takeBackRejected();
-    if (!state.draft) await render();
+    if (event.detail?.sync) {
+      state.bundle = (await store.bundleFor(state.user.id)) || state.bundle;
+      await takeBackRejected();
+    }
+    if (!state.draft) await render(); // the list of visits shows what the sync did
   });
 }
 

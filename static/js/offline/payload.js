@@ -47,6 +47,14 @@ export function newDraft({ userId, providerId, providerName, visitDate, visitTyp
   };
 }
 
+/** A draft kept by an earlier version of the form (actions one a line, fewer fields) in
+ * today's shape; a draft already in it comes back the same. */
+export function upgradeDraft(draft) {
+  const blank = newDraft({ uuid: draft.uuid, userId: draft.user_id, providerId: draft.provider_id, providerName: draft.provider_name, visitDate: draft.visit_date, visitType: draft.visit_type, frameworkVersion: draft.framework_version });
+  const actions = typeof draft.actions === "string" ? draft.actions.split("\n").map((line) => line.trim()).filter(Boolean).map((description) => ({ description, owner: "", due: "" })) : draft.actions;
+  return { ...blank, dirty: draft.base_version == null, ...draft, actions: actions ?? [], registration: draft.registration ?? blank.registration, server_errors: draft.server_errors ?? {} };
+}
+
 /** The draft of a visit as the server holds it (GET /api/visits/<uuid>, or the bundle). */
 export function draftFromVisit(visit, userId) {
   return {

@@ -3,8 +3,9 @@
 // a second visit to a provider is started, an open one is named with a link to it.
 import * as store from "./db.js";
 import { button, input, link, radios } from "./fields.js";
-import { el, plural } from "./page.js";
+import { el, plural, syncMessage } from "./page.js";
 import { newDraft } from "./payload.js";
+import { lastResult, syncNow } from "./sync.js";
 
 /** The list page's parts; `missing` is a visit uuid the address named but the tablet lacks. */
 export async function visitsList(state, missing) {
@@ -19,12 +20,11 @@ export async function visitsList(state, missing) {
     el("h2", { class: "govuk-heading-m", text: "Drafts" }),
     el("ul", { class: "govuk-list", "data-drafts": true }, ...(drafts.length ? drafts.map((d) => el("li", {}, link(`/visits/${d.uuid}`, `${d.provider_name || name(d.provider_id)}, ${d.visit_date}`))) : [el("li", { text: "No drafts on this tablet." })])),
     el("h2", { class: "govuk-heading-m", text: "Waiting to sync" }),
-    el("p", { class: "govuk-body", "data-waiting-count": true, text: waiting.length ? plural(waiting.length, "visit") : "Nothing is waiting." }),
+    el("ul", { class: "govuk-list", "data-outbox-list": true }, ...(await Promise.all(waiting.map((row) => outboxItem(row, name))))),
   );
-  for (const row of waiting.filter((r) => r.state === "conflict")) {
-    const href = row.problem?.conflict_id ? `/visits/${row.uuid}/conflicts/${row.problem.conflict_id}` : `/visits/${row.uuid}`;
-    parts.push(el("p", { class: "govuk-body", "data-conflict": row.uuid }, `${name(row.payload.provider_id)}: both copies are kept. `, link(href, "Compare the copies and choose")));
-  }
+  const sync = button("Sync now", { class: "govuk-button govuk-button--secondary", "data-sync-now": true });
+  sync.addEventListener("click", () => syncNow());
+  parts.push(sync, el("p", { class: "govuk-body", "data-sync-message": true, role: "status", text: syncMessage(lastResult) }));
   if (bundle.providers.length) parts.push(startForm(state, drafts));
   return parts;
 }
@@ -61,4 +61,20 @@ function startForm(state, drafts) {
     window.dispatchEvent(new PopStateEvent("popstate"));
   });
   return form;
+}
+
+/** One outbox row: waiting (with its photos and tries), a conflict to resolve, or refused. */
+async function outboxItem(row, name) {
+  const caption = `${name(row.payload.provider_id)}, ${row.payload.visit_date}`;
+  if (row.state === "conflict") {
+    const href = row.problem?.conflict_id ? `/visits/${row.uuid}/conflicts/${row.problem.conflict_id}` : `/visits/${row.uuid}`;
+    return el("li", { class: "app-offline-conflict", "data-conflict": row.uuid }, el("strong", { text: `Conflict: ${caption}. ` }), "The visit changed on the server after the tablet took its copy. Both copies are kept. ", link(href, "Compare the copies and choose"));
+  }
+  if (row.state === "rejected") {
+    const fields = Object.values(row.problem?.fields || {}).join("; ");
+    return el("li", { "data-rejected": row.uuid }, el("strong", { text: `Not accepted: ${caption}. ` }), `${row.problem?.message || ""} ${fields}`);
+  }
+  const photos = (await store.photosOf(row.uuid)).length;
+  const extra = `${photos ? `, ${plural(photos, "photo")} waiting` : ""}${row.attempts ? ` (tried ${row.attempts} times)` : ""}`;
+  return el("li", { "data-waiting": row.uuid, text: `${caption}: waiting to sync${extra}` });
 }
