@@ -10,7 +10,7 @@ import * as api from "./api.js";
 import * as store from "./db.js";
 import { check, themesShown } from "./check.js";
 import { el, onChange, storageProblem } from "./page.js";
-import { defaultOwner, draftFromRejected, fieldKeys, localProblems, newDraft, toPayload } from "./payload.js";
+import { defaultOwner, draftFromRejected, fieldKeys, localProblems, toPayload, upgradeDraft } from "./payload.js";
 import { mountPhotos } from "./photos.js";
 import * as sections from "./sections.js";
 import { visitsList } from "./visits-list.js";
@@ -275,15 +275,20 @@ async function takeBackRejected() {
 async function main() {
   const box = document.querySelector("[data-offline-status]");
   const signedIn = Number(box?.dataset.userId) || null;
-  const stored = await store.currentUser();
-  state.user = signedIn ? { id: signedIn, name: box.dataset.userName, role: box.dataset.userRole } : stored;
-  if (signedIn) await store.setCurrentUser(state.user);
+  let online = signedIn ? { id: signedIn, name: box.dataset.userName, role: box.dataset.userRole } : null;
+  if (!online) {
+    // The shell carries no one's name: ask the server, and with no signal the tablet.
+    const session = await api.session();
+    if (session.ok) online = session.body.user;
+  }
+  if (online) await store.setCurrentUser(online);
+  state.user = online || (await store.currentUser());
   if (!state.user || !CASEWORK.has(state.user.role)) {
     mount.replaceChildren(el("h1", { class: "govuk-heading-l", text: "Visits on this tablet" }), el("p", { class: "govuk-body" }, "Sign in while online to get this tablet ready: ", el("a", { class: "govuk-link", href: "/login", text: "sign in" })));
     return finishRender();
   }
   state.bundle = await store.bundleFor(state.user.id);
-  if (!state.bundle?.frameworks && signedIn) {
+  if (!state.bundle?.frameworks && online) {
     const answer = await api.offlineBundle();
     if (answer.ok) await store.saveBundle(answer.body);
     state.bundle = await store.bundleFor(state.user.id);
