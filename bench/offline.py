@@ -10,7 +10,9 @@ Measures, in one run:
    outbox through the page's own modules (payload.js makes the draft and the API's JSON,
    db.js's putDraft + submitDraft queue it, as the form does). The
    API is then let through and "Sync now" clicked; the time to an empty outbox is
-   measured, and the server must hold exactly 200 new visits. Goal: 20 s or less.
+   measured, and the server must hold exactly 200 new visits. Goal: 5 s or less
+   (issue 10). The outbox is polled by its count every 50 ms (reading the rows
+   themselves so often would slow the page it measures).
 2. **Offline form load**: with the server stopped, so only the service worker answers,
    the time from navigation start to the start form being usable (the provider select
    filled and enabled), read from performance.now() in the page. Median of 5. Goal: 1 s.
@@ -49,7 +51,7 @@ CHROMIUM_ARGS = [
 EMAIL = "officer@example.org"
 PASSWORD = "demo-password-1"
 
-SYNC_GOAL_SECONDS = 20.0
+SYNC_GOAL_SECONDS = 5.0
 LOAD_GOAL_SECONDS = 1.0
 SIZE_GOAL_BYTES = 60 * 1024
 
@@ -123,6 +125,15 @@ OUTBOX_JS = """async (userId) => {
   const states = {};
   for (const r of rows) states[r.state] = (states[r.state] || 0) + 1;
   return { count: rows.length, states, problem: rows.find((r) => r.problem)?.problem ?? null };
+}"""
+
+# How many of the officer's rows are left, as cheaply as IndexedDB can say it (a count, no
+# rows read): polled every 50 ms while the sync runs, so it must not slow the page down.
+# OUTBOX_JS, which reads every row, is run only when the count stands still for a while.
+COUNT_JS = """async (userId) => {
+  const { openDB } = await import("/static/vendor/idb/index.js");
+  window.benchOutbox ??= openDB("qa-offline");
+  return (await window.benchOutbox).countFromIndex("outbox", "user_id", userId);
 }"""
 
 # True (with performance.now()) once the start form can be used: providers listed, enabled.
@@ -250,15 +261,21 @@ def measure_sync(page, server, app, count, timeout):
     puts_before, put_seconds_before = server.puts.count, server.puts.seconds
     started = time.monotonic()
     page.get_by_role("button", name="Sync now").click()
-    left = {"count": count}
-    polls = 0
+    left, last, still_since = count, None, started
     while time.monotonic() - started < timeout:
-        left = page.evaluate(OUTBOX_JS, queued["user_id"])
-        polls += 1
-        if left["count"] == 0 or (left["count"] and not left["states"].get("queued")):
+        left = page.evaluate(COUNT_JS, queued["user_id"])
+        now = time.monotonic()
+        if left == 0:
             break
+        if left != last:
+            last, still_since = left, now
+        elif now - still_since > 1 and not page.evaluate(OUTBOX_JS, queued["user_id"])["states"].get(
+            "queued"
+        ):
+            break  # what is left waits for a person: the sync is over
         time.sleep(0.05)
     seconds = time.monotonic() - started
+    left = page.evaluate(OUTBOX_JS, queued["user_id"])
     created = visit_count(app) - before
     puts = server.puts.count - puts_before
     ends = [t - started for t in server.puts.ends[puts_before:]]
@@ -358,10 +375,10 @@ def report(results):
     print()
     print(f"{'measure':<52} {'figure':>14} {'goal':>12}  result")
     if sync.get("error"):
-        print(f"{'sync of 200 queued visits':<52} {'error':>14} {'<= 20 s':>12}  FAIL ({sync['error']})")
+        print(f"{'sync of 200 queued visits':<52} {'error':>14} {'<= 5 s':>12}  FAIL ({sync['error']})")
     else:
         label = f"sync of {sync['visits']} queued visits to an empty outbox"
-        print(f"{label:<52} {sync['seconds']:>12.2f} s {'<= 20 s':>12}  {verdict(sync['pass'])}")
+        print(f"{label:<52} {sync['seconds']:>12.2f} s {'<= 5 s':>12}  {verdict(sync['pass'])}")
         print(f"{'  new visits on the server':<52} {sync['server_new_visits']:>14} {sync['visits']:>12}")
     if load.get("error"):
         print(
