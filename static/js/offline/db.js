@@ -54,12 +54,18 @@ export async function setCurrentUser(user) {
  * as a draft, in the same transaction. A local draft with changes the server has not had,
  * or a visit waiting in the outbox, is never overwritten. */
 export async function saveBundle(bundle) {
-  const tx = (await db()).transaction(["bundle", "drafts", "outbox"], "readwrite");
+  const tx = (await db()).transaction(["bundle", "drafts", "outbox", "meta"], "readwrite");
   tx.objectStore("bundle").put(bundle);
+  const meta = tx.objectStore("meta");
   const queued = new Set((await tx.objectStore("outbox").index("user_id").getAll(bundle.user_id)).map((row) => row.uuid));
   const drafts = tx.objectStore("drafts");
   for (const visit of bundle.visits || []) {
     if (queued.has(visit.uuid)) continue;
+    // Submitted from here: only the Head of Access returning it makes it a draft again.
+    if (await meta.get(`sent:${visit.uuid}`)) {
+      if (visit.status !== "returned") continue;
+      meta.delete(`sent:${visit.uuid}`);
+    }
     const local = await drafts.get(visit.uuid);
     if (local && (local.dirty || local.conflict || local.user_id !== bundle.user_id)) continue;
     if (local && (local.base_version ?? 0) > visit.version) continue;
@@ -147,9 +153,15 @@ export async function updateOutbox(row) {
   return (await db()).put("outbox", row);
 }
 
-/** A row the server has acknowledged leaves the outbox. */
+/** A row the server has acknowledged leaves the outbox. Its visit is remembered as sent,
+ * so that a bundle fetched while it was on its way (listing it as a draft still) does not
+ * bring it back as a draft. */
 export async function removeOutbox(opUuid) {
-  return (await db()).delete("outbox", opUuid);
+  const tx = (await db()).transaction(["outbox", "meta"], "readwrite");
+  const row = await tx.objectStore("outbox").get(opUuid);
+  tx.objectStore("outbox").delete(opUuid);
+  if (row?.payload?.status === "submitted") tx.objectStore("meta").put(true, `sent:${row.uuid}`);
+  await tx.done;
 }
 
 /** A visit's photos still on the tablet. */
