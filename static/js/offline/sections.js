@@ -62,6 +62,7 @@ export function taskList(ctx) {
     errorSummary(ctx.errors),
     el("span", { class: "govuk-caption-l", text: `${label(ctx.labels.visit_types, draft.visit_type)} visit · ${draft.visit_date}` }),
     el("h1", { class: "govuk-heading-l", text: draft.provider_name }),
+    el("p", { class: "govuk-body-s", "data-visit-local-state": true }, "On this tablet: ", el("strong", { text: draft.dirty ? "Saved on this tablet, not yet sent" : "Synced" })),
     ctx.notice,
     el("h2", { class: "govuk-heading-m", text: "Complete the visit" }),
     el("ul", { class: "govuk-task-list", "data-task-list": true }, ...items),
