@@ -81,3 +81,27 @@ export function button(text, attrs = {}) {
 export function link(href, text, attrs = {}) {
   return el("a", { class: "govuk-link", href, text, ...attrs });
 }
+
+/** Show each group's error from {key: message} in a form already drawn (as the user
+ * types, without drawing the fields again), and the error summary above them. */
+export function showErrors(root, errors) {
+  for (const group of root.querySelectorAll("[data-field]")) {
+    const key = group.dataset.field;
+    const message = errors[key] || "";
+    const inner = group.querySelector("fieldset") || group;
+    let shown = inner.querySelector(`:scope > .govuk-error-message`);
+    if (message && !shown) {
+      shown = el("p", { class: "govuk-error-message", id: `${fieldId(key)}-error` });
+      const before = inner.querySelector(":scope > .govuk-radios, :scope > input, :scope > textarea");
+      inner.insertBefore(shown, before);
+    }
+    if (shown && !message) shown.remove();
+    if (message) shown.replaceChildren(el("span", { class: "govuk-visually-hidden", text: "Error: " }), message);
+    group.classList.toggle("govuk-form-group--error", Boolean(message));
+  }
+  const summary = root.querySelector("[data-error-summary]");
+  const fresh = errorSummary(errors);
+  if (summary && fresh) summary.replaceWith(fresh);
+  else if (summary) summary.remove();
+  else if (fresh) root.querySelector("h1")?.closest("[data-visit-app] > *")?.before(fresh);
+}

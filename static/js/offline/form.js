@@ -9,6 +9,7 @@
 import * as api from "./api.js";
 import * as store from "./db.js";
 import { check, themesShown } from "./check.js";
+import { showErrors } from "./fields.js";
 import { el, onChange, storageProblem } from "./page.js";
 import { defaultOwner, draftFromRejected, fieldKeys, localProblems, toPayload, upgradeDraft } from "./payload.js";
 import { mountPhotos } from "./photos.js";
@@ -123,8 +124,10 @@ function setField(key, target) {
   if (key.startsWith("evidence.")) delete draft.server_errors[`criterion.${key.slice(9)}`];
   draft.dirty = true;
   draft.edits = (draft.edits || 0) + 1;
+  const ctx = context();
   const result = mount.querySelector("[data-registration-result]");
-  if (result) result.textContent = sections.registrationResult(context());
+  if (result) result.textContent = sections.registrationResult(ctx);
+  showErrors(mount, ctx.errors);
 }
 
 /** Say that a change is being saved (until save() says it is). */
