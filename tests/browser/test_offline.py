@@ -99,7 +99,8 @@ def ready_offline(page, server, email="officer@example.org"):
     """Sign in online, open the list of visits on this tablet (the form's shell), and wait
     until the service worker controls it and the bundle is on the tablet."""
     sign_in(page, server.url, email)
-    expect(page.locator("[data-offline-status]")).to_be_visible()
+    # The line shows once the worker is registered and the tablet knows who is signed in.
+    expect(page.locator("[data-offline-status]")).to_be_visible(timeout=15_000)
     page.goto(f"{server.url}/offline/shell")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     expect(page.locator("#start-provider option").first).to_be_attached()
