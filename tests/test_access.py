@@ -163,7 +163,9 @@ MATRIX = {
     # Offline: the worker, manifest and visit shell hold no personal data; the bundle does.
     "offline.service_worker": ("GET", "/sw.js", everyone(200)),
     "offline.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
-    "offline.visit": ("GET", "/offline/visit", everyone(200)),
+    "offline.shell": ("GET", "/offline/shell", everyone(200)),
+    # The old address of the offline form leads to the programme (which asks for a sign-in).
+    "offline.visit": ("GET", "/offline/visit", everyone(302)),
     "api.bundle": ("GET", "/api/offline-bundle", casework(200, 200) | {"anonymous": 401}),
     # The JSON API answers 401 (never a redirect) when signed out.
     "api.session_info": ("GET", "/api/session", signed_in(200, anonymous=401)),

@@ -18,7 +18,7 @@ def test_service_worker_is_served_from_the_root_for_the_whole_site(client):
     text = response.get_data(as_text=True)
     assert 'const SHELL_VERSION = "' in text
     shell = json.loads(text.split("const SHELL_URLS = ", 1)[1].split(";\n", 1)[0])
-    assert "/offline/visit" in shell
+    assert "/offline/shell" in shell
     assert "/static/vendor/govuk/app.css" in shell
     assert not any(url.startswith("/api/") for url in shell)
 
@@ -43,14 +43,21 @@ def test_manifest_names_the_app_and_its_icons(client):
         assert client.get(icon["src"]).data[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_offline_visit_page_holds_no_personal_data(client, signed_in, make_user):
+def test_the_shell_holds_no_personal_data(client, signed_in, make_user):
     """The shell is cached by the worker, so it shows no one's name, menu or token."""
     officer = make_user("officer", name="Officer Unique-Name")
     signed_in(officer)
-    page = client.get("/offline/visit").get_data(as_text=True)
+    page = client.get("/offline/shell").get_data(as_text=True)
     assert "Unique-Name" not in page
     assert "csrf_token" not in page
-    assert "data-offline-visit" in page
+    assert "data-visit-app" in page and "data-user-id" not in page
+
+
+def test_the_old_offline_form_address_leads_to_the_programme(client, signed_in):
+    """There is one visit form: the old address of the offline one redirects."""
+    signed_in("officer")
+    response = client.get("/offline/visit")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
 
 
 def test_bundle_needs_sign_in_as_json(client):
@@ -171,3 +178,59 @@ def test_bundle_carries_the_forms_labels_from_the_servers_constants(client, logi
         ("sen", False),
         ("main_education", True),
     ]
+
+
+def test_bundle_carries_the_officers_open_visits_and_their_framework_versions(
+    client, signed_in, make_user, make_provider, make_visit
+):
+    """Drafts and returned visits (wherever started) travel to the tablet, as the API shows
+    them; submitted ones and other officers' do not. Each visit's framework is there."""
+    officer = make_user("officer")
+    provider = make_provider(name="Open Ltd", officer_id=officer.id)
+    draft = make_visit(provider, officer=officer, status="draft", people_met="Head")
+    returned = make_visit(provider, officer=officer, status="returned")
+    make_visit(provider, officer=officer, status="submitted")
+    make_visit(provider, officer=make_user("officer"), status="draft")
+    signed_in(officer)
+
+    bundle = client.get("/api/offline-bundle").get_json()
+    by_uuid = {v["uuid"]: v for v in bundle["visits"]}
+    assert set(by_uuid) == {draft.uuid, returned.uuid}
+    assert by_uuid[draft.uuid]["people_met"] == "Head"
+    assert by_uuid[draft.uuid]["provider_name"] == "Open Ltd"
+    assert by_uuid[returned.uuid]["status"] == "returned" and by_uuid[returned.uuid]["return_comment"]
+    assert by_uuid[draft.uuid]["version"] == draft.version
+    for visit in bundle["visits"]:
+        framework = bundle["frameworks"][visit["framework_version"]]
+        assert [t["code"] for t in framework["themes"]] == ["QE", "SG", "HS", "PD", "LM", "SE"]
+    assert bundle["framework"]["name"] in bundle["frameworks"]
+
+
+def test_bundle_costs_the_same_queries_for_1_and_8_open_visits(
+    client, signed_in, make_user, make_provider, make_visit, count_queries
+):
+    """No query per visit: a tablet with many drafts syncs as cheaply as one with few."""
+    counts = []
+    for number in (1, 8):
+        officer = make_user("officer")
+        for _ in range(number):
+            make_visit(make_provider(officer_id=officer.id), officer=officer, status="draft")
+        client.post("/logout")
+        signed_in(officer)
+        with count_queries() as queries:
+            bundle = client.get("/api/offline-bundle").get_json()
+        assert len(bundle["visits"]) == number
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_bundle_carries_the_form_words_of_the_server_pages(client, login, make_user):
+    """The browser's form labels its fields with the server pages' own words."""
+    from qa_app.visits.forms import ActionForm, DetailsForm, StrengthsForm, ThemeFields
+
+    login(make_user("officer"))
+    fields = client.get("/api/offline-bundle").get_json()["labels"]["fields"]
+    assert fields["people_met"]["label"] == DetailsForm.people_met.kwargs["label"]
+    assert fields["pupil_voice"]["hint"] == StrengthsForm.pupil_voice.kwargs["description"]
+    assert fields["insufficient_reason"]["label"] == ThemeFields.insufficient_reason.kwargs["label"]
+    assert fields["action_due"]["label"] == ActionForm.due.kwargs["label"]

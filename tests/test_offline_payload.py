@@ -1,4 +1,4 @@
-"""The offline form's payload module (static/js/offline/payload.js), run by Node: its own
+"""The visit form's payload module (static/js/offline/payload.js), run by Node: its own
 tests, and a round trip through the real API, so the JSON the tablet sends can never
 drift from what the server accepts."""
 
@@ -39,14 +39,14 @@ if (input.bundle) {
     draft.theme_notes[theme.code] = `Notes on ${theme.code}`;
   }
   draft.strengths = "Calm lessons";
-  draft.actions = "Update the SCR\\nRecord the fire drill";
+  draft.actions = [{ description: "Update the SCR", owner: "provider", due: "" }, { description: "Record the fire drill", owner: "provider", due: "" }];
   const flags = Object.fromEntries(bundle.labels.pupil_flags.map((f) => [f.code, f.default]));
   draft.registration = {
     pupil_count: "2",
     pupils: [{ ref: "P1", hours: "19", weeks: "", ...flags }, { ref: "P2", hours: "12.5", weeks: "30", ...flags }],
     sites: "Main hall\\nSports field",
   };
-  const problems = payload.judgementProblems(draft.judgements, bundle.framework, bundle.labels);
+  const problems = payload.localProblems(draft, bundle.labels);
   const registration = payload.registrationProblems(draft.registration);
   process.stdout.write(JSON.stringify({ payload: payload.toPayload(draft, bundle.labels), problems, registration }));
 } else {

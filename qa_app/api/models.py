@@ -67,6 +67,7 @@ class VisitAnswer(Answer):
     why: dict[str, Any]
     registration_evidence: RegistrationEvidence
     registration_test: dict[str, Any] | None
+    provider_name: str | None = None
 
 
 class ConflictAnswer(Problem):
@@ -98,6 +99,11 @@ class Bundle(Answer):
     user_id: int
     providers: list[dict[str, Any]]
     framework: dict[str, Any] | None
+    # Every framework version the visits below keep, by name (the one in force too).
+    frameworks: dict[str, dict[str, Any]]
+    # The visits this officer may still change, as GET /api/visits/<uuid> shows them.
+    visits: list[VisitAnswer]
+    labels: dict[str, Any]
     registration_rules: dict[str, Any] | None
     programme: list[dict[str, Any]]
 

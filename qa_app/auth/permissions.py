@@ -107,6 +107,13 @@ def may_sign_off(user, visit):
     return can(user, "visit.sign_off") and visit.officer_id != user.id
 
 
+def visits_editable_by(user):
+    """SQL condition on Visit: the same rule as can_edit_visit (own drafts and returned visits)."""
+    from qa_app.visits.models import Visit
+
+    return (Visit.officer_id == user.id) & Visit.status.in_(EDITABLE_VISIT_STATES)
+
+
 def can_edit_visit(user, visit):
     """Only a visit's own officer changes it, and only while it is a draft or returned."""
     return visit.officer_id == user.id and visit.status in EDITABLE_VISIT_STATES

@@ -1,12 +1,14 @@
 """What a tablet needs to start and fill in a visit with no signal, in a constant number
-of SQL queries whatever the number of providers."""
+of SQL queries whatever the number of providers or visits: the officer's providers, the
+visits they may still edit (drafts and returned ones, wherever they were started) and
+every framework version those visits keep."""
 
 from datetime import date
 
 from sqlalchemy import nulls_first, select
 from sqlalchemy.orm import selectinload
 
-from qa_app.auth.permissions import providers_of
+from qa_app.auth.permissions import providers_of, visits_editable_by
 from qa_app.extensions import db
 from qa_app.framework.defaults import THEME_NAMES
 from qa_app.framework.models import FrameworkVersion
@@ -14,7 +16,10 @@ from qa_app.framework.rating import RATINGS
 from qa_app.providers.models import Provider
 from qa_app.registration.law import RESULT_LABELS
 from qa_app.registration.services import rules_in_force
+from qa_app.visits import services
+from qa_app.visits.form_words import OUTCOMES, SECTIONS, field_words
 from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES, Action, Visit
+from qa_app.visits.representation import visit_as_json
 
 # The registration check's yes/no questions about each pupil, in the form's order, with
 # the answer a new row starts with (the API's defaults for a pupil, visits/schemas.py Pupil).
@@ -57,17 +62,8 @@ def _open_actions(provider_ids):
     return grouped
 
 
-def _framework():
-    """The framework version in force with its themes, criteria and rating rules."""
-    version = db.session.scalar(
-        select(FrameworkVersion)
-        .options(selectinload(FrameworkVersion.criteria))
-        .where(FrameworkVersion.status == "published")
-        .order_by(FrameworkVersion.published_at.desc(), FrameworkVersion.id.desc())
-        .limit(1)
-    )
-    if version is None:
-        return None
+def _framework_json(version):
+    """A framework version with its themes, criteria and rating rules."""
     by_theme = version.criteria_by_theme()
     themes = [
         {
@@ -81,6 +77,34 @@ def _framework():
         for code, name in THEME_NAMES.items()
     ]
     return {"name": version.name, "title": version.title, "rules": version.rules, "themes": themes}
+
+
+def _framework():
+    """The framework version in force, or None."""
+    version = db.session.scalar(
+        select(FrameworkVersion)
+        .options(selectinload(FrameworkVersion.criteria))
+        .where(FrameworkVersion.status == "published")
+        .order_by(FrameworkVersion.published_at.desc(), FrameworkVersion.id.desc())
+        .limit(1)
+    )
+    return version
+
+
+def _editable_visits(user):
+    """The visits this user may still change (their own drafts and returned visits)."""
+    query = (
+        select(Visit)
+        .where(visits_editable_by(user))
+        .options(*services.with_everything())
+        .order_by(Visit.visit_date.desc(), Visit.id)
+    )
+    return db.session.scalars(query).unique().all()
+
+
+def _visit_json(visit):
+    """A visit as the API shows it, with the provider's name for the tablet's lists."""
+    return {**visit_as_json(visit), "provider_name": visit.provider.name}
 
 
 def _choices(labels, default=None):
@@ -105,6 +129,9 @@ def form_labels():
         "action_owners": _choices(ACTION_OWNERS, default=Action.owner.default.arg),
         "registration_results": _choices(RESULT_LABELS),
         "pupil_flags": [{"code": code, "label": label, "default": on} for code, label, on in PUPIL_FLAGS],
+        "fields": field_words(),
+        "sections": [{"code": code, "label": label} for code, label in SECTIONS],
+        "outcomes": [{"code": code, "label": label} for code, label in OUTCOMES],
     }
 
 
@@ -115,6 +142,12 @@ def offline_bundle(user, today=None):
     providers = _providers(user)
     actions = _open_actions([p.id for p in providers])
     rules = rules_in_force(today)
+    current = _framework()
+    visits = _editable_visits(user)
+    # A visit keeps the version it was started under: each of those is on the tablet too.
+    versions = {v.framework_version.name: v.framework_version for v in visits}
+    if current is not None:
+        versions[current.name] = current
     return {
         "generated_at": today.isoformat(),
         "user_id": user.id,
@@ -130,7 +163,9 @@ def offline_bundle(user, today=None):
             }
             for p in providers
         ],
-        "framework": _framework(),
+        "framework": _framework_json(current) if current is not None else None,
+        "frameworks": {name: _framework_json(version) for name, version in versions.items()},
+        "visits": [_visit_json(visit) for visit in visits],
         "labels": form_labels(),
         "registration_rules": {"name": rules.name, "title": rules.title, "rules": rules.rules}
         if rules

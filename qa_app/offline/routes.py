@@ -1,11 +1,12 @@
-"""The service worker, the manifest and the offline visit page (the bundle: qa_app.api.offline)."""
+"""The service worker, the manifest and the visit form's shell page (the bundle: qa_app.api.offline)."""
 
 import hashlib
 import json
 from functools import cache
 from pathlib import Path
 
-from flask import Response, current_app, render_template, url_for
+from flask import Response, current_app, redirect, render_template, url_for
+from flask_login import login_required
 
 from qa_app.offline import bp
 
@@ -27,7 +28,12 @@ SHELL_ASSETS = (
     "js/offline/session.js",
     "js/offline/status.js",
     "js/offline/sync.js",
-    "js/offline/visit-form.js",
+    "js/offline/form.js",
+    "js/offline/sections.js",
+    "js/offline/fields.js",
+    "js/offline/check.js",
+    "js/offline/rating.js",
+    "js/offline/visits-list.js",
     "images/icon-192.png",
 )
 
@@ -50,7 +56,7 @@ def service_worker():
     """The service worker, from the site root so that its scope is the whole site."""
     static = Path(current_app.static_folder)
     version = current_app.config.get("OFFLINE_SHELL_VERSION") or _shell(str(static))
-    urls = [url_for("offline.visit")] + [url_for("static", filename=a) for a in SHELL_ASSETS]
+    urls = [url_for("offline.shell")] + [url_for("static", filename=a) for a in SHELL_ASSETS]
     header = f"const SHELL_VERSION = {json.dumps(version)};\nconst SHELL_URLS = {json.dumps(urls)};\n"
     body = header + (static / "js" / "sw.js").read_text()
     response = Response(body, mimetype="application/javascript")
@@ -83,10 +89,20 @@ def manifest():
     return Response(json.dumps(body), mimetype="application/manifest+json")
 
 
-@bp.route("/offline/visit")
-def visit():
-    """The offline visit form: an empty shell filled in by JavaScript from IndexedDB.
+@bp.route("/offline/shell")
+def shell():
+    """The visit form's shell: the page the service worker answers with for a visit's
+    address (and any page) when there is no signal. static/js/offline/form.js reads the
+    visit and section from the address and draws the form from IndexedDB.
 
     It holds no personal data (the service worker caches it), so it needs no sign-in;
-    the script shows only the signed-in officer's bundle and drafts."""
-    return render_template("offline/visit.html", shell=True)
+    the script shows only the drafts of the officer last signed in on this tablet."""
+    return render_template("offline/shell.html", shell=True)
+
+
+@bp.route("/offline/visit")
+@login_required
+def visit():
+    """The old address of the offline form: visits now open at their own address, so it
+    leads to the user's home (the programme, for an officer)."""
+    return redirect(url_for("auth.home"))

@@ -14,6 +14,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 
 from qa_app.forms import DayMonthYearField, VersionedForm, WholeNumberField
 from qa_app.framework.rating import RATINGS
+from qa_app.visits.form_words import words
 from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES
 
 
@@ -22,44 +23,46 @@ class DetailsForm(VersionedForm):
 
     uuid = HiddenField()
     visit_date = DayMonthYearField(
-        "Date of the visit",
-        description="For example, 20 11 2026",
+        **words("visit_date"),
         validators=[InputRequired("Enter the date of the visit as day, month and year")],
     )
     visit_type = RadioField(
-        "Type of visit",
+        **words("visit_type"),
         widget=GovRadioInput(),
         choices=list(VISIT_TYPES.items()),
         default="scheduled",
         validators=[InputRequired("Choose the type of visit")],
     )
     people_met = TextAreaField(
-        "People met",
+        **words("people_met"),
         widget=GovTextArea(),
-        description="Names and roles, for example the headteacher and the designated safeguarding lead.",
         validators=[Optional(), Length(max=2000)],
     )
     pupils_seen = WholeNumberField(
-        "Number of pupils seen",
+        **words("pupils_seen"),
         widget=GovTextInput(),
         validators=[Optional(), NumberRange(0, 1000, "Enter a number of pupils between 0 and 1000")],
     )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
 
+class ThemeFields(VersionedForm):
+    """The parts of a theme's page that every theme has: its comment and the reason."""
+
+    note = TextAreaField(
+        **words("theme_note"), widget=GovTextArea(), validators=[Optional(), Length(max=20000)]
+    )
+    insufficient_reason = TextAreaField(
+        **words("insufficient_reason"),
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=20000)],
+    )
+
+
 def theme_form(criteria, formdata=None, **data):
     """A form for one theme: a rating and evidence per criterion, and a comment."""
 
-    class ThemeForm(VersionedForm):
-        note = TextAreaField(
-            "Comment on this theme", widget=GovTextArea(), validators=[Optional(), Length(max=20000)]
-        )
-        insufficient_reason = TextAreaField(
-            "If most criteria were not seen, why?",
-            widget=GovTextArea(),
-            description="Needed to submit a theme with insufficient evidence.",
-            validators=[Optional(), Length(max=20000)],
-        )
+    class ThemeForm(ThemeFields):
         submit = SubmitField("Save and return to the visit", widget=GovSubmitInput())
 
     for criterion in criteria:
@@ -86,11 +89,12 @@ def theme_form(criteria, formdata=None, **data):
 class StrengthsForm(VersionedForm):
     """Strengths and pupil voice."""
 
-    strengths = TextAreaField("Strengths", widget=GovTextArea(), validators=[Optional(), Length(max=20000)])
+    strengths = TextAreaField(
+        **words("strengths"), widget=GovTextArea(), validators=[Optional(), Length(max=20000)]
+    )
     pupil_voice = TextAreaField(
-        "Pupil voice",
+        **words("pupil_voice"),
         widget=GovTextArea(),
-        description="What pupils said about their education here (no names).",
         validators=[Optional(), Length(max=20000)],
     )
     submit = SubmitField("Save and return to the visit", widget=GovSubmitInput())
@@ -100,20 +104,19 @@ class ActionForm(VersionedForm):
     """Add an area for development as an action."""
 
     description = TextAreaField(
-        "What needs to be done",
+        **words("action_description"),
         widget=GovTextArea(),
         validators=[InputRequired("Describe the action"), Length(max=2000)],
     )
     owner = RadioField(
-        "Who does it",
+        **words("action_owner"),
         widget=GovRadioInput(),
         choices=list(ACTION_OWNERS.items()),
         default="provider",
         validators=[InputRequired("Choose who does it")],
     )
     due = DayMonthYearField(
-        "Due by",
-        description="For example, 31 1 2027",
+        **words("action_due"),
         validators=[Optional()],
     )
     submit = SubmitField("Add action", widget=GovSubmitInput())

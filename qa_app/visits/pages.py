@@ -1,7 +1,7 @@
 """What every page of the visit form does: load the visit in the user's scope, and save a
 typed change through save_visit, turning its refusals into field errors or redirects."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,6 +25,13 @@ def load(visit_uuid, full=True):
         abort(404)
 
 
+def offer_visit_form(visit):
+    """Let the browser's visit form (static/js/offline/form.js) take over this page when
+    its user may change the visit: the same form online and offline (base.html)."""
+    if can_edit_visit(current_user, visit):
+        g.visit_form_uuid = visit.uuid
+
+
 def editable(visit_uuid):
     """The visit for its own officer to change; others are sent to the read-only page."""
     visit = load(visit_uuid)
@@ -32,6 +39,7 @@ def editable(visit_uuid):
         if visit.officer_id == current_user.id:
             flash("This visit has been submitted and can no longer be changed.", "error")
         abort(redirect(url_for("visits.show", visit_uuid=visit.uuid)))
+    offer_visit_form(visit)
     return visit
 
 

@@ -19,7 +19,7 @@ from qa_app.providers.models import Provider
 from qa_app.visits import bp, services
 from qa_app.visits.forms import ActionForm, DetailsForm, ReturnForm, SignOffForm, StrengthsForm, outcomes_form
 from qa_app.visits.models import VisitConflict, VisitEvent
-from qa_app.visits.pages import editable, load, save, section
+from qa_app.visits.pages import editable, load, offer_visit_form, save, section
 from qa_app.visits.pages import start as start_visit
 from qa_app.visits.programme import open_visit_to
 from qa_app.visits.progress import task_list
@@ -100,6 +100,7 @@ def show(visit_uuid, return_form=None, confirm=None):
 
     The review's routes pass back a decision form with its errors, shown beside its field."""
     visit = load(visit_uuid)
+    offer_visit_form(visit)
     previous = services.previous_open_actions(visit.provider_id, visit.id)
     return render_template(
         "visits/show.html",

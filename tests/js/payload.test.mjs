@@ -1,4 +1,4 @@
-// The offline form's payload module (static/js/offline/payload.js) in Node.
+// The visit form's payload module (static/js/offline/payload.js) in Node.
 // Run by tests/test_offline_payload.py, which passes the bundle's real labels in
 // QA_FORM_LABELS (qa_app/offline/bundle.py form_labels), so no copy of them is kept here.
 import assert from "node:assert/strict";
@@ -6,8 +6,10 @@ import test from "node:test";
 
 import {
   blankRegistration,
+  draftFromRejected,
   draftFromVisit,
-  judgementProblems,
+  fieldKeys,
+  localProblems,
   newDraft,
   registrationEvidence,
   registrationFromEvidence,
@@ -16,48 +18,59 @@ import {
 } from "../../static/js/offline/payload.js";
 
 const labels = JSON.parse(process.env.QA_FORM_LABELS);
-const framework = { themes: [{ code: "SG", criteria: [{ code: "SG1" }, { code: "SG2" }, { code: "SG3" }] }] };
 const pupil = (ref, hours, extra = {}) => ({ ref, hours, weeks: "", daytime: true, ehc_plan: false, looked_after: false, sen: false, main_education: true, ...extra });
 
 function filledDraft() {
   const draft = newDraft({ userId: 7, providerId: 3, providerName: "Bridge Centre", visitDate: "2026-11-20", visitType: "scheduled", frameworkVersion: "2025-2026", uuid: "u-1" });
   draft.judgements = { SG1: { rating: "met", evidence: "" }, SG2: { rating: "not_met", evidence: "No DBS seen" }, SG3: { rating: "", evidence: "typed, not yet judged" } };
   draft.theme_notes = { SG: "DSL knowledgeable" };
+  draft.insufficient_reasons = { HS: "Site closed" };
   draft.strengths = "Calm lessons";
-  draft.actions = "Update the SCR\n\n  Record the fire drill  \n";
+  draft.pupil_voice = "Pupils feel safe";
+  draft.people_met = "The head";
+  draft.pupils_seen = "12";
+  draft.actions = [{ description: "Update the SCR", owner: "provider", due: "" }, { description: "Record the fire drill", owner: "authority", due: "2026-12-01" }];
+  draft.action_outcomes = { 12: "done" };
   return draft;
 }
 
-test("a new draft becomes the API's JSON, unjudged criteria and blank lines left out", () => {
+test("a new draft becomes the API's JSON with every field, unjudged criteria left out", () => {
   assert.deepEqual(toPayload(filledDraft(), labels), {
     provider_id: 3,
     visit_date: "2026-11-20",
     visit_type: "scheduled",
     framework_version: "2025-2026",
     status: "submitted",
+    people_met: "The head",
+    pupils_seen: 12,
     judgements: [
       { criterion: "SG1", rating: "met", evidence: "" },
       { criterion: "SG2", rating: "not_met", evidence: "No DBS seen" },
     ],
     theme_notes: { SG: "DSL knowledgeable" },
-    registration_evidence: null,
+    insufficient_reasons: { HS: "Site closed" },
     strengths: "Calm lessons",
+    pupil_voice: "Pupils feel safe",
     actions: [
       { description: "Update the SCR", owner: "provider", due: null },
-      { description: "Record the fire drill", owner: "provider", due: null },
+      { description: "Record the fire drill", owner: "authority", due: "2026-12-01" },
     ],
+    action_outcomes: { 12: "done" },
+    registration_evidence: null,
   });
 });
 
-test("a server visit comes back with the fields the form does not edit, and its actions' owners and dates", () => {
+test("a server visit becomes a draft in step with its version, and goes back the same", () => {
   const visit = {
     uuid: "u-2",
     version: 4,
     provider_id: 3,
+    provider_name: "Bridge Centre",
     visit_date: "2026-11-20",
     visit_type: "revisit",
     framework_version: "2025-2026",
-    status: "draft",
+    status: "returned",
+    return_comment: "Add the evidence for HS4",
     people_met: "The head",
     pupils_seen: null,
     judgements: [{ criterion: "SG1", rating: "partly_met", evidence: "Two of three" }],
@@ -72,20 +85,13 @@ test("a server visit comes back with the fields the form does not edit, and its 
   const draft = draftFromVisit(visit, 7);
   assert.equal(draft.base_version, 4);
   assert.equal(draft.user_id, 7);
+  assert.equal(draft.dirty, false);
+  assert.equal(draft.return_comment, "Add the evidence for HS4");
   assert.deepEqual(draft.registration, { pupil_count: "1", pupils: [pupil("P1", "19.5", { weeks: "38", ehc_plan: true })], sites: "Hall" });
-  draft.actions += "\nA new one";
   const body = toPayload(draft, labels);
-  assert.equal(body.people_met, "The head");
-  assert.equal(body.pupil_voice, "Pupils feel safe");
-  assert.ok(!("pupils_seen" in body), "a null field of the server's copy is not sent");
-  assert.deepEqual(body.insufficient_reasons, { HS: "Site closed" });
-  assert.deepEqual(body.action_outcomes, { 12: "done" });
-  assert.deepEqual(body.actions, [
-    { description: "Fix the gate", owner: "authority", due: "2027-01-31" },
-    { description: "A new one", owner: "provider", due: null },
-  ]);
-  assert.deepEqual(body.registration_evidence, visit.registration_evidence);
-  assert.deepEqual(body.judgements, visit.judgements);
+  for (const key of ["people_met", "pupils_seen", "pupil_voice", "insufficient_reasons", "action_outcomes", "actions", "registration_evidence", "judgements"]) {
+    assert.deepEqual(body[key], visit[key], key);
+  }
 });
 
 test("registration evidence: numbers from the typed strings, blank rows dropped, weeks 38 if blank", () => {
@@ -104,9 +110,42 @@ test("registration evidence: numbers from the typed strings, blank rows dropped,
   assert.deepEqual(registrationFromEvidence({ pupil_count: null, pupils: [], sites: [] }), blankRegistration());
 });
 
-test("every criterion must be judged, and a rating other than Met needs evidence", () => {
-  const problems = judgementProblems({ SG1: { rating: "met", evidence: "" }, SG2: { rating: "not_seen", evidence: "  " } }, framework, labels);
-  assert.deepEqual(problems, { SG1: "", SG2: "Enter the evidence for SG2", SG3: "Judge SG3" });
+test("a judgement that needs evidence and has none stays on the tablet: left out of a draft sent, with its message", () => {
+  const draft = filledDraft();
+  draft.judgements.SG3 = { rating: "not_seen", evidence: "  " };
+  draft.actions.push({ description: "", owner: "provider", due: "" }, { description: "Fix the gate", owner: "authority", due: "2026-11-01" });
+  assert.deepEqual(localProblems(draft, labels), {
+    "criterion.SG3": "Enter the evidence for SG3",
+    "actions[2].description": "Describe the action",
+    "actions[3].due": "An action cannot be due before the visit date",
+  });
+  const sent = toPayload(draft, labels, "draft");
+  assert.equal(sent.status, "draft");
+  assert.deepEqual(sent.judgements.map((j) => j.criterion), ["SG1", "SG2"]);
+  assert.deepEqual(sent.actions.map((a) => [a.description, a.due]), [["Update the SCR", null], ["Record the fire drill", "2026-12-01"], ["Fix the gate", null]]);
+  // Submitted, everything goes: the server is the judge of what blocks it.
+  assert.equal(toPayload(draft, labels).judgements.length, 3);
+});
+
+test("the server's field paths become the form's keys, judgements by their criterion", () => {
+  const payload = { judgements: [{ criterion: "SG1" }, { criterion: "HS4" }] };
+  assert.deepEqual(fieldKeys(payload, { "judgements[1].evidence": "Enter the evidence for HS4", "criterion.QE1": "Judge QE1", visit_date: "is required" }), {
+    "criterion.HS4": "Enter the evidence for HS4",
+    "criterion.QE1": "Judge QE1",
+    visit_date: "is required",
+  });
+});
+
+test("a refused submission is a draft again, from the version the server has, with its messages", () => {
+  const draft = filledDraft();
+  const payload = toPayload(draft, labels);
+  const row = { op_uuid: "k", uuid: "u-1", user_id: 7, base_version: 2, final_version: 3, payload, provider_name: "Bridge Centre", problem: { status: 400, fields: { "judgements[1].evidence": "Enter the evidence for SG2" } } };
+  const back = draftFromRejected(row, labels);
+  assert.equal(back.base_version, 3);
+  assert.equal(back.dirty, true);
+  assert.equal(back.status, "draft");
+  assert.deepEqual(back.server_errors, { "criterion.SG2": "Enter the evidence for SG2" });
+  assert.deepEqual(toPayload(back, labels), payload);
 });
 
 test("the registration check refuses what the server would, naming the pupil", () => {

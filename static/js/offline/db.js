@@ -2,13 +2,15 @@
 // that opens the database.
 //   meta:   "session" -> the officer last seen signed in on this tablet
 //   bundle: one per user_id -> providers, framework, programme, labels (GET /api/offline-bundle)
-//   drafts: keyed by visit uuid, with user_id
+//   drafts: keyed by visit uuid, with user_id (payload.js says what a draft holds)
 //   outbox: keyed by op_uuid (the Idempotency-Key), with the visit uuid, user_id,
 //           base_version, payload, attempts, and state ("queued", "conflict", "rejected")
 //   photos: keyed by photo uuid, with visit_uuid, user_id, criterion, caption, blob, sha256
 // Every row carries user_id so that on a shared tablet one officer never sees or sends
 // another's work.
 import { openDB } from "/static/vendor/idb/index.js";
+
+import { draftFromVisit } from "./payload.js";
 
 let opened;
 
@@ -42,14 +44,54 @@ export async function currentUser() {
 export async function setCurrentUser(user) {
   const database = await db();
   const previous = await database.get("meta", "session");
-  const mine = { id: user.id, name: user.name };
-  if (previous?.id !== mine.id || previous?.name !== mine.name) await database.put("meta", mine, "session");
+  const mine = { id: user.id, name: user.name, role: user.role ?? previous?.role ?? null };
+  if (previous?.id !== mine.id || previous?.name !== mine.name || previous?.role !== mine.role) await database.put("meta", mine, "session");
   return previous?.id !== mine.id;
 }
 
-/** Keep the bundle the server just sent (one per officer). */
+/** Keep the bundle the server just sent (one per officer), and take each visit it lists
+ * (the officer's drafts and returned visits, wherever they were started) onto the tablet
+ * as a draft, in the same transaction. A local draft with changes the server has not had,
+ * or a visit waiting in the outbox, is never overwritten. */
 export async function saveBundle(bundle) {
-  return (await db()).put("bundle", bundle);
+  const tx = (await db()).transaction(["bundle", "drafts", "outbox", "meta"], "readwrite");
+  tx.objectStore("bundle").put(bundle);
+  const meta = tx.objectStore("meta");
+  const queued = new Set((await tx.objectStore("outbox").index("user_id").getAll(bundle.user_id)).map((row) => row.uuid));
+  const drafts = tx.objectStore("drafts");
+  for (const visit of bundle.visits || []) {
+    if (queued.has(visit.uuid)) continue;
+    // Submitted from here: only the Head of Access returning it makes it a draft again.
+    if (await meta.get(`sent:${visit.uuid}`)) {
+      if (visit.status !== "returned") continue;
+      meta.delete(`sent:${visit.uuid}`);
+    }
+    const local = await drafts.get(visit.uuid);
+    if (local && (local.dirty || local.conflict || local.user_id !== bundle.user_id)) continue;
+    if (local && (local.base_version ?? 0) > visit.version) continue;
+    drafts.put(draftFromVisit(visit, bundle.user_id));
+  }
+  await tx.done;
+}
+
+/** Take a visit the server sent onto the tablet, unless the local draft has changes the
+ * server has not had (or is waiting in the outbox); true when it was taken. */
+export async function adoptVisit(visit, userId) {
+  const tx = (await db()).transaction(["drafts", "outbox"], "readwrite");
+  const queued = (await tx.objectStore("outbox").index("user_id").getAll(userId)).some((row) => row.uuid === visit.uuid);
+  const local = await tx.objectStore("drafts").get(visit.uuid);
+  const take = !queued && !(local && (local.dirty || local.conflict || local.user_id !== userId));
+  if (take) tx.objectStore("drafts").put(draftFromVisit(visit, userId));
+  await tx.done;
+  return take;
+}
+
+/** A submission the server refused goes back to being a draft, in one transaction. */
+export async function returnToDraft(opUuid, draft) {
+  const tx = (await db()).transaction(["drafts", "outbox"], "readwrite");
+  tx.objectStore("outbox").delete(opUuid);
+  tx.objectStore("drafts").put(draft);
+  await tx.done;
 }
 
 /** The officer's bundle, or undefined before the first sync. */
@@ -111,9 +153,15 @@ export async function updateOutbox(row) {
   return (await db()).put("outbox", row);
 }
 
-/** A row the server has acknowledged leaves the outbox. */
+/** A row the server has acknowledged leaves the outbox. Its visit is remembered as sent,
+ * so that a bundle fetched while it was on its way (listing it as a draft still) does not
+ * bring it back as a draft. */
 export async function removeOutbox(opUuid) {
-  return (await db()).delete("outbox", opUuid);
+  const tx = (await db()).transaction(["outbox", "meta"], "readwrite");
+  const row = await tx.objectStore("outbox").get(opUuid);
+  tx.objectStore("outbox").delete(opUuid);
+  if (row?.payload?.status === "submitted") tx.objectStore("meta").put(true, `sent:${row.uuid}`);
+  await tx.done;
 }
 
 /** A visit's photos still on the tablet. */

@@ -1,16 +1,16 @@
-// The offline form's draft and the API's visit JSON (DESIGN.md section 3), both ways, and
-// the checks the page makes before a draft may be submitted. Pure functions: no DOM, no
-// storage, no fetch, so that Node tests them and the bench queues visits with them.
+// The visit form's draft and the API's visit JSON (DESIGN.md section 3), both ways, and
+// which field each error is about. Pure functions: no DOM, no storage, no fetch, so that
+// Node tests them and the bench queues visits with them.
 //
-// A draft keeps what the officer typed, as typed: numbers stay strings, actions are one a
-// line, until toPayload makes the API's JSON. A draft of a visit taken from the server
-// keeps that copy (`server_copy`) for the fields this form does not edit.
+// A draft keeps what the officer typed, as typed (numbers stay strings) until toPayload
+// makes the API's JSON; judgements are kept by criterion code. Besides the visit's own
+// fields a draft has: user_id, base_version (the server version it was last in step
+// with, null for a visit the server has not seen), dirty (changes the server has not
+// had), server_errors ({field key: message} from the last refusal) and conflict.
 //
 // `labels` is the bundle's `labels` (qa_app/offline/bundle.py): the ratings, the action
 // owners and the pupil flags come from the server, never from a copy kept here.
 
-// Fields of a server visit that this form does not edit: they go back unchanged.
-const KEPT_FIELDS = ["people_met", "pupils_seen", "pupil_voice", "insufficient_reasons", "action_outcomes"];
 const WEEKS_IF_BLANK = 38; // the API's default for a pupil's weeks a year
 
 /** An empty registration check, as the form holds it. */
@@ -29,66 +29,145 @@ export function newDraft({ userId, providerId, providerName, visitDate, visitTyp
     visit_date: visitDate,
     visit_type: visitType,
     framework_version: frameworkVersion,
+    status: "draft",
     base_version: null,
+    dirty: true,
+    people_met: "",
+    pupils_seen: "",
     judgements: {},
     theme_notes: {},
+    insufficient_reasons: {},
     strengths: "",
-    actions: "",
+    pupil_voice: "",
+    actions: [],
+    action_outcomes: {},
     registration: blankRegistration(),
+    server_errors: {},
+    conflict: null,
   };
 }
 
-/** The draft of a visit fetched from the server (GET /api/visits/<uuid>), to edit here. */
+/** A draft kept by an earlier version of the form (actions one a line, fewer fields) in
+ * today's shape; a draft already in it comes back the same. */
+export function upgradeDraft(draft) {
+  const blank = newDraft({ uuid: draft.uuid, userId: draft.user_id, providerId: draft.provider_id, providerName: draft.provider_name, visitDate: draft.visit_date, visitType: draft.visit_type, frameworkVersion: draft.framework_version });
+  const actions = typeof draft.actions === "string" ? draft.actions.split("\n").map((line) => line.trim()).filter(Boolean).map((description) => ({ description, owner: "", due: "" })) : draft.actions;
+  return { ...blank, dirty: draft.base_version == null, ...draft, actions: actions ?? [], registration: draft.registration ?? blank.registration, server_errors: draft.server_errors ?? {} };
+}
+
+/** The draft of a visit as the server holds it (GET /api/visits/<uuid>, or the bundle). */
 export function draftFromVisit(visit, userId) {
   return {
-    uuid: visit.uuid,
-    user_id: userId,
-    provider_id: visit.provider_id,
-    provider_name: visit.provider_name,
-    visit_date: visit.visit_date,
-    visit_type: visit.visit_type,
-    framework_version: visit.framework_version,
-    base_version: visit.version,
-    judgements: Object.fromEntries(visit.judgements.map((j) => [j.criterion, { rating: j.rating, evidence: j.evidence }])),
-    theme_notes: visit.theme_notes || {},
+    ...newDraft({
+      uuid: visit.uuid,
+      userId,
+      providerId: visit.provider_id,
+      providerName: visit.provider_name,
+      visitDate: visit.visit_date,
+      visitType: visit.visit_type,
+      frameworkVersion: visit.framework_version,
+    }),
+    status: visit.status,
+    return_comment: visit.return_comment || "",
+    base_version: visit.version ?? null,
+    dirty: false,
+    people_met: visit.people_met || "",
+    pupils_seen: visit.pupils_seen == null ? "" : String(visit.pupils_seen),
+    judgements: Object.fromEntries((visit.judgements || []).map((j) => [j.criterion, { rating: j.rating, evidence: j.evidence || "" }])),
+    theme_notes: { ...(visit.theme_notes || {}) },
+    insufficient_reasons: { ...(visit.insufficient_reasons || {}) },
     strengths: visit.strengths || "",
-    actions: (visit.actions || []).map((a) => a.description).join("\n"),
+    pupil_voice: visit.pupil_voice || "",
+    actions: (visit.actions || []).map((a) => ({ description: a.description, owner: a.owner, due: a.due || "" })),
+    action_outcomes: Object.fromEntries(Object.entries(visit.action_outcomes || {}).filter(([, v]) => v)),
     registration: registrationFromEvidence(visit.registration_evidence),
-    server_copy: visit,
   };
 }
 
-/** The body of PUT /api/visits/<uuid> for a submitted draft. */
-export function toPayload(draft, labels) {
-  const server = draft.server_copy;
-  const kept = KEPT_FIELDS.filter((name) => server?.[name] != null).map((name) => [name, server[name]]);
+/** A rejected submission made a draft again, with the server's messages beside its fields. */
+export function draftFromRejected(row, labels) {
+  const problem = row.problem || {};
+  const draft = draftFromVisit({ ...row.payload, uuid: row.uuid, version: row.final_version ?? row.base_version, status: "draft" }, row.user_id);
+  return { ...draft, provider_name: row.provider_name, dirty: true, server_errors: fieldKeys(row.payload, problem.fields || {}, labels) };
+}
+
+const needsEvidence = (labels) => new Set(labels.ratings.filter((r) => r.evidence_required).map((r) => r.code));
+
+/** What the tablet itself can see is wrong, as {field key: message}: a judgement that
+ * needs evidence and has none, an action with no description. Such parts stay on the
+ * tablet and are left out of what is sent as a draft. */
+export function localProblems(draft, labels) {
+  const problems = {};
+  const evidence = needsEvidence(labels);
+  for (const [code, j] of Object.entries(draft.judgements)) {
+    if (j.rating && evidence.has(j.rating) && !j.evidence.trim()) problems[`criterion.${code}`] = `Enter the evidence for ${code}`;
+  }
+  draft.actions.forEach((action, i) => {
+    if (!action.description.trim()) problems[`actions[${i}].description`] = "Describe the action";
+    else if (action.due && draft.visit_date && action.due < draft.visit_date) problems[`actions[${i}].due`] = "An action cannot be due before the visit date";
+  });
+  if (draft.pupils_seen !== "" && !/^\d+$/.test(draft.pupils_seen.trim())) problems.pupils_seen = "Enter the number of pupils seen as a whole number";
+  const registration = registrationProblems(draft.registration);
+  registration.pupils.forEach((message, i) => {
+    if (message) problems[`registration_evidence.pupils[${i}]`] = message;
+  });
+  if (registration.pupil_count) problems["registration_evidence.pupil_count"] = registration.pupil_count;
+  return problems;
+}
+
+/** The body of PUT /api/visits/<uuid>. As a "draft" it leaves out what localProblems
+ * finds, so everything valid still reaches the server; "submitted" sends it all. */
+export function toPayload(draft, labels, status = "submitted") {
+  const problems = status === "draft" ? localProblems(draft, labels) : {};
+  const pupilsSeen = draft.pupils_seen.trim();
   return {
-    ...Object.fromEntries(kept),
     provider_id: draft.provider_id,
     visit_date: draft.visit_date,
     visit_type: draft.visit_type,
     framework_version: draft.framework_version,
-    status: "submitted",
+    status,
+    people_met: draft.people_met,
+    pupils_seen: pupilsSeen === "" || problems.pupils_seen ? null : Number(pupilsSeen),
     judgements: Object.entries(draft.judgements)
-      .filter(([, j]) => j.rating)
-      .map(([criterion, j]) => ({ criterion, rating: j.rating, evidence: j.evidence || "" })),
+      .filter(([code, j]) => j.rating && !problems[`criterion.${code}`])
+      .map(([criterion, j]) => ({ criterion, rating: j.rating, evidence: j.evidence })),
     theme_notes: draft.theme_notes,
-    registration_evidence: registrationEvidence(draft.registration),
+    insufficient_reasons: draft.insufficient_reasons,
     strengths: draft.strengths,
-    actions: actionsPayload(draft.actions, server?.actions, labels),
+    pupil_voice: draft.pupil_voice,
+    actions: draft.actions
+      .map((a, i) => ({ description: a.description, owner: a.owner || defaultOwner(labels), due: a.due && !problems[`actions[${i}].due`] ? a.due : null }))
+      .filter((_, i) => !problems[`actions[${i}].description`]),
+    action_outcomes: draft.action_outcomes,
+    registration_evidence: registrationEvidence(status === "draft" ? validRegistration(draft.registration) : draft.registration),
   };
 }
 
-/** One action a line. A line that is an action of the server's copy keeps its owner and
- * due date (this form does not edit them); a new line gets the default owner. */
-function actionsPayload(text, serverActions = [], labels) {
-  const before = new Map(serverActions.map((action) => [action.description, action]));
-  const owner = labels.action_owners.find((o) => o.default).code;
-  return text
-    .split("\n")
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((description) => ({ description, owner: before.get(description)?.owner ?? owner, due: before.get(description)?.due ?? null }));
+/** The registration check less the pupils with a problem (and a count that disagrees). */
+function validRegistration(registration) {
+  const problems = registrationProblems(registration);
+  return {
+    pupil_count: problems.pupil_count ? "" : registration.pupil_count,
+    pupils: registration.pupils.filter((_, i) => !problems.pupils[i]),
+    sites: registration.sites,
+  };
+}
+
+/** The owner a new action starts with (the bundle's default). */
+export function defaultOwner(labels) {
+  return labels.action_owners.find((o) => o.default)?.code ?? labels.action_owners[0].code;
+}
+
+/** The server's field paths (judgements[2].evidence) as the form's field keys
+ * (criterion.SG1), counting judgements as `payload` listed them. */
+export function fieldKeys(payload, fields) {
+  const keys = {};
+  for (const [path, message] of Object.entries(fields)) {
+    const judged = /^judgements\[(\d+)\]/.exec(path);
+    const code = judged && payload.judgements?.[Number(judged[1])]?.criterion;
+    keys[code ? `criterion.${code}` : path] ??= message;
+  }
+  return keys;
 }
 
 /** The registration evidence of the visit's JSON, or null if nothing was entered. */
@@ -119,22 +198,6 @@ export function registrationFromEvidence(evidence) {
     ...flags,
   }));
   return { pupil_count: evidence.pupil_count == null ? "" : String(evidence.pupil_count), pupils, sites: (evidence.sites || []).join("\n") };
-}
-
-/** What stops each criterion of the framework being submitted: {code: message}, "" when
- * nothing does. Every criterion is judged; a rating that needs evidence has some. */
-export function judgementProblems(judgements, framework, labels) {
-  const needsEvidence = new Set(labels.ratings.filter((r) => r.evidence_required).map((r) => r.code));
-  const problems = {};
-  for (const theme of framework.themes) {
-    for (const { code } of theme.criteria) {
-      const judgement = judgements[code] || {};
-      problems[code] = "";
-      if (!judgement.rating) problems[code] = `Judge ${code}`;
-      else if (needsEvidence.has(judgement.rating) && !judgement.evidence?.trim()) problems[code] = `Enter the evidence for ${code}`;
-    }
-  }
-  return problems;
 }
 
 /** The registration check's problems, in the server's words: {pupils: [message for each

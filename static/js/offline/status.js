@@ -49,10 +49,13 @@ async function start() {
   }
   if (signedInId) {
     // Another officer on a shared tablet: from now on only their rows are shown and sent.
-    const newOfficer = await setCurrentUser({ id: signedInId, name: box.dataset.userName }).catch(() => false);
+    const newOfficer = await setCurrentUser({ id: signedInId, name: box.dataset.userName, role: box.dataset.userRole }).catch(() => false);
     if (newOfficer) changed();
     navigator.storage?.persist?.().catch(() => {});
     await syncIfDue(newOfficer);
+  } else if (box && "shell" in box.dataset && (await currentUser().catch(() => null))) {
+    // The cached shell (no signal, or the server down): try, so the line says which.
+    startSync();
   }
   render();
 }

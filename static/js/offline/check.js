@@ -1,0 +1,67 @@
+// Check answers in the visit form: each theme's RAG with the criteria that decided it,
+// the overall RAG (none until every theme can be rated), and what blocks submitting,
+// grouped by theme with links. All of it is worked out on the tablet by rating.js from
+// the framework version's own rules, exactly as the server would.
+import { button, errorSummary, link } from "./fields.js";
+import { el } from "./page.js";
+import { toPayload } from "./payload.js";
+import { blockerGroups, blockerHref, ratingsOf, ratingsShown, submissionBlockers } from "./rating.js";
+
+const TAG = { red: "govuk-tag--red", amber: "govuk-tag--orange", green: "govuk-tag--green" };
+
+/** A rating as the pages show it: a coloured tag when there is a RAG, else its words. */
+function shown(rating) {
+  return rating.rag ? el("strong", { class: `govuk-tag ${TAG[rating.rag]}`, text: rating.label }) : el("span", { class: "app-secondary-text", text: rating.label });
+}
+
+/** The reasons behind a rating, one a line. */
+function reasons(why) {
+  return why.length ? el("ul", { class: "govuk-list govuk-list--bullet govuk-body-s" }, ...why.map((text) => el("li", { text }))) : "";
+}
+
+/** Today as the server's dates are written (the tablet's own clock). */
+const today = () => new Date().toLocaleDateString("en-CA");
+
+/** What blocks this draft being submitted, as the server would raise them. */
+export function blockersOf(ctx) {
+  return submissionBlockers(ctx.framework, toPayload(ctx.draft, ctx.labels), today());
+}
+
+/** Each theme's rating as shown while the visit is in progress (for the task list too). */
+export function themesShown(ctx) {
+  return ratingsShown(ctx.framework, ratingsOf(toPayload(ctx.draft, ctx.labels)));
+}
+
+/** The check answers section. */
+export function check(ctx) {
+  const { draft, framework } = ctx;
+  const ratings = themesShown(ctx);
+  const blockers = blockersOf(ctx);
+  const rows = framework.themes.map((theme) =>
+    el(
+      "div",
+      { class: "govuk-summary-list__row", "data-theme-rag": theme.code },
+      el("dt", { class: "govuk-summary-list__key", text: theme.name }),
+      el("dd", { class: "govuk-summary-list__value" }, shown(ratings.themes[theme.code]), reasons(ratings.themes[theme.code].why)),
+      el("dd", { class: "govuk-summary-list__actions" }, link(`/visits/${draft.uuid}/themes/${theme.code}`, "Change", { "aria-label": `Change ${theme.name}` })),
+    ),
+  );
+  const parts = [
+    link(`/visits/${draft.uuid}`, "Back to the visit", { class: "govuk-back-link" }),
+    errorSummary(ctx.errors),
+    el("span", { class: "govuk-caption-l", text: `${draft.provider_name} · ${draft.visit_date}` }),
+    el("h1", { class: "govuk-heading-l", text: ctx.labels.sections.find((s) => s.code === "check")?.label }),
+    el("dl", { class: "govuk-summary-list" }, ...rows),
+    el("h2", { class: "govuk-heading-m", "data-overall": true }, "Overall: ", shown(ratings.overall)),
+    reasons(ratings.overall.why),
+  ];
+  const groups = blockerGroups(framework, blockers);
+  if (groups.length) {
+    parts.push(
+      el("h2", { class: "govuk-heading-m", text: "Before you can submit" }),
+      el("ul", { class: "govuk-list", "data-blockers": true }, ...groups.map((g) => el("li", {}, link(blockerHref(draft.uuid, g.keys[0]), g.summary)))),
+    );
+  }
+  parts.push(el("div", { class: "govuk-button-group" }, button("Submit visit", { "data-submit": true, disabled: Boolean(blockers.length || draft.conflict) })));
+  return parts;
+}
