@@ -58,7 +58,14 @@ RENAMED = {
     ("ThemeForm", "evidence"): JudgementRow.evidence,
 }
 # Kept in a JSON column: bounded by the form alone.
-IN_JSON = {("RulesForm", "institution"), ("ThemeForm", "note"), ("ThemeForm", "insufficient_reason")}
+IN_JSON = {
+    ("RulesForm", "institution"),
+    ("ThemeForm", "note"),
+    ("ThemeForm", "insufficient_reason"),
+    # The theme form's base, which the browser's form takes its words from as well.
+    ("ThemeFields", "note"),
+    ("ThemeFields", "insufficient_reason"),
+}
 # Never stored as typed.
 # Never stored as typed (a password only as its hash, bounded by the password policy).
 NOT_STORED = {

@@ -275,7 +275,9 @@ def test_an_import_tells_the_officer_and_head_once_a_provider(app, world):
     assert imports.import_rows(user, user.school_id, csv_bytes(rows).decode("utf-8-sig")).ok
     db.session.commit()
     emails = db.session.scalars(select(OutboxEmail)).all()
-    assert [e.subject for e in emails] == ["3 pupils placed with Back Room Tutors: not quality assured, not known"]
+    assert [e.subject for e in emails] == [
+        "3 pupils placed with Back Room Tutors: not quality assured, not known"
+    ]
     assert all(f"Y9-{n:04d}" in emails[0].body for n in range(3)) and "Y9-0009" not in emails[0].body
     assert "head.i@example.org" in emails[0].recipients
 

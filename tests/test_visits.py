@@ -6,6 +6,7 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from qa_app.extensions import db
 from qa_app.framework.services import current_version
@@ -284,8 +285,17 @@ def test_previous_actions_close_when_signed_off(client, signed_in, provider, mak
         judge_theme(client, visit_uuid, theme)
     client.post(
         f"/visits/{visit_uuid}/previous-actions",
-        data={"version": version_of(visit_uuid), f"outcome_{action.id}": "done"},
+        data={
+            "version": version_of(visit_uuid),
+            f"outcome_{action.id}": "done",
+            f"note_{action.id}": "  New door fitted in May  ",
+        },
     )
+    stored = db.session.scalar(select(Visit).where(Visit.uuid == visit_uuid))
+    assert stored.action_notes == {str(action.id): "New door fitted in May"}
+    assert "New door fitted in May" in client.get(f"/visits/{visit_uuid}/previous-actions").data.decode()
+    api = client.get(f"/api/visits/{visit_uuid}").get_json()
+    assert api["action_notes"] == {str(action.id): "New door fitted in May"}
     client.post(f"/visits/{visit_uuid}/submit", data={"version": version_of(visit_uuid)})
     assert db.session.get(Action, action.id).status == "open"
     client.post("/logout")

@@ -61,6 +61,7 @@ class VisitAnswer(Answer):
     pupil_voice: str
     actions: list[ActionItem]
     action_outcomes: dict[str, str]
+    action_notes: dict[str, str]
     return_comment: str
     theme_rag: dict[str, str | None]
     overall_rag: str | None

@@ -217,12 +217,19 @@ def previous_actions(visit):
         for action in previous_open_actions(visit.provider_id, visit.id):
             actions.setdefault(action.id, action)
     ordered = sorted(actions.values(), key=lambda a: (a.due is None, a.due or date.min, a.id))
+    notes = visit.action_notes or {}
     return [
         ActionEntry(
-            a.description, ACTION_OWNERS[a.owner], a.due, OUTCOMES.get(reviewed.get(a.id), "Not reviewed")
+            a.description, ACTION_OWNERS[a.owner], a.due, _outcome(reviewed.get(a.id), notes.get(str(a.id)))
         )
         for a in ordered
     ]
+
+
+def _outcome(outcome, note):
+    """An earlier action's outcome as the report says it, with the officer's note."""
+    said = OUTCOMES.get(outcome, "Not reviewed")
+    return f"{said}: {note}" if note else said
 
 
 def _sign_off(visit):

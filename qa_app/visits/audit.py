@@ -27,6 +27,7 @@ def snapshot(visit, judged):
         "pupil_voice": visit.pupil_voice,
         "actions": [(a.description, a.owner, a.due) for a in sorted(visit.actions, key=lambda a: a.position)],
         "action_outcomes": dict(visit.action_outcomes),
+        "action_notes": dict(visit.action_notes),
         "registration_evidence": visit.registration_evidence or {},
     }
 

@@ -21,6 +21,7 @@ FIELD_WORDS = {
     "action_description": ("What needs to be done", ""),
     "action_owner": ("Who does it", ""),
     "action_due": ("Due by", "For example, 31 1 2027"),
+    "action_note": ("What you found", "Optional: what was done, or why not."),
 }
 
 # The task list's sections in order, as progress.task_list titles them; the themes come

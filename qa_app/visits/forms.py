@@ -125,9 +125,10 @@ class ActionForm(VersionedForm):
 OUTCOMES = {"done": "Done", "not_done": "Not done"}
 
 
-def outcomes_form(previous, stored, **data):
-    """A form marking each of the previous visits' open actions done or not done; `stored`
-    is what the visit has saved ({action id: outcome}), kept on the form as stored_outcomes."""
+def outcomes_form(previous, stored, notes=None, **data):
+    """A form marking each of the previous visits' open actions done or not done, with a
+    note; `stored` and `notes` are what the visit has saved ({action id: outcome} and
+    {action id: note}), kept on the form as stored_outcomes and stored_notes."""
 
     class OutcomesForm(VersionedForm):
         pass
@@ -144,8 +145,22 @@ def outcomes_form(previous, stored, **data):
                 validators=[Optional(), AnyOf(list(OUTCOMES), "Choose done or not done")],
             ),
         )
-    form = OutcomesForm(data={**{f"outcome_{key}": value for key, value in stored.items()}, **data})
+        setattr(
+            OutcomesForm,
+            f"note_{action.id}",
+            TextAreaField(
+                **words("action_note"), widget=GovTextArea(), validators=[Optional(), Length(max=20000)]
+            ),
+        )
+    form = OutcomesForm(
+        data={
+            **{f"outcome_{key}": value for key, value in stored.items()},
+            **{f"note_{key}": note for key, note in (notes or {}).items()},
+            **data,
+        }
+    )
     form.stored_outcomes = dict(stored)
+    form.stored_notes = dict(notes or {})
     return form
 
 

@@ -31,6 +31,7 @@ FIELD_LABELS = {
     "pupil_voice": "pupil voice",
     "actions": "actions",
     "action_outcomes": "previous actions",
+    "action_notes": "notes on previous actions",
     "registration_evidence": "registration check",
 }
 EVENT_LABELS = {
@@ -69,6 +70,8 @@ class Visit(db.Model):
     # The officer's outcome for the previous visits' open actions: {action id: done|not_done};
     # applied to the actions when the visit is signed off.
     action_outcomes = db.Column(db.JSON, nullable=False, default=dict)
+    # {action id: what the officer found}, beside action_outcomes.
+    action_notes = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
     return_comment = db.Column(db.Text, nullable=False, default="")
     # The registration check (DESIGN.md 2.3): pupils by reference and sites, and the result
     # of the rules in force on the visit date (with the escalation it raised, if any).

@@ -40,6 +40,7 @@ def visit_as_json(visit):
             for a in sorted(visit.actions, key=lambda a: a.position)
         ],
         "action_outcomes": dict(visit.action_outcomes),
+        "action_notes": dict(visit.action_notes),
         "return_comment": visit.return_comment,
         "theme_rag": {code: rating["rag"] for code, rating in visit.theme_rags.items()},
         "overall_rag": visit.overall_rag,
@@ -57,7 +58,15 @@ def body_with_change(body, change: VisitChange):
     """A visit body with a page's change laid over it: the copy kept when that change loses
     to a newer version (the conflict page shows it beside the stored visit)."""
     body = copy.deepcopy(body)
-    simple = ("visit_date", "visit_type", "people_met", "strengths", "pupil_voice", "action_outcomes")
+    simple = (
+        "visit_date",
+        "visit_type",
+        "people_met",
+        "strengths",
+        "pupil_voice",
+        "action_outcomes",
+        "action_notes",
+    )
     for name in simple:
         value = getattr(change, name)
         if value is not None:

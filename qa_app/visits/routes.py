@@ -212,13 +212,17 @@ def remove_action(visit_uuid, index):
 def outcomes_change(form, previous, skip=frozenset()):
     """The change the previous actions page makes: each action marked done or not done
     (one in `skip` keeps what was saved for it)."""
-    outcomes = {}
+    outcomes, notes = {}, {}
     for action in previous:
         name, key = f"outcome_{action.id}", str(action.id)
         value = form.stored_outcomes.get(key) if name in skip else form[name].data
         if value:
             outcomes[key] = value
-    return VisitChange(action_outcomes=outcomes)
+        note_name = f"note_{action.id}"
+        note = form.stored_notes.get(key) if note_name in skip else (form[note_name].data or "").strip()
+        if note:
+            notes[key] = note
+    return VisitChange(action_outcomes=outcomes, action_notes=notes)
 
 
 @bp.route("/visits/<visit_uuid>/previous-actions", methods=["GET", "POST"])
@@ -227,7 +231,7 @@ def previous_actions(visit_uuid):
     """Mark the previous visits' open actions as done or not done."""
     visit = editable(visit_uuid)
     previous = services.previous_open_actions(visit.provider_id, visit.id)
-    form = outcomes_form(previous, visit.action_outcomes, version=visit.version)
+    form = outcomes_form(previous, visit.action_outcomes, visit.action_notes, version=visit.version)
     return section(
         visit,
         form,

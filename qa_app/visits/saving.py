@@ -154,7 +154,16 @@ def _merged(current, texts):
 def apply_change(visit, change):
     """Set on the visit the parts the change carries, but for its judgements (store_judgements)."""
     # Assigning an equal value is not a change: SQLAlchemy writes only what differs.
-    for name in ("visit_date", "visit_type", "people_met", "strengths", "pupil_voice", "action_outcomes"):
+    simple = (
+        "visit_date",
+        "visit_type",
+        "people_met",
+        "strengths",
+        "pupil_voice",
+        "action_outcomes",
+        "action_notes",
+    )
+    for name in simple:
         value = getattr(change, name)
         if value is not None:
             setattr(visit, name, value)
@@ -219,6 +228,7 @@ def new_visit(visit_uuid, provider, officer, version):
         theme_notes={},
         insufficient_reasons={},
         action_outcomes={},
+        action_notes={},
         registration_evidence={},
         judgements=[],
         actions=[],

@@ -202,6 +202,8 @@ class VisitBody(Strict):
     action_outcomes: dict[
         Annotated[StrictStr, Field(pattern=ACTION_ID.pattern)], Literal["done", "not_done"] | None
     ] = {}
+    # What the officer found of each earlier action, beside its outcome.
+    action_notes: dict[Annotated[StrictStr, Field(pattern=ACTION_ID.pattern)], text()] = {}
     registration_evidence: RegistrationEvidence | None = None
     # What the server adds to its answers; a client may send them back unchanged.
     uuid: StrictStr | None = None
@@ -238,6 +240,9 @@ class VisitBody(Strict):
             action_outcomes={
                 str(int(key)): outcome for key, outcome in self.action_outcomes.items() if outcome
             },
+            action_notes={
+                str(int(key)): note.strip() for key, note in self.action_notes.items() if note.strip()
+            },
             registration_evidence=self.registration_evidence or RegistrationEvidence(),
             submit=self.status == "submitted",
         )
@@ -268,6 +273,7 @@ class VisitChange:
     pupil_voice: str | None = None
     actions: list[ActionItem] | None = None
     action_outcomes: dict[str, str] | None = None
+    action_notes: dict[str, str] | None = None
     registration_evidence: RegistrationEvidence | None = None
     submit: bool = False
 

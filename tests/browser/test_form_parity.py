@@ -103,6 +103,7 @@ FORM = {
     "actions[].owner": ("actions", "actions[0].owner", "authority", "actions[0].owner"),
     "actions[].due": ("actions", "actions[0].due", "2027-01-31", "actions[0].due"),
     "action_outcomes.*": ("previous-actions", "action_outcomes.{action}", "done", "action_outcomes.{action}"),
+    "action_notes.*": ("previous-actions", "action_notes.{action}", "Gate fixed", "action_notes.{action}"),
     "registration_evidence.pupil_count": (
         "registration",
         "registration_evidence.pupil_count",

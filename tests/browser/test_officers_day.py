@@ -270,6 +270,7 @@ def test_an_officers_day_offline_reaches_the_server_once_with_every_field(tablet
     assert count >= 1
     for index in range(count):
         outcomes.nth(index).get_by_label("Done" if index == 0 else "Not done", exact=True).check()
+    page.locator("[data-field^='action_notes.'] textarea").first.fill("Seen the new policy")
     saved(page)
     back_to_tasks(page)
 
@@ -318,6 +319,7 @@ def test_an_officers_day_offline_reaches_the_server_once_with_every_field(tablet
     outcomes_stored = stored["action_outcomes"]
     assert len(outcomes_stored) == count
     assert sorted(outcomes_stored.values()) == sorted(["done"] + ["not_done"] * (count - 1))
+    assert list(stored["action_notes"].values()) == ["Seen the new policy"]
     assert stored["registration_evidence"]["pupil_count"] == 1
     assert stored["registration_evidence"]["pupils"][0]["ref"] == "P1"
     assert stored["registration_evidence"]["pupils"][0]["hours_per_week"] == 12

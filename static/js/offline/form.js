@@ -111,7 +111,7 @@ function setField(key, target) {
   let m;
   if ((m = /^criterion\.(\w+)$/.exec(key))) draft.judgements[m[1]] = { evidence: "", ...draft.judgements[m[1]], rating: value };
   else if ((m = /^evidence\.(\w+)$/.exec(key))) draft.judgements[m[1]] = { rating: "", ...draft.judgements[m[1]], evidence: value };
-  else if ((m = /^(theme_notes|insufficient_reasons|action_outcomes)\.(\w+)$/.exec(key))) draft[m[1]][m[2]] = value;
+  else if ((m = /^(theme_notes|insufficient_reasons|action_outcomes|action_notes)\.(\w+)$/.exec(key))) (draft[m[1]] ||= {})[m[2]] = value;
   else if ((m = /^actions\[(\d+)\]\.(\w+)$/.exec(key))) draft.actions[Number(m[1])][m[2]] = value;
   else if ((m = /^registration_evidence\.pupils\[(\d+)\]\.(\w+)$/.exec(key))) {
     const pupils = draft.registration.pupils;

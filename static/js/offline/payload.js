@@ -41,6 +41,7 @@ export function newDraft({ userId, providerId, providerName, visitDate, visitTyp
     pupil_voice: "",
     actions: [],
     action_outcomes: {},
+    action_notes: {},
     registration: blankRegistration(),
     server_errors: {},
     conflict: null,
@@ -80,6 +81,7 @@ export function draftFromVisit(visit, userId) {
     pupil_voice: visit.pupil_voice || "",
     actions: (visit.actions || []).map((a) => ({ description: a.description, owner: a.owner, due: a.due || "" })),
     action_outcomes: Object.fromEntries(Object.entries(visit.action_outcomes || {}).filter(([, v]) => v)),
+    action_notes: { ...(visit.action_notes || {}) },
     registration: registrationFromEvidence(visit.registration_evidence),
   };
 }
@@ -139,6 +141,7 @@ export function toPayload(draft, labels, status = "submitted") {
       .map((a, i) => ({ description: a.description, owner: a.owner || defaultOwner(labels), due: a.due && !problems[`actions[${i}].due`] ? a.due : null }))
       .filter((_, i) => !problems[`actions[${i}].description`]),
     action_outcomes: draft.action_outcomes,
+    action_notes: Object.fromEntries(Object.entries(draft.action_notes || {}).filter(([, v]) => v.trim())),
     registration_evidence: registrationEvidence(status === "draft" ? validRegistration(draft.registration) : draft.registration),
   };
 }

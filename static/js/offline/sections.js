@@ -180,14 +180,15 @@ export function actions(ctx) {
 
 /** The open actions of the provider's earlier visits, each done or not done. */
 export function previousActions(ctx) {
-  const items = ctx.previous.map((action) =>
+  const items = ctx.previous.flatMap((action) => [
     radios(`action_outcomes.${action.id}`, {
       legend: action.description,
       hint: `${label(ctx.labels.action_owners, action.owner)}${action.due ? `, due ${action.due}` : ""}`,
       choices: ctx.labels.outcomes,
       value: ctx.draft.action_outcomes[action.id] || "",
     }),
-  );
+    textarea(`action_notes.${action.id}`, { ...words(ctx, "action_note"), label: `${words(ctx, "action_note").label}: ${action.description}`, value: (ctx.draft.action_notes || {})[action.id] || "", rows: 2 }),
+  ]);
   return [...heading(ctx, sectionTitle(ctx, "previous-actions")), ...(items.length ? items : [el("p", { class: "govuk-body", text: "There are no open actions from earlier visits." })]), back(ctx)];
 }
 
