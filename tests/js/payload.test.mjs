@@ -31,6 +31,7 @@ function filledDraft() {
   draft.pupils_seen = "12";
   draft.actions = [{ description: "Update the SCR", owner: "provider", due: "" }, { description: "Record the fire drill", owner: "authority", due: "2026-12-01" }];
   draft.action_outcomes = { 12: "done" };
+  draft.action_notes = { 12: "Policy seen", 13: "  " };
   return draft;
 }
 
@@ -56,6 +57,7 @@ test("a new draft becomes the API's JSON with every field, unjudged criteria lef
       { description: "Record the fire drill", owner: "authority", due: "2026-12-01" },
     ],
     action_outcomes: { 12: "done" },
+    action_notes: { 12: "Policy seen" },
     registration_evidence: null,
   });
 });
@@ -80,6 +82,7 @@ test("a server visit becomes a draft in step with its version, and goes back the
     pupil_voice: "Pupils feel safe",
     actions: [{ description: "Fix the gate", owner: "authority", due: "2027-01-31" }],
     action_outcomes: { 12: "done" },
+    action_notes: { 12: "Policy seen" },
     registration_evidence: { pupil_count: 1, pupils: [{ ref: "P1", hours_per_week: 19.5, weeks_per_year: 38, daytime: true, ehc_plan: true, looked_after: false, sen: false, main_education: true }], sites: ["Hall"] },
   };
   const draft = draftFromVisit(visit, 7);
@@ -89,7 +92,7 @@ test("a server visit becomes a draft in step with its version, and goes back the
   assert.equal(draft.return_comment, "Add the evidence for HS4");
   assert.deepEqual(draft.registration, { pupil_count: "1", pupils: [pupil("P1", "19.5", { weeks: "38", ehc_plan: true })], sites: "Hall" });
   const body = toPayload(draft, labels);
-  for (const key of ["people_met", "pupils_seen", "pupil_voice", "insufficient_reasons", "action_outcomes", "actions", "registration_evidence", "judgements"]) {
+  for (const key of ["people_met", "pupils_seen", "pupil_voice", "insufficient_reasons", "action_outcomes", "action_notes", "actions", "registration_evidence", "judgements"]) {
     assert.deepEqual(body[key], visit[key], key);
   }
 });
