@@ -415,18 +415,22 @@ def rating_cell(theme):
     return theme["rag"].title() if theme["rag"] else theme["label"]
 
 
-def test_check_answers_groups_blockers_and_holds_back_the_overall(page, live_server):
+def test_check_answers_groups_blockers_and_holds_back_the_overall(page, browser, live_server):
     """Check answers on a tablet, for a visit partly judged through the sync API: blockers
     one line per theme with links, no overall rating, Safeguarding not "Green so far" with
     SG1 unjudged; the tablet, from the API's visit and the offline bundle, gives the same
-    lines, links and labels as the page."""
+    lines, links and labels as the server's page (read without JavaScript, which would put
+    the browser's form in its place)."""
     sign_in(page, live_server, "officer@example.org")
     page.get_by_role("link", name="Start a visit").first.click()
     page.get_by_role("button", name="Start the visit").click()
     visit_url = page.url
     visit_uuid = visit_url.rsplit("/", 1)[1]
     assert page.evaluate(SAVE_THROUGH_THE_API, [visit_uuid, str(uuid.uuid4()), PARTLY_JUDGED]) == 200
-    page.goto(f"{visit_url}/check")
+    server_page = browser.new_context(java_script_enabled=False, viewport={"width": 768, "height": 1024}).new_page()
+    sign_in(server_page, live_server, "officer@example.org")
+    server_page.goto(f"{visit_url}/check")
+    page, tablet_page = server_page, page
     summary = page.locator(".govuk-error-summary")
     link = summary.get_by_role(
         "link", name="Health and Safety: 2 criteria not judged, insufficient evidence, record why"
@@ -442,7 +446,7 @@ def test_check_answers_groups_blockers_and_holds_back_the_overall(page, live_ser
     )
     screenshot(page, "check-answers-tablet")
 
-    tablet = page.evaluate(CHECK_ANSWERS_ON_THE_TABLET, [visit_uuid, date.today().isoformat()])
+    tablet = tablet_page.evaluate(CHECK_ANSWERS_ON_THE_TABLET, [visit_uuid, date.today().isoformat()])
     links = summary.get_by_role("link")
     assert tablet["links"] == [
         [links.nth(n).get_attribute("href"), links.nth(n).inner_text()] for n in range(links.count())

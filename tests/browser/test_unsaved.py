@@ -5,13 +5,16 @@ page with errors at 768 x 1024."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
 
 
 def open_a_draft(page, base_url):
-    """Sign in as the demo officer and open a draft from Your visits in the menu."""
+    """Sign in as the demo officer and open a draft from Your visits in the menu, in a
+    browser where the browser's visit form cannot run (its module never arrives, as with no
+    IndexedDB): the server's pages stay the form, with JavaScript to warn before leaving."""
     sign_in(page, base_url, "officer@example.org")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your visits").click()
     expect(page.get_by_role("heading", name="Your visits")).to_be_visible()
@@ -19,6 +22,16 @@ def open_a_draft(page, base_url):
     row.get_by_role("link").first.click()
     expect(page).to_have_url(re.compile(r"/visits/[0-9a-f-]{36}$"))
     return page.url
+
+
+@pytest.fixture
+def page(browser):
+    """A page whose browser's visit form never arrives (its module is refused; no service
+    worker, which would fetch it past the refusal)."""
+    context = browser.new_context(service_workers="block", viewport={"width": 768, "height": 1024})
+    page = context.new_page()
+    page.route("**/static/js/offline/form.js", lambda route: route.abort())
+    return page
 
 
 def test_leaving_a_changed_form_asks_first(page, live_server):
