@@ -365,6 +365,11 @@ def test_a_draft_started_on_a_desktop_is_finished_on_the_tablet_offline(tablet, 
         })""",
         arg=visit_uuid,
     )
+    # ... and the sync that brought it has finished (its bundle stored too).
+    page.wait_for_function(
+        "async () => !(await navigator.locks.query()).held.some((lock) => lock.name === 'qa-sync')"
+    )
+    assert idb(page, "bundle")
     server.stop()
     page.goto(f"{server.url}/visits/{visit_uuid}/details")
     expect(page.get_by_label("People met")).to_have_value("Typed at the desk")
