@@ -300,7 +300,7 @@ def test_two_concurrent_puts_with_one_key_make_one_visit(app, signed_in, client,
     """Two requests with the same key racing past the receipt check still end in one visit."""
     import threading
 
-    from qa_app.api import visits as routes
+    from qa_app.api import idempotency as routes
 
     signed_in("officer")
 

@@ -6,13 +6,11 @@ import json
 from flask import abort, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from qa_app.api import bp
 from qa_app.api.errors import as_answer, error
-from qa_app.api.idempotency import KeyReused, commit_with_receipt, request_hash, stored_answer
+from qa_app.api.idempotency import KeyReused, answer_once, request_hash
 from qa_app.api.models import PlacementAnswer, PlacementConflictAnswer, PlacementList, Problem
 from qa_app.api.openapi import documented
 from qa_app.api.visits import IF_MATCH
@@ -128,27 +126,14 @@ def _save(placement_uuid, body, base_version):
 def _answer_once(key, placement_uuid, body, base_version):
     """The stored answer to this key, or a new save stored under it; (status, body)."""
     fingerprint = request_hash("PUT", request.path, base_version, body)
-    try:
-        answer = stored_answer(key, current_user.id, fingerprint)
-        if answer is None:
-            status, payload = _save(placement_uuid, body, base_version)
-            if status >= 400 and status != 409:
-                return status, payload  # nothing changed, so nothing to remember
-            answer = commit_with_receipt(key, current_user.id, placement_uuid, fingerprint, status, payload)
-    except StaleDataError:
-        db.session.rollback()
-        return 409, {"error": "conflict", "message": CHANGED_MEANWHILE}
-    except IntegrityError:
-        # A concurrent request got there first: the same key (answer with what it stored),
-        # or the same new placement under another key (a conflict).
-        db.session.rollback()
-        answer = stored_answer(key, current_user.id, fingerprint)
-        if answer is None:
-            return 409, {
-                "error": "conflict",
-                "message": "The placement was created by another request; fetch it and retry.",
-            }
-    return answer
+    return answer_once(
+        key,
+        current_user.id,
+        placement_uuid,
+        fingerprint,
+        lambda: _save(placement_uuid, body, base_version),
+        "placement",
+    )
 
 
 @bp.route("/placements/<placement_uuid>", methods=["PUT"])

@@ -5,12 +5,10 @@ import re
 
 from flask import abort, jsonify, request
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from qa_app.api import bp
-from qa_app.api.errors import CHANGED_MEANWHILE, as_answer, error
-from qa_app.api.idempotency import KeyReused, commit_with_receipt, request_hash, stored_answer
+from qa_app.api.errors import as_answer, error
+from qa_app.api.idempotency import KeyReused, answer_once, request_hash
 from qa_app.api.models import ConflictAnswer, Problem, VisitAnswer
 from qa_app.api.openapi import documented
 from qa_app.auth.permissions import authorize
@@ -74,28 +72,9 @@ def _save(visit_uuid, body, base_version):
 def _answer_once(key, visit_uuid, body, base_version):
     """The stored answer to this key, or a new save stored under it; (status, body)."""
     fingerprint = request_hash("PUT", request.path, base_version, body)
-    try:
-        answer = stored_answer(key, current_user.id, fingerprint)
-        if answer is None:
-            status, payload = _save(visit_uuid, body, base_version)
-            if status >= 400 and status != 409:
-                return status, payload  # nothing changed, so nothing to remember
-            answer = commit_with_receipt(key, current_user.id, visit_uuid, fingerprint, status, payload)
-    except StaleDataError:
-        # Another request changed the visit in the same moment: nothing of this one is kept.
-        db.session.rollback()
-        return 409, {"error": "conflict", "message": CHANGED_MEANWHILE}
-    except IntegrityError:
-        # A concurrent request got there first: the same key (answer with what it stored)
-        # or the same new visit under another key (a conflict).
-        db.session.rollback()
-        answer = stored_answer(key, current_user.id, fingerprint)
-        if answer is None:
-            return 409, {
-                "error": "conflict",
-                "message": "The visit was created by another request; fetch it and retry.",
-            }
-    return answer
+    return answer_once(
+        key, current_user.id, visit_uuid, fingerprint, lambda: _save(visit_uuid, body, base_version), "visit"
+    )
 
 
 @bp.route("/visits/<visit_uuid>", methods=["PUT"])
