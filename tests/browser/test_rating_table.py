@@ -427,7 +427,9 @@ def test_check_answers_groups_blockers_and_holds_back_the_overall(page, browser,
     visit_url = page.url
     visit_uuid = visit_url.rsplit("/", 1)[1]
     assert page.evaluate(SAVE_THROUGH_THE_API, [visit_uuid, str(uuid.uuid4()), PARTLY_JUDGED]) == 200
-    server_page = browser.new_context(java_script_enabled=False, viewport={"width": 768, "height": 1024}).new_page()
+    server_page = browser.new_context(
+        java_script_enabled=False, viewport={"width": 768, "height": 1024}
+    ).new_page()
     sign_in(server_page, live_server, "officer@example.org")
     server_page.goto(f"{visit_url}/check")
     page, tablet_page = server_page, page

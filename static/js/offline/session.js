@@ -90,11 +90,8 @@ async function onSignOut(event) {
     signOutForm.submit(); // no storage: nothing waits here
     return;
   }
-  // A draft the server already holds as it is (synced, nothing typed since) is not lost
-  // by clearing the tablet: only drafts with changes not yet sent need the officer's say.
-  const unsent = drafts.filter((d) => d.dirty || d.base_version == null || d.conflict);
   if (rows.length) showWarning(rows);
-  else if (unsent.length) showDraftWarning(unsent);
+  else if (drafts.length) showDraftWarning(drafts);
   else clearAndSignOut();
 }
 
