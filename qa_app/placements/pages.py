@@ -16,37 +16,15 @@ from qa_app.domain import Conflict, Forbidden, Invalid, NotFound
 from qa_app.extensions import db
 from qa_app.forms import show_errors
 from qa_app.placements.schemas import PlacementBody, read
-from qa_app.placements.services import find_placement, save_placement
+from qa_app.placements.services import FIELDS, find_placement, save_placement
 from qa_app.providers.models import Provider
 
 CHANGED_MEANWHILE = (
     "The placement was changed by someone else at the same moment: nothing was saved. Try again."
 )
-# The placement's own fields, as the placement form names them.
-FORM_FIELDS = (
-    "pupil_ref",
-    "year_group",
-    "ehc_plan",
-    "sen_support",
-    "looked_after",
-    "commissioned_by",
-    "reason",
-    "start_date",
-    "planned_end_date",
-    "days_per_week",
-    "hours_per_week",
-    "weeks_per_year",
-    "daytime",
-    "main_education",
-    "part_time",
-    "part_time_reason",
-    "part_time_review_date",
-    "attendance_code",
-    "safeguarding_confirmation_received",
-    "objectives",
-    "reintegration_timeline",
-    "placing_reason",
-)
+# The placement's own fields, as the placement form names them (the school and the
+# provider are chosen on the page before it).
+FORM_FIELDS = tuple(name for name in FIELDS if name not in ("school_id", "provider_id"))
 
 
 def load(placement_uuid):
