@@ -206,6 +206,7 @@ def test_every_field_of_the_api_is_set_through_the_form_with_the_server_stopped(
             expect(page.locator("[data-visit-app] h1")).to_be_visible()
         if where == "actions" and not page.locator('[name="actions[0].description"]').count():
             page.get_by_role("button", name="Add an action").click()
+            expect(page.locator('[name="actions[0].description"]')).to_have_count(1)  # drawn after the save
         target = page.locator(f'[name="{name}"]')
         assert target.count(), f"{field}: the form has no field {name}"
         kind = target.first.get_attribute("type")
