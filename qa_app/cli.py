@@ -34,11 +34,16 @@ def create_user_command(email, role, name, school, password):
 
 @click.command("load-framework")
 def load_framework_command():
-    """Load the default 2025-2026 QA framework and the registration rules if not there yet."""
+    """Load the default 2025-2026 QA framework, the school visits' areas and the
+    registration rules if not there yet."""
     version = load_default_framework()
+    schools = load_default_framework("school")
     load_default_rules()
     db.session.commit()
     click.echo(f"Framework {version.name}: {len(version.criteria)} criteria.")
+    click.echo(
+        f"School visits {schools.name}: {len(schools.criteria)} criteria in {len(schools.themes)} areas."
+    )
     click.echo(f"Registration rules in force: {rules_in_force().title}.")
 
 

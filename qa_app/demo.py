@@ -198,6 +198,7 @@ def seed(today=None):
     today = today or date.today()
     rng = random.Random(2025)
     version = load_default_framework()
+    load_default_framework("school")
     load_default_rules()
     add_schools()
     users = {

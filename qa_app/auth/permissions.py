@@ -88,11 +88,16 @@ def visits_visible_to(user):
         )
     if getattr(user, "role", None) == "officer":
         return Visit.officer_id == user.id
+    if getattr(user, "role", None) == "school" and user.school_id is not None:
+        # A school reads its own school visits once they are signed off (DESIGN.md 2.7).
+        return (Visit.school_id == user.school_id) & (Visit.status == "signed_off")
     return false()
 
 
 def can_see_visit(user, visit):
     """The same rule as visits_visible_to, for one visit already loaded."""
+    if visit.school_id is not None and getattr(user, "role", None) == "school":
+        return visit.status == "signed_off" and visit.school_id == user.school_id
     if _sees_everything(user):
         return True
     if getattr(user, "role", None) != "officer":
@@ -139,6 +144,8 @@ def may_read_report(user, visit, edition="provider"):
     signed-off visits."""
     if can(user, "visit.view"):
         return can_see_visit(user, visit)
+    if visit.school_id is not None:
+        return edition == "provider" and can_see_visit(user, visit)
     return edition == "provider" and can(user, "report.provider_edition") and visit.status == "signed_off"
 
 
@@ -149,8 +156,32 @@ def reports_visible_to(user, edition):
     if can(user, "visit.view"):
         return visits_visible_to(user)
     if edition == "provider" and can(user, "report.provider_edition"):
-        return Visit.status == "signed_off"
+        # Signed-off provider visits, and the school's own school visits.
+        own_school = visits_visible_to(user) if getattr(user, "role", None) == "school" else false()
+        return (Visit.status == "signed_off") & (Visit.provider_id.is_not(None) | own_school)
     return false()
+
+
+# -- schools and their officers -----------------------------------------------------------
+
+
+def schools_visited_by(user):
+    """SQL condition on School: the schools whose visits this user makes and sees (their
+    link officer's schools for an officer; every school for the Head of Access)."""
+    from qa_app.auth.models import School
+
+    if _sees_everything(user):
+        return true()
+    if getattr(user, "role", None) == "officer":
+        return School.officer_id == user.id
+    return false()
+
+
+def may_visit_school(user, school):
+    """The same rule as schools_visited_by, for one school: who may start its visit."""
+    if not may_start_visit(user):
+        return False
+    return _sees_everything(user) or school.officer_id == user.id
 
 
 # -- providers and their officers -----------------------------------------------------------

@@ -50,6 +50,12 @@ class CriterionForm(FlaskForm):
     """Add or change a criterion of a draft version."""
 
     theme = SelectField("Theme", widget=GovSelect(), choices=list(THEMES), validators=[Optional()])
+
+    def for_version(self, version):
+        """The version's own themes (or areas) to choose from."""
+        self.theme.choices = list(version.themes.items())
+        return self
+
     text = TextAreaField(
         "Criterion",
         widget=GovTextArea(),
@@ -134,32 +140,51 @@ class RulesForm(FlaskForm):
     )
     submit = SubmitField("Save rules", widget=GovSubmitInput())
 
+    def for_version(self, version):
+        """Fit the form to the version: its own themes, and no periods of validity for
+        school visits (a school has no QA status)."""
+        self.overall_red_if_theme_red.choices = list(version.themes.items())
+        self.overall_red_theme_count.validators[1] = NumberRange(1, len(version.themes))
+        self.themes = version.rules.get("themes")
+        if version.kind == "school":
+            del self.valid_green
+            del self.valid_amber
+        return self
+
     @classmethod
     def from_rules(cls, rules):
         """A form filled from a version's rules."""
+        valid = rules.get("valid_days") or {}
         return cls(
             theme_red_not_met_fraction=rules["theme_red_not_met_fraction"],
             insufficient_not_seen_fraction=rules["insufficient_not_seen_fraction"],
             overall_red_if_theme_red=rules["overall_red_if_theme_red"],
             overall_red_theme_count=rules["overall_red_theme_count"],
-            valid_green=rules["valid_days"]["green"],
-            valid_amber=rules["valid_days"]["amber"],
+            valid_green=valid.get("green"),
+            valid_amber=valid.get("amber"),
             next_green=rules["next_visit_days"]["green"],
             next_amber=rules["next_visit_days"]["amber"],
             next_red=rules["next_visit_days"]["red"],
         )
 
     def to_rules(self):
-        """The rules dict this form describes."""
-        return {
+        """The rules dict this form describes (with the version's themes, unchanged)."""
+        rules = {
             "theme_red_not_met_fraction": float(self.theme_red_not_met_fraction.data),
             "insufficient_not_seen_fraction": float(self.insufficient_not_seen_fraction.data),
             "overall_red_if_theme_red": list(self.overall_red_if_theme_red.data or []),
             "overall_red_theme_count": self.overall_red_theme_count.data,
-            "valid_days": {"green": self.valid_green.data, "amber": self.valid_amber.data},
+            "valid_days": (
+                {"green": self.valid_green.data, "amber": self.valid_amber.data}
+                if self.valid_green is not None
+                else {}
+            ),
             "next_visit_days": {
                 "green": self.next_green.data,
                 "amber": self.next_amber.data,
                 "red": self.next_red.data,
             },
         }
+        if self.themes:
+            rules["themes"] = self.themes
+        return rules

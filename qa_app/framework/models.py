@@ -6,13 +6,18 @@ from sqlalchemy.orm import Session
 from qa_app.auth.models import utcnow
 from qa_app.domain import Locked
 from qa_app.extensions import db
-from qa_app.framework.defaults import THEME_NAMES
+from qa_app.framework.defaults import KINDS, themes_of
 
 
 class FrameworkVersion(db.Model):
-    """One school year's framework: its criteria and its rating rules."""
+    """One school year's framework: its criteria and its rating rules.
+
+    `kind` says what it is for: provider visits (the six themes) or school visits (the
+    five areas of DESIGN.md 2.7, named in its rules).
+    """
 
     id = db.Column(db.Integer, primary_key=True)
+    kind = db.Column(db.String(10), nullable=False, default="provider", server_default="provider")
     name = db.Column(db.String(40), nullable=False, unique=True)
     title = db.Column(db.String(200), nullable=False)
     status = db.Column(db.String(10), nullable=False, default="draft")
@@ -28,11 +33,23 @@ class FrameworkVersion(db.Model):
         cascade="all, delete-orphan",
     )
 
-    __table_args__ = (db.CheckConstraint("status IN ('draft', 'published')", name="status_known"),)
+    __table_args__ = (
+        db.CheckConstraint("status IN ('draft', 'published')", name="status_known"),
+        db.CheckConstraint("kind IN ('provider', 'school')", name="kind_known"),
+    )
 
     @property
     def is_published(self):
         return self.status == "published"
+
+    @property
+    def themes(self):
+        """{code: name} of the version's themes (areas, for school visits), in order."""
+        return themes_of(self.rules)
+
+    @property
+    def kind_label(self):
+        return KINDS[self.kind]
 
     def active_criteria(self):
         """Criteria in use (not retired), in theme order."""
@@ -40,7 +57,7 @@ class FrameworkVersion(db.Model):
 
     def criteria_by_theme(self, include_retired=False):
         """{theme code: [criteria]} in framework order."""
-        grouped = {code: [] for code in THEME_NAMES}
+        grouped = {code: [] for code in self.themes}
         for criterion in self.criteria:
             if include_retired or not criterion.retired:
                 grouped[criterion.theme].append(criterion)
@@ -70,7 +87,7 @@ class Criterion(db.Model):
 
     @property
     def theme_name(self):
-        return THEME_NAMES[self.theme]
+        return self.version.themes[self.theme]
 
     def __repr__(self):
         return f"<Criterion {self.code}>"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from qa_app.dates import long_date
-from qa_app.framework.defaults import THEME_CODES, THEME_NAMES
+from qa_app.framework.defaults import themes_of
 
 RATINGS = {
     "met": "Met",
@@ -18,6 +18,7 @@ RATINGS = {
 }
 JUDGED = ("met", "partly_met", "not_met")
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
+NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
 
 QA_STATUSES = {
     "quality_assured": "Quality assured",
@@ -98,30 +99,32 @@ def rate_theme(theme, criteria, ratings, rules):
 
 def rate_overall(theme_ratings, rules):
     """The overall RAG and its why, from {theme code: ThemeRating}; None until decidable."""
-    red = [t for t in THEME_CODES if theme_ratings[t].rag == "red"]
-    amber = [t for t in THEME_CODES if theme_ratings[t].rag == "amber"]
+    names = themes_of(rules)
+    codes = tuple(names)
+    red = [t for t in codes if theme_ratings[t].rag == "red"]
+    amber = [t for t in codes if theme_ratings[t].rag == "amber"]
     decisive_red = [t for t in red if t in rules["overall_red_if_theme_red"]]
     if decisive_red or len(red) >= rules["overall_red_theme_count"]:
-        why = [f"{THEME_NAMES[t]} is Red" for t in decisive_red]
+        why = [f"{names[t]} is Red" for t in decisive_red]
         if len(red) >= rules["overall_red_theme_count"]:
-            why.append(f"{len(red)} themes are Red: " + ", ".join(THEME_NAMES[t] for t in red))
+            why.append(f"{len(red)} themes are Red: " + ", ".join(names[t] for t in red))
         return "red", why
     if red or amber:
-        why = [f"{THEME_NAMES[t]} is Red" for t in red]
-        why += [f"{THEME_NAMES[t]} is Amber" for t in amber]
+        why = [f"{names[t]} is Red" for t in red]
+        why += [f"{names[t]} is Amber" for t in amber]
         return "amber", why
-    if all(theme_ratings[t].rag == "green" for t in THEME_CODES):
-        return "green", ["All six themes are Green"]
-    unrated = [THEME_NAMES[t] for t in THEME_CODES if theme_ratings[t].rag is None]
+    if all(theme_ratings[t].rag == "green" for t in codes):
+        return "green", [f"All {NUMBERS.get(len(codes), len(codes))} themes are Green"]
+    unrated = [names[t] for t in codes if theme_ratings[t].rag is None]
     return None, ["Not yet rated: " + ", ".join(unrated)]
 
 
 def rate_visit(criteria, ratings, rules):
     """Rate a whole visit: ({theme: ThemeRating}, overall rag, overall why)."""
-    by_theme = {code: [] for code in THEME_CODES}
+    by_theme = {code: [] for code in themes_of(rules)}
     for criterion in criteria:
         by_theme[criterion.theme].append(criterion)
-    themes = {code: rate_theme(code, by_theme[code], ratings, rules) for code in THEME_CODES}
+    themes = {code: rate_theme(code, found, ratings, rules) for code, found in by_theme.items()}
     overall, why = rate_overall(themes, rules)
     return themes, overall, why
 
@@ -196,10 +199,11 @@ def theme_shown(rating, criteria, ratings):
 def ratings_shown(criteria, ratings, rules):
     """Every theme's rating as shown (theme_shown), and the overall one: shown only when
     every theme has all its criteria judged."""
-    by_theme = {code: [c for c in criteria if c.theme == code] for code in THEME_CODES}
+    names = themes_of(rules)
+    by_theme = {code: [c for c in criteria if c.theme == code] for code in names}
     themes, overall, why = rate_visit(criteria, ratings, rules)
-    shown = {code: theme_shown(themes[code], by_theme[code], ratings) for code in THEME_CODES}
-    waiting = [THEME_NAMES[code] for code in THEME_CODES if shown[code]["unjudged"]]
+    shown = {code: theme_shown(themes[code], by_theme[code], ratings) for code in names}
+    waiting = [names[code] for code in names if shown[code]["unjudged"]]
     if waiting:
         result = {
             "shown": False,

@@ -9,6 +9,7 @@ from qa_app.domain import DomainError
 from qa_app.extensions import db
 from qa_app.forms import show_errors
 from qa_app.framework import bp, services
+from qa_app.framework.defaults import KINDS
 from qa_app.framework.forms import (
     ConfirmForm,
     CopyVersionForm,
@@ -43,7 +44,8 @@ def _back_to(version, error=None):
 def index():
     """Every framework version, newest first, and which one is in force."""
     versions = db.session.scalars(select(FrameworkVersion).order_by(FrameworkVersion.id.desc())).all()
-    return render_template("framework/index.html", versions=versions, current=services.current_version())
+    current = [services.current_version(kind) for kind in KINDS]
+    return render_template("framework/index.html", versions=versions, current=[v for v in current if v])
 
 
 @bp.route("/<int:version_id>")
@@ -55,7 +57,7 @@ def show(version_id):
         version=version,
         copy_form=CopyVersionForm(),
         confirm=ConfirmForm(),
-        current=services.current_version(),
+        current=services.current_version(version.kind),
     )
 
 
@@ -78,7 +80,7 @@ def copy(version_id):
         version=version,
         copy_form=form,
         confirm=ConfirmForm(),
-        current=services.current_version(),
+        current=services.current_version(version.kind),
     ), 400
 
 
@@ -86,7 +88,7 @@ def copy(version_id):
 def new_criterion(version_id):
     """Add a criterion to a draft version."""
     version = db.get_or_404(FrameworkVersion, version_id)
-    form = CriterionForm(theme=request.args.get("theme"))
+    form = CriterionForm(theme=request.args.get("theme")).for_version(version)
     if form.validate_on_submit():
         try:
             criterion = services.add_criterion(
@@ -109,7 +111,7 @@ def new_criterion(version_id):
 def edit_criterion(version_id, criterion_id):
     """Change a criterion's text, guidance and critical flag."""
     criterion = _criterion(version_id, criterion_id)
-    form = CriterionForm(obj=criterion)
+    form = CriterionForm(obj=criterion).for_version(criterion.version)
     if form.validate_on_submit():
         try:
             services.update_criterion(criterion, form.text.data, form.guidance.data, form.critical.data)
@@ -158,6 +160,7 @@ def edit_rules(version_id):
     """Change the rating thresholds of a draft version."""
     version = db.get_or_404(FrameworkVersion, version_id)
     form = RulesForm() if request.method == "POST" else RulesForm.from_rules(version.rules)
+    form.for_version(version)
     if form.validate_on_submit():
         try:
             services.update_rules(version, form.to_rules())

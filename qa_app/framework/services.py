@@ -17,11 +17,12 @@ from qa_app.framework.models import Criterion, FrameworkVersion
 VERSION_NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z ._-]{0,39}$")
 
 
-def current_version():
-    """The framework version in force: the most recently published one."""
+def current_version(kind="provider"):
+    """The framework version in force for provider (or school) visits: the most recently
+    published one of that kind."""
     return db.session.scalar(
         select(FrameworkVersion)
-        .where(FrameworkVersion.status == "published")
+        .where(FrameworkVersion.status == "published", FrameworkVersion.kind == kind)
         .order_by(FrameworkVersion.published_at.desc(), FrameworkVersion.id.desc())
         .limit(1)
     )
@@ -32,25 +33,29 @@ def version_named(name):
     return db.session.scalar(select(FrameworkVersion).where(FrameworkVersion.name == name))
 
 
-def load_default_framework():
-    """Create and publish the default 2025-2026 framework unless it exists. Returns it."""
-    version = version_named(defaults.DEFAULT_VERSION_NAME)
+def load_default_framework(kind="provider"):
+    """Create and publish the default framework of this kind (the 2025-2026 framework for
+    providers, or the school visits' areas) unless it exists. Returns it."""
+    name, title, rules, criteria, themes = defaults.DEFAULTS[kind]
+    version = version_named(name)
     if version is not None:
         return version
     version = FrameworkVersion(
-        name=defaults.DEFAULT_VERSION_NAME,
-        title=defaults.DEFAULT_TITLE,
-        rules=copy.deepcopy(defaults.DEFAULT_RULES),
+        name=name,
+        kind=kind,
+        title=title,
+        rules=copy.deepcopy(rules),
         status="published",
         published_at=utcnow(),
     )
+    codes = [code for code, _ in themes]
     numbers = {}
-    for position, (theme, text, guidance, critical) in enumerate(defaults.CRITERIA, start=1):
+    for position, (theme, text, guidance, critical) in enumerate(criteria, start=1):
         numbers[theme] = numbers.get(theme, 0) + 1
         version.criteria.append(
             Criterion(
                 theme=theme,
-                theme_position=defaults.THEME_CODES.index(theme),
+                theme_position=codes.index(theme),
                 code=f"{theme}{numbers[theme]}",
                 text=text,
                 guidance=guidance,
@@ -77,6 +82,7 @@ def copy_version(source, name, title):
         raise Invalid({"name": f"A framework version called {name} already exists"})
     draft = FrameworkVersion(
         name=name,
+        kind=source.kind,
         title=(title or "").strip() or source.title,
         rules=copy.deepcopy(source.rules),
         status="draft",
@@ -112,13 +118,14 @@ def update_criterion(criterion, text, guidance, critical):
 def add_criterion(version, theme, text, guidance, critical):
     """Add a criterion at the end of a theme with the next unused code (codes never repeat)."""
     _require_draft(version)
-    if theme not in defaults.THEME_CODES:
+    codes = list(version.themes)
+    if theme not in codes:
         raise Invalid({"theme": "Choose a theme"})
     used = [int(c.code[2:]) for c in version.criteria if c.theme == theme]
     positions = [c.position for c in version.criteria if c.theme == theme]
     criterion = Criterion(
         theme=theme,
-        theme_position=defaults.THEME_CODES.index(theme),
+        theme_position=codes.index(theme),
         code=f"{theme}{max(used, default=0) + 1}",
         text=text.strip(),
         guidance=(guidance or "").strip(),
@@ -161,7 +168,7 @@ def publish(version):
     _require_draft(version)
     for theme, criteria in version.criteria_by_theme().items():
         if not criteria:
-            raise Invalid({"criteria": f"{defaults.THEME_NAMES[theme]} has no criteria in use"})
+            raise Invalid({"criteria": f"{version.themes[theme]} has no criteria in use"})
     version.status = "published"
     version.published_at = utcnow()
     db.session.flush()

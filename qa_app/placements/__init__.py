@@ -14,4 +14,5 @@ from qa_app.placements import (  # noqa: E402,F401
     provider_counts,
     registration,
     routes,
+    school_visit,
 )

@@ -29,6 +29,7 @@ def snapshot(visit, judged):
         "action_outcomes": dict(visit.action_outcomes),
         "action_notes": dict(visit.action_notes),
         "registration_evidence": visit.registration_evidence or {},
+        "placement_checks": visit.placement_checks or {},
     }
 
 

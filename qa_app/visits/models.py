@@ -15,10 +15,18 @@ VISIT_STATUSES = {
     "returned": "Returned to officer",
     "signed_off": "Signed off",
 }
-ACTION_OWNERS = {"provider": "Provider", "authority": "Local authority"}
+ACTION_OWNERS = {"provider": "Provider", "authority": "Local authority", "school": "School"}
+# What an officer checks of each placement on a school visit (DESIGN.md 2.7).
+PLACEMENT_CHECKS = {
+    "record_complete": "The record is complete: plan, reviews on time, attendance, the pupil's view",
+    "provider_qa_when_placed": "The provider was quality assured when the pupil was placed",
+    "confirmation_held": "The written confirmation of safeguarding checks is held",
+    "part_time_reviewed": "A part-time timetable was reviewed",
+}
 # How the audit trail names the parts of a visit that changed.
 FIELD_LABELS = {
     "provider_id": "provider",
+    "school_id": "school",
     "visit_date": "visit date",
     "visit_type": "type of visit",
     "framework_version": "framework version",
@@ -33,6 +41,7 @@ FIELD_LABELS = {
     "action_outcomes": "previous actions",
     "action_notes": "notes on previous actions",
     "registration_evidence": "registration check",
+    "placement_checks": "placement checks",
 }
 EVENT_LABELS = {
     "create": "Started",
@@ -45,7 +54,8 @@ EVENT_LABELS = {
 
 
 class Visit(db.Model):
-    """One QA visit to a provider, under the framework version it was made with.
+    """One QA visit to a provider, or to a school (DESIGN.md 2.7), under the framework
+    version it was made with (a provider version or a school version).
 
     `uuid` is made by the client when the visit is created (so a tablet can create it
     offline); `version` counts every stored change, for optimistic concurrency.
@@ -54,7 +64,8 @@ class Visit(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     uuid = db.Column(db.String(36), nullable=False, unique=True)
-    provider_id = db.Column(db.ForeignKey("provider.id"), nullable=False, index=True)
+    provider_id = db.Column(db.ForeignKey("provider.id"), index=True)
+    school_id = db.Column(db.ForeignKey("school.id"), index=True)
     officer_id = db.Column(db.ForeignKey("user.id"), nullable=False, index=True)
     framework_version_id = db.Column(db.ForeignKey("framework_version.id"), nullable=False)
     visit_date = db.Column(db.Date, nullable=False)
@@ -77,6 +88,9 @@ class Visit(db.Model):
     # of the rules in force on the visit date (with the escalation it raised, if any).
     registration_evidence = db.Column(db.JSON, nullable=False, default=dict)
     registration_result = db.Column(db.JSON)
+    # A school visit's checks of the school's placements:
+    # {placement uuid: {check code (PLACEMENT_CHECKS): "yes" | "no" | "not_applicable", "note": text}}.
+    placement_checks = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
     theme_rags = db.Column(db.JSON, nullable=False, default=dict)
     overall_rag = db.Column(db.String(5))
     overall_why = db.Column(db.JSON, nullable=False, default=list)
@@ -88,6 +102,7 @@ class Visit(db.Model):
     signed_off_by_id = db.Column(db.ForeignKey("user.id"))
 
     provider = db.relationship("Provider", foreign_keys=[provider_id])
+    school = db.relationship("School", foreign_keys=[school_id])
     officer = db.relationship("User", foreign_keys=[officer_id])
     signed_off_by = db.relationship("User", foreign_keys=[signed_off_by_id])
     framework_version = db.relationship("FrameworkVersion")
@@ -106,8 +121,19 @@ class Visit(db.Model):
             name="visit_type_known",
         ),
         db.CheckConstraint("status IN ('draft', 'submitted', 'returned', 'signed_off')", name="status_known"),
+        db.CheckConstraint("(provider_id IS NULL) <> (school_id IS NULL)", name="visit_provider_or_school"),
         db.Index("ix_visit_provider_status_date", "provider_id", "status", "visit_date"),
+        db.Index("ix_visit_school_status_date", "school_id", "status", "visit_date"),
     )
+
+    @property
+    def is_school_visit(self):
+        return self.school_id is not None or self.school is not None
+
+    @property
+    def visited(self):
+        """Who was visited: the provider, or the school."""
+        return self.school if self.is_school_visit else self.provider
 
     def __repr__(self):
         return f"<Visit {self.uuid} {self.status}>"
@@ -132,11 +158,13 @@ class Judgement(db.Model):
 
 
 class Action(db.Model):
-    """Something to put right, recorded on a visit and closed when a later visit marks it done."""
+    """Something to put right, recorded on a visit and closed when a later visit marks it
+    done; it belongs to the provider visited, or to the school."""
 
     id = db.Column(db.Integer, primary_key=True)
     visit_id = db.Column(db.ForeignKey("visit.id", ondelete="CASCADE"), nullable=False, index=True)
-    provider_id = db.Column(db.ForeignKey("provider.id"), nullable=False, index=True)
+    provider_id = db.Column(db.ForeignKey("provider.id"), index=True)
+    school_id = db.Column(db.ForeignKey("school.id"), index=True)
     description = db.Column(db.Text, nullable=False)
     owner = db.Column(db.String(10), nullable=False, default="provider")
     due = db.Column(db.Date)
@@ -147,7 +175,8 @@ class Action(db.Model):
     visit = db.relationship(Visit, foreign_keys=[visit_id], back_populates="actions")
 
     __table_args__ = (
-        db.CheckConstraint("owner IN ('provider', 'authority')", name="owner_known"),
+        db.CheckConstraint("owner IN ('provider', 'authority', 'school')", name="owner_known"),
+        db.CheckConstraint("(provider_id IS NULL) <> (school_id IS NULL)", name="action_provider_or_school"),
         db.CheckConstraint("status IN ('open', 'done', 'not_done')", name="status_known"),
     )
 

@@ -2,12 +2,12 @@
 
 import copy
 
-from qa_app.framework.defaults import THEME_CODES
+from qa_app.framework.defaults import ALL_THEME_CODES
 from qa_app.visits.schemas import VisitChange
 
 
 def _criterion_order(code):
-    return (THEME_CODES.index(code[:2]) if code[:2] in THEME_CODES else 99, int(code[2:] or 0))
+    return (ALL_THEME_CODES.index(code[:2]) if code[:2] in ALL_THEME_CODES else 99, int(code[2:] or 0))
 
 
 def visit_as_json(visit):
@@ -51,6 +51,12 @@ def visit_as_json(visit):
         "registration_evidence": copy.deepcopy(visit.registration_evidence)
         or {"pupil_count": None, "pupils": [], "sites": []},
         "registration_test": copy.deepcopy(visit.registration_result),
+        # A school visit (DESIGN.md 2.7) names its school and carries its placement checks.
+        **(
+            {"school_id": visit.school_id, "placement_checks": copy.deepcopy(visit.placement_checks)}
+            if visit.is_school_visit
+            else {}
+        ),
     }
 
 
@@ -83,4 +89,6 @@ def body_with_change(body, change: VisitChange):
         body["actions"] = [a.model_dump(mode="json") for a in change.actions]
     if change.registration_evidence is not None:
         body["registration_evidence"] = change.registration_evidence.as_stored()
+    if change.placement_checks is not None and "school_id" in body:
+        body["placement_checks"] = copy.deepcopy(change.placement_checks)
     return body

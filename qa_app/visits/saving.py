@@ -10,8 +10,8 @@ from datetime import date
 from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import selectinload
 
-from qa_app.auth.models import utcnow
-from qa_app.auth.permissions import can_edit_visit, can_see_visit, may_start_visit
+from qa_app.auth.models import School, utcnow
+from qa_app.auth.permissions import can_edit_visit, can_see_visit, may_start_visit, may_visit_school
 from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, VersionRequired
 from qa_app.extensions import db
 from qa_app.framework.models import FrameworkVersion
@@ -22,6 +22,7 @@ from qa_app.registration.services import check_visit
 from qa_app.visits import audit
 from qa_app.visits.models import Action, Judgement, Visit, VisitConflict
 from qa_app.visits.schemas import VisitBody, read
+from qa_app.visits.school_placements import check_problems, placements_to_check
 from qa_app.visits.services import judged_of, rate, submission_blockers, valid_uuid
 
 
@@ -35,8 +36,9 @@ def _locked_visit(visit_uuid):
     )
 
 
-def _framework_for(visit, name):
-    """The version a visit is made under: its own once started, else the one named or in force."""
+def _framework_for(visit, name, kind):
+    """The version a visit is made under: its own once started, else the one named or in
+    force for its kind (provider or school visits)."""
     if visit is not None:
         if name and name != visit.framework_version.name:
             raise Invalid({"framework_version": "A visit keeps the framework version it was started under"})
@@ -44,14 +46,17 @@ def _framework_for(visit, name):
     version = (
         db.session.scalar(
             select(FrameworkVersion).where(
-                FrameworkVersion.name == name, FrameworkVersion.status == "published"
+                FrameworkVersion.name == name,
+                FrameworkVersion.status == "published",
+                FrameworkVersion.kind == kind,
             )
         )
         if name
-        else current_version()
+        else current_version(kind)
     )
     if version is None:
-        raise Invalid({"framework_version": f"{name or 'No'} framework version is in force"})
+        what = "school visits'" if kind == "school" else "framework"
+        raise Invalid({"framework_version": f"{name or 'No'} {what} version is in force"})
     return version
 
 
@@ -84,13 +89,29 @@ def _check_registration(evidence, errors):
         )
 
 
-def check_rules(change, visit, version, provider):
-    """The domain rules on a change, as {field path: message}; empty when it may be saved."""
-    errors = {}
-    if provider is None:
+def _check_visited(change, visit, provider, school, user, errors):
+    """A visit is to one provider or one school this officer may visit, and stays there."""
+    if visit is None and change.school_id is not None and change.provider_id is not None:
+        errors["school_id"] = "A visit is to a provider or to a school, not both"
+    elif school is not None or change.school_id is not None:
+        if school is None:
+            errors["school_id"] = "is not a school the authority knows"
+        elif visit is not None and (visit.school_id != school.id or change.provider_id is not None):
+            errors["school_id"] = "A visit cannot move to another school"
+        elif visit is None and user is not None and not may_visit_school(user, school):
+            errors["school_id"] = (
+                f"You may not visit {school.name}: only its link officer or the Head of Access can"
+            )
+    elif provider is None:
         errors["provider_id"] = "is not a provider on the register"
     elif visit is not None and provider.id != visit.provider_id:
         errors["provider_id"] = "A visit cannot move to another provider"
+
+
+def check_rules(change, visit, version, provider, school=None, user=None):
+    """The domain rules on a change, as {field path: message}; empty when it may be saved."""
+    errors = {}
+    _check_visited(change, visit, provider, school, user, errors)
     _check_judgements(change, version, errors)
     visit_date = change.visit_date or (visit.visit_date if visit is not None else None)
     if visit_date is None:
@@ -100,6 +121,8 @@ def check_rules(change, visit, version, provider):
             errors[f"actions[{index}].due"] = "An action cannot be due before the visit date"
     if change.registration_evidence is not None:
         _check_registration(change.registration_evidence, errors)
+    if change.placement_checks and school is None:
+        errors["placement_checks"] = "Only a school visit checks placements"
     if change.submit and visit_date and visit_date > date.today():
         errors["visit_date"] = "A visit in the future cannot be submitted: check the visit date"
     return errors
@@ -173,15 +196,21 @@ def apply_change(visit, change):
         texts = getattr(change, name)
         if texts is not None:
             setattr(visit, name, _merged(getattr(visit, name), texts))
-    if change.registration_evidence is not None:
+    if change.registration_evidence is not None and not visit.is_school_visit:
         visit.registration_evidence = change.registration_evidence.as_stored()
+    if change.placement_checks is not None and visit.is_school_visit:
+        visit.placement_checks = change.placement_checks
     if change.actions is not None:
         wanted = [(a.description, a.owner, a.due) for a in change.actions]
         if wanted != [
             (a.description, a.owner, a.due) for a in sorted(visit.actions, key=lambda a: a.position)
         ]:
+            provider_id = visit.provider.id if visit.provider is not None else None
+            school_id = visit.school.id if visit.school is not None else None
             visit.actions = [
-                Action(provider_id=visit.provider.id, description=d, owner=o, due=due, position=n)
+                Action(
+                    provider_id=provider_id, school_id=school_id, description=d, owner=o, due=due, position=n
+                )
                 for n, (d, o, due) in enumerate(wanted)
             ]
 
@@ -213,11 +242,12 @@ def _guard(user, visit, visit_uuid, base_version, require_version, kept_copy):
         raise Conflict("The visit changed since your copy; yours is kept as a conflict.", visit, conflict)
 
 
-def new_visit(visit_uuid, provider, officer, version):
+def new_visit(visit_uuid, provider, officer, version, school=None):
     """An empty visit, its parts set as the table's defaults would be after a flush."""
     return Visit(
         uuid=visit_uuid,
         provider=provider,
+        school=school,
         officer=officer,
         framework_version=version,
         status="draft",
@@ -230,9 +260,22 @@ def new_visit(visit_uuid, provider, officer, version):
         action_outcomes={},
         action_notes={},
         registration_evidence={},
+        placement_checks={},
         judgements=[],
         actions=[],
     )
+
+
+def _visited(visit, change):
+    """(provider, school) of the visit: its own once started, else the ones the change names."""
+    if visit is not None:
+        provider, school = visit.provider, visit.school
+        if change.provider_id not in (None, visit.provider_id):
+            provider = db.session.get(Provider, change.provider_id)
+        return provider, school
+    if change.school_id is not None:
+        return None, db.session.get(School, change.school_id)
+    return db.session.get(Provider, change.provider_id or 0), None
 
 
 def save_visit(user, visit_uuid, change, base_version=None, require_version=True, kept_copy=None):
@@ -247,11 +290,14 @@ def save_visit(user, visit_uuid, change, base_version=None, require_version=True
         raise Invalid({"uuid": "must be a UUID"})
     visit = _locked_visit(visit_uuid)
     _guard(user, visit, visit_uuid, base_version, require_version, kept_copy or (lambda visit: {}))
-    version = _framework_for(visit, change.framework_version)
-    provider = visit.provider if visit is not None else db.session.get(Provider, change.provider_id or 0)
-    if visit is not None and change.provider_id not in (None, visit.provider_id):
-        provider = db.session.get(Provider, change.provider_id)
-    errors = check_rules(change, visit, version, provider)
+    provider, school = _visited(visit, change)
+    version = _framework_for(
+        visit, change.framework_version, "school" if school or change.school_id else "provider"
+    )
+    errors = check_rules(change, visit, version, provider, school, user)
+    if school is not None and change.placement_checks:
+        probe = visit or Visit(school=school, school_id=school.id, visit_date=change.visit_date)
+        errors.update(check_problems(probe, change.placement_checks, placements_to_check(probe)))
     if errors:
         raise Invalid(errors)
 
@@ -260,11 +306,12 @@ def save_visit(user, visit_uuid, change, base_version=None, require_version=True
     judged = judgements_after(judged_before, change)
     before = audit.snapshot(visit, judged_before)
     if created:
-        visit = new_visit(visit_uuid, provider, user, version)
+        visit = new_visit(visit_uuid, provider, user, version, school)
         db.session.add(visit)
     apply_change(visit, change)
     rate(visit, judged)
-    check_visit(visit)
+    if not visit.is_school_visit:
+        check_visit(visit)
     if change.submit:
         blockers = submission_blockers(visit, judged=judged)
         if blockers:

@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from qa_app.domain import Invalid
-from qa_app.framework.defaults import THEME_CODES
+from qa_app.framework.defaults import ALL_THEME_CODES
 from qa_app.framework.rating import RATINGS
 from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES
 
@@ -101,9 +101,10 @@ def text(limit=TEXT_LIMIT):
 
 IsoDate = Annotated[date | None, BeforeValidator(_iso_date)]
 Rating = Literal[tuple(RATINGS)]
-ThemeCode = Literal[THEME_CODES]
+ThemeCode = Literal[ALL_THEME_CODES]
 VisitType = Literal[tuple(VISIT_TYPES)]
 Owner = Literal[tuple(ACTION_OWNERS)]
+CheckAnswer = Literal["yes", "no", "not_applicable"] | None
 
 
 def between(low, high, whole=True):
@@ -183,10 +184,25 @@ class RegistrationEvidence(Strict):
         return data
 
 
-class VisitBody(Strict):
-    """The body of `PUT /api/visits/<uuid>`: the whole visit as the tablet has it."""
+class PlacementCheck(Strict):
+    """What the officer found of one of the school's placements on a school visit."""
 
-    provider_id: between(1, MAX_ID)
+    record_complete: CheckAnswer = None
+    provider_qa_when_placed: CheckAnswer = None
+    confirmation_held: CheckAnswer = None
+    part_time_reviewed: CheckAnswer = None
+    note: text(2000) = ""
+
+    def as_stored(self):
+        return {key: value for key, value in self.model_dump().items() if value}
+
+
+class VisitBody(Strict):
+    """The body of `PUT /api/visits/<uuid>`: the whole visit as the tablet has it. A visit
+    is to a provider (`provider_id`) or to a school (`school_id`, DESIGN.md 2.7)."""
+
+    provider_id: between(1, MAX_ID) | None = None
+    school_id: between(1, MAX_ID) | None = None
     visit_date: Annotated[IsoDate, Field(json_schema_extra={"format": "date"})]
     visit_type: VisitType = "scheduled"
     framework_version: text(40) = ""
@@ -205,6 +221,10 @@ class VisitBody(Strict):
     # What the officer found of each earlier action, beside its outcome.
     action_notes: dict[Annotated[StrictStr, Field(pattern=ACTION_ID.pattern)], text()] = {}
     registration_evidence: RegistrationEvidence | None = None
+    # A school visit's checks of the school's placements, by placement uuid.
+    placement_checks: Annotated[
+        dict[Annotated[StrictStr, Field(max_length=36)], PlacementCheck], Field(max_length=500)
+    ] = {}
     # What the server adds to its answers; a client may send them back unchanged.
     uuid: StrictStr | None = None
     version: StrictInt | None = None
@@ -214,6 +234,7 @@ class VisitBody(Strict):
     registration_test: dict | None = None
     officer: StrictStr | None = None
     provider_name: StrictStr | None = None
+    school_name: StrictStr | None = None
     created_at: StrictStr | None = None
     updated_at: StrictStr | None = None
     submitted_at: StrictStr | None = None
@@ -224,6 +245,7 @@ class VisitBody(Strict):
         """The whole visit as a change: every part is replaced by what the body says."""
         return VisitChange(
             provider_id=self.provider_id,
+            school_id=self.school_id,
             framework_version=self.framework_version,
             visit_date=self.visit_date,
             visit_type=self.visit_type,
@@ -231,9 +253,9 @@ class VisitBody(Strict):
             pupils_seen=self.pupils_seen,
             set_pupils_seen=True,
             judgements=self.judgements,
-            judged_themes=frozenset(THEME_CODES),
-            theme_notes={code: self.theme_notes.get(code, "") for code in THEME_CODES},
-            insufficient_reasons={code: self.insufficient_reasons.get(code, "") for code in THEME_CODES},
+            judged_themes=frozenset(ALL_THEME_CODES),
+            theme_notes={code: self.theme_notes.get(code, "") for code in ALL_THEME_CODES},
+            insufficient_reasons={code: self.insufficient_reasons.get(code, "") for code in ALL_THEME_CODES},
             strengths=self.strengths,
             pupil_voice=self.pupil_voice,
             actions=self.actions,
@@ -244,6 +266,7 @@ class VisitBody(Strict):
                 str(int(key)): note.strip() for key, note in self.action_notes.items() if note.strip()
             },
             registration_evidence=self.registration_evidence or RegistrationEvidence(),
+            placement_checks={key: check.as_stored() for key, check in self.placement_checks.items()},
             submit=self.status == "submitted",
         )
 
@@ -259,6 +282,7 @@ class VisitChange:
     """
 
     provider_id: int | None = None
+    school_id: int | None = None
     framework_version: str = ""
     visit_date: date | None = None
     visit_type: str | None = None
@@ -275,6 +299,7 @@ class VisitChange:
     action_outcomes: dict[str, str] | None = None
     action_notes: dict[str, str] | None = None
     registration_evidence: RegistrationEvidence | None = None
+    placement_checks: dict[str, dict] | None = None
     submit: bool = False
 
 

@@ -14,12 +14,12 @@ from qa_app.auth.models import utcnow
 from qa_app.auth.permissions import may_sign_off, visits_visible_to
 from qa_app.domain import Forbidden, Invalid, Locked, NotFound
 from qa_app.extensions import db
-from qa_app.framework.defaults import THEME_NAMES
 from qa_app.framework.models import FrameworkVersion
 from qa_app.framework.rating import rate_visit, ratings_shown
 from qa_app.visits.audit import record_event
 from qa_app.visits.models import Action, Judgement, Visit
 from qa_app.visits.provider_rating import refresh_rating
+from qa_app.visits.school_placements import check_blockers, placements_to_check
 
 
 def valid_uuid(value):
@@ -37,6 +37,7 @@ def with_everything():
     """Loader options that fetch a visit's page in a fixed number of queries."""
     return (
         joinedload(Visit.provider),
+        joinedload(Visit.school),
         joinedload(Visit.officer),
         joinedload(Visit.framework_version).selectinload(FrameworkVersion.criteria),
         selectinload(Visit.judgements).joinedload(Judgement.criterion),
@@ -54,12 +55,14 @@ def visible_visit(user, visit_uuid, full=False):
     return visit
 
 
-def previous_open_actions(provider_id, before_visit_id=None):
-    """Open actions from the provider's earlier visits (for marking done or not done)."""
+def previous_open_actions(provider_id, before_visit_id=None, school_id=None):
+    """Open actions from the provider's (or the school's) earlier visits, for marking done
+    or not done."""
+    whose = Action.school_id == school_id if school_id is not None else Action.provider_id == provider_id
     query = (
         select(Action)
         .join(Visit, Action.visit_id == Visit.id)
-        .where(Action.provider_id == provider_id, Action.status == "open", Visit.status == "signed_off")
+        .where(whose, Action.status == "open", Visit.status == "signed_off")
         .order_by(Action.due.is_(None), Action.due, Action.id)
     )
     if before_visit_id is not None:
@@ -108,11 +111,14 @@ def submission_blockers(visit, today=None, judged=None):
             )
         elif judgement[0] != "met" and not judgement[1]:
             blockers[f"criterion.{criterion.code}"] = NO_EVIDENCE.format(code=criterion.code)
+    themes = visit.framework_version.themes
     for code, rating in visit.theme_rags.items():
         if rating["insufficient_evidence"] and not visit.insufficient_reasons.get(code):
             blockers[f"insufficient_reasons.{code}"] = (
-                f"{THEME_NAMES[code]} has insufficient evidence: record why before submitting"
+                f"{themes[code]} has insufficient evidence: record why before submitting"
             )
+    if visit.is_school_visit:
+        blockers.update(check_blockers(visit, placements_to_check(visit)))
     if visit.visit_date > today:
         blockers["visit_date"] = "A visit in the future cannot be submitted: check the visit date"
     return blockers
@@ -120,12 +126,21 @@ def submission_blockers(visit, today=None, judged=None):
 
 def blocker_list(version, blockers):
     """submission_blockers' {key: message} as [{theme, key, message}] in the same order;
-    theme is None for a blocker of no theme (the visit date)."""
+    theme is "placements" for a school visit's placement checks, and None for a blocker of
+    no theme (the visit date)."""
     themes = {c.code: c.theme for c in version.criteria}
     listed = []
     for key, message in blockers.items():
         kind, _, code = key.partition(".")
-        theme = themes.get(code) if kind == "criterion" else code if kind == "insufficient_reasons" else None
+        theme = (
+            themes.get(code)
+            if kind == "criterion"
+            else code
+            if kind == "insufficient_reasons"
+            else "placements"
+            if kind == "placement_checks"
+            else None
+        )
         listed.append({"theme": theme, "key": key, "message": message})
     return listed
 
@@ -149,7 +164,7 @@ def blocker_groups(version, blockers):
                 "keys": dated,
             }
         )
-    for code, name in THEME_NAMES.items():
+    for code, name in version.themes.items():
         mine = [b for b in listed if b["theme"] == code]
         if not mine:
             continue
@@ -170,6 +185,16 @@ def blocker_groups(version, blockers):
                 "title": name,
                 "summary": f"{name}: {', '.join(parts)}",
                 "keys": [b["key"] for b in mine],
+            }
+        )
+    checks = [b["key"] for b in listed if b["theme"] == "placements"]
+    if checks:
+        groups.append(
+            {
+                "theme": "placements",
+                "title": "Placements",
+                "summary": f"Placements: {_count(len(checks), 'answer', 'answers')} still to give",
+                "keys": checks,
             }
         )
     return groups
@@ -209,7 +234,9 @@ def sign_off(user, visit):
     visit.status = "signed_off"
     visit.signed_off_at = utcnow()
     visit.signed_off_by = user
-    previous = {str(a.id): a for a in previous_open_actions(visit.provider_id, visit.id)}
+    previous = {
+        str(a.id): a for a in previous_open_actions(visit.provider_id, visit.id, school_id=visit.school_id)
+    }
     for action_id, outcome in visit.action_outcomes.items():
         action = previous.get(action_id)
         if action is not None:
@@ -217,7 +244,8 @@ def sign_off(user, visit):
             if outcome == "done":
                 action.closed_by_visit_id = visit.id
     db.session.flush()
-    refresh_rating(visit.provider)
+    if visit.provider is not None:
+        refresh_rating(visit.provider)
     record_event(visit, user, "sign_off")
 
 

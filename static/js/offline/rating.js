@@ -8,6 +8,7 @@
 const RATINGS = ["met", "partly_met", "not_met", "not_seen"];
 const JUDGED = ["met", "partly_met", "not_met"];
 const RAG_LABELS = { red: "Red", amber: "Amber", green: "Green" };
+const NUMBERS = { 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight" };
 // submission_blockers' messages (services.NOT_JUDGED and services.NO_EVIDENCE).
 const notJudged = (criterion) => `Judge ${criterion.code}: ${criterion.text}`;
 const noEvidence = (code) => `Enter the evidence for ${code}`;
@@ -62,7 +63,7 @@ function rateOverall(framework, themes) {
   if (red.length || amber.length) {
     return ["amber", [...red.map((t) => `${t.name} is Red`), ...amber.map((t) => `${t.name} is Amber`)]];
   }
-  if (framework.themes.every((t) => themes[t.code].rag === "green")) return ["green", ["All six themes are Green"]];
+  if (framework.themes.every((t) => themes[t.code].rag === "green")) return ["green", [`All ${NUMBERS[framework.themes.length] || framework.themes.length} themes are Green`]];
   const unrated = framework.themes.filter((t) => themes[t.code].rag === null).map((t) => t.name);
   return [null, ["Not yet rated: " + unrated.join(", ")]];
 }
