@@ -67,6 +67,7 @@ def make_app(database_url, tmp_path):
             with app.app_context():
                 db.create_all()
                 load_default_framework()
+                load_default_framework("school")
                 load_default_rules()
                 db.session.commit()
         apps.append(app)
