@@ -39,7 +39,9 @@ def concerns_of(school_ids, today):
         why = [QA_STATUSES[qa_status].lower()] if qa_status != "quality_assured" else []
         if registration in NOT_KNOWN_REGISTERED:
             why.append(REGISTRATION_WORDS[registration])
-        found[school_id].append(f"{pupils} at {name} ({', '.join(why)})")
+        found[school_id].append(
+            f"{pupils} {'pupil' if pupils == 1 else 'pupils'} at {name} ({', '.join(why)})"
+        )
     return {
         school_id: "Open placements at providers of concern: " + "; ".join(parts)
         for school_id, parts in found.items()
