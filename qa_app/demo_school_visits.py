@@ -24,12 +24,19 @@ from qa_app.visits.services import sign_off
 # The schools officer2@ visits (the rest are officer@'s), by their index in SCHOOLS.
 OTHER_OFFICERS_SCHOOLS = (5, 6)
 
+# What the officer saw of each criterion judged met.
 MET = {
-    "PR": "Sampled four placement files: plan, objectives and the provider's agreement all on file.",
-    "QR": "The register was checked and printed on the day of placing for each file sampled.",
-    "AF": "Daily attendance returns from each provider; first-day calls logged by the attendance officer.",
-    "RD": "Each plan names the next step and a date; destinations recorded for ended placements.",
-    "PV": "Pupils' own words recorded in review notes; parents' views at each review.",
+    "PR1": "Sampled four placement files: plan, objectives and the provider's agreement on each.",
+    "PR2": "Review notes within the half term for every file sampled, with decisions recorded.",
+    "QR1": "The register was checked and printed on the day of placing for each file sampled.",
+    "QR2": "Each provider's written confirmation of staff checks on file before the start date.",
+    "QR3": "Every full-time pupil is at a registered provider.",
+    "AF1": "Daily attendance returns from each provider; first-day calls logged by the attendance officer.",
+    "AF2": "Part-time timetables each have a reason and a review date, and the reviews are minuted.",
+    "RD1": "Each plan names the next step and a date to work towards.",
+    "RD2": "Destinations recorded for every placement ended this year, with a follow-up call at six weeks.",
+    "PV1": "Pupils' own words recorded at each review and in their end-of-placement form.",
+    "PV2": "Parents' views and signatures on the placement agreements and reviews.",
 }
 # School index -> (days ago, {criterion: (rating, evidence)} for those not met, action, note).
 SIGNED_OFF = {
@@ -71,7 +78,7 @@ def add_school_visits(users, rng, today):
     for index, (days_ago, not_met, action, note) in SIGNED_OFF.items():
         school = schools[SCHOOLS[index][0]]
         visit_date = working_day(today - timedelta(days=days_ago))
-        ratings = {c.code: ("met", MET[c.theme]) for c in version.active_criteria()} | not_met
+        ratings = {c.code: ("met", MET[c.code]) for c in version.active_criteria()} | not_met
         body = _body(
             school,
             visit_date,
@@ -96,7 +103,7 @@ def add_school_visits(users, rng, today):
         sign_off(head, visit)
         date_visit(visit, today)
     index, days_ago = DRAFT
-    ratings = {c.code: ("met", MET[c.theme]) for c in version.active_criteria() if c.theme in ("PR", "QR")}
+    ratings = {c.code: ("met", MET[c.code]) for c in version.active_criteria() if c.theme in ("PR", "QR")}
     body = _body(schools[SCHOOLS[index][0]], working_day(today - timedelta(days=days_ago)), ratings)
     visit, _ = save_visit(
         officer, str(uuid.UUID(int=rng.getrandbits(128))), read(VisitBody, body).to_change()
@@ -119,11 +126,16 @@ def _body(school, visit_date, ratings, **fields):
 
 
 def _checks(visit, note):
-    """Every placement check answered: all "yes", except that the first placement's written
-    confirmation was late (with the officer's note) when there is a note to give."""
+    """Every placement check answered as the records say (was the provider quality assured
+    when the pupil was placed; is the written confirmation held); the first placement's
+    confirmation came late, with the officer's note, when there is a note to give."""
     checks = {}
     for number, placement in enumerate(placements_to_check(visit)):
         answers = {code: "yes" for code in checks_needed(placement)}
+        if placement["provider_status_when_placed"] != "quality_assured":
+            answers["provider_qa_when_placed"] = "no"
+        if not placement["safeguarding_confirmation_received"]:
+            answers["confirmation_held"] = "no"
         if number == 0 and note:
             answers |= {"confirmation_held": "no", "note": note}
         checks[placement["uuid"]] = answers
