@@ -149,3 +149,9 @@ def test_the_placement_list_links_the_schools_a_user_visits(client, login, signe
     signed_in("officer")
     page = client.get("/placements").get_data(as_text=True)
     assert "Hillside High" in page and link not in page
+
+
+def test_school_staff_find_their_schools_page_from_home(client, login, school_setup):
+    """The school's home links to its own school's page."""
+    login(school_setup["staff"])
+    assert f'href="/schools/{school_setup["school"].id}"' in client.get("/home").get_data(as_text=True)
