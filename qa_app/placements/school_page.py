@@ -27,7 +27,7 @@ from qa_app.extensions import db
 from qa_app.placements import bp
 from qa_app.placements.lists import NOT_KNOWN_REGISTERED, concern
 from qa_app.placements.models import Placement
-from qa_app.placements.overdue import OVERDUE, any_overdue, overdue_conditions
+from qa_app.placements.overdue import any_overdue, overdue_conditions
 from qa_app.providers.models import REGISTRATION_STATUSES, Provider
 from qa_app.providers.search import qa_status_sql
 from qa_app.visits.models import Action, Visit
@@ -120,6 +120,11 @@ def open_school_actions(school):
     ).all()
 
 
+def own_open_visit(user, visits):
+    """The user's own open visit (draft or returned) among the school's visits, or None."""
+    return next((v for v in visits if v.officer_id == user.id and v.status in EDITABLE_VISIT_STATES), None)
+
+
 @bp.route("/schools/<int:school_id>")
 @login_required
 def school_page(school_id):
@@ -141,18 +146,10 @@ def school_page(school_id):
         may_open={v.id for v in visits if not own_staff and can_see_visit(current_user, v)},
         may_read_report={v.id for v in visits if may_read_report(current_user, v)},
         may_visit=may_visit,
-        open_visit=next(
-            (
-                v
-                for v in visits
-                if may_visit and v.officer_id == current_user.id and v.status in EDITABLE_VISIT_STATES
-            ),
-            None,
-        ),
+        open_visit=own_open_visit(current_user, visits) if may_visit else None,
         providers=providers_used(school, today),
         summary=placement_summary(school, today),
         actions=open_school_actions(school),
-        overdue_labels=OVERDUE,
         registration_labels=REGISTRATION_STATUSES,
         not_known_registered=NOT_KNOWN_REGISTERED,
         today=today,
