@@ -119,6 +119,13 @@ MATRIX = {
     # Placements: a school's own, or the authority's view; the school's home page.
     "placements.index": ("GET", "/placements", only(("officer", "head_of_access", "school"))),
     "placements.school_home": ("GET", "/home", only(("school",))),
+    # A school's page: its own staff (this is the school user's school), the Head of Access,
+    # and its link officer (this officer is not: 404); never admins.
+    "placements.school_page": (
+        "GET",
+        "/schools/{school}",
+        {"anonymous": 302, "officer": 404, "head_of_access": 200, "school": 200, "admin": 403},
+    ),
     # Attendance of pupils in AP: a school user sees only their own school's (tests/test_attendance.py);
     # the list of pupils in AP for the register of children not in school is the authority's.
     "placements.attendance": ("GET", "/placements/attendance", only(("officer", "head_of_access", "school"))),

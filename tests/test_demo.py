@@ -115,3 +115,37 @@ def test_demo_schools_and_placements(runner):
     assert kinds == set(OVERDUE)
     staff = {p.created_by.email for p in placements}
     assert {"school@example.org", "school2@example.org", "officer@example.org"} <= staff
+
+
+def test_demo_school_visits(runner):
+    """officer@ is the link officer of most demo schools; a signed-off school visit judges all
+    eleven school criteria, checks that school's placements and sets an action for the
+    school; officer@ has a school visit in progress."""
+    from qa_app.auth.models import School
+    from qa_app.placements.models import Placement
+    from qa_app.visits.school_placements import checks_needed, placements_to_check
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    officer = db.session.scalar(db.select(User).where(User.email == "officer@example.org"))
+    schools = db.session.scalars(db.select(School)).all()
+    mine = [s for s in schools if s.officer_id == officer.id]
+    assert len(mine) > len(schools) / 2 and all(s.officer_id for s in schools)
+    visits = db.session.scalars(db.select(Visit).where(Visit.school_id.is_not(None))).all()
+    assert {v.status for v in visits} == {"signed_off", "draft"}
+    assert all(v.officer_id == officer.id and v.visit_date.weekday() < 5 for v in visits)
+    checked = [v for v in visits if v.status == "signed_off" and v.placement_checks]
+    assert checked
+    visit = checked[0]
+    assert {j.criterion.code for j in visit.judgements} == {
+        c.code for c in visit.framework_version.active_criteria()
+    }
+    assert len(visit.judgements) == 11
+    listed = placements_to_check(visit)
+    assert listed and set(visit.placement_checks) == {p["uuid"] for p in listed}
+    assert all(set(checks_needed(p)) <= set(visit.placement_checks[p["uuid"]]) for p in listed)
+    schools_placements = set(
+        db.session.scalars(db.select(Placement.uuid).where(Placement.school_id == visit.school_id))
+    )
+    assert set(visit.placement_checks) <= schools_placements
+    assert any(a.owner == "school" and a.school_id == visit.school_id for a in visit.actions)
+    assert any(v.status == "draft" for v in visits)

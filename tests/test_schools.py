@@ -159,3 +159,43 @@ def test_create_user_command_needs_a_school_for_school_staff(runner):
     )
     assert result.exit_code == 0, result.output
     assert find_user_by_email("s@example.org").school.name == "Riverside Academy"
+
+
+def test_admin_sets_and_clears_a_schools_link_officer(client, signed_in, make_user):
+    """The form offers the active officers; the one chosen is the school's link officer,
+    listed beside it, and choosing none clears it."""
+    signed_in("admin")
+    officer = make_user("officer", name="Priya Shah")
+    make_user("officer", name="Gone Officer", active=False)
+    make_user("head_of_access", name="Head Person")
+    page = client.get("/admin/schools/new").get_data(as_text=True)
+    assert "Link officer" in page and "Priya Shah" in page
+    assert "Gone Officer" not in page and "Head Person" not in page
+    response = client.post("/admin/schools/new", data=school_data(officer_id=str(officer.id)))
+    assert response.status_code == 302
+    school = db.session.scalar(select(School))
+    assert school.officer_id == officer.id
+    assert "Priya Shah" in client.get("/admin/schools").get_data(as_text=True)
+    assert f'<option value="{officer.id}" selected>' in client.get(f"/admin/schools/{school.id}").get_data(
+        as_text=True
+    )
+    assert client.post(f"/admin/schools/{school.id}", data=school_data(officer_id="")).status_code == 302
+    db.session.refresh(school)
+    assert school.officer_id is None
+
+
+@pytest.mark.parametrize("who", ["head_of_access", "school", "inactive", "nobody"])
+def test_a_link_officer_is_an_active_officer(client, signed_in, make_user, who):
+    """Anyone but an active officer is refused as a school's link officer, with the reason."""
+    signed_in("admin")
+    if who == "nobody":
+        chosen = 99999
+    elif who == "inactive":
+        chosen = make_user("officer", active=False).id
+    else:
+        chosen = make_user(who).id
+    before = school_count()
+    response = client.post("/admin/schools/new", data=school_data(officer_id=str(chosen)))
+    assert response.status_code == 400
+    assert "Choose an active QA officer" in response.get_data(as_text=True)
+    assert school_count() == before

@@ -40,6 +40,9 @@ PERMISSIONS = {
     "framework.manage": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),
     "schools.manage": frozenset({"admin"}),
+    # A school's page (its visits, placements and actions): the officers who visit it, the
+    # Head of Access, and its own staff (which school: may_see_school).
+    "school.view": frozenset({"officer", "head_of_access", "school"}),
     # Schools record their own placements; officers and the Head of Access any school's.
     "placement.view": frozenset({"officer", "head_of_access", "school"}),
     "placement.record": frozenset({"officer", "head_of_access", "school"}),
@@ -175,6 +178,16 @@ def schools_visited_by(user):
     if getattr(user, "role", None) == "officer":
         return School.officer_id == user.id
     return false()
+
+
+def may_see_school(user, school):
+    """A school's page: the officer who visits it, the Head of Access, and its own staff."""
+    role = getattr(user, "role", None)
+    if role == "school":
+        return user.school_id is not None and user.school_id == school.id
+    if role == "officer":
+        return school.officer_id == user.id
+    return _sees_everything(user)
 
 
 def may_visit_school(user, school):

@@ -14,5 +14,7 @@ from qa_app.placements import (  # noqa: E402,F401
     provider_counts,
     registration,
     routes,
+    school_concerns,
+    school_page,
     school_visit,
 )

@@ -18,7 +18,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, case, func, select
 
 from qa_app.auth.models import School
-from qa_app.auth.permissions import authorize, can, placements_visible_to
+from qa_app.auth.permissions import authorize, can, placements_visible_to, schools_visited_by
 from qa_app.extensions import db
 from qa_app.placements import bp
 from qa_app.placements.models import COMMISSIONERS, REASONS, Placement
@@ -242,6 +242,10 @@ def index():
         overdue=overdue_counts(current_user, filters, today, open_only=authority),
         counts=authority_counts(current_user, filters, today) if authority else None,
         pairs=by_provider_and_school(current_user, filters, today) if authority else [],
+        # The schools whose pages this user may open (the ones they visit), to link their names.
+        school_pages=set(db.session.scalars(select(School.id).where(schools_visited_by(current_user))))
+        if authority
+        else set(),
         school=None if authority else current_user.school,
         overdue_labels=OVERDUE,
         reasons=REASONS,

@@ -1,7 +1,9 @@
 """What a visit report says, gathered from the database into plain data for reports.pdf.
 
 visit_report() builds the internal edition; provider_edition() is the one place that
-takes the internal-only sections out of it.
+takes the internal-only sections out of it. A school visit's report (DESIGN.md 2.7) has
+the same parts, with the school's areas for the themes and the placements the officer
+checked; its "provider" edition is the one the school's staff read.
 """
 
 from dataclasses import dataclass, field, replace
@@ -9,19 +11,22 @@ from datetime import date
 
 from sqlalchemy import select
 
-from qa_app.dates import long_date
+from qa_app.dates import long_date, short_date
 from qa_app.escalations.models import STATES
 from qa_app.escalations.services import escalation_of_visit
 from qa_app.extensions import db
-from qa_app.framework.defaults import THEMES
 from qa_app.framework.rating import RATINGS
 from qa_app.photos.services import photo_folder, photos_of
 from qa_app.registration.law import LIMB_LABELS, RESULT_LABELS
-from qa_app.visits.models import ACTION_OWNERS, VISIT_STATUSES, VISIT_TYPES, Action
+from qa_app.visits.models import ACTION_OWNERS, PLACEMENT_CHECKS, VISIT_STATUSES, VISIT_TYPES, Action
+from qa_app.visits.school_placements import checks_needed, placements_to_check
 from qa_app.visits.services import previous_open_actions
 
 EDITIONS = {"internal": "Internal edition", "provider": "Provider edition"}
+# What each edition is called in a school visit's report: the school reads the "provider" one.
+SCHOOL_EDITIONS = {"internal": "Internal edition", "provider": "School edition"}
 OUTCOMES = {"done": "Done", "not_done": "Not done"}
+ANSWERS = {"yes": "Yes", "no": "No", "not_applicable": "Not applicable"}
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,19 @@ class ActionEntry:
     outcome: str = ""
 
 
+@dataclass(frozen=True)
+class PlacementCheckEntry:
+    """One placement a school visit checked: the pupil by reference only, the provider,
+    and each check's answer ({check label: answer}) with the officer's note."""
+
+    pupil_ref: str
+    year_group: int
+    provider: str
+    dates: str
+    answers: dict
+    note: str
+
+
 @dataclass
 class InternalSection:
     """What only the authority may read, so that provider_edition() drops it all: internal
@@ -115,50 +133,124 @@ class VisitReport:
     previous_actions: list
     other_photos: list
     internal: InternalSection | None
+    # "provider" or "school": who was visited. A school visit's report gives the school's
+    # URN and borough and the placements checked.
+    kind: str = "provider"
+    urn: str = ""
+    borough: str = ""
+    placements: list = field(default_factory=list)
 
     @property
     def edition_label(self):
-        return EDITIONS[self.edition]
+        return (SCHOOL_EDITIONS if self.kind == "school" else EDITIONS)[self.edition]
 
 
 def report_reference(visit):
-    """The report's reference, e.g. QA-2026-12-1a2b3c4d."""
+    """The report's reference, e.g. QA-2026-12-1a2b3c4d (QA-2026-S3-1a2b3c4d for a school)."""
+    if visit.is_school_visit:
+        return f"QA-{visit.visit_date.year}-S{visit.school_id}-{visit.uuid[:8]}"
     return f"QA-{visit.visit_date.year}-{visit.provider_id}-{visit.uuid[:8]}"
 
 
 def visit_report(visit, authority, edition="internal", today=None, folder=None):
     """The report of a visit in the given edition ("internal" or "provider")."""
-    provider = visit.provider
-    report = VisitReport(
+    if visit.is_school_visit:
+        report = school_visit_report(visit, authority, today)
+    else:
+        report = _provider_visit_report(visit, authority, today)
+    _place_photos(report, visit, folder or photo_folder())
+    return provider_edition(report) if edition == "provider" else report
+
+
+def _common(visit):
+    """The parts of a report that are the same for a provider's visit and a school's."""
+    return {
+        "draft": visit.status != "signed_off",
+        "status": VISIT_STATUSES[visit.status],
+        "visit_date": visit.visit_date,
+        "visit_type": VISIT_TYPES[visit.visit_type],
+        "officer": visit.officer.name,
+        "people_met": visit.people_met,
+        "pupils_seen": visit.pupils_seen,
+        "framework": visit.framework_version.title,
+        "sign_off": _sign_off(visit),
+        "overall_rag": visit.overall_rag,
+        "overall_why": list(visit.overall_why),
+        "judged": len(visit.judgements),
+        "themes": _themes(visit),
+        "strengths": visit.strengths,
+        "pupil_voice": visit.pupil_voice,
+        "actions": [
+            ActionEntry(a.description, ACTION_OWNERS[a.owner], a.due)
+            for a in sorted(visit.actions, key=lambda a: a.position)
+        ],
+        "previous_actions": previous_actions(visit),
+        "other_photos": [],
+    }
+
+
+def school_visit_report(visit, authority, today=None):
+    """The internal edition of a school visit's report: the school, its five areas, the
+    placements checked (pupils by reference only) and the actions for the school."""
+    school = visit.school
+    return VisitReport(
         authority=authority,
         reference=report_reference(visit),
         edition="internal",
-        draft=visit.status != "signed_off",
-        status=VISIT_STATUSES[visit.status],
+        produced_on=today or date.today(),
+        provider_name=school.name,
+        provider_address="",
+        registration="",
+        contact="",
+        internal=InternalSection(return_comment=visit.return_comment),
+        kind="school",
+        urn=school.urn or "Not known",
+        borough=school.borough or "Not known",
+        placements=placement_checks(visit),
+        **_common(visit),
+    )
+
+
+def placement_checks(visit):
+    """The placements the visit checked, each with its answers and note."""
+    entries = []
+    for placement in placements_to_check(visit):
+        answers = visit.placement_checks.get(placement["uuid"], {})
+        ended = placement["ended_on"]
+        dates = f"From {short_date(date.fromisoformat(placement['start_date']))}" + (
+            f", ended {short_date(date.fromisoformat(ended))}" if ended else ""
+        )
+        entries.append(
+            PlacementCheckEntry(
+                pupil_ref=placement["pupil_ref"],
+                year_group=placement["year_group"],
+                provider=placement["provider_name"],
+                dates=dates,
+                answers={
+                    code: ANSWERS.get(answers.get(code), "Not answered")
+                    if code in checks_needed(placement)
+                    else "Not applicable"
+                    for code in PLACEMENT_CHECKS
+                },
+                note=answers.get("note", ""),
+            )
+        )
+    return entries
+
+
+def _provider_visit_report(visit, authority, today=None):
+    """The internal edition of a provider visit's report."""
+    provider = visit.provider
+    return VisitReport(
+        authority=authority,
+        reference=report_reference(visit),
+        edition="internal",
         produced_on=today or date.today(),
         provider_name=provider.name,
         provider_address=f"{provider.address}, {provider.postcode}",
         registration=provider.registration_label + (f" (URN {provider.urn})" if provider.urn else ""),
         contact=" · ".join(x for x in (provider.contact_name, provider.contact_email) if x),
-        visit_date=visit.visit_date,
-        visit_type=VISIT_TYPES[visit.visit_type],
-        officer=visit.officer.name,
-        people_met=visit.people_met,
-        pupils_seen=visit.pupils_seen,
-        framework=visit.framework_version.title,
-        sign_off=_sign_off(visit),
-        overall_rag=visit.overall_rag,
-        overall_why=list(visit.overall_why),
-        judged=len(visit.judgements),
-        themes=_themes(visit),
-        strengths=visit.strengths,
-        pupil_voice=visit.pupil_voice,
-        actions=[
-            ActionEntry(a.description, ACTION_OWNERS[a.owner], a.due)
-            for a in sorted(visit.actions, key=lambda a: a.position)
-        ],
-        previous_actions=previous_actions(visit),
-        other_photos=[],
+        **_common(visit),
         internal=InternalSection(
             provider_notes=provider.notes,
             suspended_reason=provider.suspended_reason or "",
@@ -167,8 +259,6 @@ def visit_report(visit, authority, edition="internal", today=None, folder=None):
             escalation=_escalation_line(visit),
         ),
     )
-    _place_photos(report, visit, folder or photo_folder())
-    return provider_edition(report) if edition == "provider" else report
 
 
 def registration_lines(result):
@@ -207,14 +297,17 @@ def previous_actions(visit):
     """Earlier visits' actions this visit reviewed, with the outcome it recorded."""
     reviewed = {int(key): outcome for key, outcome in visit.action_outcomes.items() if str(key).isdigit()}
     actions = {}
+    whose = (
+        Action.school_id == visit.school_id
+        if visit.is_school_visit
+        else Action.provider_id == visit.provider_id
+    )
     if reviewed:
-        # Only this provider's actions from other visits: the ids come from the client.
-        query = select(Action).where(
-            Action.id.in_(reviewed), Action.provider_id == visit.provider_id, Action.visit_id != visit.id
-        )
+        # Only this provider's (or school's) actions from other visits: the ids come from the client.
+        query = select(Action).where(Action.id.in_(reviewed), whose, Action.visit_id != visit.id)
         actions = {a.id: a for a in db.session.scalars(query)}
     if visit.status != "signed_off":
-        for action in previous_open_actions(visit.provider_id, visit.id):
+        for action in previous_open_actions(visit.provider_id, visit.id, school_id=visit.school_id):
             actions.setdefault(action.id, action)
     ordered = sorted(actions.values(), key=lambda a: (a.due is None, a.due or date.min, a.id))
     notes = visit.action_notes or {}
@@ -243,7 +336,7 @@ def _themes(visit):
     judged = {j.criterion.code: j for j in visit.judgements}
     by_theme = visit.framework_version.criteria_by_theme()
     themes = []
-    for code, name in THEMES:
+    for code, name in visit.framework_version.themes.items():
         rating = visit.theme_rags.get(code) or {}
         criteria = [
             CriterionEntry(

@@ -52,6 +52,9 @@ def report_filename(report):
 def email_provider_report(user, visit):
     """Email the provider edition to the provider's contact and note it in the visit's history."""
     provider = visit.provider
+    if provider is None:
+        message = "A school visit's report is for the school's staff to download: it is not emailed."
+        raise Invalid({"visit": message}, message)
     if visit.status != "signed_off":
         raise Locked("Only a signed-off visit's report can be sent to the provider.")
     if not provider.contact_email:

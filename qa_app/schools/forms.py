@@ -1,8 +1,8 @@
 """The school form (administrators only)."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import RadioField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from qa_app.auth.models import SCHOOL_PHASES
@@ -38,6 +38,15 @@ class SchoolForm(FlaskForm):
         choices=list(SCHOOL_PHASES.items()),
         validate_choice=False,
         validators=[InputRequired("Choose the school's phase")],
+    )
+    # The choices (the active officers) are set by the view.
+    officer_id = SelectField(
+        "Link officer",
+        widget=GovSelect(),
+        description="The officer who visits this school and follows up its placements.",
+        coerce=lambda value: int(value) if value not in (None, "", "None") else None,
+        validate_choice=False,
+        validators=[Optional()],
     )
     submit = SubmitField("Save school", widget=GovSubmitInput())
 

@@ -5,6 +5,7 @@ from flask_login import login_required
 
 from qa_app.auth.models import SCHOOL_PHASES, School
 from qa_app.auth.permissions import authorize
+from qa_app.auth.services import active_officers
 from qa_app.domain import Invalid
 from qa_app.extensions import db
 from qa_app.forms import show_errors
@@ -40,6 +41,7 @@ def edit(school_id):
 
 def _edit(school, form):
     """Validate, save and go back to the list; the form again with its errors otherwise."""
+    form.officer_id.choices = [(None, "No link officer")] + [(u.id, u.name) for u in _officers(school)]
     if form.validate_on_submit():
         try:
             save_school(school, form.data)
@@ -52,3 +54,11 @@ def _edit(school, form):
             return redirect(url_for("schools.index"))
     status = 400 if form.errors else 200
     return render_template("schools/edit.html", form=form, school=school if school.id else None), status
+
+
+def _officers(school):
+    """The officers the form offers: the active ones, and the school's own if no longer active."""
+    officers = active_officers()
+    if school.officer is not None and school.officer not in officers:
+        officers.append(school.officer)
+    return officers

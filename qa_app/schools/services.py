@@ -3,6 +3,7 @@
 import re
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from qa_app.auth.models import SCHOOL_PHASES, School, User
 from qa_app.domain import Invalid
@@ -13,20 +14,28 @@ URN = re.compile(r"\d{6}")
 
 
 def schools_with_staff():
-    """Every school by name, with how many users belong to it: [(school, staff)] (one query)."""
+    """Every school by name, with how many users belong to it and its link officer:
+    [(school, staff)] (one query)."""
     staff = select(func.count(User.id)).where(User.school_id == School.id).correlate(School).scalar_subquery()
-    return db.session.execute(select(School, staff).order_by(func.lower(School.name))).all()
+    return db.session.execute(
+        select(School, staff).options(joinedload(School.officer)).order_by(func.lower(School.name))
+    ).all()
 
 
 def save_school(school, data):
-    """Copy a school's name, URN, borough and phase onto it (new or existing) and flush.
+    """Copy a school's name, URN, borough, phase and link officer onto it (new or existing)
+    and flush; data without officer_id keeps the link officer.
 
-    Raises Invalid when a field is wrong or the name or URN is another school's."""
+    Raises Invalid when a field is wrong, the name or URN is another school's, or the link
+    officer is not an active officer."""
     name = " ".join((data.get("name") or "").split())
     urn = (data.get("urn") or "").strip() or None
     borough = " ".join((data.get("borough") or "").split())
     phase = data.get("phase") or ""
+    officer_id = data.get("officer_id") or None if "officer_id" in data else school.officer_id
     problems = {}
+    if officer_id is not None and officer_id != school.officer_id and not _is_active_officer(officer_id):
+        problems["officer_id"] = "Choose an active QA officer, or no link officer"
     if not name:
         problems["name"] = "Enter the school's name"
     elif len(name) > 200:
@@ -42,9 +51,16 @@ def save_school(school, data):
     if problems:
         raise Invalid(problems)
     school.name, school.urn, school.borough, school.phase = name, urn, borough, phase
+    school.officer_id = officer_id
     db.session.add(school)
     db.session.flush()
     return school
+
+
+def _is_active_officer(user_id):
+    """Whether the user of this id is an active QA officer (who may be a link officer)."""
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    return user is not None and user.role == "officer" and user.active
 
 
 def _clashes(school, name, urn):

@@ -1,5 +1,5 @@
-"""The visit programme (who is due a visit), the officer's own visits, their open visit to
-each provider, and the list of overdue actions."""
+"""The visit programme (which providers and schools are due a visit), the officer's own
+visits, their open visit to each provider and school, and the list of overdue actions."""
 
 from datetime import date
 
@@ -19,6 +19,7 @@ from qa_app.extensions import db
 from qa_app.providers.models import Provider
 from qa_app.visits import bp
 from qa_app.visits.models import Action, Visit
+from qa_app.visits.school_programme import schools_due
 
 PROGRAMME_LIMIT = 100
 
@@ -40,7 +41,7 @@ def open_visits(user):
     """Visits not yet signed off: an officer's own; all of them for the Head of Access."""
     query = (
         select(Visit)
-        .options(joinedload(Visit.provider), joinedload(Visit.officer))
+        .options(joinedload(Visit.provider), joinedload(Visit.school), joinedload(Visit.officer))
         .where(Visit.status.in_(("draft", "returned", "submitted")))
         .where(visits_visible_to(user))
         .order_by(Visit.visit_date.desc())
@@ -51,8 +52,23 @@ def open_visits(user):
 def own_open_visits(visits, user):
     """{provider id: the user's own newest open visit there (draft or returned)}, from visits
     already loaded."""
-    mine = [v for v in visits if v.officer_id == user.id and v.status in EDITABLE_VISIT_STATES]
+    mine = [
+        v
+        for v in visits
+        if v.officer_id == user.id and v.status in EDITABLE_VISIT_STATES and v.provider_id is not None
+    ]
     return {v.provider_id: v for v in sorted(mine, key=lambda v: (v.visit_date, v.id))}
+
+
+def own_open_school_visits(visits, user):
+    """{school id: the user's own newest open visit there (draft or returned)}, from visits
+    already loaded."""
+    mine = [
+        v
+        for v in visits
+        if v.officer_id == user.id and v.status in EDITABLE_VISIT_STATES and v.school_id is not None
+    ]
+    return {v.school_id: v for v in sorted(mine, key=lambda v: (v.visit_date, v.id))}
 
 
 def open_visit_to(user, provider_id):
@@ -74,7 +90,7 @@ def own_visits(user):
     """The user's own drafts, returned and submitted visits, newest first."""
     return db.session.scalars(
         select(Visit)
-        .options(joinedload(Visit.provider))
+        .options(joinedload(Visit.provider), joinedload(Visit.school))
         .where(Visit.officer_id == user.id, visits_visible_to(user))
         .where(Visit.status.in_((*EDITABLE_VISIT_STATES, "submitted")))
         .order_by(Visit.visit_date.desc(), Visit.created_at.desc(), Visit.id.desc())
@@ -99,6 +115,7 @@ def programme():
     overdue = [p for p in providers if p.next_visit_due is None or p.next_visit_due < today]
     upcoming = [p for p in providers if p.next_visit_due is not None and p.next_visit_due >= today]
     visits = open_visits(current_user)
+    schools, schools_total = schools_due(current_user, today)
     return render_template(
         "visits/programme.html",
         overdue=overdue,
@@ -110,6 +127,9 @@ def programme():
         returned=[v for v in visits if v.status == "returned"],
         submitted=[v for v in visits if v.status == "submitted"],
         continuing=own_open_visits(visits, current_user),
+        schools=schools,
+        schools_total=schools_total,
+        continuing_schools=own_open_school_visits(visits, current_user),
     )
 
 

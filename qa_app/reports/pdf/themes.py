@@ -24,15 +24,20 @@ from qa_app.reports.pdf.text import BOLD, BORDER, FONT, JUDGEMENT_TAGS, LIGHT, R
 
 
 def ratings_summary(report, s):
-    """The summary of ratings: every theme with its RAG and the first of its reasons."""
-    return RatingsSummary([(theme.name, theme.rag, _reasons(theme.why)) for theme in report.themes])
+    """The summary of ratings: every theme (a school visit's areas) with its RAG and the
+    first of its reasons."""
+    word = "Area" if report.kind == "school" else "Theme"
+    return RatingsSummary(
+        [(theme.name, theme.rag, _reasons(theme.why, word=word.lower())) for theme in report.themes],
+        headings=(word, "Rating", "Why this rating"),
+    )
 
 
-def _reasons(why, most=5):
+def _reasons(why, most=5, word="theme"):
     """A theme's reasons for the summary: the first few (the theme's section has them all)."""
     if not why:
         return ["Nothing judged yet"]
-    return why[:most] + ([f"and {len(why) - most} more: see the theme's section"] if len(why) > most else [])
+    return why[:most] + ([f"and {len(why) - most} more: see the {word}'s section"] if len(why) > most else [])
 
 
 class RatingsSummary(Flowable):
@@ -44,9 +49,10 @@ class RatingsSummary(Flowable):
     NAME_WIDTH, TILE_WIDTH, SIZE, LEADING, PAD, BULLET = 50 * mm, 24 * mm, 9, 11.5, 5, 9
     HEADINGS = ("Theme", "Rating", "Why this rating")
 
-    def __init__(self, themes):
+    def __init__(self, themes, headings=HEADINGS):
         super().__init__()
         self.themes = themes  # (name, rag, [reasons])
+        self.headings = headings
         self.rows, self.wrapped_width = [], None
 
     def wrap(self, available_width, available_height):
@@ -78,14 +84,19 @@ class RatingsSummary(Flowable):
             used, fit = used + row[3], fit + 1
         if fit == len(self.rows):
             return [self]
-        return [RatingsSummary(self.themes[:fit]), RatingsSummary(self.themes[fit:])] if fit else []
+        if not fit:
+            return []
+        return [
+            RatingsSummary(self.themes[:fit], self.headings),
+            RatingsSummary(self.themes[fit:], self.headings),
+        ]
 
     def draw(self):
         canvas, top = self.canv, self.height
         x_tile, x_why = self.NAME_WIDTH, self.NAME_WIDTH + self.TILE_WIDTH + self.PAD
         canvas.setFillColor(TEXT)
         canvas.setFont(BOLD, self.SIZE)
-        for x, title in zip((0, x_tile + self.PAD, x_why), self.HEADINGS, strict=True):
+        for x, title in zip((0, x_tile + self.PAD, x_why), self.headings, strict=True):
             canvas.drawString(x, top - self.PAD - self.SIZE, title)
         top -= self.heading_height
         canvas.setStrokeColor(TEXT)
@@ -117,10 +128,10 @@ class RatingsSummary(Flowable):
             canvas.line(0, top, self.width, top)
 
 
-def theme_section(number, theme, s):
-    """The flowables of one theme's section, numbered as in the framework."""
+def theme_section(number, theme, s, word="theme"):
+    """The flowables of one theme's section (or a school visit's area), numbered as in the framework."""
     story = [CondPageBreak(60 * mm), ThemeHeading(f"{number}. {theme.name}", theme.rag)]
-    story += bullets(theme.why, s["bullet"]) or [Paragraph("Nothing judged yet in this theme.", s["small"])]
+    story += bullets(theme.why, s["bullet"]) or [Paragraph(f"Nothing judged yet in this {word}.", s["small"])]
     if theme.insufficient_reason:
         story += [
             *heading("Why the evidence is insufficient", s["h3"]),

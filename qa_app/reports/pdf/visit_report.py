@@ -1,6 +1,7 @@
 """The visit report (internal and provider editions) as PDF: the cover with the overall
 rating, the summary of ratings, a section for each theme, the closing sections and, in
-the internal edition only, the internal information.
+the internal edition only, the internal information. A school visit's report has the
+same layout, with the school's areas for the themes and the placements checked.
 
 build_visit_report is pure: a reports.content.VisitReport in, PDF bytes out.
 """
@@ -35,6 +36,23 @@ READING_GUIDE = (
     "criteria or themes that decided it.",
     "Actions say what is to be put right, by whom and by when; the next visit reviews them.",
 )
+SCHOOL_READING_GUIDE = (
+    "Each criterion of the five areas of a school visit is judged <b>Met</b>, <b>Partly met</b>, "
+    "<b>Not met</b> or <b>Not seen</b>, with the evidence the officer saw.",
+    "Each area is rated <b>Green</b>, <b>Amber</b> or <b>Red</b> by the rules of the school visits' "
+    "framework version the visit was made under, and so is the visit overall. Every rating lists "
+    "the criteria or areas that decided it.",
+    "The placements checked are the school's open placements and those ended since its last "
+    "visit. Pupils are named by the school's reference only.",
+    "Actions say what is to be put right, by whom and by when; the next visit reviews them.",
+)
+# The placement checks' column headings, short enough for a table across the page.
+CHECK_HEADINGS = {
+    "record_complete": "Record complete",
+    "provider_qa_when_placed": "Provider QA'd when placed",
+    "confirmation_held": "Confirmation held",
+    "part_time_reviewed": "Part-time reviewed",
+}
 
 
 def build_visit_report(report):
@@ -48,10 +66,11 @@ def build_visit_report(report):
         marked=report.edition == "internal",
         draft="DRAFT: not signed off" if report.draft else "",
     )
+    kind = "School visit report" if report.kind == "school" else "Quality assurance visit report"
     return build_document(
         visit_story(report),
         furniture,
-        title=f"Quality assurance visit report: {report.provider_name}",
+        title=f"{kind}: {report.provider_name}",
         author=report.authority,
         subject=f"{report.reference}, {report.edition_label}",
     )
@@ -62,11 +81,14 @@ def visit_story(report):
     s = styles()
     story = _cover(report, s)
     story += [PageBreak(), Paragraph("Summary of ratings", s["h2"]), ratings_summary(report, s)]
+    word = "area" if report.kind == "school" else "theme"
     for number, theme in enumerate(report.themes, 1):
-        story += theme_section(number, theme, s)
+        story += theme_section(number, theme, s, word=word)
+    if report.kind == "school":
+        story += _placements_section(report, s)
     story += _closing_sections(report, s)
     if report.internal is not None:
-        story += _internal_section(report.internal, s)
+        story += _internal_section(report.internal, s, report.kind)
     return story
 
 
@@ -90,7 +112,10 @@ def _cover(report, s):
     story = [
         band,
         Spacer(1, 12 * mm),
-        Paragraph("Quality assurance visit report", s["kicker"]),
+        Paragraph(
+            "School visit report" if report.kind == "school" else "Quality assurance visit report",
+            s["kicker"],
+        ),
         Paragraph(plain(report.provider_name), s["title"]),
         Paragraph(
             plain(f"{report.visit_type} visit on {long_date(report.visit_date)} · {edition}"), s["lead"]
@@ -104,10 +129,16 @@ def _cover(report, s):
             _inset("No criteria have been judged yet, so this report has no ratings.", s),
             Spacer(1, 6 * mm),
         ]
+    if report.kind == "school":
+        visited = [("School", report.provider_name), ("DfE URN", report.urn), ("Borough", report.borough)]
+    else:
+        visited = [
+            ("Provider", report.provider_name),
+            ("Address", report.provider_address),
+            ("Registration status", report.registration),
+        ]
     rows = [
-        ("Provider", report.provider_name),
-        ("Address", report.provider_address),
-        ("Registration status", report.registration),
+        *visited,
         ("Visit date", long_date(report.visit_date)),
         ("Visit type", report.visit_type),
         ("QA officer", report.officer),
@@ -119,7 +150,8 @@ def _cover(report, s):
         ("Report produced", long_date(report.produced_on)),
     ]
     story += [SummaryList(rows), Spacer(1, 8 * mm), *heading("How to read this report", s["h3"])]
-    story += [Paragraph(text, s["small"]) for text in READING_GUIDE]
+    guide = SCHOOL_READING_GUIDE if report.kind == "school" else READING_GUIDE
+    story += [Paragraph(text, s["small"]) for text in guide]
     return story
 
 
@@ -185,6 +217,43 @@ def _closing_sections(report, s):
     return story
 
 
+def _placements_section(report, s):
+    """The placements a school visit checked: each pupil by reference, the provider, the
+    answer to each check, and the officer's note on a row of its own beneath."""
+    story = [CondPageBreak(50 * mm), Paragraph("Placements checked", s["h2"])]
+    if not report.placements:
+        return story + [Paragraph("The school had no placements to check.", s["body"])]
+    check_width = 24 * mm
+    widths = (
+        24 * mm,
+        WIDTH - 24 * mm - len(CHECK_HEADINGS) * check_width,
+        *(check_width,) * len(CHECK_HEADINGS),
+    )
+    data = [[PlainText(h, s["cell_bold"]) for h in ("Pupil", "Provider", *CHECK_HEADINGS.values())]]
+    style = [
+        ("LINEBELOW", (0, 0), (-1, 0), 1, TEXT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (0, -1), 0),
+    ]
+    for p in report.placements:
+        data.append(
+            [
+                PlainText(f"{one_line(p.pupil_ref)}\nYear {p.year_group}", s["cell"]),
+                PlainText(f"{one_line(p.provider)}\n{p.dates}", s["cell"]),
+                *(PlainText(p.answers[code], s["cell"]) for code in CHECK_HEADINGS),
+            ]
+        )
+        if p.note:
+            row = len(data)
+            data.append(
+                ["", PlainText(f"Note: {one_line(p.note)}", s["cell"]), *[""] * (len(CHECK_HEADINGS) - 1)]
+            )
+            style += [("SPAN", (1, row), (-1, row)), ("TOPPADDING", (0, row), (-1, row), 0)]
+        style.append(("LINEBELOW", (0, len(data) - 1), (-1, len(data) - 1), 0.5, BORDER))
+    story.append(Table(data, colWidths=widths, repeatRows=1, style=style))
+    return story
+
+
 def _table(headings, rows, widths, s):
     """A table of plain-text cells under a bold heading row repeated on each page."""
     data = [[PlainText(h, s["cell_bold"]) for h in headings]]
@@ -202,12 +271,13 @@ def _table(headings, rows, widths, s):
     )
 
 
-def _internal_section(internal, s):
+def _internal_section(internal, s, kind="provider"):
     """Only in the internal edition (see reports.content.provider_edition)."""
+    other = "school" if kind == "school" else "provider"
     story = [
         CondPageBreak(50 * mm),
         *heading("Internal information", s["h2"]),
-        Paragraph("For the authority only: this section is left out of the provider edition.", s["small"]),
+        Paragraph(f"For the authority only: this section is left out of the {other} edition.", s["small"]),
     ]
     if internal.registration_check:
         first, *rest = internal.registration_check

@@ -1,0 +1,80 @@
+"""Schools in the visit programme (DESIGN.md 2.7): when each school the user visits is
+due its next visit, and why.
+
+A school with open placements at a provider that is not quality assured, or not known to
+be registered, is due first; otherwise its visit falls due `next_visit_days` (for the last
+visit's RAG, in the school rules in force) after its last signed-off school visit; a school
+never visited is due now. Placements stand above visits, so the placements feature
+registers here the function that finds the schools of concern.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from qa_app.auth.models import School
+from qa_app.auth.permissions import schools_visited_by
+from qa_app.extensions import db
+from qa_app.framework.services import current_version
+from qa_app.visits.models import Visit
+
+SCHOOLS_LIMIT = 100
+
+# Functions (select of school ids, today) -> {school id: why the school is due first}.
+school_concerns = []
+
+
+@dataclass
+class SchoolDue:
+    """A school in the programme: when it is due a visit, and why."""
+
+    school: object
+    due: object  # a date, or None: due now
+    reason: str
+    last_visit: object = None  # the date of its last signed-off school visit
+    last_rag: str = None
+    first: bool = False  # due first: pupils at providers of concern
+
+
+def school_due(last_visit, last_rag, rules, concern):
+    """(due date or None for now, why it is due now): a school with pupils at providers of
+    concern is due first; otherwise `next_visit_days` for the last visit's RAG after its last
+    signed-off visit (the school rules in force); never visited, now."""
+    if concern:
+        return None, concern
+    if last_visit is None:
+        return None, "Never visited"
+    days = (rules.get("next_visit_days") or {}).get(last_rag)
+    if days is None:
+        return None, "The last visit has no rating to set the next one"
+    return last_visit + timedelta(days=days), ""
+
+
+def schools_due(user, today):
+    """[SchoolDue] of the schools this user visits, those due first at the top, then by due
+    date (the first SCHOOLS_LIMIT), and how many there are in all: a fixed number of queries."""
+    ids = select(School.id).where(schools_visited_by(user))
+    schools = db.session.scalars(
+        select(School).options(joinedload(School.officer)).where(schools_visited_by(user))
+    ).all()
+    last = {}
+    for school_id, visit_date, rag in db.session.execute(
+        select(Visit.school_id, Visit.visit_date, Visit.overall_rag)
+        .where(Visit.school_id.in_(ids), Visit.status == "signed_off")
+        .order_by(Visit.school_id, Visit.visit_date, Visit.id)
+    ):
+        last[school_id] = (visit_date, rag)
+    concerns = {}
+    for lister in school_concerns:
+        concerns.update(lister(ids, today))
+    version = current_version("school")
+    rules = version.rules if version is not None else {}
+    rows = []
+    for school in schools:
+        visit_date, rag = last.get(school.id, (None, None))
+        due, reason = school_due(visit_date, rag, rules, concerns.get(school.id))
+        rows.append(SchoolDue(school, due, reason, visit_date, rag, first=school.id in concerns))
+    rows.sort(key=lambda r: (not r.first, r.due is not None, r.due or today, r.school.name.lower()))
+    return rows[:SCHOOLS_LIMIT], len(rows)
