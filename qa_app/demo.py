@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from qa_app.auth.models import User
 from qa_app.auth.services import create_user
-from qa_app.demo_placements import add_placements, add_schools
+from qa_app.demo_placements import add_placements, add_schools, assign_link_officers
 from qa_app.demo_timeline import add_photos, date_escalation, date_visit, working_day
 from qa_app.escalations.models import Escalation
 from qa_app.escalations.services import report_concern, transition
@@ -211,6 +211,7 @@ def seed(today=None):
         for email, role in DEMO_USERS + (("officer2@example.org", "officer"),)
     }
     head = users["head@example.org"]
+    assign_link_officers(users)
     officers = [users["officer@example.org"], users["officer2@example.org"]]
 
     for index, ((name, services), (rag, days_ago)) in enumerate(zip(PROVIDERS, PLAN, strict=True)):

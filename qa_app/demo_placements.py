@@ -134,6 +134,18 @@ def add_schools():
     db.session.flush()
 
 
+# The schools the second officer visits; officer@example.org is link officer of the rest.
+SECOND_OFFICERS_SCHOOLS = ("Northgate Learning Centre",)
+
+
+def assign_link_officers(users):
+    """Name the link officer of each demo school: officer@example.org for most of them."""
+    for school in db.session.scalars(select(School)):
+        email = "officer2@example.org" if school.name in SECOND_OFFICERS_SCHOOLS else "officer@example.org"
+        school.officer = users[email]
+    db.session.flush()
+
+
 def add_placements(users, rng, today):
     """Save the demo placements through save_placement, with their reviews and endings."""
     schools = {s.name: s for s in db.session.scalars(select(School))}

@@ -115,3 +115,17 @@ def test_demo_schools_and_placements(runner):
     assert kinds == set(OVERDUE)
     staff = {p.created_by.email for p in placements}
     assert {"school@example.org", "school2@example.org", "officer@example.org"} <= staff
+
+
+def test_demo_schools_have_link_officers(runner):
+    """officer@example.org visits most demo schools, both school users' among them; every
+    demo school has a link officer."""
+    from qa_app.auth.models import School
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    schools = db.session.scalars(db.select(School)).all()
+    officer = db.session.scalar(db.select(User).where(User.email == "officer@example.org"))
+    assert all(s.officer is not None for s in schools)
+    visited = [s for s in schools if s.officer_id == officer.id]
+    assert len(visited) > len(schools) / 2
+    assert {"Riverside Academy", "Eastbrook High School"} <= {s.name for s in visited}

@@ -159,3 +159,31 @@ def test_create_user_command_needs_a_school_for_school_staff(runner):
     )
     assert result.exit_code == 0, result.output
     assert find_user_by_email("s@example.org").school.name == "Riverside Academy"
+
+
+def test_admin_names_a_schools_link_officer(client, signed_in, make_user):
+    """The link officer is chosen from the active QA officers, listed, and can be taken off again."""
+    officer = make_user("officer", name="Priya Link")
+    make_user("head_of_access", name="Not An Officer")
+    signed_in("admin")
+    form = client.get("/admin/schools/new").get_data(as_text=True)
+    assert "Priya Link" in form and "Not An Officer" not in form
+    assert client.post("/admin/schools/new", data=school_data(officer_id=str(officer.id))).status_code == 302
+    school = db.session.scalar(select(School))
+    assert school.officer_id == officer.id
+    assert "Priya Link" in client.get("/admin/schools").get_data(as_text=True)
+    client.post(f"/admin/schools/{school.id}", data=school_data(officer_id=""))
+    db.session.refresh(school)
+    assert school.officer_id is None
+
+
+@pytest.mark.parametrize("who", ["head", "unknown"])
+def test_a_link_officer_must_be_a_qa_officer(client, signed_in, make_user, who):
+    """Someone who is not an active QA officer cannot be a school's link officer; nothing is saved."""
+    head = make_user("head_of_access")
+    signed_in("admin")
+    officer_id = head.id if who == "head" else 99999
+    response = client.post("/admin/schools/new", data=school_data(officer_id=str(officer_id)))
+    assert response.status_code == 400
+    assert "Choose one of the QA officers listed" in response.get_data(as_text=True)
+    assert school_count() == 0

@@ -43,6 +43,12 @@ class School(db.Model):
     urn = db.Column(db.String(6), unique=True)
     borough = db.Column(db.String(80), nullable=False, default="", server_default="")
     phase = db.Column(db.String(20), nullable=False, default="secondary", server_default="secondary")
+    # The link officer: the QA officer who visits this school (DESIGN.md 2.7) and sits on
+    # the Gateway panel for its referrals (2.8). A foreign key back to user, so it is made
+    # with ALTER after both tables exist.
+    officer_id = db.Column(db.ForeignKey("user.id", use_alter=True), nullable=True, index=True)
+
+    officer = db.relationship("User", foreign_keys=[officer_id])
 
     __table_args__ = (
         db.CheckConstraint(
@@ -73,7 +79,7 @@ class User(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     last_sign_in_at = db.Column(db.DateTime)
 
-    school = db.relationship(School)
+    school = db.relationship(School, foreign_keys=[school_id])
 
     __table_args__ = (
         db.CheckConstraint("role IN ('officer', 'head_of_access', 'school', 'admin')", name="role_known"),

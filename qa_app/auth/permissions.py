@@ -7,7 +7,7 @@ and friends answer for one record already loaded. A record outside a user's scop
 fetched as if it did not exist (404). Templates get plain flags from their view.
 
 This module reads the tables of the features it rules on (visits, providers,
-escalations, placements), which is why it imports their models and nothing else of theirs.
+escalations, placements, referrals), which is why it imports their models and nothing else of theirs.
 """
 
 from flask import abort
@@ -46,6 +46,11 @@ PERMISSIONS = {
     # The authority's view across schools: every pupil in AP, counts, pupils and their
     # attendance at each provider, the list for its register of children not in school.
     "placement.authority_view": CASEWORK,
+    # Gateway panel referrals: schools refer their own pupils; the panel (officers for the
+    # schools they visit, the Head of Access for all) decides. Administrators see none.
+    "referral.view": frozenset({"officer", "head_of_access", "school"}),
+    "referral.make": frozenset({"school"}),
+    "referral.decide": CASEWORK,
 }
 
 
@@ -247,6 +252,59 @@ def may_place_for(user, school_id):
     return role == "school" and user.school_id is not None and user.school_id == school_id
 
 
+# -- schools and their link officers, and referrals to the Gateway panel -----------------------
+
+
+def schools_visited_by(user):
+    """A select of the ids of the schools this user visits: all for the Head of Access; for an
+    officer, those whose link officer they are; none for anyone else."""
+    from qa_app.auth.models import School
+
+    role = getattr(user, "role", None)
+    if _sees_everything(user):
+        return select(School.id)
+    if role == "officer":
+        return select(School.id).where(School.officer_id == user.id)
+    return select(School.id).where(false())
+
+
+def referrals_visible_to(user):
+    """SQL condition on Referral: a school user's own school's; an officer's visited schools';
+    all for the Head of Access; none for anyone else."""
+    from qa_app.referrals.models import Referral
+
+    role = getattr(user, "role", None)
+    if _sees_everything(user):
+        return true()
+    if role == "officer":
+        return Referral.school_id.in_(schools_visited_by(user))
+    if role == "school" and user.school_id is not None:
+        return Referral.school_id == user.school_id
+    return false()
+
+
+def can_see_referral(user, referral):
+    """The same rule as referrals_visible_to, for one referral already loaded."""
+    role = getattr(user, "role", None)
+    if _sees_everything(user):
+        return True
+    if role == "officer":
+        return referral.school is not None and referral.school.officer_id == user.id
+    return role == "school" and user.school_id is not None and referral.school_id == user.school_id
+
+
+def may_refer_for(user, school_id):
+    """Only a school's own staff refer its pupils."""
+    return (
+        getattr(user, "role", None) == "school" and user.school_id is not None and user.school_id == school_id
+    )
+
+
+def may_decide_referral(user, referral):
+    """The panel decides: an officer for the schools they visit, the Head of Access for any."""
+    return can(user, "referral.decide") and can_see_referral(user, referral)
+
+
 # -- the menu ------------------------------------------------------------------------------
 
 # (endpoint, label, action that shows it, action that hides it). Labels are short so that
@@ -258,6 +316,7 @@ MENU = (
     ("visits.mine", "Your visits", "visit.start", "deputies.manage"),
     ("providers.index", "Providers", "register.view", None),
     ("placements.index", "Placements", "placement.view", None),
+    ("referrals.index", "Referrals", "referral.view", None),
     ("visits.sign_off_queue", "Sign-off", "visit.sign_off", None),
     ("visits.overdue_actions", "Overdue actions", "visit.view", None),
     ("escalations.index", "Escalations", "escalation.view", None),

@@ -1,8 +1,8 @@
 """The school form (administrators only)."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import RadioField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from qa_app.auth.models import SCHOOL_PHASES
@@ -39,9 +39,21 @@ class SchoolForm(FlaskForm):
         validate_choice=False,
         validators=[InputRequired("Choose the school's phase")],
     )
+    officer_id = SelectField(
+        "Link officer",
+        widget=GovSelect(),
+        description="The QA officer who visits this school and sits on the Gateway panel for its referrals.",
+        coerce=lambda value: int(value) if str(value or "").isdigit() else None,
+        validate_choice=False,
+    )
     submit = SubmitField("Save school", widget=GovSubmitInput())
 
     def validate_phase(self, field):
         """One of the DfE's phases, in words a person understands (not "Not a valid choice")."""
         if field.data not in SCHOOL_PHASES:
             raise ValidationError("Choose the school's phase")
+
+    def validate_officer_id(self, field):
+        """No officer, or one of the officers listed."""
+        if field.data is not None and field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choose one of the QA officers listed")

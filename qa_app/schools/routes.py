@@ -10,7 +10,7 @@ from qa_app.extensions import db
 from qa_app.forms import show_errors
 from qa_app.schools import bp
 from qa_app.schools.forms import SchoolForm
-from qa_app.schools.services import save_school, schools_with_staff
+from qa_app.schools.services import officer_choices, save_school, schools_with_staff
 
 
 @bp.route("")
@@ -40,6 +40,7 @@ def edit(school_id):
 
 def _edit(school, form):
     """Validate, save and go back to the list; the form again with its errors otherwise."""
+    form.officer_id.choices = officer_choices()
     if form.validate_on_submit():
         try:
             save_school(school, form.data)
