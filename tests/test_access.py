@@ -170,6 +170,7 @@ MATRIX = {
     # posted empty: the Head of Access is shown the page again with what it needs.
     "referrals.index": ("GET", "/referrals", only(("officer", "head_of_access", "school"))),
     "referrals.new": ("GET", "/referrals/new", only(("school",))),
+    "referrals.checklist": ("POST", "/referrals/checklist", only(("school",))),
     "referrals.show": ("GET", "/referrals/{referral}", OTHER_SCHOOLS_REFERRAL),
     "referrals.edit": ("GET", "/referrals/{referral}/edit", only(("school",), code=404)),
     "referrals.decision": ("POST", "/referrals/{referral}/decision", casework(officer=404, head=400)),

@@ -1,6 +1,7 @@
 """The referral pages: the school's form with its checklist, sending, the panel's queue and
 decision form, and what each user may see (DESIGN.md 2.8)."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from qa_app.extensions import db
 from qa_app.placements.models import Placement
 from qa_app.referrals.models import Referral, ReferralEvent
 
-EXAMPLES = 20
+EXAMPLES = 40
 COMPLETE = {
     "pupil_ref": "GW-Y9-001",
     "year_group": "9",
@@ -53,6 +54,15 @@ def test_the_form_shows_what_the_referral_still_needs(client, school):
     assert referral.status == "draft"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Draft saved" in page and "Involve the school&#39;s SENCO" in page and "Involve ISAT" not in page
+
+
+def test_the_checklist_answers_for_the_form_as_it_is(client, school):
+    """The page's script asks what the form, as filled in now, still needs; nothing is stored."""
+    response = client.post("/referrals/checklist", data=without(COMPLETE, "senco_involved", "caf"))
+    assert response.status_code == 200
+    assert [item["field"] for item in response.get_json()["missing"]] == ["caf", "senco_involved"]
+    assert client.post("/referrals/checklist", data=COMPLETE).get_json() == {"missing": []}
+    assert referral_count() == 0
 
 
 def test_a_send_lacking_an_item_is_refused_and_nothing_is_written(client, school):
@@ -209,11 +219,12 @@ ITEMS = st.fixed_dictionaries(
 
 
 def expected_to_send(items):
-    """The rule, restated: never with an EHC plan; urgent with reason and advice; else complete."""
+    """The rule, restated: never with an EHC plan; a case marked urgent goes exactly when its
+    reason and ISAT's advice are given (complete or not); any other only when complete."""
     if items["ehc_plan"]:
         return False
-    if items["urgent"] and items["urgent_reason"] and items["isat_advice"]:
-        return True
+    if items["urgent"]:
+        return bool(items["urgent_reason"] and items["isat_advice"])
     caf_ok = (
         items["social_care_involved"]
         or items["caf"] == "opened"
@@ -247,7 +258,8 @@ def test_any_referral_form_is_sent_exactly_when_the_rules_allow(client, school):
         before = referral_count()
         response = client.post("/referrals/new", data=data | SEND)
         if expected_to_send(items):
-            assert response.status_code == 302, response.get_data(as_text=True)[:500]
+            page = response.get_data(as_text=True)
+            assert response.status_code == 302, (items, re.findall(r'href="#[^"]*">([^<]*)<', page)[:8])
             assert db.session.scalar(select(Referral).order_by(Referral.id.desc())).status == "sent"
         else:
             assert response.status_code == 400

@@ -83,6 +83,8 @@ LACKING = {"isat_involved": False, "senco_involved": False}
             {"isat_advice", "isat_involved", "senco_involved"},
         ),
         ({"urgent": True, "urgent_reason": "Escalating"}, {"isat_advice"}),
+        # Marked urgent, it needs its reason even when nothing else is missing.
+        ({"urgent": True, "isat_advice": "Refer now"}, {"urgent_reason"}),
         # An EHC plan: never sent, whatever else it holds.
         ({"ehc_plan": True}, {"ehc_plan"}),
         (LACKING | {"ehc_plan": True}, {"ehc_plan"}),
@@ -347,3 +349,20 @@ def test_a_place_that_breaks_a_placement_rule_writes_nothing(
     db.session.rollback()
     assert db.session.scalar(select(func.count(Placement.id))) == 0
     assert db.session.get(Referral, referral.id).status == "sent"
+
+
+def test_every_field_has_words_for_the_history():
+    """The history names a changed field in plain words, never by its code."""
+    from qa_app.referrals.rules import CHANGE_FIELDS, CHANGE_LABELS
+
+    assert set(CHANGE_LABELS) == set(CHANGE_FIELDS)
+    assert all("_" not in words for words in CHANGE_LABELS.values())
+
+
+def test_a_change_is_named_in_plain_words_in_the_history(school_user):
+    """ "Changed: educational psychologist's assessment, SENCO involved", not field codes."""
+    draft = save_referral(school_user, None, referral_change(ep_assessment="neither"), spoc=SPOC)
+    save_referral(
+        school_user, draft, referral_change(pupil_ref=draft.pupil_ref, senco_involved=False), spoc=SPOC
+    )
+    assert draft.events[-1].comment == "Changed: educational psychologist's assessment, SENCO involved"

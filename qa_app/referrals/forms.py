@@ -113,9 +113,8 @@ class ReferralForm(FlaskForm):
     caf_refusal_evidence = _text("Evidence of why the parents or carers refused a CAF")
     caf_refusal_actions = _text("What the school did about the refusal")
     caf_refusal_persistent = BooleanField(
-        "The parents or carers persistently refuse a CAF",
+        "The parents or carers persistently refuse a CAF (the panel is told of this as a safeguarding concern)",
         widget=GovCheckboxInput(),
-        description="The panel is told of this as a safeguarding concern.",
     )
     senco_involved = BooleanField("The school's SENCO is involved", widget=GovCheckboxInput())
     interventions = _text(

@@ -2,7 +2,7 @@
 needs), the panel's queue, one referral with its history, and the panel's decision.
 Every page writes through referrals.services."""
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -106,6 +106,17 @@ def new():
     """Start a referral: the form, with what a good referral still needs."""
     authorize("referral.make")
     return _form_page(ReferralForm(), None)
+
+
+@bp.route("/referrals/checklist", methods=["POST"])
+@login_required
+def checklist():
+    """What the referral form, as it is filled in now, still needs (for the page's script to
+    show as the school types); the same rules as on save. Nothing is stored."""
+    authorize("referral.make")
+    form = ReferralForm()
+    missing = missing_items(_change(form))
+    return jsonify(missing=[{"field": field, "message": message} for field, message in missing])
 
 
 @bp.route("/referrals/<int:referral_id>/edit", methods=["GET", "POST"])

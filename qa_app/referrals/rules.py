@@ -40,6 +40,29 @@ class ReferralChange:
 
 
 CHANGE_FIELDS = tuple(ReferralChange.__dataclass_fields__)
+# Each field in the words the history shows ("Changed: year group, the SENCO").
+CHANGE_LABELS = {
+    "pupil_ref": "the pupil's reference",
+    "year_group": "year group",
+    "ehc_plan": "EHC plan",
+    "sen_support": "SEN support",
+    "looked_after": "looked after",
+    "asked_for": "what the school asks for",
+    "needs": "the pupil's needs",
+    "what_has_happened": "what has happened",
+    "isat_involved": "ISAT involved",
+    "isat_advice": "ISAT's advice",
+    "ep_assessment": "educational psychologist's assessment",
+    "social_care_involved": "social care involved",
+    "caf": "CAF",
+    "caf_refusal_evidence": "evidence of the CAF refusal",
+    "caf_refusal_actions": "what the school did about the refusal",
+    "caf_refusal_persistent": "persistent refusal of a CAF",
+    "senco_involved": "SENCO involved",
+    "interventions": "interventions in place",
+    "urgent": "urgent",
+    "urgent_reason": "why it is urgent",
+}
 
 
 @dataclass(frozen=True)

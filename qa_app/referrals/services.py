@@ -24,6 +24,7 @@ from qa_app.providers.models import Provider
 from qa_app.referrals.models import EVENTS, OUTCOMES, Referral, ReferralEvent
 from qa_app.referrals.rules import (
     CHANGE_FIELDS,
+    CHANGE_LABELS,
     DECISION_FIELDS,
     change_errors,
     decision_errors,
@@ -119,9 +120,7 @@ def save_referral(user, referral, change, send=False, spoc=None):
     if created:
         _record(referral, user, "created")
     elif changed:
-        _record(
-            referral, user, "changed", "Changed: " + ", ".join(name.replace("_", " ") for name in changed)
-        )
+        _record(referral, user, "changed", "Changed: " + ", ".join(CHANGE_LABELS[name] for name in changed))
     if send:
         _send(user, referral)
     db.session.flush()
