@@ -318,7 +318,7 @@ MENU = (
     ("placements.index", "Placements", "placement.view", None),
     ("referrals.index", "Referrals", "referral.view", None),
     ("visits.sign_off_queue", "Sign-off", "visit.sign_off", None),
-    ("visits.overdue_actions", "Overdue actions", "visit.view", None),
+    ("visits.overdue_actions", "Actions", "visit.view", None),
     ("escalations.index", "Escalations", "escalation.view", None),
     ("dashboard.index", "Dashboard", "escalation.decide", None),
     ("escalations.report", "Report a concern", "escalation.report", "escalation.view"),
