@@ -231,9 +231,9 @@ def test_an_urgent_case_is_sent_marked_urgent(school_user, link_officer):
     )
     db.session.commit()
     assert urgent.urgent and urgent.status == "sent"
-    draft = save_referral(school_user, None, referral_change(), spoc=SPOC)
+    save_referral(school_user, None, referral_change(), spoc=SPOC)  # a draft: not the panel's
     db.session.commit()
-    assert [r.id for r in referrals_of(link_officer)] == [urgent.id, ordinary.id, draft.id]
+    assert [r.id for r in referrals_of(link_officer)] == [urgent.id, ordinary.id]
 
 
 def test_who_sees_and_decides(make_user, school_user, link_officer, make_referral):
@@ -270,6 +270,16 @@ def test_who_sees_and_decides(make_user, school_user, link_officer, make_referra
         find_referral(other_officer, referral.id)
     with pytest.raises(NotFound):
         decide(other_officer, referral, Decision("signposted", signposted_to="CAMHS"))
+
+
+def test_the_panel_never_sees_a_draft(make_user, school_user, link_officer, make_referral):
+    """A draft is the school's alone until it is sent."""
+    draft = make_referral(school_user, send=False)
+    head = make_user("head_of_access")
+    for user in (link_officer, head):
+        assert not can_see_referral(user, draft)
+        assert db.session.scalar(select(func.count(Referral.id)).where(referrals_visible_to(user))) == 0
+    assert can_see_referral(school_user, draft)
 
 
 def test_more_information_returns_it_to_the_school_which_resends(school_user, link_officer, make_referral):

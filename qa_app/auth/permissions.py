@@ -269,15 +269,17 @@ def schools_visited_by(user):
 
 
 def referrals_visible_to(user):
-    """SQL condition on Referral: a school user's own school's; an officer's visited schools';
-    all for the Head of Access; none for anyone else."""
+    """SQL condition on Referral: a school user's own school's; for the panel, those sent to it
+    (a draft is the school's alone): an officer's visited schools', all for the Head of
+    Access; none for anyone else."""
     from qa_app.referrals.models import Referral
 
     role = getattr(user, "role", None)
+    sent = Referral.status != "draft"
     if _sees_everything(user):
-        return true()
+        return sent
     if role == "officer":
-        return Referral.school_id.in_(schools_visited_by(user))
+        return sent & Referral.school_id.in_(schools_visited_by(user))
     if role == "school" and user.school_id is not None:
         return Referral.school_id == user.school_id
     return false()
@@ -286,6 +288,8 @@ def referrals_visible_to(user):
 def can_see_referral(user, referral):
     """The same rule as referrals_visible_to, for one referral already loaded."""
     role = getattr(user, "role", None)
+    if role in CASEWORK and referral.status == "draft":
+        return False
     if _sees_everything(user):
         return True
     if role == "officer":
