@@ -33,10 +33,10 @@ TEXT_FIELDS = tuple(
 )
 
 
-def _load(referral_id):
+def _load(referral_id, lock=False):
     """The referral, if the current user may see it (404 otherwise)."""
     try:
-        return find_referral(current_user, referral_id)
+        return find_referral(current_user, referral_id, lock)
     except NotFound:
         abort(404)
 
@@ -187,7 +187,7 @@ def _decision(form):
 def decision(referral_id):
     """Record the panel's decision; a place becomes a placement the school then sees."""
     authorize("referral.decide")
-    referral = _load(referral_id)
+    referral = _load(referral_id, lock=True)
     form = DecisionForm()
     form.provider_id.choices = _provider_choices()
     if form.validate_on_submit():

@@ -44,9 +44,12 @@ PLACEMENT_FIELDS = {
 }
 
 
-def find_referral(user, referral_id):
-    """The referral with this id that the user may see, or NotFound."""
-    referral = db.session.get(Referral, referral_id) if isinstance(referral_id, int) else None
+def find_referral(user, referral_id, lock=False):
+    """The referral with this id that the user may see, or NotFound; `lock` holds its row
+    until the commit, so that two panel members deciding at once cannot both decide."""
+    referral = (
+        db.session.get(Referral, referral_id, with_for_update=lock) if isinstance(referral_id, int) else None
+    )
     if referral is None or not can_see_referral(user, referral):
         raise NotFound("No such referral.")
     return referral
