@@ -123,6 +123,7 @@ def register_blueprints(app):
         photos,
         placements,
         providers,
+        referrals,
         register,
         registration,
         reports,
@@ -147,6 +148,7 @@ def register_blueprints(app):
         api,
         photos,
         placements,
+        referrals,
         reports,
         offline,
     ):

@@ -62,6 +62,12 @@ class Config:
     PHOTO_STORAGE_PATH = os.environ.get("PHOTO_STORAGE_PATH", "")
     PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
+    # Who a school contacts first about a pupil with an EHC plan, instead of referring the
+    # pupil to the Gateway panel (DESIGN.md 2.8). An authority sets its own in instance/config.py.
+    COMPLEX_NEEDS_SPOC = os.environ.get(
+        "COMPLEX_NEEDS_SPOC", "the Complex Needs Team single point of contact (complexneeds@example.org)"
+    )
+
     # Every page says "Demo: not for real data" unless this is production.
     DEMO_BANNER = False
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from qa_app.auth.models import User
 from qa_app.auth.services import create_user
 from qa_app.demo_placements import add_placements, add_schools
+from qa_app.demo_referrals import add_referrals
 from qa_app.demo_school_visits import add_school_visits
 from qa_app.demo_timeline import add_photos, date_escalation, date_visit, working_day
 from qa_app.escalations.models import Escalation
@@ -258,6 +259,7 @@ def seed(today=None):
     _escalations(users, today)
     add_placements(users, rng, today)
     add_school_visits(users, rng, today)
+    add_referrals(users)
     # The cross-school registration test raised its escalations as the placements were
     # saved: put them on the demo's timeline too, the last working day before today.
     for escalation in db.session.scalars(select(Escalation).where(Escalation.source == "placements")):

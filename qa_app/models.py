@@ -12,6 +12,7 @@ from qa_app.placements.models import (  # noqa: F401
     PlacementReview,
 )
 from qa_app.providers.models import Provider, ProviderService  # noqa: F401
+from qa_app.referrals.models import Referral, ReferralEvent  # noqa: F401
 from qa_app.registration.models import RegistrationRules  # noqa: F401
 from qa_app.visits.models import (  # noqa: F401
     Action,

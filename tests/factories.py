@@ -301,3 +301,40 @@ def make_placement(app, make_user):
         return placement
 
     return _make
+
+
+def referral_change(**overrides):
+    """A ReferralChange that holds everything a good referral needs; override any field."""
+    from qa_app.referrals.rules import ReferralChange
+
+    n = next(_counter)
+    values = {
+        "pupil_ref": f"GW-{n:03d}",
+        "year_group": 9,
+        "sen_support": True,
+        "asked_for": "outreach",
+        "needs": "Anxiety and anger in lessons; struggles with change.",
+        "what_has_happened": "Two suspensions this term; attendance 71%.",
+        "isat_involved": True,
+        "ep_assessment": "commitment",
+        "caf": "opened",
+        "senco_involved": True,
+        "interventions": "Daily check-in with a key adult; a reduced timetable for two weeks; a mentor.",
+    }
+    values.update(overrides)
+    return ReferralChange(**values)
+
+
+@pytest.fixture
+def make_referral(app, make_user):
+    """make_referral(school_user=None, send=True, **ReferralChange fields) -> a committed
+    referral saved (and sent, unless send=False) through referrals.services.save_referral."""
+    from qa_app.referrals.services import save_referral
+
+    def _make(school_user=None, send=True, **overrides):
+        user = school_user or make_user("school")
+        referral = save_referral(user, None, referral_change(**overrides), send=send, spoc="the SPOC")
+        db.session.commit()
+        return referral
+
+    return _make

@@ -47,6 +47,15 @@ OTHER_SCHOOLS_PLACEMENT = {
     "school": 404,
     "admin": 403,
 }
+# The referral in the URLs is another school's, sent to the panel; the officer here is not
+# that school's link officer (404), the Head of Access sees every referral.
+OTHER_SCHOOLS_REFERRAL = {
+    "anonymous": 302,
+    "officer": 404,
+    "head_of_access": 200,
+    "school": 404,
+    "admin": 403,
+}
 API_ANON = {"anonymous": 401}
 ADMIN = ("admin",)
 
@@ -163,6 +172,15 @@ MATRIX = {
         "/placements/import/00000000-0000-4000-8000-000000000000",
         only(("officer", "head_of_access", "school"), code=404),
     ),
+    # Gateway panel referrals: schools make their own; the panel (officers for the schools they
+    # visit, the Head of Access for all) decides; administrators see none. The decision is
+    # posted empty: the Head of Access is shown the page again with what it needs.
+    "referrals.index": ("GET", "/referrals", only(("officer", "head_of_access", "school"))),
+    "referrals.new": ("GET", "/referrals/new", only(("school",))),
+    "referrals.checklist": ("POST", "/referrals/checklist", only(("school",))),
+    "referrals.show": ("GET", "/referrals/{referral}", OTHER_SCHOOLS_REFERRAL),
+    "referrals.edit": ("GET", "/referrals/{referral}/edit", only(("school",), code=404)),
+    "referrals.decision": ("POST", "/referrals/{referral}/decision", casework(officer=404, head=400)),
     # Photos: only the visit's own officer uploads (404 to everyone else); they are shown
     # to those who may see the visit.
     "photos.show_photo": ("GET", "/visits/{visit}/photos/{photo}", OTHERS_VISIT),
@@ -213,7 +231,7 @@ CASES = [(endpoint, role) for endpoint in MATRIX for role in ROLES]
 
 
 @pytest.fixture
-def ids(app, make_provider, make_user, make_visit, make_placement):
+def ids(app, make_provider, make_user, make_visit, make_placement, make_referral):
     """The records the URLs point at (the visit is a draft of another officer's)."""
     from qa_app.escalations.services import report_concern
     from qa_app.extensions import db
@@ -240,6 +258,7 @@ def ids(app, make_provider, make_user, make_visit, make_placement):
         "version": version.id,
         "criterion": version.criteria[0].id,
         "placement": make_placement(make_user("school", school="Other School").school, provider).uuid,
+        "referral": make_referral(make_user("school", school="Other School")).id,
     }
 
 

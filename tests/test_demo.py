@@ -149,3 +149,17 @@ def test_demo_school_visits(runner):
     assert set(visit.placement_checks) <= schools_placements
     assert any(a.owner == "school" and a.school_id == visit.school_id for a in visit.actions)
     assert any(v.status == "draft" for v in visits)
+
+
+def test_demo_referrals(runner):
+    """The panel's queue has an urgent referral and one flagged as a safeguarding concern;
+    one is back with its school, one decided, one a draft; each with its history."""
+    from qa_app.referrals.models import Referral
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    referrals = db.session.scalars(db.select(Referral)).all()
+    statuses = {r.pupil_ref: r.status for r in referrals}
+    assert sorted(statuses.values()) == ["accepted", "draft", "more_information", "sent", "sent"]
+    waiting = [r for r in referrals if r.status == "sent"]
+    assert any(r.urgent for r in waiting) and any(r.safeguarding_concern for r in waiting)
+    assert all(r.events and r.events[0].action == "created" for r in referrals)

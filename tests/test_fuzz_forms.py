@@ -112,7 +112,7 @@ def forms_on(client, path):
 
 
 @pytest.fixture
-def people(app, make_user, make_provider, make_visit, make_escalation, make_placement):
+def people(app, make_user, make_provider, make_visit, make_escalation, make_placement, make_referral):
     """One user per role; the officer's provider with a draft and a submitted visit of
     theirs, an escalation about it, drafts of the registration rules and the framework;
     and the pages beyond the access matrix's that show their forms."""
@@ -126,16 +126,23 @@ def people(app, make_user, make_provider, make_visit, make_escalation, make_plac
     db.session.commit()
     # A placement of the school user's own school (with a provider that needs a reason).
     placement = make_placement(users["school"].school, provider)
+    # A draft referral of the school's (its form) and a sent one (the panel's decision form).
+    draft_referral = make_referral(users["school"], send=False)
+    sent_referral = make_referral(users["school"])
     ids = {
         "visit": draft.uuid,
         "provider": provider.id,
         "escalation": escalation.id,
         "placement": placement.uuid,
+        "referral": draft_referral.id,
     }
     return (
         users,
         ids,
-        [("head_of_access", f"/visits/{submitted.uuid}")]
+        [
+            ("head_of_access", f"/visits/{submitted.uuid}"),
+            ("head_of_access", f"/referrals/{sent_referral.id}"),
+        ]
         + [
             (role, f"/placements/new?school_id={users['school'].school_id}&provider_id={provider.id}")
             for role in ("school", "officer")
@@ -197,6 +204,8 @@ def test_every_form_takes_any_input_without_a_500(app, client, login, people):
     assert {"/escalations/report", f"/visits/{ids['visit']}/details", "/register"} <= actions
     assert {f"/placements/{ids['placement']}/{page}" for page in ("edit", "reviews/new", "end")} <= actions
     assert any(action.startswith("/placements/new?") for action in actions)
+    assert {"/referrals/new", f"/referrals/{ids['referral']}/edit"} <= actions
+    assert any(action.startswith("/referrals/") and action.endswith("/decision") for action in actions)
     for role, form in forms:
         if role:
             login(users[role])

@@ -7,7 +7,7 @@ and friends answer for one record already loaded. A record outside a user's scop
 fetched as if it did not exist (404). Templates get plain flags from their view.
 
 This module reads the tables of the features it rules on (visits, providers,
-escalations, placements), which is why it imports their models and nothing else of theirs.
+escalations, placements, referrals), which is why it imports their models and nothing else of theirs.
 """
 
 from flask import abort
@@ -49,6 +49,11 @@ PERMISSIONS = {
     # The authority's view across schools: every pupil in AP, counts, pupils and their
     # attendance at each provider, the list for its register of children not in school.
     "placement.authority_view": CASEWORK,
+    # Gateway panel referrals: schools refer their own pupils; the panel (officers for the
+    # schools they visit, the Head of Access for all) decides. Administrators see none.
+    "referral.view": frozenset({"officer", "head_of_access", "school"}),
+    "referral.make": frozenset({"school"}),
+    "referral.decide": CASEWORK,
 }
 
 
@@ -291,6 +296,52 @@ def may_place_for(user, school_id):
     return role == "school" and user.school_id is not None and user.school_id == school_id
 
 
+# -- referrals to the Gateway panel --------------------------------------------------------
+
+
+def referrals_visible_to(user):
+    """SQL condition on Referral: a school user's own school's; for the panel, those sent to it
+    (a draft is the school's alone): an officer's visited schools', all for the Head of
+    Access; none for anyone else."""
+    from qa_app.referrals.models import Referral
+
+    role = getattr(user, "role", None)
+    sent = Referral.status != "draft"
+    if _sees_everything(user):
+        return sent
+    if role == "officer":
+        from qa_app.auth.models import School
+
+        return sent & Referral.school_id.in_(select(School.id).where(schools_visited_by(user)))
+    if role == "school" and user.school_id is not None:
+        return Referral.school_id == user.school_id
+    return false()
+
+
+def can_see_referral(user, referral):
+    """The same rule as referrals_visible_to, for one referral already loaded."""
+    role = getattr(user, "role", None)
+    if role in CASEWORK and referral.status == "draft":
+        return False
+    if _sees_everything(user):
+        return True
+    if role == "officer":
+        return referral.school is not None and referral.school.officer_id == user.id
+    return role == "school" and user.school_id is not None and referral.school_id == user.school_id
+
+
+def may_refer_for(user, school_id):
+    """Only a school's own staff refer its pupils."""
+    return (
+        getattr(user, "role", None) == "school" and user.school_id is not None and user.school_id == school_id
+    )
+
+
+def may_decide_referral(user, referral):
+    """The panel decides: an officer for the schools they visit, the Head of Access for any."""
+    return can(user, "referral.decide") and can_see_referral(user, referral)
+
+
 # -- the menu ------------------------------------------------------------------------------
 
 # (endpoint, label, action that shows it, action that hides it). Labels are short so that
@@ -302,8 +353,9 @@ MENU = (
     ("visits.mine", "Your visits", "visit.start", "deputies.manage"),
     ("providers.index", "Providers", "register.view", None),
     ("placements.index", "Placements", "placement.view", None),
+    ("referrals.index", "Referrals", "referral.view", None),
     ("visits.sign_off_queue", "Sign-off", "visit.sign_off", None),
-    ("visits.overdue_actions", "Overdue actions", "visit.view", None),
+    ("visits.overdue_actions", "Actions", "visit.view", None),
     ("escalations.index", "Escalations", "escalation.view", None),
     ("dashboard.index", "Dashboard", "escalation.decide", None),
     ("escalations.report", "Report a concern", "escalation.report", "escalation.view"),
