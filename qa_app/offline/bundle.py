@@ -14,6 +14,7 @@ from qa_app.auth.permissions import providers_of, schools_visited_by, visits_edi
 from qa_app.extensions import db
 from qa_app.framework.models import FrameworkVersion
 from qa_app.framework.rating import RATINGS
+from qa_app.placements.overdue import OVERDUE
 from qa_app.placements.school_visit import placements_for_many
 from qa_app.providers.models import Provider
 from qa_app.registration.law import RESULT_LABELS
@@ -34,6 +35,8 @@ PUPIL_FLAGS = (
 )
 
 
+# A school visit's own section (DESIGN.md 2.7), unless the server's pages name it.
+SCHOOL_SECTIONS = {"placements": "Placements"}
 # The answers to a placement check (visits/schemas.py PlacementCheck).
 PLACEMENT_ANSWERS = {"yes": "Yes", "no": "No", "not_applicable": "Not applicable"}
 
@@ -150,12 +153,15 @@ def form_labels():
         "registration_results": _choices(RESULT_LABELS),
         "pupil_flags": [{"code": code, "label": label, "default": on} for code, label, on in PUPIL_FLAGS],
         "fields": field_words(),
-        "sections": [{"code": code, "label": label} for code, label in SECTIONS],
+        "sections": [
+            {"code": code, "label": label} for code, label in {**SCHOOL_SECTIONS, **dict(SECTIONS)}.items()
+        ],
         "outcomes": [{"code": code, "label": label} for code, label in OUTCOMES],
         # A school visit's questions about each placement (DESIGN.md 2.7); "not
         # applicable" is offered only for a part-time timetable's review.
         "placement_checks": _choices(PLACEMENT_CHECKS),
         "placement_answers": _choices(PLACEMENT_ANSWERS),
+        "overdue": _choices(OVERDUE),
     }
 
 

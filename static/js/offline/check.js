@@ -4,7 +4,8 @@
 // the framework version's own rules, exactly as the server would.
 import { button, errorSummary, link } from "./fields.js";
 import { el } from "./page.js";
-import { toPayload } from "./payload.js";
+import { toPayload, visitedName } from "./payload.js";
+import { placementsAnswered } from "./sections.js";
 import { blockerGroups, blockerHref, ratingsOf, ratingsShown, submissionBlockers } from "./rating.js";
 
 const TAG = { red: "govuk-tag--red", amber: "govuk-tag--orange", green: "govuk-tag--green" };
@@ -24,7 +25,7 @@ const today = () => new Date().toLocaleDateString("en-CA");
 
 /** What blocks this draft being submitted, as the server would raise them. */
 export function blockersOf(ctx) {
-  return submissionBlockers(ctx.framework, toPayload(ctx.draft, ctx.labels), today());
+  return submissionBlockers(ctx.framework, toPayload(ctx.draft, ctx.labels), today(), ctx.school);
 }
 
 /** Each theme's rating as shown while the visit is in progress (for the task list too). */
@@ -46,10 +47,23 @@ export function check(ctx) {
       el("dd", { class: "govuk-summary-list__actions" }, link(`/visits/${draft.uuid}/themes/${theme.code}`, "Change", { "aria-label": `Change ${theme.name}` })),
     ),
   );
+  if (ctx.school) {
+    const [answered, needed] = placementsAnswered(ctx);
+    const title = ctx.labels.sections.find((s) => s.code === "placements")?.label;
+    rows.push(
+      el(
+        "div",
+        { class: "govuk-summary-list__row", "data-placements-answered": true },
+        el("dt", { class: "govuk-summary-list__key", text: title }),
+        el("dd", { class: "govuk-summary-list__value", text: `${ctx.school.placements.length} ${ctx.school.placements.length === 1 ? "placement" : "placements"}: ${answered} of ${needed} answers given` }),
+        el("dd", { class: "govuk-summary-list__actions" }, link(`/visits/${draft.uuid}/placements`, "Change", { "aria-label": `Change ${title}` })),
+      ),
+    );
+  }
   const parts = [
     link(`/visits/${draft.uuid}`, "Back to the visit", { class: "govuk-back-link" }),
     errorSummary(ctx.errors),
-    el("span", { class: "govuk-caption-l", text: `${draft.provider_name} · ${draft.visit_date}` }),
+    el("span", { class: "govuk-caption-l", text: `${visitedName(draft)} · ${draft.visit_date}` }),
     el("h1", { class: "govuk-heading-l", text: ctx.labels.sections.find((s) => s.code === "check")?.label }),
     el("dl", { class: "govuk-summary-list" }, ...rows),
     el("h2", { class: "govuk-heading-m", "data-overall": true }, "Overall: ", shown(ratings.overall)),
