@@ -39,6 +39,7 @@ PUPIL_FLAGS = (
 SCHOOL_SECTIONS = {"placements": "Placements"}
 # The answers to a placement check (visits/schemas.py PlacementCheck).
 PLACEMENT_ANSWERS = {"yes": "Yes", "no": "No", "not_applicable": "Not applicable"}
+NOT_APPLICABLE_FOR = "part_time_reviewed"
 
 
 def _providers(user):
@@ -157,10 +158,22 @@ def form_labels():
             {"code": code, "label": label} for code, label in {**SCHOOL_SECTIONS, **dict(SECTIONS)}.items()
         ],
         "outcomes": [{"code": code, "label": label} for code, label in OUTCOMES],
-        # A school visit's questions about each placement (DESIGN.md 2.7); "not
-        # applicable" is offered only for a part-time timetable's review.
-        "placement_checks": _choices(PLACEMENT_CHECKS),
-        "placement_answers": _choices(PLACEMENT_ANSWERS),
+        # A school visit's questions about each placement (DESIGN.md 2.7), each with its
+        # answers: "not applicable" only for a part-time timetable's review.
+        "placement_checks": [
+            {
+                "code": code,
+                "label": label,
+                "answers": _choices(
+                    {
+                        k: v
+                        for k, v in PLACEMENT_ANSWERS.items()
+                        if k != "not_applicable" or code == NOT_APPLICABLE_FOR
+                    }
+                ),
+            }
+            for code, label in PLACEMENT_CHECKS.items()
+        ],
         "overdue": _choices(OVERDUE),
     }
 

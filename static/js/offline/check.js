@@ -5,7 +5,6 @@
 import { button, errorSummary, link } from "./fields.js";
 import { el } from "./page.js";
 import { toPayload, visitedName } from "./payload.js";
-import { placementsAnswered } from "./sections.js";
 import { blockerGroups, blockerHref, ratingsOf, ratingsShown, submissionBlockers } from "./rating.js";
 
 const TAG = { red: "govuk-tag--red", amber: "govuk-tag--orange", green: "govuk-tag--green" };
@@ -47,19 +46,6 @@ export function check(ctx) {
       el("dd", { class: "govuk-summary-list__actions" }, link(`/visits/${draft.uuid}/themes/${theme.code}`, "Change", { "aria-label": `Change ${theme.name}` })),
     ),
   );
-  if (ctx.school) {
-    const [answered, needed] = placementsAnswered(ctx);
-    const title = ctx.labels.sections.find((s) => s.code === "placements")?.label;
-    rows.push(
-      el(
-        "div",
-        { class: "govuk-summary-list__row", "data-placements-answered": true },
-        el("dt", { class: "govuk-summary-list__key", text: title }),
-        el("dd", { class: "govuk-summary-list__value", text: `${ctx.school.placements.length} ${ctx.school.placements.length === 1 ? "placement" : "placements"}: ${answered} of ${needed} answers given` }),
-        el("dd", { class: "govuk-summary-list__actions" }, link(`/visits/${draft.uuid}/placements`, "Change", { "aria-label": `Change ${title}` })),
-      ),
-    );
-  }
   const parts = [
     link(`/visits/${draft.uuid}`, "Back to the visit", { class: "govuk-back-link" }),
     errorSummary(ctx.errors),

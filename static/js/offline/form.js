@@ -1,11 +1,9 @@
 // The visit form, drawn in the browser from IndexedDB: the one form an officer uses,
-// online and offline. Online, the server's page of a visit this officer may change
-// carries the mount point ([data-visit-app data-visit-uuid]) and this script takes over;
-// offline, the service worker answers any page with the cached shell, and this script
-// reads the visit and section from the address. Every change is saved on the tablet
-// (debounced, and on pagehide) and, with a signal, sent to the server as a draft under
-// If-Match and a fresh Idempotency-Key; a part the server would refuse stays on the
-// tablet with its message beside it and is left out of what is sent.
+// online and offline. Online, a server page of a visit this officer may change carries
+// the mount point ([data-visit-app data-visit-uuid]); offline, the service worker answers
+// with the cached shell and the address names the visit and section. Every change is
+// saved on the tablet and, with a signal, sent as a draft (If-Match, a fresh
+// Idempotency-Key); a part the server would refuse stays here with its message.
 import * as api from "./api.js";
 import * as store from "./db.js";
 import { check, themesShown } from "./check.js";
@@ -35,8 +33,7 @@ function context() {
   const { draft, bundle } = state;
   const framework = bundle.frameworks?.[draft.framework_version] || bundle.framework;
   const provider = bundle.providers.find((p) => p.id === draft.provider_id);
-  // A school visit (DESIGN.md 2.7): its own placements once the server has it, else
-  // those a visit to the school today would check.
+  // A school visit's placements: its own once the server has it, else those of a visit today.
   const schoolOf = draft.school_id ? (bundle.schools || []).find((s) => s.id === draft.school_id) : null;
   const school = draft.school_id ? { placements: (bundle.visits || []).find((v) => v.uuid === draft.uuid)?.placements ?? schoolOf?.placements ?? [], checks: bundle.labels.placement_checks } : null;
   let notice = "";

@@ -1,15 +1,11 @@
 // The visit form's draft and the API's visit JSON (DESIGN.md section 3), both ways, and
-// which field each error is about. Pure functions: no DOM, no storage, no fetch, so that
-// Node tests them and the bench queues visits with them.
+// which field each error is about. Pure functions (no DOM, storage or fetch): Node tests
+// them and the bench queues visits with them.
 //
-// A draft keeps what the officer typed, as typed (numbers stay strings) until toPayload
-// makes the API's JSON; judgements are kept by criterion code. Besides the visit's own
-// fields a draft has: user_id, base_version (the server version it was last in step
-// with, null for a visit the server has not seen), dirty (changes the server has not
-// had), server_errors ({field key: message} from the last refusal) and conflict.
-//
-// `labels` is the bundle's `labels` (qa_app/offline/bundle.py): the ratings, the action
-// owners and the pupil flags come from the server, never from a copy kept here.
+// A draft keeps what was typed, as typed (numbers stay strings), judgements by criterion
+// code, and: user_id, base_version (the server version it is in step with; null if the
+// server has not seen it), dirty, server_errors ({field key: message}) and conflict.
+// `labels` is the bundle's `labels`: the words come from the server, never a copy here.
 
 const WEEKS_IF_BLANK = 38; // the API's default for a pupil's weeks a year
 
@@ -154,8 +150,7 @@ export function toPayload(draft, labels, status = "submitted") {
   return body;
 }
 
-/** A school visit's placement checks as the API takes them: blank answers left out, and
- * a placement with nothing answered left out altogether. */
+/** A school visit's placement checks as the API takes them: blank answers left out. */
 export function placementChecks(checks = {}) {
   const sent = {};
   for (const [uuid, answers] of Object.entries(checks)) {
@@ -175,15 +170,14 @@ function validRegistration(registration) {
   };
 }
 
-/** Who may own an action of this draft: the school or the local authority on a school
- * visit, else the provider or the local authority (the bundle's [{code, label}]). */
+/** Who may own an action: the school or the authority on a school visit, else the provider or the authority. */
 export function ownerChoices(labels, draft = {}) {
   return labels.action_owners.filter((o) => (draft.school_id ? o.code !== "provider" : o.code !== "school"));
 }
 
 /** The owner a new action starts with: the school on a school visit, else the bundle's default. */
 export function defaultOwner(labels, draft = {}) {
-  if (draft.school_id) return ownerChoices(labels, draft).find((o) => o.code === "school")?.code ?? "school";
+  if (draft.school_id) return "school";
   return labels.action_owners.find((o) => o.default)?.code ?? labels.action_owners[0].code;
 }
 

@@ -1,9 +1,7 @@
 // The visit's ratings, their "why" and what blocks submitting, worked out on the tablet
-// from the framework version's own rule data (the offline bundle's `framework`:
-// {name, title, rules, themes: [{code, name, criteria: [{code, text, guidance, critical}]}]}).
-// It mirrors qa_app/framework/rating.py and qa_app/visits/services.py (submission_blockers,
-// blocker_groups) word for word; tests/browser/test_rating_table.py checks that the two
-// agree on a table of cases. No DOM and no storage here.
+// from the framework version's own rule data (the bundle's frameworks), word for word as
+// qa_app/framework/rating.py and qa_app/visits/services.py (tests/browser/test_rating_table.py
+// holds the two to a table of cases). No DOM and no storage here.
 
 const RATINGS = ["met", "partly_met", "not_met", "not_seen"];
 const JUDGED = ["met", "partly_met", "not_met"];
@@ -129,17 +127,14 @@ export function ratingsShown(framework, ratings) {
   return { themes, overall };
 }
 
-/** The placement checks a placement needs: a part-time timetable's review only when it is
- * part time (school_placements.checks_needed). `checks` is the bundle's [{code, label}]. */
+/** The bundle's placement checks a placement needs (school_placements.checks_needed). */
 export function checksNeeded(placement, checks) {
   return checks.filter((c) => c.code !== "part_time_reviewed" || placement.part_time);
 }
 
 /** What stops the visit being submitted, as services.submission_blockers in the same order:
- * [{theme, key, message}], theme null for the visit date and "placements" for a school
- * visit's unanswered placement checks. `visit` is the API's visit JSON, `today`
- * "YYYY-MM-DD"; for a school visit `school` is {placements, checks}: the placements it
- * checks and the bundle's labels.placement_checks. */
+ * [{theme, key, message}], theme null for the visit date. `visit` is the API's visit JSON,
+ * `today` "YYYY-MM-DD"; a school visit's `school` is {placements, checks (the bundle's)}. */
 export function submissionBlockers(framework, visit, today, school = null) {
   const judged = Object.fromEntries((visit.judgements || []).map((j) => [j.criterion, j]));
   const reasons = visit.insufficient_reasons || {};

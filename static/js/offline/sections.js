@@ -51,7 +51,7 @@ export function taskList(ctx) {
       return item(`${base(ctx)}/themes/${theme.code}`, theme.name, themeState(ctx, theme), shown.state === "not_started" ? "" : shown.label);
     }),
     // A school visit checks the school's placements instead of a registration check.
-    ctx.school ? item(`${base(ctx)}/placements`, sectionTitle(ctx, "placements"), placementsState(ctx), placementsHint(ctx)) : item(`${base(ctx)}/registration`, sectionTitle(ctx, "registration"), reg?.pupils.length ? "Complete" : "Not started"),
+    ctx.school ? item(`${base(ctx)}/placements`, sectionTitle(ctx, "placements"), placementsState(ctx), `${ctx.school.placements.length} to check`) : item(`${base(ctx)}/registration`, sectionTitle(ctx, "registration"), reg?.pupils.length ? "Complete" : "Not started"),
     item(`${base(ctx)}/strengths`, sectionTitle(ctx, "strengths"), draft.strengths || draft.pupil_voice ? "Complete" : "Not started"),
     item(`${base(ctx)}/actions`, sectionTitle(ctx, "actions"), draft.actions.length ? "Complete" : "Not started"),
   ];
@@ -194,45 +194,24 @@ export function previousActions(ctx) {
   return [...heading(ctx, sectionTitle(ctx, "previous-actions")), ...(items.length ? items : [el("p", { class: "govuk-body", text: "There are no open actions from earlier visits." })]), back(ctx)];
 }
 
-/** [answered, needed] placement checks of a school visit. */
-export function placementsAnswered(ctx) {
-  let answered = 0;
-  let needed = 0;
-  for (const placement of ctx.school.placements) {
-    const answers = ctx.draft.placement_checks?.[placement.uuid] || {};
-    for (const check of checksNeeded(placement, ctx.labels.placement_checks)) {
-      needed += 1;
-      if (answers[check.code]) answered += 1;
-    }
-  }
-  return [answered, needed];
-}
-
+/** A school visit's placements section: "Complete" when every check needed is answered. */
 function placementsState(ctx) {
-  const [answered, needed] = placementsAnswered(ctx);
-  return answered === needed ? "Complete" : answered ? "In progress" : "Not started";
+  const needed = ctx.school.placements.flatMap((p) => checksNeeded(p, ctx.labels.placement_checks).map((c) => ctx.draft.placement_checks?.[p.uuid]?.[c.code]));
+  const answered = needed.filter(Boolean).length;
+  return answered === needed.length ? "Complete" : answered ? "In progress" : "Not started";
 }
 
-function placementsHint(ctx) {
-  const count = ctx.school.placements.length;
-  return count ? `${count} ${count === 1 ? "placement" : "placements"} to check` : "No placements to check";
-}
-
-const overdueWords = (ctx, kinds) => kinds.map((kind) => label(ctx.labels.overdue, kind)).join("; ");
-
-/** What the records say of one placement, as a summary list. */
+/** What the records say of one placement. */
 function placementFacts(ctx, p) {
-  const row = (key, value) => el("div", { class: "govuk-summary-list__row" }, el("dt", { class: "govuk-summary-list__key", text: key }), el("dd", { class: "govuk-summary-list__value", text: value }));
-  return el(
-    "dl",
-    { class: "govuk-summary-list govuk-summary-list--no-border app-placement-facts" },
-    row("Provider", p.provider_name),
-    row("Started", p.start_date),
-    row("Ended", p.ended_on || "Still open"),
-    row("Timetable", p.part_time ? `Part time, ${p.hours_per_week} hours a week` : "Full time"),
-    row("Last review", p.last_review || "None yet"),
-    row("Overdue", p.overdue.length ? overdueWords(ctx, p.overdue) : "Nothing overdue"),
-  );
+  const facts = [
+    ["Provider", p.provider_name],
+    ["Started", p.start_date],
+    ["Ended", p.ended_on || "Still open"],
+    ["Timetable", p.part_time ? `Part time, ${p.hours_per_week} hours a week` : "Full time"],
+    ["Last review", p.last_review || "None yet"],
+    ["Overdue", p.overdue.map((kind) => label(ctx.labels.overdue, kind)).join("; ") || "Nothing"],
+  ];
+  return el("dl", { class: "govuk-summary-list govuk-summary-list--no-border" }, ...facts.map(([key, value]) => el("div", { class: "govuk-summary-list__row" }, el("dt", { class: "govuk-summary-list__key", text: key }), el("dd", { class: "govuk-summary-list__value", text: value }))));
 }
 
 /** A school visit's checks of each of the school's placements: yes or no to each
@@ -240,29 +219,28 @@ function placementFacts(ctx, p) {
 export function placements(ctx) {
   if (!ctx.school) return notFound();
   const { draft, errors } = ctx;
-  const answers = ctx.labels.placement_answers;
   const items = ctx.school.placements.map((p) => {
     const given = draft.placement_checks?.[p.uuid] || {};
     const key = (name) => `placement_checks.${p.uuid}.${name}`;
     return el(
-      "section",
-      { class: "app-placement", id: `placement-${p.uuid}`, "data-placement": p.uuid, "aria-labelledby": `placement-${p.uuid}-title` },
-      el("h2", { class: "govuk-heading-m", id: `placement-${p.uuid}-title`, text: `${p.pupil_ref}, year ${p.year_group}` }),
+      "div",
+      { id: `placement-${p.uuid}`, "data-placement": p.uuid },
+      el("h2", { class: "govuk-heading-m", text: `${p.pupil_ref}, year ${p.year_group}` }),
       placementFacts(ctx, p),
       ...checksNeeded(p, ctx.labels.placement_checks).map((check) =>
         radios(key(check.code), {
           legend: check.label,
-          choices: answers.filter((a) => a.code !== "not_applicable" || check.code === "part_time_reviewed"),
+          choices: check.answers,
           value: given[check.code] || "",
           error: errors[key(check.code)],
         }),
       ),
-      textarea(key("note"), { label: `Note on ${p.pupil_ref}`, hint: "What you saw in the records, and anything to follow up.", value: given.note || "", error: errors[key("note")], rows: 2 }),
+      textarea(key("note"), { label: `Note on ${p.pupil_ref}`, value: given.note || "", error: errors[key("note")], rows: 2 }),
     );
   });
   return [
     ...heading(ctx, sectionTitle(ctx, "placements")),
-    el("p", { class: "govuk-body", text: "The school's open placements, and those ended since its last visit. Check each against the school's records." }),
+    el("p", { class: "govuk-body", text: "The school's open placements and those ended since its last visit, to check against its records." }),
     ...(items.length ? items : [el("p", { class: "govuk-body", text: "The school has no placements to check." })]),
     back(ctx),
   ];

@@ -1,6 +1,6 @@
 // The list of visits on this tablet (the shell at any address that is not a visit's):
 // the officer's drafts, what waits to sync, and starting a visit with no signal. Before
-// a second visit to a provider (or a school) is started, an open one is named with a link to it.
+// a second visit to a provider or school is started, an open one is named with a link to it.
 import * as store from "./db.js";
 import { button, input, link, radios } from "./fields.js";
 import { el, plural, syncMessage } from "./page.js";
@@ -12,7 +12,7 @@ export async function visitsList(state, missing) {
   const { user, bundle } = state;
   const drafts = await store.draftsFor(user.id);
   const waiting = await store.outboxFor(user.id);
-  const name = (payload) => (payload.school_id ? (bundle.schools || []).find((s) => s.id === payload.school_id)?.name ?? `School ${payload.school_id}` : bundle.providers.find((p) => p.id === payload.provider_id)?.name ?? `Provider ${payload.provider_id}`);
+  const name = (v) => (v.school_id ? bundle.schools?.find((s) => s.id === v.school_id) : bundle.providers.find((p) => p.id === v.provider_id))?.name;
   const parts = [el("h1", { class: "govuk-heading-l", text: "Visits on this tablet" })];
   if (missing) parts.push(el("div", { class: "govuk-inset-text", text: "That visit is not on this tablet. It may be waiting to sync, or belong to someone else." }));
   if (new URLSearchParams(location.search).get("submitted")) parts.push(el("div", { class: "govuk-inset-text", "data-submitted": true, text: "Visit submitted. It is sent to the office as soon as the tablet has a signal." }));
@@ -29,8 +29,7 @@ export async function visitsList(state, missing) {
   return parts;
 }
 
-/** Start a visit on the tablet (with no signal too) to a provider or a school; an open
- * one for the same provider or school is named first. */
+/** Start a visit on the tablet (with no signal too); an open one to the same place is named first. */
 function startForm(state, drafts) {
   const { user, bundle } = state;
   const schools = bundle.schools || [];
