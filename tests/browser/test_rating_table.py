@@ -534,7 +534,7 @@ SCHOOL_CASES = [
         "school: a full-time placement needs no review answer",
         "green",
         {},
-        {**ALL_ANSWERED, FULL_TIME: {k: v for k, v in ALL_ANSWERED[FULL_TIME].items()}},
+        {**ALL_ANSWERED, PART_TIME: {**ALL_ANSWERED[PART_TIME], "part_time_reviewed": "no"}},
     ),
     ("school: nothing answered of the placements", "green", {}, {}),
     ("school: QR Red alone makes the visit Red", "red", {"QR1": "not_met"}, ALL_ANSWERED),
@@ -547,7 +547,7 @@ SCHOOL_CASES = [
     ),
     (
         "school: unjudged areas and unanswered checks",
-        None,
+        "amber",
         {"RD1": None, "RD2": None, "PV1": ("partly_met", "")},
         without(ALL_ANSWERED, FULL_TIME, "provider_qa_when_placed", "confirmation_held"),
     ),
