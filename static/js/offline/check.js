@@ -5,6 +5,7 @@
 import { button, errorSummary, link } from "./fields.js";
 import { el } from "./page.js";
 import { toPayload, visitedName } from "./payload.js";
+import { placementsAnswered, sectionTitle } from "./sections.js";
 import { blockerGroups, blockerHref, ratingsOf, ratingsShown, submissionBlockers } from "./rating.js";
 
 const TAG = { red: "govuk-tag--red", amber: "govuk-tag--orange", green: "govuk-tag--green" };
@@ -37,15 +38,13 @@ export function check(ctx) {
   const { draft, framework } = ctx;
   const ratings = themesShown(ctx);
   const blockers = blockersOf(ctx);
-  const rows = framework.themes.map((theme) =>
-    el(
-      "div",
-      { class: "govuk-summary-list__row", "data-theme-rag": theme.code },
-      el("dt", { class: "govuk-summary-list__key", text: theme.name }),
-      el("dd", { class: "govuk-summary-list__value" }, shown(ratings.themes[theme.code]), reasons(ratings.themes[theme.code].why)),
-      el("dd", { class: "govuk-summary-list__actions" }, link(`/visits/${draft.uuid}/themes/${theme.code}`, "Change", { "aria-label": `Change ${theme.name}` })),
-    ),
-  );
+  const row = (attrs, name, href, ...value) =>
+    el("div", { class: "govuk-summary-list__row", ...attrs }, el("dt", { class: "govuk-summary-list__key", text: name }), el("dd", { class: "govuk-summary-list__value" }, ...value), el("dd", { class: "govuk-summary-list__actions" }, link(`/visits/${draft.uuid}/${href}`, "Change", { "aria-label": `Change ${name}` })));
+  const rows = framework.themes.map((t) => row({ "data-theme-rag": t.code }, t.name, `themes/${t.code}`, shown(ratings.themes[t.code]), reasons(ratings.themes[t.code].why)));
+  if (ctx.school) {
+    const [answered, needed] = placementsAnswered(ctx);
+    rows.push(row({ "data-placements-answered": true }, sectionTitle(ctx, "placements"), "placements", `${answered} of ${needed} answers given`));
+  }
   const parts = [
     link(`/visits/${draft.uuid}`, "Back to the visit", { class: "govuk-back-link" }),
     errorSummary(ctx.errors),

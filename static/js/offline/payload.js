@@ -154,7 +154,7 @@ export function toPayload(draft, labels, status = "submitted") {
 export function placementChecks(checks = {}) {
   const sent = {};
   for (const [uuid, answers] of Object.entries(checks)) {
-    const given = Object.fromEntries(Object.entries(answers).filter(([, value]) => typeof value === "string" && value.trim() !== ""));
+    const given = Object.fromEntries(Object.entries(answers).filter(([, value]) => value?.trim()));
     if (Object.keys(given).length) sent[uuid] = given;
   }
   return sent;

@@ -1,9 +1,8 @@
-// The sections of the visit form, each a "page" at its own address as on the server:
-// the task list (/visits/<uuid>), details, each theme, the registration check, strengths
-// and pupil voice, actions, the last visit's actions and check answers. Each function
-// draws one section from the draft and the bundle; form.js reads the fields back by key.
+// The sections of the visit form, each at its own address as on the server (the task
+// list at /visits/<uuid>). Each draws one section from the draft and the bundle; form.js
+// reads the fields back by key.
 import { button, errorSummary, input, link, radios, textarea } from "./fields.js";
-import { el } from "./page.js";
+import { el, plural } from "./page.js";
 import { ownerChoices, registrationEvidence, visitedName } from "./payload.js";
 import { checksNeeded } from "./rating.js";
 import { registrationTest } from "../registration-test.js";
@@ -51,7 +50,7 @@ export function taskList(ctx) {
       return item(`${base(ctx)}/themes/${theme.code}`, theme.name, themeState(ctx, theme), shown.state === "not_started" ? "" : shown.label);
     }),
     // A school visit checks the school's placements instead of a registration check.
-    ctx.school ? item(`${base(ctx)}/placements`, sectionTitle(ctx, "placements"), placementsState(ctx), `${ctx.school.placements.length} to check`) : item(`${base(ctx)}/registration`, sectionTitle(ctx, "registration"), reg?.pupils.length ? "Complete" : "Not started"),
+    ctx.school ? item(`${base(ctx)}/placements`, sectionTitle(ctx, "placements"), placementsState(ctx), `${plural(ctx.school.placements.length, "placement")} to check`) : item(`${base(ctx)}/registration`, sectionTitle(ctx, "registration"), reg?.pupils.length ? "Complete" : "Not started"),
     item(`${base(ctx)}/strengths`, sectionTitle(ctx, "strengths"), draft.strengths || draft.pupil_voice ? "Complete" : "Not started"),
     item(`${base(ctx)}/actions`, sectionTitle(ctx, "actions"), draft.actions.length ? "Complete" : "Not started"),
   ];
@@ -194,24 +193,28 @@ export function previousActions(ctx) {
   return [...heading(ctx, sectionTitle(ctx, "previous-actions")), ...(items.length ? items : [el("p", { class: "govuk-body", text: "There are no open actions from earlier visits." })]), back(ctx)];
 }
 
-/** A school visit's placements section: "Complete" when every check needed is answered. */
-function placementsState(ctx) {
+/** [answered, needed] of a school visit's placement checks. */
+export function placementsAnswered(ctx) {
   const needed = ctx.school.placements.flatMap((p) => checksNeeded(p, ctx.labels.placement_checks).map((c) => ctx.draft.placement_checks?.[p.uuid]?.[c.code]));
-  const answered = needed.filter(Boolean).length;
-  return answered === needed.length ? "Complete" : answered ? "In progress" : "Not started";
+  return [needed.filter(Boolean).length, needed.length];
+}
+
+function placementsState(ctx) {
+  const [answered, needed] = placementsAnswered(ctx);
+  return answered === needed ? "Complete" : answered ? "In progress" : "Not started";
 }
 
 /** What the records say of one placement. */
 function placementFacts(ctx, p) {
-  const facts = [
-    ["Provider", p.provider_name],
-    ["Started", p.start_date],
-    ["Ended", p.ended_on || "Still open"],
-    ["Timetable", p.part_time ? `Part time, ${p.hours_per_week} hours a week` : "Full time"],
-    ["Last review", p.last_review || "None yet"],
-    ["Overdue", p.overdue.map((kind) => label(ctx.labels.overdue, kind)).join("; ") || "Nothing"],
-  ];
-  return el("dl", { class: "govuk-summary-list govuk-summary-list--no-border" }, ...facts.map(([key, value]) => el("div", { class: "govuk-summary-list__row" }, el("dt", { class: "govuk-summary-list__key", text: key }), el("dd", { class: "govuk-summary-list__value", text: value }))));
+  const facts = {
+    Provider: p.provider_name,
+    Started: p.start_date,
+    Ended: p.ended_on || "Still open",
+    Timetable: p.part_time ? `Part time, ${p.hours_per_week} hours a week` : "Full time",
+    "Last review": p.last_review || "None yet",
+    Overdue: p.overdue.map((kind) => label(ctx.labels.overdue, kind)).join("; ") || "Nothing",
+  };
+  return el("dl", { class: "govuk-summary-list govuk-summary-list--no-border" }, ...Object.entries(facts).map(([key, text]) => el("div", { class: "govuk-summary-list__row" }, el("dt", { class: "govuk-summary-list__key", text: key }), el("dd", { class: "govuk-summary-list__value", text }))));
 }
 
 /** A school visit's checks of each of the school's placements: yes or no to each
@@ -225,7 +228,8 @@ export function placements(ctx) {
     return el(
       "div",
       { id: `placement-${p.uuid}`, "data-placement": p.uuid },
-      el("h2", { class: "govuk-heading-m", text: `${p.pupil_ref}, year ${p.year_group}` }),
+      el("hr", { class: "govuk-section-break govuk-section-break--m govuk-section-break--visible" }),
+      el("h2", { class: "govuk-heading-m", text: `${p.pupil_ref}, Year ${p.year_group}` }),
       placementFacts(ctx, p),
       ...checksNeeded(p, ctx.labels.placement_checks).map((check) =>
         radios(key(check.code), {

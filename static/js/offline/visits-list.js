@@ -33,13 +33,11 @@ export async function visitsList(state, missing) {
 function startForm(state, drafts) {
   const { user, bundle } = state;
   const schools = bundle.schools || [];
-  const options = (label, list, kind, text) => (list.length ? [el("optgroup", { label }, ...list.map((item) => el("option", { value: `${kind}:${item.id}`, text: text(item) })))] : []);
-  const select = el(
-    "select",
-    { class: "govuk-select", id: "start-provider", name: "visited" },
-    ...options("Providers", bundle.providers, "provider", (p) => `${p.name}, ${p.postcode}`),
-    ...options("Schools", schools, "school", (s) => (s.urn ? `${s.name}, URN ${s.urn}` : s.name)),
-  );
+  const group = (label, kind, list, text) => el("optgroup", { label }, ...list.map((item) => el("option", { value: `${kind}:${item.id}`, text: text(item) })));
+  const select = el("select", { class: "govuk-select", id: "start-provider", name: "visited" }, group("Providers", "provider", bundle.providers, (p) => `${p.name}, ${p.postcode}`), schools.length ? group("Schools", "school", schools, (s) => s.name) : "");
+  // A sync redraws this list: the choice made stays.
+  if (state.choice) select.value = state.choice;
+  select.addEventListener("change", () => (state.choice = select.value));
   const message = el("div", { "data-open-visit": true });
   const form = el(
     "form",
