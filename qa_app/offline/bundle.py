@@ -42,6 +42,26 @@ PLACEMENT_ANSWERS = {"yes": "Yes", "no": "No", "not_applicable": "Not applicable
 NOT_APPLICABLE_FOR = "part_time_reviewed"
 
 
+# What the placements section shows of each placement (the rest stays on the server).
+PLACEMENT_KEYS = (
+    "uuid",
+    "pupil_ref",
+    "year_group",
+    "provider_name",
+    "start_date",
+    "ended_on",
+    "part_time",
+    "hours_per_week",
+    "last_review",
+    "overdue",
+)
+
+
+def _listed(placement):
+    """A placement as the tablet lists it on a school visit."""
+    return {key: placement[key] for key in PLACEMENT_KEYS}
+
+
 def _providers(user):
     """An officer's own providers; every provider for the Head of Access."""
     query = select(Provider).where(providers_of(user))
@@ -198,7 +218,7 @@ def offline_bundle(user, today=None):
     # What each editable school visit checks, and what a new visit to each school would.
     school_visits = [v for v in visits if v.is_school_visit]
     starting = [Visit(school_id=s.id, visit_date=today) for s in schools]
-    checked = placements_for_many(school_visits + starting)
+    checked = [[_listed(p) for p in found] for found in placements_for_many(school_visits + starting)]
     placements = {v.uuid: found for v, found in zip(school_visits, checked, strict=False)}
     to_check = checked[len(school_visits) :]
     return {

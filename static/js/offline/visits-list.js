@@ -32,7 +32,7 @@ export async function visitsList(state, missing) {
 /** Start a visit on the tablet (with no signal too); an open one to the same place is named first. */
 function startForm(state, drafts) {
   const { user, bundle } = state;
-  const schools = bundle.schools || [];
+  const schools = bundle.school_framework ? bundle.schools : [];
   const group = (label, kind, list, text) => el("optgroup", { label }, ...list.map((item) => el("option", { value: `${kind}:${item.id}`, text: text(item) })));
   const select = el("select", { class: "govuk-select", id: "start-provider", name: "visited" }, group("Providers", "provider", bundle.providers, (p) => `${p.name}, ${p.postcode}`), schools.length ? group("Schools", "school", schools, (s) => s.name) : "");
   // A sync redraws this list: the choice made stays.
