@@ -361,3 +361,53 @@ def test_bundle_costs_the_same_queries_for_few_and_many_schools_placements_and_v
         assert all(len(v["placements"]) == placements for v in bundle["visits"])
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_bundles_lists_of_placements_are_the_save_paths(make_user, make_provider, make_placement):
+    """placements_for_many (the bundle's few queries) lists what placements_for (the save
+    path's) lists for each visit: the overdue items, the last review, an ended placement
+    only when it ended since the school's last signed-off visit, and the visit's own date."""
+    from qa_app.placements.school_visit import placements_for, placements_for_many
+
+    officer = make_user("officer")
+    school = _school(officer, "Hill School")
+    provider = make_provider(officer_id=officer.id)
+    today = date.today()
+    start = today - timedelta(days=200)
+    make_placement(
+        school,
+        provider,
+        start_date=start.isoformat(),
+        planned_end_date=(today - timedelta(days=5)).isoformat(),
+        safeguarding_confirmation_received=None,
+        reviews=[
+            {
+                "review_date": (start + timedelta(days=30)).isoformat(),
+                "sessions_possible": 20,
+                "sessions_attended": 18,
+            }
+        ],
+    )
+    for ended in (20, 120):
+        make_placement(
+            school,
+            provider,
+            start_date=start.isoformat(),
+            end={"date": (today - timedelta(days=ended)).isoformat(), "destination": "post_16"},
+        )
+    last = _school_draft(officer, school)
+    last.visit_date = today - timedelta(days=60)
+    last.status = "signed_off"
+    draft = _school_draft(officer, school)
+    db.session.commit()
+    visits = [
+        draft,
+        Visit(school_id=school.id, visit_date=today),
+        Visit(school_id=school.id, visit_date=today - timedelta(days=100)),
+        Visit(school_id=school.id, visit_date=None),
+    ]
+    many = placements_for_many(visits)
+    assert many == [placements_for(visit) for visit in visits]
+    assert [len(found) for found in many] == [2, 2, 3, 0]
+    assert many[0][0]["overdue"] == ["review", "planned_end", "safeguarding_confirmation"]
+    assert many[0][0]["last_review"] == (start + timedelta(days=30)).isoformat()
