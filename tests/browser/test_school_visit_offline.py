@@ -182,7 +182,14 @@ def test_a_school_visit_made_offline_reaches_the_server_once_with_every_field(ta
         saved(page)
         back_to_tasks(page)
 
-    section(page, "Placements")
+    # Check answers says what is left of the placements, and leads to them.
+    page.get_by_role("button", name="Check answers").click()
+    needed = sum(len(checks_needed(p)) for p in placements)
+    left = page.locator("[data-blockers]").get_by_role(
+        "link", name=f"Placements: {needed} answers still to give"
+    )
+    left.click()
+    expect(page.locator("[data-visit-app] h1")).to_have_text("Placements")
     typed_checks = {}
     for n, placement in enumerate(placements):
         box = page.locator(f'[data-placement="{placement["uuid"]}"]')
