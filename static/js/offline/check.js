@@ -1,7 +1,5 @@
-// Check answers in the visit form: each theme's RAG with the criteria that decided it,
-// the overall RAG (none until every theme can be rated), and what blocks submitting,
-// grouped by theme with links. All of it is worked out on the tablet by rating.js from
-// the framework version's own rules, exactly as the server would.
+// Check answers: each theme's RAG and why, the overall RAG (none until every theme can be
+// rated) and what blocks submitting, by theme with links, worked out by rating.js.
 import { button, errorSummary, link } from "./fields.js";
 import { el } from "./page.js";
 import { toPayload, visitedName } from "./payload.js";
