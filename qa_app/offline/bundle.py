@@ -219,8 +219,9 @@ def offline_bundle(user, today=None):
     school_visits = [v for v in visits if v.is_school_visit]
     starting = [Visit(school_id=s.id, visit_date=today) for s in schools]
     checked = [[_listed(p) for p in found] for found in placements_for_many(school_visits + starting)]
-    placements = {v.uuid: found for v, found in zip(school_visits, checked, strict=False)}
-    to_check = checked[len(school_visits) :]
+    count = len(school_visits)
+    placements = {v.uuid: found for v, found in zip(school_visits, checked[:count], strict=True)}
+    to_check = checked[count:]
     return {
         "generated_at": today.isoformat(),
         "user_id": user.id,
