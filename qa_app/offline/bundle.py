@@ -1,24 +1,27 @@
 """What a tablet needs to start and fill in a visit with no signal, in a constant number
-of SQL queries whatever the number of providers or visits: the officer's providers, the
-visits they may still edit (drafts and returned ones, wherever they were started) and
-every framework version those visits keep."""
+of SQL queries whatever the number of providers, schools, placements or visits: the
+officer's providers and the schools they visit (DESIGN.md 2.7, with the placements a new
+visit would check), the visits they may still edit (drafts and returned ones, wherever
+they were started) and every framework version those visits keep."""
 
 from datetime import date
 
 from sqlalchemy import nulls_first, select
 from sqlalchemy.orm import selectinload
 
-from qa_app.auth.permissions import providers_of, visits_editable_by
+from qa_app.auth.models import School
+from qa_app.auth.permissions import providers_of, schools_visited_by, visits_editable_by
 from qa_app.extensions import db
-from qa_app.framework.defaults import THEME_NAMES
 from qa_app.framework.models import FrameworkVersion
 from qa_app.framework.rating import RATINGS
+from qa_app.placements.overdue import OVERDUE
+from qa_app.placements.school_visit import placements_for_many
 from qa_app.providers.models import Provider
 from qa_app.registration.law import RESULT_LABELS
 from qa_app.registration.services import rules_in_force
 from qa_app.visits import services
 from qa_app.visits.form_words import OUTCOMES, SECTIONS, field_words
-from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES, Action, Visit
+from qa_app.visits.models import ACTION_OWNERS, PLACEMENT_CHECKS, VISIT_TYPES, Action, Visit
 from qa_app.visits.representation import visit_as_json
 
 # The registration check's yes/no questions about each pupil, in the form's order, with
@@ -32,26 +35,58 @@ PUPIL_FLAGS = (
 )
 
 
+# A school visit's own section (DESIGN.md 2.7), unless the server's pages name it.
+SCHOOL_SECTIONS = {"placements": "Placements"}
+# The answers to a placement check (visits/schemas.py PlacementCheck).
+PLACEMENT_ANSWERS = {"yes": "Yes", "no": "No", "not_applicable": "Not applicable"}
+NOT_APPLICABLE_FOR = "part_time_reviewed"
+
+
+# What the placements section shows of each placement (the rest stays on the server).
+PLACEMENT_KEYS = (
+    "uuid",
+    "pupil_ref",
+    "year_group",
+    "provider_name",
+    "start_date",
+    "ended_on",
+    "part_time",
+    "hours_per_week",
+    "last_review",
+    "overdue",
+)
+
+
+def _listed(placement):
+    """A placement as the tablet lists it on a school visit."""
+    return {key: placement[key] for key in PLACEMENT_KEYS}
+
+
 def _providers(user):
     """An officer's own providers; every provider for the Head of Access."""
     query = select(Provider).where(providers_of(user))
     return db.session.scalars(query.order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name)).all()
 
 
-def _open_actions(provider_ids):
-    """{provider id: [open actions]} for these providers, in one query."""
-    grouped = {pid: [] for pid in provider_ids}
-    if not provider_ids:
+def _schools(user):
+    """The schools this officer visits (every school for the Head of Access), by name."""
+    return db.session.scalars(select(School).where(schools_visited_by(user)).order_by(School.name)).all()
+
+
+def _open_actions(ids, column=Action.provider_id):
+    """{provider (or school) id: [open actions]} for these providers (or schools), in one query."""
+    grouped = {pid: [] for pid in ids}
+    if not ids:
         return grouped
     # The same actions the visit form offers: open ones from signed-off visits.
     rows = db.session.scalars(
         select(Action)
         .join(Visit, Action.visit_id == Visit.id)
-        .where(Action.provider_id.in_(provider_ids), Action.status == "open", Visit.status == "signed_off")
-        .order_by(Action.provider_id, Action.due, Action.id)
+        .where(column.in_(ids), Action.status == "open", Visit.status == "signed_off")
+        .order_by(column, Action.due, Action.id)
     )
     for action in rows:
-        grouped[action.provider_id].append(
+        grouped[getattr(action, column.key)].append(
             {
                 "id": action.id,
                 "description": action.description,
@@ -74,17 +109,23 @@ def _framework_json(version):
                 for c in by_theme[code]
             ],
         }
-        for code, name in THEME_NAMES.items()
+        for code, name in version.themes.items()
     ]
-    return {"name": version.name, "title": version.title, "rules": version.rules, "themes": themes}
+    return {
+        "name": version.name,
+        "kind": version.kind,
+        "title": version.title,
+        "rules": version.rules,
+        "themes": themes,
+    }
 
 
-def _framework():
-    """The framework version in force, or None."""
+def _framework(kind="provider"):
+    """The framework version in force for provider (or school) visits, or None."""
     version = db.session.scalar(
         select(FrameworkVersion)
         .options(selectinload(FrameworkVersion.criteria))
-        .where(FrameworkVersion.status == "published")
+        .where(FrameworkVersion.status == "published", FrameworkVersion.kind == kind)
         .order_by(FrameworkVersion.published_at.desc(), FrameworkVersion.id.desc())
         .limit(1)
     )
@@ -102,8 +143,11 @@ def _editable_visits(user):
     return db.session.scalars(query).unique().all()
 
 
-def _visit_json(visit):
-    """A visit as the API shows it, with the provider's name for the tablet's lists."""
+def _visit_json(visit, placements):
+    """A visit as the API shows it, with the provider's (or school's) name for the tablet's
+    lists; a school visit with the placements it checks."""
+    if visit.is_school_visit:
+        return {**visit_as_json(visit), "school_name": visit.school.name, "placements": placements}
     return {**visit_as_json(visit), "provider_name": visit.provider.name}
 
 
@@ -130,8 +174,27 @@ def form_labels():
         "registration_results": _choices(RESULT_LABELS),
         "pupil_flags": [{"code": code, "label": label, "default": on} for code, label, on in PUPIL_FLAGS],
         "fields": field_words(),
-        "sections": [{"code": code, "label": label} for code, label in SECTIONS],
+        "sections": [
+            {"code": code, "label": label} for code, label in {**SCHOOL_SECTIONS, **dict(SECTIONS)}.items()
+        ],
         "outcomes": [{"code": code, "label": label} for code, label in OUTCOMES],
+        # A school visit's questions about each placement (DESIGN.md 2.7), each with its
+        # answers: "not applicable" only for a part-time timetable's review.
+        "placement_checks": [
+            {
+                "code": code,
+                "label": label,
+                "answers": _choices(
+                    {
+                        k: v
+                        for k, v in PLACEMENT_ANSWERS.items()
+                        if k != "not_applicable" or code == NOT_APPLICABLE_FOR
+                    }
+                ),
+            }
+            for code, label in PLACEMENT_CHECKS.items()
+        ],
+        "overdue": _choices(OVERDUE),
     }
 
 
@@ -143,11 +206,22 @@ def offline_bundle(user, today=None):
     actions = _open_actions([p.id for p in providers])
     rules = rules_in_force(today)
     current = _framework()
+    schools = _schools(user)
+    school_actions = _open_actions([s.id for s in schools], Action.school_id)
+    school_current = _framework("school")
     visits = _editable_visits(user)
     # A visit keeps the version it was started under: each of those is on the tablet too.
     versions = {v.framework_version.name: v.framework_version for v in visits}
-    if current is not None:
-        versions[current.name] = current
+    for version in (current, school_current):
+        if version is not None:
+            versions[version.name] = version
+    # What each editable school visit checks, and what a new visit to each school would.
+    school_visits = [v for v in visits if v.is_school_visit]
+    starting = [Visit(school_id=s.id, visit_date=today) for s in schools]
+    checked = [[_listed(p) for p in found] for found in placements_for_many(school_visits + starting)]
+    count = len(school_visits)
+    placements = {v.uuid: found for v, found in zip(school_visits, checked[:count], strict=True)}
+    to_check = checked[count:]
     return {
         "generated_at": today.isoformat(),
         "user_id": user.id,
@@ -163,9 +237,21 @@ def offline_bundle(user, today=None):
             }
             for p in providers
         ],
+        "schools": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "urn": s.urn,
+                "open_actions": school_actions[s.id],
+                "placements": found,
+            }
+            for s, found in zip(schools, to_check, strict=True)
+        ],
         "framework": _framework_json(current) if current is not None else None,
+        # The name of the school visits' version in force (its content is in frameworks).
+        "school_framework": school_current.name if school_current is not None else None,
         "frameworks": {name: _framework_json(version) for name, version in versions.items()},
-        "visits": [_visit_json(visit) for visit in visits],
+        "visits": [_visit_json(visit, placements.get(visit.uuid)) for visit in visits],
         "labels": form_labels(),
         "registration_rules": {"name": rules.name, "title": rules.title, "rules": rules.rules}
         if rules

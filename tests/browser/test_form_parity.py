@@ -1,7 +1,7 @@
 """Every field the sync API accepts can be set through the visit form, with the server
-stopped. The list of fields is built from the API's own schema (VisitBody's JSON schema,
-followed into every nested model), so a field added to the API and not to the form fails
-this test."""
+stopped, in a provider visit and in a school visit (DESIGN.md 2.7). The list of fields is
+built from the API's own schema (VisitBody's JSON schema, followed into every nested
+model), so a field added to the API and not to the form fails this test."""
 
 import pytest
 from playwright.sync_api import expect
@@ -16,6 +16,7 @@ from tests.browser.test_officers_day import (
     server,  # noqa: F401 (a fixture)
     tablet,  # noqa: F401 (a fixture)
 )
+from tests.browser.test_school_visit_offline import school_visited_by_the_officer, start_school_visit
 
 # What the server adds to its answers (a client may send them back unchanged), and what
 # the form sets by itself: the provider and framework when the visit starts, the status
@@ -32,6 +33,7 @@ NOT_TYPED = {
     "registration_test",
     "officer",
     "provider_name",
+    "school_name",
     "created_at",
     "updated_at",
     "submitted_at",
@@ -145,6 +147,37 @@ for flag, default in FLAGS.items():
         f"registration_evidence.pupils[0].{flag}",
     )
 
+# A school visit's checks of each placement: `{placement}` is the first placement listed,
+# `{part_time}` a part-time one (only those are asked about their timetable's review).
+for check, answer in (
+    ("record_complete", "no"),
+    ("provider_qa_when_placed", "yes"),
+    ("confirmation_held", "no"),
+):
+    FORM[f"placement_checks.*.{check}"] = (
+        "placements",
+        f"placement_checks.{{placement}}.{check}",
+        answer,
+        f"placement_checks.{{placement}}.{check}",
+    )
+FORM["placement_checks.*.part_time_reviewed"] = (
+    "placements",
+    "placement_checks.{part_time}.part_time_reviewed",
+    "not_applicable",
+    "placement_checks.{part_time}.part_time_reviewed",
+)
+FORM["placement_checks.*.note"] = (
+    "placements",
+    "placement_checks.{placement}.note",
+    "Plan and reviews on file",
+    "placement_checks.{placement}.note",
+)
+# The school is chosen when the visit is started from the tablet's list of visits.
+FORM["school_id"] = ("start", "visited", "school:{school}", "school_id")
+# Fields only one kind of visit has: a school visit has no registration check.
+SCHOOL_ONLY = ("school_id", "placement_checks")
+PROVIDER_ONLY = ("registration_evidence",)
+
 EXPECTED = {
     "pupils_seen": 7,
     "registration_evidence.pupil_count": 1,
@@ -161,6 +194,7 @@ def test_the_list_of_fields_comes_from_the_api_and_the_form_covers_it():
         if f.split(".")[0].split("[")[0] not in NOT_TYPED
     ]
     assert "registration_evidence.pupils[].sen" in fields and "actions[].due" in fields
+    assert "school_id" in fields and "placement_checks.*.part_time_reviewed" in fields
     missing = sorted(set(fields) - set(FORM))
     assert missing == [], f"fields the API accepts that the form cannot set: {missing}"
 
@@ -173,34 +207,24 @@ def read(payload, path):
     return value
 
 
-def test_every_field_of_the_api_is_set_through_the_form_with_the_server_stopped(tablet, server, live_app):  # noqa: F811
-    fields = [
+def api_fields(leave_out=()):
+    """The API's fields the officer types, less those of the other kind of visit."""
+    return [
         f
         for f in schema_fields(VisitBody.model_json_schema())
-        if f.split(".")[0].split("[")[0] not in NOT_TYPED
+        if f.split(".")[0].split("[")[0] not in (*NOT_TYPED, *leave_out)
     ]
-    _, provider_name = provider_with_open_actions(live_app)
-    page = tablet.open()
-    sign_in(page, server.url, OFFICER)
-    page.goto(f"{server.url}/programme")
-    page.get_by_role("link", name=f"Start a visit to {provider_name}").click()
-    page.get_by_role("button", name="Start the visit").click()
-    expect(page.locator("[data-task-list]")).to_be_visible()
-    uuid = page.url.rsplit("/", 1)[1]
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    bundle = page.evaluate("async () => (await (await fetch('/api/offline-bundle')).json())")
-    theme = bundle["framework"]["themes"][0]
-    names = {
-        "theme": theme["code"],
-        "criterion": theme["criteria"][0]["code"],
-        "action": next(p for p in bundle["providers"] if p["name"] == provider_name)["open_actions"][0]["id"],
-    }
-    server.stop()
 
+
+def set_fields(page, base_url, uuid, fields, names, labels):
+    """Set each field in its section of the form (the server is stopped); the draft's
+    payload as toPayload makes it."""
     for field in fields:
         where, name, value, _ = FORM[field]
+        if where == "start":
+            continue
         where, name = where.format(**names), name.format(**names)
-        url = f"{server.url}/visits/{uuid}/{where}"
+        url = f"{base_url}/visits/{uuid}/{where}"
         if page.url != url:
             page.goto(url)
             expect(page.locator("[data-visit-app] h1")).to_be_visible()
@@ -220,26 +244,87 @@ def test_every_field_of_the_api_is_set_through_the_form_with_the_server_stopped(
             page.locator(f'[name="evidence.{names["criterion"]}"]').fill("Seen in the file")
         saved(page)
     page.wait_for_timeout(600)  # the last debounced autosave
-
     draft = next(d for d in idb(page, "drafts") if d["uuid"] == uuid)
-    payload = page.evaluate(
+    return page.evaluate(
         "async ([draft, labels]) => (await import('/static/js/offline/payload.js')).toPayload(draft, labels)",
-        [draft, bundle["labels"]],
+        [draft, labels],
     )
+
+
+def expected_value(field, names):
+    """What the payload holds for a field the test set."""
+    _, _, value, _ = FORM[field]
+    if field == "judgements[].criterion":
+        return names["criterion"]
+    if field == "school_id":
+        return names["school"]
+    return EXPECTED.get(field, value)
+
+
+def test_every_field_of_the_api_is_set_through_the_form_with_the_server_stopped(tablet, server, live_app):  # noqa: F811
+    fields = api_fields(leave_out=SCHOOL_ONLY)
+    _, provider_name = provider_with_open_actions(live_app)
+    page = tablet.open()
+    sign_in(page, server.url, OFFICER)
+    page.goto(f"{server.url}/programme")
+    page.get_by_role("link", name=f"Start a visit to {provider_name}").click()
+    page.get_by_role("button", name="Start the visit").click()
+    expect(page.locator("[data-task-list]")).to_be_visible()
+    uuid = page.url.rsplit("/", 1)[1]
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    bundle = page.evaluate("async () => (await (await fetch('/api/offline-bundle')).json())")
+    theme = bundle["framework"]["themes"][0]
+    names = {
+        "theme": theme["code"],
+        "criterion": theme["criteria"][0]["code"],
+        "action": next(p for p in bundle["providers"] if p["name"] == provider_name)["open_actions"][0]["id"],
+    }
+    server.stop()
+
+    payload = set_fields(page, server.url, uuid, fields, names, bundle["labels"])
     for field in fields:
-        _, _, value, path = FORM[field]
-        got = read(payload, path.format(**names))
-        expected = EXPECTED.get(field, names["criterion"] if field == "judgements[].criterion" else value)
-        assert got == expected, (field, got, expected)
+        got = read(payload, FORM[field][3].format(**names))
+        assert got == expected_value(field, names), (field, got)
 
 
-@pytest.mark.parametrize("field", ["insufficient_reasons.*"])
+def test_every_field_of_a_school_visit_is_set_through_the_form_with_the_server_stopped(
+    tablet,  # noqa: F811
+    server,  # noqa: F811
+    live_app,
+):
+    """The same in a school visit started from the tablet's list: its school, the five
+    areas, each placement's checks, the school's open action, with the server stopped."""
+    fields = api_fields(leave_out=PROVIDER_ONLY)
+    school_id, placements = school_visited_by_the_officer(live_app)
+    page = tablet.open()
+    sign_in(page, server.url, OFFICER)
+    page.goto(f"{server.url}/offline/shell")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    uuid = start_school_visit(page, server.url, school_id)
+    bundle = page.evaluate("async () => (await (await fetch('/api/offline-bundle')).json())")
+    framework = bundle["frameworks"][bundle["school_framework"]]
+    theme = framework["themes"][0]
+    school = next(s for s in bundle["schools"] if s["id"] == school_id)
+    names = {
+        "school": school_id,
+        "theme": theme["code"],
+        "criterion": theme["criteria"][0]["code"],
+        "action": school["open_actions"][0]["id"],
+        "placement": placements[0]["uuid"],
+        "part_time": next(p["uuid"] for p in placements if p["part_time"]),
+    }
+    server.stop()
+
+    payload = set_fields(page, server.url, uuid, fields, names, bundle["labels"])
+    assert "provider_id" not in payload and "registration_evidence" not in payload
+    for field in fields:
+        got = read(payload, FORM[field][3].format(**names))
+        assert got == expected_value(field, names), (field, got)
+
+
+@pytest.mark.parametrize("field", ["insufficient_reasons.*", "placement_checks.*.note", "school_id"])
 def test_a_field_missing_from_the_table_fails(field):
     """The coverage check can fail: without one entry, it names the field."""
-    fields = [
-        f
-        for f in schema_fields(VisitBody.model_json_schema())
-        if f.split(".")[0].split("[")[0] not in NOT_TYPED
-    ]
+    fields = api_fields()
     table = {k: v for k, v in FORM.items() if k != field}
     assert sorted(set(fields) - set(table)) == [field]

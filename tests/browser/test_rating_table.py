@@ -10,10 +10,22 @@ from types import SimpleNamespace
 
 from playwright.sync_api import expect
 
-from qa_app.framework.defaults import CRITERIA, DEFAULT_RULES, DEFAULT_TITLE, DEFAULT_VERSION_NAME, THEMES
+from qa_app.framework.defaults import (
+    CRITERIA,
+    DEFAULT_RULES,
+    DEFAULT_TITLE,
+    DEFAULT_VERSION_NAME,
+    SCHOOL_CRITERIA,
+    SCHOOL_RULES,
+    SCHOOL_THEMES,
+    SCHOOL_TITLE,
+    SCHOOL_VERSION_NAME,
+    THEMES,
+)
 from qa_app.framework.models import Criterion, FrameworkVersion
 from qa_app.framework.rating import ratings_shown
 from qa_app.visits import services
+from qa_app.visits.models import PLACEMENT_CHECKS
 from tests.browser.conftest import screenshot, sign_in
 
 TODAY = date(2026, 11, 23)
@@ -307,7 +319,9 @@ def server(case):
     body = judgements(base, changes)
     judged = {j["criterion"]: (j["rating"], j["evidence"]) for j in body}
     ratings = {code: rating for code, (rating, _) in judged.items()}
-    visit = SimpleNamespace(framework_version=version, insufficient_reasons=reasons, visit_date=visit_date)
+    visit = SimpleNamespace(
+        framework_version=version, insufficient_reasons=reasons, visit_date=visit_date, is_school_visit=False
+    )
     themes = services.rate(visit, judged)
     blockers = services.submission_blockers(visit, TODAY, judged)
     expected = {
@@ -458,3 +472,188 @@ def test_check_answers_groups_blockers_and_holds_back_the_overall(page, browser,
     cells = page.locator("tbody tr td:nth-child(2)")
     page_cells = [" ".join(cells.nth(n).inner_text().split()) for n in range(cells.count())]
     assert [rating_cell(theme) for theme in tablet["themes"]] == page_cells
+
+
+# -- School visits (DESIGN.md 2.7): the five areas, and the placement checks ----------------
+
+
+def school_framework():
+    """The bundle's framework object for the default school version."""
+    themes = {code: [] for code, _ in SCHOOL_THEMES}
+    for theme, text, guidance, critical in SCHOOL_CRITERIA:
+        code = f"{theme}{len(themes[theme]) + 1}"
+        themes[theme].append({"code": code, "text": text, "guidance": guidance, "critical": critical})
+    return {
+        "name": SCHOOL_VERSION_NAME,
+        "title": SCHOOL_TITLE,
+        "rules": copy.deepcopy(SCHOOL_RULES),
+        "themes": [{"code": code, "name": name, "criteria": themes[code]} for code, name in SCHOOL_THEMES],
+    }
+
+
+SCHOOL_CODES = [c["code"] for theme in school_framework()["themes"] for c in theme["criteria"]]
+FULL_TIME = "6f1c0c8e-0000-4000-8000-000000000001"
+PART_TIME = "6f1c0c8e-0000-4000-8000-000000000002"
+# The placements a school visit lists (as placements_to_check gives them): one full time,
+# one part time.
+PLACEMENTS = [
+    {"uuid": FULL_TIME, "pupil_ref": "HS-Y10-01", "part_time": False},
+    {"uuid": PART_TIME, "pupil_ref": "HS-Y9-07", "part_time": True},
+]
+ALL_ANSWERED = {
+    FULL_TIME: {"record_complete": "yes", "provider_qa_when_placed": "yes", "confirmation_held": "no"},
+    PART_TIME: {
+        "record_complete": "no",
+        "provider_qa_when_placed": "yes",
+        "confirmation_held": "yes",
+        "part_time_reviewed": "not_applicable",
+        "note": "Review booked",
+    },
+}
+
+
+def without(checks, placement, *codes):
+    """The checks with these answers of one placement taken out."""
+    changed = copy.deepcopy(checks)
+    for code in codes:
+        changed[placement].pop(code)
+    return changed
+
+
+# (name, expected overall rag, judgement changes over every area met, placement checks)
+SCHOOL_CASES = [
+    ("school: every area met, every placement check answered", "green", {}, ALL_ANSWERED),
+    ("school: one placement check missing", "green", {}, without(ALL_ANSWERED, FULL_TIME, "record_complete")),
+    (
+        "school: the part-time placement's review unanswered",
+        "green",
+        {},
+        without(ALL_ANSWERED, PART_TIME, "part_time_reviewed"),
+    ),
+    (
+        "school: a full-time placement needs no review answer",
+        "green",
+        {},
+        {**ALL_ANSWERED, PART_TIME: {**ALL_ANSWERED[PART_TIME], "part_time_reviewed": "no"}},
+    ),
+    ("school: nothing answered of the placements", "green", {}, {}),
+    ("school: QR Red alone makes the visit Red", "red", {"QR1": "not_met"}, ALL_ANSWERED),
+    ("school: PR Red alone is Amber", "amber", {"PR1": "not_met"}, ALL_ANSWERED),
+    (
+        "school: two areas Red",
+        "red",
+        {"PR1": "not_met", "AF1": "not_met", "AF2": "not_met"},
+        without(ALL_ANSWERED, PART_TIME, "confirmation_held", "note"),
+    ),
+    (
+        "school: unjudged areas and unanswered checks",
+        "amber",
+        {"RD1": None, "RD2": None, "PV1": ("partly_met", "")},
+        without(ALL_ANSWERED, FULL_TIME, "provider_qa_when_placed", "confirmation_held"),
+    ),
+]
+
+
+def school_server(case, monkeypatch):
+    """What the server works out for one school case, with the visit listing PLACEMENTS."""
+    name, _, changes, checks = case
+    data = school_framework()
+    version = version_of(data)
+    judged = {code: ("met", "") for code in SCHOOL_CODES}
+    for code, value in changes.items():
+        if value is None:
+            judged.pop(code)
+        else:
+            judged[code] = value if isinstance(value, tuple) else (value, f"Seen: {code}")
+    body = [{"criterion": code, "rating": r, "evidence": e} for code, (r, e) in judged.items()]
+    ratings = {code: rating for code, (rating, _) in judged.items()}
+    monkeypatch.setattr(services, "placements_to_check", lambda visit: copy.deepcopy(PLACEMENTS))
+    visit = SimpleNamespace(
+        framework_version=version,
+        insufficient_reasons={},
+        visit_date=TODAY,
+        is_school_visit=True,
+        school_id=4,
+        placement_checks=checks,
+    )
+    themes = services.rate(visit, judged)
+    blockers = services.submission_blockers(visit, TODAY, judged)
+    expected = {
+        "rating": {
+            "themes": {code: rating.as_dict() for code, rating in themes.items()},
+            "overall": {"rag": visit.overall_rag, "why": visit.overall_why},
+        },
+        "shown": ratings_shown(version.active_criteria(), ratings, version.rules),
+        "blockers": services.blocker_list(version, blockers),
+        "groups": services.blocker_groups(version, blockers),
+    }
+    visit_json = {
+        "school_id": 4,
+        "judgements": body,
+        "insufficient_reasons": {},
+        "visit_date": TODAY.isoformat(),
+        "placement_checks": checks,
+    }
+    return data, ratings, visit_json, json.loads(json.dumps(expected))
+
+
+SCHOOL_TABLET = """async ([cases, school]) => {
+  const m = await import('/static/js/offline/rating.js');
+  return cases.map(([framework, ratings, visit, today]) => {
+    const blockers = m.submissionBlockers(framework, visit, today, school);
+    return {
+      rating: m.rateVisit(framework, ratings),
+      shown: m.ratingsShown(framework, ratings),
+      blockers,
+      groups: m.blockerGroups(framework, blockers),
+    };
+  });
+}"""
+
+
+def test_the_school_cases_give_what_they_are_named_for(monkeypatch):
+    """Each school case's overall rating, and the placement blockers it is named for."""
+    worked = {case[0]: school_server(case, monkeypatch)[3] for case in SCHOOL_CASES}
+    for case in SCHOOL_CASES:
+        assert worked[case[0]]["rating"]["overall"]["rag"] == case[1], case[0]
+    keys = lambda name: [b["key"] for b in worked[name]["blockers"]]  # noqa: E731
+    assert keys("school: every area met, every placement check answered") == []
+    assert keys("school: one placement check missing") == [f"placement_checks.{FULL_TIME}.record_complete"]
+    assert keys("school: the part-time placement's review unanswered") == [
+        f"placement_checks.{PART_TIME}.part_time_reviewed"
+    ]
+    assert keys("school: a full-time placement needs no review answer") == []
+    assert len(keys("school: nothing answered of the placements")) == 7
+    missing = worked["school: one placement check missing"]
+    assert missing["blockers"][0]["message"] == (
+        "Answer for HS-Y10-01: the record is complete: plan, reviews on time, attendance, the pupil's view"
+    )
+    assert missing["groups"] == [
+        {
+            "theme": "placements",
+            "title": "Placements",
+            "summary": "Placements: 1 answer still to give",
+            "keys": [f"placement_checks.{FULL_TIME}.record_complete"],
+        }
+    ]
+    assert (
+        "Use of quality-assured and registered providers is Red"
+        in (worked["school: QR Red alone makes the visit Red"]["rating"]["overall"]["why"])
+    )
+
+
+def test_tablet_and_server_agree_on_every_school_case(page, live_server, monkeypatch):
+    """For a school visit the tablet's ratings, blockers (placement checks included) and
+    groups are the server's, from the same placements and the bundle's check labels."""
+    page.goto(f"{live_server}/login")
+    worked = [school_server(case, monkeypatch) for case in SCHOOL_CASES]
+    school = {
+        "placements": PLACEMENTS,
+        "checks": [{"code": code, "label": label} for code, label in PLACEMENT_CHECKS.items()],
+    }
+    tablet = page.evaluate(
+        SCHOOL_TABLET,
+        [[[data, ratings, visit, TODAY.isoformat()] for data, ratings, visit, _ in worked], school],
+    )
+    for case, (*_, expected), got in zip(SCHOOL_CASES, worked, tablet, strict=True):
+        assert got == expected, case[0]

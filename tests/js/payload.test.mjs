@@ -10,11 +10,16 @@ import {
   draftFromVisit,
   fieldKeys,
   localProblems,
+  defaultOwner,
   newDraft,
+  ownerChoices,
+  placementChecks,
   registrationEvidence,
   registrationFromEvidence,
   registrationProblems,
   toPayload,
+  upgradeDraft,
+  visitedName,
 } from "../../static/js/offline/payload.js";
 
 const labels = JSON.parse(process.env.QA_FORM_LABELS);
@@ -174,4 +179,59 @@ test("the labels the form needs are in the bundle", () => {
   assert.deepEqual(labels.ratings.map((r) => r.code), ["met", "partly_met", "not_met", "not_seen"]);
   assert.equal(labels.action_owners.filter((o) => o.default).length, 1);
   assert.ok(labels.visit_types.length && labels.registration_results.length && labels.pupil_flags.length);
+});
+
+
+// -- School visits (DESIGN.md 2.7) --------------------------------------------------------
+
+const P1 = "0b5b1f4e-1111-4aaa-8aaa-000000000001";
+const P2 = "0b5b1f4e-2222-4aaa-8aaa-000000000002";
+
+function schoolDraft() {
+  const draft = newDraft({ userId: 7, schoolId: 5, schoolName: "Hill School", visitDate: "2026-11-20", visitType: "scheduled", frameworkVersion: "schools-2026-2027", uuid: "s-1" });
+  draft.judgements = { PR1: { rating: "met", evidence: "" } };
+  draft.placement_checks = { [P1]: { record_complete: "yes", provider_qa_when_placed: "", note: "  " }, [P2]: { record_complete: "", note: "" } };
+  draft.actions = [{ description: "Record the reviews", owner: "", due: "" }];
+  return draft;
+}
+
+test("a school draft sends its school and its placement checks, no provider and no registration check", () => {
+  const payload = toPayload(schoolDraft(), labels);
+  assert.equal(payload.school_id, 5);
+  assert.equal("provider_id" in payload, false);
+  assert.equal("registration_evidence" in payload, false);
+  assert.deepEqual(payload.placement_checks, { [P1]: { record_complete: "yes" } });
+  assert.equal(payload.actions[0].owner, "school");
+  assert.equal(visitedName(schoolDraft()), "Hill School");
+  assert.deepEqual(toPayload(schoolDraft(), labels, "draft").placement_checks, payload.placement_checks);
+});
+
+test("blank placement answers are left out, a note is kept", () => {
+  assert.deepEqual(placementChecks({ [P1]: { record_complete: "no", note: "Plan missing" }, [P2]: { part_time_reviewed: "" } }), { [P1]: { record_complete: "no", note: "Plan missing" } });
+});
+
+test("a school visit's actions are the school's or the authority's", () => {
+  const draft = schoolDraft();
+  assert.deepEqual(ownerChoices(labels, draft).map((o) => o.code).sort(), ["authority", "school"]);
+  assert.equal(ownerChoices(labels, filledDraft()).some((o) => o.code === "school"), false);
+  assert.equal(defaultOwner(labels, draft), "school");
+  assert.equal(defaultOwner(labels, filledDraft()), "provider");
+});
+
+test("a server school visit becomes a draft with its checks, and a rejected one keeps them", () => {
+  const visit = { ...toPayload(schoolDraft(), labels), uuid: "s-1", version: 3, school_name: "Hill School", status: "draft" };
+  const draft = draftFromVisit(visit, 7);
+  assert.equal(draft.school_id, 5);
+  assert.equal(draft.school_name, "Hill School");
+  assert.equal(draft.provider_id, undefined);
+  assert.deepEqual(draft.placement_checks, { [P1]: { record_complete: "yes" } });
+  assert.deepEqual(toPayload(draft, labels).placement_checks, visit.placement_checks);
+  assert.deepEqual(upgradeDraft(draft), draft);
+  const row = { uuid: "s-1", user_id: 7, base_version: 3, payload: toPayload(schoolDraft(), labels), school_name: "Hill School", problem: { fields: { [`placement_checks.${P1}`]: "is not one of this school's placements on this visit" } } };
+  const back = draftFromRejected(row, labels);
+  assert.equal(back.school_id, 5);
+  assert.equal(back.school_name, "Hill School");
+  assert.deepEqual(back.placement_checks, { [P1]: { record_complete: "yes" } });
+  assert.equal(back.server_errors[`placement_checks.${P1}`], "is not one of this school's placements on this visit");
+  assert.equal(back.dirty, true);
 });

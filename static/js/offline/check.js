@@ -1,10 +1,9 @@
-// Check answers in the visit form: each theme's RAG with the criteria that decided it,
-// the overall RAG (none until every theme can be rated), and what blocks submitting,
-// grouped by theme with links. All of it is worked out on the tablet by rating.js from
-// the framework version's own rules, exactly as the server would.
+// Check answers: each theme's RAG and why, the overall RAG (none until every theme can be
+// rated) and what blocks submitting, by theme with links, worked out by rating.js.
 import { button, errorSummary, link } from "./fields.js";
 import { el } from "./page.js";
-import { toPayload } from "./payload.js";
+import { toPayload, visitedName } from "./payload.js";
+import { placementsAnswered, sectionTitle } from "./sections.js";
 import { blockerGroups, blockerHref, ratingsOf, ratingsShown, submissionBlockers } from "./rating.js";
 
 const TAG = { red: "govuk-tag--red", amber: "govuk-tag--orange", green: "govuk-tag--green" };
@@ -24,7 +23,7 @@ const today = () => new Date().toLocaleDateString("en-CA");
 
 /** What blocks this draft being submitted, as the server would raise them. */
 export function blockersOf(ctx) {
-  return submissionBlockers(ctx.framework, toPayload(ctx.draft, ctx.labels), today());
+  return submissionBlockers(ctx.framework, toPayload(ctx.draft, ctx.labels), today(), ctx.school);
 }
 
 /** Each theme's rating as shown while the visit is in progress (for the task list too). */
@@ -37,19 +36,17 @@ export function check(ctx) {
   const { draft, framework } = ctx;
   const ratings = themesShown(ctx);
   const blockers = blockersOf(ctx);
-  const rows = framework.themes.map((theme) =>
-    el(
-      "div",
-      { class: "govuk-summary-list__row", "data-theme-rag": theme.code },
-      el("dt", { class: "govuk-summary-list__key", text: theme.name }),
-      el("dd", { class: "govuk-summary-list__value" }, shown(ratings.themes[theme.code]), reasons(ratings.themes[theme.code].why)),
-      el("dd", { class: "govuk-summary-list__actions" }, link(`/visits/${draft.uuid}/themes/${theme.code}`, "Change", { "aria-label": `Change ${theme.name}` })),
-    ),
-  );
+  const row = (attrs, name, href, ...value) =>
+    el("div", { class: "govuk-summary-list__row", ...attrs }, el("dt", { class: "govuk-summary-list__key", text: name }), el("dd", { class: "govuk-summary-list__value" }, ...value), el("dd", { class: "govuk-summary-list__actions" }, link(`/visits/${draft.uuid}/${href}`, "Change", { "aria-label": `Change ${name}` })));
+  const rows = framework.themes.map((t) => row({ "data-theme-rag": t.code }, t.name, `themes/${t.code}`, shown(ratings.themes[t.code]), reasons(ratings.themes[t.code].why)));
+  if (ctx.school) {
+    const [answered, needed] = placementsAnswered(ctx);
+    rows.push(row({ "data-placements-answered": true }, sectionTitle(ctx, "placements"), "placements", `${answered} of ${needed} answers given`));
+  }
   const parts = [
     link(`/visits/${draft.uuid}`, "Back to the visit", { class: "govuk-back-link" }),
     errorSummary(ctx.errors),
-    el("span", { class: "govuk-caption-l", text: `${draft.provider_name} · ${draft.visit_date}` }),
+    el("span", { class: "govuk-caption-l", text: `${visitedName(draft)} · ${draft.visit_date}` }),
     el("h1", { class: "govuk-heading-l", text: ctx.labels.sections.find((s) => s.code === "check")?.label }),
     el("dl", { class: "govuk-summary-list" }, ...rows),
     el("h2", { class: "govuk-heading-m", "data-overall": true }, "Overall: ", shown(ratings.overall)),

@@ -1,7 +1,7 @@
 // The tablet's own storage (IndexedDB through the small `idb` wrapper): the only module
 // that opens the database.
 //   meta:   "session" -> the officer last seen signed in on this tablet
-//   bundle: one per user_id -> providers, framework, programme, labels (GET /api/offline-bundle)
+//   bundle: one per user_id (GET /api/offline-bundle)
 //   drafts: keyed by visit uuid, with user_id (payload.js says what a draft holds)
 //   outbox: keyed by op_uuid (the Idempotency-Key), with the visit uuid, user_id,
 //           base_version, payload, attempts, and state ("queued", "conflict", "rejected")

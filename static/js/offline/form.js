@@ -1,11 +1,9 @@
 // The visit form, drawn in the browser from IndexedDB: the one form an officer uses,
-// online and offline. Online, the server's page of a visit this officer may change
-// carries the mount point ([data-visit-app data-visit-uuid]) and this script takes over;
-// offline, the service worker answers any page with the cached shell, and this script
-// reads the visit and section from the address. Every change is saved on the tablet
-// (debounced, and on pagehide) and, with a signal, sent to the server as a draft under
-// If-Match and a fresh Idempotency-Key; a part the server would refuse stays on the
-// tablet with its message beside it and is left out of what is sent.
+// online and offline. Online, a server page of a visit this officer may change carries
+// the mount point ([data-visit-app data-visit-uuid]); offline, the service worker answers
+// with the cached shell and the address names the visit and section. Every change is
+// saved on the tablet and, with a signal, sent as a draft (If-Match, a fresh
+// Idempotency-Key); a part the server would refuse stays here with its message.
 import * as api from "./api.js";
 import * as store from "./db.js";
 import { check, themesShown } from "./check.js";
@@ -19,7 +17,7 @@ import { syncNow } from "./sync.js";
 
 const mount = document.querySelector("[data-visit-app]");
 const CASEWORK = new Set(["officer", "head_of_access"]);
-const VISIT_PATH = /^\/visits\/([0-9a-f-]{36})(?:\/(details|registration|strengths|actions|previous-actions|check|themes\/([A-Z]{2})))?\/?$/;
+const VISIT_PATH = /^\/visits\/([0-9a-f-]{36})(?:\/(details|registration|placements|strengths|actions|previous-actions|check|themes\/([A-Z]{2})))?\/?$/;
 const state = { user: null, bundle: null, draft: null, saveTimer: null, pushing: null, again: false, token: null };
 
 /** The visit and section named by the address (no uuid: the list of visits). */
@@ -35,6 +33,9 @@ function context() {
   const { draft, bundle } = state;
   const framework = bundle.frameworks?.[draft.framework_version] || bundle.framework;
   const provider = bundle.providers.find((p) => p.id === draft.provider_id);
+  // A school visit's placements: its own once the server has it, else those of a visit today.
+  const schoolOf = draft.school_id ? (bundle.schools || []).find((s) => s.id === draft.school_id) : null;
+  const school = draft.school_id ? { placements: (bundle.visits || []).find((v) => v.uuid === draft.uuid)?.placements ?? schoolOf?.placements ?? [], checks: bundle.labels.placement_checks } : null;
   let notice = "";
   if (draft.conflict) {
     const href = draft.conflict.conflict_id ? `/visits/${draft.uuid}/conflicts/${draft.conflict.conflict_id}` : `/visits/${draft.uuid}`;
@@ -43,7 +44,7 @@ function context() {
     notice = el("div", { class: "govuk-inset-text", "data-return-comment": true }, el("strong", { text: "Returned by the Head of Access: " }), draft.return_comment);
   }
   const errors = { ...localProblems(draft, bundle.labels), ...draft.server_errors };
-  const ctx = { draft, bundle, framework, labels: bundle.labels, previous: provider?.open_actions || [], errors, notice };
+  const ctx = { draft, bundle, framework, labels: bundle.labels, previous: (schoolOf || provider)?.open_actions || [], school, errors, notice };
   return { ...ctx, ratings: themesShown(ctx) };
 }
 
@@ -60,7 +61,7 @@ async function render() {
     return finishRender();
   }
   const ctx = context();
-  const draw = { tasks: sections.taskList, details: sections.details, registration: sections.registration, strengths: sections.strengths, actions: sections.actions, "previous-actions": sections.previousActions, check };
+  const draw = { tasks: sections.taskList, details: sections.details, registration: sections.registration, placements: sections.placements, strengths: sections.strengths, actions: sections.actions, "previous-actions": sections.previousActions, check };
   const parts = place.section === "theme" ? sections.theme(ctx, place.theme) : (draw[place.section] || sections.notFound)(ctx);
   mount.replaceChildren(...parts, el("p", { class: "govuk-body-s", "data-save-state": true, role: "status", text: state.draft.saved_at ? "Saved on this tablet" : "" }));
   const themeForm = mount.querySelector("[data-theme-form]");
@@ -113,6 +114,7 @@ function setField(key, target) {
   else if ((m = /^evidence\.(\w+)$/.exec(key))) draft.judgements[m[1]] = { rating: "", ...draft.judgements[m[1]], evidence: value };
   else if ((m = /^(theme_notes|insufficient_reasons|action_outcomes|action_notes)\.(\w+)$/.exec(key))) (draft[m[1]] ||= {})[m[2]] = value;
   else if ((m = /^actions\[(\d+)\]\.(\w+)$/.exec(key))) draft.actions[Number(m[1])][m[2]] = value;
+  else if ((m = /^placement_checks\.([0-9a-f-]{36})\.(\w+)$/.exec(key))) ((draft.placement_checks ||= {})[m[1]] ||= {})[m[2]] = value;
   else if ((m = /^registration_evidence\.pupils\[(\d+)\]\.(\w+)$/.exec(key))) {
     const pupils = draft.registration.pupils;
     while (pupils.length <= Number(m[1])) pupils.push({ ref: "", hours: "", weeks: "38", ...Object.fromEntries(state.bundle.labels.pupil_flags.map((f) => [f.code, f.default])) });
@@ -252,7 +254,7 @@ mount?.addEventListener("click", async (event) => {
     return go(href);
   }
   const { draft } = state;
-  if (target.matches("[data-add-action]")) draft.actions.push({ description: "", owner: defaultOwner(state.bundle.labels), due: "" });
+  if (target.matches("[data-add-action]")) draft.actions.push({ description: "", owner: defaultOwner(state.bundle.labels, draft), due: "" });
   else if (target.matches("[data-remove-action]")) draft.actions.splice(Number(target.dataset.removeAction), 1);
   else if (target.matches("[data-add-pupil]")) setField(`registration_evidence.pupils[${Math.max(draft.registration.pupils.length, 1)}].ref`, { value: "" });
   else if (target.matches("[data-submit]")) return submit(target);
@@ -265,11 +267,17 @@ mount?.addEventListener("click", async (event) => {
 window.addEventListener("pagehide", () => save());
 window.addEventListener("popstate", () => render());
 
+/** The provider's (or school's) name of a visit's JSON, from the bundle. */
+function visitedNames(visit) {
+  if (visit.school_id) return { school_name: (state.bundle.schools || []).find((s) => s.id === visit.school_id)?.name };
+  return { provider_name: state.bundle.providers.find((p) => p.id === visit.provider_id)?.name };
+}
+
 /** Rows the server refused with field errors become drafts again, with its messages. */
 async function takeBackRejected() {
   for (const row of await store.outboxFor(state.user.id)) {
     if (row.state === "rejected" && (row.status ?? row.problem?.status) !== 409 && row.problem?.fields) {
-      await store.returnToDraft(row.op_uuid, draftFromRejected({ ...row, provider_name: state.bundle.providers.find((p) => p.id === row.payload.provider_id)?.name }, state.bundle.labels));
+      await store.returnToDraft(row.op_uuid, draftFromRejected({ ...row, ...visitedNames(row.payload) }, state.bundle.labels));
     }
   }
 }
@@ -303,8 +311,7 @@ async function main() {
   const serverUuid = mount.dataset.visitUuid;
   if (serverUuid) {
     const answer = await api.visit(serverUuid);
-    const providerName = (id) => state.bundle.providers.find((p) => p.id === id)?.name;
-    if (answer.ok) await store.adoptVisit({ ...answer.body, provider_name: providerName(answer.body.provider_id) }, state.user.id);
+    if (answer.ok) await store.adoptVisit({ ...answer.body, ...visitedNames(answer.body) }, state.user.id);
     // The server's page is there for browsers without JavaScript: this form replaces it.
     for (const child of [...mount.parentElement.children]) if (child !== mount && child.tagName !== "SCRIPT") child.remove();
     document.querySelectorAll(".govuk-width-container > .govuk-back-link").forEach((node) => node.remove());

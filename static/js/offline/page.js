@@ -1,7 +1,5 @@
-// The pieces every offline page shares: building elements, the change event the scripts
-// listen to, the status line (offline or not, how many visits wait), and the messages an
-// officer reads about storage and sync. No fetch and no IndexedDB here: callers pass in
-// what they read.
+// What every offline page shares: building elements, the change event, the status line
+// and the messages about storage and sync. No fetch and no IndexedDB here.
 
 /** An element with attributes (`text` sets its text; false or null leaves one out). */
 export function el(tag, attrs = {}, ...children) {

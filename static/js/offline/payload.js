@@ -1,15 +1,11 @@
 // The visit form's draft and the API's visit JSON (DESIGN.md section 3), both ways, and
-// which field each error is about. Pure functions: no DOM, no storage, no fetch, so that
-// Node tests them and the bench queues visits with them.
+// which field each error is about. Pure functions (no DOM, storage or fetch): Node tests
+// them and the bench queues visits with them.
 //
-// A draft keeps what the officer typed, as typed (numbers stay strings) until toPayload
-// makes the API's JSON; judgements are kept by criterion code. Besides the visit's own
-// fields a draft has: user_id, base_version (the server version it was last in step
-// with, null for a visit the server has not seen), dirty (changes the server has not
-// had), server_errors ({field key: message} from the last refusal) and conflict.
-//
-// `labels` is the bundle's `labels` (qa_app/offline/bundle.py): the ratings, the action
-// owners and the pupil flags come from the server, never from a copy kept here.
+// A draft keeps what was typed, as typed (numbers stay strings), judgements by criterion
+// code, and: user_id, base_version (the server version it is in step with; null if the
+// server has not seen it), dirty, server_errors ({field key: message}) and conflict.
+// `labels` is the bundle's `labels`: the words come from the server, never a copy here.
 
 const WEEKS_IF_BLANK = 38; // the API's default for a pupil's weeks a year
 
@@ -18,14 +14,13 @@ export function blankRegistration() {
   return { pupil_count: "", pupils: [], sites: "" };
 }
 
-/** A new draft for one of the officer's providers. Its uuid is made on the tablet, so a
- * visit started with no signal has its id at once. */
-export function newDraft({ userId, providerId, providerName, visitDate, visitType, frameworkVersion, uuid = crypto.randomUUID() }) {
+/** A new draft for one of the officer's providers, or (with schoolId) for a school they
+ * visit. Its uuid is made on the tablet, so a visit started with no signal has its id at once. */
+export function newDraft({ userId, providerId, providerName, schoolId = null, schoolName = "", visitDate, visitType, frameworkVersion, uuid = crypto.randomUUID() }) {
   return {
     uuid,
     user_id: userId,
-    provider_id: providerId,
-    provider_name: providerName,
+    ...(schoolId ? { school_id: schoolId, school_name: schoolName, placement_checks: {} } : { provider_id: providerId, provider_name: providerName }),
     visit_date: visitDate,
     visit_type: visitType,
     framework_version: frameworkVersion,
@@ -51,7 +46,7 @@ export function newDraft({ userId, providerId, providerName, visitDate, visitTyp
 /** A draft kept by an earlier version of the form (actions one a line, fewer fields) in
  * today's shape; a draft already in it comes back the same. */
 export function upgradeDraft(draft) {
-  const blank = newDraft({ uuid: draft.uuid, userId: draft.user_id, providerId: draft.provider_id, providerName: draft.provider_name, visitDate: draft.visit_date, visitType: draft.visit_type, frameworkVersion: draft.framework_version });
+  const blank = newDraft({ uuid: draft.uuid, userId: draft.user_id, providerId: draft.provider_id, providerName: draft.provider_name, schoolId: draft.school_id, schoolName: draft.school_name, visitDate: draft.visit_date, visitType: draft.visit_type, frameworkVersion: draft.framework_version });
   const actions = typeof draft.actions === "string" ? draft.actions.split("\n").map((line) => line.trim()).filter(Boolean).map((description) => ({ description, owner: "", due: "" })) : draft.actions;
   return { ...blank, dirty: draft.base_version == null, ...draft, actions: actions ?? [], registration: draft.registration ?? blank.registration, server_errors: draft.server_errors ?? {} };
 }
@@ -64,6 +59,8 @@ export function draftFromVisit(visit, userId) {
       userId,
       providerId: visit.provider_id,
       providerName: visit.provider_name,
+      schoolId: visit.school_id,
+      schoolName: visit.school_name,
       visitDate: visit.visit_date,
       visitType: visit.visit_type,
       frameworkVersion: visit.framework_version,
@@ -83,14 +80,18 @@ export function draftFromVisit(visit, userId) {
     action_outcomes: Object.fromEntries(Object.entries(visit.action_outcomes || {}).filter(([, v]) => v)),
     action_notes: { ...(visit.action_notes || {}) },
     registration: registrationFromEvidence(visit.registration_evidence),
+    ...(visit.school_id ? { placement_checks: structuredClone(visit.placement_checks || {}) } : {}),
   };
 }
+
+/** Who the draft visits, by name: its provider or its school. */
+export const visitedName = (draft) => (draft.school_id ? draft.school_name : draft.provider_name);
 
 /** A rejected submission made a draft again, with the server's messages beside its fields. */
 export function draftFromRejected(row, labels) {
   const problem = row.problem || {};
   const draft = draftFromVisit({ ...row.payload, uuid: row.uuid, version: row.final_version ?? row.base_version, status: "draft" }, row.user_id);
-  return { ...draft, provider_name: row.provider_name, dirty: true, server_errors: fieldKeys(row.payload, problem.fields || {}, labels) };
+  return { ...draft, ...(draft.school_id ? { school_name: row.school_name } : { provider_name: row.provider_name }), dirty: true, server_errors: fieldKeys(row.payload, problem.fields || {}, labels) };
 }
 
 const needsEvidence = (labels) => new Set(labels.ratings.filter((r) => r.evidence_required).map((r) => r.code));
@@ -122,8 +123,9 @@ export function localProblems(draft, labels) {
 export function toPayload(draft, labels, status = "submitted") {
   const problems = status === "draft" ? localProblems(draft, labels) : {};
   const pupilsSeen = draft.pupils_seen.trim();
-  return {
-    provider_id: draft.provider_id,
+  const visited = draft.school_id ? { school_id: draft.school_id, placement_checks: placementChecks(draft.placement_checks) } : { provider_id: draft.provider_id };
+  const body = {
+    ...visited,
     visit_date: draft.visit_date,
     visit_type: draft.visit_type,
     framework_version: draft.framework_version,
@@ -138,12 +140,24 @@ export function toPayload(draft, labels, status = "submitted") {
     strengths: draft.strengths,
     pupil_voice: draft.pupil_voice,
     actions: draft.actions
-      .map((a, i) => ({ description: a.description, owner: a.owner || defaultOwner(labels), due: a.due && !problems[`actions[${i}].due`] ? a.due : null }))
+      .map((a, i) => ({ description: a.description, owner: a.owner || defaultOwner(labels, draft), due: a.due && !problems[`actions[${i}].due`] ? a.due : null }))
       .filter((_, i) => !problems[`actions[${i}].description`]),
     action_outcomes: draft.action_outcomes,
     action_notes: Object.fromEntries(Object.entries(draft.action_notes || {}).filter(([, v]) => v.trim())),
-    registration_evidence: registrationEvidence(status === "draft" ? validRegistration(draft.registration) : draft.registration),
   };
+  // A school visit has no registration check (DESIGN.md 2.7).
+  if (!draft.school_id) body.registration_evidence = registrationEvidence(status === "draft" ? validRegistration(draft.registration) : draft.registration);
+  return body;
+}
+
+/** A school visit's placement checks as the API takes them: blank answers left out. */
+export function placementChecks(checks = {}) {
+  const sent = {};
+  for (const [uuid, answers] of Object.entries(checks)) {
+    const given = Object.fromEntries(Object.entries(answers).filter(([, value]) => value?.trim()));
+    if (Object.keys(given).length) sent[uuid] = given;
+  }
+  return sent;
 }
 
 /** The registration check less the pupils with a problem (and a count that disagrees). */
@@ -156,8 +170,14 @@ function validRegistration(registration) {
   };
 }
 
-/** The owner a new action starts with (the bundle's default). */
-export function defaultOwner(labels) {
+/** Who may own an action: the school or the authority on a school visit, else the provider or the authority. */
+export function ownerChoices(labels, draft = {}) {
+  return labels.action_owners.filter((o) => (draft.school_id ? o.code !== "provider" : o.code !== "school"));
+}
+
+/** The owner a new action starts with: the school on a school visit, else the bundle's default. */
+export function defaultOwner(labels, draft = {}) {
+  if (draft.school_id) return "school";
   return labels.action_owners.find((o) => o.default)?.code ?? labels.action_owners[0].code;
 }
 

@@ -1,7 +1,6 @@
-// Photos of evidence on the offline form. A chosen image is shrunk on the tablet (a
-// canvas: long side 2000 px at most, JPEG, which also drops any EXIF such as location)
-// and kept with its sha256 (db.js); sync.js sends it after its visit exists on the
-// server, under the photo's own uuid, so a retry is a no-op.
+// Photos of evidence on the offline form: shrunk on the tablet (a JPEG of at most
+// LONG_SIDE px, which drops EXIF such as location) and kept with its sha256; sync.js
+// sends it once its visit is on the server, under its own uuid (a retry is a no-op).
 import { addPhoto, photosOf, removePhoto, setPhotoCaption } from "./db.js";
 import { changed, el, photoStorageProblem } from "./page.js";
 

@@ -1,9 +1,7 @@
 // The visit's ratings, their "why" and what blocks submitting, worked out on the tablet
-// from the framework version's own rule data (the offline bundle's `framework`:
-// {name, title, rules, themes: [{code, name, criteria: [{code, text, guidance, critical}]}]}).
-// It mirrors qa_app/framework/rating.py and qa_app/visits/services.py (submission_blockers,
-// blocker_groups) word for word; tests/browser/test_rating_table.py checks that the two
-// agree on a table of cases. No DOM and no storage here.
+// from the framework version's own rule data (the bundle's frameworks), word for word as
+// qa_app/framework/rating.py and qa_app/visits/services.py (tests/browser/test_rating_table.py
+// holds the two to a table of cases). No DOM and no storage here.
 
 const RATINGS = ["met", "partly_met", "not_met", "not_seen"];
 const JUDGED = ["met", "partly_met", "not_met"];
@@ -129,10 +127,15 @@ export function ratingsShown(framework, ratings) {
   return { themes, overall };
 }
 
+/** The bundle's placement checks a placement needs (school_placements.checks_needed). */
+export function checksNeeded(placement, checks) {
+  return checks.filter((c) => c.code !== "part_time_reviewed" || placement.part_time);
+}
+
 /** What stops the visit being submitted, as services.submission_blockers in the same order:
  * [{theme, key, message}], theme null for the visit date. `visit` is the API's visit JSON,
- * `today` "YYYY-MM-DD". */
-export function submissionBlockers(framework, visit, today) {
+ * `today` "YYYY-MM-DD"; a school visit's `school` is {placements, checks (the bundle's)}. */
+export function submissionBlockers(framework, visit, today, school = null) {
   const judged = Object.fromEntries((visit.judgements || []).map((j) => [j.criterion, j]));
   const reasons = visit.insufficient_reasons || {};
   const blockers = [];
@@ -154,6 +157,17 @@ export function submissionBlockers(framework, visit, today) {
         key: `insufficient_reasons.${theme.code}`,
         message: `${theme.name} has insufficient evidence: record why before submitting`,
       });
+    }
+  }
+  if (visit.school_id && school) {
+    for (const placement of school.placements) {
+      const answers = (visit.placement_checks || {})[placement.uuid] || {};
+      for (const check of checksNeeded(placement, school.checks)) {
+        if (!answers[check.code]) {
+          const words = check.label[0].toLowerCase() + check.label.slice(1);
+          blockers.push({ theme: "placements", key: `placement_checks.${placement.uuid}.${check.code}`, message: `Answer for ${placement.pupil_ref}: ${words}` });
+        }
+      }
     }
   }
   if (visit.visit_date > today) {
@@ -183,6 +197,10 @@ export function blockerGroups(framework, blockers) {
     if (mine.length > criteria.length) parts.push("insufficient evidence, record why");
     groups.push({ theme: theme.code, title: theme.name, summary: `${theme.name}: ${parts.join(", ")}`, keys: mine.map((b) => b.key) });
   }
+  const checks = blockers.filter((b) => b.theme === "placements").map((b) => b.key);
+  if (checks.length) {
+    groups.push({ theme: "placements", title: "Placements", summary: `Placements: ${count(checks.length, "answer", "answers")} still to give`, keys: checks });
+  }
   return groups;
 }
 
@@ -190,6 +208,7 @@ export function blockerGroups(framework, blockers) {
 export function blockerHref(visitUuid, key) {
   const [kind, code] = key.split(".");
   if (kind === "visit_date") return `/visits/${visitUuid}/details`;
+  if (kind === "placement_checks") return `/visits/${visitUuid}/placements#placement-${code}`;
   const anchor = kind === "criterion" ? `#criterion-${code}` : "#insufficient_reason";
   return `/visits/${visitUuid}/themes/${code.slice(0, 2)}${anchor}`;
 }

@@ -1,10 +1,10 @@
-// The sections of the visit form, each a "page" at its own address as on the server:
-// the task list (/visits/<uuid>), details, each theme, the registration check, strengths
-// and pupil voice, actions, the last visit's actions and check answers. Each function
-// draws one section from the draft and the bundle; form.js reads the fields back by key.
+// The sections of the visit form, each at its own address as on the server (the task
+// list at /visits/<uuid>). Each draws one section from the draft and the bundle; form.js
+// reads the fields back by key.
 import { button, errorSummary, input, link, radios, textarea } from "./fields.js";
-import { el } from "./page.js";
-import { registrationEvidence } from "./payload.js";
+import { el, plural } from "./page.js";
+import { ownerChoices, registrationEvidence, visitedName } from "./payload.js";
+import { checksNeeded } from "./rating.js";
 import { registrationTest } from "../registration-test.js";
 
 const label = (list, code) => list.find((item) => item.code === code)?.label ?? code;
@@ -17,7 +17,7 @@ function heading(ctx, title) {
   return [
     link(base(ctx), "Back to the visit", { class: "govuk-back-link" }),
     errorSummary(ctx.errors),
-    el("span", { class: "govuk-caption-l", text: `${ctx.draft.provider_name} · ${ctx.draft.visit_date}` }),
+    el("span", { class: "govuk-caption-l", text: `${visitedName(ctx.draft)} · ${ctx.draft.visit_date}` }),
     el("h1", { class: "govuk-heading-l", text: title }),
   ];
 }
@@ -49,7 +49,8 @@ export function taskList(ctx) {
       const shown = ctx.ratings.themes[theme.code];
       return item(`${base(ctx)}/themes/${theme.code}`, theme.name, themeState(ctx, theme), shown.state === "not_started" ? "" : shown.label);
     }),
-    item(`${base(ctx)}/registration`, sectionTitle(ctx, "registration"), reg?.pupils.length ? "Complete" : "Not started"),
+    // A school visit checks the school's placements instead of a registration check.
+    ctx.school ? item(`${base(ctx)}/placements`, sectionTitle(ctx, "placements"), placementsState(ctx), `${plural(ctx.school.placements.length, "placement")} to check`) : item(`${base(ctx)}/registration`, sectionTitle(ctx, "registration"), reg?.pupils.length ? "Complete" : "Not started"),
     item(`${base(ctx)}/strengths`, sectionTitle(ctx, "strengths"), draft.strengths || draft.pupil_voice ? "Complete" : "Not started"),
     item(`${base(ctx)}/actions`, sectionTitle(ctx, "actions"), draft.actions.length ? "Complete" : "Not started"),
   ];
@@ -61,7 +62,7 @@ export function taskList(ctx) {
     link("/programme", "Visit programme", { class: "govuk-back-link" }),
     errorSummary(ctx.errors),
     el("span", { class: "govuk-caption-l", text: `${label(ctx.labels.visit_types, draft.visit_type)} visit · ${draft.visit_date}` }),
-    el("h1", { class: "govuk-heading-l", text: draft.provider_name }),
+    el("h1", { class: "govuk-heading-l", text: visitedName(draft) }),
     el("p", { class: "govuk-body-s", "data-visit-local-state": true }, "On this tablet: ", el("strong", { text: draft.dirty ? "Saved on this tablet, not yet sent" : "Synced" })),
     ctx.notice,
     el("h2", { class: "govuk-heading-m", text: "Complete the visit" }),
@@ -170,7 +171,7 @@ export function actions(ctx) {
       { class: "app-action", "data-action": i },
       el("h2", { class: "govuk-heading-s", text: `Action ${i + 1}` }),
       textarea(`actions[${i}].description`, { ...words(ctx, "action_description"), value: action.description, error: errors[`actions[${i}].description`], rows: 2 }),
-      radios(`actions[${i}].owner`, { legend: words(ctx, "action_owner").label, choices: ctx.labels.action_owners, value: action.owner }),
+      radios(`actions[${i}].owner`, { legend: words(ctx, "action_owner").label, choices: ownerChoices(ctx.labels, draft), value: action.owner }),
       input(`actions[${i}].due`, { label: words(ctx, "action_due").label, type: "date", value: action.due, error: errors[`actions[${i}].due`] }),
       button("Remove this action", { class: "govuk-button govuk-button--warning", "data-remove-action": i }),
     ),
@@ -190,6 +191,63 @@ export function previousActions(ctx) {
     textarea(`action_notes.${action.id}`, { ...words(ctx, "action_note"), label: `${words(ctx, "action_note").label}: ${action.description}`, value: (ctx.draft.action_notes || {})[action.id] || "", rows: 2 }),
   ]);
   return [...heading(ctx, sectionTitle(ctx, "previous-actions")), ...(items.length ? items : [el("p", { class: "govuk-body", text: "There are no open actions from earlier visits." })]), back(ctx)];
+}
+
+/** [answered, needed] of a school visit's placement checks. */
+export function placementsAnswered(ctx) {
+  const needed = ctx.school.placements.flatMap((p) => checksNeeded(p, ctx.labels.placement_checks).map((c) => ctx.draft.placement_checks?.[p.uuid]?.[c.code]));
+  return [needed.filter(Boolean).length, needed.length];
+}
+
+function placementsState(ctx) {
+  const [answered, needed] = placementsAnswered(ctx);
+  return answered === needed ? "Complete" : answered ? "In progress" : "Not started";
+}
+
+/** What the records say of one placement. */
+function placementFacts(ctx, p) {
+  const facts = {
+    Provider: p.provider_name,
+    Started: p.start_date,
+    Ended: p.ended_on || "Still open",
+    Timetable: p.part_time ? `Part time, ${p.hours_per_week} hours a week` : "Full time",
+    "Last review": p.last_review || "None yet",
+    Overdue: p.overdue.map((kind) => label(ctx.labels.overdue, kind)).join("; ") || "Nothing",
+  };
+  return el("dl", { class: "govuk-summary-list govuk-summary-list--no-border" }, ...Object.entries(facts).map(([key, text]) => el("div", { class: "govuk-summary-list__row" }, el("dt", { class: "govuk-summary-list__key", text: key }), el("dd", { class: "govuk-summary-list__value", text }))));
+}
+
+/** A school visit's checks of each of the school's placements: yes or no to each
+ * question (not applicable only for a part-time timetable's review), and a note. */
+export function placements(ctx) {
+  if (!ctx.school) return notFound();
+  const { draft, errors } = ctx;
+  const items = ctx.school.placements.map((p) => {
+    const given = draft.placement_checks?.[p.uuid] || {};
+    const key = (name) => `placement_checks.${p.uuid}.${name}`;
+    return el(
+      "div",
+      { id: `placement-${p.uuid}`, "data-placement": p.uuid },
+      el("hr", { class: "govuk-section-break govuk-section-break--m govuk-section-break--visible" }),
+      el("h2", { class: "govuk-heading-m", text: `${p.pupil_ref}, Year ${p.year_group}` }),
+      placementFacts(ctx, p),
+      ...checksNeeded(p, ctx.labels.placement_checks).map((check) =>
+        radios(key(check.code), {
+          legend: check.label,
+          choices: check.answers,
+          value: given[check.code] || "",
+          error: errors[key(check.code)],
+        }),
+      ),
+      textarea(key("note"), { label: `Note on ${p.pupil_ref}`, value: given.note || "", error: errors[key("note")], rows: 2 }),
+    );
+  });
+  return [
+    ...heading(ctx, sectionTitle(ctx, "placements")),
+    el("p", { class: "govuk-body", text: "The school's open placements and those ended since its last visit, to check against its records." }),
+    ...(items.length ? items : [el("p", { class: "govuk-body", text: "The school has no placements to check." })]),
+    back(ctx),
+  ];
 }
 
 /** A section that does not exist. */

@@ -1,10 +1,8 @@
-// On every page, for officers who make visits:
-// - signing out with visits waiting to sync is stopped by a warning that offers to sync
-//   first; unsubmitted drafts are kept or deleted only as the officer chooses; signing out
-//   with nothing left clears that officer's local data (drafts, outbox rows, photos,
-//   bundle) so a shared tablet never shows one officer's work to another;
-// - a visit's page says what this tablet holds for it: "Saved on this tablet",
-//   "Waiting to sync" or "Synced".
+// On every page, for officers who make visits: signing out with visits waiting to sync
+// is stopped by a warning that offers to sync first; drafts are kept or deleted only as
+// the officer chooses; signing out with nothing left clears that officer's local data (a
+// shared tablet never shows one officer's work to another). A visit's page says what this
+// tablet holds for it: "Saved on this tablet", "Waiting to sync" or "Synced".
 import { clearUser, draftsFor, getDraft, outboxFor } from "./db.js";
 import { el, onChange, plural, whyLeft } from "./page.js";
 import { lastResult, syncNow } from "./sync.js";

@@ -1,25 +1,12 @@
-// Sync runs in the page, not in the service worker: Safari on iPad has no Background
-// Sync. It runs on load, on `online`, when the page becomes visible, from "Sync now"
-// and on a backoff timer, one run at a time across tabs (Web Locks).
-//
-// The rules that keep a visit from being lost or sent twice:
-// - every run first asks GET /api/session for who is signed in and a fresh CSRF token
-//   (a token is never stored in the queue: it would expire, or belong to someone else);
-// - only the signed-in officer's rows are sent;
-// - a row leaves the outbox only when a 2xx answer echoes its Idempotency-Key, so a
-//   redirect (to a sign-in page, say), a 5xx or a lost answer keeps it for the next try,
-//   and the server's idempotency makes that next try harmless (api.js says which is which);
-// - a 401 keeps everything and asks the officer to sign in;
-// - a 409 keeps the local copy (the server keeps it too, as a conflict) for a person to
-//   decide; it is never resent or dropped.
-// - a photo leaves the tablet only once the server has it (a 200 or 201 for its uuid).
-//
-// The rows go one at a time, in the order they were queued (so a visit's rows keep their
-// order): on one server, two saves at once each wait for the other's database lock and
-// the whole is slower (bench/offline.py). The tablet's own work is done while the server
-// works: the next row's photos are looked up, and a sent row leaves the outbox, while
-// the next PUT is on its way; the bundle is fetched while the rows are sent. The outbox is read once per run, and the page is told of
-// progress at most every REFRESH_MS (each telling re-reads the outbox).
+// Sync runs in the page (Safari on iPad has no Background Sync): on load, on `online`,
+// on becoming visible, from "Sync now" and on a backoff timer, one run at a time across
+// tabs (Web Locks). Each run asks GET /api/session for the user and a fresh CSRF token
+// (never stored in the queue) and sends only that officer's rows, one at a time in queue
+// order. A row leaves the outbox only when a 2xx answer echoes its Idempotency-Key (a
+// redirect, a 5xx or a lost answer keeps it; the server's idempotency makes the retry
+// harmless); a 401 keeps everything; a 409 keeps the copy for a person to decide; a photo
+// leaves once the server has it. While a PUT is on its way the next row's photos are
+// looked up and the bundle fetched; the page hears of progress at most every REFRESH_MS.
 import * as api from "./api.js";
 import { outboxFor, photosOf, removeOutbox, removePhoto, saveBundle, setCurrentUser, updateOutbox } from "./db.js";
 import { changed } from "./page.js";

@@ -1,10 +1,10 @@
 // The list of visits on this tablet (the shell at any address that is not a visit's):
 // the officer's drafts, what waits to sync, and starting a visit with no signal. Before
-// a second visit to a provider is started, an open one is named with a link to it.
+// a second visit to a provider or school is started, an open one is named with a link to it.
 import * as store from "./db.js";
 import { button, input, link, radios } from "./fields.js";
 import { el, plural, syncMessage } from "./page.js";
-import { newDraft } from "./payload.js";
+import { newDraft, visitedName } from "./payload.js";
 import { lastResult, syncNow } from "./sync.js";
 
 /** The list page's parts; `missing` is a visit uuid the address named but the tablet lacks. */
@@ -12,33 +12,38 @@ export async function visitsList(state, missing) {
   const { user, bundle } = state;
   const drafts = await store.draftsFor(user.id);
   const waiting = await store.outboxFor(user.id);
-  const name = (id) => bundle.providers.find((p) => p.id === id)?.name ?? `Provider ${id}`;
+  const name = (v) => (v.school_id ? bundle.schools?.find((s) => s.id === v.school_id) : bundle.providers.find((p) => p.id === v.provider_id))?.name;
   const parts = [el("h1", { class: "govuk-heading-l", text: "Visits on this tablet" })];
   if (missing) parts.push(el("div", { class: "govuk-inset-text", text: "That visit is not on this tablet. It may be waiting to sync, or belong to someone else." }));
   if (new URLSearchParams(location.search).get("submitted")) parts.push(el("div", { class: "govuk-inset-text", "data-submitted": true, text: "Visit submitted. It is sent to the office as soon as the tablet has a signal." }));
   parts.push(
     el("h2", { class: "govuk-heading-m", text: "Drafts" }),
-    el("ul", { class: "govuk-list", "data-drafts": true }, ...(drafts.length ? drafts.map((d) => el("li", {}, link(`/visits/${d.uuid}`, `${d.provider_name || name(d.provider_id)}, ${d.visit_date}`))) : [el("li", { text: "No drafts on this tablet." })])),
+    el("ul", { class: "govuk-list", "data-drafts": true }, ...(drafts.length ? drafts.map((d) => el("li", {}, link(`/visits/${d.uuid}`, `${visitedName(d) || name(d)}, ${d.visit_date}`))) : [el("li", { text: "No drafts on this tablet." })])),
     el("h2", { class: "govuk-heading-m", text: "Waiting to sync" }),
     el("ul", { class: "govuk-list", "data-outbox-list": true }, ...(await Promise.all(waiting.map((row) => outboxItem(row, name))))),
   );
   const sync = button("Sync now", { class: "govuk-button govuk-button--secondary", "data-sync-now": true });
   sync.addEventListener("click", () => syncNow());
   parts.push(sync, el("p", { class: "govuk-body", "data-sync-message": true, role: "status", text: syncMessage(lastResult) }));
-  if (bundle.providers.length) parts.push(startForm(state, drafts));
+  if (bundle.providers.length || bundle.schools?.length) parts.push(startForm(state, drafts));
   return parts;
 }
 
-/** Start a visit on the tablet (with no signal too); an open one for the provider is named first. */
+/** Start a visit on the tablet (with no signal too); an open one to the same place is named first. */
 function startForm(state, drafts) {
   const { user, bundle } = state;
-  const select = el("select", { class: "govuk-select", id: "start-provider", name: "provider_id" }, ...bundle.providers.map((p) => el("option", { value: p.id, text: `${p.name}, ${p.postcode}` })));
+  const schools = bundle.school_framework ? bundle.schools : [];
+  const group = (label, kind, list, text) => el("optgroup", { label }, ...list.map((item) => el("option", { value: `${kind}:${item.id}`, text: text(item) })));
+  const select = el("select", { class: "govuk-select", id: "start-provider", name: "visited" }, group("Providers", "provider", bundle.providers, (p) => `${p.name}, ${p.postcode}`), schools.length ? group("Schools", "school", schools, (s) => s.name) : "");
+  // A sync redraws this list: the choice made stays.
+  if (state.choice) select.value = state.choice;
+  select.addEventListener("change", () => (state.choice = select.value));
   const message = el("div", { "data-open-visit": true });
   const form = el(
     "form",
     { novalidate: true, "data-start-form": true },
     el("h2", { class: "govuk-heading-m", text: "Start a visit" }),
-    el("div", { class: "govuk-form-group" }, el("label", { class: "govuk-label", for: "start-provider", text: "Provider" }), select),
+    el("div", { class: "govuk-form-group" }, el("label", { class: "govuk-label", for: "start-provider", text: schools.length ? "Provider or school" : "Provider" }), select),
     input("visit_date", { label: bundle.labels.fields.visit_date.label, type: "date", value: new Date().toISOString().slice(0, 10) }),
     radios("visit_type", { legend: bundle.labels.fields.visit_type.label, choices: bundle.labels.visit_types, value: bundle.labels.visit_types[0].code, inline: false }),
     message,
@@ -46,15 +51,20 @@ function startForm(state, drafts) {
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const providerId = Number(select.value);
-    const open = drafts.find((d) => d.provider_id === providerId && ["draft", "returned"].includes(d.status));
+    const [kind, value] = select.value.split(":");
+    const id = Number(value);
+    const key = kind === "school" ? "school_id" : "provider_id";
+    const open = drafts.find((d) => d[key] === id && ["draft", "returned"].includes(d.status));
     if (open) {
-      message.replaceChildren(el("div", { class: "govuk-warning-text" }, el("strong", { class: "govuk-warning-text__text" }, "You already have an open visit to this provider: ", link(`/visits/${open.uuid}`, `carry on with the visit of ${open.visit_date}`))));
+      message.replaceChildren(el("div", { class: "govuk-warning-text" }, el("strong", { class: "govuk-warning-text__text" }, `You already have an open visit to this ${kind}: `, link(`/visits/${open.uuid}`, `carry on with the visit of ${open.visit_date}`))));
       return;
     }
     const data = new FormData(form);
-    const framework = bundle.framework;
-    const draft = newDraft({ userId: user.id, providerId, providerName: bundle.providers.find((p) => p.id === providerId).name, visitDate: data.get("visit_date"), visitType: data.get("visit_type"), frameworkVersion: framework.name });
+    const common = { userId: user.id, visitDate: data.get("visit_date"), visitType: data.get("visit_type") };
+    const draft =
+      kind === "school"
+        ? newDraft({ ...common, schoolId: id, schoolName: schools.find((s) => s.id === id).name, frameworkVersion: bundle.school_framework })
+        : newDraft({ ...common, providerId: id, providerName: bundle.providers.find((p) => p.id === id).name, frameworkVersion: bundle.framework.name });
     await store.putDraft(draft);
     // Drawn here, not fetched: with no signal the server has not heard of it yet.
     history.pushState(null, "", `/visits/${draft.uuid}`);
@@ -65,7 +75,7 @@ function startForm(state, drafts) {
 
 /** One outbox row: waiting (with its photos and tries), a conflict to resolve, or refused. */
 async function outboxItem(row, name) {
-  const caption = `${name(row.payload.provider_id)}, ${row.payload.visit_date}`;
+  const caption = `${name(row.payload)}, ${row.payload.visit_date}`;
   if (row.state === "conflict") {
     const href = row.problem?.conflict_id ? `/visits/${row.uuid}/conflicts/${row.problem.conflict_id}` : `/visits/${row.uuid}`;
     return el("li", { class: "app-offline-conflict", "data-conflict": row.uuid }, el("strong", { text: `Conflict: ${caption}. ` }), "The visit changed on the server after the tablet took its copy. Both copies are kept. ", link(href, "Compare the copies and choose"));
