@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import func, or_, select
 
 from qa_app.extensions import db
-from qa_app.placements.models import Placement
-from qa_app.placements.overdue import items_from_row, last_review_date, overdue_columns
+from qa_app.placements.models import DESTINATIONS, Placement
+from qa_app.placements.overdue import OVERDUE, items_from_row, last_review_date, overdue_columns
 from qa_app.providers.models import Provider
 from qa_app.visits import school_placements
 from qa_app.visits.models import Visit
@@ -70,6 +70,9 @@ def placements_for(visit):
             ),
             "last_review": last_review.isoformat() if last_review else None,
             "overdue": items_from_row(row),
+            # The same in words, for the pages that show them.
+            "destination_label": DESTINATIONS.get(placement.destination),
+            "overdue_labels": [OVERDUE[kind] for kind in items_from_row(row)],
         }
         for row in rows
         for placement, provider_name, last_review in [row[:3]]

@@ -89,6 +89,11 @@ def _check_registration(evidence, errors):
         )
 
 
+def may_not_visit(school):
+    """What an officer is told of a school they may not visit."""
+    return f"You may not visit {school.name}: only its link officer or the Head of Access can"
+
+
 def _check_visited(change, visit, provider, school, user, errors):
     """A visit is to one provider or one school this officer may visit, and stays there."""
     if visit is None and change.school_id is not None and change.provider_id is not None:
@@ -99,9 +104,7 @@ def _check_visited(change, visit, provider, school, user, errors):
         elif visit is not None and (visit.school_id != school.id or change.provider_id is not None):
             errors["school_id"] = "A visit cannot move to another school"
         elif visit is None and user is not None and not may_visit_school(user, school):
-            errors["school_id"] = (
-                f"You may not visit {school.name}: only its link officer or the Head of Access can"
-            )
+            errors["school_id"] = may_not_visit(school)
     elif provider is None:
         errors["provider_id"] = "is not a provider on the register"
     elif visit is not None and provider.id != visit.provider_id:
