@@ -306,10 +306,10 @@ def make_placement(app, make_user):
 @pytest.fixture
 def make_school_visit(app, make_user, head_of_access):
     """make_school_visit(school, status="signed_off", days_ago=10, officer=None, ratings=None,
-    answer_checks=True, ...) -> a committed school visit (DESIGN.md 2.7) made the way the app
+    answer_checks="yes", ...) -> a committed school visit (DESIGN.md 2.7) made the way the app
     makes one: its officer (the school's link officer, made one if it has none) saves a
     draft under the school visits' framework; for a later status every placement check is
-    answered "yes" (unless `answer_checks` is false) and it is submitted, then signed off or
+    answered `answer_checks` (none when it is empty) and it is submitted, then signed off or
     returned by the Head of Access. Other keyword arguments are visit body fields."""
     from qa_app.framework.services import load_default_framework
     from qa_app.visits.school_placements import checks_needed, placements_to_check
@@ -320,7 +320,7 @@ def make_school_visit(app, make_user, head_of_access):
         days_ago=10,
         officer=None,
         ratings=None,
-        answer_checks=True,
+        answer_checks="yes",
         reviewer=None,
         visit_uuid=None,
         **fields,
@@ -345,7 +345,8 @@ def make_school_visit(app, make_user, head_of_access):
         if status != "draft":
             if answer_checks:
                 body["placement_checks"] = {
-                    p["uuid"]: dict.fromkeys(checks_needed(p), "yes") for p in placements_to_check(visit)
+                    p["uuid"]: dict.fromkeys(checks_needed(p), answer_checks)
+                    for p in placements_to_check(visit)
                 }
             visit = submit(officer, visit, body)
         if status == "signed_off":

@@ -216,6 +216,13 @@ def test_actions_on_a_school_visit_belong_to_the_school_or_the_authority(client,
     assert client.post(f"/visits/{visit_uuid}/actions", data=data).status_code == 400
     (action,) = stored(visit_uuid).actions
     assert action.owner == "school" and action.school_id is not None and action.provider_id is None
+    data = {"version": version_of(visit_uuid), "description": "Agree <dates>", "owner": "authority"}
+    assert client.post(f"/visits/{visit_uuid}/actions", data=data).status_code == 302
+    # Check answers lists them one a line, as typed.
+    assert (
+        "Chase the missing plans<br>Agree &lt;dates&gt;"
+        in client.get(f"/visits/{visit_uuid}/check").data.decode()
+    )
 
 
 def test_the_schools_open_actions_are_marked(client, signed_in, officer, school, make_school_visit):
@@ -416,6 +423,7 @@ def test_submit_and_sign_off_by_the_head_of_access(
     assert "School visit: Riverside Academy" in queue and f"/visits/{visit_uuid}" in queue
     page = client.get(f"/visits/{visit_uuid}").data.decode()
     assert "Your decision" in page and "Placement records" in page and "RA-OPEN" in page
+    assert "Every criterion judged is met and every placement check is yes" in page
     response = client.post(
         f"/visits/{visit_uuid}/sign-off",
         data={"version": version_of(visit_uuid), "confirmed": "y"},
@@ -427,9 +435,15 @@ def test_submit_and_sign_off_by_the_head_of_access(
     assert (after.rating_rag, after.qa_valid_until, after.next_visit_due) == rating
 
 
-def test_the_head_of_access_returns_a_school_visit(client, login, school, make_school_visit, head_of_access):
-    visit = make_school_visit(school, status="submitted")
+def test_the_head_of_access_returns_a_school_visit(
+    client, login, school, provider, make_placement, make_school_visit, head_of_access
+):
+    """A "no" to a placement check is put before her; she returns the visit with a comment."""
+    make_placement(school, provider, pupil_ref="RA-NO", **since(100))
+    visit = make_school_visit(school, status="submitted", answer_checks="no")
     login(head_of_access())
+    page = client.get(f"/visits/{visit.uuid}").data.decode()
+    assert "RA-NO: The written confirmation of safeguarding checks is held: no" in page
     response = client.post(f"/visits/{visit.uuid}/return", data={"comment": "Check the dates"})
     assert response.status_code == 302 and stored(visit.uuid).status == "returned"
 
