@@ -176,6 +176,8 @@ def test_the_task_list_has_the_five_areas_and_placements(client, visit_uuid):
     assert "Strengths and pupil voice" in page and "Check and submit" in page
     assert "Registration check" not in page and "Quality of Education" not in page
     assert "unregistered provision" not in page
+    # The browser's visit form may take the page over for its officer (visits.pages.offer_visit_form).
+    assert f'data-visit-app data-visit-uuid="{visit_uuid}"' in page
 
 
 def test_details_strengths_and_an_area_save(client, visit_uuid):
