@@ -466,3 +466,29 @@ def test_a_school_reads_only_its_own_signed_off_school_visits(client, signed_in,
     assert "Tracks every pupil" in page.data.decode()
     assert client.get(f"/visits/{draft.uuid}").status_code == 404
     assert client.get(f"/visits/{others.uuid}").status_code == 404
+
+
+def test_the_save_path_keeps_a_school_visits_actions_to_the_school_or_the_authority(client, visit_uuid):
+    """Through PUT /api/visits/<uuid> too: an action for a provider is refused by name."""
+    body = client.get(f"/api/visits/{visit_uuid}").get_json()
+    body["actions"] = [{"description": "Chase the plans", "owner": "provider"}]
+    response = client.put(
+        f"/api/visits/{visit_uuid}",
+        json=body,
+        headers={"Idempotency-Key": str(uuid.uuid4()), "If-Match": f'"{body["version"]}"'},
+    )
+    assert response.status_code == 400
+    assert response.get_json()["fields"] == {
+        "actions[0].owner": "A school visit's action is for the school or the local authority"
+    }
+    assert stored(visit_uuid).actions == []
+
+
+def test_a_provider_visits_actions_are_not_the_schools(make_provider, make_visit):
+    from qa_app.domain import Invalid
+
+    with pytest.raises(Invalid) as refused:
+        make_visit(make_provider(), status="draft", actions=[{"description": "Anything", "owner": "school"}])
+    assert refused.value.fields == {
+        "actions[0].owner": "A provider visit's action is for the provider or the local authority"
+    }

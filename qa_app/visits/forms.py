@@ -15,7 +15,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 from qa_app.forms import DayMonthYearField, VersionedForm, WholeNumberField
 from qa_app.framework.rating import RATINGS
 from qa_app.visits.form_words import words
-from qa_app.visits.models import ACTION_OWNERS, PLACEMENT_CHECKS, VISIT_TYPES
+from qa_app.visits.models import ACTION_OWNERS, OWNERS_BY_KIND, PLACEMENT_CHECKS, VISIT_TYPES
 from qa_app.visits.school_placements import checks_needed
 
 
@@ -122,14 +122,9 @@ class ActionForm(VersionedForm):
     submit = SubmitField("Add action", widget=GovSubmitInput())
 
 
-# Who may own an action: the provider or the authority on a provider visit, the school or
-# the authority on a school visit (DESIGN.md 2.7); the first is the default.
-OWNERS_OF = {"provider": ("provider", "authority"), "school": ("school", "authority")}
-
-
 def action_form(visit, **data):
     """The form that adds an action to this visit, offering the owners it may have."""
-    owners = OWNERS_OF["school" if visit.is_school_visit else "provider"]
+    owners = OWNERS_BY_KIND["school" if visit.is_school_visit else "provider"]
     form = ActionForm(**data)
     form.owner.choices = [(code, ACTION_OWNERS[code]) for code in owners]
     if not form.is_submitted():

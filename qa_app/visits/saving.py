@@ -20,7 +20,7 @@ from qa_app.framework.services import current_version
 from qa_app.providers.models import Provider
 from qa_app.registration.services import check_visit
 from qa_app.visits import audit
-from qa_app.visits.models import Action, Judgement, Visit, VisitConflict
+from qa_app.visits.models import OWNERS_BY_KIND, Action, Judgement, Visit, VisitConflict
 from qa_app.visits.schemas import VisitBody, read
 from qa_app.visits.school_placements import check_problems, placements_to_check
 from qa_app.visits.services import judged_of, rate, submission_blockers, valid_uuid
@@ -119,9 +119,15 @@ def check_rules(change, visit, version, provider, school=None, user=None):
     visit_date = change.visit_date or (visit.visit_date if visit is not None else None)
     if visit_date is None:
         errors["visit_date"] = "is required (a date like 2026-11-20)"
+    kind = "school" if school is not None else "provider"
+    owners = OWNERS_BY_KIND[kind]
     for index, action in enumerate(change.actions or ()):
         if action.due and visit_date and action.due < visit_date:
             errors[f"actions[{index}].due"] = "An action cannot be due before the visit date"
+        if action.owner not in owners:
+            errors[f"actions[{index}].owner"] = (
+                f"A {kind} visit's action is for the {kind} or the local authority"
+            )
     if change.registration_evidence is not None:
         _check_registration(change.registration_evidence, errors)
     if change.placement_checks and school is None:
