@@ -338,3 +338,59 @@ def make_referral(app, make_user):
         return referral
 
     return _make
+
+
+@pytest.fixture
+def make_school_visit(app, make_user, head_of_access):
+    """make_school_visit(school, status="signed_off", days_ago=10, officer=None, ratings=None,
+    answer_checks="yes", ...) -> a committed school visit (DESIGN.md 2.7) made the way the app
+    makes one: its officer (the school's link officer, made one if it has none) saves a
+    draft under the school visits' framework; for a later status every placement check is
+    answered `answer_checks` (none when it is empty) and it is submitted, then signed off or
+    returned by the Head of Access. Other keyword arguments are visit body fields."""
+    from qa_app.framework.services import load_default_framework
+    from qa_app.visits.school_placements import checks_needed, placements_to_check
+
+    def _make(
+        school,
+        status="signed_off",
+        days_ago=10,
+        officer=None,
+        ratings=None,
+        answer_checks="yes",
+        reviewer=None,
+        visit_uuid=None,
+        **fields,
+    ):
+        version = load_default_framework("school")
+        if officer is None:
+            officer = school.officer or make_user("officer")
+        if school.officer_id is None:
+            school.officer = officer
+            db.session.commit()
+        ratings = ratings if ratings is not None else {c.code: "met" for c in version.active_criteria()}
+        body = {
+            "school_id": school.id,
+            "visit_date": (date.today() - timedelta(days=days_ago)).isoformat(),
+            "judgements": [
+                {"criterion": code, "rating": rating, "evidence": "" if rating == "met" else "Evidence seen"}
+                for code, rating in ratings.items()
+            ],
+            **fields,
+        }
+        visit, _ = save(officer, visit_uuid or str(uuid_module.uuid4()), body)
+        if status != "draft":
+            if answer_checks:
+                body["placement_checks"] = {
+                    p["uuid"]: dict.fromkeys(checks_needed(p), answer_checks)
+                    for p in placements_to_check(visit)
+                }
+            visit = submit(officer, visit, body)
+        if status == "signed_off":
+            sign_off(reviewer or head_of_access(), visit)
+        elif status == "returned":
+            return_to_officer(reviewer or head_of_access(), visit, RETURN_COMMENT)
+        db.session.commit()
+        return visit
+
+    return _make

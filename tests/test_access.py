@@ -101,7 +101,13 @@ MATRIX = {
     "visits.sign_off_queue": ("GET", "/sign-off", casework(403, 200)),
     "auth.deputies": ("GET", "/sign-off/deputies", casework(403, 200)),
     "visits.start": ("GET", "/providers/{provider}/visits/new", casework(200, 200)),
-    "visits.show": ("GET", "/visits/{visit}", OTHERS_VISIT),
+    # Only a school's link officer (not this officer) or the Head of Access starts its visit.
+    "visits.start_school_visit": ("GET", "/schools/{school}/visits/new", casework(403, 200)),
+    # A school visit's section; the visit here is a provider visit's draft of another officer.
+    "visits.placements": ("GET", "/visits/{visit}/placements", OTHERS_VISIT_EDIT),
+    # School staff may open a visit's page, but see only their own school's signed-off
+    # school visits (tests/test_school_visits.py): another's provider visit is a 404.
+    "visits.show": ("GET", "/visits/{visit}", OTHERS_VISIT | {"school": 404}),
     "visits.details": ("GET", "/visits/{visit}/details", OTHERS_VISIT_EDIT),
     "visits.theme": ("GET", "/visits/{visit}/themes/SG", OTHERS_VISIT_EDIT),
     "visits.strengths": ("GET", "/visits/{visit}/strengths", OTHERS_VISIT_EDIT),

@@ -102,6 +102,12 @@ def visits_visible_to(user):
     return false()
 
 
+def may_open_visits(user):
+    """Who may open a visit's page at all: caseworkers, and school staff (who see only their
+    own school's signed-off school visits: visits_visible_to)."""
+    return can(user, "visit.view") or getattr(user, "role", None) == "school"
+
+
 def can_see_visit(user, visit):
     """The same rule as visits_visible_to, for one visit already loaded."""
     if visit.school_id is not None and getattr(user, "role", None) == "school":

@@ -9,8 +9,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from qa_app.extensions import db
-from qa_app.placements.models import Placement
-from qa_app.placements.overdue import items_from_row, last_review_date, overdue_columns, overdue_items
+from qa_app.placements.models import DESTINATIONS, Placement
+from qa_app.placements.overdue import (
+    OVERDUE,
+    items_from_row,
+    last_review_date,
+    overdue_columns,
+    overdue_items,
+)
 from qa_app.providers.models import Provider
 from qa_app.visits import school_placements
 from qa_app.visits.models import Visit
@@ -79,6 +85,9 @@ def _as_listed(placement, provider_name, last_review, overdue):
         ),
         "last_review": last_review.isoformat() if last_review else None,
         "overdue": overdue,
+        # The same in words, for the pages that show them.
+        "destination_label": DESTINATIONS.get(placement.destination),
+        "overdue_labels": [OVERDUE[kind] for kind in overdue],
     }
 
 

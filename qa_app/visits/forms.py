@@ -15,7 +15,8 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 from qa_app.forms import DayMonthYearField, VersionedForm, WholeNumberField
 from qa_app.framework.rating import RATINGS
 from qa_app.visits.form_words import words
-from qa_app.visits.models import ACTION_OWNERS, VISIT_TYPES
+from qa_app.visits.models import ACTION_OWNERS, OWNERS_BY_KIND, PLACEMENT_CHECKS, VISIT_TYPES
+from qa_app.visits.school_placements import checks_needed
 
 
 class DetailsForm(VersionedForm):
@@ -112,7 +113,6 @@ class ActionForm(VersionedForm):
         **words("action_owner"),
         widget=GovRadioInput(),
         choices=list(ACTION_OWNERS.items()),
-        default="provider",
         validators=[InputRequired("Choose who does it")],
     )
     due = DayMonthYearField(
@@ -120,6 +120,16 @@ class ActionForm(VersionedForm):
         validators=[Optional()],
     )
     submit = SubmitField("Add action", widget=GovSubmitInput())
+
+
+def action_form(visit, **data):
+    """The form that adds an action to this visit, offering the owners it may have."""
+    owners = OWNERS_BY_KIND["school" if visit.is_school_visit else "provider"]
+    form = ActionForm(**data)
+    form.owner.choices = [(code, ACTION_OWNERS[code]) for code in owners]
+    if not form.is_submitted():
+        form.owner.data = owners[0]
+    return form
 
 
 OUTCOMES = {"done": "Done", "not_done": "Not done"}
@@ -162,6 +172,49 @@ def outcomes_form(previous, stored, notes=None, **data):
     form.stored_outcomes = dict(stored)
     form.stored_notes = dict(notes or {})
     return form
+
+
+ANSWERS = {"yes": "Yes", "no": "No", "not_applicable": "Not applicable"}
+
+
+def placements_form(placements, stored, formdata=None, **data):
+    """A form for a school visit's placements: a yes or no for each check a placement
+    needs ("not applicable" too for a part-time timetable's review), and a note, named
+    `placement_checks.<uuid>.<check>` as the browser's form names them; `stored` is what
+    the visit has saved ({uuid: {check: answer, "note": text}})."""
+
+    class PlacementsForm(VersionedForm):
+        submit = SubmitField("Save and return to the visit", widget=GovSubmitInput())
+
+    values = {}
+    for placement in placements:
+        prefix = f"placement_checks.{placement['uuid']}"
+        answers = stored.get(placement["uuid"], {})
+        for code in checks_needed(placement):
+            allowed = ["yes", "no", "not_applicable"] if code == "part_time_reviewed" else ["yes", "no"]
+            setattr(
+                PlacementsForm,
+                f"{prefix}.{code}",
+                RadioField(
+                    PLACEMENT_CHECKS[code],
+                    widget=GovRadioInput(),
+                    choices=[(answer, ANSWERS[answer]) for answer in allowed],
+                    validate_choice=False,
+                    validators=[
+                        Optional(),
+                        AnyOf(allowed, f"Choose {' or '.join(allowed).replace('_', ' ')}"),
+                    ],
+                ),
+            )
+            values[f"{prefix}.{code}"] = answers.get(code)
+        setattr(
+            PlacementsForm,
+            f"{prefix}.note",
+            TextAreaField("Note", widget=GovTextArea(), validators=[Optional(), Length(max=2000)]),
+        )
+        values[f"{prefix}.note"] = answers.get("note", "")
+    values.update(data)
+    return PlacementsForm(formdata, data=values) if formdata is not None else PlacementsForm(data=values)
 
 
 class SignOffForm(VersionedForm):

@@ -16,6 +16,8 @@ VISIT_STATUSES = {
     "signed_off": "Signed off",
 }
 ACTION_OWNERS = {"provider": "Provider", "authority": "Local authority", "school": "School"}
+# Who may own an action on each kind of visit; the first is the default.
+OWNERS_BY_KIND = {"provider": ("provider", "authority"), "school": ("school", "authority")}
 # What an officer checks of each placement on a school visit (DESIGN.md 2.7).
 PLACEMENT_CHECKS = {
     "record_complete": "The record is complete: plan, reviews on time, attendance, the pupil's view",

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from qa_app.framework.defaults import THEMES
+from qa_app.visits.school_placements import checks_needed
 
 NOT_STARTED, IN_PROGRESS, COMPLETE = "Not started", "In progress", "Complete"
 
@@ -30,17 +30,29 @@ def theme_state(criteria, judgements, rating, reason):
     return COMPLETE
 
 
-def task_list(visit, previous_actions):
-    """The sections of the visit form in order, with their states."""
+def placements_state(visit, placements):
+    """The placements section is complete when every check each placement needs is answered."""
+    needed = [(p["uuid"], code) for p in placements for code in checks_needed(p)]
+    answered = sum(1 for key, code in needed if (visit.placement_checks or {}).get(key, {}).get(code))
+    return COMPLETE if answered == len(needed) else IN_PROGRESS if answered else NOT_STARTED
+
+
+def task_list(visit, previous_actions, placements=()):
+    """The sections of the visit form in order, with their states: the visit's own themes
+    (a school visit's five areas), then a provider visit's registration check or a school
+    visit's placements."""
     judgements = {j.criterion.code: j for j in visit.judgements}
     by_theme = visit.framework_version.criteria_by_theme()
     tasks = [Task("details", "Visit details", COMPLETE)]
-    for code, name in THEMES:
+    for code, name in visit.framework_version.themes.items():
         rating = visit.theme_rags.get(code)
         state = theme_state(by_theme[code], judgements, rating, visit.insufficient_reasons.get(code))
         tasks.append(Task(code, name, state, rating["rag"] if rating else None))
-    checked = (visit.registration_evidence or {}).get("pupils")
-    tasks.append(Task("registration", "Registration check", COMPLETE if checked else NOT_STARTED))
+    if visit.is_school_visit:
+        tasks.append(Task("placements", "Placements", placements_state(visit, placements)))
+    else:
+        checked = (visit.registration_evidence or {}).get("pupils")
+        tasks.append(Task("registration", "Registration check", COMPLETE if checked else NOT_STARTED))
     wrote = visit.strengths or visit.pupil_voice
     tasks.append(Task("strengths", "Strengths and pupil voice", COMPLETE if wrote else NOT_STARTED))
     tasks.append(
@@ -49,5 +61,8 @@ def task_list(visit, previous_actions):
     if previous_actions:
         marked = sum(1 for a in previous_actions if str(a.id) in visit.action_outcomes)
         state = COMPLETE if marked == len(previous_actions) else IN_PROGRESS if marked else NOT_STARTED
-        tasks.append(Task("previous_actions", "Actions from the last visit", state))
+        title = (
+            "Actions from the last school visit" if visit.is_school_visit else "Actions from the last visit"
+        )
+        tasks.append(Task("previous_actions", title, state))
     return tasks

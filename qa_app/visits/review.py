@@ -18,6 +18,15 @@ from qa_app.visits.routes import show
 from qa_app.visits.saving import resolve_conflict
 
 
+def signed_off_message(visit):
+    """What the Head of Access is told when she signs a visit off: a provider visit rates
+    the provider on the register; a school visit rates only the visit."""
+    rag = visit.overall_rag.title()
+    if visit.is_school_visit:
+        return f"Signed off. The school visit to {visit.school.name} is rated {rag}."
+    return f"Signed off. {visit.provider.name} is now rated {rag} on the register."
+
+
 @bp.route("/sign-off")
 @login_required
 def sign_off_queue():
@@ -25,7 +34,7 @@ def sign_off_queue():
     authorize("visit.sign_off")
     visits = db.session.scalars(
         select(Visit)
-        .options(joinedload(Visit.provider), joinedload(Visit.officer))
+        .options(joinedload(Visit.provider), joinedload(Visit.school), joinedload(Visit.officer))
         .where(Visit.status == "submitted")
         .order_by(Visit.submitted_at, Visit.id)
     ).all()
@@ -53,7 +62,7 @@ def sign_off(visit_uuid):
         flash(str(problem), "error")
     else:
         db.session.commit()
-        flash(f"Signed off. {visit.provider.name} is now rated {visit.overall_rag.title()} on the register.")
+        flash(signed_off_message(visit))
     return redirect(url_for("visits.show", visit_uuid=visit.uuid))
 
 

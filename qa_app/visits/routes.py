@@ -11,19 +11,27 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from qa_app.auth.permissions import authorize, can_edit_visit, may_sign_off
+from qa_app.auth.permissions import authorize, can, can_edit_visit, may_sign_off
 from qa_app.extensions import db
 from qa_app.forms import VersionedForm, show_errors
 from qa_app.framework.services import current_version
 from qa_app.providers.models import Provider
 from qa_app.visits import bp, services
-from qa_app.visits.forms import ActionForm, DetailsForm, ReturnForm, SignOffForm, StrengthsForm, outcomes_form
-from qa_app.visits.models import VisitConflict, VisitEvent
+from qa_app.visits.forms import (
+    DetailsForm,
+    ReturnForm,
+    SignOffForm,
+    StrengthsForm,
+    action_form,
+    outcomes_form,
+)
+from qa_app.visits.models import PLACEMENT_CHECKS, VisitConflict, VisitEvent
 from qa_app.visits.pages import editable, load, offer_visit_form, save, section
 from qa_app.visits.pages import start as start_visit
 from qa_app.visits.programme import open_visit_to
-from qa_app.visits.progress import task_list
+from qa_app.visits.progress import COMPLETE, placements_state, task_list
 from qa_app.visits.schemas import ActionItem, VisitChange, read
+from qa_app.visits.school_placements import as_shown, placements_to_check
 
 DETAILS_FIELDS = {"visit_date": "visit_date", "pupils_seen": "pupils_seen", "actions": "visit_date"}
 
@@ -70,7 +78,7 @@ def start(provider_id):
             return redirect(url_for("visits.show", visit_uuid=visit_uuid))
     status = 409 if already is not None and form.is_submitted() else 400 if form.errors else 200
     return render_template(
-        "visits/start.html", form=form, provider=provider, version=version, already=already
+        "visits/start.html", form=form, provider=provider, visited=provider, version=version, already=already
     ), status
 
 
@@ -99,13 +107,16 @@ def show(visit_uuid, return_form=None, confirm=None):
     """The visit: its task list for its officer, the full record for everyone allowed.
 
     The review's routes pass back a decision form with its errors, shown beside its field."""
-    visit = load(visit_uuid)
+    visit = load(visit_uuid, school_staff=True)
     offer_visit_form(visit)
-    previous = services.previous_open_actions(visit.provider_id, visit.id)
+    previous = services.previous_open_actions(visit.provider_id, visit.id, school_id=visit.school_id)
+    placements = placements_to_check(visit)
     return render_template(
         "visits/show.html",
         visit=visit,
-        tasks=task_list(visit, previous),
+        tasks=task_list(visit, previous, placements),
+        placements=as_shown(placements),
+        placement_checks=PLACEMENT_CHECKS,
         events=_history(visit),
         conflicts=_my_open_conflicts(visit),
         previous=previous,
@@ -113,6 +124,8 @@ def show(visit_uuid, return_form=None, confirm=None):
         shown=services.shown_ratings(visit)["themes"],
         can_edit=can_edit_visit(current_user, visit),
         is_own=visit.officer_id == current_user.id,
+        # School staff read the visit as its report's provider edition has it: no history.
+        internal=can(current_user, "visit.view"),
         may_sign_off=visit.status == "submitted" and may_sign_off(current_user, visit),
         return_form=return_form or ReturnForm(),
         confirm=confirm or SignOffForm(version=visit.version),
@@ -173,7 +186,7 @@ def current_actions(visit):
 def actions(visit_uuid):
     """List the visit's actions and add one."""
     visit = editable(visit_uuid)
-    form = ActionForm(version=visit.version)
+    form = action_form(visit, version=visit.version)
     if form.validate_on_submit():
         items = current_actions(visit)
         new = {"description": form.description.data, "owner": form.owner.data, "due": form.due.data}
@@ -230,7 +243,7 @@ def outcomes_change(form, previous, skip=frozenset()):
 def previous_actions(visit_uuid):
     """Mark the previous visits' open actions as done or not done."""
     visit = editable(visit_uuid)
-    previous = services.previous_open_actions(visit.provider_id, visit.id)
+    previous = services.previous_open_actions(visit.provider_id, visit.id, school_id=visit.school_id)
     form = outcomes_form(previous, visit.action_outcomes, visit.action_notes, version=visit.version)
     return section(
         visit,
@@ -243,6 +256,15 @@ def previous_actions(visit_uuid):
     )
 
 
+def placements_checked(visit):
+    """How far a school visit's placement checks have got, in words."""
+    placements = placements_to_check(visit)
+    if not placements:
+        return "No placements to check"
+    done = sum(1 for state in [placements_state(visit, [p]) for p in placements] if state == COMPLETE)
+    return f"{done} of {len(placements)} placements checked"
+
+
 @bp.route("/visits/<visit_uuid>/check")
 @login_required
 def check(visit_uuid):
@@ -252,5 +274,6 @@ def check(visit_uuid):
         "visits/check.html",
         visit=visit,
         **services.check_answers(visit),
+        placements_checked=placements_checked(visit) if visit.is_school_visit else None,
         form=VersionedForm(version=visit.version),
     )

@@ -20,7 +20,7 @@ from qa_app.framework.services import current_version
 from qa_app.providers.models import Provider
 from qa_app.registration.services import check_visit
 from qa_app.visits import audit
-from qa_app.visits.models import Action, Judgement, Visit, VisitConflict
+from qa_app.visits.models import OWNERS_BY_KIND, Action, Judgement, Visit, VisitConflict
 from qa_app.visits.schemas import VisitBody, read
 from qa_app.visits.school_placements import check_problems, placements_to_check
 from qa_app.visits.services import judged_of, rate, submission_blockers, valid_uuid
@@ -89,6 +89,11 @@ def _check_registration(evidence, errors):
         )
 
 
+def may_not_visit(school):
+    """What an officer is told of a school they may not visit."""
+    return f"You may not visit {school.name}: only its link officer or the Head of Access can"
+
+
 def _check_visited(change, visit, provider, school, user, errors):
     """A visit is to one provider or one school this officer may visit, and stays there."""
     if visit is None and change.school_id is not None and change.provider_id is not None:
@@ -99,9 +104,7 @@ def _check_visited(change, visit, provider, school, user, errors):
         elif visit is not None and (visit.school_id != school.id or change.provider_id is not None):
             errors["school_id"] = "A visit cannot move to another school"
         elif visit is None and user is not None and not may_visit_school(user, school):
-            errors["school_id"] = (
-                f"You may not visit {school.name}: only its link officer or the Head of Access can"
-            )
+            errors["school_id"] = may_not_visit(school)
     elif provider is None:
         errors["provider_id"] = "is not a provider on the register"
     elif visit is not None and provider.id != visit.provider_id:
@@ -116,9 +119,15 @@ def check_rules(change, visit, version, provider, school=None, user=None):
     visit_date = change.visit_date or (visit.visit_date if visit is not None else None)
     if visit_date is None:
         errors["visit_date"] = "is required (a date like 2026-11-20)"
+    kind = "school" if school is not None else "provider"
+    owners = OWNERS_BY_KIND[kind]
     for index, action in enumerate(change.actions or ()):
         if action.due and visit_date and action.due < visit_date:
             errors[f"actions[{index}].due"] = "An action cannot be due before the visit date"
+        if action.owner not in owners:
+            errors[f"actions[{index}].owner"] = (
+                f"A {kind} visit's action is for the {kind} or the local authority"
+            )
     if change.registration_evidence is not None:
         _check_registration(change.registration_evidence, errors)
     if change.placement_checks and school is None:

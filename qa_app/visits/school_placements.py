@@ -6,6 +6,8 @@ the school's open placements and those ended since its last signed-off visit. Th
 path and check answers ask through `placements_to_check`.
 """
 
+from datetime import date
+
 from qa_app.visits.models import PLACEMENT_CHECKS
 
 # One function (visit) -> [{"uuid", "pupil_ref", "provider_name", "part_time", ...}].
@@ -45,3 +47,11 @@ def check_blockers(visit, placements):
                     f"Answer for {placement['pupil_ref']}: {PLACEMENT_CHECKS[code][0].lower()}{PLACEMENT_CHECKS[code][1:]}"
                 )
     return blockers
+
+
+DATES = ("start_date", "ended_on", "safeguarding_confirmation_received", "last_review")
+
+
+def as_shown(placements):
+    """The placements with their ISO dates as dates, for the pages that show them."""
+    return [{**p, **{key: date.fromisoformat(p[key]) for key in DATES if p.get(key)}} for p in placements]

@@ -8,7 +8,6 @@ typed with their errors (visits.pages.save_valid).
 from flask import abort, request, url_for
 from flask_login import login_required
 
-from qa_app.framework.defaults import THEME_NAMES
 from qa_app.visits import bp
 from qa_app.visits.forms import theme_form
 from qa_app.visits.pages import editable, section
@@ -65,9 +64,10 @@ def theme_fields(form, criteria, skip=frozenset(), stored=None):
 @login_required
 def theme(visit_uuid, theme):
     """Judge each criterion of one theme, with evidence, and comment on the theme."""
-    if theme not in THEME_NAMES:
-        abort(404)
     visit = editable(visit_uuid)
+    names = visit.framework_version.themes  # a school visit's five areas, or the six themes
+    if theme not in names:
+        abort(404)
     criteria = visit.framework_version.criteria_by_theme()[theme]
     stored = {j.criterion.code: (j.rating, j.evidence) for j in visit.judgements}
     form = theme_form(
@@ -86,7 +86,8 @@ def theme(visit_uuid, theme):
         lambda skip: theme_change(form, theme, criteria, skip, stored),
         lambda skip: theme_fields(form, criteria, skip, stored),
         url_for("visits.show", visit_uuid=visit.uuid),
-        saved_message=f"{THEME_NAMES[theme]} saved.",
+        saved_message=f"{names[theme]} saved.",
         theme=theme,
+        theme_name=names[theme],
         criteria=criteria,
     )

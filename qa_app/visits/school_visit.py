@@ -1,0 +1,153 @@
+"""The server pages only a school visit has (DESIGN.md 2.7): starting one, and its
+placements section, where the officer checks each of the school's placements.
+
+Both save through visits.saving.save_visit, as every other page of the visit form does.
+"""
+
+import uuid as uuid_module
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from qa_app.auth.models import School
+from qa_app.auth.permissions import EDITABLE_VISIT_STATES, authorize, may_visit_school
+from qa_app.extensions import db
+from qa_app.forms import show_errors
+from qa_app.framework.rating import QA_STATUSES
+from qa_app.framework.services import current_version
+from qa_app.visits import bp, services
+from qa_app.visits.forms import DetailsForm, placements_form
+from qa_app.visits.models import PLACEMENT_CHECKS, Visit
+from qa_app.visits.pages import editable, section
+from qa_app.visits.pages import start as start_visit
+from qa_app.visits.routes import DETAILS_FIELDS, OPEN_VISIT_MESSAGE, details_change
+from qa_app.visits.saving import may_not_visit
+from qa_app.visits.schemas import VisitChange
+from qa_app.visits.school_placements import as_shown, checks_needed, placements_to_check
+
+FIELD_PREFIX = "placement_checks."
+
+
+def open_school_visit(user, school_id):
+    """The user's own open visit (draft or returned) to this school, newest, or None."""
+    return db.session.scalar(
+        select(Visit)
+        .where(
+            Visit.school_id == school_id,
+            Visit.officer_id == user.id,
+            Visit.status.in_(EDITABLE_VISIT_STATES),
+        )
+        .order_by(Visit.visit_date.desc(), Visit.id.desc())
+        .limit(1)
+    )
+
+
+@bp.route("/schools/<int:school_id>/visits/new", methods=["GET", "POST"])
+@login_required
+def start_school_visit(school_id):
+    """Start a visit to a school: date, type, people met, pupils seen.
+
+    Only the school's link officer or the Head of Access may (403 with the reason for any
+    other officer); an officer with an open visit there is sent on to it."""
+    authorize("visit.start")
+    school = db.get_or_404(School, school_id)
+    form = DetailsForm()
+    if not form.is_submitted():
+        form.visit_date.data = date.today()
+    version = current_version("school")
+    refused = None if may_visit_school(current_user, school) else may_not_visit(school)
+    already = open_school_visit(current_user, school.id) if refused is None else None
+    if already is not None and form.is_submitted():
+        if services.valid_uuid(form.uuid.data) == already.uuid:  # a replayed start: it is made
+            return redirect(url_for("visits.show", visit_uuid=already.uuid))
+        flash(OPEN_VISIT_MESSAGE.format(name=school.name), "error")
+    elif form.validate_on_submit():
+        visit_uuid = services.valid_uuid(form.uuid.data) or str(uuid_module.uuid4())
+        change = details_change(form, school_id=school.id, framework_version=version.name if version else "")
+        errors = start_visit(visit_uuid, change) or {}
+        refused = errors.pop("school_id", refused)
+        show_errors(form, errors, DETAILS_FIELDS)
+        if not form.errors and refused is None:
+            return redirect(url_for("visits.show", visit_uuid=visit_uuid))
+    status = (
+        403
+        if refused
+        else 409
+        if already is not None and form.is_submitted()
+        else 400
+        if form.errors
+        else 200
+    )
+    return render_template(
+        "visits/start.html",
+        form=form,
+        visited=school,
+        school=school,
+        version=version,
+        already=already,
+        refused=refused,
+    ), status
+
+
+def _answers(form, placement, skip, stored):
+    """One placement's answers as the change carries them: from the form, but a field in
+    `skip` keeps what was saved for it."""
+    kept = {}
+    for code in [*checks_needed(placement), "note"]:
+        name = f"{FIELD_PREFIX}{placement['uuid']}.{code}"
+        value = stored.get(code) if name in skip else (form[name].data or "").strip()
+        if value:
+            kept[code] = value
+    return kept
+
+
+def unknown_answers(formdata, known):
+    """Answers sent for placements the page does not list: {key: {check: value}}, kept so
+    that the save path refuses them by name."""
+    sent = {}
+    for name, value in formdata.items():
+        if name.startswith(FIELD_PREFIX):
+            key, _, code = name[len(FIELD_PREFIX) :].rpartition(".")
+            if key and key not in known and (code in PLACEMENT_CHECKS or code == "note"):
+                sent.setdefault(key, {})[code] = value
+    return sent
+
+
+def placements_change(form, placements, stored, extra, skip=frozenset()):
+    """The change the placements section makes: every listed placement's answers (and any
+    sent for a placement it does not list)."""
+    checks = {p["uuid"]: _answers(form, p, skip, stored.get(p["uuid"], {})) for p in placements}
+    return VisitChange(placement_checks={key: value for key, value in {**checks, **extra}.items() if value})
+
+
+@bp.route("/visits/<visit_uuid>/placements", methods=["GET", "POST"])
+@login_required
+def placements(visit_uuid):
+    """Check each of the school's placements this visit lists: four questions and a note."""
+    visit = editable(visit_uuid)
+    if not visit.is_school_visit:
+        abort(404)
+    listed = placements_to_check(visit)
+    stored = visit.placement_checks or {}
+    form = placements_form(
+        listed, stored, request.form if request.method == "POST" else None, version=visit.version
+    )
+    extra = unknown_answers(request.form, {p["uuid"] for p in listed}) if request.method == "POST" else {}
+    answer = section(
+        visit,
+        form,
+        "visits/placements.html",
+        lambda skip: placements_change(form, listed, stored, extra, skip),
+        lambda skip: {name: name for name in form._fields if name.startswith(FIELD_PREFIX)},
+        url_for("visits.show", visit_uuid=visit.uuid),
+        saved_message="Placements saved.",
+        placements=as_shown(listed),
+        checks=PLACEMENT_CHECKS,
+        qa_statuses=QA_STATUSES,
+    )
+    # An answer for a placement that is not the school's saves nothing: the page says why.
+    if extra and isinstance(answer, tuple):
+        return answer[0], 400
+    return answer
