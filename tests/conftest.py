@@ -30,7 +30,27 @@ def database_url(request, tmp_path):
     """Each database-backed test runs once per configured database."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite'}"
-    return os.environ["TEST_DATABASE_URL"]
+    return _worker_database(os.environ["TEST_DATABASE_URL"])
+
+
+def _worker_database(url):
+    """The PostgreSQL database of this test process: TEST_DATABASE_URL's own, or, when the
+    suite runs in several processes (pytest -n), one per process beside it, made on first use."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def _reset_postgres(url):

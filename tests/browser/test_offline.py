@@ -734,7 +734,9 @@ def test_the_photos_store_is_added_without_losing_a_version_1_tablets_drafts(tab
     # A blank page of this origin (no app script yet) makes the version 1 database.
     page.route(
         f"{server.url}/blank",
-        lambda route: route.fulfill(content_type="text/html", body="<title>blank</title>"),
+        lambda route: route.fulfill(
+            content_type="text/html", body='<!doctype html><html lang="en"><title>blank</title></html>'
+        ),
     )
     page.goto(f"{server.url}/blank")
     page.evaluate(
