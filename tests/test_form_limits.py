@@ -24,6 +24,7 @@ from qa_app.framework.services import current_version
 from qa_app.placements.models import Placement, PlacementReview
 from qa_app.postcodes import normalise_postcode
 from qa_app.providers.models import Provider
+from qa_app.referrals.models import Referral
 from qa_app.registration.models import RegistrationRules
 from qa_app.visits.forms import theme_form
 from qa_app.visits.models import Action, Visit
@@ -44,6 +45,8 @@ FORM_MODELS = {
     "ReviewForm": PlacementReview,
     "EndForm": Placement,
     "SchoolForm": School,
+    "ReferralForm": Referral,
+    "DecisionForm": Referral,
 }
 # (form, field) -> where it is saved, when the names differ (or the form has no model).
 RENAMED = {

@@ -141,7 +141,7 @@ def test_bundle_runs_the_same_number_of_queries_for_2_and_20_providers(
         assert all(len(p["open_actions"]) == 1 for p in bundle["providers"])
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    assert counts[0] <= 9, counts
+    assert counts[0] <= 10, counts  # with the schools this officer visits and their framework
 
 
 def test_the_offline_form_fits_the_size_budget(client):

@@ -71,7 +71,14 @@ class ReferralForm(FlaskForm):
         description="The school's own reference, such as Y10-017: 2 to 20 letters, digits or hyphens. "
         "Never a name or a UPN.",
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        validators=[InputRequired("Enter the school's reference for the pupil"), Length(max=40), _reference],
+        validators=[
+            InputRequired("Enter the school's reference for the pupil"),
+            Length(
+                max=20,
+                message="A pupil's reference is 2 to 20 letters, digits or hyphens: the school's own, never a name",
+            ),
+            _reference,
+        ],
     )
     year_group = WholeNumberField(
         "Year group",
