@@ -44,20 +44,22 @@ def visit_report(visit_uuid):
 @bp.route("/visits/<visit_uuid>/report/email", methods=["POST"])
 @login_required
 def email_report(visit_uuid):
-    """Email the provider edition to the provider's contact, and note it in the visit's history."""
+    """Email the shared edition to the provider's contact (or the school's staff), and note it
+    in the visit's history."""
     authorize("report.email")
     try:
         visit = visible_visit(current_user, visit_uuid, full=True)
     except NotFound:
         abort(404)
     try:
-        services.email_provider_report(current_user, visit)
+        whom = services.email_report(current_user, visit)
     except DomainError as problem:
         db.session.rollback()
         flash(str(problem), "error")
     else:
         db.session.commit()
-        flash(f"The provider edition of the report was emailed to {visit.provider.contact_email}.")
+        edition = "school" if visit.is_school_visit else "provider"
+        flash(f"The {edition} edition of the report was emailed to {whom}.")
     return redirect(url_for("visits.show", visit_uuid=visit.uuid))
 
 

@@ -1,4 +1,5 @@
-"""Who may read which edition of a visit's report; building it; emailing it to the provider.
+"""Who may read which edition of a visit's report; building it; emailing it to the provider
+(or, for a school visit, to the school's staff).
 
 These functions flush but never commit; the caller commits once.
 """
@@ -8,6 +9,7 @@ import smtplib
 from flask import current_app
 from sqlalchemy import select
 
+from qa_app.auth.models import User
 from qa_app.auth.permissions import can, reports_visible_to
 from qa_app.dates import long_date
 from qa_app.domain import Forbidden, Invalid, Locked, NotDelivered, NotFound
@@ -49,43 +51,69 @@ def report_filename(report):
     return f"{report.reference}-{report.edition}.pdf"
 
 
-def email_provider_report(user, visit):
-    """Email the provider edition to the provider's contact and note it in the visit's history."""
+def report_recipients(visit):
+    """Who the visit's shared edition is emailed to: (addresses, whom in words). The
+    provider's contact; for a school visit, the school's staff who sign in here.
+
+    Raises Invalid when there is no one to send it to."""
+    if visit.is_school_visit:
+        school = visit.school
+        emails = db.session.scalars(
+            select(User.email)
+            .where(User.school_id == school.id, User.role == "school", User.active.is_(True))
+            .order_by(User.email)
+        ).all()
+        if not emails:
+            raise Invalid(
+                {"staff": f"{school.name} has no staff who sign in here: download the report instead."}
+            )
+        return emails, f"{len(emails)} staff of {school.name}" if len(emails) > 1 else emails[0]
     provider = visit.provider
-    if provider is None:
-        message = "A school visit's report is for the school's staff to download: it is not emailed."
-        raise Invalid({"visit": message}, message)
-    if visit.status != "signed_off":
-        raise Locked("Only a signed-off visit's report can be sent to the provider.")
     if not provider.contact_email:
         raise Invalid(
             {
                 "contact_email": f"{provider.name} has no contact email: add one to the provider's details first."
             }
         )
+    return [provider.contact_email], provider.contact_email
+
+
+def email_report(user, visit):
+    """Email the shared edition (the provider's, or the school's) to report_recipients and note
+    it in the visit's history; returns whom it went to, in words."""
+    if visit.status != "signed_off":
+        raise Locked("Only a signed-off visit's report can be sent.")
+    recipients, whom = report_recipients(visit)
     if not current_app.config.get("MAIL_SERVER"):
         raise NotDelivered("Email is not set up on this server (MAIL_SERVER): download the report instead.")
     report, pdf = report_pdf(visit, "provider")
+    visited = visit.visited
     try:
         send_email(
-            [provider.contact_email],
-            f"Quality assurance visit report: {provider.name}, {long_date(visit.visit_date)}",
-            _email_body(report, provider, visit),
+            recipients,
+            f"Quality assurance visit report: {visited.name}, {long_date(visit.visit_date)}",
+            _email_body(report, visit),
             attachments=[(report_filename(report), "application/pdf", pdf)],
         )
     except (smtplib.SMTPException, OSError) as problem:
         current_app.logger.warning("Report %s not emailed: %s", report.reference, problem)
         raise NotDelivered("The email could not be sent. Nothing was recorded: try again later.") from problem
-    record_event(visit, user, "email", comment=f"Provider edition emailed to {provider.contact_email}")
+    edition = "School" if visit.is_school_visit else "Provider"
+    record_event(visit, user, "email", comment=f"{edition} edition emailed to {whom}")
+    return whom
 
 
-def _email_body(report, provider, visit):
+def _email_body(report, visit):
     rating = RAG_LABELS.get(report.overall_rag, "not rated")
+    if visit.is_school_visit:
+        greeting, parts = f"Dear colleagues at {visit.school.name}", "area"
+    else:
+        greeting, parts = f"Dear {visit.provider.contact_name or visit.provider.name}", "theme"
     return (
-        f"Dear {provider.contact_name or provider.name},\n\n"
-        f"Please find attached the report of our quality assurance visit to {provider.name} "
+        f"{greeting},\n\n"
+        f"Please find attached the report of our quality assurance visit to {visit.visited.name} "
         f"on {long_date(visit.visit_date)} (reference {report.reference}).\n\n"
-        f"The overall rating is {rating}. The report gives the rating of each theme of the "
+        f"The overall rating is {rating}. The report gives the rating of each {parts} of the "
         "framework with the evidence seen, and the actions agreed with their due dates.\n\n"
         f"If you have any questions about the report, please contact {visit.officer.name}.\n\n"
         f"{report.authority}\nAlternative provision quality assurance\n"

@@ -106,7 +106,9 @@ def provider_with_open_actions(app):
 
     with app.app_context():
         officer = db.session.scalar(select(User).where(User.email == OFFICER))
-        open_visit = select(Visit.provider_id).where(Visit.status.in_(("draft", "returned", "submitted")))
+        open_visit = select(Visit.provider_id).where(
+            Visit.status.in_(("draft", "returned", "submitted")), Visit.provider_id.is_not(None)
+        )
         query = (
             select(Provider)
             .join(Action, Action.provider_id == Provider.id)
