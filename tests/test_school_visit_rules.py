@@ -352,3 +352,21 @@ def test_a_provider_visit_cannot_carry_placement_checks(client, signed_in, make_
     )
     assert response.status_code == 400
     assert response.get_json()["fields"] == {"placement_checks": "Only a school visit checks placements"}
+
+
+def test_overdue_school_actions_are_on_the_actions_page(client, signed_in, school, make_school_visit):
+    """A school's overdue action is listed for its link officer, named by the school, and not
+    for another officer."""
+    due = (TODAY - timedelta(days=5)).isoformat()
+    make_school_visit(
+        school,
+        days_ago=40,
+        officer=officer_of(school),
+        actions=[{"description": "Hold every written confirmation", "owner": "school", "due": due}],
+    )
+    signed_in(officer_of(school))
+    page = client.get("/actions").get_data(as_text=True)
+    assert "Hold every written confirmation" in page and "Riverside Academy" in page
+    client.post("/logout")
+    signed_in("officer")
+    assert "Hold every written confirmation" not in client.get("/actions").get_data(as_text=True)

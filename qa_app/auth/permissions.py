@@ -221,13 +221,14 @@ def providers_of(user):
 
 
 def actions_visible_to(user):
-    """SQL condition on Action joined to its Visit and Provider: an officer sees those of their
-    providers and of their own visits."""
+    """SQL condition on Action outer-joined to its Visit, Provider and School: an officer sees
+    those of their providers, of the schools they visit and of their own visits."""
+    from qa_app.auth.models import School
     from qa_app.providers.models import Provider
     from qa_app.visits.models import Visit
 
     if getattr(user, "role", None) == "officer":
-        return or_(Provider.officer_id == user.id, Visit.officer_id == user.id)
+        return or_(Provider.officer_id == user.id, School.officer_id == user.id, Visit.officer_id == user.id)
     return true()
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, nulls_first, select
 from sqlalchemy.orm import joinedload
 
+from qa_app.auth.models import School
 from qa_app.auth.permissions import (
     EDITABLE_VISIT_STATES,
     actions_visible_to,
@@ -136,17 +137,22 @@ def programme():
 @bp.route("/actions")
 @login_required
 def overdue_actions():
-    """Open actions past their due date: an officer's providers, or all for the Head of Access."""
+    """Open actions past their due date, of providers and of schools: an officer's providers
+    and schools, or all for the Head of Access."""
     authorize("visit.view")
     today = date.today()
     query = (
         select(Action)
         .join(Visit, Action.visit_id == Visit.id)
-        .join(Provider, Action.provider_id == Provider.id)
-        .options(joinedload(Action.visit).joinedload(Visit.provider))
+        .outerjoin(Provider, Action.provider_id == Provider.id)
+        .outerjoin(School, Action.school_id == School.id)
+        .options(
+            joinedload(Action.visit).joinedload(Visit.provider),
+            joinedload(Action.visit).joinedload(Visit.school),
+        )
         .where(Action.status == "open", Action.due < today, Visit.status == "signed_off")
         .where(actions_visible_to(current_user))
-        .order_by(Action.due, Provider.name)
+        .order_by(Action.due, func.coalesce(Provider.name, School.name))
     )
     return render_template(
         "visits/overdue_actions.html", actions=db.session.scalars(query).all(), today=today
