@@ -60,7 +60,7 @@ SIGNED_OFF = {
         "",
     ),
 }
-DRAFT = (2, 2)  # school index, days ago: officer@'s visit in progress
+DRAFT = (3, 2)  # school index, days ago: officer@'s visit in progress (Westmere)
 
 
 def add_school_visits(users, rng, today):

@@ -11,6 +11,7 @@ at the end of the test on the page as it was left. Any violation fails the test.
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,18 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 TABLET = {"width": 768, "height": 1024}
 # Messages Playwright gives when the page moved on (or closed) while axe was running.
 GONE = ("Execution context was destroyed", "Target page, context or browser has been closed", "navigat")
+
+
+def wait_until(page, script, arg=None, timeout=15_000, every=100):
+    """Poll a page script that may be async until it gives a truthy value.
+
+    page.wait_for_function takes the Promise an async script returns as a truthy value and
+    returns at once, so it cannot wait on one: page.evaluate awaits it."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(script, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout} ms for: {script}")
+        page.wait_for_timeout(every)
 
 
 def pytest_collection_modifyitems(items):

@@ -18,7 +18,16 @@ from qa_app.extensions import db
 from qa_app.providers.models import Provider
 from qa_app.visits.models import Action, Visit
 from qa_app.visits.representation import visit_as_json
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET, Accessibility, screenshot, sign_in, watch
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    TABLET,
+    Accessibility,
+    screenshot,
+    sign_in,
+    wait_until,
+    watch,
+)
 from tests.browser.test_offline import EXPECTED, Server, png_bytes, stored_photos
 
 OFFICER = "officer@example.org"
@@ -180,8 +189,10 @@ def test_an_officers_day_offline_reaches_the_server_once_with_every_field(tablet
     qe = theme_codes(page, "QE")
     judge(page, dict.fromkeys(qe, "Met"))
     saved(page)
-    page.wait_for_function(
-        "async (uuid) => (await (await fetch(`/api/visits/${uuid}`)).json()).judgements.length > 0", arg=uuid
+    wait_until(
+        page,
+        "async (uuid) => (await (await fetch(`/api/visits/${uuid}`)).json()).judgements.length > 0",
+        uuid,
     )
     # 4. The signal drops; the page is reloaded.
     server.stop()
@@ -357,7 +368,8 @@ def test_a_draft_started_on_a_desktop_is_finished_on_the_tablet_offline(tablet, 
     sign_in(page, server.url, OFFICER)
     page.goto(f"{server.url}/programme")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.wait_for_function(
+    wait_until(
+        page,
         """async (uuid) => new Promise((resolve) => {
             const open = indexedDB.open("qa-offline");
             open.onsuccess = () => {
@@ -365,11 +377,11 @@ def test_a_draft_started_on_a_desktop_is_finished_on_the_tablet_offline(tablet, 
               get.onsuccess = () => resolve(Boolean(get.result));
             };
         })""",
-        arg=visit_uuid,
+        visit_uuid,
     )
     # ... and the sync that brought it has finished (its bundle stored too).
-    page.wait_for_function(
-        "async () => !(await navigator.locks.query()).held.some((lock) => lock.name === 'qa-sync')"
+    wait_until(
+        page, "async () => !(await navigator.locks.query()).held.some((lock) => lock.name === 'qa-sync')"
     )
     assert idb(page, "bundle")
     server.stop()

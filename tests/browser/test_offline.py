@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 
 from qa_app.extensions import db
 from qa_app.visits.models import Visit
-from tests.browser.conftest import ARTIFACTS, screenshot, sign_in, watch
+from tests.browser.conftest import ARTIFACTS, screenshot, sign_in, wait_until, watch
 
 # API answers the sync meets in some tests (a signed-out session, a conflict, a server
 # error); the tests check what the tablet does with them, so they are not console errors.
@@ -372,9 +372,7 @@ def test_new_service_worker_waits_while_the_outbox_has_items(tablet, server, liv
     old_version = page.evaluate("caches.keys()")
     live_app.config["OFFLINE_SHELL_VERSION"] = "new-version"
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
-    page.wait_for_function(
-        "navigator.serviceWorker.getRegistration().then((r) => r.waiting !== null)", polling=100
-    )
+    wait_until(page, "navigator.serviceWorker.getRegistration().then((r) => r.waiting !== null)")
     page.wait_for_timeout(500)
     assert page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.waiting !== null)")
     assert len(outbox(page)) == 1
@@ -382,11 +380,10 @@ def test_new_service_worker_waits_while_the_outbox_has_items(tablet, server, liv
     page.unroute("**/api/visits/*")
     page.get_by_role("button", name="Sync now").click()
     expect(page.locator("[data-waiting]")).to_have_count(0)
-    page.wait_for_function(
-        "navigator.serviceWorker.getRegistration().then((r) => r.waiting === null && r.active !== null)",
-        polling=100,
+    wait_until(
+        page, "navigator.serviceWorker.getRegistration().then((r) => r.waiting === null && r.active !== null)"
     )
-    page.wait_for_function("caches.keys().then((keys) => keys.includes('qa-shell-new-version'))")
+    wait_until(page, "caches.keys().then((keys) => keys.includes('qa-shell-new-version'))")
     assert old_version != page.evaluate("caches.keys()")
     assert visits_with(live_app, uuid) == 1
 

@@ -26,7 +26,7 @@ from qa_app.visits.representation import visit_as_json
 from qa_app.visits.saving import save_visit
 from qa_app.visits.schemas import VisitBody, read
 from qa_app.visits.school_placements import checks_needed, placements_to_check
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_until
 from tests.browser.test_officers_day import (
     OFFICER,
     back_to_tasks,
@@ -132,9 +132,7 @@ def test_a_school_visit_made_offline_reaches_the_server_once_with_every_field(ta
     # 1. At the office: a visit to the school, started from the tablet's list.
     uuid = start_school_visit(page, server.url, school_id)
     expect(page.locator("[data-visit-app] h1")).to_have_text(SCHOOL)
-    page.wait_for_function(
-        "async (uuid) => (await fetch(`/api/visits/${uuid}`)).status === 200", arg=uuid, timeout=15_000
-    )
+    wait_until(page, "async (uuid) => (await fetch(`/api/visits/${uuid}`)).status === 200", uuid)
 
     # 2. The signal drops; the page is reloaded.
     server.stop()

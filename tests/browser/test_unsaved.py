@@ -12,13 +12,13 @@ from tests.browser.conftest import screenshot, sign_in
 
 
 def open_a_draft(page, base_url):
-    """Sign in as the demo officer and open a draft from Your visits in the menu, in a
+    """Sign in as the demo officer and open a provider visit's draft from Your visits in the menu, in a
     browser where the browser's visit form cannot run (its module never arrives, as with no
     IndexedDB): the server's pages stay the form, with JavaScript to warn before leaving."""
     sign_in(page, base_url, "officer@example.org")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your visits").click()
     expect(page.get_by_role("heading", name="Your visits")).to_be_visible()
-    row = page.locator("tbody tr", has_text="In progress").first
+    row = page.locator("tbody tr", has_text="In progress", has_not_text="School visit").first
     row.get_by_role("link").first.click()
     expect(page).to_have_url(re.compile(r"/visits/[0-9a-f-]{36}$"))
     return page.url
