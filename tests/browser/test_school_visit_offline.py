@@ -26,7 +26,7 @@ from qa_app.visits.representation import visit_as_json
 from qa_app.visits.saving import save_visit
 from qa_app.visits.schemas import VisitBody, read
 from qa_app.visits.school_placements import checks_needed, placements_to_check
-from tests.browser.conftest import sign_in, wait_until
+from tests.browser.conftest import sign_in
 from tests.browser.test_officers_day import (
     OFFICER,
     back_to_tasks,
@@ -39,7 +39,7 @@ from tests.browser.test_officers_day import (
     tablet,  # noqa: F401 (a fixture)
     theme_codes,
 )
-from tests.browser.test_offline import png_bytes, stored_photos
+from tests.browser.test_offline import png_bytes, stored_photos, visits_with
 
 SCHOOL = "Northgate Primary School"  # the demo's: one part-time placement, one ended
 SHOTS = Path("/tmp/shots")
@@ -132,7 +132,13 @@ def test_a_school_visit_made_offline_reaches_the_server_once_with_every_field(ta
     # 1. At the office: a visit to the school, started from the tablet's list.
     uuid = start_school_visit(page, server.url, school_id)
     expect(page.locator("[data-visit-app] h1")).to_have_text(SCHOOL)
-    wait_until(page, "async (uuid) => (await fetch(`/api/visits/${uuid}`)).status === 200", uuid)
+    # ... and its first save reached the server (asked of the database: a fetch from the page
+    # before then would be a 404 in the console).
+    for _ in range(150):
+        if visits_with(live_app, uuid):
+            break
+        page.wait_for_timeout(100)
+    assert visits_with(live_app, uuid) == 1
 
     # 2. The signal drops; the page is reloaded.
     server.stop()
