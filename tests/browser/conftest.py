@@ -4,8 +4,10 @@ Without Chromium the browser tests skip on a developer's machine and fail in CI
 (CI=true), so a missing browser can never pass unnoticed.
 
 Every page any test opens is checked by axe-core (npm's axe-core, pinned in package.json)
-against the WCAG 2.2 A and AA rules at 768 x 1024: after each page load, and once more
-at the end of the test on the page as it was left. Any violation fails the test.
+against the WCAG 2.2 A and AA rules, and axe's rule that all content sits in a landmark, on a
+390 x 844 phone and a 768 x 1024 tablet (and a 1280 x 800 desktop for the Head of Access's
+pages), with a check that the page is no wider than the screen: after each page load, and
+once more at the end of the test on the page as it was left. Any violation fails the test.
 """
 
 import os
@@ -15,10 +17,15 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from qa_app import create_app
 from qa_app.extensions import db
+
+# A state the tests wait for (expect) may take longer than Playwright's 5 s on a busy
+# machine (the suite runs beside other work): they wait for the state, up to this.
+expect.set_options(timeout=20_000)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,7 +40,13 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# axe's "region" rule is a best practice, not a WCAG rule: it is run by name beside the tags.
+AXE_RULES = ["region"]
+PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 768, "height": 1024}
+DESKTOP = {"width": 1280, "height": 800}
+# The Head of Access works at a desk too: her pages are checked at desktop width as well.
+HEAD_OF_ACCESS = "(Head of Access)"
 # Messages Playwright gives when the page moved on (or closed) while axe was running.
 GONE = ("Execution context was destroyed", "Target page, context or browser has been closed", "navigat")
 
@@ -82,42 +95,70 @@ class Accessibility:
         self.violations = []
         self.checked = []
         self.running = set()  # pages being checked: a load during a check must not start another
+        self.ended = False  # the test's pages were checked as it left them: nothing more to check
 
     def watch(self, page):
         """Check the page after each load."""
         page.on("load", lambda: self.check(page))
 
     def check(self, page):
-        """Run axe on the page as it is now, at 768 x 1024; a page that has moved on is skipped."""
+        """Run axe on the page as it is now at each width it must work at, and check it does not
+        scroll sideways; a page that has moved on is skipped."""
         from playwright.sync_api import Error
 
-        if page.is_closed() or page in self.running:
+        if self.ended or page.is_closed() or page in self.running:
             return
         self.running.add(page)
         size = page.viewport_size
         try:
             if page.evaluate("document.contentType") != "text/html":
                 return
-            if size != TABLET:
-                page.set_viewport_size(TABLET)
             if page.evaluate("typeof window.axe") == "undefined":
                 page.evaluate(self.source)
-            found = page.evaluate(
-                """async (tags) => {
-                    const result = await window.axe.run(document, {runOnly: {type: "tag", values: tags}});
-                    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-                }""",
-                AXE_TAGS,
-            )
+            header = page.evaluate("document.querySelector('.app-header__user')?.textContent || ''")
+            sizes = [PHONE, TABLET, *([DESKTOP] if HEAD_OF_ACCESS in header else [])]
+            for width in sizes:
+                self.check_at(page, width)
             self.checked.append(page.url)
-            self.violations.extend(f"{page.url}: {violation}" for violation in found)
         except Error as error:
             if not any(reason in str(error) for reason in GONE):
                 raise
         finally:
             self.running.discard(page)
-            if size != TABLET and size and not page.is_closed():
+            if size and not page.is_closed() and page.viewport_size != size:
                 page.set_viewport_size(size)
+
+    def check_at(self, page, size):
+        """axe's violations and any sideways scroll of the page at one viewport size."""
+        if page.viewport_size != size:
+            page.set_viewport_size(size)
+        found = page.evaluate(
+            """async ([tags, rules]) => {
+                const result = await window.axe.run(document, {
+                    runOnly: {type: "tag", values: tags},
+                    rules: Object.fromEntries(rules.map((rule) => [rule, {enabled: true}])),
+                });
+                return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+            }""",
+            [AXE_TAGS, AXE_RULES],
+        )
+        at = f"{page.url} at {size['width']} px"
+        self.violations.extend(f"{at}: {violation}" for violation in found)
+        wide = page.evaluate(
+            """() => {
+                const root = document.documentElement;
+                if (root.scrollWidth <= root.clientWidth) return null;
+                // What sticks out, leaving out what is inside a box that scrolls or clips it
+                // (an absolutely placed element may escape that box).
+                const clipped = (e) => { for (let p = e.parentElement; p && p !== root; p = p.parentElement) if (getComputedStyle(p).overflowX !== "visible") return true; return false; };
+                const widest = [...document.body.querySelectorAll("*")]
+                    .filter((e) => e.getBoundingClientRect().right > root.clientWidth + 1 && (getComputedStyle(e).position === "absolute" || !clipped(e)))
+                    .map((e) => e.tagName.toLowerCase() + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\\s+/).join(".") : ""));
+                return `${root.scrollWidth} px wide (${widest.slice(0, 4).join(", ")})`;
+            }"""
+        )
+        if wide:
+            self.violations.append(f"{at}: scrolls sideways: the page is {wide}")
 
 
 class CheckedBrowser:
@@ -139,17 +180,24 @@ class CheckedBrowser:
         return getattr(self._browser, name)
 
     def check_open_pages(self):
-        """Check every page still open, as the test left it."""
+        """Check every page still open, as the test left it (once: the test is over, and
+        what its pages load after this, such as an error page once the server has stopped,
+        is not the test's)."""
+        if self.accessibility.ended:
+            return
         for context in self.contexts:
             for page in context.pages:
                 self.accessibility.check(page)
+        self.accessibility.ended = True
 
 
 @pytest.fixture
-def browser(chromium):
+def browser(chromium, request):
     """The browser for one test; any WCAG 2.2 A or AA violation on any page fails it."""
     checked = CheckedBrowser(chromium, Accessibility())
+    request.node.checked_browser = checked  # for a live server that stops before it
     yield checked
+    del request.node.checked_browser
     checked.check_open_pages()
     for context in checked.contexts:
         context.close()  # a second close (the test's own) does nothing
@@ -179,13 +227,21 @@ def live_app(tmp_path):
 
 
 @pytest.fixture
-def live_server(live_app):
-    """Serve the app on a free port of 127.0.0.1 in a thread; yields its base URL."""
+def live_server(live_app, request):
+    """Serve the app on a free port of 127.0.0.1 in a thread; yields its base URL.
+
+    pytest tears this down before the test's pages (it was set up after them), so the pages
+    are checked first, while the server still answers: a page still loading from a server
+    that stopped serving would never finish, and a check on it would wait for ever."""
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
+    checked = getattr(request.node, "checked_browser", None)  # the test's browser, if still open
+    if checked is not None:
+        checked.check_open_pages()
     server.shutdown()
+    server.server_close()  # refuse what comes later rather than leave it waiting
     thread.join()
 
 
@@ -244,4 +300,63 @@ def sign_in(page, base_url, email, password="demo-password-1"):
     page.goto(f"{base_url}/login")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+# ---- A tablet: service workers on, against a server a test can stop and start ----
+
+# API answers the sync meets in some tests (a signed-out session, a conflict, a server
+# error); the tests check what the tablet does with them, so they are not console errors.
+EXPECTED = ("401 ", "409 ", "500 ")
+
+
+class Server:
+    """The live app on a fixed port of 127.0.0.1 that a test can stop and start."""
+
+    def __init__(self, app):
+        self.app = app
+        self.port = None
+        self.server = None
+        self.start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.server = make_server("127.0.0.1", self.port or 0, self.app, threaded=True)
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+@pytest.fixture
+def server(live_app):
+    running = Server(live_app)
+    yield running
+    if running.thread.is_alive():
+        running.stop()
+
+
+@pytest.fixture
+def tablet(browser):
+    """A browser context with service workers on; open(context=None) gives watched pages.
+    Script errors fail the test (the expected API answers aside)."""
+    errors, contexts = [], []
+
+    def open_page(context=None):
+        if context is None:
+            context = browser.new_context(viewport={"width": 768, "height": 1024}, service_workers="allow")
+            contexts.append(context)
+        return watch(context.new_page(), errors)
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    unexpected = [e for e in errors if not (e.startswith(EXPECTED) and "/api/" in e)]
+    assert unexpected == [], f"browser console errors: {unexpected}"

@@ -1,5 +1,6 @@
-"""axe-core itself: it finds a violation when there is one, and the pages with scrolling
-tables (the provider's visit history, the users list) can be reached by keyboard."""
+"""axe-core itself: it finds a violation when there is one, content outside a landmark and a
+page wider than a phone; and the pages with scrolling tables (the provider's visit history,
+the users list) can be reached by keyboard."""
 
 from playwright.sync_api import expect
 
@@ -15,6 +16,24 @@ def test_axe_reports_a_violation(chromium):
     accessibility.check(page)
     context.close()
     assert any("image-alt" in violation for violation in accessibility.violations)
+
+
+def test_content_outside_a_landmark_and_a_wide_page_are_reported(chromium):
+    """A paragraph outside every landmark breaks axe's region rule, and a page 600 px wide
+    scrolls sideways on a 390 px phone (but not on a 768 px tablet)."""
+    context = chromium.new_context(viewport={"width": 768, "height": 1024})
+    page = context.new_page()
+    page.set_content(
+        '<html lang="en"><title>t</title><p>Demo</p><main><div style="width: 600px">Wide</div></main></html>'
+    )
+    accessibility = Accessibility()
+    accessibility.check(page)
+    size = page.viewport_size
+    context.close()
+    assert any("at 390 px: region" in violation for violation in accessibility.violations)
+    assert any("at 390 px: scrolls sideways" in violation for violation in accessibility.violations)
+    assert not any("at 768 px: scrolls sideways" in violation for violation in accessibility.violations)
+    assert size == {"width": 768, "height": 1024}
 
 
 def test_scrolling_tables_are_keyboard_regions(page, live_server):

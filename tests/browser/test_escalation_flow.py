@@ -28,7 +28,7 @@ def step(page, to_state, reason):
 
 
 def test_head_of_access_takes_a_concern_from_report_to_closed(browser, live_server):
-    """The whole workflow of DESIGN.md 2.4, with suspension, as the people who use it."""
+    """The whole workflow of docs/domain.md §2.4, with suspension, as the people who use it."""
     school = browser.new_context(viewport={"width": 768, "height": 1024}).new_page()
     sign_in(school, live_server, "school@example.org")
     school.get_by_role("link", name="Report a concern").click()

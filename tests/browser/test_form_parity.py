@@ -1,5 +1,5 @@
 """Every field the sync API accepts can be set through the visit form, with the server
-stopped, in a provider visit and in a school visit (DESIGN.md 2.7). The list of fields is
+stopped, in a provider visit and in a school visit (docs/domain.md §2.7). The list of fields is
 built from the API's own schema (VisitBody's JSON schema, followed into every nested
 model), so a field added to the API and not to the form fails this test."""
 
@@ -234,7 +234,14 @@ def set_fields(page, base_url, uuid, fields, names, labels):
         target = page.locator(f'[name="{name}"]')
         assert target.count(), f"{field}: the form has no field {name}"
         kind = target.first.get_attribute("type")
-        if kind == "radio":
+        if kind == "hidden":  # a date: GOV.UK's three boxes, never the browser's date picker
+            assert page.locator('input[type="date"]').count() == 0
+            group = page.locator(f'[data-date-for="{name}"]')
+            year, month, day = value.split("-")
+            group.get_by_label("Day").fill(day)
+            group.get_by_label("Month").fill(month)
+            group.get_by_label("Year").fill(year)
+        elif kind == "radio":
             page.locator(f'[name="{name}"][value="{value}"]').check()
         elif kind == "checkbox":
             target.set_checked(value)

@@ -21,14 +21,16 @@ from qa_app.visits.representation import visit_as_json
 from tests.browser.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    EXPECTED,
     TABLET,
     Accessibility,
+    Server,
     screenshot,
     sign_in,
     wait_until,
     watch,
 )
-from tests.browser.test_offline import EXPECTED, Server, png_bytes, stored_photos
+from tests.browser.test_offline import png_bytes, stored_photos
 
 OFFICER = "officer@example.org"
 
@@ -273,7 +275,10 @@ def test_an_officers_day_offline_reaches_the_server_once_with_every_field(tablet
     due = today + timedelta(days=30)
     page.get_by_label("What needs to be done").fill("Update the single central record")
     page.get_by_label("Local authority").check()
-    page.get_by_label("Due by").fill(due.isoformat())
+    dates = page.get_by_role("group", name="Due by")
+    dates.get_by_label("Day").fill(str(due.day))
+    dates.get_by_label("Month").fill(str(due.month))
+    dates.get_by_label("Year").fill(str(due.year))
     saved(page)
     back_to_tasks(page)
 
@@ -295,6 +300,7 @@ def test_an_officers_day_offline_reaches_the_server_once_with_every_field(tablet
     expect(page.locator('[data-theme-rag="QE"]')).to_contain_text("Green")
     expect(page.locator("[data-overall]")).not_to_contain_text("No overall rating")
     page.get_by_role("button", name="Submit visit").click()
+    page.get_by_role("button", name="Yes, submit the visit").click()
     expect(page.locator("[data-submitted]")).to_be_visible()
     assert len(idb(page, "outbox")) == 1
     assert [d for d in idb(page, "drafts") if d["uuid"] == uuid] == []
@@ -399,6 +405,7 @@ def test_a_draft_started_on_a_desktop_is_finished_on_the_tablet_offline(tablet, 
         back_to_tasks(page)
     page.get_by_role("button", name="Check answers").click()
     page.get_by_role("button", name="Submit visit").click()
+    page.get_by_role("button", name="Yes, submit the visit").click()
     expect(page.locator("[data-submitted]")).to_be_visible()
     server.start()
     page.goto(f"{server.url}/programme")

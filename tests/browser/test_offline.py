@@ -4,74 +4,17 @@ The server is made really unreachable by stopping it (Playwright's set_offline d
 stop the service worker's own fetches), and started again on the same port.
 """
 
-import threading
+import re
 import time
 from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from qa_app.extensions import db
 from qa_app.visits.models import Visit
-from tests.browser.conftest import ARTIFACTS, screenshot, sign_in, wait_until, watch
-
-# API answers the sync meets in some tests (a signed-out session, a conflict, a server
-# error); the tests check what the tablet does with them, so they are not console errors.
-EXPECTED = ("401 ", "409 ", "500 ")
-
-
-class Server:
-    """The live app on a fixed port of 127.0.0.1 that a test can stop and start."""
-
-    def __init__(self, app):
-        self.app = app
-        self.port = None
-        self.server = None
-        self.start()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self):
-        self.server = make_server("127.0.0.1", self.port or 0, self.app, threaded=True)
-        self.port = self.server.server_port
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
-
-
-@pytest.fixture
-def server(live_app):
-    running = Server(live_app)
-    yield running
-    if running.thread.is_alive():
-        running.stop()
-
-
-@pytest.fixture
-def tablet(browser):
-    """A browser context with service workers on; open(context=None) gives watched pages.
-    Script errors fail the test (the expected API answers aside)."""
-    errors, contexts = [], []
-
-    def open_page(context=None):
-        if context is None:
-            context = browser.new_context(viewport={"width": 768, "height": 1024}, service_workers="allow")
-            contexts.append(context)
-        return watch(context.new_page(), errors)
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    unexpected = [e for e in errors if not (e.startswith(EXPECTED) and "/api/" in e)]
-    assert unexpected == [], f"browser console errors: {unexpected}"
+from tests.browser.conftest import ARTIFACTS, screenshot, sign_in, wait_until
 
 
 def visits_with(app, uuid):
@@ -95,6 +38,26 @@ def outbox(page):
     )
 
 
+OUTBOX_EMPTY = """(uuid) => new Promise((resolve, reject) => {
+    const open = indexedDB.open("qa-offline");
+    open.onsuccess = () => {
+      const all = open.result.transaction("outbox").objectStore("outbox").getAll();
+      all.onsuccess = () => {
+        open.result.close();
+        resolve(all.result.every((row) => uuid && row.uuid !== uuid));
+      };
+      all.onerror = () => reject(all.error);
+    };
+    open.onerror = () => reject(open.error);
+})"""
+
+
+def wait_until_sent(page, uuid=None):
+    """Wait until the tablet's outbox holds nothing (of the visit, given its UUID): every
+    change has reached the server."""
+    wait_until(page, OUTBOX_EMPTY, uuid)
+
+
 def ready_offline(page, server, email="officer@example.org"):
     """Sign in online, open the list of visits on this tablet (the form's shell), and wait
     until the service worker controls it and the bundle is on the tablet."""
@@ -111,6 +74,12 @@ def start_visit(page):
     page.get_by_role("button", name="Start visit").click()
     expect(page.locator("[data-task-list]")).to_be_visible()
     return page.evaluate("location.pathname.split('/')[2]")
+
+
+def expect_saved(page):
+    """Wait until the last change is saved on the tablet (the save line's state: its words
+    say more, such as that a visit in conflict is kept here and not sent)."""
+    expect(page.locator('[data-save-state][data-state="saved"]')).to_be_attached()
 
 
 def judge_all(page, evidence_for=("SG1",)):
@@ -134,20 +103,30 @@ def judge_all(page, evidence_for=("SG1",)):
         for code in evidence_for:
             if page.locator(f'[name="evidence.{code}"]').count():
                 page.locator(f'[name="evidence.{code}"]').fill(f"Evidence for {code}: no DBS seen")
-        expect(page.locator("[data-save-state]")).to_contain_text("Saved on this tablet at")
+        expect_saved(page)
         page.get_by_role("button", name="Save and return to the visit").click()
     page.get_by_role("link", name="Strengths and pupil voice").click()
     page.get_by_label("Strengths").fill("Calm, purposeful lessons.")
-    expect(page.locator("[data-save-state]")).to_contain_text("Saved on this tablet at")
+    expect_saved(page)
     page.get_by_role("button", name="Save and return to the visit").click()
     expect(page.locator("[data-task-list]")).to_be_visible()
+
+
+def no_signal_after_a_failure(page):
+    """The sync's own check for the server (/healthz, asked every second after a failed
+    sync) fails until the test appends to the list returned: the tablet does not try again
+    on its own before the test has looked at what the failure left."""
+    signal = []
+    page.route("**/healthz", lambda route: route.continue_() if signal else route.abort())
+    return signal
 
 
 def submit(page, click="click"):
     """Check answers and submit: the visit moves to the outbox; ends on the list of visits."""
     page.get_by_role("button", name="Check answers").click()
-    getattr(page.get_by_role("button", name="Submit visit"), click)()
-    expect(page.locator("[data-outbox-list]")).to_be_visible()
+    page.get_by_role("button", name="Submit visit").click()
+    getattr(page.get_by_role("button", name="Yes, submit the visit"), click)()
+    expect(page.locator("[data-submitted]")).to_be_visible()
 
 
 def test_draft_survives_closing_the_page_with_the_server_down(tablet, server, live_app):
@@ -222,12 +201,18 @@ def test_lost_answer_is_retried_without_a_second_visit(tablet, server, live_app)
             route.continue_()
 
     page.route("**/api/visits/*", lose_first_answer)
+    signal = no_signal_after_a_failure(page)
     server.start()
     page.get_by_role("button", name="Sync now").click()
+    deadline = time.monotonic() + 20
+    while not lost:  # until the route has had the answer and cut it off
+        assert time.monotonic() < deadline, "the visit was never sent"
+        page.wait_for_timeout(50)
     expect(page.locator("[data-waiting]")).to_contain_text("tried 1 times")
     assert visits_with(live_app, uuid) == 1
     assert [row["op_uuid"] for row in outbox(page)] == lost
 
+    signal.append(True)
     page.get_by_role("button", name="Sync now").click()
     expect(page.locator("[data-waiting]")).to_have_count(0)
     assert outbox(page) == []
@@ -356,9 +341,12 @@ def test_double_click_on_submit_makes_one_visit(tablet, server, live_app):
     uuid = start_visit(page)
     judge_all(page)
     submit(page, "dblclick")
-    expect(page.locator("[data-sync-message]")).to_contain_text("Synced: 1 sent")
+    # The draft's own changes may arrive in an earlier sync than the submission: wait for both.
+    wait_until_sent(page, uuid)
     assert outbox(page) == []
     assert visits_with(live_app, uuid) == 1
+    with live_app.app_context():
+        assert db.session.scalar(select(Visit.status).where(Visit.uuid == uuid)) == "submitted"
 
 
 def test_new_service_worker_waits_while_the_outbox_has_items(tablet, server, live_app):
@@ -398,11 +386,14 @@ def test_server_error_or_redirect_keeps_the_row(tablet, server, live_app, answer
     ready_offline(page, server)
     uuid = queue_offline_visit(page, server)
     page.route("**/api/visits/*", lambda route: route.fulfill(**answer))
+    signal = no_signal_after_a_failure(page)
     server.start()
     page.get_by_role("button", name="Sync now").click()
+    expect(page.locator("[data-sync-message]")).to_contain_text("The server did not answer")
     expect(page.locator("[data-waiting]")).to_contain_text("tried 1 times")
     assert visits_with(live_app, uuid) == 0
     page.unroute("**/api/visits/*")
+    signal.append(True)
     page.get_by_role("button", name="Sync now").click()
     expect(page.locator("[data-waiting]")).to_have_count(0)
     assert visits_with(live_app, uuid) == 1
@@ -413,6 +404,7 @@ def test_one_draft_opens_in_one_tab_at_a_time(tablet, server):
     page = tablet()
     ready_offline(page, server)
     uuid = start_visit(page)
+    wait_until_sent(page, uuid)  # the server has the new visit, so its page opens
     second = tablet(page.context)
     second.goto(f"{server.url}/visits/{uuid}")
     expect(second.locator("[data-visit-app] h1")).to_contain_text("open in another tab")
@@ -437,7 +429,8 @@ def test_submit_checks_judgements_and_evidence_on_the_page(tablet, server):
     page.get_by_role("button", name="Check answers").click()
     expect(page.locator("[data-blockers]")).to_contain_text("Health and Safety: 1 criterion needs evidence")
     expect(page.get_by_role("button", name="Submit visit")).to_be_disabled()
-    assert outbox(page) == []
+    # Only the draft's changes wait (for the server to come back): nothing is submitted.
+    assert [row["payload"]["status"] for row in outbox(page)] == ["draft"]
     page.locator("[data-blockers] a").click()
     page.locator('[name="evidence.HS4"]').fill("Fire risk assessment is 2 years old")
     expect(page.locator("[data-save-state]")).to_contain_text("Saved on this tablet at")
@@ -522,7 +515,7 @@ def test_signing_out_with_a_visit_waiting_warns_and_stays_signed_in(tablet, serv
     page.get_by_role("button", name="Sign out").click()
     warning = page.locator("[data-sign-out-warning]")
     expect(warning).to_contain_text(
-        "1 visit is waiting to sync. Sync now, or sign out anyway (they stay on this tablet for you)."
+        "1 visit has changes not yet sent to the office. Send first (you are signed out once"
     )
     screenshot(page, "offline-sign-out-warning")
     page.wait_for_timeout(300)
@@ -530,7 +523,7 @@ def test_signing_out_with_a_visit_waiting_warns_and_stays_signed_in(tablet, serv
     expect(page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
     assert len(outbox(page)) == 1
 
-    warning.get_by_role("button", name="Sync now and sign out").click()
+    warning.get_by_role("button", name="Send first").click()
     expect(page.locator("[data-sign-out-message]")).to_contain_text(
         "1 visit still waits to sync: 1 visit could not be sent"
     )
@@ -538,13 +531,13 @@ def test_signing_out_with_a_visit_waiting_warns_and_stays_signed_in(tablet, serv
     assert len(outbox(page)) == 1
     assert visits_with(live_app, uuid) == 0
 
-    warning.get_by_role("button", name="Sign out anyway").click()
+    warning.get_by_role("button", name="Keep them on this tablet and sign out").click()
     expect(page).to_have_url(f"{server.url}/login")
     assert [row["uuid"] for row in outbox(page)] == [uuid]  # kept on the tablet for them
 
 
 def test_sync_now_and_sign_out_sends_the_visit_then_signs_out(tablet, server, live_app):
-    """The "Sync now and sign out" button sends the waiting visit, clears the officer's local data
+    """The "Send first" button sends the waiting visit, clears the officer's local data
     and signs out."""
     page = tablet()
     ready_offline(page, server)
@@ -555,7 +548,7 @@ def test_sync_now_and_sign_out_sends_the_visit_then_signs_out(tablet, server, li
     page.get_by_role("button", name="Sign out").click()
     expect(page.locator("[data-sign-out-warning]")).to_be_visible()
     page.unroute("**/api/visits/*")
-    page.get_by_role("button", name="Sync now and sign out").click()
+    page.get_by_role("button", name="Send first").click()
     expect(page).to_have_url(f"{server.url}/login")
     expect(page.locator("body")).to_contain_text("You have signed out.")
     assert visits_with(live_app, uuid) == 1
@@ -567,7 +560,7 @@ def test_signing_out_with_nothing_waiting_clears_only_that_officers_data(tablet,
     clears the officer's drafts and bundle from the tablet, leaving another officer's rows."""
     page = tablet()
     ready_offline(page, server)
-    start_visit(page)  # a draft for this officer
+    wait_until_sent(page, start_visit(page))  # a draft for this officer, on the server too
     page.evaluate(
         """() => new Promise((resolve, reject) => {
             const open = indexedDB.open("qa-offline");
@@ -616,14 +609,13 @@ def png_bytes(width=3000, height=1500):
 
 
 def stored_photos(app, uuid):
-    """The server's photos of the visit, as (row, bytes of the stored file)."""
+    """The server's photos of the visit, as (row, bytes of the stored JPEG)."""
     from qa_app.photos.models import VisitPhoto
-    from qa_app.photos.services import photo_path
 
     with app.app_context():
         visit_id = db.session.scalar(select(Visit.id).where(Visit.uuid == uuid))
         rows = db.session.scalars(select(VisitPhoto).where(VisitPhoto.visit_id == visit_id)).all()
-        return [(row, photo_path(row).read_bytes()) for row in rows]
+        return [(row, row.data) for row in rows]
 
 
 def visit_with_a_photo(page, server, live_app, tmp_path):
@@ -660,6 +652,13 @@ def test_a_photo_is_shrunk_on_the_tablet_and_synced_once(tablet, server, live_ap
     expect(page.locator(".govuk-error-summary")).to_contain_text("could not be read as a photo")
     expect(page.locator("[data-photo]")).to_have_count(1)
     page.get_by_role("button", name="Save and return to the visit").click()
+    page.get_by_role("button", name="Check answers").click()  # the photo, as the server's page lists it
+    expect(page.locator("[data-check-photos] li")).to_have_count(1)
+    expect(page.locator("[data-check-photos] li")).to_contain_text("SG1: Fire door – propped open")
+    expect(page.locator("[data-check-photos] img")).to_have_attribute(
+        "alt", "Fire door – propped open, evidence for SG1"
+    )
+    page.get_by_role("link", name="Back to the visit").click()
     submit(page)
     expect(page.locator("[data-sync-message]")).to_contain_text("Synced: 1 sent")
     expect(page.locator("[data-outbox-list] [data-waiting]")).to_have_count(0)
@@ -693,15 +692,18 @@ def test_a_photo_is_shrunk_on_the_tablet_and_synced_once(tablet, server, live_ap
 
 
 def test_a_photo_upload_cut_off_is_retried_to_one_photo(tablet, server, live_app, tmp_path):
-    """(b) The server stores the photo but the tablet never hears back: the photo and the
-    outbox row stay ("1 photo waiting"), and the retry (same photo uuid) ends with one photo."""
+    """(b) The server stores the photo but the tablet never hears back, and has no signal
+    after: the photo and the outbox row stay ("1 photo waiting"); back in signal, the retry
+    (same photo uuid) ends with one photo."""
     page = tablet()
     uuid = visit_with_a_photo(page, server, live_app, tmp_path)
     cut = []
+    signal = no_signal_after_a_failure(page)
 
     def cut_off_first_photo(route):
-        if route.request.method == "PUT" and not cut:
-            route.fetch()  # the server stores the photo ...
+        if route.request.method == "PUT" and not signal:
+            if not cut:
+                route.fetch()  # the server stores the photo ...
             cut.append(route.request.url)
             route.abort()  # ... and the tablet sees a network error
         else:
@@ -710,12 +712,14 @@ def test_a_photo_upload_cut_off_is_retried_to_one_photo(tablet, server, live_app
     page.route("**/api/visits/*/photos/*", cut_off_first_photo)
     page.get_by_role("button", name="Save and return to the visit").click()
     submit(page)
-    expect(page.locator("[data-waiting]")).to_contain_text("1 photo waiting")
-    expect(page.locator("[data-waiting]")).to_contain_text("tried 1 times")
-    assert len(cut) == 1
+    expect(page.locator("[data-sync-message]")).to_contain_text("Offline")
+    # Each try (a sync may start twice: on submitting and on the save before it) is counted.
+    expect(page.locator("[data-waiting]")).to_contain_text(re.compile(r"1 photo waiting \(tried \d+ times\)"))
+    assert len(cut) >= 1
     assert len(stored_photos(live_app, uuid)) == 1
     assert len(outbox(page)) == 1
 
+    signal.append(True)
     page.get_by_role("button", name="Sync now").click()
     expect(page.locator("[data-waiting]")).to_have_count(0)
     assert outbox(page) == []
@@ -767,4 +771,76 @@ def test_the_photos_store_is_added_without_losing_a_version_1_tablets_drafts(tab
             open.onsuccess = () => resolve([open.result.version, [...open.result.objectStoreNames]]);
         })"""
     )
-    assert names == [2, ["bundle", "drafts", "meta", "outbox", "photos"]]
+    assert names == [3, ["bundle", "drafts", "meta", "outbox", "photos"]]
+
+
+def test_submitting_asks_first_and_then_says_what_happened(tablet, server, live_app):
+    """Check answers lists the actions with owners and dates; Submit asks for a confirmation
+    that says what happens next; afterwards the list says the visit was sent, with no empty
+    "Waiting to sync" heading."""
+    page = tablet()
+    ready_offline(page, server)
+    start_visit(page)
+    judge_all(page)
+    page.get_by_role("button", name="Check answers").click()
+    page.get_by_role("button", name="Submit visit").click()
+    confirm = page.locator("[data-confirm-submit]")
+    expect(confirm).to_contain_text("the visit is locked")
+    expect(confirm).to_contain_text("signs it off or returns it with a comment")
+    page.get_by_role("button", name="Yes, submit the visit").click()
+    expect(page.locator("[data-submitted='sent']")).to_contain_text("sent to the office")
+    expect(page.get_by_role("heading", name="Waiting to sync")).to_have_count(0)
+
+
+def test_the_offline_shell_has_the_menu_and_sign_out_offers_send_first(tablet, server, live_app):
+    """A page opened with no signal (the shell) has the menu and Sign out. The warning names
+    each visit with unsent changes, deletes nothing for all visits at once, and "Send first"
+    sends them, then signs out once everything is sent."""
+    page = tablet()
+    ready_offline(page, server)
+    uuid = queue_offline_visit(page, server)  # the server is stopped: the page is the shell
+    menu = page.get_by_role("navigation", name="Menu")
+    expect(menu.get_by_role("link", name="Visits", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
+    expect(page.locator("[data-shell-user-name]")).to_have_text("Priya Shah")
+
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    warning = page.locator("[data-sign-out-warning]")
+    expect(warning).to_contain_text("1 visit has changes not yet sent to the office")
+    unsent = warning.locator("[data-unsent-visit]")
+    expect(unsent).to_have_count(1)
+    expect(unsent).to_contain_text("Submitted, not yet sent")
+    expect(warning.get_by_role("button", name="Send first")).to_be_visible()
+    expect(warning.get_by_role("button", name="Delete and sign out")).to_have_count(0)
+    # Deleting is per visit, and says what is lost.
+    expect(unsent.get_by_role("button")).to_contain_text("Delete this visit from the tablet")
+    expect(unsent).to_contain_text("its submission is lost")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "offline-shell-sign-out-warning-390")
+    page.set_viewport_size({"width": 768, "height": 1024})
+
+    warning.get_by_role("button", name="Send first").click()  # still no signal
+    expect(page.locator("[data-sign-out-message]")).to_contain_text("1 visit still waits to sync")
+    assert [row["uuid"] for row in outbox(page)] == [uuid]
+
+    server.start()
+    warning.get_by_role("button", name="Send first").click()
+    expect(page).to_have_url(f"{server.url}/login")
+    expect(page.locator("body")).to_contain_text("You have signed out.")
+    assert visits_with(live_app, uuid) == 1
+    assert local_rows(page)["outbox"] == []
+
+
+def test_the_tablets_start_form_asks_what_the_servers_start_page_asks(tablet, server):
+    """ "Start a visit" on the tablet has the server's start page's fields: the date in three
+    boxes, the type, the people met and the pupils seen, and the visit starts with them."""
+    page = tablet()
+    ready_offline(page, server)
+    form = page.locator("[data-start-form]")
+    expect(form.get_by_role("group", name="Date of the visit").get_by_label("Day")).to_be_visible()
+    form.locator('[name="people_met"]').fill("The head of centre")
+    form.locator('[name="pupils_seen"]').fill("4")
+    start_visit(page)
+    page.locator("[data-task-list] a").first.click()
+    expect(page.locator('[name="people_met"]')).to_have_value("The head of centre")
+    expect(page.locator('[name="pupils_seen"]')).to_have_value("4")

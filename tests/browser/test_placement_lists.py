@@ -24,8 +24,8 @@ def test_the_head_of_access_sees_every_pupil_in_ap(page, live_server):
     sign_in(page, live_server, "head@example.org")
     page.get_by_role("link", name="Placements", exact=True).click()
     expect(page.get_by_role("heading", name="Pupils in alternative provision")).to_be_visible()
-    expect(page.get_by_role("heading", name="By provider and school")).to_be_visible()
-    first = page.locator("[aria-label='Pupils by provider and school'] tbody tr").first
+    expect(page.get_by_role("heading", name="Providers of concern")).to_be_visible()
+    first = page.locator("[aria-label='Providers of concern'] tbody tr").first
     expect(first).not_to_contain_text("Quality assured")
     screenshot(page, "placements-head-tablet")
     page.get_by_role("link", name="Review overdue: 1").click()

@@ -146,28 +146,28 @@ CASES = [
     ("partly met only", "amber", None, MET, {"QE1": "partly_met", "LM2": "partly_met"}, {}, TODAY),
     ("everything partly met", "amber", None, None, every("partly_met"), {}, TODAY),
     ("everything not met", "red", None, None, every("not_met"), {}, TODAY),
-    ("insufficient evidence, no reason", "green", None, MET, NOT_SEEN_HS, {}, TODAY),
+    ("insufficient evidence, no reason", "amber", None, MET, NOT_SEEN_HS, {}, TODAY),
     (
         "insufficient evidence with a reason",
-        "green",
+        "amber",
         None,
         MET,
         NOT_SEEN_HS,
         {"HS": "Site manager absent"},
         TODAY,
     ),
-    ("insufficient evidence, reason left blank", "green", None, MET, NOT_SEEN_HS, {"HS": ""}, TODAY),
+    ("insufficient evidence, reason left blank", "amber", None, MET, NOT_SEEN_HS, {"HS": ""}, TODAY),
     ("exactly half of HS not seen", "green", None, MET, many("HS", (1, 2, 3, 5), "not_seen"), {}, TODAY),
     (
         "a theme entirely not seen, with a reason",
-        None,
+        "amber",
         None,
         MET,
         many("SE", range(1, 7), "not_seen"),
         {"SE": "Records off site"},
         TODAY,
     ),
-    ("everything not seen", None, None, None, every("not_seen"), {}, TODAY),
+    ("everything not seen", "amber", None, None, every("not_seen"), {}, TODAY),
     (
         "insufficient evidence in a Red theme",
         "red",
@@ -279,7 +279,7 @@ CASES = [
     ),
     (
         "changed rules: 3 of 8 HS not seen",
-        "green",
+        "amber",
         CHANGED,
         MET,
         many("HS", (1, 2, 3), "not_seen"),
@@ -290,7 +290,7 @@ CASES = [
     ("changed rules: 2 of 8 HS not seen", "green", CHANGED, MET, many("HS", (1, 2), "not_seen"), {}, TODAY),
     (
         "changed rules: insufficient with a reason",
-        "green",
+        "amber",
         CHANGED,
         MET,
         many("QE", (1, 2), "not_seen"),
@@ -307,6 +307,46 @@ CASES = [
         TODAY,
     ),
     ("a single criterion judged, not met", "amber", None, None, {"QE1": "not_met"}, {}, TODAY),
+    # Nothing seen never reads as safe: a theme with insufficient evidence is no colour, a
+    # critical criterion not seen keeps its theme from Green, and the overall from Green.
+    (
+        "HS: 7 of 8 not seen, critical HS4 among them, one met",
+        "amber",
+        None,
+        MET,
+        {f"HS{n}": ("not_seen", "Not on site") for n in range(2, 9)},
+        {"HS": "The building was closed for works"},
+        TODAY,
+    ),
+    ("critical HS4 not seen, the rest met", "amber", None, MET, {"HS4": "not_seen"}, {}, TODAY),
+    ("critical SG1 not seen, the rest met", "amber", None, MET, {"SG1": "not_seen"}, {}, TODAY),
+    (
+        "SG insufficient, every other theme Green",
+        "amber",
+        None,
+        MET,
+        many("SG", (3, 5, 6, 7, 8), "not_seen"),
+        {"SG": "The DSL was away"},
+        TODAY,
+    ),
+    (
+        "QE insufficient, every other theme Green",
+        "amber",
+        None,
+        MET,
+        many("QE", (1, 2, 3, 4), "not_seen"),
+        {"QE": "No lessons on the day"},
+        TODAY,
+    ),
+    (
+        "one criterion not seen, not critical, the rest met",
+        "green",
+        None,
+        MET,
+        {"QE2": "not_seen"},
+        {},
+        TODAY,
+    ),
 ]
 
 
@@ -474,7 +514,7 @@ def test_check_answers_groups_blockers_and_holds_back_the_overall(page, browser,
     assert [rating_cell(theme) for theme in tablet["themes"]] == page_cells
 
 
-# -- School visits (DESIGN.md 2.7): the five areas, and the placement checks ----------------
+# -- School visits (docs/domain.md §2.7): the five areas, and the placement checks ----------------
 
 
 def school_framework():

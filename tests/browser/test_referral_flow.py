@@ -1,4 +1,4 @@
-"""Gateway panel referrals in a real browser (DESIGN.md 2.8): a school refers a pupil, the
+"""Gateway panel referrals in a real browser (docs/domain.md §2.8): a school refers a pupil, the
 panel asks for more information, the school completes and re-sends it, and the panel
 accepts a place, which becomes the school's placement; a pupil with an EHC plan is sent
 to the Complex Needs Team's single point of contact instead."""

@@ -1,4 +1,4 @@
-"""A school visit (DESIGN.md 2.7) with the one visit form, in Chromium with the server
+"""A school visit (docs/domain.md §2.7) with the one visit form, in Chromium with the server
 really stopped.
 
 The officer signs in at the office and starts a visit to a school they visit from the
@@ -231,7 +231,10 @@ def test_a_school_visit_made_offline_reaches_the_server_once_with_every_field(ta
     page.get_by_label("What needs to be done").fill("Record each part-time timetable's review")
     action.get_by_label("Local authority", exact=True).check()
     action.get_by_label("School", exact=True).check()
-    page.get_by_label("Due by").fill(due.isoformat())
+    dates = page.get_by_role("group", name="Due by")
+    dates.get_by_label("Day").fill(str(due.day))
+    dates.get_by_label("Month").fill(str(due.month))
+    dates.get_by_label("Year").fill(str(due.year))
     saved(page)
     back_to_tasks(page)
 
@@ -252,6 +255,7 @@ def test_a_school_visit_made_offline_reaches_the_server_once_with_every_field(ta
     expect(page.locator("[data-overall]")).to_contain_text("Amber")
     shot(page, "check-answers")
     page.get_by_role("button", name="Submit visit").click()
+    page.get_by_role("button", name="Yes, submit the visit").click()
     expect(page.locator("[data-submitted]")).to_be_visible()
     assert len(idb(page, "outbox")) == 1
     assert [d for d in idb(page, "drafts") if d["uuid"] == uuid] == []

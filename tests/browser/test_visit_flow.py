@@ -152,9 +152,14 @@ def test_officer_makes_a_visit_and_the_head_of_access_signs_it_off(page, new_pag
     expect(page.get_by_text("You cannot submit yet")).to_have_count(0)
     screenshot(page, "visit-check-answers-tablet")
     page.get_by_role("button", name="Submit for sign-off").click()
+    expect(page.get_by_text("Confirm that the visit is ready to be locked and sent").first).to_be_visible()
+    page.get_by_label("The visit is ready: lock it and send it to the Head of Access").check()
+    page.get_by_role("button", name="Submit for sign-off").click()
 
     expect(page).to_have_url(f"{live_server}/visits/{visit_uuid}")
-    expect(page.get_by_text("Visit submitted. The Head of Access will review it")).to_be_visible()
+    expect(
+        page.get_by_text("Visit submitted and locked. The Head of Access will sign it off")
+    ).to_be_visible()
     expect(status_tag(page)).to_have_text("Awaiting sign-off")
     expect(page.get_by_role("button", name="Check and submit")).to_have_count(0)
     page.goto(f"{live_server}/visits/{visit_uuid}/themes/SG")

@@ -182,7 +182,7 @@ test("the labels the form needs are in the bundle", () => {
 });
 
 
-// -- School visits (DESIGN.md 2.7) --------------------------------------------------------
+// -- School visits (docs/domain.md §2.7) --------------------------------------------------------
 
 const P1 = "0b5b1f4e-1111-4aaa-8aaa-000000000001";
 const P2 = "0b5b1f4e-2222-4aaa-8aaa-000000000002";

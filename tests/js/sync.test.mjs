@@ -1,13 +1,13 @@
 // The send loop (static/js/offline/sync.js) in Node, against the in-memory tablet and
 // server of sync/fakes.mjs (sync/hooks.mjs points sync.js's imports there): the rules at
-// the top of sync.js, and the order of a visit's rows.
+// the top of sync.js and outbox.js, and the order of a visit's rows.
 import assert from "node:assert/strict";
 import { register } from "node:module";
 import { beforeEach, mock, test } from "node:test";
 
 register("./sync/hooks.mjs", import.meta.url);
 globalThis.navigator ??= {}; // no Web Locks here: one run at a time all the same
-mock.timers.enable({ apis: ["setTimeout"] }); // the backoff and refresh timers never fire by themselves
+mock.timers.enable({ apis: ["setTimeout"] }); // the retry and refresh timers fire only when a test says
 
 const { tablet, server } = await import("./sync/fakes.mjs");
 const sync = await import("../../static/js/offline/sync.js");
@@ -16,40 +16,97 @@ const OFFICER = { id: 7, name: "Officer" };
 let clock = 0;
 
 /** A queued row of `uuid` for `userId`, queued after every row made before it. */
-function row(opUuid, uuid, userId = OFFICER.id) {
+function row(opUuid, uuid, userId = OFFICER.id, extra = {}) {
   clock += 1;
   const queuedAt = new Date(Date.UTC(2026, 10, 20, 9, 0, clock)).toISOString();
-  return { op_uuid: opUuid, uuid, user_id: userId, base_version: null, payload: { status: "submitted" }, attempts: 0, state: "queued", queued_at: queuedAt };
+  return { op_uuid: opUuid, uuid, user_id: userId, base_version: null, payload: { status: "submitted" }, attempts: 0, state: "queued", queued_at: queuedAt, final_key: `${opUuid}-final`, ...extra };
+}
+
+/** A draft's change of `uuid`, from `base` (or after the entry `waitsFor`). */
+function change(opUuid, uuid, { base = 3, waitsFor = null, text = opUuid } = {}) {
+  const extra = waitsFor ? { waits_for: waitsFor, base_version: null } : { base_version: base };
+  return row(opUuid, uuid, OFFICER.id, { payload: { status: "draft", strengths: text }, ...extra });
 }
 
 beforeEach(() => {
-  Object.assign(tablet, { rows: [], photos: [], changes: [] });
-  Object.assign(server, { puts: [], inFlight: 0, mostInFlight: 0, answer: () => ({ status: 201 }) });
+  Object.assign(tablet, { rows: [], photos: [], changes: [], versions: {} });
+  Object.assign(server, { puts: [], inFlight: 0, mostInFlight: 0, answer: () => ({ status: 201 }), healthy: true });
   server.session = { ok: true, status: 200, body: { user: OFFICER, csrf_token: "token" } };
 });
 
 test("a visit's rows go in the order they were queued, whatever their keys", async () => {
-  tablet.rows = [row("ffff", "visit-a"), row("0000", "visit-b"), row("aaaa", "visit-a")];
+  tablet.rows = [row("ffff", "visit-a"), row("0000", "visit-b"), row("aaaa", "visit-a", OFFICER.id, { waits_for: "ffff" })];
   const result = await sync.syncNow();
-  assert.deepEqual(server.puts.map((p) => p.key), ["ffff", "0000", "aaaa"]);
-  assert.deepEqual(result, { state: "done", sent: 3 });
+  assert.deepEqual(server.puts.filter((p) => p.uuid === "visit-a").map((p) => p.key), ["ffff", "aaaa"]);
+  assert.deepEqual(result, { state: "done", sent: 2 }); // two visits
   assert.deepEqual(tablet.rows, []);
 });
 
-test("one PUT at a time", async () => {
+test("different visits go side by side, four at a time", async () => {
   tablet.rows = Array.from({ length: 20 }, (_, i) => row(`op-${i}`, `visit-${i}`));
-  await sync.syncNow();
+  assert.deepEqual(await sync.syncNow(), { state: "done", sent: 20 });
   assert.equal(server.puts.length, 20);
-  assert.equal(server.mostInFlight, 1);
+  assert.equal(server.mostInFlight, 4);
+});
+
+test("a visit's changes go one after another, each from the version the last answer brought", async () => {
+  tablet.rows = [change("op-1", "visit-a", { base: 6 }), change("op-2", "visit-a", { waitsFor: "op-1" }), change("op-3", "visit-b")];
+  assert.deepEqual(await sync.syncNow(), { state: "done", sent: 2 });
+  const a = server.puts.filter((p) => p.uuid === "visit-a").map((p) => [p.key, p.baseVersion]);
+  assert.deepEqual(a, [["op-1", 6], ["op-2", 7]]);
+  assert.deepEqual(tablet.versions, { "visit-a": 8, "visit-b": 4 });
+  assert.deepEqual(tablet.rows, []);
+});
+
+test("a lost answer: the change is resent with the same key and body, and the next follows from its answer", async () => {
+  tablet.rows = [change("op-1", "visit-a", { base: 6, text: "first" }), change("op-2", "visit-a", { waitsFor: "op-1", text: "second" })];
+  server.answer = () => ({ status: 0 }); // the server applied it; the tablet heard nothing
+  assert.deepEqual(await sync.syncNow(), { state: "offline", sent: 0 });
+  assert.deepEqual(tablet.rows.map((r) => [r.op_uuid, Boolean(r.sent_at), r.waits_for ?? null]), [["op-1", true, null], ["op-2", false, "op-1"]]);
+  server.answer = () => ({ status: 200 });
+  assert.deepEqual(await sync.syncNow(), { state: "done", sent: 1 });
+  const sent = server.puts.map((p) => [p.key, p.baseVersion, p.body.strengths]);
+  assert.deepEqual(sent, [["op-1", 6, "first"], ["op-1", 6, "first"], ["op-2", 7, "second"]]);
+  assert.equal(server.puts.filter((p) => p.status === "draft").length, 3);
+});
+
+test("a copy still in progress on the server is asked again soon with the same key, never a conflict", async () => {
+  tablet.rows = [change("op-1", "visit-a")];
+  let answers = 0;
+  server.answer = () => (++answers < 3 ? { status: 409, body: { error: "in_progress" } } : { status: 200 });
+  const run = sync.syncNow();
+  for (let i = 0; i < 20 && answers < 3; i += 1) {
+    await new Promise((resolve) => setImmediate(resolve));
+    mock.timers.tick(200);
+  }
+  assert.deepEqual(await run, { state: "done", sent: 1 });
+  assert.deepEqual(server.puts.map((p) => p.key), ["op-1", "op-1", "op-1"]);
+  assert.deepEqual(tablet.rows, []);
+});
+
+test("after a failed run the sync starts again as soon as /healthz answers", async () => {
+  tablet.rows = [row("op-1", "visit-1")];
+  server.answer = () => ({ status: 503 });
+  assert.equal((await sync.syncNow()).state, "server_error");
+  server.answer = () => ({ status: 201 });
+  server.healthy = false;
+  mock.timers.tick(1000); // asked, not yet answering
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(server.puts.length, 1);
+  server.healthy = true;
+  mock.timers.tick(1000);
+  for (let i = 0; i < 10 && tablet.rows.length; i += 1) await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(tablet.rows, []);
+  assert.equal(server.puts.length, 2);
 });
 
 test("a row stays unless a 2xx acknowledges it; a server error ends the run", async () => {
-  tablet.rows = [row("op-1", "visit-1"), row("op-2", "visit-2"), row("op-3", "visit-3")];
+  tablet.rows = [row("op-1", "visit-1"), row("op-2", "visit-2"), row("op-3", "visit-3"), row("op-4", "visit-4"), row("op-5", "visit-5")];
   server.answer = (uuid) => ({ status: uuid === "visit-2" ? 503 : 201 });
   const result = await sync.syncNow();
-  assert.deepEqual(result, { state: "server_error", sent: 1 });
-  assert.deepEqual(server.puts.map((p) => p.key), ["op-1", "op-2"]);
-  assert.deepEqual(tablet.rows.map((r) => [r.op_uuid, r.state, r.attempts]), [["op-2", "queued", 1], ["op-3", "queued", 0]]);
+  assert.equal(result.state, "server_error");
+  assert.equal(server.puts.filter((p) => p.key === "op-2").length, 1);
+  assert.deepEqual(tablet.rows.map((r) => [r.op_uuid, r.state, r.attempts, r.last_error]), [["op-2", "queued", 1, "HTTP 503"]]);
 });
 
 test("a 401 keeps every row", async () => {
@@ -90,7 +147,9 @@ test("a visit with photos goes as a draft, then its photos, then submitted", asy
   tablet.photos = [{ uuid: "photo-1", visit_uuid: "visit-1" }];
   assert.deepEqual(await sync.syncNow(), { state: "done", sent: 2 });
   const steps = server.puts.map((p) => p.photo ?? `${p.uuid} ${p.status}`);
-  assert.deepEqual(steps, ["visit-1 draft", "photo-1", "visit-1 submitted", "visit-2 submitted"]);
+  const visit1 = steps.filter((step) => step.startsWith("visit-1") || step.startsWith("photo"));
+  assert.deepEqual(visit1, ["visit-1 draft", "photo-1", "visit-1 submitted"]);
+  assert.deepEqual(server.puts.filter((p) => p.uuid === "visit-1" && !p.photo).map((p) => p.key), ["op-1", "op-1-final"]);
   assert.deepEqual([tablet.rows, tablet.photos], [[], []]);
 });
 

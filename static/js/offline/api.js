@@ -7,7 +7,11 @@
 //   {ok: false, kind, status, body}    with kind
 //     "offline"       no answer at all (no signal, or the connection dropped);
 //     "signed_out"    401: the session has ended, sign in again;
-//     "refused"       a 4xx about what was sent: a person must look at it;
+//     "busy"          the server is still handling a copy of this request (409
+//                     "in_progress", or a change at the same moment that stored
+//                     nothing): send it again, same key, after `retryAfter` ms;
+//     "refused"       a 4xx about what was sent: a person must look at it (a 409
+//                     "conflict" with its conflict_id: someone else changed the record);
 //     "server_error"  a 5xx, a redirect (to a sign-in page, say), or a 2xx that is not the
 //                     acknowledgement asked for: worth another try later.
 // Redirects are never followed: a followed redirect to the sign-in page would look like a 200.
@@ -29,6 +33,10 @@ async function call(url, options, { refused = () => true, acknowledges = null } 
   if (response.ok && body !== null && echoed) return { ok: true, status, body };
   body ??= {};
   if (status === 401) return { ok: false, kind: "signed_out", status, body };
+  if (status === 409 && (body.error === "in_progress" || (body.error === "conflict" && !body.conflict_id))) {
+    const seconds = Number(response.headers.get("Retry-After"));
+    return { ok: false, kind: "busy", status, body, retryAfter: Math.min(Math.max(Number.isFinite(seconds) ? seconds * 1000 : 0, 200), 2000) };
+  }
   if (status >= 400 && status < 500 && refused(status, body)) return { ok: false, kind: "refused", status, body };
   return { ok: false, kind: "server_error", status, body };
 }
@@ -42,9 +50,30 @@ export function session() {
   return call("/api/session", { cache: "no-store" }, READ);
 }
 
-/** The officer's providers, framework, registration rules, programme and labels. */
-export function offlineBundle() {
-  return call("/api/offline-bundle", { cache: "no-store" }, READ);
+/** The officer's providers, framework, registration rules, programme and labels. With
+ * the ETag of the copy the tablet has, an unchanged bundle is {ok: true, status: 304,
+ * body: null}; a new one carries its own `etag`. */
+export async function offlineBundle(etag = null) {
+  const headers = etag ? { "If-None-Match": etag } : {};
+  let response;
+  try {
+    response = await fetch("/api/offline-bundle", { cache: "no-store", headers, redirect: "manual" });
+  } catch {
+    return { ok: false, kind: "offline", status: 0, body: {} };
+  }
+  if (response.status === 304) return { ok: true, status: 304, body: null };
+  const body = response.ok && response.headers.get("Content-Type")?.includes("json") ? await response.json().catch(() => null) : null;
+  if (body) return { ok: true, status: response.status, body: { ...body, etag: response.headers.get("ETag") } };
+  return { ok: false, kind: response.status === 401 ? "signed_out" : "server_error", status: response.status, body: {} };
+}
+
+/** Whether the server (and its database) answers again: GET /healthz. */
+export async function healthy() {
+  try {
+    return (await fetch("/healthz", { cache: "no-store" })).ok;
+  } catch {
+    return false;
+  }
 }
 
 /** A visit as the server holds it (to take a copy onto the tablet). */

@@ -3,8 +3,8 @@
 //   meta:   "session" -> the officer last seen signed in on this tablet
 //   bundle: one per user_id (GET /api/offline-bundle)
 //   drafts: keyed by visit uuid, with user_id (payload.js says what a draft holds)
-//   outbox: keyed by op_uuid (the Idempotency-Key), with the visit uuid, user_id,
-//           base_version, payload, attempts, and state ("queued", "conflict", "rejected")
+//   outbox: keyed by op_uuid (the Idempotency-Key): every change the tablet sends, a
+//           draft's as well as a submission (outbox.js says what an entry holds)
 //   photos: keyed by photo uuid, with visit_uuid, user_id, criterion, caption, blob, sha256
 // Every row carries user_id so that on a shared tablet one officer never sees or sends
 // another's work.
@@ -14,10 +14,10 @@ import { draftFromVisit } from "./payload.js";
 
 let opened;
 
-/** The database, opened (and upgraded) once per page. */
-function db() {
-  opened ??= openDB("qa-offline", 2, {
-    upgrade(database, oldVersion) {
+/** The database, opened (and upgraded) once per page (outbox.js shares it). */
+export function db() {
+  opened ??= openDB("qa-offline", 3, {
+    upgrade(database, oldVersion, _newVersion, tx) {
       // Each step runs once per tablet; the stores of earlier versions (and their rows) stay.
       if (oldVersion < 1) {
         database.createObjectStore("meta");
@@ -30,6 +30,7 @@ function db() {
         photos.createIndex("visit_uuid", "visit_uuid");
         photos.createIndex("user_id", "user_id");
       }
+      if (oldVersion < 3) tx.objectStore("outbox").createIndex("uuid", "uuid");
     },
   });
   return opened;
@@ -78,20 +79,13 @@ export async function saveBundle(bundle) {
  * server has not had (or is waiting in the outbox); true when it was taken. */
 export async function adoptVisit(visit, userId) {
   const tx = (await db()).transaction(["drafts", "outbox"], "readwrite");
-  const queued = (await tx.objectStore("outbox").index("user_id").getAll(userId)).some((row) => row.uuid === visit.uuid);
+  const queued = (await tx.objectStore("outbox").index("uuid").count(visit.uuid)) > 0;
   const local = await tx.objectStore("drafts").get(visit.uuid);
-  const take = !queued && !(local && (local.dirty || local.conflict || local.user_id !== userId));
+  // An answer read before the tablet's last change arrived is older than the draft.
+  const take = !queued && !(local && (local.dirty || local.conflict || local.user_id !== userId || (local.base_version ?? 0) > visit.version));
   if (take) tx.objectStore("drafts").put(draftFromVisit(visit, userId));
   await tx.done;
   return take;
-}
-
-/** A submission the server refused goes back to being a draft, in one transaction. */
-export async function returnToDraft(opUuid, draft) {
-  const tx = (await db()).transaction(["drafts", "outbox"], "readwrite");
-  tx.objectStore("outbox").delete(opUuid);
-  tx.objectStore("drafts").put(draft);
-  await tx.done;
 }
 
 /** The officer's bundle, or undefined before the first sync. */
@@ -109,7 +103,7 @@ export async function getDraft(uuid) {
   return (await db()).get("drafts", uuid);
 }
 
-/** Save a draft as it now stands. */
+/** Save a draft that has no change to send (one the server already has). */
 export async function putDraft(draft) {
   return (await db()).put("drafts", draft);
 }
@@ -122,46 +116,6 @@ export async function outboxFor(userId) {
 /** Rows waiting for anyone on this tablet (a worker update must wait for all of them). */
 export async function outboxCount() {
   return (await db()).count("outbox");
-}
-
-/** Move a draft into the outbox in ONE transaction: it is in exactly one of the two.
- * A second call (a double click, another tab) finds no draft and queues nothing. */
-export async function submitDraft(uuid, toPayload) {
-  const tx = (await db()).transaction(["drafts", "outbox"], "readwrite");
-  const draft = await tx.objectStore("drafts").get(uuid);
-  let row = null;
-  if (draft) {
-    row = {
-      op_uuid: crypto.randomUUID(),
-      uuid,
-      user_id: draft.user_id,
-      base_version: draft.base_version ?? null,
-      payload: toPayload(draft),
-      attempts: 0,
-      state: "queued",
-      queued_at: new Date().toISOString(),
-    };
-    tx.objectStore("outbox").add(row);
-    tx.objectStore("drafts").delete(uuid);
-  }
-  await tx.done;
-  return row;
-}
-
-/** Save an outbox row's attempts, state or problem. */
-export async function updateOutbox(row) {
-  return (await db()).put("outbox", row);
-}
-
-/** A row the server has acknowledged leaves the outbox. Its visit is remembered as sent,
- * so that a bundle fetched while it was on its way (listing it as a draft still) does not
- * bring it back as a draft. */
-export async function removeOutbox(opUuid) {
-  const tx = (await db()).transaction(["outbox", "meta"], "readwrite");
-  const row = await tx.objectStore("outbox").get(opUuid);
-  tx.objectStore("outbox").delete(opUuid);
-  if (row?.payload?.status === "submitted") tx.objectStore("meta").put(true, `sent:${row.uuid}`);
-  await tx.done;
 }
 
 /** A visit's photos still on the tablet. */
@@ -198,5 +152,18 @@ export async function clearUser(userId) {
   tx.objectStore("bundle").delete(userId);
   const meta = tx.objectStore("meta");
   if ((await meta.get("session"))?.id === userId) meta.delete("session");
+  await tx.done;
+}
+
+/** Delete one visit of one officer from the tablet (its draft, outbox rows and photos),
+ * in one transaction: what was not sent of it is lost. */
+export async function clearVisit(userId, uuid) {
+  const tx = (await db()).transaction(["drafts", "outbox", "photos"], "readwrite");
+  const draft = await tx.objectStore("drafts").get(uuid);
+  if (draft?.user_id === userId) tx.objectStore("drafts").delete(uuid);
+  const outbox = tx.objectStore("outbox");
+  for (const row of await outbox.index("uuid").getAll(uuid)) if (row.user_id === userId) outbox.delete(row.op_uuid);
+  const photos = tx.objectStore("photos");
+  for (const photo of await photos.index("visit_uuid").getAll(uuid)) if (photo.user_id === userId) photos.delete(photo.uuid);
   await tx.done;
 }

@@ -105,3 +105,31 @@ export function showErrors(root, errors) {
   else if (summary) summary.remove();
   else if (fresh) root.querySelector("h1")?.closest("[data-visit-app] > *")?.before(fresh);
 }
+
+/** A date in GOV.UK's three boxes (day, month, year), as the server's forms ask for one.
+ * A hidden input named by the key holds the ISO date the payload sends ("2026-12-06";
+ * a date half typed stays as typed, for the checks to refuse), and fires "input". */
+export function dateInput(key, { legend, hint = "For example, 27 3 2026", value = "", error = "" }) {
+  const [year = "", month = "", day = ""] = /^\d{4}-\d{2}-\d{2}$/.test(value || "") ? value.split("-").map((p) => String(Number(p))) : [];
+  const hidden = el("input", { type: "hidden", name: key, value: value || "" });
+  const box = (part, label, text, width) => {
+    const id = part === "day" ? fieldId(key) : `${fieldId(key)}-${part}`;
+    return el("div", { class: "govuk-date-input__item" }, el("div", { class: "govuk-form-group" }, el("label", { class: "govuk-label govuk-date-input__label", for: id, text: label }), el("input", { class: `govuk-input govuk-date-input__input govuk-input--width-${width}${error ? " govuk-input--error" : ""}`, id, type: "text", inputmode: "numeric", "data-date-part": part, value: text })));
+  };
+  const fieldset = el(
+    "fieldset",
+    { class: "govuk-fieldset", role: "group", "aria-describedby": described(key, hint, error), "data-date-for": key },
+    el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s", text: legend }),
+    el("div", { class: "govuk-hint", id: `${fieldId(key)}-hint`, text: hint }),
+    error ? el("p", { class: "govuk-error-message", id: `${fieldId(key)}-error` }, el("span", { class: "govuk-visually-hidden", text: "Error: " }), error) : "",
+    el("div", { class: "govuk-date-input" }, box("day", "Day", day, 2), box("month", "Month", month, 2), box("year", "Year", year, 4)),
+    hidden,
+  );
+  fieldset.addEventListener("input", (event) => {
+    if (event.target === hidden) return;
+    const [d, m, y] = ["day", "month", "year"].map((part) => fieldset.querySelector(`[data-date-part="${part}"]`).value.trim());
+    hidden.value = d || m || y ? `${y.padStart(4, "0")}-${m.padStart(2, "0")}-${d.padStart(2, "0")}` : "";
+    hidden.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  return el("div", { class: `govuk-form-group${error ? " govuk-form-group--error" : ""}`, "data-field": key }, fieldset);
+}

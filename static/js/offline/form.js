@@ -1,24 +1,27 @@
 // The visit form, drawn in the browser from IndexedDB: the one form an officer uses,
 // online and offline. Online, a server page of a visit this officer may change carries
 // the mount point ([data-visit-app data-visit-uuid]); offline, the service worker answers
-// with the cached shell and the address names the visit and section. Every change is
-// saved on the tablet and, with a signal, sent as a draft (If-Match, a fresh
-// Idempotency-Key); a part the server would refuse stays here with its message.
+// with the cached shell and the address names the visit and section. Every input is
+// saved on the tablet at once, with the change it sends queued in the same transaction
+// (outbox.js); sync.js sends it soon after, with a signal. A part the server would
+// refuse stays here with its message.
 import * as api from "./api.js";
 import * as store from "./db.js";
 import { check, themesShown } from "./check.js";
 import { showErrors } from "./fields.js";
-import { el, onChange, storageProblem } from "./page.js";
-import { defaultOwner, draftFromRejected, fieldKeys, localProblems, toPayload, upgradeDraft } from "./payload.js";
+import { el, inTurn, onChange, storageProblem } from "./page.js";
+import { defaultOwner, draftFromRejected, localProblems, toPayload, upgradeDraft } from "./payload.js";
+import { entriesOf, queueChange, returnToDraft } from "./outbox.js";
 import { mountPhotos } from "./photos.js";
 import * as sections from "./sections.js";
 import { visitsList } from "./visits-list.js";
-import { syncNow } from "./sync.js";
+import { syncNow, syncSoon } from "./sync.js";
 
 const mount = document.querySelector("[data-visit-app]");
 const CASEWORK = new Set(["officer", "head_of_access"]);
 const VISIT_PATH = /^\/visits\/([0-9a-f-]{36})(?:\/(details|registration|placements|strengths|actions|previous-actions|check|themes\/([A-Z]{2})))?\/?$/;
-const state = { user: null, bundle: null, draft: null, saveTimer: null, pushing: null, again: false, token: null };
+const state = { user: null, bundle: null, draft: null, saving: Promise.resolve(), pending: 0, release: null };
+const LOCK_WAIT_MS = 3000;
 
 /** The visit and section named by the address (no uuid: the list of visits). */
 function where() {
@@ -48,11 +51,13 @@ function context() {
   return { ...ctx, ratings: themesShown(ctx) };
 }
 
-/** Draw the section the address names. */
-async function render() {
+/** Draw the section the address names (in turn: the last draw reads the latest data). */
+const render = inTurn(draw);
+
+async function draw() {
   const place = where();
   if (!place.uuid || !state.draft || state.draft.uuid !== place.uuid) state.draft = place.uuid ? await openDraft(place.uuid) : null;
-  if (!state.draft && state.busy === place.uuid) {
+  if (!state.draft && place.uuid && state.busy === place.uuid) {
     mount.replaceChildren(el("h1", { class: "govuk-heading-l", text: "This visit is open in another tab" }), el("p", { class: "govuk-body", "data-open-elsewhere": true, text: "Carry on there, or close that tab and reload this one." }));
     return finishRender();
   }
@@ -63,10 +68,9 @@ async function render() {
   const ctx = context();
   const draw = { tasks: sections.taskList, details: sections.details, registration: sections.registration, placements: sections.placements, strengths: sections.strengths, actions: sections.actions, "previous-actions": sections.previousActions, check };
   const parts = place.section === "theme" ? sections.theme(ctx, place.theme) : (draw[place.section] || sections.notFound)(ctx);
-  mount.replaceChildren(...parts, el("p", { class: "govuk-body-s", "data-save-state": true, role: "status", text: state.draft.saved_at ? "Saved on this tablet" : "" }));
+  mount.replaceChildren(...parts, el("p", { class: "govuk-body-s", "data-save-state": true, "data-state": state.pending ? "saving" : "saved", role: "status", text: saveState(state.draft.saved_at ? "Saved on this tablet" : "") }));
   const themeForm = mount.querySelector("[data-theme-form]");
   if (themeForm) mountPhotos(themeForm, state.draft, (message) => message && alertProblem(message));
-  if (state.draft.dirty) push();
   document.title = `${mount.querySelector("h1")?.textContent || "Visit"} – ${document.title.split(" – ").slice(1).join(" – ") || "Visits"}`;
   finishRender();
 }
@@ -83,24 +87,42 @@ function alertProblem(message) {
 }
 
 /** The draft with this uuid on the tablet, this officer's only; null while it is open in
- * another tab (two tabs would race each other's autosave). */
+ * another tab (two tabs would race each other's autosave). A draft with changes that no
+ * entry sends (kept by an older version of the form) has them queued now. */
 async function openDraft(uuid) {
   const stored = await store.getDraft(uuid);
   if (!stored || stored.user_id !== state.user.id) return null;
-  const draft = upgradeDraft(stored);
-  if (!navigator.locks || state.locked === uuid) return draft;
-  const held = await new Promise((resolve) => {
-    navigator.locks.request(`draft-${uuid}`, { ifAvailable: true }, (lock) => {
-      resolve(Boolean(lock));
-      return lock ? new Promise(() => {}) : null; // held until this page closes
-    });
-  });
-  if (held) {
-    state.locked = uuid;
-    return draft;
+  if (navigator.locks && state.locked !== uuid && !(await lock(uuid))) {
+    state.busy = uuid;
+    return null;
   }
-  state.busy = uuid;
-  return null;
+  state.busy = null;
+  const draft = upgradeDraft((await store.getDraft(uuid)) || stored);
+  if (draft.dirty && !draft.conflict && !(await entriesOf(uuid)).length) {
+    await queueChange(draft, toPayload(draft, state.bundle.labels, "draft"));
+    syncSoon();
+  }
+  return draft;
+}
+
+/** Hold the draft's lock until this page goes: true if it is free, or comes free within
+ * LOCK_WAIT_MS (this same tab reloaded lets it go a moment after the new page starts). */
+async function lock(uuid) {
+  const until = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    const held = await new Promise((resolve) => {
+      navigator.locks.request(`draft-${uuid}`, { ifAvailable: true }, (free) => {
+        resolve(Boolean(free));
+        return free ? new Promise((release) => (state.release = release)) : null;
+      });
+    });
+    if (held) {
+      state.locked = uuid;
+      return true;
+    }
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 // ---- Reading a field into the draft, by its key ----
@@ -132,75 +154,55 @@ function setField(key, target) {
   showErrors(mount, ctx.errors);
 }
 
-/** Say that a change is being saved (until save() says it is). */
-function saving() {
-  const box = mount.querySelector("[data-save-state]");
-  if (box) box.textContent = "Saving on this tablet…";
+/** The save line: `text`, unless nothing of this visit can be sent (a conflict). */
+function saveState(text) {
+  if (state.draft?.conflict) return "Kept on this tablet, not sent: someone else changed this visit (see above).";
+  return text;
 }
 
-/** Save the draft on the tablet now, then send it when there is a signal. */
-async function save() {
-  clearTimeout(state.saveTimer);
-  state.saveTimer = null;
-  if (!state.draft) return;
-  state.draft.saved_at = new Date().toISOString();
-  try {
-    await store.putDraft(state.draft);
-  } catch (error) {
-    return alertProblem(storageProblem(error));
-  }
-  const box = mount.querySelector("[data-save-state]");
-  // A newer change still waiting for its save: the line keeps saying so.
-  if (box && !state.saveTimer) box.textContent = `Saved on this tablet at ${new Date().toLocaleTimeString()}`;
-  push();
-}
-
-/** Send the open draft to the server as a draft (one at a time; again if it changed meanwhile). */
-async function push() {
-  if (state.pushing) {
-    state.again = true;
-    return state.pushing;
-  }
+/** Save the draft on the tablet now, the change it sends queued with it in one
+ * transaction (one save after another, in the order typed); the network send follows soon. */
+function save() {
   const draft = state.draft;
-  if (!draft || draft.conflict || !draft.dirty) return;
-  state.pushing = (async () => {
-    if (!state.token) {
-      const session = await api.session();
-      if (!session.ok || session.body.user.id !== draft.user_id) return;
-      state.token = session.body.csrf_token;
+  if (!draft) return state.saving;
+  draft.saved_at = new Date().toISOString();
+  const line = mount.querySelector("[data-save-state]");
+  if (line) line.dataset.state = "saving";
+  state.pending += 1;
+  const saved = (state.saving = state.saving.then(async () => {
+    try {
+      await queueChange(draft, toPayload(draft, state.bundle.labels, "draft"));
+    } catch (error) {
+      return alertProblem(storageProblem(error));
+    } finally {
+      state.pending -= 1;
     }
-    const edits = draft.edits || 0;
-    const payload = toPayload(draft, state.bundle.labels, "draft");
-    const answer = await api.putVisit(draft.uuid, { key: crypto.randomUUID(), payload, baseVersion: draft.base_version, token: state.token });
-    if (answer.ok) {
-      draft.base_version = answer.body.version;
-      if ((draft.edits || 0) === edits) draft.dirty = false;
-      for (const key of Object.keys(draft.server_errors)) if (!key.startsWith("criterion.")) delete draft.server_errors[key];
-    } else if (answer.kind === "refused" && answer.status === 409 && answer.body.conflict_id) {
-      draft.conflict = { conflict_id: answer.body.conflict_id };
-    } else if (answer.kind === "refused" && answer.body.fields) {
-      draft.server_errors = fieldKeys(payload, answer.body.fields);
-    } else {
-      if (answer.kind === "refused") state.token = null; // an expired token, say: fetch a fresh one next time
-      return;
+    const box = mount.querySelector("[data-save-state]");
+    if (box && state.draft === draft && !state.pending) {
+      box.textContent = saveState(`Saved on this tablet at ${new Date().toLocaleTimeString()}`);
+      box.dataset.state = "saved";
     }
-    if (state.draft === draft) await store.putDraft(draft).catch(() => {});
-    if (answer.kind === "refused") await render();
-  })().finally(() => {
-    state.pushing = null;
-    if (state.again) {
-      state.again = false;
-      push();
-    }
-  });
-  return state.pushing;
+    syncSoon();
+  }));
+  return saved;
+}
+
+/** What the sync did to the open draft (its version, a conflict, the server's messages),
+ * taken into the form's copy; drawn again when the officer has something to see. */
+async function takeSyncState() {
+  const draft = state.draft;
+  const stored = draft && (await store.getDraft(draft.uuid));
+  if (!stored || state.draft !== draft) return;
+  const before = JSON.stringify([draft.conflict, draft.server_errors]);
+  Object.assign(draft, { base_version: stored.base_version, conflict: stored.conflict, server_errors: stored.server_errors ?? {} });
+  if (JSON.stringify([draft.conflict, draft.server_errors]) !== before) await render();
 }
 
 // ---- Moving between sections, adding rows, submitting ----
 
 /** Go to another address of the form without leaving the page. */
 async function go(href) {
-  await save();
+  await state.saving;
   history.pushState(null, "", href);
   await render();
   // A blocker's link names the field: #criterion-HS3, or #insufficient_reason.
@@ -213,14 +215,10 @@ async function go(href) {
 /** Submit: the draft moves into the outbox in one transaction, then the sync sends it. */
 async function submit(buttonEl) {
   buttonEl.disabled = true;
-  await save();
-  // A draft still on its way to the server would change the version the submission is
-  // based on: let it land first (offline it fails at once and changes nothing).
-  while (state.pushing) await state.pushing;
-  await store.putDraft(state.draft);
-  const labels = state.bundle.labels;
+  await state.saving;
+  // Queued behind the visit's earlier changes: it goes from the version they bring.
   try {
-    await store.submitDraft(state.draft.uuid, (d) => toPayload(d, labels));
+    await queueChange(state.draft, toPayload(state.draft, state.bundle.labels), { submit: true });
   } catch (error) {
     buttonEl.disabled = false;
     return alertProblem(storageProblem(error));
@@ -231,18 +229,16 @@ async function submit(buttonEl) {
   syncNow();
 }
 
+// Every input is saved at once (only the network send waits a moment).
 mount?.addEventListener("input", (event) => {
   const key = event.target.name;
   if (!key || !state.draft) return;
   setField(key, event.target);
-  saving();
-  clearTimeout(state.saveTimer);
-  state.saveTimer = setTimeout(save, 400);
+  save();
 });
 mount?.addEventListener("change", (event) => {
   if (!event.target.name || !state.draft || event.target.type === "file") return;
   setField(event.target.name, event.target);
-  saving();
   save();
 });
 mount?.addEventListener("click", async (event) => {
@@ -264,7 +260,15 @@ mount?.addEventListener("click", async (event) => {
   await save();
   await render();
 });
-window.addEventListener("pagehide", () => save());
+// Leaving the page, or the tablet switching to another app: send what is saved now.
+const flush = () => state.saving.then(() => syncNow());
+window.addEventListener("pagehide", () => {
+  state.release?.(); // the draft is free for this tab's next page at once
+  flush();
+});
+// Back from the browser's page cache the draft's lock is gone: open the page afresh.
+window.addEventListener("pageshow", (event) => event.persisted && location.reload());
+document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flush());
 window.addEventListener("popstate", () => render());
 
 /** The provider's (or school's) name of a visit's JSON, from the bundle. */
@@ -277,13 +281,27 @@ function visitedNames(visit) {
 async function takeBackRejected() {
   for (const row of await store.outboxFor(state.user.id)) {
     if (row.state === "rejected" && (row.status ?? row.problem?.status) !== 409 && row.problem?.fields) {
-      await store.returnToDraft(row.op_uuid, draftFromRejected({ ...row, ...visitedNames(row.payload) }, state.bundle.labels));
+      await returnToDraft(row, draftFromRejected({ ...row, ...visitedNames(row.payload) }, state.bundle.labels));
     }
   }
 }
 
+/** The fields of the server's page (the form for browsers without JavaScript) that were
+ * changed before this form took over, as {name, value, type, checked}. */
+function typedInto(container) {
+  const changed = (f) => {
+    if (f.type === "radio") return f.checked && !f.defaultChecked;
+    if (f.type === "checkbox") return f.checked !== f.defaultChecked;
+    if (f.tagName === "SELECT") return [...f.options].some((o) => o.selected !== o.defaultSelected);
+    return f.value !== f.defaultValue;
+  };
+  const fields = [...container.querySelectorAll("form [name]")].filter((f) => !f.closest("[data-visit-app]") && f.type !== "hidden" && changed(f));
+  return fields.map((f) => ({ name: f.name, value: f.value, type: f.type, checked: f.checked }));
+}
+
 /** Who is signed in, their bundle, and (online) the server's copy of the visit. */
 async function main() {
+  let typed = [];
   const box = document.querySelector("[data-offline-status]");
   const signedIn = Number(box?.dataset.userId) || null;
   let online = signedIn ? { id: signedIn, name: box.dataset.userName, role: box.dataset.userRole } : null;
@@ -312,18 +330,26 @@ async function main() {
   if (serverUuid) {
     const answer = await api.visit(serverUuid);
     if (answer.ok) await store.adoptVisit({ ...answer.body, ...visitedNames(answer.body) }, state.user.id);
-    // The server's page is there for browsers without JavaScript: this form replaces it.
+    // The server's page is there for browsers without JavaScript: this form replaces it,
+    // keeping anything typed into it while this script was on its way.
+    typed = typedInto(mount.parentElement);
     for (const child of [...mount.parentElement.children]) if (child !== mount && child.tagName !== "SCRIPT") child.remove();
     document.querySelectorAll(".govuk-width-container > .govuk-back-link").forEach((node) => node.remove());
   }
   await takeBackRejected();
   await render();
+  if (typed.length && state.draft) {
+    for (const field of typed) setField(field.name, field);
+    await save();
+    await render();
+  }
   onChange(async (event) => {
     if (event.detail?.sync) {
       state.bundle = (await store.bundleFor(state.user.id)) || state.bundle;
       await takeBackRejected();
     }
-    if (!state.draft) await render(); // the list of visits shows what the sync did
+    if (state.draft) await takeSyncState();
+    else if (!state.busy) await render(); // the list of visits shows what the sync did
   });
 }
 

@@ -13,28 +13,53 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** An ISO date as the server's pages write it: "2026-12-06" is "6 Dec 2026" (anything
+ * else, a date half typed say, as it is). */
+export function shortDate(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+  return m && Number(m[2]) >= 1 && Number(m[2]) <= 12 ? `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}` : iso || "";
+}
+
 /** "1 visit", "2 visits". */
 export function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 const CHANGE = "qa-offline-change";
+// Other tabs of this tablet hear of a change too (a conflict found by one tab's sync is
+// shown at once on every page).
+// The channel is opened on first use, so importing this module opens nothing.
+let channel;
+const tabs = () => (channel ??= typeof BroadcastChannel === "function" ? new BroadcastChannel(CHANGE) : null);
 
-/** Tell every script on the page that the local data or the sync state changed. */
+/** Tell every script on the page, and the other tabs, that the local data or the sync
+ * state changed. */
 export function changed(detail = {}) {
   window.dispatchEvent(new CustomEvent(CHANGE, { detail }));
+  tabs()?.postMessage({ ...detail, sync: undefined });
 }
 
-/** Run `listener` whenever the local data or the sync state changes. */
+/** Run `listener` whenever the local data or the sync state changes (here or in another tab). */
 export function onChange(listener) {
   window.addEventListener(CHANGE, listener);
+  tabs()?.addEventListener("message", (message) => listener({ detail: { ...message.data, elsewhere: true } }));
 }
 
-/** Outbox rows by what they wait for: `waiting` to be sent, or a person's `attention`
- * (a conflict or a refusal). */
+/** `draw`, one call at a time: a call made while one runs starts when it ends. Two draws
+ * that overlapped could end in the wrong order and leave the older data on the page. */
+export function inTurn(draw) {
+  let last = Promise.resolve();
+  return (...args) => (last = last.catch(() => {}).then(() => draw(...args)));
+}
+
+/** Outbox entries by visit: visits with changes `waiting` to be sent, and visits that
+ * need a person's `attention` (a conflict or a refusal: nothing more of them can go). */
 export function waitingCounts(rows) {
-  const waiting = rows.filter((r) => r.state === "queued").length;
-  return { waiting, attention: rows.length - waiting };
+  const attention = new Set(rows.filter((r) => r.state !== "queued").map((r) => r.uuid));
+  const waiting = new Set(rows.filter((r) => !attention.has(r.uuid)).map((r) => r.uuid));
+  return { waiting: waiting.size, attention: attention.size };
 }
 
 /** The status line at the top of each page, from what the tablet holds. */
@@ -63,20 +88,21 @@ export function syncMessage(lastResult) {
 
 /** Why rows are still in the outbox after a sync, in words an officer can act on. */
 export function whyLeft(rows, lastResult) {
-  const { attention } = waitingCounts(rows);
+  const { waiting, attention } = waitingCounts(rows);
   const reasons = [];
   if (attention) {
     reasons.push(`${plural(attention, "visit")} ${attention === 1 ? "needs" : "need"} your attention (it clashed with a newer copy or was refused)`);
   }
-  if (rows.length > attention) {
+  if (waiting) {
     const because = {
       offline: "the tablet cannot reach the server",
       signed_out: "your session has ended: sign in again to sync",
       server_error: "the server had a problem: try again in a few minutes",
     }[lastResult.state];
-    reasons.push(`${plural(rows.length - attention, "visit")} could not be sent${because ? ` because ${because}` : ""}`);
+    reasons.push(`${plural(waiting, "visit")} could not be sent${because ? ` because ${because}` : ""}`);
   }
-  return `${plural(rows.length, "visit")} still ${rows.length === 1 ? "waits" : "wait"} to sync: ${reasons.join("; ")}. They stay on this tablet for you.`;
+  const count = waiting + attention;
+  return `${plural(count, "visit")} still ${count === 1 ? "waits" : "wait"} to sync: ${reasons.join("; ")}. They stay on this tablet for you.`;
 }
 
 /** A message an officer can act on when storage fails (private browsing, a full disk). */

@@ -1,4 +1,4 @@
-// The visit form's draft and the API's visit JSON (DESIGN.md section 3), both ways, and
+// The visit form's draft and the API's visit JSON (docs/domain.md §3), both ways, and
 // which field each error is about. Pure functions (no DOM, storage or fetch): Node tests
 // them and the bench queues visits with them.
 //
@@ -145,7 +145,7 @@ export function toPayload(draft, labels, status = "submitted") {
     action_outcomes: draft.action_outcomes,
     action_notes: Object.fromEntries(Object.entries(draft.action_notes || {}).filter(([, v]) => v.trim())),
   };
-  // A school visit has no registration check (DESIGN.md 2.7).
+  // A school visit has no registration check (docs/domain.md §2.7).
   if (!draft.school_id) body.registration_evidence = registrationEvidence(status === "draft" ? validRegistration(draft.registration) : draft.registration);
   return body;
 }

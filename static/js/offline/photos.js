@@ -66,7 +66,7 @@ export function mountPhotos(form, draft, problem) {
 function item(row) {
   const img = el("img", { src: URL.createObjectURL(row.blob), alt: `Photo for ${row.criterion}`, width: 120 });
   const caption = el("input", { type: "text", value: row.caption, class: "govuk-input govuk-input--width-20", "aria-label": `Caption for this photo (${row.criterion})`, "data-caption": row.uuid });
-  caption.addEventListener("change", () => setPhotoCaption(row.uuid, caption.value));
+  caption.addEventListener("input", () => setPhotoCaption(row.uuid, caption.value)); // saved as typed
   const remove = el("button", { type: "button", class: "govuk-button govuk-button--warning govuk-!-margin-bottom-0", text: "Remove photo" });
   const li = el("li", { "data-photo": row.uuid });
   remove.addEventListener("click", async () => {

@@ -1,7 +1,4 @@
-// The visit's ratings, their "why" and what blocks submitting, worked out on the tablet
-// from the framework version's own rule data (the bundle's frameworks), word for word as
-// qa_app/framework/rating.py and qa_app/visits/services.py (tests/browser/test_rating_table.py
-// holds the two to a table of cases). No DOM and no storage here.
+// Ratings, why, and what blocks submitting: as qa_app/framework/rating.py (a browser test holds them).
 
 const RATINGS = ["met", "partly_met", "not_met", "not_seen"];
 const JUDGED = ["met", "partly_met", "not_met"];
@@ -24,8 +21,14 @@ export function rateTheme(criteria, ratings, rules) {
   if (rating.insufficient_evidence) {
     rating.why.push(`Insufficient evidence: ${share(notSeen.length, criteria.length)} criteria not seen`);
   }
-  if (!judged.length) return rating;
+  if (judged.length) colour(rating, criteria, judged, notMet, partly, notSeen, rules);
+  if (rating.insufficient_evidence && rating.rag !== "red") rating.rag = null;
+  return rating;
+}
+
+function colour(rating, criteria, judged, notMet, partly, notSeen, rules) {
   const criticalNotMet = notMet.filter((c) => c.critical);
+  const criticalNotSeen = notSeen.filter((c) => c.critical);
   const halfNotMet = notMet.length >= rules.theme_red_not_met_fraction * judged.length;
   if (criticalNotMet.length || halfNotMet) {
     rating.rag = "red";
@@ -34,15 +37,21 @@ export function rateTheme(criteria, ratings, rules) {
       const codes = notMet.map((c) => c.code).join(", ");
       rating.why.push(`${share(notMet.length, judged.length)} judged criteria not met (${codes})`);
     }
-  } else if (notMet.length || partly.length) {
+  } else if (notMet.length || partly.length || criticalNotSeen.length) {
     rating.rag = "amber";
     rating.why.push(...notMet.map((c) => `${c.code} ${c.text}: not met`));
     rating.why.push(...partly.map((c) => `${c.code} ${c.text}: partly met`));
+    rating.why.push(...criticalNotSeen.map((c) => `${c.code} ${c.text}: critical criterion not seen`));
   } else {
     rating.rag = "green";
-    rating.why.push(`All ${judged.length} judged criteria met`);
+    rating.why.push(allMet(judged, notSeen, criteria));
   }
-  return rating;
+}
+
+function allMet(judged, notSeen, criteria) {
+  if (judged.length === criteria.length) return `All ${criteria.length} criteria met`;
+  const rest = criteria.length - judged.length - notSeen.length;
+  return `${share(judged.length, criteria.length)} criteria seen and met` + (notSeen.length ? "; not seen: " + notSeen.map((c) => c.code).join(", ") : "") + (rest ? `; ${rest} not yet judged` : "");
 }
 
 /** The overall [rag, why] from {theme code: rating} (rating.rate_overall). */
@@ -51,6 +60,7 @@ function rateOverall(framework, themes) {
   const named = (rag) => framework.themes.filter((t) => themes[t.code].rag === rag);
   const red = named("red");
   const amber = named("amber");
+  const thin = framework.themes.filter((t) => themes[t.code].insufficient_evidence && !themes[t.code].rag);
   const decisive = red.filter((t) => rules.overall_red_if_theme_red.includes(t.code));
   const manyRed = red.length >= rules.overall_red_theme_count;
   if (decisive.length || manyRed) {
@@ -58,8 +68,15 @@ function rateOverall(framework, themes) {
     if (manyRed) why.push(`${red.length} themes are Red: ` + red.map((t) => t.name).join(", "));
     return ["red", why];
   }
-  if (red.length || amber.length) {
-    return ["amber", [...red.map((t) => `${t.name} is Red`), ...amber.map((t) => `${t.name} is Amber`)]];
+  if (red.length || amber.length || thin.length) {
+    return [
+      "amber",
+      [
+        ...red.map((t) => `${t.name} is Red`),
+        ...amber.map((t) => `${t.name} is Amber`),
+        ...thin.map((t) => `${t.name} has insufficient evidence`),
+      ],
+    ];
   }
   if (framework.themes.every((t) => themes[t.code].rag === "green")) return ["green", [`All ${NUMBERS[framework.themes.length] || framework.themes.length} themes are Green`]];
   const unrated = framework.themes.filter((t) => themes[t.code].rag === null).map((t) => t.name);
@@ -88,6 +105,8 @@ function themeShown(rating, criteria, ratings) {
   let label;
   if (criteria.length && unjudged.length === criteria.length) {
     [state, label] = ["not_started", "Not yet rated"];
+  } else if (rating.insufficient_evidence && rating.rag === null) {
+    [state, label] = ["insufficient", "Insufficient evidence"];
   } else if (!unjudged.length) {
     state = rating.rag ? "rated" : "not_rated";
     label = rating.rag ? `${RAG_LABELS[rating.rag]} so far` : "Not rated: no criterion seen";

@@ -1,8 +1,7 @@
-// The sections of the visit form, each at its own address as on the server (the task
-// list at /visits/<uuid>). Each draws one section from the draft and the bundle; form.js
-// reads the fields back by key.
-import { button, errorSummary, input, link, radios, textarea } from "./fields.js";
-import { el, plural } from "./page.js";
+// The visit form's sections, each at its server address, drawn from the draft and the
+// bundle; form.js reads the fields back by key.
+import { button, dateInput, errorSummary, input, link, radios, textarea } from "./fields.js";
+import { el, plural, shortDate } from "./page.js";
 import { ownerChoices, registrationEvidence, visitedName } from "./payload.js";
 import { checksNeeded } from "./rating.js";
 import { registrationTest } from "../registration-test.js";
@@ -12,12 +11,19 @@ const words = (ctx, name) => ctx.labels.fields[name] || { label: name, hint: "" 
 export const sectionTitle = (ctx, code) => label(ctx.labels.sections, code);
 const base = (ctx) => `/visits/${ctx.draft.uuid}`;
 
+/** The problems to show: an action just added, with nothing entered yet, is not one yet
+ * (check answers still lists it). */
+function shownErrors(ctx) {
+  const blank = new Set(ctx.draft.actions.flatMap((a, i) => (!a.description.trim() && !a.due ? [`actions[${i}].description`] : [])));
+  return Object.fromEntries(Object.entries(ctx.errors).filter(([key]) => !blank.has(key)));
+}
+
 /** The caption, heading and error summary every section starts with. */
 function heading(ctx, title) {
   return [
     link(base(ctx), "Back to the visit", { class: "govuk-back-link" }),
-    errorSummary(ctx.errors),
-    el("span", { class: "govuk-caption-l", text: `${visitedName(ctx.draft)} · ${ctx.draft.visit_date}` }),
+    errorSummary(shownErrors(ctx)),
+    el("span", { class: "govuk-caption-l", text: `${visitedName(ctx.draft)} · ${shortDate(ctx.draft.visit_date)}` }),
     el("h1", { class: "govuk-heading-l", text: title }),
   ];
 }
@@ -60,8 +66,8 @@ export function taskList(ctx) {
   }
   return [
     link("/programme", "Visit programme", { class: "govuk-back-link" }),
-    errorSummary(ctx.errors),
-    el("span", { class: "govuk-caption-l", text: `${label(ctx.labels.visit_types, draft.visit_type)} visit · ${draft.visit_date}` }),
+    errorSummary(shownErrors(ctx)),
+    el("span", { class: "govuk-caption-l", text: `${label(ctx.labels.visit_types, draft.visit_type)} visit · ${shortDate(draft.visit_date)}` }),
     el("h1", { class: "govuk-heading-l", text: visitedName(draft) }),
     el("p", { class: "govuk-body-s", "data-visit-local-state": true }, "On this tablet: ", el("strong", { text: draft.dirty ? "Saved on this tablet, not yet sent" : "Synced" })),
     ctx.notice,
@@ -77,7 +83,7 @@ export function details(ctx) {
   const { draft, errors } = ctx;
   return [
     ...heading(ctx, sectionTitle(ctx, "details")),
-    input("visit_date", { label: words(ctx, "visit_date").label, type: "date", value: draft.visit_date, error: errors.visit_date }),
+    dateInput("visit_date", { legend: words(ctx, "visit_date").label, value: draft.visit_date, error: errors.visit_date }),
     radios("visit_type", { legend: words(ctx, "visit_type").label, choices: ctx.labels.visit_types, value: draft.visit_type, error: errors.visit_type, inline: false, legendClass: "govuk-fieldset__legend--m" }),
     textarea("people_met", { ...words(ctx, "people_met"), value: draft.people_met, error: errors.people_met, labelClass: "govuk-label--m" }),
     input("pupils_seen", { ...words(ctx, "pupils_seen"), value: draft.pupils_seen, error: errors.pupils_seen, width: "govuk-input--width-4", attrs: { inputmode: "numeric" } }),
@@ -90,19 +96,22 @@ export function theme(ctx, code) {
   const { draft, errors } = ctx;
   const found = ctx.framework.themes.find((t) => t.code === code);
   if (!found) return notFound();
+  const own = ctx.bundle?.providers?.find((p) => p.id === draft.provider_id)?.self_assessment;
   const criteria = found.criteria.map((c) => {
-    const j = draft.judgements[c.code] || { rating: "", evidence: "" };
+    const j = draft.judgements[c.code] || (own?.lm_prefill?.criterion === c.code && own.lm_prefill) || { rating: "", evidence: "" };
     const hint = `${c.critical ? "Critical. " : ""}${c.guidance || ""}`;
     return el(
       "div",
       { class: "app-criterion", id: `criterion-${c.code}`, "data-criterion": c.code },
       radios(`criterion.${c.code}`, { legend: `${c.code} ${c.text}`, hint, choices: ctx.labels.ratings, value: j.rating, error: errors[`criterion.${c.code}`] }),
+      own?.answers[c.code] ? el("div", { class: "govuk-inset-text", "data-self-assessment": c.code, text: own.answers[c.code].text }) : "",
       textarea(`evidence.${c.code}`, { label: `Evidence for ${c.code}`, value: j.evidence }),
     );
   });
   return [
     ...heading(ctx, found.name),
     el("p", { class: "govuk-body", text: `Judge each criterion. Evidence is needed for anything other than "${label(ctx.labels.ratings, "met")}".` }),
+    own ? el("p", { class: "govuk-body", "data-self-assessment-sent": "", text: own.summary }) : "",
     el("form", { "data-theme-form": code, novalidate: true }, ...criteria),
     textarea(`theme_notes.${code}`, { ...words(ctx, "theme_note"), value: draft.theme_notes[code] || "", error: errors[`theme_notes.${code}`], rows: 4 }),
     textarea(`insufficient_reasons.${code}`, { ...words(ctx, "insufficient_reason"), value: draft.insufficient_reasons[code] || "", error: errors[`insufficient_reasons.${code}`], rows: 2 }),
@@ -164,7 +173,8 @@ export function strengths(ctx) {
 
 /** The visit's actions, each with a description, an owner and a due date. */
 export function actions(ctx) {
-  const { draft, errors } = ctx;
+  const { draft } = ctx;
+  const errors = shownErrors(ctx);
   const rows = draft.actions.map((action, i) =>
     el(
       "div",
@@ -172,22 +182,23 @@ export function actions(ctx) {
       el("h2", { class: "govuk-heading-s", text: `Action ${i + 1}` }),
       textarea(`actions[${i}].description`, { ...words(ctx, "action_description"), value: action.description, error: errors[`actions[${i}].description`], rows: 2 }),
       radios(`actions[${i}].owner`, { legend: words(ctx, "action_owner").label, choices: ownerChoices(ctx.labels, draft), value: action.owner }),
-      input(`actions[${i}].due`, { label: words(ctx, "action_due").label, type: "date", value: action.due, error: errors[`actions[${i}].due`] }),
+      dateInput(`actions[${i}].due`, { legend: words(ctx, "action_due").label, value: action.due, error: errors[`actions[${i}].due`] }),
       button("Remove this action", { class: "govuk-button govuk-button--warning", "data-remove-action": i }),
     ),
   );
   return [...heading(ctx, sectionTitle(ctx, "actions")), ...(rows.length ? rows : [el("p", { class: "govuk-body", text: "No actions yet." })]), button("Add an action", { class: "govuk-button govuk-button--secondary", "data-add-action": true }), back(ctx)];
 }
 
-/** The open actions of the provider's earlier visits, each done or not done. */
+/** Earlier visits' open actions, each done or not, with the provider's answer. */
 export function previousActions(ctx) {
   const items = ctx.previous.flatMap((action) => [
     radios(`action_outcomes.${action.id}`, {
       legend: action.description,
-      hint: `${label(ctx.labels.action_owners, action.owner)}${action.due ? `, due ${action.due}` : ""}`,
+      hint: `${label(ctx.labels.action_owners, action.owner)}${action.due ? `, due ${shortDate(action.due)}` : ""}`,
       choices: ctx.labels.outcomes,
       value: ctx.draft.action_outcomes[action.id] || "",
     }),
+    ...(action.answer_lines || []).map((text) => el("p", { class: "govuk-body", text })),
     textarea(`action_notes.${action.id}`, { ...words(ctx, "action_note"), label: `${words(ctx, "action_note").label}: ${action.description}`, value: (ctx.draft.action_notes || {})[action.id] || "", rows: 2 }),
   ]);
   return [...heading(ctx, sectionTitle(ctx, "previous-actions")), ...(items.length ? items : [el("p", { class: "govuk-body", text: "There are no open actions from earlier visits." })]), back(ctx)];
@@ -208,10 +219,10 @@ function placementsState(ctx) {
 function placementFacts(ctx, p) {
   const facts = {
     Provider: p.provider_name,
-    Started: p.start_date,
-    Ended: p.ended_on || "Still open",
+    Started: shortDate(p.start_date),
+    Ended: shortDate(p.ended_on) || "Still open",
     Timetable: p.part_time ? `Part time, ${p.hours_per_week} hours a week` : "Full time",
-    "Last review": p.last_review || "None yet",
+    "Last review": shortDate(p.last_review) || "None yet",
     Overdue: p.overdue.map((kind) => label(ctx.labels.overdue, kind)).join("; ") || "Nothing",
   };
   return el("dl", { class: "govuk-summary-list govuk-summary-list--no-border" }, ...Object.entries(facts).map(([key, text]) => el("div", { class: "govuk-summary-list__row" }, el("dt", { class: "govuk-summary-list__key", text: key }), el("dd", { class: "govuk-summary-list__value", text }))));

@@ -1,7 +1,7 @@
 // On every page: registers the service worker, remembers who is signed in, asks for
 // persistent storage, and keeps the status line up to date (page.js says what it reads).
 import { bundleFor, currentUser, outboxCount, outboxFor, setCurrentUser } from "./db.js";
-import { changed, onChange, statusText } from "./page.js";
+import { changed, el, inTurn, onChange, statusText } from "./page.js";
 import { lastResult, startSync } from "./sync.js";
 
 const box = document.querySelector("[data-offline-status]");
@@ -9,18 +9,32 @@ const signedInId = Number(box?.dataset.userId) || null;
 let registration = null;
 
 /** Write the status line (and let a waiting worker take over when nothing is queued). */
-async function render() {
+const render = inTurn(write);
+
+async function write() {
   if (!box) return;
   let text;
+  let rows = [];
   try {
     const user = await currentUser();
-    text = statusText({ rows: user ? await outboxFor(user.id) : [], lastResult });
+    rows = user ? await outboxFor(user.id) : [];
+    text = statusText({ rows, lastResult });
     await offerUpdate();
   } catch (error) {
     text = statusText({ rows: [], lastResult, error });
   }
   box.querySelector("[data-offline-text]").textContent = text;
+  box.querySelector("[data-offline-conflict]")?.remove();
+  const conflict = rows.find((row) => row.state === "conflict");
+  if (conflict) box.append(conflictNotice(conflict));
   box.hidden = false;
+}
+
+/** Someone else changed a visit: said on every page, with what to do. */
+function conflictNotice(row) {
+  const href = row.problem?.conflict_id ? `/visits/${row.uuid}/conflicts/${row.problem.conflict_id}` : `/visits/${row.uuid}`;
+  const what = row.payload.status === "submitted" ? "A visit you submitted" : "A visit you are writing";
+  return el("span", { "data-offline-conflict": row.uuid }, ` · ${what} was changed by someone else meanwhile, so it is not sent. Both copies are kept: `, el("a", { class: "govuk-link", href, text: "compare them and choose" }));
 }
 
 /** A new service worker waits while anything is queued (for anyone on this tablet). */

@@ -1,31 +1,52 @@
 // Sync runs in the page (Safari on iPad has no Background Sync): on load, on `online`,
-// on becoming visible, from "Sync now" and on a backoff timer, one run at a time across
-// tabs (Web Locks). Each run asks GET /api/session for the user and a fresh CSRF token
-// (never stored in the queue) and sends only that officer's rows, one at a time in queue
-// order. A row leaves the outbox only when a 2xx answer echoes its Idempotency-Key (a
-// redirect, a 5xx or a lost answer keeps it; the server's idempotency makes the retry
-// harmless); a 401 keeps everything; a 409 keeps the copy for a person to decide; a photo
-// leaves once the server has it. While a PUT is on its way the next row's photos are
-// looked up and the bundle fetched; the page hears of progress at most every REFRESH_MS.
+// on becoming visible, soon after each change, from "Sync now", and while the server
+// cannot be reached, as soon as /healthz answers again (asked every second). One run at
+// a time across tabs (Web Locks). Each run asks GET /api/session for the user and a fresh
+// CSRF token (never stored in the queue) and sends only that officer's entries: up to
+// POOL visits side by side, each visit's entries in order (If-Match keeps them so).
+// An entry is sent exactly as it was stored (outbox.js): its key, body and base version.
+// It leaves the outbox only when a 2xx answer echoes its key (a redirect, a 5xx or a lost
+// answer keeps it; the server's idempotency makes the resend harmless); "still in
+// progress" is asked again soon with the same key; a 401 keeps everything; a 409 conflict
+// keeps the copy for a person to decide; a photo leaves once the server has it.
 import * as api from "./api.js";
-import { outboxFor, photosOf, removeOutbox, removePhoto, saveBundle, setCurrentUser, updateOutbox } from "./db.js";
+import { bundleFor, outboxFor, photosOf, removePhoto, saveBundle, setCurrentUser } from "./db.js";
+import { acknowledge, claim, entriesOf, keepConflict, noteFailure, refuse, sendable } from "./outbox.js";
 import { changed } from "./page.js";
 
-const BACKOFF_SECONDS = [5, 15, 60, 300];
+const POOL = 4;
+const POLL_MS = 1000; // while the server cannot be reached, /healthz is asked this often
+const BUSY_TRIES = 10; // "still in progress" answers before the run gives up for now
 const REFRESH_MS = 2000;
 let running = null;
+let again = false;
 let refresh = null;
-const removals = []; // sent rows leaving the outbox, awaited before a run ends
 let timer = null;
-let failures = 0;
+let soon = null;
 export let lastResult = { state: "idle" };
 
-/** Sync now (or join the run already going); resolves to the run's result. */
+/** Sync now (or join the run already going, which then runs once more); resolves to the
+ * run's result. */
 export function syncNow() {
-  running ??= (navigator.locks ? navigator.locks.request("qa-sync", run) : run()).finally(() => {
+  if (running) {
+    again = true;
+    return running;
+  }
+  clearTimeout(soon);
+  running = (navigator.locks ? navigator.locks.request("qa-sync", run) : run()).finally(() => {
     running = null;
+    if (again) {
+      again = false;
+      syncNow();
+    }
   });
   return running;
+}
+
+/** Sync after `ms`, once for however many changes are made meanwhile (the form's saves). */
+export function syncSoon(ms = 400) {
+  clearTimeout(soon);
+  soon = setTimeout(syncNow, ms);
 }
 
 /** Sync now, and again whenever the tablet comes online or the page becomes visible. */
@@ -37,25 +58,25 @@ export function startSync() {
   return syncNow();
 }
 
-/** Record a run's result, set the backoff timer after a failure, and tell the page. */
+/** Record a run's result, watch for the server to answer again after a failure, and tell
+ * the page. */
 function finish(result) {
   lastResult = result;
   clearTimeout(timer);
-  if (result.state === "offline" || result.state === "server_error") {
-    // Keep trying while the page is open, further apart each time.
-    const wait = BACKOFF_SECONDS[Math.min(failures, BACKOFF_SECONDS.length - 1)];
-    failures += 1;
-    timer = setTimeout(syncNow, wait * 1000);
-  } else {
-    failures = 0;
-  }
+  if (result.state === "offline" || result.state === "server_error") timer = setTimeout(recover, POLL_MS);
   clearTimeout(refresh);
   refresh = null;
   changed({ sync: result });
   return result;
 }
 
-/** Tell the page of progress soon, once for however many rows changed meanwhile. */
+/** Sync as soon as the server answers again (cheaply asked, every POLL_MS). */
+async function recover() {
+  if (await api.healthy()) syncNow();
+  else timer = setTimeout(recover, POLL_MS);
+}
+
+/** Tell the page of progress soon, once for however many entries changed meanwhile. */
 function changedSoon() {
   refresh ??= setTimeout(() => {
     refresh = null;
@@ -63,77 +84,86 @@ function changedSoon() {
   }, REFRESH_MS);
 }
 
-/** The queued rows (conflicts and rejections wait for a person) in the order queued. */
-export function queuedInOrder(rows) {
-  const queued = rows.filter((row) => row.state === "queued");
-  return queued.sort((a, b) => (a.queued_at < b.queued_at ? -1 : a.queued_at > b.queued_at ? 1 : 0));
-}
-
-/** One sync: the session, then each of the officer's queued rows in turn (and, meanwhile,
- * a fresh bundle). */
+/** One sync: the session, then the officer's entries (and, meanwhile, a fresh bundle). */
 async function run() {
+  clearTimeout(timer);
   const session = await api.session();
   if (!session.ok) return finish({ state: session.kind });
   const { user, csrf_token: token } = session.body;
   if (await setCurrentUser(user)) changed();
-  const bundle = refreshBundle(); // fetched while the rows go, the visits first
-
-  const rows = queuedInOrder(await outboxFor(user.id));
-  let sent = 0;
-  let state = "done";
-  let photos = rows.length ? photosOf(rows[0].uuid) : null;
+  const bundle = refreshBundle(user.id); // fetched while the entries go
   try {
-    for (const [i, row] of rows.entries()) {
-      const hasPhotos = (await photos).length > 0;
-      // The next visit's photos are looked up while this row is sent (not the same
-      // visit's: this row may send them).
-      const next = rows[i + 1];
-      photos = next && (next.uuid === row.uuid ? null : photosOf(next.uuid));
-      const outcome = await send(row, token, hasPhotos);
-      photos ??= next && photosOf(next.uuid);
-      if (outcome === "sent") sent += 1;
-      else if (outcome !== "kept") {
-        state = outcome;
-        break;
-      }
-    }
+    return finish(await drain(user.id, token));
   } finally {
-    await Promise.all([bundle, ...removals.splice(0)]);
+    await bundle;
   }
-  return finish({ state, sent });
 }
 
-/** Fetch a fresh bundle; if it cannot be had, the tablet keeps the one it has. */
-async function refreshBundle() {
-  const answer = await api.offlineBundle();
-  // Otherwise the bundle already on the tablet stays in use.
-  if (answer.ok) await saveBundle(answer.body).catch(() => {});
+/** Send what can go, POOL visits at a time, until nothing is left that can go now (what
+ * is queued meanwhile included); {state, sent: how many visits had changes arrive}. */
+async function drain(userId, token) {
+  const sent = new Set(); // the visits of which something arrived
+  let stop = null;
+  let queue = sendable(await outboxFor(userId));
+  const busy = new Set();
+  async function lane() {
+    for (let i = queue.findIndex((e) => !busy.has(e.uuid)); i >= 0 && !stop; i = queue.findIndex((e) => !busy.has(e.uuid))) {
+      let [entry] = queue.splice(i, 1);
+      const { uuid } = entry;
+      busy.add(uuid);
+      // This visit's entries, one after another, while they go.
+      while (entry && !stop) {
+        const outcome = await send(entry, token);
+        if (outcome === "sent") sent.add(uuid);
+        else if (outcome !== "gone") {
+          if (outcome !== "kept") stop = outcome;
+          break;
+        }
+        [entry] = sendable(await entriesOf(uuid));
+      }
+      busy.delete(uuid);
+    }
+  }
+  while (queue.length && !stop) {
+    await Promise.all(Array.from({ length: POOL }, lane));
+    if (!stop) queue = sendable(await outboxFor(userId)); // queued while the run went
+  }
+  return { state: stop ?? "done", sent: sent.size };
 }
 
-/** Send one row; "sent", "kept" (needs a person), "signed_out", "offline" or "server_error".
- * A visit with photos goes in three steps, since a submitted visit takes no more photos:
- * the visit as a draft (the row's own key), its photos one by one, then the submitted
- * visit under a second key kept in the row (`final_key`). The row stays until the last. */
-async function send(row, token, hasPhotos) {
-  if (!row.final_key && !hasPhotos) return put(row, token, row.op_uuid, row.payload, row.base_version, true);
-  if (!row.final_key) {
-    const first = await put(row, token, row.op_uuid, { ...row.payload, status: "draft" }, row.base_version, false);
+/** Fetch the bundle if it changed (its ETag); if it cannot be had, the tablet keeps its own. */
+async function refreshBundle(userId) {
+  const etag = (await bundleFor(userId).catch(() => null))?.etag ?? null;
+  const answer = await api.offlineBundle(etag);
+  if (answer.ok && answer.body) await saveBundle(answer.body).catch(() => {});
+}
+
+/** Send one entry; "sent", "gone" (another run took it), "kept" (needs a person),
+ * "signed_out", "offline" or "server_error". A submission with photos goes in three steps,
+ * since a submitted visit takes no more photos: the visit as a draft (the entry's own
+ * key), its photos one by one, then the submitted visit under its second key. */
+async function send(queued, token) {
+  const entry = await claim(queued.op_uuid);
+  if (!entry) return "gone";
+  const submission = entry.payload.status === "submitted";
+  const hasPhotos = submission && entry.final_version == null && (await photosOf(entry.uuid)).length > 0;
+  if (!submission || (!hasPhotos && entry.final_version == null)) return put(entry, token, entry.op_uuid, entry.payload, entry.base_version, true);
+  if (entry.final_version == null) {
+    const first = await put(entry, token, entry.op_uuid, { ...entry.payload, status: "draft" }, entry.base_version, false);
     if (typeof first === "string") return first;
-    Object.assign(row, { final_key: crypto.randomUUID(), final_version: first.version });
-    await updateOutbox(row);
+    entry.final_version = first.version;
+    await noteFailure(entry, { final_version: first.version });
   }
-  const failed = await uploadPhotos(row.uuid, token);
+  const failed = await uploadPhotos(entry.uuid, token);
   changedSoon();
   if (failed?.kind === "refused") {
-    const message = `A photo was not accepted: ${failed.body.message || `HTTP ${failed.status}`}`;
-    row.state = "rejected";
-    row.problem = { status: failed.status, ...failed.body, message };
-    await updateOutbox(row);
+    await refuse(entry, { status: failed.status, ...failed.body, message: `A photo was not accepted: ${failed.body.message || `HTTP ${failed.status}`}` });
+    changed({ visit: entry.uuid });
     return "kept";
   }
-  if (failed?.kind === "offline" || failed?.kind === "server_error") await retryLater(row, `photo: ${failed.kind}`);
+  if (failed?.kind === "offline" || failed?.kind === "server_error") await noteFailure(entry, { last_error: `photo: ${failed.kind}` });
   if (failed) return failed.kind;
-  return put(row, token, row.final_key, row.payload, row.final_version, true);
+  return put(entry, token, entry.final_key, entry.payload, entry.final_version, true);
 }
 
 /** PUT each of a visit's photos, one at a time; the first failed answer, or null when
@@ -147,29 +177,30 @@ async function uploadPhotos(visitUuid, token) {
   return null;
 }
 
-/** PUT the visit under `key`; the visit's JSON when `last` is false and it is saved. */
-async function put(row, token, key, payload, baseVersion, last) {
-  const answer = await api.putVisit(row.uuid, { key, payload, baseVersion, token });
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** PUT the visit under `key`, again (same key) while the server says a copy is still in
+ * progress; the visit's JSON when `last` is false and it is saved. */
+async function put(entry, token, key, payload, baseVersion, last) {
+  let answer = await api.putVisit(entry.uuid, { key, payload, baseVersion, token });
+  for (let tries = 1; answer.kind === "busy" && tries < BUSY_TRIES; tries += 1) {
+    await pause(answer.retryAfter);
+    answer = await api.putVisit(entry.uuid, { key, payload, baseVersion, token });
+  }
   if (answer.ok) {
     if (!last) return answer.body;
-    removals.push(removeOutbox(row.op_uuid).then(changedSoon));
+    await acknowledge(entry, answer.body.version);
+    changedSoon();
     return "sent";
   }
   if (answer.kind === "signed_out") return "signed_out";
   if (answer.kind === "refused") {
-    row.state = answer.status === 409 ? "conflict" : "rejected";
-    row.problem = { status: answer.status, ...answer.body };
-    await updateOutbox(row);
-    changedSoon();
+    const problem = { status: answer.status, ...answer.body };
+    await (answer.status === 409 ? keepConflict(entry, problem) : refuse(entry, problem));
+    changed({ visit: entry.uuid }); // at once, on whatever page the officer is
     return "kept";
   }
-  await retryLater(row, answer.kind === "offline" ? "network" : `HTTP ${answer.status || "redirect"}`);
-  return answer.kind;
-}
-
-/** Count a failed attempt on the row; it stays queued for the next run. */
-async function retryLater(row, reason) {
-  row.attempts += 1;
-  row.last_error = reason;
-  await updateOutbox(row);
+  const reason = answer.kind === "offline" ? "network" : answer.kind === "busy" ? "still in progress" : `HTTP ${answer.status || "redirect"}`;
+  await noteFailure(entry, { last_error: reason });
+  return answer.kind === "busy" ? "server_error" : answer.kind;
 }

@@ -1,11 +1,18 @@
-// What sync.js imports from db.js, api.js and page.js, held in memory (see hooks.mjs).
-// `tablet` is the outbox and photos; `server` answers each PUT as its `answer` says and
-// logs the PUTs in the order they arrive.
-export const tablet = { rows: [], photos: [], changes: [] };
-export const server = { puts: [], inFlight: 0, mostInFlight: 0, answer: () => ({ status: 201 }), session: null };
+// What sync.js imports from db.js, outbox.js, api.js and page.js, held in memory (see
+// hooks.mjs). `tablet` is the outbox, the photos and the versions the answers brought;
+// `server` answers each PUT as its `answer` says and logs the PUTs in the order they
+// arrive. The outbox's ordering rules are outbox.js's own.
+import { sendable } from "../../../static/js/offline/outbox.js";
+
+export { sendable };
+export const tablet = { rows: [], photos: [], changes: [], versions: {} };
+export const server = { puts: [], inFlight: 0, mostInFlight: 0, answer: () => ({ status: 201 }), session: null, healthy: true };
 
 const copy = (value) => structuredClone(value);
 const later = () => new Promise((resolve) => setImmediate(resolve));
+
+/** db.js: the database (never opened here: outbox.js is faked for sync.js). */
+export const db = null;
 
 /** db.js: the officer's rows, as copies in key order (as IndexedDB's index gives them). */
 export async function outboxFor(userId) {
@@ -13,14 +20,46 @@ export async function outboxFor(userId) {
   return rows.sort((a, b) => (a.op_uuid < b.op_uuid ? -1 : 1));
 }
 
-/** db.js: save a row's attempts, state or problem. */
-export async function updateOutbox(row) {
-  tablet.rows = tablet.rows.map((stored) => (stored.op_uuid === row.op_uuid ? copy(row) : stored));
+/** outbox.js: one visit's rows. */
+export async function entriesOf(uuid) {
+  return tablet.rows.filter((row) => row.uuid === uuid).map(copy);
 }
 
-/** db.js: a row leaves the outbox. */
-export async function removeOutbox(opUuid) {
-  tablet.rows = tablet.rows.filter((row) => row.op_uuid !== opUuid);
+/** outbox.js: mark a row sent and give it as stored (null if it cannot go). */
+export async function claim(opUuid) {
+  const row = tablet.rows.find((r) => r.op_uuid === opUuid);
+  if (!row || row.state !== "queued" || row.waits_for) return null;
+  row.sent_at ??= "sent";
+  row.attempts += 1;
+  return copy(row);
+}
+
+/** outbox.js: the row leaves; the row that waited for it goes from `version`. */
+export async function acknowledge(entry, version) {
+  tablet.rows = tablet.rows.filter((row) => row.op_uuid !== entry.op_uuid);
+  for (const row of tablet.rows) {
+    if (row.waits_for === entry.op_uuid) {
+      delete row.waits_for;
+      row.base_version = version;
+    }
+  }
+  tablet.versions[entry.uuid] = version;
+}
+
+/** outbox.js: a conflict, kept for a person. */
+export async function keepConflict(entry, problem) {
+  Object.assign(tablet.rows.find((row) => row.op_uuid === entry.op_uuid), { state: "conflict", problem });
+}
+
+/** outbox.js: a refusal, kept for a person. */
+export async function refuse(entry, problem) {
+  Object.assign(tablet.rows.find((row) => row.op_uuid === entry.op_uuid), { state: "rejected", problem });
+}
+
+/** outbox.js: note why a sent row is still here. */
+export async function noteFailure(entry, changes) {
+  const row = tablet.rows.find((r) => r.op_uuid === entry.op_uuid);
+  if (row) Object.assign(row, changes);
 }
 
 /** db.js: a visit's photos. */
@@ -33,7 +72,10 @@ export async function removePhoto(uuid) {
   tablet.photos = tablet.photos.filter((photo) => photo.uuid !== uuid);
 }
 
-/** db.js: keep the bundle. */
+/** db.js: no bundle on this tablet yet, and keeping one does nothing here. */
+export async function bundleFor() {
+  return undefined;
+}
 export async function saveBundle() {}
 
 /** db.js: the same officer as before. */
@@ -57,17 +99,23 @@ export async function offlineBundle() {
   return { ok: false, kind: "server_error", status: 500, body: {} };
 }
 
+/** api.js: /healthz. */
+export async function healthy() {
+  return server.healthy;
+}
+
 /** api.js: a PUT of a visit, answered after a turn of the event loop as server.answer says. */
 export async function putVisit(uuid, { key, payload, baseVersion }) {
-  server.puts.push({ uuid, key, status: payload.status, baseVersion });
+  server.puts.push({ uuid, key, status: payload.status, baseVersion, body: copy(payload) });
   server.inFlight += 1;
   server.mostInFlight = Math.max(server.mostInFlight, server.inFlight);
   await later();
   server.inFlight -= 1;
-  const { status, body = {} } = server.answer(uuid, key);
+  const { status, body = {} } = server.answer(uuid, key, baseVersion);
   if (status === 0) return { ok: false, kind: "offline", status, body };
-  if (status < 300) return { ok: true, status, body: { version: 1, ...body } };
+  if (status < 300) return { ok: true, status, body: { version: (baseVersion ?? 0) + 1, ...body } };
   if (status === 401) return { ok: false, kind: "signed_out", status, body };
+  if (status === 409 && body.error === "in_progress") return { ok: false, kind: "busy", status, body, retryAfter: 200 };
   if (status < 500) return { ok: false, kind: "refused", status, body };
   return { ok: false, kind: "server_error", status, body };
 }
