@@ -9,7 +9,7 @@ from qa_app.extensions import db
 from qa_app.postcodes import normalise_postcode
 from qa_app.providers.models import Provider
 from qa_app.providers.search import qa_status_sql
-from tests.factories import provider_data
+from tests.factories import provider_data, version_on_page
 
 
 def count_providers():
@@ -83,6 +83,28 @@ def test_registered_provider_needs_a_urn(client, signed_in):
     assert db.session.scalar(db.select(Provider.urn)) == "123456"
 
 
+@pytest.mark.parametrize("ukprn", ["1234567", "20012345", "1001234X", "100123456"])
+def test_a_ukprn_is_8_digits_starting_with_1(client, signed_in, ukprn):
+    """A UKPRN that is not 8 digits from 1 is refused with a message; nothing is saved."""
+    signed_in("officer")
+    response = client.post("/providers/new", data=provider_data(ukprn=ukprn))
+    assert response.status_code == 400 and b"Enter a UKPRN of 8 digits, starting with 1" in response.data
+    assert count_providers() == 0
+
+
+def test_the_urn_and_ukprn_show_on_the_register_and_the_provider_page(client, signed_in):
+    """Both identifiers, as the placements CSV takes them, are where the URN was."""
+    signed_in("officer")
+    data = provider_data(registration_status="ofsted_registered", urn="ey123456", ukprn=" 10012345 ")
+    assert client.post("/providers/new", data=data).status_code == 302
+    provider = db.session.scalar(db.select(Provider))
+    assert (provider.urn, provider.ukprn) == ("EY123456", "10012345")
+    register = client.get("/providers").data.decode()
+    assert "URN EY123456 · UKPRN 10012345" in register
+    page = client.get(f"/providers/{provider.id}").data.decode()
+    assert "URN and UKPRN" in page and "URN EY123456 · UKPRN 10012345" in page
+
+
 def test_urn_dropped_when_not_registered(client, signed_in):
     """A URN typed for an unregistered provider is not kept."""
     signed_in("officer")
@@ -109,6 +131,7 @@ def test_editing_a_provider_is_not_a_duplicate_of_itself(client, signed_in, make
     signed_in("officer")
     provider = make_provider(name="Cedar House", postcode="W3 6RS")
     data = provider_data(name="Cedar House", postcode="W3 6RS", borough="Westmere")
+    data["version"] = version_on_page(client, f"/providers/{provider.id}/edit")
     response = client.post(f"/providers/{provider.id}/edit", data=data)
     assert response.status_code == 302
     assert db.session.get(Provider, provider.id).borough == "Westmere"
@@ -302,5 +325,7 @@ def test_provider_page_query_count_does_not_grow(client, signed_in, make_provide
     one = run()
     for days in range(7):
         make_visit(provider, "green", days_ago=20 + days, officer=None)
-    # 6, plus the pupils placed there now and their attendance by term (one query each).
-    assert run() == one <= 8
+    # 6, plus the pupils placed there now, their attendance by term (from the daily marks'
+    # totals and from reviews: a query each), and the latest signed-off visit's judgements by
+    # national standard area.
+    assert run() == one <= 10

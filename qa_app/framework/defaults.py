@@ -16,7 +16,7 @@ THEMES = (
 THEME_NAMES = dict(THEMES)
 THEME_CODES = tuple(code for code, _ in THEMES)
 
-# The rating rules of the framework version (DESIGN.md 2.2 and 2.5). A new version
+# The rating rules of the framework version (docs/domain.md §2.2 and 2.5). A new version
 # may change any of these numbers without a code change.
 DEFAULT_RULES = {
     # Theme: Red if half or more of the judged criteria are not met.
@@ -31,6 +31,39 @@ DEFAULT_RULES = {
     "valid_days": {"green": 365, "amber": 182},
     "next_visit_days": {"green": 365, "amber": 182, "red": 42},
 }
+
+# The four areas of the DfE's voluntary national standards for non-school alternative
+# provision (August 2025), in their order.
+STANDARD_AREAS = {
+    "safeguarding_welfare": "Safeguarding and welfare",
+    "health_safety": "Health and safety",
+    "admissions_support_guidance": "Admissions, support and guidance",
+    "quality_of_education": "Quality of education",
+}
+# The area each default criterion evidences, by code; a theme's criteria share its area
+# unless named here.
+THEME_STANDARD_AREAS = {
+    "QE": "quality_of_education",
+    "SG": "safeguarding_welfare",
+    "HS": "health_safety",
+    "PD": "admissions_support_guidance",
+    "LM": "admissions_support_guidance",
+    "SE": "admissions_support_guidance",
+}
+CRITERION_STANDARD_AREAS = {
+    "PD2": "quality_of_education",  # relationships and sex education is taught
+    "PD6": "safeguarding_welfare",  # links with CAMHS, youth offending and social care
+    "LM3": "quality_of_education",  # the provider's own evaluation of its provision
+    "LM5": "quality_of_education",  # staff training
+    "LM6": "health_safety",  # every site used is known
+    "SE4": "safeguarding_welfare",  # the full record of needs
+}
+
+
+def standard_area_of(code):
+    """The national standard area a default provider criterion evidences."""
+    return CRITERION_STANDARD_AREAS.get(code) or THEME_STANDARD_AREAS.get(code[:2])
+
 
 # (theme, text, guidance, critical)
 CRITERIA = (
@@ -283,7 +316,7 @@ CRITERIA = (
 )
 
 
-# -- School visits (DESIGN.md 2.7) -----------------------------------------------------
+# -- School visits (docs/domain.md §2.7) -----------------------------------------------------
 # Officers' visits to the schools that commission AP judge five areas with the same
 # judgements and RAG rules as the provider framework. The areas travel in the version's
 # rules ("themes"), so a new version may rename or reword them; a provider version
@@ -309,7 +342,7 @@ SCHOOL_RULES = {
     # authority's first concern: that area alone makes the visit Red.
     "overall_red_if_theme_red": ["QR"],
     "overall_red_theme_count": 2,
-    # A school is due a visit this long after its last signed-off one (DESIGN.md 2.7).
+    # A school is due a visit this long after its last signed-off one (docs/domain.md §2.7).
     "next_visit_days": {"green": 365, "amber": 365, "red": 365},
     "valid_days": {},
 }

@@ -27,7 +27,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from qa_app.forms import Finite, WholeNumberField
+from qa_app.forms import Finite, VersionedForm, WholeNumberField
 from qa_app.framework.defaults import THEMES
 
 _finite = Finite("Enter a share between 0 and 1")
@@ -46,8 +46,8 @@ class CopyVersionForm(FlaskForm):
     submit = SubmitField("Copy into a new draft", widget=GovSubmitInput())
 
 
-class CriterionForm(FlaskForm):
-    """Add or change a criterion of a draft version."""
+class CriterionForm(VersionedForm):
+    """Add or change a criterion of a draft version (a change carries the version it read)."""
 
     theme = SelectField("Theme", widget=GovSelect(), choices=list(THEMES), validators=[Optional()])
 
@@ -80,8 +80,8 @@ class ConfirmForm(FlaskForm):
     """A button that changes state (publish, retire): CSRF only."""
 
 
-class RulesForm(FlaskForm):
-    """The rating thresholds of a draft version (DESIGN.md 2.2 and 2.5)."""
+class RulesForm(VersionedForm):
+    """The rating thresholds of a draft version (docs/domain.md §2.2 and 2.5)."""
 
     theme_red_not_met_fraction = DecimalField(
         "Theme is Red when this share of judged criteria is not met (0 to 1)",
@@ -188,3 +188,29 @@ class RulesForm(FlaskForm):
         if self.themes:
             rules["themes"] = self.themes
         return rules
+
+
+class DocumentsForm(VersionedForm):
+    """The documents a provider must hold under a draft version, one name a line."""
+
+    mandatory = TextAreaField(
+        "Mandatory documents",
+        widget=GovTextArea(),
+        description="One a line. A provider with one of these out of date for more than 14 days is not quality assured.",
+        validators=[Optional(), Length(max=6000)],
+    )
+    other = TextAreaField(
+        "Other documents",
+        widget=GovTextArea(),
+        description="One a line. Providers keep these in date too, but they do not change the QA status.",
+        validators=[Optional(), Length(max=6000)],
+    )
+    submit = SubmitField("Save documents", widget=GovSubmitInput())
+
+    @classmethod
+    def from_documents(cls, documents):
+        """A form filled from a version's documents."""
+        return cls(
+            mandatory="\n".join(d["name"] for d in documents if d["mandatory"]),
+            other="\n".join(d["name"] for d in documents if not d["mandatory"]),
+        )

@@ -1,19 +1,21 @@
 """Framework versions and their criteria. A published version never changes."""
 
-from sqlalchemy import event
+from typing import NamedTuple
+
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from qa_app.auth.models import utcnow
 from qa_app.domain import Locked
 from qa_app.extensions import db
-from qa_app.framework.defaults import KINDS, themes_of
+from qa_app.framework.defaults import KINDS, STANDARD_AREAS, themes_of
 
 
 class FrameworkVersion(db.Model):
     """One school year's framework: its criteria and its rating rules.
 
     `kind` says what it is for: provider visits (the six themes) or school visits (the
-    five areas of DESIGN.md 2.7, named in its rules).
+    five areas of docs/domain.md §2.7, named in its rules).
     """
 
     id = db.Column(db.Integer, primary_key=True)
@@ -55,6 +57,39 @@ class FrameworkVersion(db.Model):
         """Criteria in use (not retired), in theme order."""
         return [c for c in self.criteria if not c.retired]
 
+    def criterion_records(self):
+        """Its criteria as read-only CriterionRecords, in framework order, for code that
+        only reads them (a save's rules, ratings, answers): the loaded criteria when they
+        are, else one query of their columns. A published version's are kept for the
+        process, since it never changes (_published_versions_never_change)."""
+        key = (self.id, self.name, self.published_at) if self.is_published and self.published_at else None
+        records = _published_criteria.get(key) if key else None
+        if records is not None:
+            return records
+        if "criteria" not in inspect(self).unloaded:
+            records = tuple(
+                CriterionRecord(*(getattr(c, f) for f in CriterionRecord._fields)) for c in self.criteria
+            )
+        else:
+            columns = [getattr(Criterion, name) for name in CriterionRecord._fields]
+            records = tuple(
+                CriterionRecord(*row)
+                for row in db.session.execute(
+                    select(*columns)
+                    .where(Criterion.framework_version_id == self.id)
+                    .order_by(Criterion.theme_position, Criterion.position)
+                )
+            )
+        if key:
+            if len(_published_criteria) >= 32:  # a handful in a server's life; bounded all the same
+                _published_criteria.clear()
+            _published_criteria[key] = records
+        return records
+
+    def active_criterion_records(self):
+        """criterion_records() in use (not retired)."""
+        return [c for c in self.criterion_records() if not c.retired]
+
     def criteria_by_theme(self, include_retired=False):
         """{theme code: [criteria]} in framework order."""
         grouped = {code: [] for code in self.themes}
@@ -80,10 +115,24 @@ class Criterion(db.Model):
     critical = db.Column(db.Boolean, nullable=False, default=False)
     position = db.Column(db.Integer, nullable=False)
     retired = db.Column(db.Boolean, nullable=False, default=False)
+    # The area of the DfE's voluntary national standards for non-school alternative
+    # provision that this criterion evidences (STANDARD_AREAS); none for school visits' areas.
+    standard_area = db.Column(db.String(30))
 
     version = db.relationship(FrameworkVersion, back_populates="criteria")
 
-    __table_args__ = (db.UniqueConstraint("framework_version_id", "code", name="uq_criterion_version_code"),)
+    __table_args__ = (
+        db.UniqueConstraint("framework_version_id", "code", name="uq_criterion_version_code"),
+        db.CheckConstraint(
+            "standard_area IS NULL OR standard_area IN ('safeguarding_welfare', 'health_safety', "
+            "'admissions_support_guidance', 'quality_of_education')",
+            name="standard_area_known",
+        ),
+    )
+
+    @property
+    def standard_area_label(self):
+        return STANDARD_AREAS.get(self.standard_area, "")
 
     @property
     def theme_name(self):
@@ -91,6 +140,21 @@ class Criterion(db.Model):
 
     def __repr__(self):
         return f"<Criterion {self.code}>"
+
+
+class CriterionRecord(NamedTuple):
+    """What reading a criterion needs, without the ORM's bookkeeping (criterion_records)."""
+
+    id: int
+    code: str
+    theme: str
+    text: str
+    critical: bool
+    retired: bool
+
+
+# {(version id, name, published_at): its CriterionRecords}: published versions never change.
+_published_criteria = {}
 
 
 class PublishedFrameworkError(Locked):

@@ -1,4 +1,4 @@
-"""The rating rules of DESIGN.md 2.2 and 2.5 as pure functions.
+"""The rating rules of docs/domain.md §2.2 and 2.5 as pure functions.
 
 Every threshold comes from the framework version's `rules`, so a new version can change
 them. Each rating carries its "why": the criteria or themes that decided it.
@@ -22,10 +22,17 @@ NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: 
 
 QA_STATUSES = {
     "quality_assured": "Quality assured",
+    "documents_overdue": "Quality assured \u2014 documents overdue",
     "not_quality_assured": "Not quality assured",
+    "documents_out_of_date": "Not quality assured (documents out of date)",
     "expired": "Expired",
     "suspended": "Suspended",
 }
+# The statuses a school may place under without giving a reason.
+ASSURED = ("quality_assured", "documents_overdue")
+# How long a mandatory document may be out of date before the provider stops being
+# quality assured: the days after its expiry date, that day excluded.
+DOCUMENT_GRACE_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -38,9 +45,13 @@ class CriterionView:
     theme: str = ""
 
 
+INSUFFICIENT_LABEL = "Insufficient evidence"
+
+
 @dataclass
 class ThemeRating:
-    """A theme's RAG (None while nothing is judged), why, and whether evidence is insufficient."""
+    """A theme's RAG, why, and whether evidence is insufficient. The RAG is None while
+    nothing is judged, and for a theme with insufficient evidence, which is never a colour."""
 
     theme: str
     rag: str | None
@@ -75,10 +86,19 @@ def rate_theme(theme, criteria, ratings, rules):
     )
     if rating.insufficient_evidence:
         rating.why.append(f"Insufficient evidence: {_share(len(not_seen), len(criteria))} criteria not seen")
-    if not judged:
-        return rating
+    if judged:
+        _colour(rating, criteria, judged, not_met, partly, not_seen, rules)
+    if rating.insufficient_evidence and rating.rag != "red":
+        # "Nothing was seen" never reads as a colour, least of all as safe; what was seen
+        # to be Red stays Red.
+        rating.rag = None
+    return rating
 
+
+def _colour(rating, criteria, judged, not_met, partly, not_seen, rules):
+    """Set the theme's RAG and why from what was judged."""
     critical_not_met = [c for c in not_met if c.critical]
+    critical_not_seen = [c for c in not_seen if c.critical]
     if critical_not_met or len(not_met) >= rules["theme_red_not_met_fraction"] * len(judged):
         rating.rag = "red"
         rating.why += [f"{c.code} {c.text}: critical criterion not met" for c in critical_not_met]
@@ -87,14 +107,28 @@ def rate_theme(theme, criteria, ratings, rules):
                 f"{_share(len(not_met), len(judged))} judged criteria not met "
                 f"({', '.join(c.code for c in not_met)})"
             )
-    elif not_met or partly:
+    elif not_met or partly or critical_not_seen:
+        # A critical criterion not seen keeps the theme from Green.
         rating.rag = "amber"
         rating.why += [f"{c.code} {c.text}: not met" for c in not_met]
         rating.why += [f"{c.code} {c.text}: partly met" for c in partly]
+        rating.why += [f"{c.code} {c.text}: critical criterion not seen" for c in critical_not_seen]
     else:
         rating.rag = "green"
-        rating.why.append(f"All {len(judged)} judged criteria met")
-    return rating
+        rating.why.append(_all_met(judged, not_seen, criteria))
+
+
+def _all_met(judged, not_seen, criteria):
+    """Why a theme is Green, saying how much of it was seen (never "all" of a part)."""
+    if len(judged) == len(criteria):
+        return f"All {len(criteria)} criteria met"
+    said = f"{_share(len(judged), len(criteria))} criteria seen and met"
+    if not_seen:
+        said += "; not seen: " + ", ".join(c.code for c in not_seen)
+    unjudged = len(criteria) - len(judged) - len(not_seen)
+    if unjudged:
+        said += f"; {unjudged} not yet judged"
+    return said
 
 
 def rate_overall(theme_ratings, rules):
@@ -103,15 +137,21 @@ def rate_overall(theme_ratings, rules):
     codes = tuple(names)
     red = [t for t in codes if theme_ratings[t].rag == "red"]
     amber = [t for t in codes if theme_ratings[t].rag == "amber"]
+    insufficient = [
+        t for t in codes if theme_ratings[t].insufficient_evidence and theme_ratings[t].rag is None
+    ]
     decisive_red = [t for t in red if t in rules["overall_red_if_theme_red"]]
     if decisive_red or len(red) >= rules["overall_red_theme_count"]:
         why = [f"{names[t]} is Red" for t in decisive_red]
         if len(red) >= rules["overall_red_theme_count"]:
             why.append(f"{len(red)} themes are Red: " + ", ".join(names[t] for t in red))
         return "red", why
-    if red or amber:
+    if red or amber or insufficient:
+        # Not Green while a theme (Safeguarding or Health and Safety above all) has
+        # insufficient evidence: what was not seen is not safe.
         why = [f"{names[t]} is Red" for t in red]
         why += [f"{names[t]} is Amber" for t in amber]
+        why += [f"{names[t]} has insufficient evidence" for t in insufficient]
         return "amber", why
     if all(theme_ratings[t].rag == "green" for t in codes):
         return "green", [f"All {NUMBERS.get(len(codes), len(codes))} themes are Green"]
@@ -142,8 +182,19 @@ def next_visit_due(rag, visit_date, rules, today):
     return visit_date + timedelta(days=rules["next_visit_days"][rag])
 
 
-def qa_status(rag, valid_until, suspended, today):
-    """The provider's QA status and the reason for it (DESIGN.md 2.5)."""
+def lapsed_documents(expiries, today):
+    """The names of the mandatory documents out of date today, from {name: expiry date},
+    oldest expiry first. A document is in date to the end of its expiry date."""
+    lapsed = [(expiry, name) for name, expiry in (expiries or {}).items() if expiry < today]
+    return [name for _, name in sorted(lapsed)]
+
+
+def qa_status(rag, valid_until, suspended, today, document_expiries=None):
+    """The provider's QA status and the reason for it.
+
+    `document_expiries` is {name: last day in date} of the mandatory documents the provider
+    holds (approved). One out of date leaves a rating that would otherwise stand "documents
+    overdue" for DOCUMENT_GRACE_DAYS days after its expiry, then "documents out of date"."""
     if suspended:
         return "suspended", "Suspended by the Head of Access"
     if rag is None:
@@ -154,7 +205,15 @@ def qa_status(rag, valid_until, suspended, today):
         return "expired", f"{RAG_LABELS[rag]} rating has no period of validity in its framework"
     if valid_until < today:
         return "expired", f"{RAG_LABELS[rag]} rating expired on {long_date(valid_until)}"
-    return "quality_assured", f"{RAG_LABELS[rag]} rating valid until {long_date(valid_until)}"
+    rated = f"{RAG_LABELS[rag]} rating valid until {long_date(valid_until)}"
+    lapsed = lapsed_documents(document_expiries, today)
+    if not lapsed:
+        return "quality_assured", rated
+    first = min(document_expiries[name] for name in lapsed)
+    if (today - first).days > DOCUMENT_GRACE_DAYS:
+        return "documents_out_of_date", "Out of date: " + ", ".join(lapsed)
+    last_day = long_date(first + timedelta(days=DOCUMENT_GRACE_DAYS))
+    return "documents_overdue", f"{rated}. Out of date: {', '.join(lapsed)}; renew by {last_day}"
 
 
 # -- what a page shows while a visit is in progress -------------------------------------
@@ -168,13 +227,17 @@ def qa_status(rag, valid_until, suspended, today):
 def theme_shown(rating, criteria, ratings):
     """What to show of one theme's rating: its state, the RAG shown (or None), why, and a label.
 
-    States: not_started, withheld (a critical criterion unjudged), provisional, rated
-    (every criterion judged) and not_rated (every criterion judged, none seen)."""
+    States: not_started, insufficient (more than the framework's share not seen: shown as
+    "Insufficient evidence", never a colour), withheld (a critical criterion unjudged),
+    provisional, rated (every criterion judged) and not_rated (every criterion judged, none
+    seen)."""
     unjudged = [c for c in criteria if ratings.get(c.code) not in RATINGS]
     critical = [c.code for c in unjudged if c.critical]
     settled_red = any(c.critical and ratings.get(c.code) == "not_met" for c in criteria)
     if criteria and len(unjudged) == len(criteria):
         state, label = "not_started", "Not yet rated"
+    elif rating.insufficient_evidence and rating.rag is None:
+        state, label = "insufficient", INSUFFICIENT_LABEL
     elif not unjudged:
         # Still "so far": a draft's ratings change until it is submitted.
         state = "rated" if rating.rag else "not_rated"

@@ -7,17 +7,20 @@ from sqlalchemy import select
 from qa_app.auth.permissions import authorize
 from qa_app.domain import DomainError
 from qa_app.extensions import db
-from qa_app.forms import show_errors
+from qa_app.forms import carry_version, changed_since_read, content_version, show_errors
 from qa_app.framework import bp, services
 from qa_app.framework.defaults import KINDS
+from qa_app.framework.documents import documents_from_lines, documents_of
 from qa_app.framework.forms import (
     ConfirmForm,
     CopyVersionForm,
     CriterionForm,
+    DocumentsForm,
     MoveForm,
     RulesForm,
 )
 from qa_app.framework.models import Criterion, FrameworkVersion
+from qa_app.row_locks import lock_row
 
 
 @bp.before_request
@@ -25,6 +28,10 @@ from qa_app.framework.models import Criterion, FrameworkVersion
 def require_admin():
     """Every page here is for administrators."""
     authorize("framework.manage")
+
+
+# What the criterion form changes: a change to any of them since the page was opened refuses it.
+CRITERION_FIELDS = ("text", "guidance", "critical")
 
 
 def _criterion(version_id, criterion_id):
@@ -112,7 +119,14 @@ def edit_criterion(version_id, criterion_id):
     """Change a criterion's text, guidance and critical flag."""
     criterion = _criterion(version_id, criterion_id)
     form = CriterionForm(obj=criterion).for_version(criterion.version)
+    carry_version(form, content_version(criterion, CRITERION_FIELDS))
     if form.validate_on_submit():
+        lock_row(Criterion, criterion.id)
+        db.session.refresh(criterion)
+        if changed_since_read(form, content_version(criterion, CRITERION_FIELDS), criterion.code):
+            return redirect(
+                url_for("framework.edit_criterion", version_id=version_id, criterion_id=criterion.id)
+            )
         try:
             services.update_criterion(criterion, form.text.data, form.guidance.data, form.critical.data)
         except DomainError as error:
@@ -161,7 +175,12 @@ def edit_rules(version_id):
     version = db.get_or_404(FrameworkVersion, version_id)
     form = RulesForm() if request.method == "POST" else RulesForm.from_rules(version.rules)
     form.for_version(version)
+    carry_version(form, content_version(version, ("rules",)))
     if form.validate_on_submit():
+        lock_row(FrameworkVersion, version.id)
+        db.session.refresh(version)
+        if changed_since_read(form, content_version(version, ("rules",)), f"Framework {version.name}"):
+            return redirect(url_for("framework.edit_rules", version_id=version.id))
         try:
             services.update_rules(version, form.to_rules())
         except DomainError as error:
@@ -170,6 +189,36 @@ def edit_rules(version_id):
         flash("Rating rules saved.")
         return _back_to(version)
     return render_template("framework/rules.html", form=form, version=version), 400 if form.errors else 200
+
+
+@bp.route("/<int:version_id>/documents", methods=["GET", "POST"])
+def edit_documents(version_id):
+    """Change the documents providers must hold under a draft version."""
+    version = db.get_or_404(FrameworkVersion, version_id)
+    if version.kind != "provider":
+        abort(404)
+    current = documents_of(version.rules)
+    form = DocumentsForm() if request.method == "POST" else DocumentsForm.from_documents(current)
+    carry_version(form, content_version(version, ("rules",)))
+    if form.validate_on_submit():
+        lock_row(FrameworkVersion, version.id)
+        db.session.refresh(version)
+        if changed_since_read(form, content_version(version, ("rules",)), f"Framework {version.name}"):
+            return redirect(url_for("framework.edit_documents", version_id=version.id))
+        current = documents_of(version.rules)
+        documents, problem = documents_from_lines(current, form.mandatory.data, form.other.data)
+        if problem:
+            form.mandatory.errors.append(problem)
+        else:
+            try:
+                services.update_documents(version, documents)
+            except DomainError as error:
+                return _back_to(version, error)
+            db.session.commit()
+            flash("Documents saved.")
+            return _back_to(version)
+    page = render_template("framework/documents.html", form=form, version=version)
+    return page, 400 if form.errors else 200
 
 
 @bp.route("/<int:version_id>/publish", methods=["POST"])

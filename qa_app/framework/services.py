@@ -12,6 +12,7 @@ from qa_app.auth.models import utcnow
 from qa_app.domain import Invalid, Locked
 from qa_app.extensions import db
 from qa_app.framework import defaults
+from qa_app.framework.documents import default_documents
 from qa_app.framework.models import Criterion, FrameworkVersion
 
 VERSION_NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z ._-]{0,39}$")
@@ -40,11 +41,14 @@ def load_default_framework(kind="provider"):
     version = version_named(name)
     if version is not None:
         return version
+    rules = copy.deepcopy(rules)
+    if kind == "provider":
+        rules.setdefault("documents", default_documents())
     version = FrameworkVersion(
         name=name,
         kind=kind,
         title=title,
-        rules=copy.deepcopy(rules),
+        rules=rules,
         status="published",
         published_at=utcnow(),
     )
@@ -61,6 +65,9 @@ def load_default_framework(kind="provider"):
                 guidance=guidance,
                 critical=critical,
                 position=position,
+                standard_area=defaults.standard_area_of(f"{theme}{numbers[theme]}")
+                if kind == "provider"
+                else None,
             )
         )
     db.session.add(version)
@@ -99,6 +106,7 @@ def copy_version(source, name, title):
                 critical=c.critical,
                 position=c.position,
                 retired=c.retired,
+                standard_area=c.standard_area,
             )
         )
     db.session.add(draft)
@@ -157,9 +165,20 @@ def move_criterion(criterion, direction):
 
 
 def update_rules(version, rules):
-    """Replace a draft version's rating thresholds (already validated by the form)."""
+    """Replace a draft version's rating thresholds (already validated by the form); the
+    documents providers must hold stay as they are."""
     _require_draft(version)
-    version.rules = rules
+    kept = {"documents": version.rules["documents"]} if "documents" in version.rules else {}
+    version.rules = {**rules, **kept}
+    db.session.flush()
+
+
+def update_documents(version, documents):
+    """Replace the documents providers must hold under a draft version."""
+    _require_draft(version)
+    if version.kind != "provider":
+        raise Invalid({"mandatory": "Only a provider framework lists documents"})
+    version.rules = {**version.rules, "documents": documents}
     db.session.flush()
 
 

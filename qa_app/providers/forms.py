@@ -1,6 +1,5 @@
 """The provider form (the register's filter form is in providers/search.py)."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -22,13 +21,15 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from qa_app.forms import UKPostcode, email_address
+from qa_app.forms import UKPostcode, VersionedForm, email_address
 from qa_app.providers.models import NEEDS_URN, REGISTRATION_STATUSES, SERVICES
-from qa_app.providers.services import URN
+from qa_app.providers.services import UKPRN, URN
+
+UKPRN_MESSAGE = "Enter a UKPRN of 8 digits, starting with 1, like 10012345"
 
 
-class ProviderForm(FlaskForm):
-    """Create or edit a provider."""
+class ProviderForm(VersionedForm):
+    """Create or edit a provider (an edit carries the version it was opened at)."""
 
     name = StringField(
         "Provider name",
@@ -83,6 +84,13 @@ class ProviderForm(FlaskForm):
         # No Optional(): it would stop validate_urn, which decides when a URN is needed.
         validators=[Length(max=10)],
     )
+    ukprn = StringField(
+        "UKPRN (optional)",
+        widget=GovTextInput(),
+        description="UK Provider Reference Number: 8 digits, starting with 1.",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[Optional(), Length(max=8, message=UKPRN_MESSAGE)],
+    )
     services = SelectMultipleField(
         "Services",
         widget=GovCheckboxesInput(),
@@ -105,6 +113,11 @@ class ProviderForm(FlaskForm):
         "Yes, this is a different provider: save it anyway", widget=GovCheckboxInput()
     )
     submit = SubmitField("Save provider", widget=GovSubmitInput())
+
+    def validate_ukprn(self, field):
+        # Length has already said it, when the UKPRN is too long: one message is enough.
+        if not field.errors and not UKPRN.match(field.data or ""):
+            raise ValidationError(UKPRN_MESSAGE)
 
     def validate_urn(self, field):
         if self.registration_status.data in NEEDS_URN:

@@ -46,6 +46,8 @@ class Provider(db.Model):
     contact_phone = db.Column(db.String(40), nullable=False, default="")
     registration_status = db.Column(db.String(30), nullable=False, default="not_known")
     urn = db.Column(db.String(10), nullable=False, default="")
+    # UK Provider Reference Number (the UK Register of Learning Providers): 8 digits from 1.
+    ukprn = db.Column(db.String(8), nullable=False, default="", server_default="")
     notes = db.Column(db.Text, nullable=False, default="")
     officer_id = db.Column(db.ForeignKey("user.id"), index=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
@@ -57,8 +59,13 @@ class Provider(db.Model):
     qa_valid_until = db.Column(db.Date, index=True)
     next_visit_due = db.Column(db.Date, index=True)
     suspended_reason = db.Column(db.Text)
+    # The mandatory documents held (approved): {name: last day in date (ISO)}, and the
+    # earliest of those days, kept by documents.services.refresh_documents so the register
+    # filters and sorts in SQL.
+    document_expiries = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
+    documents_valid_until = db.Column(db.Date, index=True)
 
-    officer = db.relationship("User")
+    officer = db.relationship("User", foreign_keys=[officer_id])
     services = db.relationship(
         "ProviderService", cascade="all, delete-orphan", order_by="ProviderService.service"
     )
@@ -82,13 +89,24 @@ class Provider(db.Model):
         return REGISTRATION_STATUSES[self.registration_status]
 
     def qa_status(self, today=None):
-        """(status, reason) on the given day (DESIGN.md 2.5)."""
-        return qa_status(
-            self.rating_rag, self.qa_valid_until, self.suspended_reason is not None, today or date.today()
-        )
+        """(status, reason) on the given day (docs/domain.md §2.5)."""
+        return provider_qa_status(self, today or date.today())
 
     def __repr__(self):
         return f"<Provider {self.name}>"
+
+
+def provider_qa_status(provider, today):
+    """(status, reason) on `today` of a provider, or of a row with the columns it rests on
+    (rating_rag, qa_valid_until, suspended_reason, document_expiries)."""
+    expiries = {name: date.fromisoformat(day) for name, day in (provider.document_expiries or {}).items()}
+    return qa_status(
+        provider.rating_rag,
+        provider.qa_valid_until,
+        provider.suspended_reason is not None,
+        today,
+        expiries,
+    )
 
 
 # The provider's fields as its history names them (ProviderChange.changes keys).
@@ -99,6 +117,7 @@ CHANGE_LABELS = {
     "borough": "Borough",
     "registration_status": "Registration status",
     "urn": "URN",
+    "ukprn": "UKPRN",
     "services": "Services",
     "contact_name": "Contact name",
     "contact_email": "Contact email",

@@ -11,12 +11,14 @@ from flask_login import current_user, login_required
 from qa_app.auth.permissions import authorize, can
 from qa_app.auth.services import active_officers
 from qa_app.extensions import db
+from qa_app.forms import carry_version, changed_since_read, record_version
 from qa_app.postcodes import normalise_postcode
 from qa_app.providers import bp
 from qa_app.providers.forms import ProviderForm
 from qa_app.providers.models import Provider
 from qa_app.providers.search import RegisterFilterForm, register_filters, search_register, services_of
 from qa_app.providers.services import likely_duplicates, save_provider
+from qa_app.row_locks import lock_row
 
 
 @bp.route("")
@@ -53,6 +55,7 @@ def edit(provider_id):
     authorize("provider.edit")
     provider = db.get_or_404(Provider, provider_id)
     form = ProviderForm(obj=provider, services=provider.service_codes)
+    carry_version(form, record_version(provider))
     return _edit(provider, form)
 
 
@@ -66,6 +69,11 @@ def _edit(provider, form):
         del form.officer_id
     duplicates = []
     if form.validate_on_submit():
+        if provider.id is not None:
+            lock_row(Provider, provider.id)
+            db.session.refresh(provider)
+            if changed_since_read(form, record_version(provider), provider.name):
+                return redirect(url_for("providers.edit", provider_id=provider.id))
         postcode = normalise_postcode(form.postcode.data)
         duplicates = likely_duplicates(form.name.data, postcode, exclude_id=provider.id)
         if not duplicates or form.confirm_duplicate.data:

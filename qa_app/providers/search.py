@@ -6,6 +6,7 @@ filters here.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
@@ -14,7 +15,7 @@ from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
 from qa_app.extensions import db
-from qa_app.framework.rating import QA_STATUSES, RAG_LABELS
+from qa_app.framework.rating import DOCUMENT_GRACE_DAYS, QA_STATUSES, RAG_LABELS
 from qa_app.providers.models import REGISTRATION_STATUSES, SERVICES, Provider, ProviderService
 
 # Far beyond any register's length (at 100 a page), and an offset every database takes.
@@ -39,13 +40,18 @@ def qa_status_conditions(today):
     open_ = Provider.suspended_reason.is_(None)
     rated = Provider.rating_rag.in_(("green", "amber"))
     in_date = Provider.qa_valid_until >= today
+    documents = Provider.documents_valid_until
+    # A mandatory document out of date: overdue for the days of grace, then out of date.
+    grace_began = today - timedelta(days=DOCUMENT_GRACE_DAYS)
     return {
         "suspended": Provider.suspended_reason.is_not(None),
         "not_quality_assured": and_(open_, or_(Provider.rating_rag.is_(None), Provider.rating_rag == "red")),
         "expired": and_(
             open_, rated, or_(Provider.qa_valid_until.is_(None), Provider.qa_valid_until < today)
         ),
-        "quality_assured": and_(open_, rated, in_date),
+        "documents_out_of_date": and_(open_, rated, in_date, documents < grace_began),
+        "documents_overdue": and_(open_, rated, in_date, documents < today, documents >= grace_began),
+        "quality_assured": and_(open_, rated, in_date, or_(documents.is_(None), documents >= today)),
     }
 
 
@@ -153,7 +159,14 @@ SORT_ORDERS = {
     "name": lambda today: [func.lower(Provider.name)],
     "qa_status": lambda today: [
         case(
-            {"suspended": 0, "not_quality_assured": 1, "expired": 2, "quality_assured": 3},
+            {
+                "suspended": 0,
+                "not_quality_assured": 1,
+                "documents_out_of_date": 2,
+                "expired": 3,
+                "documents_overdue": 4,
+                "quality_assured": 5,
+            },
             value=qa_status_sql(today),
         ),
         func.lower(Provider.name),

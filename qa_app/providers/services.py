@@ -5,7 +5,7 @@ These functions flush but never commit; the caller commits once.
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from qa_app.auth.models import User
@@ -23,11 +23,31 @@ from qa_app.providers.models import (
 )
 
 URN = re.compile(r"^[A-Z]{0,2}[0-9]{6,7}$")
+UKPRN = re.compile(r"^1[0-9]{7}$")
 
 
 def normalise_name(name):
     """Names compare without case or repeated spaces."""
     return " ".join((name or "").split()).lower()
+
+
+def providers_by_reference(cells):
+    """{normalise_name(cell): [provider ids]} for cells that each name a provider by its
+    name, URN or UKPRN as the register shows them, in one query."""
+    keys = {normalise_name(cell) for cell in cells if cell}
+    if not keys:
+        return {}
+    codes = {key.upper() for key in keys}
+    found = db.session.execute(
+        select(Provider.id, Provider.name, Provider.urn, Provider.ukprn).where(
+            or_(func.lower(Provider.name).in_(keys), Provider.urn.in_(codes), Provider.ukprn.in_(codes))
+        )
+    ).all()
+    matches = {}
+    for provider_id, name, urn, ukprn in found:
+        for key in {normalise_name(name), urn.lower(), ukprn.lower()} & keys:
+            matches.setdefault(key, []).append(provider_id)
+    return matches
 
 
 def likely_duplicates(name, postcode, exclude_id=None):
@@ -58,6 +78,7 @@ def save_provider(provider, data, user=None):
     provider.contact_phone = (data.get("contact_phone") or "").strip()
     provider.registration_status = data["registration_status"]
     provider.urn = (data.get("urn") or "").strip().upper() if data["registration_status"] in NEEDS_URN else ""
+    provider.ukprn = (data.get("ukprn") or "").strip()
     provider.notes = (data.get("notes") or "").strip()
     provider.officer_id = officer_id
     wanted = [s for s in SERVICES if s in set(data.get("services") or [])]
@@ -85,6 +106,7 @@ def snapshot(provider):
         "borough": provider.borough,
         "registration_status": REGISTRATION_STATUSES.get(provider.registration_status),
         "urn": provider.urn,
+        "ukprn": provider.ukprn,
         "services": ", ".join(SERVICES[s] for s in provider.service_codes),
         "contact_name": provider.contact_name,
         "contact_email": provider.contact_email,

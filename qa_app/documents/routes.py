@@ -1,0 +1,154 @@
+"""A provider's documents: the list, uploading a version, one version with its review, the
+file itself, and an officer's list of documents waiting for approval."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from qa_app.documents import bp, services
+from qa_app.documents.files import ACCEPT, as_download, max_bytes, read_upload, size_words
+from qa_app.documents.forms import ReviewForm, UploadForm
+from qa_app.documents.models import ProviderDocument
+from qa_app.domain import Conflict, Forbidden, Invalid, Locked
+from qa_app.extensions import db
+from qa_app.forms import show_errors
+from qa_app.providers.models import Provider
+from qa_app.providers.scopes import is_staff_of, may_see_documents, own_provider_id, reviews_for
+
+# Roles that never see a provider's documents: told so (403) rather than "not found".
+OUTSIDERS = ("school", "admin")
+
+
+def _provider(provider_id):
+    """The provider, when the user may see its documents; 404 otherwise."""
+    if current_user.role in OUTSIDERS:
+        abort(403)
+    provider = db.session.get(Provider, provider_id)
+    if provider is None or not may_see_documents(current_user, provider):
+        abort(404)
+    return provider
+
+
+def _document(provider, document_id):
+    document = db.session.get(ProviderDocument, document_id)
+    if document is None or document.provider_id != provider.id:
+        abort(404)
+    return document
+
+
+@bp.route("/providers/<int:provider_id>/documents")
+@login_required
+def index(provider_id):
+    """The documents the provider must hold: what is held, until when, what waits."""
+    provider = _provider(provider_id)
+    return render_template(
+        "documents/index.html",
+        provider=provider,
+        rows=services.documents_of_provider(provider),
+        today=date.today(),
+        may_upload=is_staff_of(current_user, provider),
+        qa=provider.qa_status(),
+    )
+
+
+@bp.route("/providers/<int:provider_id>/documents/<code>/new", methods=["GET", "POST"])
+@login_required
+def upload(provider_id, code):
+    """Upload a new version of one document, with its dates."""
+    provider = _provider(provider_id)
+    if not is_staff_of(current_user, provider):
+        abort(403)
+    required = {d["code"]: d for d in services.required_documents()}
+    if code not in required:
+        abort(404)
+    form = UploadForm()
+    if form.validate_on_submit():
+        storage = request.files.get(form.file.name)
+        try:
+            services.upload_document(
+                current_user,
+                provider,
+                code,
+                read_upload(storage),
+                storage.filename if storage else "",
+                form.issue_date.data,
+                form.expiry_date.data,
+            )
+        except Invalid as problem:
+            db.session.rollback()
+            show_errors(form, problem.fields)
+        else:
+            db.session.commit()
+            flash(f"{required[code]['name']} uploaded. Your officer will check it and approve it.")
+            return redirect(url_for("documents.index", provider_id=provider.id))
+    page = render_template(
+        "documents/upload.html",
+        provider=provider,
+        document=required[code],
+        form=form,
+        accept=ACCEPT,
+        limit=size_words(max_bytes()),
+    )
+    return page, 400 if form.errors else 200
+
+
+@bp.route("/providers/<int:provider_id>/documents/version/<int:document_id>", methods=["GET", "POST"])
+@login_required
+def show(provider_id, document_id):
+    """One uploaded version; its officer approves or rejects it here."""
+    provider = _provider(provider_id)
+    document = _document(provider, document_id)
+    may_review = reviews_for(current_user, provider) and document.status == "pending"
+    form = ReviewForm(version=document.version)
+    if request.method == "POST":
+        if not may_review:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.review_document(
+                    current_user, document, form.decision.data, form.reason.data, int(form.version.data or 0)
+                )
+            except Invalid as problem:
+                db.session.rollback()
+                show_errors(form, problem.fields)
+            except (Conflict, Locked, Forbidden) as problem:
+                db.session.rollback()
+                flash(str(problem), "error")
+                return redirect(request.url)
+            else:
+                db.session.commit()
+                flash(f"{document.name} {document.status_label.lower()}.")
+                return redirect(url_for("documents.index", provider_id=provider.id))
+    page = render_template(
+        "documents/show.html", provider=provider, document=document, form=form, may_review=may_review
+    )
+    return page, 400 if form.errors else 200
+
+
+@bp.route("/providers/<int:provider_id>/documents/version/<int:document_id>/file")
+@login_required
+def download(provider_id, document_id):
+    """The uploaded file, as the type its bytes showed it to be."""
+    provider = _provider(provider_id)
+    document = _document(provider, document_id)
+    return as_download(document.data, document.content_type, document.filename)
+
+
+@bp.route("/documents")
+@login_required
+def waiting():
+    """Documents waiting for this officer's approval (every provider's for the Head of Access)."""
+    if current_user.role not in ("officer", "head_of_access"):
+        abort(403)
+    return render_template("documents/waiting.html", documents=services.waiting_for(current_user))
+
+
+@bp.route("/provider/documents")
+@login_required
+def mine():
+    """Provider staff's own documents."""
+    provider_id = own_provider_id(current_user)
+    if provider_id is None:
+        abort(403)
+    return index(provider_id)

@@ -1,0 +1,31 @@
+"""Who may see a provider's own records (its documents, its answers to actions, its draft
+reports), and who works on them: its own staff upload and answer; its officer and the Head of
+Access review. Anyone else is told the records do not exist (404)."""
+
+from qa_app.auth.permissions import provider_staff_of
+
+
+def _role(user):
+    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+
+
+def is_staff_of(user, provider):
+    """The user is a member of this provider's staff."""
+    return provider_staff_of(user, provider.id)
+
+
+def reviews_for(user, provider):
+    """The user reviews this provider's documents and answers: its officer, the Head of Access."""
+    role = _role(user)
+    return role == "head_of_access" or (role == "officer" and provider.officer_id == user.id)
+
+
+def may_see_documents(user, provider):
+    """The provider's staff and those who review for it."""
+    return is_staff_of(user, provider) or reviews_for(user, provider)
+
+
+def own_provider_id(user):
+    """The provider a member of provider staff belongs to; None for anyone else."""
+    provider_id = getattr(user, "provider_id", None)
+    return provider_id if provider_staff_of(user, provider_id) else None
