@@ -44,7 +44,7 @@ def row(provider, n, **cells):
         "ehc_plan": "no",
         "sen_support": "no",
         "looked_after": "no",
-        "provider_id": str(provider.id),
+        "provider_id": provider.name,
         "commissioned_by": "school",
         "reason": "at_risk_of_exclusion",
         "start_date": START.isoformat(),
@@ -148,7 +148,7 @@ def test_a_dry_run_lists_each_rows_problems_and_imports_nothing(client, signed_i
     assert by_row[6][0][0] == "Pupil reference" and "never a name" in by_row[6][0][1]
     assert by_row[7][0][0] == "Start date" and "not a date" in by_row[7][0][1]
     assert by_row[8][0][0] == "Planned end date"
-    assert by_row[9][0][0] == "Provider number"
+    assert by_row[9][0][0] == "Provider" and "not a provider on the register" in by_row[9][0][1]
     assert placements() == 0 and db.session.scalar(select(func.count(PlacementImport.id))) == 0
 
 
@@ -182,7 +182,10 @@ def test_a_clean_file_is_checked_then_imported_for_the_users_own_school(client, 
 
 
 def test_officers_choose_the_school(client, signed_in, world):
-    """The authority's staff choose the school; without one, the form says so."""
+    """The authority's staff choose the school; without one, the form says so. An officer
+    imports for the schools they visit (or at their providers)."""
+    world["other_user"].school.officer = world["officer"]
+    db.session.commit()
     signed_in(world["officer"])
     page = client.get("/placements/import").data.decode()
     assert "Alder School" in page and "Birch Academy" in page
@@ -274,7 +277,8 @@ def test_an_import_tells_the_officer_and_head_once_a_provider(app, world):
     rows = [row(unknown, n, placing_reason="Nearest to home") for n in range(3)] + [row(world["good"], 9)]
     assert imports.import_rows(user, user.school_id, csv_bytes(rows).decode("utf-8-sig")).ok
     db.session.commit()
-    emails = db.session.scalars(select(OutboxEmail)).all()
+    # (the world's signed-off visit has its own email, about the visit)
+    emails = db.session.scalars(select(OutboxEmail).where(OutboxEmail.subject.contains(" placed "))).all()
     assert [e.subject for e in emails] == [
         "3 pupils placed with Back Room Tutors: not quality assured, not known"
     ]
@@ -291,3 +295,111 @@ def test_the_dry_run_rolls_back_and_tests_nothing(app, world):
     assert placements() == 0 and db.session.scalars(select(Escalation)).all() == []
     assert imports.check(user, user.school_id, csv_bytes(rows).decode("utf-8-sig")).ok
     assert placements() == 0 and db.session.scalars(select(Escalation)).all() == []
+
+
+def test_the_same_import_confirmed_twice_at_once_imports_once(app, client, signed_in, world, monkeypatch):
+    """Two confirmations of one file at the same moment (a double click, two tabs): both
+    load the waiting file before either imports; one imports it, the other is told it was
+    already imported (no server error) and nothing is imported twice."""
+    import threading
+
+    user = signed_in(world["school_user"])
+    rows = [row(world["good"], n) for n in range(3)]
+    location = upload(client, csv_bytes(rows)).headers["Location"]
+    both_loaded = threading.Barrier(2, timeout=30)
+    real_waiting = imports.waiting_import
+
+    def racing_waiting(*args):
+        found = real_waiting(*args)
+        both_loaded.wait()
+        return found
+
+    monkeypatch.setattr(imports, "waiting_import", racing_waiting)
+    cookie = client.get_cookie("qa_session").value
+    answers = []
+
+    def confirm():
+        other = app.test_client()
+        other.set_cookie("qa_session", cookie)
+        answers.append((other, other.post(location)))
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [a.status_code for _, a in answers] == [302, 302]
+    db.session.expire_all()
+    assert placements() == 3 and {p.school_id for p in db.session.scalars(select(Placement))} == {
+        user.school_id
+    }
+    messages = " ".join(other.get(a.headers["Location"]).data.decode() for other, a in answers)
+    assert "3 placements imported" in messages and "already imported" in messages
+
+
+@pytest.mark.parametrize("step", ["check", "import_rows"])
+def test_checking_and_importing_run_as_many_queries_for_500_rows_as_for_10(app, world, count_queries, step):
+    """The school, the providers named, the school's placements and each provider's
+    registration test are looked up once for the file, and the rows written together: the
+    number of SQL statements does not grow with the rows."""
+    user = world["school_user"]
+    good, unknown = world["good"], world["unknown"]
+
+    def statements(first, count):
+        rows = [
+            row(good if n % 2 else unknown, n, placing_reason="Nearest to home")
+            for n in range(first, first + count)
+        ]
+        text = csv_bytes(rows).decode("utf-8-sig")
+        db.session.rollback()  # each run starts as a request does, with nothing loaded
+        with count_queries() as queries:
+            checked = getattr(imports, step)(user, user.school_id, text)
+        assert checked.ok and checked.rows == count, checked.problems[:3]
+        return queries
+
+    small, large = statements(0, 10), statements(1000, 500)
+    assert len(small) == len(large), (small, large)
+    assert len(large) < 40
+
+
+def test_each_row_meets_the_save_paths_rules_on_the_provider(app, world):
+    """A provider not quality assured needs the school's reason on every row that places
+    there, as on the form; the message is save_placement's, under its column, checked once
+    per provider but reported on each row."""
+    user, unknown = world["school_user"], world["unknown"]
+    rows = [row(unknown, 1), row(world["good"], 2), row(unknown, 3)]
+    for run in (imports.check, imports.import_rows):
+        checked = run(user, user.school_id, csv_bytes(rows).decode("utf-8-sig"))
+        assert [(p.row, p.column) for p in checked.problems] == [
+            (2, "Reason for placing"),
+            (4, "Reason for placing"),
+        ]
+        assert "Back Room Tutors is not quality assured" in checked.problems[0].message
+        assert placements() == 0
+
+
+def test_the_provider_is_named_by_name_urn_or_ukprn_in_one_query(app, world, count_queries):
+    """The template's Provider column takes the name, URN or UKPRN as the register shows
+    them (any case or spacing); one query finds every provider of the file; a cell naming
+    no provider, or two, is a problem for its row."""
+    user, good = world["school_user"], world["good"]
+    good.ukprn = "10012345"
+    db.session.commit()
+    cells = ["green  lane centre", "654321", "10012345", "GREEN LANE CENTRE"]
+    rows = [row(good, n, provider_id=cell) for n, cell in enumerate(cells)]
+    text = csv_bytes(rows).decode("utf-8-sig")
+    with count_queries() as queries:
+        checked = imports.import_rows(user, user.school_id, text)
+    assert checked.ok and [p["provider_id"] for p in checked.saved] == [good.id] * 4
+    assert len([q for q in queries if "lower(provider.name) IN" in q]) == 1
+    db.session.rollback()
+
+    refused = imports.import_rows(
+        user, user.school_id, csv_bytes([row(good, 9, provider_id="Nowhere Ltd")]).decode("utf-8-sig")
+    )
+    assert [(p.column, p.message) for p in refused.problems] == [
+        (
+            "Provider",
+            "'Nowhere Ltd' is not a provider on the register: use its name, URN or UKPRN as the register shows them",
+        )
+    ]

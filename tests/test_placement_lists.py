@@ -58,32 +58,33 @@ def test_a_school_sees_only_its_own_placements(client, signed_in, world):
     assert page.index("RIV-002") < page.index("RIV-003")  # open before ended
     assert "RIV-001" in page and "EAST-01" not in page and "Eastbrook" not in page
     assert "Review overdue" in page  # RIV-002 started 60 days ago with no review
-    assert "By provider and school" not in page
+    assert "Providers of concern" not in page
     asked = client.get(f"/placements?school_id={world['eastbrook'].school_id}").get_data(as_text=True)
     assert "EAST-01" not in asked
 
 
 def test_the_authority_sees_every_open_placement(client, signed_in, world):
-    """By provider and school, the unregistered provider first, ended placements left out,
-    and the counts by reason, commissioner and need."""
+    """The providers of concern counted and named, ended placements left out, the counts by
+    reason, commissioner and need, then the pupils, those at providers of concern first."""
     signed_in("head_of_access")
     page = client.get("/placements").get_data(as_text=True)
     for ref in ("RIV-001", "RIV-002", "EAST-01"):
         assert ref in page
     assert "RIV-003" not in page
-    table = page[page.index("By provider and school") :]
-    assert table.index("Tower Hill Learning Base") < table.index("Bridges Learning Centre")
+    table = page[page.index("Providers of concern") : page.index("Every pupil in AP")]
+    assert "1 of the 2 providers with open placements is not quality assured" in table
+    assert "Tower Hill Learning Base" in table and "Bridges Learning Centre" not in table
     pupils = page[page.index("Every pupil in AP") :]
     assert pupils.index("RIV-002") < pupils.index("RIV-001")  # at a provider of concern first
     assert "3 pupils at 2 providers, from 2 schools" in page
     assert "Permanent exclusion" in page and "The local authority (EA 1996 s.19)" in page
-    counts = page[page.index("Pupils who") : page.index("By provider and school")]
+    counts = page[page.index("Pupils who") : page.index("Providers of concern")]
     assert [int(n) for n in __import__("re").findall(r"numeric\">(\d+)<", counts)] == [1, 3, 1]
 
 
 def test_the_lists_filter_by_provider_school_and_overdue_item(client, signed_in, world):
     """The authority's list narrows to one provider and school, or one overdue item."""
-    signed_in("officer")
+    signed_in("head_of_access")  # every school's placements
     page = client.get(
         f"/placements?provider_id={world['risky'].id}&school_id={world['riverside'].school_id}"
     ).get_data(as_text=True)
@@ -91,6 +92,35 @@ def test_the_lists_filter_by_provider_school_and_overdue_item(client, signed_in,
     assert "RIV-002" in pupils and "RIV-001" not in pupils and "EAST-01" not in pupils
     pupils = client.get("/placements?due=review").get_data(as_text=True).split("Every pupil in AP")[1]
     assert "RIV-002" in pupils and "RIV-001" not in pupils
+
+
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        ("riv-00", {"RIV-001", "RIV-002"}),  # a pupil reference, in any case
+        ("eastbrook", {"EAST-01"}),  # a school
+        ("TOWER hill", {"RIV-002", "EAST-01"}),  # a provider
+        ("%", set()),  # LIKE's wildcards are taken literally
+        ("_", set()),
+    ],
+)
+def test_the_authority_searches_by_pupil_school_or_provider(client, signed_in, world, words, found):
+    """The search narrows the list, the counts and the providers of concern alike."""
+    signed_in("head_of_access")
+    page = client.get("/placements", query_string={"q": words}).get_data(as_text=True)
+    pupils = page[page.index("Every pupil in AP") :]
+    assert {ref for ref in ("RIV-001", "RIV-002", "EAST-01") if ref in pupils} == found
+    if found:
+        assert f"{len(found)} {'placement' if len(found) == 1 else 'placements'} matching" in pupils
+    assert f'value="{words}"' in page  # the box keeps what was searched for
+
+
+def test_a_school_searches_only_its_own_placements(client, signed_in, world):
+    """A school's search never finds another school's pupils, by school name or reference."""
+    signed_in(world["riverside"])
+    assert "EAST-01" not in client.get("/placements?q=EAST").get_data(as_text=True)
+    page = client.get("/placements?q=tower").get_data(as_text=True)
+    assert "RIV-002" in page and "RIV-001" not in page and "EAST-01" not in page
 
 
 @pytest.mark.parametrize("role", ["anonymous", "admin"])
@@ -186,3 +216,36 @@ def test_the_lists_take_the_same_queries_at_10_and_10000_placements(
             f"\n/placements SQL queries: school {school_small} -> {school_large}, authority {head_small} -> {head_large}"
         )
     assert (school_small, head_small) == (school_large, head_large)
+
+
+def test_the_authority_pages_run_across_providers_in_order(
+    client, login, make_user, make_provider, monkeypatch
+):
+    """Pages of 4 over 3 providers of 5, 2 and 4 pupils: every placement once, in the list's
+    order (providers of concern first, then by provider, school and reference), the total
+    right, and a page past the end empty."""
+    from qa_app.placements import lists
+
+    monkeypatch.setattr(lists, "PAGE_SIZE", 4)
+    school_user = make_user("school", school="Riverside Academy")
+    concern = make_provider(name="Zeta Base", registration_status="unregistered")
+    alpha = make_provider(name="Alpha Base", registration_status="unregistered")
+    other = make_provider(name="Beta Base", registration_status="not_known")
+    _bulk_placements(
+        school_user.school_id, [concern.id] * 5 + [alpha.id] * 2 + [other.id] * 4, school_user.id, 11
+    )
+    login(make_user("head_of_access"))
+    expected = sorted(
+        db.session.execute(
+            db.select(Placement.pupil_ref, Placement.provider_id).where(Placement.ended_on.is_(None))
+        ).all(),
+        key=lambda row: ({alpha.id: 0, other.id: 1, concern.id: 2}[row.provider_id], row.pupil_ref),
+    )
+    seen = []
+    for number in (1, 2, 3):
+        page = client.get(f"/placements?page={number}").get_data(as_text=True)
+        assert f"{len(expected)} placements, page {number} of 3" in page
+        seen += [row.pupil_ref for row in expected if f">{row.pupil_ref}<" in page]
+    assert seen == [row.pupil_ref for row in expected]
+    past = client.get("/placements?page=9").get_data(as_text=True)
+    assert not any(f">{row.pupil_ref}<" in past for row in expected)

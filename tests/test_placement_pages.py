@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from qa_app.extensions import db
 from qa_app.notifications.models import OutboxEmail
 from qa_app.placements.models import Placement
+from tests.factories import clear_outbox
 
 TODAY = date.today()
 START = TODAY - timedelta(days=20)
@@ -48,6 +49,7 @@ def setting(make_user, make_provider, make_visit):
     officer = make_user("officer", email="officer.pages@example.org")
     good = make_provider(name="Greenway Centre", registration_status="ofsted_registered", urn="654321")
     make_visit(good, rag="green", reviewer=head)
+    clear_outbox()
     unknown = make_provider(name="Back Street Tuition", officer_id=officer.id)
     return {
         "school": make_user("school", school="Riverside Academy"),
@@ -117,6 +119,11 @@ def test_a_provider_not_quality_assured_needs_the_schools_reason(client, signed_
         ({"planned_end_date": parts(START - timedelta(days=1))}, "on or after the start date"),
         ({"start_date": ["31", "2", "2026"]}, "Start date must be a real date"),
         ({"reason": "bored"}, "Not a valid choice"),
+        # A mistyped year: a field message, not "too large to be stored".
+        (
+            {"start_date": ["20", "12", "9999"], "planned_end_date": ["21", "12", "9999"]},
+            "Start date must be a date before 2100",
+        ),
     ],
 )
 def test_bad_input_shows_gov_uk_errors_and_saves_nothing(client, signed_in, setting, fields, message):
@@ -196,3 +203,36 @@ def test_another_schools_placement_is_404(client, signed_in, setting, make_place
     signed_in(setting["other"])
     for path in ("", "/edit", "/reviews/new", "/end"):
         assert client.get(f"/placements/{placement.uuid}{path}").status_code == 404
+
+
+def test_placing_a_pupil_again_never_overwrites_the_placement_or_its_reviews(client, signed_in, setting):
+    """The new-placement form sent again (the back button, then Save) after a review was
+    added: the stored placement and its review stay; the school is sent to the placement."""
+    signed_in(setting["school"])
+    url = f"/placements/new?provider_id={setting['good'].id}"
+    page = client.get(url).data.decode()
+    import re
+
+    placement_uuid = re.search(r'name="uuid"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="uuid"', page
+    )
+    data = form_data(uuid=placement_uuid[1])
+    assert client.post(url, data=data).status_code == 302
+    placement = db.session.scalar(select(Placement))
+    review = {
+        "version": str(placement.version),
+        "review_date": parts(TODAY),
+        "sessions_possible": "20",
+        "sessions_attended": "18",
+        "sessions_unauthorised": "1",
+        "progress": "Settled well",
+        "decision": "continue",
+    }
+    assert client.post(f"/placements/{placement.uuid}/reviews/new", data=review).status_code == 302
+    again = client.post(url, data=form_data(uuid=placement_uuid[1], objectives=""))
+    assert again.status_code == 302 and again.headers["Location"] == f"/placements/{placement.uuid}"
+    assert "already saved" in client.get(again.headers["Location"]).data.decode()
+    db.session.expire_all()
+    stored = db.session.scalar(select(Placement))
+    assert len(stored.reviews) == 1 and stored.objectives == "Back to full time by Easter"
+    assert placements() == 1

@@ -1,4 +1,4 @@
-"""Who sees which placements (DESIGN.md 2.6): another school's placements never appear in a
+"""Who sees which placements (docs/domain.md §2.6): another school's placements never appear in a
 school's pages, and a pupil reference never appears to another school, on the public
 register, or in the provider edition of a report. Also the school's home page and the
 pupils-placed figure of the provider page."""

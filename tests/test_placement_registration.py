@@ -1,4 +1,4 @@
-"""The registration test across schools (DESIGN.md 2.6): table tests on placements saved
+"""The registration test across schools (docs/domain.md §2.6): table tests on placements saved
 through the real save path, the one escalation per provider it raises, who sees it, and
 when it runs again (every save, end or import; publishing rules; the daily command)."""
 
@@ -134,7 +134,8 @@ def test_ended_placements_are_not_counted(world):
         sen_support=False,
         end={"date": (TODAY - timedelta(days=1)).isoformat(), "destination": "home_school_full_time"},
     )
-    save_placement(world["staff"][0], placements[0].uuid, read(PlacementBody, body).to_change())
+    change = read(PlacementBody, body).to_change()
+    save_placement(world["staff"][0], placements[0].uuid, change, placements[0].version)
     db.session.commit()
     test = result_now(world["provider"])
     assert (test["result"], len(test["full_time"])) == (NOT_INDICATED, 4)
@@ -371,3 +372,64 @@ def test_two_schools_saving_at_once_raise_one_escalation(app, world, database_ur
     assert outcome == {"escalations": 1}
     [escalation] = escalations()
     assert len(escalation.test_result["placements"]) == 6
+
+
+def test_two_schools_saving_at_the_same_moment_are_both_counted(app, world, database_url, monkeypatch):
+    """PostgreSQL, two real transactions that have both saved their placement before either
+    is tested (barriers hold them there, and then after reading, if both can read): three pupils already placed, and one more from
+    each of two schools, make five full-time pupils, and the test raises its escalation."""
+    import contextlib
+    import threading
+
+    from qa_app.auth.models import User
+    from qa_app.placements import services
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite serialises writers: there is no race to lose")
+    for n in range(3):
+        place(world, n, 25)
+    assert escalations() == []
+    ids, provider_id = [world["staff"][0].id, world["staff"][1].id], world["provider"].id
+    both_saved = threading.Barrier(2, timeout=30)
+    real_changed = services.placements_changed
+
+    def racing_changed(provider_ids):
+        both_saved.wait()  # each has flushed its placement; neither has been tested
+        real_changed(provider_ids)
+
+    monkeypatch.setattr(services, "placements_changed", racing_changed)
+    # Then each reads the open placements and waits for the other to have read them too
+    # (unless the other is held back from reading until this one commits: then it goes on).
+    both_read = threading.Barrier(2, timeout=5)
+    real_open = registration.open_placements
+
+    def racing_open(*args):
+        found = real_open(*args)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_read.wait()
+        return found
+
+    monkeypatch.setattr(registration, "open_placements", racing_open)
+    errors = []
+
+    def save_at(user_id):
+        with app.app_context():
+            try:
+                user = db.session.get(User, user_id)
+                body = placement_body(user.school, provider_id, hours_per_week=25, sen_support=False)
+                save_placement(user, str(uuid.uuid4()), read(PlacementBody, body).to_change())
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=save_at, args=(user_id,)) for user_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    db.session.expire_all()
+    [escalation] = escalations()
+    assert len(escalation.test_result["placements"]) == 5

@@ -16,7 +16,7 @@ from qa_app.placements import services
 from qa_app.placements.models import Placement, PlacementConflict, PlacementReview
 from qa_app.placements.schemas import PlacementBody, read
 from qa_app.placements.services import placing_check, save_placement
-from tests.factories import placement_body
+from tests.factories import clear_outbox, placement_body
 
 TODAY = date.today()
 
@@ -31,6 +31,7 @@ def world(make_user, make_provider, make_visit):
     head = make_user("head_of_access", email="head.p@example.org")
     good = make_provider(registration_status="ofsted_registered", urn="123456")
     make_visit(good, rag="green", reviewer=head)
+    clear_outbox()
     unknown = make_provider(officer_id=officer.id)
     return {
         "school": school_user.school,
@@ -118,7 +119,7 @@ def test_bad_input_is_refused_with_a_message_and_nothing_saved(world, fields, pa
 def test_an_officer_places_for_a_school_that_does_not_exist(world):
     body = placement_body(999999, world["good"])
     with pytest.raises(Invalid) as refused:
-        _save(world["officer"], body)
+        _save(world["head"], body)
     assert "not a school" in refused.value.fields["school_id"]
 
 
@@ -148,16 +149,22 @@ def test_scoping(world, make_user):
     with pytest.raises(Forbidden):
         _save(world["other_user"], placement_body(world["school"], world["good"]))
     db.session.rollback()
-    # Officers and the Head of Access record for any school; admins not at all.
-    for user in (world["officer"], world["head"]):
-        assert _save(user, placement_body(world["other"], world["good"]))[1]
+    # The Head of Access records for any school, an officer at their providers or for the
+    # schools they visit; admins not at all.
+    assert _save(world["head"], placement_body(world["other"], world["good"]))[1]
+    assert _save(world["officer"], placement_body(world["other"], world["unknown"], placing_reason="Near"))[1]
+    with pytest.raises(Forbidden):
+        _save(world["officer"], placement_body(world["other"], world["good"], pupil_ref="ELSE-1"))
+    db.session.rollback()
     admin = make_user("admin")
     with pytest.raises(Forbidden):
         _save(admin, placement_body(world["school"], world["good"]))
     db.session.rollback()
     with pytest.raises(NotFound):
         services.find_placement(admin, placement.uuid)
-    assert services.find_placement(world["officer"], placement.uuid) == placement
+    assert services.find_placement(world["head"], placement.uuid) == placement
+    with pytest.raises(NotFound):  # another officer's provider, a school they do not visit
+        services.find_placement(world["officer"], placement.uuid)
 
 
 def test_scopes_in_sql(world, make_user):
@@ -171,7 +178,8 @@ def test_scopes_in_sql(world, make_user):
 
     assert seen(world["school_user"]) == {mine.id}
     assert seen(world["other_user"]) == {theirs.id}
-    assert seen(world["officer"]) == seen(world["head"]) == {mine.id, theirs.id}
+    assert seen(world["head"]) == {mine.id, theirs.id}
+    assert seen(world["officer"]) == set()  # neither school visited, nor their provider
     assert seen(make_user("admin")) == set()
     schools = set(db.session.scalars(select(School.id).where(schools_placeable_by(world["school_user"]))))
     assert schools == {world["school"].id}
@@ -204,10 +212,14 @@ def test_ending_and_replacing_reviews(world):
     placement, _ = _save(world["school_user"], body)
     reviews = [REVIEW, {**REVIEW, "sessions_attended": 10, "decision": "end"}]
     end = {"date": TODAY.isoformat(), "destination": "home_school_full_time", "pupil_assessment": "Good"}
-    placement, _ = _save(world["school_user"], {**body, "reviews": reviews, "end": end}, placement.uuid)
+    placement, _ = _save(
+        world["school_user"], {**body, "reviews": reviews, "end": end}, placement.uuid, base_version=1
+    )
     assert [r.sessions_attended for r in placement.reviews] == [18, 10]
     assert not placement.is_open and placement.destination == "home_school_full_time"
-    placement, _ = _save(world["school_user"], {**body, "reviews": reviews[:1]}, placement.uuid)
+    placement, _ = _save(
+        world["school_user"], {**body, "reviews": reviews[:1]}, placement.uuid, base_version=placement.version
+    )
     assert placement.is_open and _count(PlacementReview) == 1
 
 
@@ -238,7 +250,12 @@ def test_placing_with_a_provider_not_quality_assured(world):
     assert "Riverside Academy" in email.body and "Y9-042" in email.body
     assert world["unknown"].name in email.body and "we visited it ourselves" in email.body
     # Saving it again tells no one again.
-    _save(world["school_user"], {**body, "objectives": "Changed"}, placement.uuid)
+    _save(
+        world["school_user"],
+        {**body, "objectives": "Changed"},
+        placement.uuid,
+        base_version=placement.version,
+    )
     assert _count(OutboxEmail) == 1
 
 
@@ -261,5 +278,5 @@ def test_every_save_runs_the_hooks(world, monkeypatch):
     monkeypatch.setattr(services, "on_change", [seen.append])
     placement, _ = _save(world["school_user"], placement_body(world["school"], world["good"]))
     body = placement_body(world["school"], world["unknown"], pupil_ref=placement.pupil_ref)
-    _save(world["school_user"], body, placement.uuid)
+    _save(world["school_user"], body, placement.uuid, base_version=placement.version)
     assert seen == [{world["good"].id}, {world["good"].id, world["unknown"].id}]

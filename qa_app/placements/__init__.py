@@ -1,5 +1,5 @@
 """Placements of pupils in alternative provision by schools: records, reviews, endings,
-and what the authority sees across every school (DESIGN.md 2.6)."""
+and what the authority sees across every school (docs/domain.md §2.6)."""
 
 from flask import Blueprint
 
@@ -11,6 +11,7 @@ from qa_app.placements import (  # noqa: E402,F401
     home,
     import_pages,
     lists,
+    mark_export_pages,
     provider_counts,
     registration,
     routes,

@@ -55,8 +55,9 @@ def _y(value):
 
 
 def attendance_chart(rows):
-    """The chart of attendance % for the latest MOST_BARS rows of an attendance table."""
-    shown = rows[-MOST_BARS:]
+    """The chart of attendance % for the latest MOST_BARS terms of an attendance table (a
+    year's overall row is in the table only)."""
+    shown = [row for row in rows if not row.is_overall][-MOST_BARS:]
     slot = (WIDTH - LEFT) / max(len(shown), 1)
     bars = []
     for position, row in enumerate(shown):

@@ -7,11 +7,14 @@ from datetime import date
 from flask import abort, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from qa_app.audit.reads import audited
 from qa_app.auth.permissions import authorize, can, placements_visible_to
 from qa_app.domain import NotFound
 from qa_app.placements import bp, exports
 from qa_app.placements.attendance import attendance_for, attendance_scope, check_term_dates, provider_scope
 from qa_app.placements.attendance_chart import attendance_chart
+from qa_app.placements.attendance_groups import attendance_by
+from qa_app.placements.persistent_absence import persistent_absence
 
 
 @bp.record_once
@@ -50,30 +53,56 @@ def _scope_from_request():
 
 @bp.route("/placements/attendance")
 @login_required
+@audited("view", "attendance")
 def attendance():
     """Attendance by term, as a chart and a table, for a school, a provider or all in view."""
     scope = _scope_from_request()
-    rows = attendance_for(scope.condition)
+    rows = attendance_for(scope.condition, scope.whole_authority)
     return render_template(
         "placements/attendance.html",
         scope=scope,
         rows=rows,
         chart=attendance_chart(rows),
         csv_url=url_for(".attendance_csv", **scope.arguments),
+        by_group=can(current_user, "placement.authority_view"),
     )
+
+
+@bp.route("/placements/attendance/absence")
+@login_required
+@audited("view", "attendance")
+def persistent_absence_page():
+    """Pupils below 90% of their sessions this term (below 50%: severe), from the marks, worst
+    first, a page at a time, with the last four weeks of each."""
+    scope = _scope_from_request()
+    absence = persistent_absence(scope.condition, date.today(), request.args.get("page", 1, type=int))
+    return render_template("placements/absence.html", scope=scope, absence=absence)
+
+
+@bp.route("/placements/attendance/by-<any(school, provider):group>")
+@login_required
+def attendance_by_group(group):
+    """This term's attendance school by school, or provider by provider, a page at a time."""
+    authorize("placement.authority_view")
+    term, since, rows = attendance_by(
+        group, placements_visible_to(current_user), date.today(), request.args.get("page", 1, type=int)
+    )
+    return render_template("placements/attendance_by.html", group=group, term=term, since=since, rows=rows)
 
 
 @bp.route("/placements/attendance.csv")
 @login_required
+@audited("export", "attendance")
 def attendance_csv():
     """The same attendance table as CSV."""
     scope = _scope_from_request()
-    data = exports.attendance_csv(attendance_for(scope.condition))
+    data = exports.attendance_csv(attendance_for(scope.condition, scope.whole_authority))
     return _download(data, f"attendance-{scope.slug}-{date.today()}.csv")
 
 
 @bp.route("/placements/pupils-in-ap.csv")
 @login_required
+@audited("export", "placement_list")
 def pupils_in_ap_csv():
     """The authority's list of pupils in AP today, for its register of children not in school."""
     authorize("placement.authority_view")

@@ -1,5 +1,5 @@
 """Placements as CSV: the attendance table, and the authority's list of pupils in AP for its
-register of children not in school (EA 1996 s.436B, DESIGN.md 2.6).
+register of children not in school (EA 1996 s.436B, docs/domain.md §2.6).
 
 Every file is UTF-8 with a byte-order mark, so Excel reads it as UTF-8, and no cell can be
 read as a formula: text beginning with = + - @ (or a tab or carriage return) gets a
@@ -28,6 +28,9 @@ ATTENDANCE_COLUMNS = (
     "Sessions possible",
     "Sessions attended",
     "Sessions of unauthorised absence",
+    "Trend in absence against the same term a year earlier",
+    "Trend in unauthorised absence against the same term a year earlier",
+    "Counted from",
 )
 PUPIL_COLUMNS = (
     "School",
@@ -81,6 +84,9 @@ def attendance_csv(rows):
                 row.sessions.possible,
                 row.sessions.attended,
                 row.sessions.unauthorised,
+                row.absence_trend.text,
+                row.unauthorised_trend.text,
+                row.source_label,
             )
             for row in rows
         ),

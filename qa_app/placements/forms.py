@@ -69,11 +69,10 @@ class ChooseProviderForm(FlaskForm):
         description="Check the register first: placing with a provider that is not quality assured needs a reason.",
         validators=[InputRequired("Choose the provider"), _chosen("Choose the provider")],
     )
-    submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 class PlacementForm(VersionedForm):
-    """Every field of a placement but its reviews and end (DESIGN.md 2.6)."""
+    """Every field of a placement but its reviews and end (docs/domain.md §2.6)."""
 
     provider_id = SelectField(
         "Provider",

@@ -8,6 +8,7 @@ from flask import abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from qa_app.audit.reads import audited
 from qa_app.auth.permissions import can, placements_visible_to
 from qa_app.extensions import db
 from qa_app.placements import bp
@@ -25,6 +26,7 @@ def open_placements(user):
 
 @bp.route("/home")
 @login_required
+@audited("view", "placement_list")
 def school_home():
     """A school user's home: open placements, the ones with something overdue, the register."""
     if current_user.role != "school" or not can(current_user, "placement.view"):

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovSubmitInput
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import NotFound
 from wtforms import SelectField, SubmitField
 from wtforms.validators import InputRequired
@@ -124,6 +125,13 @@ def import_upload():
     return redirect(url_for("placements.import_confirm", token=waiting.token))
 
 
+def _already_imported():
+    """The answer to a confirmation whose file another request is importing or imported."""
+    db.session.rollback()
+    flash("This file was already imported (the button was pressed twice): nothing was imported twice.")
+    return redirect(url_for("placements.index"))
+
+
 @bp.route("/placements/import/<token>", methods=["GET", "POST"])
 @login_required
 def import_confirm(token):
@@ -135,11 +143,16 @@ def import_confirm(token):
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         return render_template("placements/import_confirm.html", form=form, waiting=waiting)
-    school_id, filename = waiting.school_id, waiting.filename
-    checked = imports.import_rows(current_user, school_id, waiting.content)
+    school_id, filename, content = waiting.school_id, waiting.filename, waiting.content
+    if not imports.claim(waiting):
+        return _already_imported()
+    checked = imports.import_rows(current_user, school_id, content)
     if not checked.ok:  # the register or the school's placements changed since the dry run
         return _page(ImportForm.for_user(current_user), 400, checked)
-    db.session.delete(waiting)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except (IntegrityError, OperationalError):  # the same file, confirmed twice at once
+        db.session.rollback()
+        return _already_imported()
     flash(f"{len(checked.saved)} placements imported from {filename}.")
     return redirect(url_for("placements.import_upload"))

@@ -1,12 +1,13 @@
-"""CSV import of placements from a school's MIS (DESIGN.md 2.6).
+"""CSV import of placements from a school's MIS (docs/domain.md §2.6).
 
 The template has one column per field a placement's first record needs, headed in plain
 words with the codes it takes. A file is read with the csv module into one PlacementBody
-per row and saved through services.save_placement, the one save path, so an imported
-placement obeys every rule a typed one does. All rows are saved in one transaction: the
-dry run is the same run rolled back, and nothing is imported while any row has a problem.
-The registration test across schools runs once per provider at the end of an import.
-"""
+per row, and each row goes through services.new_placement, the checks save_placement makes
+of a new placement, so an imported placement obeys every rule a typed one does. The school,
+the providers the rows name and the school's placements are looked up once for the file,
+not once a row; the rows are then written together in one transaction. The dry run checks
+the same way and writes nothing, and nothing is imported while any row has a problem. The
+registration test across schools runs once for the providers an import touches."""
 
 import csv
 import io
@@ -14,15 +15,16 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
-from qa_app.auth.models import utcnow
+from qa_app.auth.models import School, utcnow
 from qa_app.domain import DomainError, Invalid
 from qa_app.extensions import db
-from qa_app.placements.models import ATTENDANCE_CODES, COMMISSIONERS, REASONS, PlacementImport
-from qa_app.placements.registration import one_test_per_provider
+from qa_app.placements.models import ATTENDANCE_CODES, COMMISSIONERS, REASONS, Placement, PlacementImport
 from qa_app.placements.schemas import PlacementBody, read
-from qa_app.placements.services import notify_placing, placing_check, save_placement
+from qa_app.placements.services import add_placements, new_placement_row, notify_placing
+from qa_app.providers.models import Provider
+from qa_app.providers.services import normalise_name, providers_by_reference
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -55,7 +57,7 @@ COLUMNS = (
     Column("ehc_plan", "EHC plan", "yes_no", required=False, hint="yes or no"),
     Column("sen_support", "SEN support", "yes_no", required=False, hint="yes or no"),
     Column("looked_after", "Looked after", "yes_no", required=False, hint="yes or no"),
-    Column("provider_id", "Provider number", "whole", hint="as on the register"),
+    Column("provider_id", "Provider", hint="its name, URN or UKPRN as the register shows them"),
     Column("commissioned_by", "Commissioned by", "code", tuple(COMMISSIONERS), required=False),
     Column("reason", "Reason", "code", tuple(REASONS)),
     Column("start_date", "Start date", "date", hint="YYYY-MM-DD or DD/MM/YYYY"),
@@ -87,6 +89,7 @@ COLUMNS = (
 )
 BY_NAME = {column.name: column for column in COLUMNS}
 BY_LABEL = {column.label.lower(): column for column in COLUMNS}
+BY_LABEL["provider number"] = BY_NAME["provider_id"]  # the heading of older templates
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,8 @@ class Problem:
 
 @dataclass
 class Checked:
-    """The outcome of a run over a file: the rows read, their problems, and what was saved."""
+    """The outcome of a run over a file: the rows read, their problems, and the placements'
+    rows that passed (written unless it was a dry run)."""
 
     rows: int = 0
     problems: list = field(default_factory=list)
@@ -249,56 +253,104 @@ def _problems(number, error):
 # -- running an import -------------------------------------------------------------------------
 
 
+def _provider_id(providers, cell, number, problems):
+    """The id of the one provider the cell names; None (and a problem) otherwise."""
+    ids = providers.get(normalise_name(cell), [])
+    if len(ids) == 1:
+        return ids[0]
+    message = (
+        f"'{cell}' names more than one provider: use its URN or UKPRN"
+        if ids
+        else f"'{cell}' is not a provider on the register: use its name, URN or UKPRN as the register shows them"
+    )
+    problems.append(Problem(number, BY_NAME["provider_id"].label, message))
+    return None
+
+
 def run(user, school_id, text, today=None, dry_run=False):
-    """Save every row as a placement of the school through save_placement, in the current
-    transaction; returns a Checked. The caller commits only when it is ok (or rolls back
-    for a dry run), so nothing is imported while any row has a problem."""
+    """Check every row as save_placement checks a new placement of the school and, unless
+    this is a dry run, add them all in the current transaction; returns a Checked. The
+    school, the providers named and the school's placements are each looked up once for the
+    whole file, the rows are written together, and the registration test across schools runs
+    once for the providers touched. The caller commits only when it is ok (or rolls back),
+    so nothing is imported while any row has a problem."""
+    today = today or date.today()
     checked = Checked()
-    with one_test_per_provider(test=not dry_run):
-        for number, body, problems in read_rows(text):
-            checked.rows += 1
-            if body is None:
-                checked.problems.extend(problems)
-                continue
-            try:
-                change = read(PlacementBody, {**body, "school_id": school_id}).to_change()
-                if not problems:
-                    placement, _ = save_placement(user, str(uuid.uuid4()), change, today=today, notify=False)
-                    checked.saved.append(placement)
-            except (Invalid, DomainError) as error:
-                # A cell already refused is not refused again as missing.
-                flagged = {p.column for p in problems}
-                problems += [p for p in _problems(number, error) if p.column not in flagged]
+    rows = list(read_rows(text))
+    school = db.session.get(School, school_id)
+    # Each row's provider, named by its name, URN or UKPRN: all of them found in one query.
+    references = providers_by_reference([body.get("provider_id") for _, body, _ in rows if body])
+    for number, body, problems in rows:
+        if body and "provider_id" in body:
+            body["provider_id"] = _provider_id(references, body["provider_id"], number, problems)
+    providers = find_providers({body.get("provider_id") for _, body, _ in rows if body})
+    taken = set(
+        db.session.execute(
+            select(Placement.pupil_ref, Placement.start_date).where(Placement.school_id == school_id)
+        ).all()
+    )
+    checks = {}  # each provider's placing check, made once
+    for number, body, problems in rows:
+        checked.rows += 1
+        if body is None:
             checked.problems.extend(problems)
-        if not checked.ok:
-            # Nothing will be kept: the registration test need not run on the way out.
-            raise _Abandon(checked)
-        if not dry_run:
-            _notify(checked.saved, today or date.today())
+            continue
+        try:
+            change = read(PlacementBody, {**body, "school_id": school_id}).to_change()
+            if not problems:
+                key = (change.pupil_ref, change.start_date)
+                provider = providers.get(body["provider_id"])
+                row = new_placement_row(user, change, school, provider, today, key in taken, checks)
+                taken.add(key)  # a second row for the same pupil and start is refused too
+                checked.saved.append(row)
+        except (Invalid, DomainError) as error:
+            # A cell already refused is not refused again as missing.
+            flagged = {p.column for p in problems}
+            problems += [p for p in _problems(number, error) if p.column not in flagged]
+        checked.problems.extend(problems)
+    if not checked.ok:
+        raise _Abandon(checked)
+    if not dry_run:
+        add_placements(checked.saved)
+        _notify(checked.saved, checks)
     return checked
 
 
-def _notify(placements, today):
+def find_providers(identifiers):
+    """{provider id: Provider} for the providers the rows name (their ids, once each row's
+    name, URN or UKPRN is found), in one query."""
+    ids = {identifier for identifier in identifiers if isinstance(identifier, int)}
+    if not ids:
+        return {}
+    return {
+        provider.id: provider for provider in db.session.scalars(select(Provider).where(Provider.id.in_(ids)))
+    }
+
+
+def _notify(rows, checks):
     """One email a provider for the imported placements that needed the school's reason,
-    rather than one a row."""
+    rather than one a row (those placements read back in one query)."""
+    needing = [row["uuid"] for row in rows if checks.get(row["provider_id"])]
+    if not needing:
+        return
+    read_back = {p.uuid: p for p in db.session.scalars(select(Placement).where(Placement.uuid.in_(needing)))}
     by_provider = {}
-    for placement in placements:
+    for placement in (read_back[key] for key in needing):  # in the file's order
         by_provider.setdefault(placement.provider_id, []).append(placement)
-    for placed in by_provider.values():
-        check = placing_check(placed[0].provider, today)
-        if check is not None:
-            notify_placing(placed, check)
+    for provider_id, placed in by_provider.items():
+        notify_placing(placed, checks[provider_id])
 
 
 class _Abandon(Exception):
-    """Leaves the batch without testing the providers, carrying the checked rows."""
+    """Leaves a run with a problem without writing anything, carrying the checked rows."""
 
     def __init__(self, checked):
         self.checked = checked
 
 
 def check(user, school_id, text, today=None):
-    """The dry run: the import run in full, then rolled back; returns a Checked."""
+    """The dry run: every row checked as the import checks it, nothing written, and the
+    session rolled back; returns a Checked."""
     try:
         checked = run(user, school_id, text, today, dry_run=True)
     except _Abandon as abandoned:
@@ -334,6 +386,14 @@ def keep(user, school_id, filename, text, rows):
     db.session.add(waiting)
     db.session.flush()
     return waiting
+
+
+def claim(waiting):
+    """Take the waiting file for this import, first thing in its transaction: False when
+    another request (the same confirmation sent twice) took it first. On PostgreSQL the
+    second DELETE waits for the first transaction and then finds no row."""
+    taken = db.session.execute(delete(PlacementImport).where(PlacementImport.id == waiting.id))
+    return taken.rowcount == 1
 
 
 def waiting_import(user, token):

@@ -1,11 +1,13 @@
 """`/placements`: a school's own placements, or the authority's view of every pupil in AP
-(DESIGN.md 2.6), each in a fixed number of SQL queries however many placements there are.
+(docs/domain.md §2.6), each in a fixed number of SQL queries however many placements there are.
 
 A school user sees its own school's placements, open first, with what is due on each.
 Officers and the Head of Access see every open placement by provider and school, the
 counts the authority reports (reason, commissioner, EHC plan, SEN support, looked after),
-placements at providers that are not quality assured or not known to be registered first,
-and the overdue items. Which placements anyone sees is `placements_visible_to`.
+the providers of concern (not quality assured or not known to be registered) as a count and
+the first few, then one page of placements, those at providers of concern first. Both lists
+search by pupil reference, school or provider. Which placements anyone sees is
+`placements_visible_to`.
 """
 
 from collections import Counter
@@ -15,11 +17,14 @@ from datetime import date
 from flask import render_template, request
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import aliased
 
+from qa_app.audit.reads import audited
 from qa_app.auth.models import School
 from qa_app.auth.permissions import authorize, can, placements_visible_to, schools_visited_by
 from qa_app.extensions import db
+from qa_app.framework.rating import ASSURED
 from qa_app.placements import bp
 from qa_app.placements.models import COMMISSIONERS, REASONS, Placement
 from qa_app.placements.overdue import (
@@ -34,13 +39,17 @@ from qa_app.providers.search import qa_status_conditions, qa_status_sql
 
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
+MAX_SEARCH = 100
+# The providers of concern named on the authority's page; the rest are counted.
+CONCERNS_SHOWN = 10
 NOT_KNOWN_REGISTERED = ("unregistered", "not_known")
 
 
 def concern(today):
     """SQL: 1 when the provider is not quality assured today or not known to be registered."""
+    conditions = qa_status_conditions(today)
     assured = and_(
-        qa_status_conditions(today)["quality_assured"],
+        or_(*(conditions[status] for status in ASSURED)),
         Provider.registration_status.not_in(NOT_KNOWN_REGISTERED),
     )
     return case((assured, 0), else_=1)
@@ -48,12 +57,13 @@ def concern(today):
 
 @dataclass
 class ListFilters:
-    """What the list was asked for: a provider, a school, an overdue item (or "any" item);
-    0 or "" is any."""
+    """What the list was asked for: a provider, a school, an overdue item (or "any" item),
+    words to search pupil references, school and provider names for; 0 or "" is any."""
 
     provider_id: int = 0
     school_id: int = 0
     due: str = ""
+    q: str = ""
 
     @classmethod
     def from_args(cls, args):
@@ -64,6 +74,7 @@ class ListFilters:
             provider_id=max(args.get("provider_id", 0, type=int), 0),
             school_id=max(args.get("school_id", 0, type=int), 0),
             due=due,
+            q=" ".join(args.get("q", "").split())[:MAX_SEARCH],
         )
 
     def as_args(self):
@@ -73,14 +84,89 @@ class ListFilters:
 
 class RowPagination(Pagination):
     """A page of rows (a placement with its school, provider and overdue columns): a count
-    query and a page query."""
+    query and a page query. The page's placements are chosen in order by their ids alone,
+    and only those read with their columns: sorting whole rows would work out the overdue
+    columns for every placement in the list."""
 
     def _query_items(self):
-        query = self._query_args["rows"]
-        return db.session.execute(query.limit(self.per_page).offset(self._query_offset)).all()
+        order = self._query_args["order"]
+        chosen = (
+            self._query_args["ids"].order_by(*order).limit(self.per_page).offset(self._query_offset)
+        ).subquery()
+        query = self._query_args["rows"].join(chosen, chosen.c.id == Placement.id).order_by(*order)
+        return db.session.execute(query).all()
 
     def _query_count(self):
         return db.session.scalar(self._query_args["count_query"])
+
+
+class AuthorityPagination(Pagination):
+    """A page of the authority's list, placements grouped by provider: the providers in the
+    list's order with how many placements each has, from the index by provider without
+    reading a placement's row, say which providers the page falls in and how many
+    placements come before them; only their placements are then read and sorted. Sorting
+    every open placement with its overdue columns worked them out for tens of thousands of
+    rows a page."""
+
+    def _query_items(self):
+        window = self._query_args["window"]
+        start, end = self._query_offset, self._query_offset + self.per_page
+        found = db.session.execute(
+            select(window).where(
+                or_(and_(window.c.before < end, window.c.after > start), window.c.before == 0)
+            )
+        ).all()
+        self._total = int(found[0].total) if found else 0
+        shown = [row for row in found if row.before < end and row.after > start]
+        skip = start - min((row.before for row in shown), default=0)
+        query = self._query_args["rows"].where(Placement.provider_id.in_([row.provider_id for row in shown]))
+        return db.session.execute(query.limit(self.per_page).offset(max(skip, 0))).all()
+
+    def _query_count(self):
+        return self._total
+
+
+def provider_window(user, filters, today):
+    """SQL (a subquery): each provider with open placements in the list, in the list's order
+    of providers, with how many of the list's placements come before it (`before`), up to
+    and including it (`after`), and in all (`total`)."""
+    pupils = func.count(Placement.id)
+    counted = _scoped(
+        select(Placement.provider_id, pupils.label("pupils")).group_by(Placement.provider_id),
+        user,
+        filters,
+        today,
+        open_only=True,
+    ).subquery()
+    running = func.sum(counted.c.pupils).over(order_by=provider_order(today))
+    return (
+        select(
+            counted.c.provider_id,
+            (running - counted.c.pupils).label("before"),
+            running.label("after"),
+            func.sum(counted.c.pupils).over().label("total"),
+        )
+        .join(Provider, Provider.id == counted.c.provider_id)
+        .subquery()
+    )
+
+
+def provider_order(today):
+    """The order of providers in the authority's list: of concern first, then by name."""
+    return (concern(today).desc(), func.lower(Provider.name), Provider.id)
+
+
+def search_condition(words):
+    """SQL: the placement's pupil reference, school or provider contains the words (no join
+    needed, so every query of the page can use it)."""
+    # The references are matched in a query of their own, which reads them from the index
+    # by school and reference: the rest of each query then needs no placement's row.
+    matching = aliased(Placement)
+    return or_(
+        Placement.id.in_(select(matching.id).where(matching.pupil_ref.icontains(words, autoescape=True))),
+        Placement.school_id.in_(select(School.id).where(School.name.icontains(words, autoescape=True))),
+        Placement.provider_id.in_(select(Provider.id).where(Provider.name.icontains(words, autoescape=True))),
+    )
 
 
 def _scoped(query, user, filters, today, open_only):
@@ -92,6 +178,8 @@ def _scoped(query, user, filters, today, open_only):
         query = query.where(Placement.provider_id == filters.provider_id)
     if filters.school_id:
         query = query.where(Placement.school_id == filters.school_id)
+    if filters.q:
+        query = query.where(search_condition(filters.q))
     if filters.due == "any":
         query = query.where(any_overdue(today))
     elif filters.due:
@@ -117,23 +205,33 @@ def placement_page(user, filters, today, page=1, authority=False):
         .join(School, Placement.school_id == School.id)
         .join(Provider, Placement.provider_id == Provider.id)
     )
-    count = select(func.count(Placement.id)).join(Provider, Placement.provider_id == Provider.id)
-    rows, count = (_scoped(q, user, filters, today, open_only=authority) for q in (rows, count))
-    if authority:
-        order = [
-            concern(today).desc(),
-            func.lower(Provider.name),
-            func.lower(School.name),
-            Placement.pupil_ref,
-        ]
-    else:
-        order = [Placement.ended_on.is_not(None), Placement.start_date.desc(), Placement.pupil_ref]
     page = min(max(page or 1, 1), MAX_PAGE)
+    rows = _scoped(rows, user, filters, today, open_only=authority)
+    if authority:
+        order = [*provider_order(today), func.lower(School.name), Placement.pupil_ref, Placement.id]
+        return AuthorityPagination(
+            page=page,
+            per_page=PAGE_SIZE,
+            error_out=False,
+            rows=rows.order_by(*order),
+            window=provider_window(user, filters, today),
+        )
+    ids, count = (
+        _scoped(query, user, filters, today, open_only=False)
+        for query in (select(Placement.id), select(func.count(Placement.id)))
+    )
     return RowPagination(
         page=page,
         per_page=PAGE_SIZE,
         error_out=False,
-        rows=rows.order_by(*order, Placement.id),
+        ids=ids,
+        rows=rows,
+        order=[
+            Placement.ended_on.is_not(None),
+            Placement.start_date.desc(),
+            Placement.pupil_ref,
+            Placement.id,
+        ],
         count_query=count,
     )
 
@@ -144,13 +242,16 @@ def overdue_counts(user, filters, today, open_only=False):
         func.count(case((condition, 1))).label(kind) for kind, condition in overdue_conditions(today).items()
     ]
     query = select(*columns).select_from(Placement)
-    row = db.session.execute(_scoped(query, user, filters, today, open_only)).one()
+    # Each condition holds for open placements only, so `open_only` adds nothing here; left
+    # out, the database reads the rows in one pass rather than each through an index of open
+    # placements.
+    row = db.session.execute(_scoped(query, user, filters, today, open_only=False)).one()
     return {kind: getattr(row, kind) or 0 for kind in OVERDUE}
 
 
 @dataclass
 class AuthorityCounts:
-    """The authority's counts of open placements (DESIGN.md 2.6)."""
+    """The authority's counts of open placements (docs/domain.md §2.6)."""
 
     pupils: int
     by_reason: dict
@@ -201,31 +302,60 @@ def authority_counts(user, filters, today):
     )
 
 
-def by_provider_and_school(user, filters, today):
-    """[(provider id, name, QA status, registration, concern, school id, school, pupils)]:
-    open placements counted per provider and school, providers of concern first (one query)."""
-    query = (
+@dataclass
+class Concerns:
+    """Open placements at providers of concern: how many providers and schools are placed
+    with, how many of the providers are of concern, and the first few of those."""
+
+    providers: int
+    schools: int
+    providers_of_concern: int
+    first: list
+
+
+def concerns(user, filters, today):
+    """The spread of open placements and the providers of concern with the most pupils first
+    (two queries, at most CONCERNS_SHOWN rows, however large the authority). Which providers
+    are of concern is worked out once per provider, not once per placement."""
+    of_concern = Placement.provider_id.in_(select(Provider.id).where(concern(today) == 1))
+    spread = select(
+        func.count(func.distinct(Placement.provider_id)),
+        func.count(func.distinct(Placement.school_id)),
+        func.count(func.distinct(case((of_concern, Placement.provider_id)))),
+    )
+    providers, schools, of_concern_count = db.session.execute(
+        _scoped(spread, user, filters, today, open_only=True)
+    ).one()
+    counted = (
+        select(
+            Placement.provider_id,
+            func.count(Placement.id).label("pupils"),
+            func.count(func.distinct(Placement.school_id)).label("schools"),
+        )
+        .where(of_concern)
+        .group_by(Placement.provider_id)
+        .order_by(func.count(Placement.id).desc(), Placement.provider_id)
+        .limit(CONCERNS_SHOWN)
+    )
+    counted = _scoped(counted, user, filters, today, open_only=True).subquery()
+    first = (
         select(
             Provider.id,
             Provider.name,
             qa_status_sql(today).label("qa_status"),
             Provider.registration_status,
-            concern(today).label("concern"),
-            School.id.label("school_id"),
-            School.name.label("school_name"),
-            func.count(Placement.id).label("pupils"),
+            counted.c.pupils,
+            counted.c.schools,
         )
-        .join(Provider, Placement.provider_id == Provider.id)
-        .join(School, Placement.school_id == School.id)
-        # The other columns depend on these primary keys, which PostgreSQL accepts.
-        .group_by(Provider.id, School.id)
-        .order_by(concern(today).desc(), func.lower(Provider.name), func.lower(School.name))
+        .join(counted, counted.c.provider_id == Provider.id)
+        .order_by(counted.c.pupils.desc(), func.lower(Provider.name))
     )
-    return db.session.execute(_scoped(query, user, filters, today, open_only=True)).all()
+    return Concerns(providers, schools, of_concern_count, db.session.execute(first).all())
 
 
 @bp.route("/placements")
 @login_required
+@audited("view", "placement_list")
 def index():
     """A school's placements with what is due; for the authority, every pupil in AP."""
     authorize("placement.view")
@@ -241,7 +371,7 @@ def index():
         due={row.Placement.id: items_from_row(row) for row in page.items},
         overdue=overdue_counts(current_user, filters, today, open_only=authority),
         counts=authority_counts(current_user, filters, today) if authority else None,
-        pairs=by_provider_and_school(current_user, filters, today) if authority else [],
+        concerns=concerns(current_user, filters, today) if authority else None,
         # The schools whose pages this user may open (the ones they visit), to link their names.
         school_pages=set(db.session.scalars(select(School.id).where(schools_visited_by(current_user))))
         if authority

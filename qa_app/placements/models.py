@@ -1,5 +1,5 @@
 """Placements of pupils in alternative provision, their reviews and how they ended
-(DESIGN.md 2.6). Pupils are known by their school's reference only, never by name."""
+(docs/domain.md §2.6). Pupils are known by their school's reference only, never by name."""
 
 from qa_app.auth.models import utcnow
 from qa_app.extensions import db
@@ -47,7 +47,8 @@ class Placement(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     uuid = db.Column(db.String(36), nullable=False, unique=True)
     version = db.Column(db.Integer, nullable=False, default=1)
-    school_id = db.Column(db.ForeignKey("school.id"), nullable=False, index=True)
+    # Indexed with ended_on below: a school's placements, and its open or recently ended ones.
+    school_id = db.Column(db.ForeignKey("school.id"), nullable=False)
     provider_id = db.Column(db.ForeignKey("provider.id"), nullable=False, index=True)
     # The pupil: the school's own reference, and what the registration test counts.
     pupil_ref = db.Column(db.String(20), nullable=False)
@@ -74,7 +75,7 @@ class Placement(db.Model):
     objectives = db.Column(db.Text, nullable=False, default="")
     reintegration_timeline = db.Column(db.Text, nullable=False, default="")
     # Placing with a provider that is not quality assured: what the register said on the
-    # day, and the school's reason for going ahead (DESIGN.md 2.6).
+    # day, and the school's reason for going ahead (docs/domain.md §2.6).
     provider_status_when_placed = db.Column(db.String(40), nullable=False, default="")
     placing_reason = db.Column(db.Text, nullable=False, default="")
     # The end.
@@ -98,7 +99,21 @@ class Placement(db.Model):
 
     __table_args__ = (
         db.UniqueConstraint("school_id", "pupil_ref", "start_date", name="uq_placement_school_pupil_start"),
-        db.Index("ix_placement_provider_open", "provider_id", "ended_on"),
+        # The authority's lists count open placements from these alone, never reading the
+        # rows: by provider (and school), and by the figures docs/domain.md §2.6 reports.
+        # Neither leads with `ended_on`, which nearly every placement shares: an index that
+        # did would be taken for a narrow one and every row read through it.
+        db.Index("ix_placement_provider_open", "provider_id", "ended_on", "school_id"),
+        db.Index("ix_placement_school_open", "school_id", "ended_on"),
+        db.Index(
+            "ix_placement_figures",
+            "reason",
+            "commissioned_by",
+            "ehc_plan",
+            "sen_support",
+            "looked_after",
+            "ended_on",
+        ),
         _known("commissioned_by", COMMISSIONERS),
         _known("reason", REASONS),
         _known("attendance_code", ATTENDANCE_CODES),
@@ -141,6 +156,9 @@ class PlacementReview(db.Model):
     placement = db.relationship(Placement, back_populates="reviews")
 
     __table_args__ = (
+        # A placement's latest review read from the index alone, as every list's overdue
+        # column and count asks for it (placements.overdue.last_review_date).
+        db.Index("ix_placement_review_latest", "placement_id", "review_date"),
         _known("decision", DECISIONS),
         db.CheckConstraint(
             "sessions_possible >= 0 AND sessions_attended >= 0 AND sessions_unauthorised >= 0"
@@ -180,3 +198,103 @@ class PlacementImport(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     school = db.relationship("School")
+
+
+class SafeguardingConfirmation(db.Model):
+    """The provider's written confirmation of its safeguarding checks for one placement,
+    given in the app by the provider's staff: it fills the placement's date received."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    placement_id = db.Column(
+        db.ForeignKey("placement.id", ondelete="CASCADE"), nullable=False, unique=True, index=True
+    )
+    enhanced_dbs = db.Column(db.Boolean, nullable=False)
+    single_central_record = db.Column(db.Boolean, nullable=False)
+    dsl_name = db.Column(db.String(120), nullable=False)
+    confirmed_by_id = db.Column(db.ForeignKey("user.id"), nullable=False)
+    confirmed_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    placement = db.relationship(
+        "Placement", backref=db.backref("safeguarding_confirmation", uselist=False, passive_deletes=True)
+    )
+    confirmed_by = db.relationship("User")
+
+    __table_args__ = (db.CheckConstraint("enhanced_dbs AND single_central_record", name="checks_confirmed"),)
+
+
+# A session of a school day (docs/domain.md §2.10).
+SESSIONS = {"am": "Morning", "pm": "Afternoon"}
+# What the provider records for a pupil's session. An absence the provider knows the reason
+# for is one of the three `absent_*` reasons; `absent_unknown` is the absence the school
+# follows up the same day; `not_expected` is a part-time timetable's day off.
+MARKS = {
+    "present": "Present",
+    "late": "Late",
+    "absent_illness": "Absent: illness",
+    "absent_medical": "Absent: medical appointment",
+    "absent_authorised": "Absent: other authorised reason",
+    "absent_unknown": "Absent: no known reason",
+    "not_expected": "Not expected",
+}
+ATTENDED_MARKS = ("present", "late")
+KNOWN_REASON_MARKS = ("absent_illness", "absent_medical", "absent_authorised")
+MARK_SOURCES = {"register": "The register page", "csv": "A CSV file from the provider's register system"}
+
+
+class AttendanceMark(db.Model):
+    """The provider's mark for one pupil (a placement) in one session of one school day.
+
+    One row per placement, day and session. `provider_id` and `school_id` are the
+    placement's, copied so the day's marks of a provider, of a school or of the whole
+    authority are read from this table's indexes alone. `version` counts every change,
+    so a register opened before someone else saved cannot overwrite their marks."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    placement_id = db.Column(db.ForeignKey("placement.id", ondelete="CASCADE"), nullable=False)
+    provider_id = db.Column(db.ForeignKey("provider.id"), nullable=False)
+    school_id = db.Column(db.ForeignKey("school.id"), nullable=False)
+    day = db.Column(db.Date, nullable=False)
+    session = db.Column(db.String(2), nullable=False)
+    mark = db.Column(db.String(20), nullable=False)
+    source = db.Column(db.String(10), nullable=False, default="register")
+    version = db.Column(db.Integer, nullable=False, default=1)
+    recorded_by_id = db.Column(db.ForeignKey("user.id"), nullable=False)
+    recorded_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    placement = db.relationship("Placement")
+    recorded_by = db.relationship("User")
+
+    __table_args__ = (
+        db.UniqueConstraint(
+            "placement_id", "day", "session", name="uq_attendance_mark_placement_day_session"
+        ),
+        db.Index("ix_attendance_mark_day_mark", "day", "mark"),
+        db.Index("ix_attendance_mark_provider_day", "provider_id", "day"),
+        db.Index("ix_attendance_mark_school_day", "school_id", "day"),
+        _known("session", SESSIONS),
+        _known("mark", MARKS),
+        _known("source", MARK_SOURCES),
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def attended(self):
+        """Present or late."""
+        return self.mark in ATTENDED_MARKS
+
+    def __repr__(self):
+        return f"<AttendanceMark {self.placement_id} {self.day} {self.session} {self.mark}>"
+
+
+class AttendanceImport(db.Model):
+    """A provider's CSV file of a day's marks that passed its dry run, waiting for the person
+    who uploaded it to import it (kept for a day; see placements.mark_imports)."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    token = db.Column(db.String(36), nullable=False, unique=True)
+    user_id = db.Column(db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    provider_id = db.Column(db.ForeignKey("provider.id", ondelete="CASCADE"), nullable=False)
+    filename = db.Column(db.String(200), nullable=False, default="")
+    content = db.Column(db.Text, nullable=False)
+    rows = db.Column(db.Integer, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

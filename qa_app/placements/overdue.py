@@ -1,4 +1,4 @@
-"""What is overdue on a placement (DESIGN.md 2.6), as a rule for one placement and as SQL
+"""What is overdue on a placement (docs/domain.md §2.6), as a rule for one placement and as SQL
 for lists.
 
 Four items, for open placements only (an ended placement has nothing left to do):
@@ -10,7 +10,8 @@ Four items, for open placements only (an ended placement has nothing left to do)
 - no written confirmation of the provider's safeguarding checks once the start date has
   come (one received after the start is late but held, and no longer something to do).
 
-`overdue_items(placement, today)` reads one placement already loaded with its reviews;
+`overdue_items(placement, today)` reads one placement already loaded with its reviews
+(`overdue_with_last_review` one loaded with the date of its last review instead);
 `overdue_columns(today)` gives the same answers as SQL columns, so a list of any length
 finds them in the one query that lists it. tests/test_overdue.py holds both to the same cases.
 """
@@ -53,11 +54,19 @@ def review_due(placement):
 
 def overdue_items(placement, today):
     """What is overdue on this placement today (none once it has ended), in OVERDUE's order."""
+    last_review = max((review.review_date for review in placement.reviews), default=None)
+    return overdue_with_last_review(placement, last_review, today)
+
+
+def overdue_with_last_review(placement, last_review, today):
+    """overdue_items for a placement loaded without its reviews: `last_review` is the date
+    of its latest review, or None when it has had none."""
     if placement.ended_on is not None:
         return []
     items = []
-    if review_due(placement) < today:
-        items.append(OverdueItem("review", review_due(placement)))
+    review_due = (last_review or placement.start_date) + REVIEW_INTERVAL
+    if review_due < today:
+        items.append(OverdueItem("review", review_due))
     if placement.part_time and placement.part_time_review_date and placement.part_time_review_date < today:
         items.append(OverdueItem("part_time_review", placement.part_time_review_date))
     if placement.planned_end_date < today:

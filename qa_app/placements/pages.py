@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from qa_app.auth.models import School
 from qa_app.auth.permissions import authorize, schools_placeable_by
-from qa_app.domain import Conflict, Forbidden, Invalid, NotFound
+from qa_app.domain import Conflict, Forbidden, Invalid, NotFound, VersionRequired
 from qa_app.extensions import db
 from qa_app.forms import show_errors
 from qa_app.placements.schemas import PlacementBody, read
@@ -21,6 +21,10 @@ from qa_app.providers.models import Provider
 
 CHANGED_MEANWHILE = (
     "The placement was changed by someone else at the same moment: nothing was saved. Try again."
+)
+ALREADY_SAVED = (
+    "This placement was already saved, so the form was not saved again over it. "
+    "Check the placement below and change it from here."
 )
 # The placement's own fields, as the placement form names them (the school and the
 # provider are chosen on the page before it).
@@ -107,6 +111,10 @@ def save(form, placement_uuid, body, version=None, fields=None, today=None, also
     except NotFound:
         db.session.rollback()
         abort(404)
+    except VersionRequired:
+        db.session.rollback()
+        flash(ALREADY_SAVED, "error")
+        abort(redirect(url_for("placements.show", placement_uuid=placement_uuid)))
     except Conflict:
         db.session.commit()
         flash(

@@ -1,5 +1,5 @@
 """How many pupils from how many schools are placed at a provider now, for the provider
-page (DESIGN.md 2.6: the authority sees what no single school can).
+page (docs/domain.md §2.6: the authority sees what no single school can).
 
 The provider page belongs to visits, below placements in the layers, so it cannot call
 this: the figure is a template function the page asks for, for officers and the Head of

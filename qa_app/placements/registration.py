@@ -1,11 +1,13 @@
-"""The registration test across schools (DESIGN.md 2.6).
+"""The registration test across schools (docs/domain.md §2.6).
 
 No single school sees that a provider now educates five full-time pupils; the authority
 can. For each provider not known to be registered, the placements of every school open on
-the day go, as pupils, through the registration rules in force that day (DESIGN.md 2.3). A
+the day go, as pupils, through the registration rules in force that day (docs/domain.md §2.3). A
 result of likely or borderline raises one escalation per provider while it is open, naming
 the limb and the placements (school and pupil reference) that decided it.
 
+Each test holds its providers' rows until its transaction commits, so two schools saving at
+the same moment are tested one after the other and the second sees the first's placement.
 It runs after every save, end or import of placements (services.placements_changed), when
 an admin publishes rules already in force, and daily (`flask check-placements`), which
 catches placements that start and rules that come into force on the day.
@@ -16,6 +18,7 @@ These functions flush but never commit; the caller commits once.
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -37,6 +40,7 @@ from qa_app.registration.law import (
     registration_test,
 )
 from qa_app.registration.services import rules_in_force, rules_published
+from qa_app.row_locks import lock_rows
 
 # A registered independent school, or a setting Ofsted already registers, is known.
 KNOWN_REGISTERED = ("registered_independent", "ofsted_registered")
@@ -48,13 +52,36 @@ _BATCH = "placements.providers_to_test"
 # -- which placements, as which pupils ---------------------------------------------------
 
 
+class OpenPlacement(NamedTuple):
+    """What the test reads of an open placement, read as columns (no ORM objects): a
+    provider's test after each save reads all of its open placements."""
+
+    id: int
+    provider_id: int
+    uuid: str
+    school_id: int
+    school_name: str
+    pupil_ref: str
+    hours_per_week: float
+    weeks_per_year: int
+    daytime: bool
+    ehc_plan: bool
+    looked_after: bool
+    sen_support: bool
+    main_education: bool
+
+
+_COLUMNS = [
+    School.name if name == "school_name" else getattr(Placement, name) for name in OpenPlacement._fields
+]
+
+
 def open_placements(provider_ids, day):
-    """The placements open on the day at these providers, with their schools (one query)."""
+    """The placements open on the day at these providers, as OpenPlacements (one query)."""
     if not provider_ids:
         return []
-    return db.session.scalars(
-        select(Placement)
-        .options(joinedload(Placement.school))
+    rows = db.session.execute(
+        select(*_COLUMNS)
         .join(School, School.id == Placement.school_id)
         .where(
             Placement.provider_id.in_(provider_ids),
@@ -63,12 +90,13 @@ def open_placements(provider_ids, day):
             Placement.year_group.in_(list(COMPULSORY_YEARS)),
         )
         .order_by(Placement.provider_id, School.name, Placement.pupil_ref, Placement.id)
-    ).all()
+    )
+    return [OpenPlacement(*row) for row in rows]
 
 
 def pupil_ref(placement):
     """How the test and the escalation name a pupil: the school, then its own reference."""
-    return f"{placement.school.name} {placement.pupil_ref}"
+    return f"{placement.school_name} {placement.pupil_ref}"
 
 
 def pupils_of(placements):
@@ -119,7 +147,7 @@ def placements_result(placements, version, day):
             {
                 "uuid": placement.uuid,
                 "school_id": placement.school_id,
-                "school": placement.school.name,
+                "school": placement.school_name,
                 "pupil_ref": placement.pupil_ref,
                 "hours_per_week": placement.hours_per_week,
             }
@@ -183,6 +211,9 @@ def retest_providers(provider_ids, today=None):
     ids = sorted({i for i in provider_ids if i is not None})
     if version is None or not ids:
         return {}
+    # One test at a time per provider: a save at another school at the same moment waits
+    # here until this one commits, then tests with this one's placement in view.
+    lock_rows(Provider, ids)
     providers = db.session.scalars(
         select(Provider)
         .options(joinedload(Provider.officer))

@@ -1,4 +1,4 @@
-"""A placement as the API shows it (DESIGN.md section 3): made in one place, from the model,
+"""A placement as the API shows it (docs/domain.md §3): made in one place, from the model,
 in the shape `PlacementBody` reads back."""
 
 from qa_app.placements.schemas import PlacementBody, read

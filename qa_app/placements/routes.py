@@ -8,11 +8,13 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from qa_app.audit.reads import audited
 from qa_app.auth.models import School
 from qa_app.auth.permissions import authorize, can_edit_placement
 from qa_app.extensions import db
 from qa_app.framework.rating import QA_STATUSES
 from qa_app.placements import bp, pages
+from qa_app.placements.attendance import since_last_review
 from qa_app.placements.forms import ChooseProviderForm, EndForm, PlacementForm, ReviewForm
 from qa_app.placements.models import ATTENDANCE_CODES, COMMISSIONERS, DECISIONS, DESTINATIONS, REASONS
 from qa_app.placements.representation import placement_as_json
@@ -83,6 +85,7 @@ def new():
 
 @bp.route("/placements/<placement_uuid>")
 @login_required
+@audited("view", "placement", "placement_uuid")
 def show(placement_uuid):
     """The placement record: the pupil by reference only, the plan, its reviews and its end."""
     placement = pages.load(placement_uuid)
@@ -103,6 +106,7 @@ def _editable(placement_uuid):
 
 @bp.route("/placements/<placement_uuid>/edit", methods=["GET", "POST"])
 @login_required
+@audited("view", "placement", "placement_uuid")
 def edit(placement_uuid):
     """Change the placement's details (a new provider is checked as a new placement is)."""
     placement = _editable(placement_uuid)
@@ -130,10 +134,12 @@ def edit(placement_uuid):
 
 @bp.route("/placements/<placement_uuid>/reviews/new", methods=["GET", "POST"])
 @login_required
+@audited("view", "placement", "placement_uuid")
 def new_review(placement_uuid):
     """Add a review: attendance since the last one, progress, the views heard, the decision."""
     placement = _editable(placement_uuid)
-    form = ReviewForm(version=placement.version)
+    from_marks = since_last_review(placement, date.today())  # the provider's daily marks
+    form = ReviewForm(version=placement.version, **(from_marks.form_data() if from_marks else {}))
     if form.validate_on_submit():
         body = placement_as_json(placement)
         position = len(body["reviews"])
@@ -147,12 +153,13 @@ def new_review(placement_uuid):
             flash("Review saved.")
             return redirect(url_for("placements.show", placement_uuid=placement.uuid))
     return render_template(
-        "placements/review.html", form=form, placement=placement
+        "placements/review.html", form=form, placement=placement, from_marks=from_marks
     ), 400 if form.errors else 200
 
 
 @bp.route("/placements/<placement_uuid>/end", methods=["GET", "POST"])
 @login_required
+@audited("view", "placement", "placement_uuid")
 def end(placement_uuid):
     """End the placement: the date, the pupil's destination and their own assessment."""
     placement = _editable(placement_uuid)

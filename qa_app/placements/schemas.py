@@ -1,4 +1,4 @@
-"""The placement's JSON contract (DESIGN.md section 3) as pydantic models, and its rules.
+"""The placement's JSON contract (docs/domain.md §3) as pydantic models, and its rules.
 
 `PlacementBody` is the body of `PUT /api/placements/<uuid>`; the pages and the CSV import
 read their input into it too, and `PlacementBody.to_change()` gives the `PlacementChange`
@@ -20,6 +20,9 @@ from qa_app.visits.schemas import MAX_ID, IsoDate, Strict, between, text
 from qa_app.visits.schemas import read as read_model
 
 # A school year: the longest a placement may be planned for before it is looked at again.
+# The latest date a placement may hold: later is a mistyped year (9999 would overflow the
+# dates counted from it).
+LATEST_DATE = date(2099, 12, 31)
 LONGEST_PLAN = timedelta(days=365)
 PUPIL_REF = re.compile(r"^[A-Za-z0-9-]{2,20}$")
 # Words of letters (a name such as "John Smith" or "Mary-Jane O'Neil"): never a reference.
@@ -206,8 +209,26 @@ def read(model, data, prefix=""):
 # -- the rules between fields ----------------------------------------------------------------
 
 
+def _far_future_errors(change, errors):
+    """Any date of the placement after LATEST_DATE (a mistyped year such as 9999)."""
+    dates = {
+        "start_date": change.start_date,
+        "planned_end_date": change.planned_end_date,
+        "part_time_review_date": change.part_time_review_date,
+        "safeguarding_confirmation_received": change.safeguarding_confirmation_received,
+        "end.date": change.end.date if change.end else None,
+    }
+    dates |= {f"reviews[{i}].review_date": review.review_date for i, review in enumerate(change.reviews)}
+    for path, day in dates.items():
+        if day is not None and day > LATEST_DATE:
+            errors[path] = f"must be a date before {LATEST_DATE.year + 1}: check the year"
+
+
 def _date_errors(change, errors):
     """The start and the planned end: both given, in order, within a school year."""
+    _far_future_errors(change, errors)
+    if errors:
+        return
     start, planned = change.start_date, change.planned_end_date
     if start is None:
         errors["start_date"] = "Enter the start date (a date like 2026-11-02)"

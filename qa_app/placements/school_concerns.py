@@ -1,6 +1,6 @@
-"""Which schools have pupils at providers of concern (DESIGN.md 2.7): a school with an open
+"""Which schools have pupils at providers of concern (docs/domain.md §2.7): a school with an open
 placement at a provider that is not quality assured, or not known to be registered, is due
-a visit first. Registered with visits.school_programme, which lists schools beside providers but
+a visit first; its reason counts them and names the few with the most pupils. Registered with visits.school_programme, which lists schools beside providers but
 stands below placements."""
 
 from collections import defaultdict
@@ -8,7 +8,7 @@ from collections import defaultdict
 from sqlalchemy import func, select
 
 from qa_app.extensions import db
-from qa_app.framework.rating import QA_STATUSES
+from qa_app.framework.rating import ASSURED, QA_STATUSES
 from qa_app.placements.lists import NOT_KNOWN_REGISTERED, concern
 from qa_app.placements.models import Placement
 from qa_app.providers.models import Provider
@@ -18,34 +18,73 @@ from qa_app.visits import school_programme
 REGISTRATION_WORDS = {"unregistered": "unregistered", "not_known": "registration not known"}
 
 
+# The providers of concern a school's reason names; the rest are counted.
+NAMED = 3
+
+
 def concerns_of(school_ids, today):
     """{school id: why it is due first} for the schools of `school_ids` (a select of ids)
-    with open placements at providers of concern (one grouped query)."""
+    with open placements at providers of concern: how many providers, and the NAMED with the
+    most pupils (one query, at most NAMED rows a school).
+
+    The providers of concern are found first (a few thousand rows at most) and the open
+    placements at them counted from an index by school and provider, without reading the
+    placements' rows."""
+    pupils = func.count(Placement.id)
+    of_concern = select(Provider.id).where(concern(today) == 1)
+    counted = (
+        select(Placement.school_id, Placement.provider_id, pupils.label("pupils"))
+        .where(Placement.ended_on.is_(None), Placement.provider_id.in_(of_concern))
+        .group_by(Placement.school_id, Placement.provider_id)
+        .subquery()
+    )
+    ranked = (
+        select(
+            counted,
+            func.row_number()
+            .over(
+                partition_by=counted.c.school_id,
+                order_by=(counted.c.pupils.desc(), func.lower(Provider.name)),
+            )
+            .label("rank"),
+            func.count().over(partition_by=counted.c.school_id).label("providers"),
+        )
+        .join(Provider, Provider.id == counted.c.provider_id)
+        # Filtered here rather than in `counted`, so that the count reads the index by
+        # provider and never looks up every pair of provider and school.
+        .where(counted.c.school_id.in_(school_ids))
+        .subquery()
+    )
     rows = db.session.execute(
         select(
-            Placement.school_id,
+            ranked.c.school_id,
+            ranked.c.pupils,
+            ranked.c.providers,
             Provider.name,
             qa_status_sql(today).label("qa_status"),
             Provider.registration_status,
-            func.count(Placement.id).label("pupils"),
         )
-        .join(Provider, Placement.provider_id == Provider.id)
-        .where(Placement.school_id.in_(school_ids), Placement.ended_on.is_(None), concern(today) == 1)
-        .group_by(Placement.school_id, Provider.id)
-        .order_by(Placement.school_id, func.lower(Provider.name))
+        .join(Provider, Provider.id == ranked.c.provider_id)
+        .where(ranked.c.rank <= NAMED)
+        .order_by(ranked.c.school_id, ranked.c.rank)
     ).all()
-    found = defaultdict(list)
-    for school_id, name, qa_status, registration, pupils in rows:
-        why = [QA_STATUSES[qa_status].lower()] if qa_status != "quality_assured" else []
-        if registration in NOT_KNOWN_REGISTERED:
-            why.append(REGISTRATION_WORDS[registration])
-        found[school_id].append(
-            f"{pupils} {'pupil' if pupils == 1 else 'pupils'} at {name} ({', '.join(why)})"
+    found, providers = defaultdict(list), {}
+    for row in rows:
+        why = [QA_STATUSES[row.qa_status].lower()] if row.qa_status not in ASSURED else []
+        if row.registration_status in NOT_KNOWN_REGISTERED:
+            why.append(REGISTRATION_WORDS[row.registration_status])
+        found[row.school_id].append(
+            f"{row.pupils} {'pupil' if row.pupils == 1 else 'pupils'} at {row.name} ({', '.join(why)})"
         )
-    return {
-        school_id: "Open placements at providers of concern: " + "; ".join(parts)
-        for school_id, parts in found.items()
-    }
+        providers[row.school_id] = row.providers
+    return {school_id: _reason(parts, providers[school_id]) for school_id, parts in found.items()}
+
+
+def _reason(parts, providers):
+    """'Open placements at N providers of concern: the first few; and M more'."""
+    more = providers - len(parts)
+    at = "a provider" if providers == 1 else f"{providers} providers"
+    return f"Open placements at {at} of concern: " + "; ".join(parts) + (f"; and {more} more" if more else "")
 
 
 if concerns_of not in school_programme.school_concerns:

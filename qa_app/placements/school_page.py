@@ -1,4 +1,4 @@
-"""A school's page (DESIGN.md 2.7): its details and link officer, its visits, a summary of
+"""A school's page (docs/domain.md §2.7): its details and link officer, its visits, a summary of
 its placements by provider with each provider's QA status, and its open actions.
 
 It shows visits as well as placements, so it sits with placements, above visits. Every
@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
+from qa_app.audit.reads import audited
 from qa_app.auth.models import SCHOOL_PHASES, School
 from qa_app.auth.permissions import (
     EDITABLE_VISIT_STATES,
@@ -127,6 +128,7 @@ def own_open_visit(user, visits):
 
 @bp.route("/schools/<int:school_id>")
 @login_required
+@audited("view", "school", "school_id")
 def school_page(school_id):
     """A school's details, visits, placements by provider and open actions."""
     authorize("school.view")

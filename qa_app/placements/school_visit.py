@@ -1,12 +1,12 @@
-"""The placements a school visit checks (DESIGN.md 2.7): the school's open placements and
+"""The placements a school visit checks (docs/domain.md §2.7): the school's open placements and
 those ended since its last signed-off visit, with what the records say of each. Registered
 with visits.school_placements, which the save path and check answers ask.
 """
 
-from datetime import timedelta
+from collections import defaultdict, namedtuple
+from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, case, func, or_, select, true
 
 from qa_app.extensions import db
 from qa_app.placements.models import DESTINATIONS, Placement
@@ -15,7 +15,7 @@ from qa_app.placements.overdue import (
     items_from_row,
     last_review_date,
     overdue_columns,
-    overdue_items,
+    overdue_with_last_review,
 )
 from qa_app.providers.models import Provider
 from qa_app.visits import school_placements
@@ -91,45 +91,96 @@ def _as_listed(placement, provider_name, last_review, overdue):
     }
 
 
-def placements_for_many(visits):
+# What a listed placement and its overdue items are made of: the columns alone, which cost
+# far less to read than whole rows as objects when a school has hundreds of placements.
+LISTED_COLUMNS = [
+    getattr(Placement, name)
+    for name in (
+        "id",
+        "uuid",
+        "school_id",
+        "pupil_ref",
+        "year_group",
+        "provider_id",
+        "start_date",
+        "planned_end_date",
+        "ended_on",
+        "destination",
+        "part_time",
+        "part_time_review_date",
+        "hours_per_week",
+        "provider_status_when_placed",
+        "safeguarding_confirmation_received",
+    )
+]
+
+
+ListedPlacement = namedtuple("ListedPlacement", [column.key for column in LISTED_COLUMNS])
+
+
+def _last_signed_off(visits):
+    """{school id: [(visit id, date)]} of the signed-off visits of these visits' schools."""
+    found = defaultdict(list)
+    rows = db.session.execute(
+        select(Visit.school_id, Visit.id, Visit.visit_date).where(
+            Visit.school_id.in_({v.school_id for v in visits}), Visit.status == "signed_off"
+        )
+    )
+    for school_id, visit_id, visit_date in rows:
+        found[school_id].append((visit_id, visit_date))
+    return found
+
+
+def placements_for_many(visits, scope=None, shape=_as_listed):
     """placements_for for many school visits at once (each a Visit, saved or transient,
-    with school_id and visit_date), in three queries however many visits and schools:
-    [[placement, ...] for each visit], the same lists placements_for gives."""
+    with school_id and visit_date), in two queries however many visits, schools and
+    placements: [[placement, ...] for each visit], the same lists placements_for gives.
+    Only the placements some visit lists are read: the open ones, and those ended since
+    the earliest date a visit of their school looks back to. `scope` is a condition on
+    Placement (whose placements the reader may see) to add; `shape(placement, provider_name,
+    last_review, overdue)` makes each listed placement, by default as placements_for does."""
     wanted = [v for v in visits if v.visit_date is not None]
     if not wanted:
         return [[] for _ in visits]
-    school_ids = {v.school_id for v in wanted}
-    signed_off = db.session.execute(
-        select(Visit.school_id, Visit.id, Visit.visit_date).where(
-            Visit.school_id.in_(school_ids), Visit.status == "signed_off"
-        )
-    ).all()
+    signed_off = _last_signed_off(wanted)
 
     def since(visit):
-        last = max(
-            (
-                row.visit_date
-                for row in signed_off
-                if row.school_id == visit.school_id
-                and row.visit_date <= visit.visit_date
-                and row.id != visit.id
-            ),
-            default=None,
-        )
-        return last or visit.visit_date - FIRST_VISIT_LOOKBACK
+        earlier = [
+            day
+            for visit_id, day in signed_off[visit.school_id]
+            if day <= visit.visit_date and visit_id != visit.id
+        ]
+        return max(earlier, default=None) or visit.visit_date - FIRST_VISIT_LOOKBACK
 
     sinces = {id(v): since(v) for v in wanted}
+    looks_back_to = {}
+    for visit in wanted:
+        looks_back_to[visit.school_id] = min(sinces[id(visit)], looks_back_to.get(visit.school_id, date.max))
     rows = db.session.execute(
-        select(Placement, Provider.name)
+        select(*LISTED_COLUMNS, Provider.name, last_review_date())
         .join(Provider, Provider.id == Placement.provider_id)
-        .options(selectinload(Placement.reviews))
         .where(
-            Placement.school_id.in_(school_ids),
+            Placement.school_id.in_(looks_back_to),
             Placement.start_date <= max(v.visit_date for v in wanted),
-            or_(Placement.ended_on.is_(None), Placement.ended_on >= min(sinces.values())),
+            or_(
+                Placement.ended_on.is_(None),
+                # The earliest date first: with it, each branch reads a range of the
+                # (school_id, ended_on) index; the case then narrows each school's.
+                and_(
+                    Placement.ended_on >= min(looks_back_to.values()),
+                    Placement.ended_on >= case(looks_back_to, value=Placement.school_id),
+                ),
+            ),
+            true() if scope is None else scope,
         )
         .order_by(Placement.ended_on.is_not(None), Placement.start_date, Placement.id)
     ).all()
+    # Each row once as a named tuple: its fields are read a few dozen times each below, and
+    # a tuple's attribute costs a tenth of a result row's.
+    by_school = defaultdict(list)
+    for row in rows:
+        placement = ListedPlacement._make(row[: len(LISTED_COLUMNS)])
+        by_school[placement.school_id].append((placement, row.name, row[-1]))
     listed = []
     for visit in visits:
         if visit.visit_date is None:
@@ -137,15 +188,17 @@ def placements_for_many(visits):
             continue
         listed.append(
             [
-                _as_listed(
+                shape(
                     placement,
                     provider_name,
-                    max((r.review_date for r in placement.reviews), default=None),
-                    [item.kind for item in overdue_items(placement, visit.visit_date)],
+                    last_review,
+                    [
+                        item.kind
+                        for item in overdue_with_last_review(placement, last_review, visit.visit_date)
+                    ],
                 )
-                for placement, provider_name in rows
-                if placement.school_id == visit.school_id
-                and placement.start_date <= visit.visit_date
+                for placement, provider_name, last_review in by_school[visit.school_id]
+                if placement.start_date <= visit.visit_date
                 and (placement.ended_on is None or placement.ended_on >= sinces[id(visit)])
             ]
         )

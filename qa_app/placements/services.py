@@ -1,14 +1,17 @@
 """save_placement(): the one way a placement is created or changed, from a PlacementChange.
 
-The pages, the API and the CSV import all come here, so a placement obeys the same rules
-however it is recorded. Before placing with a provider that is not quality assured (or not
+The pages and the API come here, and the CSV import checks each of its rows with the same
+rules (new_placement_row, which shares save_placement's checks but takes the lookups a batch
+makes once for all its rows, then add_placements, one bulk insert), so a placement obeys
+the same rules however it is recorded. Before placing with a provider that is not quality assured (or not
 known to be registered) the school must give a reason, and the provider's officer and the
 Head of Access are told. These functions flush but never commit; the caller commits once.
 """
 
 from datetime import date
+from uuid import uuid4
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from qa_app.auth.models import School, User, utcnow
@@ -16,7 +19,7 @@ from qa_app.auth.permissions import can, can_edit_placement, can_see_placement, 
 from qa_app.dates import long_date
 from qa_app.domain import Conflict, Forbidden, Invalid, NotFound, VersionRequired
 from qa_app.extensions import db
-from qa_app.framework.rating import QA_STATUSES
+from qa_app.framework.rating import ASSURED, QA_STATUSES
 from qa_app.notifications.outbox import queue_email
 from qa_app.placements.models import Placement, PlacementConflict, PlacementReview
 from qa_app.placements.schemas import rule_errors
@@ -63,6 +66,24 @@ REVIEW_FIELDS = (
     "decision",
 )
 
+# What the cross-school registration test reads of a placement (the school's name comes
+# with school_id): a save that changes none of these leaves every provider's result as it was.
+TESTED_FIELDS = (
+    "school_id",
+    "provider_id",
+    "pupil_ref",
+    "year_group",
+    "start_date",
+    "ended_on",
+    "hours_per_week",
+    "weeks_per_year",
+    "daytime",
+    "ehc_plan",
+    "looked_after",
+    "sen_support",
+    "main_education",
+)
+
 # -- the hook other parts of placements hang their work on -----------------------------------
 
 # Callables taking a set of provider ids, run by placements_changed(). The cross-school
@@ -86,17 +107,17 @@ def placements_changed(provider_ids):
 
 def placing_check(provider, today):
     """None when a school may place with the provider without more; else why it needs a
-    reason: {status, status_label, reason, last_visit_date} (DESIGN.md 2.6)."""
+    reason: {status, status_label, reason, last_visit_date} (docs/domain.md §2.6)."""
     qa, qa_reason = provider.qa_status(today)
     registration = provider.registration_status
-    if qa == "quality_assured" and registration not in NOT_KNOWN_REGISTERED:
+    if qa in ASSURED and registration not in NOT_KNOWN_REGISTERED:
         return None
-    reasons = [] if qa == "quality_assured" else [qa_reason]
+    reasons = [] if qa in ASSURED else [qa_reason]
     if registration in NOT_KNOWN_REGISTERED:
         reasons.append(f"Registration: {REGISTRATION_STATUSES[registration].lower()}")
-    status = qa if qa != "quality_assured" else registration
+    status = qa if qa not in ASSURED else registration
     label = QA_STATUSES.get(status) or REGISTRATION_STATUSES[status]
-    if qa != "quality_assured" and registration in NOT_KNOWN_REGISTERED:
+    if qa not in ASSURED and registration in NOT_KNOWN_REGISTERED:
         label = f"{label}, {REGISTRATION_STATUSES[registration].lower()}"
     return {
         "status": status,
@@ -164,17 +185,24 @@ def _guard(user, placement, change, base_version, require_version):
         raise NotFound("No such placement.")
     if not can(user, "placement.record"):
         raise Forbidden("Only schools and the authority's staff record placements.")
-    if not may_place_for(user, change.school_id):
-        raise Forbidden(
-            "You can record placements only for your own school",
-            fields={"school_id": "You can record placements only for your own school"},
+    if not may_place_for(user, change.school_id, change.provider_id):
+        message = (
+            "You can record placements only at your providers or for the schools you visit"
+            if getattr(user, "role", None) == "officer"
+            else "You can record placements only for your own school"
         )
+        raise Forbidden(message, fields={"school_id": message})
     if placement is None:
         return
     if not can_edit_placement(user, placement):
         raise Forbidden("You may not change this placement.")
-    if base_version is None and require_version:
-        raise VersionRequired('Send If-Match: "<version>" to change a placement.')
+    if base_version is None:
+        # A form for a new placement sent again (or a client that did not say which version
+        # it changes) never overwrites the stored placement or its reviews.
+        raise VersionRequired(
+            'This placement is already saved: send If-Match: "<version>" to change it.',
+            code="exists" if not require_version else None,
+        )
     if base_version is not None and base_version != placement.version:
         conflict = PlacementConflict(
             placement_id=placement.id,
@@ -202,24 +230,72 @@ def _taken(change, placement):
     return db.session.scalar(query.limit(1)) is not None
 
 
-def _check(change, placement, school, provider, today):
-    """Every rule on the change, as {field path: message}, and the placing check (or None)."""
+def _check(change, placement, school, provider, today, taken=None, checks=None):
+    """Every rule on the change, as {field path: message}, and the placing check (or None).
+
+    A batch passes `taken` (whether the school already has the pupil reference and start
+    date) and `checks` ({provider id: placing_check}) it looked up once for all its rows."""
     errors = rule_errors(change, today)
     if school is None:
         errors["school_id"] = "is not a school we know"
     if provider is None:
         errors["provider_id"] = "is not a provider on the register"
-    if school is not None and change.start_date and _taken(change, placement):
+    if taken is None and school is not None and change.start_date:
+        taken = _taken(change, placement)
+    if school is not None and change.start_date and taken:
         errors["pupil_ref"] = (
             f"{school.name} already has a placement for {change.pupil_ref} starting "
             f"{long_date(change.start_date)}: change that one instead"
         )
     check = None
     if provider is not None and (placement is None or placement.provider_id != provider.id):
-        check = placing_check(provider, today)
+        if checks is None:
+            check = placing_check(provider, today)
+        else:
+            if provider.id not in checks:
+                checks[provider.id] = placing_check(provider, today)
+            check = checks[provider.id]
         if check and not change.placing_reason:
             errors["placing_reason"] = reason_needed(provider, check)
     return errors, check
+
+
+def new_placement_row(user, change, school, provider, today, taken, checks):
+    """The row of a new placement from the change (a dict of its table's columns), refused
+    as save_placement refuses a new placement, for a batch (the CSV import) that looks the
+    school, the providers and the school's placements up once for all its rows: `taken`
+    says whether the school already has a placement with the change's pupil reference and
+    start date, `checks` is {provider id: placing_check}, filled as it goes. A new
+    placement has no reviews yet. Raises Invalid or Forbidden; add_placements writes the rows."""
+    _guard(user, None, change, None, False)
+    errors, check = _check(change, None, school, provider, today, taken=taken, checks=checks)
+    if change.reviews:
+        errors["reviews"] = "a new placement has no reviews yet"
+    if errors:
+        raise Invalid(errors)
+    end = change.end
+    ended_on, destination, pupil_assessment = (
+        (end.date, end.destination, end.pupil_assessment) if end else (None, None, "")
+    )
+    return {
+        **{name: getattr(change, name) for name in FIELDS},
+        "uuid": str(uuid4()),
+        "created_by_id": user.id,
+        "provider_status_when_placed": check["status"] if check else "quality_assured",
+        "ended_on": ended_on,
+        "destination": destination,
+        "pupil_assessment": pupil_assessment,
+    }
+
+
+def add_placements(rows):
+    """Write the rows of new_placement_row in one statement (batches of a thousand on
+    PostgreSQL), then re-test their providers once; flushes, never commits."""
+    if not rows:
+        return
+    db.session.flush()
+    db.session.execute(insert(Placement.__table__), rows)
+    placements_changed({row["provider_id"] for row in rows})
 
 
 def _store(placement, change):
@@ -277,6 +353,7 @@ def save_placement(
         db.session.add(placement)
     if check is not None or created or moved_from != provider.id:
         placement.provider_status_when_placed = check["status"] if check else "quality_assured"
+    tested_before = None if created else tested_inputs(placement)
     changed = _store(placement, change)
     placement.school, placement.provider = school, provider
     if changed and not created:
@@ -284,5 +361,11 @@ def save_placement(
     db.session.flush()
     if check is not None and notify:
         notify_placing([placement], check)
-    placements_changed({placement.provider_id, moved_from})
+    if tested_inputs(placement) != tested_before:  # a review or a note alone tests nothing again
+        placements_changed({placement.provider_id, moved_from})
     return placement, created
+
+
+def tested_inputs(placement):
+    """The values of the placement that the registration test reads (TESTED_FIELDS)."""
+    return tuple(getattr(placement, name) for name in TESTED_FIELDS)
