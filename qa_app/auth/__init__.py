@@ -13,4 +13,7 @@ def _make_dummy_hash(state):
     dummy_hash(state.app.config)
 
 
-from qa_app.auth import deputies, home, routes  # noqa: E402,F401
+from qa_app.auth import deputies, home, oidc, routes  # noqa: E402,F401
+from qa_app.auth.mfa import account as mfa_account  # noqa: E402,F401
+from qa_app.auth.mfa import commands as mfa_commands  # noqa: E402,F401
+from qa_app.auth.mfa import routes as mfa_routes  # noqa: E402,F401

@@ -10,6 +10,7 @@ ROLES = {
     "head_of_access": "Head of Access",
     "school": "School staff",
     "admin": "Administrator",
+    "provider": "Provider staff",
 }
 
 
@@ -35,7 +36,7 @@ SCHOOL_PHASES = {
 
 class School(db.Model):
     """A school that commissions alternative provision: its staff check the register
-    before placing a pupil and record every placement they make (DESIGN.md 2.6)."""
+    before placing a pupil and record every placement they make (docs/domain.md §2.6)."""
 
     id = db.Column(db.Integer, primary_key=True)
     name = db.Column(db.String(200), nullable=False, unique=True)
@@ -43,7 +44,7 @@ class School(db.Model):
     urn = db.Column(db.String(6), unique=True)
     borough = db.Column(db.String(80), nullable=False, default="", server_default="")
     phase = db.Column(db.String(20), nullable=False, default="secondary", server_default="secondary")
-    # The officer who visits this school (DESIGN.md 2.7), and sees its referrals.
+    # The officer who visits this school (docs/domain.md §2.7), and sees its referrals.
     officer_id = db.Column(db.ForeignKey("user.id", use_alter=True), index=True)
 
     officer = db.relationship("User", foreign_keys=[officer_id])
@@ -60,13 +61,16 @@ class School(db.Model):
 
 
 class User(db.Model):
-    """A person who signs in; one role each, and school users belong to a school."""
+    """A person who signs in; one role each; school users belong to a school, provider staff
+    to a provider."""
 
     id = db.Column(db.Integer, primary_key=True)
     email = db.Column(db.String(254), nullable=False, unique=True)
     name = db.Column(db.String(120), nullable=False)
     role = db.Column(db.String(20), nullable=False)
     school_id = db.Column(db.ForeignKey("school.id"), nullable=True)
+    # Provider staff belong to one provider and see nothing of any other.
+    provider_id = db.Column(db.ForeignKey("provider.id", use_alter=True), nullable=True, index=True)
     password_hash = db.Column(db.String(200), nullable=False)
     active = db.Column(db.Boolean, nullable=False, default=True)
     # An officer the Head of Access has named to sign off visits besides her.
@@ -78,9 +82,15 @@ class User(db.Model):
     last_sign_in_at = db.Column(db.DateTime)
 
     school = db.relationship(School, foreign_keys=[school_id])
+    provider = db.relationship("Provider", foreign_keys=[provider_id])
 
     __table_args__ = (
-        db.CheckConstraint("role IN ('officer', 'head_of_access', 'school', 'admin')", name="role_known"),
+        db.CheckConstraint(
+            "role IN ('officer', 'head_of_access', 'school', 'admin', 'provider')", name="role_known"
+        ),
+        db.CheckConstraint(
+            "role != 'provider' OR provider_id IS NOT NULL", name="provider_staff_have_provider"
+        ),
     )
 
     # Flask-Login's interface.

@@ -28,8 +28,14 @@ COMMON = {
 _DUMMY_PASSWORD = "not-a-real-password-0"
 
 
+# At OWASP's recommended minimum for Argon2id (19 MiB, 2 passes) on one thread: argon2-cffi's
+# default spends four threads (p=4) and 64 MiB, some 230 ms of a 2-core server's CPU per
+# sign-in. Hashes made with other parameters are remade at the next sign-in.
+DEFAULT_PARAMS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+
+
 def _params(config=None):
-    return (config or current_app.config).get("PASSWORD_HASH_PARAMS") or {}
+    return (config or current_app.config).get("PASSWORD_HASH_PARAMS") or DEFAULT_PARAMS
 
 
 def _hasher():
@@ -57,6 +63,14 @@ def check_password(password_hash, password):
         return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(password_hash):
+    """True when the hash was made with other parameters than the app's (or another kind)."""
+    try:
+        return _hasher().check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return True
 
 
 def password_problem(password):

@@ -31,15 +31,23 @@ PERMISSIONS = {
     "visit.sign_off": frozenset({"head_of_access"}),
     "deputies.manage": frozenset({"head_of_access"}),
     # Schools read the provider edition of signed-off visits; the internal edition is casework.
-    "report.provider_edition": frozenset({"officer", "head_of_access", "school"}),
+    # Provider staff read their own provider's (reports_visible_to).
+    "report.provider_edition": frozenset({"officer", "head_of_access", "school", "provider"}),
     "report.email": CASEWORK,
     "escalation.view": CASEWORK,
     "escalation.decide": frozenset({"head_of_access"}),
-    "escalation.report": frozenset({"officer", "head_of_access", "school", "admin"}),
+    # Anyone signed in may report premises that appear to be a school.
+    "escalation.report": frozenset({"officer", "head_of_access", "school", "admin", "provider"}),
     "rules.manage": frozenset({"admin"}),
     "framework.manage": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),
     "schools.manage": frozenset({"admin"}),
+    # The read log (who read pupil-level or safeguarding content): administrators.
+    "audit.view": frozenset({"admin"}),
+    # Legal holds keep a record past its retention date: the Head of Access or an administrator
+    # places and releases them; the disposal log (no personal data) is the administrators'.
+    "retention.hold": frozenset({"head_of_access", "admin"}),
+    "retention.log": frozenset({"admin"}),
     # A school's page (its visits, placements and actions): the officers who visit it, the
     # Head of Access, and its own staff (which school: may_see_school).
     "school.view": frozenset({"officer", "head_of_access", "school"}),
@@ -54,6 +62,13 @@ PERMISSIONS = {
     "referral.view": frozenset({"officer", "head_of_access", "school"}),
     "referral.make": frozenset({"school"}),
     "referral.decide": CASEWORK,
+    # Attendance alerts (which ones: alerts.scopes): a school's own pupils', an officer's
+    # providers' and schools', all for the Head of Access; the school records its follow-up.
+    "alert.view": frozenset({"officer", "head_of_access", "school"}),
+    # Provider staff: their own provider's pages (which provider: provider_staff_of).
+    "portal.view": frozenset({"provider"}),
+    # Subject access requests and the packs that answer them (everything held about a pupil).
+    "subject_access.manage": frozenset({"head_of_access", "admin"}),
 }
 
 
@@ -74,6 +89,25 @@ def authorize(action, user=None):
     """Abort with 403 unless the (current) user may do the action."""
     if not can(user or current_user, action):
         abort(403)
+
+
+def provider_staff_of(user, provider_id):
+    """True only for an active provider user who belongs to this provider."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "role", None) == "provider"
+        and bool(getattr(user, "active", False))
+        and provider_id is not None
+        and getattr(user, "provider_id", None) == provider_id
+    )
+
+
+def may_see_provider(user, provider_id):
+    """Whether a signed-in user may see this provider named: provider staff their own only;
+    everyone else who sees the register, any."""
+    if getattr(user, "role", None) == "provider":
+        return provider_staff_of(user, provider_id)
+    return getattr(user, "is_authenticated", False)
 
 
 def _sees_everything(user):
@@ -97,7 +131,7 @@ def visits_visible_to(user):
     if getattr(user, "role", None) == "officer":
         return Visit.officer_id == user.id
     if getattr(user, "role", None) == "school" and user.school_id is not None:
-        # A school reads its own school visits once they are signed off (DESIGN.md 2.7).
+        # A school reads its own school visits once they are signed off (docs/domain.md §2.7).
         return (Visit.school_id == user.school_id) & (Visit.status == "signed_off")
     return false()
 
@@ -160,6 +194,12 @@ def may_read_report(user, visit, edition="provider"):
         return can_see_visit(user, visit)
     if visit.school_id is not None:
         return edition == "provider" and can_see_visit(user, visit)
+    if getattr(user, "role", None) == "provider":
+        return (
+            edition == "provider"
+            and visit.status == "signed_off"
+            and provider_staff_of(user, visit.provider_id)
+        )
     return edition == "provider" and can(user, "report.provider_edition") and visit.status == "signed_off"
 
 
@@ -169,6 +209,9 @@ def reports_visible_to(user, edition):
 
     if can(user, "visit.view"):
         return visits_visible_to(user)
+    if edition == "provider" and getattr(user, "role", None) == "provider":
+        # Provider staff: their own provider's signed-off visits only.
+        return (Visit.status == "signed_off") & (Visit.provider_id == user.provider_id)
     if edition == "provider" and can(user, "report.provider_edition"):
         # Signed-off provider visits, and the school's own school visits.
         own_school = visits_visible_to(user) if getattr(user, "role", None) == "school" else false()
@@ -250,41 +293,84 @@ def escalations_visible_to(user):
 
 
 def may_see_receipt(user, escalation):
-    """Whoever reported a concern sees the receipt for it."""
-    return escalation.reported_by_id == user.id
+    """Whoever reported a concern sees the receipt for it, and so does whoever's report was
+    added to it (one open escalation per provider takes every report about it)."""
+    from qa_app.escalations.models import EscalationEvent
+    from qa_app.extensions import db
+
+    if escalation.reported_by_id == user.id:
+        return True
+    added = select(EscalationEvent.id).where(
+        EscalationEvent.escalation_id == escalation.id,
+        EscalationEvent.user_id == user.id,
+        EscalationEvent.action == "concern",
+    )
+    return db.session.scalar(added.limit(1)) is not None
 
 
 # -- placements -------------------------------------------------------------------------
 
 
 def placements_visible_to(user):
-    """SQL condition on Placement: a school user's own school's; all for officers and the
-    Head of Access; none for anyone else."""
+    """SQL condition on Placement: a school user's own school's; an officer's, those at their
+    providers (the providers they are assigned to, as their programme and offline bundle
+    have them) and at the schools they visit (as link officer); all for the Head of Access;
+    those at their own provider for provider staff; none for anyone else."""
+    from qa_app.auth.models import School
     from qa_app.placements.models import Placement
+    from qa_app.providers.models import Provider
 
     role = getattr(user, "role", None)
-    if role in CASEWORK:
+    if _sees_everything(user):
         return true()
+    if role == "officer":
+        return or_(
+            Placement.provider_id.in_(select(Provider.id).where(Provider.officer_id == user.id)),
+            Placement.school_id.in_(select(School.id).where(School.officer_id == user.id)),
+        )
     if role == "school" and user.school_id is not None:
         return Placement.school_id == user.school_id
+    if role == "provider" and user.provider_id is not None:
+        return Placement.provider_id == user.provider_id
     return false()
+
+
+def placement_in_scope(user, school_id, provider_id):
+    """The rule of placements_visible_to for a placement's school and provider ids (one
+    loaded, or one about to be saved)."""
+    from qa_app.auth.models import School
+    from qa_app.extensions import db
+    from qa_app.providers.models import Provider
+
+    role = getattr(user, "role", None)
+    if _sees_everything(user):
+        return True
+    if role == "officer":
+        school = db.session.get(School, school_id) if school_id is not None else None
+        provider = db.session.get(Provider, provider_id) if provider_id is not None else None
+        return bool(
+            (school is not None and school.officer_id == user.id)
+            or (provider is not None and provider.officer_id == user.id)
+        )
+    if role == "provider":
+        return provider_staff_of(user, provider_id)
+    return role == "school" and user.school_id is not None and user.school_id == school_id
 
 
 def can_see_placement(user, placement):
     """The same rule as placements_visible_to, for one placement already loaded."""
-    role = getattr(user, "role", None)
-    if role in CASEWORK:
-        return True
-    return role == "school" and user.school_id is not None and placement.school_id == user.school_id
+    return placement_in_scope(user, placement.school_id, placement.provider_id)
 
 
 def can_edit_placement(user, placement):
-    """Whoever may see a placement may change it (a school its own; the authority any)."""
+    """Whoever may see a placement may change it (a school its own; an officer those in
+    their scope; the Head of Access any)."""
     return can(user, "placement.record") and can_see_placement(user, placement)
 
 
 def schools_placeable_by(user):
-    """SQL condition on School: the schools this user may record placements for."""
+    """SQL condition on School: the schools this user may record placements for (an officer
+    any school, at one of their providers: may_place_for then checks the pair)."""
     from qa_app.auth.models import School
 
     role = getattr(user, "role", None)
@@ -295,9 +381,12 @@ def schools_placeable_by(user):
     return false()
 
 
-def may_place_for(user, school_id):
-    """The same rule as schools_placeable_by, for one school id."""
+def may_place_for(user, school_id, provider_id=None):
+    """Whether this user may record a placement of this school (with this provider): a
+    school its own pupils; an officer within their placement scope; the Head of Access any."""
     role = getattr(user, "role", None)
+    if role == "officer":
+        return placement_in_scope(user, school_id, provider_id)
     if role in CASEWORK:
         return True
     return role == "school" and user.school_id is not None and user.school_id == school_id
@@ -355,6 +444,7 @@ def may_decide_referral(user, referral):
 # every role's menu fits one row on a 768 px tablet; those who see the escalations report a
 # concern from that page (and from each provider's page) rather than from the menu.
 MENU = (
+    ("portal.home", "Your provider", "portal.view", None),
     ("visits.programme", "Visits", "visit.view", None),
     # The Head of Access finds her own visits in the programme, which shows them all.
     ("visits.mine", "Your visits", "visit.start", "deputies.manage"),

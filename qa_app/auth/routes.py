@@ -2,15 +2,17 @@
 
 from urllib.parse import urlsplit
 
-from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from qa_app.auth import bp
 from qa_app.auth.forms import SignInForm
+from qa_app.auth.identity import password_refusal, password_sign_in_allowed
+from qa_app.auth.mfa.signin import ask_second_factor
 from qa_app.auth.models import User
 from qa_app.auth.permissions import can
 from qa_app.auth.services import authenticate, sign_out
-from qa_app.auth.throttle import forgive, take_attempt
+from qa_app.auth.throttle import failed, succeeded, take_attempt
 from qa_app.extensions import db, login_manager
 
 
@@ -35,6 +37,8 @@ def safe_next(target):
     """The `next` target if it is a local path on this site, otherwise None."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return None
+    if any(ord(character) < 32 or ord(character) == 127 for character in target):
+        return None  # CR, LF and other control characters never belong in a Location header
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or "\\" in target:
         return None
@@ -43,11 +47,13 @@ def safe_next(target):
 
 def home_page(user):
     """Where a user lands after signing in: their visits for caseworkers, their school's
-    placements for school staff, else the register."""
+    placements for school staff, their provider's page for provider staff, else the register."""
     if can(user, "visit.view"):
         return url_for("visits.programme")
     if user.role == "school":
         return url_for("placements.school_home")
+    if user.role == "provider":
+        return url_for("portal.home")
     return url_for("providers.index")
 
 
@@ -61,14 +67,19 @@ def login():
         if not take_attempt(form.email.data):
             abort(429)
         user = authenticate(form.email.data, form.password.data)
-        if user is not None:
-            forgive(form.email.data)
+        if user is not None and password_sign_in_allowed(user, current_app.config):
+            succeeded(form.email.data)
+            asked = ask_second_factor(user, safe_next(request.args.get("next")))
+            if asked is not None:
+                db.session.commit()
+                return asked
             session.clear()
             session.permanent = True
             login_user(user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")) or home_page(user))
-        form.email.errors.append("Enter a correct email address and password")
+        failed(form.email.data)
+        form.email.errors.append(password_refusal(user, current_app.config))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 

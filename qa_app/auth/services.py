@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from qa_app.auth.models import ROLES, School, User, utcnow
-from qa_app.auth.passwords import check_password, dummy_hash, hash_password
+from qa_app.auth.passwords import check_password, dummy_hash, hash_password, needs_rehash
 from qa_app.domain import Invalid
 from qa_app.extensions import db
 
@@ -19,13 +19,16 @@ def find_user_by_email(email):
 
 
 def authenticate(email, password):
-    """The active user with these credentials, or None (same answer for every failure)."""
+    """The active user with these credentials, or None (same answer for every failure).
+    A hash made with older parameters is remade with the app's own."""
     user = find_user_by_email(email)
     if user is None:
         check_password(dummy_hash(), password)
         return None
     if not check_password(user.password_hash, password) or not user.active:
         return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     user.last_sign_in_at = utcnow()
     return user
 
@@ -60,9 +63,30 @@ def _school_for(role, school_id, school_name):
     raise Invalid({"school": "Choose the school this person works for"})
 
 
-def create_user(email, name, role, password, school_name=None, active=True, school_id=None):
-    """Add a user; raises Invalid when the email is taken, the role is unknown or a school
-    user has no school."""
+def _provider_for(role, provider_id):
+    """The provider a user of this role belongs to; None for other roles. Invalid if missing."""
+    if role != "provider":
+        return None
+    if not provider_id:
+        raise Invalid(
+            {"provider": "Provider staff are invited from their provider's page, which names their provider"}
+        )
+    return provider_id
+
+
+def provider_id_named(name):
+    """The id of the provider called `name` (case and spacing aside), or None. Provider
+    staff made from the command line name their provider."""
+    name = " ".join((name or "").split())
+    provider = db.metadata.tables["provider"]
+    return db.session.scalar(
+        select(provider.c.id).where(func.lower(provider.c.name) == name.lower()).order_by(provider.c.id)
+    )
+
+
+def create_user(email, name, role, password, school_name=None, active=True, school_id=None, provider_id=None):
+    """Add a user; raises Invalid when the email is taken, the role is unknown, a school
+    user has no school or a provider user no provider."""
     user = User(password_hash="")
     apply_user_changes(
         user,
@@ -72,6 +96,7 @@ def create_user(email, name, role, password, school_name=None, active=True, scho
         password=password,
         school_name=school_name,
         school_id=school_id,
+        provider_id=provider_id,
         active=active,
     )
     db.session.add(user)
@@ -79,11 +104,14 @@ def create_user(email, name, role, password, school_name=None, active=True, scho
     return user
 
 
-def apply_user_changes(user, *, email, name, role, active, school_name=None, school_id=None, password=None):
+def apply_user_changes(
+    user, *, email, name, role, active, school_name=None, school_id=None, provider_id=None, password=None
+):
     """Change a user's details; disabling or a new password ends their sessions.
 
     A school user belongs to the school `school_id` (the admin form's list) or, failing
-    that, the one called `school_name` (create-user, the demo data)."""
+    that, the one called `school_name` (create-user, the demo data); provider staff to the
+    provider `provider_id` (kept when not given)."""
     email = normalise_email(email)
     if role not in ROLES:
         raise Invalid({"role": "Choose a role"})
@@ -93,6 +121,7 @@ def apply_user_changes(user, *, email, name, role, active, school_name=None, sch
     if user.id is None and not password:
         raise Invalid({"password": "Enter a password for the new user"})
     school = _school_for(role, school_id, school_name)
+    user.provider_id = _provider_for(role, provider_id or user.provider_id)
     user.email = email
     user.name = name.strip()
     user.role = role

@@ -1,4 +1,4 @@
-"""A photo of evidence on a visit, stored as a re-encoded JPEG outside static/."""
+"""A photo of evidence on a visit, stored as a re-encoded JPEG in the database."""
 
 from qa_app.auth.models import utcnow
 from qa_app.extensions import db
@@ -10,6 +10,11 @@ class VisitPhoto(db.Model):
     `uuid` is made by the client (a tablet takes photos offline). `sha256` is the hash of
     the bytes the client sent, so a retried upload is recognised; the content type,
     size and dimensions describe the stored file, which the server re-encoded.
+
+    The JPEG itself is `data`, in the database (bytea on PostgreSQL, a blob on SQLite), so
+    any app server serves it and one database backup holds it. It is deferred: lists of
+    photos never load it. `stored_name` is the file a photo had on disk before photos moved
+    into the database (`flask move-files-into-database`); new photos have none.
     """
 
     id = db.Column(db.Integer, primary_key=True)
@@ -22,7 +27,8 @@ class VisitPhoto(db.Model):
     byte_size = db.Column(db.Integer, nullable=False)
     width = db.Column(db.Integer, nullable=False)
     height = db.Column(db.Integer, nullable=False)
-    stored_name = db.Column(db.String(64), nullable=False, unique=True)
+    data = db.deferred(db.Column(db.LargeBinary))
+    stored_name = db.Column(db.String(64), unique=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     uploaded_by_id = db.Column(db.ForeignKey("user.id"), nullable=False)
 

@@ -1,5 +1,7 @@
 """Showing a visit's photos to those who may see the visit (uploads: qa_app.api.photos)."""
 
+import io
+
 from flask import abort, send_file
 from flask_login import current_user, login_required
 
@@ -19,9 +21,10 @@ def show_photo(visit_uuid, photo_uuid):
     except NotFound:
         abort(404)
     photo = services.find_photo(visit, photo_uuid)
-    path = photo and services.photo_path(photo)
-    if path is None or not path.is_file():
+    if photo is None or not photo.data:  # not yet moved in from disk (flask move-files-into-database)
         abort(404)
-    response = send_file(path, mimetype=photo.content_type, conditional=True)
+    response = send_file(
+        io.BytesIO(photo.data), mimetype=photo.content_type, conditional=True, etag=photo.uuid
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -2,19 +2,21 @@
 
 An upload is re-encoded as a JPEG of at most 2000 px on its long side: that drops EXIF
 (so the GPS position of the site and the device's details) and anything hidden in the
-file besides the picture. Files go in PHOTO_STORAGE_PATH (default instance/photos),
-never under static/, under random names. These functions flush but never commit.
+file besides the picture. The JPEG is kept in the database (VisitPhoto.data), so any app
+server serves it; PHOTO_STORAGE_PATH (default instance/photos) is only where photos were
+kept on disk before, for `flask move-files-into-database` (qa_app.photos.moving). These
+functions flush but never commit.
 """
 
 import hashlib
 import io
 import re
-import secrets
 from pathlib import Path
 
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from qa_app.auth.permissions import EDITABLE_VISIT_STATES, may_add_photos
 from qa_app.domain import Conflict, Invalid, Locked, NotFound, Unsupported
@@ -35,23 +37,27 @@ SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
 
 def photo_folder():
-    """Where photos are stored: PHOTO_STORAGE_PATH, or instance/photos."""
+    """Where photos were stored on disk before the database: PHOTO_STORAGE_PATH, or instance/photos."""
     configured = current_app.config.get("PHOTO_STORAGE_PATH")
     return Path(configured) if configured else Path(current_app.instance_path) / "photos"
 
 
 def photo_path(photo, folder=None):
-    """The stored file of a photo."""
-    return (folder or photo_folder()) / photo.stored_name
+    """The file a photo had on disk before photos moved into the database, or None."""
+    return (folder or photo_folder()) / photo.stored_name if photo.stored_name else None
 
 
-def photos_of(visit):
-    """The visit's photos, by criterion and then in the order they were taken."""
-    return db.session.scalars(
+def photos_of(visit, with_data=False):
+    """The visit's photos, by criterion and then in the order they were taken; their JPEGs
+    are loaded only when asked (a report that prints them), never for a list."""
+    query = (
         select(VisitPhoto)
         .where(VisitPhoto.visit_id == visit.id)
         .order_by(VisitPhoto.criterion_code.is_(None), VisitPhoto.criterion_code, VisitPhoto.created_at)
-    ).all()
+    )
+    if with_data:
+        query = query.options(undefer(VisitPhoto.data))
+    return db.session.scalars(query).all()
 
 
 def find_photo(visit, photo_uuid):
@@ -113,18 +119,12 @@ def save_photo(user, visit, photo_uuid, data, content_type, sha256, criterion=""
         byte_size=len(jpeg),
         width=width,
         height=height,
-        stored_name=f"{secrets.token_hex(16)}.jpg",
+        data=jpeg,
         uploaded_by_id=user.id,
     )
     db.session.add(photo)
-    db.session.flush()  # a concurrent upload of the same UUID fails here, before any file is written
-    _write(photo_path(photo), jpeg)
+    db.session.flush()  # a concurrent upload of the same UUID fails here
     return photo, True
-
-
-def remove_file(photo):
-    """Delete a photo's stored file (after a failed commit), if it was written."""
-    photo_path(photo).unlink(missing_ok=True)
 
 
 def reencode(data, content_type):
@@ -220,11 +220,3 @@ def _caption(text):
             {"photo": f"A caption must be {CAPTION_LIMIT} characters or fewer."}, code="caption_too_long"
         )
     return text
-
-
-def _write(path, data):
-    """Write the file whole or not at all (a reader never sees half a photo)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".part")
-    partial.write_bytes(data)
-    partial.replace(path)
