@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app qa_app
 
-.PHONY: run test bench lint format install frontend db clean
+.PHONY: run test chaos bench lint format install frontend db clean
 
 run: install frontend db ## Set everything up and serve on http://127.0.0.1:5000
 	@$(FLASK) seed-demo
@@ -19,13 +19,26 @@ test: $(VENV)/.dev-installed frontend ## Install what the tests need and run the
 	$(BIN)/pytest -n auto --dist worksteal -m "not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(BIN)/pytest -m browser $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
+# The sync's seeded chaos test with more seeds than `make test` runs (3): SEEDS=50, and
+# STEPS steps each (40); CHAOS_SEED=17 runs one seed alone.
+SEEDS ?= 20
+STEPS ?= 40
+chaos: $(VENV)/.dev-installed frontend ## The tablet's sync under seeded chaos (SEEDS=50 STEPS=40)
+	CHAOS_SEEDS=$(SEEDS) CHAOS_STEPS=$(STEPS) $(BIN)/pytest -m browser tests/browser/test_sync_chaos.py $(PYTEST_ARGS)
+
 # bench.offline drives the built offline form, so the front end is built first. wrk is
 # installed by bench.run with apt-get when missing and run as root, else a Python load
-# generator stands in. BENCH_DATABASE_URL=postgresql+psycopg://... runs it on PostgreSQL too.
-bench: $(VENV)/.dev-installed frontend ## Measure the register and saving a visit (see bench/README.md)
+# generator stands in. BENCH_DATABASE_URL=postgresql+psycopg://... runs it on PostgreSQL too,
+# and adds bench.concurrent: a morning's saves at once through gunicorn set up as in production.
+bench: $(VENV)/.dev-installed frontend ## Measure the register, the list pages, a sign-in, saving a visit and a placement, an import and, on PostgreSQL, the saves under load (see bench/README.md)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.lists
 	$(BIN)/python -m bench.reports
 	$(BIN)/python -m bench.offline
+	$(BIN)/python -m bench.bundle
+	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.attendance
+	$(BIN)/python -m bench.concurrent
 
 lint: $(VENV)/.dev-installed ## Style, and the import contracts of .importlinter
 	$(BIN)/ruff check qa_app tests bench migrations

@@ -19,6 +19,7 @@ from qa_app.extensions import db
 from qa_app.framework.rating import next_visit_due, qa_valid_until
 from qa_app.framework.services import load_default_framework
 from qa_app.providers.models import Provider, ProviderService
+from qa_app.registration.services import load_default_rules
 from qa_app.visits.models import Visit
 
 SIGN_IN_EMAIL = "bench-officer@example.org"
@@ -67,7 +68,7 @@ def reset_database(url, wipe=False):
 
 
 def build(app, providers, visits, seed=2025, today=None):
-    """Create the schema, the framework, users and the bulk rows; returns Built.
+    """Create the schema, the frameworks, the registration rules, users and the bulk rows; returns Built.
 
     The schema comes from the models, as in the tests, so the benchmark runs while a
     model change is ahead of its migration.
@@ -78,7 +79,11 @@ def build(app, providers, visits, seed=2025, today=None):
         db.create_all()
         with db.engine.begin() as connection:
             connection.execute(text(f"CREATE TABLE {MARKER_TABLE} (built_at VARCHAR(40))"))
+        # What `flask load-framework` loads: the school visits' areas and the registration
+        # rules too, so school visits can be made and placements are tested across schools.
         version = load_default_framework()
+        load_default_framework("school")
+        load_default_rules()
         officers = [create_user(SIGN_IN_EMAIL, "Bench Officer", "officer", SIGN_IN_PASSWORD)]
         officers += [
             create_user(f"officer{n}@example.org", f"Officer {n}", "officer", SIGN_IN_PASSWORD)

@@ -1,8 +1,10 @@
-"""Where the time of `PUT /api/visits/<uuid>` goes: the benchmark's full visit saved N
-times through Flask's test client, on a freshly built database.
+"""Where the time of `PUT /api/visits/<uuid>` (or of `PUT /api/placements/<uuid>`) goes:
+the benchmark's full visit (or a school's new placement, bench.save_cpu) saved N times
+through Flask's test client, on a freshly built database.
 
     .venv/bin/python -m bench.profile_save              # 300 saves, 10,000 providers
     .venv/bin/python -m bench.profile_save --saves 100 --providers 1000 --visits 5000
+    .venv/bin/python -m bench.profile_save --kind placement --providers 2000 --visits 10000
 
 Three passes of N saves each: untouched (the time a save takes); with each step of the
 save timed by a thin wrapper, and every SQL statement timed (where that time goes);
@@ -13,12 +15,10 @@ save at a time: the app's own cost per save, not what wrk sees through gunicorn.
 import argparse
 import cProfile
 import io
-import json
 import pstats
 import re
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -28,19 +28,24 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from bench import data, visits
-from bench.queries import signed_in_client
+from bench import authority, data, save_cpu
 from qa_app import create_app
+from qa_app.api import idempotency
+from qa_app.api import placements as api_placements
+from qa_app.api import put as api_put
 from qa_app.api import visits as api_visits
 from qa_app.extensions import db
+from qa_app.placements import registration
+from qa_app.placements import services as placement_services
 from qa_app.visits import audit, saving
 
 # (label, owner, attribute): the functions timed, each where its caller looks it up.
 STEPS = (
     ("user loaded from the session", LoginManager, "_load_user"),
     ("CSRF token checked", CSRFProtect, "protect"),
-    ("Idempotency-Key fingerprint (request_hash)", api_visits, "request_hash"),
-    ("Idempotency-Key lookup (stored_answer)", api_visits, "stored_answer"),
+    ("Idempotency-Key fingerprint (request_hash)", api_put, "request_hash"),
+    ("Idempotency-Key lookup (stored_answer)", idempotency, "stored_answer"),
+    ("Idempotency-Key claimed (_claim)", idempotency, "_claim"),
     ("body validated (read VisitBody)", api_visits, "read"),
     ("save (submission.services.save)", api_visits, "save"),
     ("save_visit", saving, "save_visit"),
@@ -53,9 +58,19 @@ STEPS = (
     ("audit diff (changes)", audit, "changes"),
     ("audit event (record_event)", audit, "record_event"),
     ("response body (visit_as_json)", api_visits, "visit_as_json"),
-    ("receipt stored, committed (commit_with_receipt)", api_visits, "commit_with_receipt"),
     ("ORM flush", Session, "flush"),
-    ("response serialised (jsonify)", api_visits, "jsonify"),
+    ("response serialised (jsonify)", api_put, "jsonify"),
+)
+# The same for a placement's save.
+PLACEMENT_STEPS = (
+    *STEPS[:5],
+    ("save_placement", api_placements, "save_placement"),
+    ("rules checked (_check)", placement_services, "_check"),
+    ("placing notified (notify_placing)", placement_services, "notify_placing"),
+    ("registration test again (retest_providers)", registration, "retest_providers"),
+    ("open placements read (open_placements)", registration, "open_placements"),
+    ("response body (placement_as_json)", api_placements, "placement_as_json"),
+    *STEPS[-2:],
 )
 
 
@@ -69,6 +84,8 @@ def parse_args(argv=None):
     option("--providers", type=int, default=10_000, help="providers in the database")
     option("--visits", type=int, default=50_000, help="visits in the database")
     option("--top", type=int, default=20, help="cProfile functions to list")
+    option("--kind", choices=("visit", "placement"), default="visit", help="what is saved")
+    option("--placements", type=int, default=30_000, help="placements (with --kind placement)")
     return parser.parse_args(argv)
 
 
@@ -80,13 +97,19 @@ def main(argv=None):
         app = create_app({"ENV_NAME": "development", "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
         print(f"Building {args.providers:,} providers and {args.visits:,} visits ...", flush=True)
         data.build(app, args.providers, args.visits)
-        save = _saver(app, json.dumps(visits.add_sync_provider(app)))
+        if args.kind == "placement":
+            print(f"Adding 50 schools and {args.placements:,} placements ...", flush=True)
+            authority.build(app, 50, args.placements, 100, data.SIGN_IN_EMAIL)
+            save = save_cpu.placement_saver(app)
+        else:
+            save = save_cpu.visit_saver(app)
         for _ in range(20):
             save()
         plain = _timed_run(save, args.saves)
         with app.app_context():
             engine = db.engine
-        steps, sql = _Steps(engine), _SqlTimer(engine)
+        steps = _Steps(engine, PLACEMENT_STEPS if args.kind == "placement" else STEPS)
+        sql = _SqlTimer(engine)
         with steps, sql:
             stepped = _timed_run(save, args.saves)
         profile = cProfile.Profile()
@@ -98,22 +121,6 @@ def main(argv=None):
     sql.report(args.saves, stepped)
     steps.report(args.saves, stepped)
     _report_profile(profile, args.top)
-
-
-def _saver(app, body):
-    """A function that PUTs the body as a new visit, signed in, and checks the 201."""
-    client = signed_in_client(app, data.SIGN_IN_EMAIL, data.SIGN_IN_PASSWORD)
-    token = client.get("/api/session").get_json()["csrf_token"]
-
-    def save():
-        headers = {"Idempotency-Key": str(uuid.uuid4()), "X-CSRFToken": token}
-        response = client.put(
-            f"/api/visits/{uuid.uuid4()}", data=body, content_type="application/json", headers=headers
-        )
-        if response.status_code != 201:
-            raise RuntimeError(f"PUT answered {response.status_code}: {response.get_data(as_text=True)}")
-
-    return save
 
 
 def _timed_run(save, count):
@@ -128,15 +135,16 @@ class _Steps:
     """Wraps each of STEPS (and the database's COMMIT) in a timer that knows its caller,
     so the report is a tree: a step's time includes the steps under it."""
 
-    def __init__(self, engine):
+    def __init__(self, engine, steps):
         self.engine = engine
+        self.steps = steps
         self.stack = []
         self.seconds = defaultdict(float)
         self.calls = defaultdict(int)
         self.patches = ExitStack()
 
     def __enter__(self):
-        for label, owner, name in STEPS:
+        for label, owner, name in self.steps:
             self.patches.enter_context(self._wrapped(owner, name, label))
         self.patches.enter_context(self._wrapped(self.engine.dialect, "do_commit", "COMMIT (sqlite3)"))
         return self

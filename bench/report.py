@@ -68,8 +68,8 @@ def combine(results, generator):
     """The run's JSON: when, which commit, on what, and {database: figures}."""
     return {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": _git("rev-parse", "--short", "HEAD"),
-        "uncommitted_changes": bool(_git("status", "--porcelain")),
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "uncommitted_changes": bool(git("status", "--porcelain")),
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
@@ -150,7 +150,7 @@ def _page_figures(database):
     }
 
 
-def _git(*command):
+def git(*command):
     try:
         done = subprocess.run(["git", *command], check=False, cwd=ROOT, capture_output=True, text=True)
     except OSError:

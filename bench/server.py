@@ -45,7 +45,7 @@ class Served:
         """
         try:
             pids = [self.pid] + _children(self.pid)
-            return sum(_cpu_of(pid) for pid in pids)
+            return sum(cpu_of(pid) for pid in pids)
         except OSError:
             return None
 
@@ -63,7 +63,7 @@ def _children(pid):
     return children
 
 
-def _cpu_of(pid):
+def cpu_of(pid):
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     # utime and stime, fields 14 and 15 of proc(5), counted from the state field (3).
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -100,13 +100,13 @@ def gunicorn(database_url, log_path, workers=2, start_timeout=60):
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://{HOST}:{port}"
     try:
-        _wait_until_up(process, base, start_timeout, log_path)
+        wait_until_up(process, base, start_timeout, log_path)
         yield Served(base, process.pid)
     finally:
-        _stop(process)
+        stop(process)
 
 
-def _wait_until_up(process, base, timeout, log_path):
+def wait_until_up(process, base, timeout, log_path):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -120,7 +120,7 @@ def _wait_until_up(process, base, timeout, log_path):
     raise RuntimeError(f"gunicorn did not answer /ping within {timeout} s:\n{_tail(log_path)}")
 
 
-def _stop(process):
+def stop(process):
     """Ask gunicorn's master to stop (it stops its workers); kill it if it will not."""
     if process.poll() is not None:
         return

@@ -175,7 +175,9 @@ def add_sync_provider(app, today=None, name="Bench Sync Provider"):
     today = today or date.today()
     with app.app_context():
         provider = add_provider(name)
-        body = full_visit_body(current_version(), provider.id, today - timedelta(days=1))
+        # Submitted, as a tablet's last save of a visit is: a draft would stay open, and an
+        # officer may have one open visit to a provider at a time.
+        body = full_visit_body(current_version(), provider.id, today - timedelta(days=1), status="submitted")
         db.session.commit()
     return body
 

@@ -17,6 +17,7 @@ from qa_app.framework.defaults import THEMES
 from qa_app.framework.rating import RATINGS
 from qa_app.providers.models import SERVICES
 from qa_app.registration.law import LIMB_LABELS, RESULT_LABELS, STATUS_LABELS
+from qa_app.request_limits import BoundedRequest
 from qa_app.visits.models import ACTION_OWNERS, EVENT_LABELS, FIELD_LABELS, VISIT_STATUSES, VISIT_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,7 @@ def create_app(test_config=None):
         static_folder=str(ROOT / "static"),
     )
     env = (test_config or {}).get("ENV_NAME") or os.environ.get("QA_APP_ENV", "development")
+    app.request_class = BoundedRequest
     app.config.from_object(CONFIGS[env])
     app.config["ENV_NAME"] = env
     app.config.from_pyfile("config.py", silent=True)
@@ -98,8 +100,9 @@ def register_templates(app):
 
 def register_extensions(app):
     """Bind the unbound extensions to this app."""
-    from qa_app import bad_input, models, security  # noqa: F401  (models: every table for Alembic)
+    from qa_app import bad_input, models, request_log, security  # noqa: F401  (models: every table for Alembic)
 
+    request_log.init_app(app)  # first: every request gets its id before anything answers it
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -112,22 +115,30 @@ def register_extensions(app):
 def register_blueprints(app):
     """Register one blueprint per feature."""
     from qa_app import (
+        action_plans,
         admin,
+        alerts,
         api,
+        audit,
         auth,
         dashboard,
+        documents,
+        drafts,
         escalations,
         framework,
         health,
         offline,
         photos,
         placements,
+        portal,
         providers,
         referrals,
         register,
         registration,
         reports,
+        retention,
         schools,
+        subject_access,
         submission,
         visits,
     )
@@ -151,8 +162,17 @@ def register_blueprints(app):
         referrals,
         reports,
         offline,
+        portal,
+        documents,
+        action_plans,
+        drafts,
+        alerts,
+        audit,
+        retention,
+        subject_access,
     ):
         app.register_blueprint(module.bp)
+    app.register_blueprint(portal.staff_bp)
 
 
 def register_errorhandlers(app):

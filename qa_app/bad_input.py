@@ -32,7 +32,8 @@ class DatabaseId(IntegerConverter):
 def database_id(text):
     """A record id typed or sent as text: ASCII digits from 1 to MAX_ID, else None."""
     text = (text or "").strip()
-    if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
+    # The length first: Python will not read a number of more than 4,300 digits.
+    if len(text) <= len(str(MAX_ID)) and text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
         return int(text)
     return None
 

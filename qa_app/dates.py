@@ -10,10 +10,15 @@
 The day never has a leading zero. It is written as a plain number rather than with
 strftime's "%-d", which is a glibc extension and fails on Windows. No date shows as "", so
 a caller can write `short_date(visit.due) or "No date"`.
+
+Working days (add_working_days) leave out weekends and England and Wales bank holidays.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from govuk_bank_holidays.bank_holidays import BankHolidays
 
 UK = ZoneInfo("Europe/London")
 
@@ -48,3 +53,25 @@ def clock_time(moment):
 def date_time(moment):
     """A datetime as '5 Mar 2026 14:30', in UK time ('' for none)."""
     return f"{short_date(moment)} {clock_time(moment)}" if moment else ""
+
+
+@lru_cache(maxsize=1)
+def _bank_holidays():
+    # The package's own copy of the dates: no network is needed or used.
+    holidays = BankHolidays(use_cached_holidays=True)
+    return frozenset(h["date"] for h in holidays.get_holidays(division=BankHolidays.ENGLAND_AND_WALES))
+
+
+def is_working_day(day):
+    """Not a weekend and not an England and Wales bank holiday."""
+    return day.weekday() < 5 and day not in _bank_holidays()
+
+
+def add_working_days(start, days):
+    """The date `days` working days after `start` (no weekends or England and Wales bank holidays)."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            days -= 1
+    return current

@@ -10,11 +10,15 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from qa_app.alerts.services import raise_morning_alerts
 from qa_app.auth.models import User
 from qa_app.auth.services import create_user
+from qa_app.demo_marks import add_marks
 from qa_app.demo_placements import add_placements, add_schools
+from qa_app.demo_provider_records import seed_provider_records
+from qa_app.demo_providers import add_provider_staff
 from qa_app.demo_referrals import add_referrals
-from qa_app.demo_school_visits import add_school_visits
+from qa_app.demo_school_visits import add_school_visits, link_officers
 from qa_app.demo_timeline import add_photos, date_escalation, date_visit, working_day
 from qa_app.escalations.models import Escalation
 from qa_app.escalations.services import report_concern, transition
@@ -36,7 +40,9 @@ DEMO_USERS = (
     ("school@example.org", "school"),
     ("school2@example.org", "school"),
     ("admin@example.org", "admin"),
+    ("provider@example.org", "provider"),
 )
+PROVIDER_STAFF = "provider@example.org"
 SCHOOLS = {"school@example.org": "Riverside Academy", "school2@example.org": "Eastbrook High School"}
 _NAMES = {
     "officer@example.org": "Priya Shah",
@@ -44,6 +50,7 @@ _NAMES = {
     "school@example.org": "Mark Ellis",
     "school2@example.org": "Aisha Rahman",
     "admin@example.org": "Sam Reid",
+    "provider@example.org": "Dee Patel",
     "officer2@example.org": "Zoë Siân Łukasiewicz-O'Brien",
 }
 
@@ -212,6 +219,8 @@ def seed(today=None):
             school_name=SCHOOLS.get(email),
         )
         for email, role in DEMO_USERS + (("officer2@example.org", "officer"),)
+        # Provider staff belong to a provider: made with it (demo_providers).
+        if role != "provider"
     }
     head = users["head@example.org"]
     officers = [users["officer@example.org"], users["officer2@example.org"]]
@@ -257,13 +266,23 @@ def seed(today=None):
             _follow_up(provider, officer, head, version, rng, today, AWAITING[index])
         refresh_rating(provider, today)
     _escalations(users, today)
+    link_officers(users)
     add_placements(users, rng, today)
     add_school_visits(users, rng, today)
     add_referrals(users)
+    add_provider_staff(users, DEMO_PASSWORD, today)
+    add_marks(DEMO_PASSWORD, today)
+    raise_morning_alerts(today)
     # The cross-school registration test raised its escalations as the placements were
     # saved: put them on the demo's timeline too, the last working day before today.
     for escalation in db.session.scalars(select(Escalation).where(Escalation.source == "placements")):
         date_escalation(escalation, working_day(today - timedelta(days=1)), today)
+    # The demo provider's staff member's documents, actions and draft report.
+    staff = db.session.scalar(select(User).where(User.email == PROVIDER_STAFF))
+    if staff is not None and staff.provider is not None:
+        provider = staff.provider
+        seed_provider_records(provider, staff, provider.officer or officers[0], head, today)
+        refresh_rating(provider, today)
     return True
 
 

@@ -105,6 +105,10 @@ PLACEMENTS = (
         25,
         {"ended": 90, "destination": "neet", "reason": "permanent_exclusion"},
     ),
+    # Two more pupils at Bridges Learning Centre, so provider@example.org's register has a
+    # morning's worth of pupils from three schools.
+    (1, 0, "EHS-2312", 9, 40, 120, 25, {}),
+    (4, 0, "SAT-Y10-21", 10, 55, 150, 25, {"flags": ("sen_support",)}),
 )
 
 PROGRESS = (
@@ -144,7 +148,8 @@ def add_placements(users, rng, today):
     for school_index, provider_index, ref, year, started, planned, hours, more in PLACEMENTS:
         school = schools[SCHOOLS[school_index][0]]
         provider = providers[provider_index]
-        user = by_school.get(school.id, users["officer@example.org"])
+        # A school's own staff, else its link officer, else the Head of Access records it.
+        user = by_school.get(school.id) or school.officer or users["head@example.org"]
         body = _body(school, provider, ref, year, started, planned, hours, more, rng, today)
         save_placement(user, str(uuid.UUID(int=rng.getrandbits(128))), read(PlacementBody, body).to_change())
 

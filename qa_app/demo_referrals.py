@@ -1,4 +1,4 @@
-"""Demo referrals to the Gateway panel (DESIGN.md 2.8): one urgent and one with a persistent
+"""Demo referrals to the Gateway panel (docs/domain.md §2.8): one urgent and one with a persistent
 refusal of a CAF waiting for the panel, one returned for more information, one accepted
 for outreach and a draft, from the two demo schools. Saved and decided through
 referrals.services, as the app does it."""

@@ -1,4 +1,4 @@
-"""Demo school visits (DESIGN.md 2.7): the link officers of the demo schools, signed-off
+"""Demo school visits (docs/domain.md §2.7): the link officers of the demo schools, signed-off
 school visits that judge the five areas, check the school's placements and set actions for
 the school, and a draft school visit in progress.
 
@@ -63,17 +63,20 @@ SIGNED_OFF = {
 DRAFT = (3, 2)  # school index, days ago: officer@'s visit in progress (Westmere)
 
 
-def add_school_visits(users, rng, today):
-    """Give the demo schools their link officers, then save the demo's school visits."""
+def link_officers(users):
+    """Give the demo schools their link officers (before placements: an officer records
+    placements only for the schools they visit and at their providers)."""
     schools = {s.name: s for s in db.session.scalars(select(School))}
-    officer, other, head = (
-        users["officer@example.org"],
-        users["officer2@example.org"],
-        users["head@example.org"],
-    )
+    officer, other = users["officer@example.org"], users["officer2@example.org"]
     for index, (name, *_rest) in enumerate(SCHOOLS):
         schools[name].officer_id = (other if index in OTHER_OFFICERS_SCHOOLS else officer).id
     db.session.flush()
+
+
+def add_school_visits(users, rng, today):
+    """Save the demo's school visits (the schools have their link officers)."""
+    schools = {s.name: s for s in db.session.scalars(select(School))}
+    officer, head = users["officer@example.org"], users["head@example.org"]
     version = current_version("school")
     for index, (days_ago, not_met, action, note) in SIGNED_OFF.items():
         school = schools[SCHOOLS[index][0]]

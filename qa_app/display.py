@@ -17,7 +17,13 @@ RAG_TAGS = {
 }
 QA_STATUS_TAGS = {
     "quality_assured": Markup('<strong class="govuk-tag govuk-tag--green">Quality assured</strong>'),
+    "documents_overdue": Markup(
+        '<strong class="govuk-tag govuk-tag--yellow">Quality assured \u2014 documents overdue</strong>'
+    ),
     "not_quality_assured": Markup('<strong class="govuk-tag govuk-tag--red">Not quality assured</strong>'),
+    "documents_out_of_date": Markup(
+        '<strong class="govuk-tag govuk-tag--red">Not quality assured (documents out of date)</strong>'
+    ),
     "expired": Markup('<strong class="govuk-tag govuk-tag--yellow">Expired</strong>'),
     "suspended": Markup('<strong class="govuk-tag govuk-tag--purple">Suspended</strong>'),
 }
@@ -28,6 +34,19 @@ def rag_tag(rag):
     return RAG_TAGS[rag or None]
 
 
+INSUFFICIENT_TAG = Markup('<strong class="govuk-tag app-rag govuk-tag--grey">Insufficient evidence</strong>')
+
+
+def theme_tag(rating):
+    """A theme's rating (as stored on a visit, or as a page shows it) as a tag: "Insufficient
+    evidence" for a theme where too little was seen, never a colour; else its RAG."""
+    rating = rating or {}
+    insufficient = rating.get("insufficient_evidence") or rating.get("state") == "insufficient"
+    if insufficient and rating.get("rag") != "red":
+        return INSUFFICIENT_TAG
+    return rag_tag(rating.get("rag"))
+
+
 def qa_status_tag(status):
     """A QA status as a GOV.UK tag with its words."""
     return QA_STATUS_TAGS[status]
@@ -35,7 +54,7 @@ def qa_status_tag(status):
 
 def init_app(app):
     """Make the functions available to every template."""
-    for function in (rag_tag, qa_status_tag):
+    for function in (rag_tag, theme_tag, qa_status_tag):
         app.add_template_global(function)
     app.add_template_global(dates.short_date, "format_date")
     app.add_template_global(dates.date_time, "format_date_time")

@@ -70,6 +70,17 @@ class Conflict(DomainError):
         self.kept = kept
 
 
+class AlreadyOpen(DomainError):
+    """A second of something there may be only one of at a time (an officer's open visit to
+    one place); `uuid` is the one already open, for the caller to send the user to."""
+
+    code = "already_open"
+
+    def __init__(self, message, uuid):
+        super().__init__(message)
+        self.uuid = uuid
+
+
 class Unsupported(DomainError):
     """Input of a kind the service does not take at all (a GIF where a JPEG is needed)."""
 

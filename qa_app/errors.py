@@ -4,6 +4,8 @@ from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from qa_app.request_limits import FORM_TOO_LARGE, is_form
+
 MESSAGES = {
     400: ("There is a problem with your request", "Go back, check what you entered and try again."),
     401: ("Sign in to continue", "Your session has ended. Sign in again."),
@@ -18,7 +20,7 @@ MESSAGES = {
     405: ("That action is not allowed here", "Go back and use the buttons on the page."),
     413: (
         "What you sent is too large",
-        "Files and forms must be under 16 MB. Try a smaller photo or fewer files.",
+        "Files must be under 16 MB. Try a smaller photo or fewer files.",
     ),
     429: ("Too many attempts", "For your security, wait a minute before you try again."),
     500: (
@@ -50,6 +52,12 @@ def _render(code, detail=None):
     return render_template("errors/error.html", code=code, title=title, advice=detail or advice), code
 
 
+def _own_headers(error):
+    """The headers the error carries beside its body: `Allow` on a 405 (which RFC 9110
+    requires), `Retry-After` when one is given."""
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+
+
 def init_app(app):
     """Register one handler for HTTP errors and one for anything unexpected."""
 
@@ -63,7 +71,10 @@ def init_app(app):
     def http_error(error):
         # A description given to abort() explains this case better than the generic advice.
         custom = error.description if error.description != type(error).description else None
-        return _render(error.code, custom)
+        if error.code == 413 and is_form():
+            custom = FORM_TOO_LARGE
+        response, code = _render(error.code, custom)
+        return response, code, _own_headers(error)
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

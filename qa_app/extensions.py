@@ -27,6 +27,10 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+# How long a SQLite write waits for another one to finish before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(connection, record):
     """SQLite: enforce foreign keys, and let readers work while a visit is being saved (WAL)."""
@@ -35,5 +39,5 @@ def _configure_sqlite(connection, record):
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()

@@ -4,6 +4,9 @@ form was opened at, and putting a service's errors on a form's fields.
 The bottom layer: it imports no feature, so every feature's forms may import it.
 """
 
+import hashlib
+import json
+
 from flask import flash
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
@@ -94,6 +97,44 @@ class VersionedForm(FlaskForm):
     """Every form that changes a versioned record carries the version it was opened at."""
 
     version = HiddenField()
+
+
+CHANGED_SINCE_READ = (
+    "{what} was changed by someone else after you opened this page, so your changes were not "
+    "saved over theirs. Check it as it is now and make your changes again."
+)
+
+
+def record_version(record):
+    """The version of a record, as a form carries it: its version counter, or else when it
+    was last changed."""
+    version = getattr(record, "version", None)
+    if isinstance(version, int):
+        return str(version)
+    return record.updated_at.isoformat()
+
+
+def content_version(record, names):
+    """The version of a record with no counter of its own: a digest of the fields its form
+    changes, so that any change to them since the page was opened counts, and nothing else
+    (a user's sign-in, say) does."""
+    values = json.dumps([str(getattr(record, name)) for name in names])
+    return hashlib.sha256(values.encode()).hexdigest()[:20]
+
+
+def carry_version(form, version):
+    """Put the version the page is opened at on a form that has not been submitted."""
+    if not form.is_submitted():
+        form.version.data = str(version)
+
+
+def changed_since_read(form, version, what):
+    """True, with a message for the page, when the record is no longer at the version the
+    form was opened at (or the form lost its version): the caller saves nothing."""
+    if form.version.data == str(version):
+        return False
+    flash(CHANGED_SINCE_READ.format(what=what), "error")
+    return True
 
 
 class WholeNumberField(IntegerField):

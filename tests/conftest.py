@@ -2,6 +2,7 @@
 TEST_DATABASE_URL is set), a client, a CLI runner, factories and a sign-in helper."""
 
 import os
+import shutil
 import socket
 
 import pytest
@@ -16,7 +17,7 @@ from qa_app.framework.services import load_default_framework
 from qa_app.registration.services import load_default_rules
 
 # The factories (make_user, make_provider, make_visit, ...) are fixtures for every test.
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.identity_provider"]
 pytest.register_assert_rewrite("tests.factories")
 from tests.factories import PASSWORD  # noqa: E402
 
@@ -62,17 +63,70 @@ def _reset_postgres(url):
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+    _POSTGRES_SCHEMA_MADE.discard(url)
+
+
+def _load_defaults():
+    """What every new database starts with: the frameworks and registration rules in force."""
+    load_default_framework()
+    load_default_framework("school")
+    load_default_rules()
+    db.session.commit()
+
+
+# Making the tables and loading the defaults costs more than most tests, so it is done once per
+# test process and database: an SQLite file kept as a template and copied for each test, and
+# the PostgreSQL schema kept, its tables emptied for each test. A test that builds its own schema
+# (make_app(create_tables=False), migrations) resets PostgreSQL's, which is then made again.
+_SQLITE_TEMPLATE = {}
+_POSTGRES_SCHEMA_MADE = set()
+
+
+def _sqlite_template(tmp_path_factory):
+    """The path of this process's SQLite file with the tables and defaults, made on first use."""
+    if "path" not in _SQLITE_TEMPLATE:
+        path = tmp_path_factory.mktemp("template") / "template.sqlite"
+        app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+        with app.app_context():
+            db.create_all()
+            _load_defaults()
+            db.session.remove()
+            db.engine.dispose()
+        _SQLITE_TEMPLATE["path"] = path
+    return _SQLITE_TEMPLATE["path"]
+
+
+def _fresh_postgres_tables(app, url):
+    """Empty PostgreSQL tables with the defaults loaded, as create_all and the loaders leave a
+    new database: the schema made once, its rows removed and sequences restarted after."""
+    with app.app_context():
+        if url in _POSTGRES_SCHEMA_MADE:
+            tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                # The read log refuses TRUNCATE with a trigger, as it should in service; the
+                # tests' own reset passes over triggers (the suite connects as a superuser).
+                connection.execute(text("SET LOCAL session_replication_role = replica"))
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        else:
+            _reset_postgres(url)
+            db.create_all()
+            _POSTGRES_SCHEMA_MADE.add(url)
+        _load_defaults()
 
 
 @pytest.fixture
-def make_app(database_url, tmp_path):
-    """Build an app on a fresh, empty database with extra config; tables are created.
+def make_app(database_url, tmp_path, tmp_path_factory):
+    """Build an app on a fresh, empty database with extra config; tables are created and the
+    default frameworks and rules loaded.
 
     Photos go to the test's own folder, never to instance/photos."""
     apps = []
+    postgres = database_url.startswith("postgresql")
 
     def _make(create_tables=True, **config):
-        if database_url.startswith("postgresql"):
+        if create_tables and not postgres:
+            shutil.copyfile(_sqlite_template(tmp_path_factory), database_url.removeprefix("sqlite:///"))
+        elif postgres and not create_tables:
             _reset_postgres(database_url)
         app = create_app(
             {
@@ -83,13 +137,8 @@ def make_app(database_url, tmp_path):
             }
         )
         app.test_client_class = FreshContextClient
-        if create_tables:
-            with app.app_context():
-                db.create_all()
-                load_default_framework()
-                load_default_framework("school")
-                load_default_rules()
-                db.session.commit()
+        if create_tables and postgres:
+            _fresh_postgres_tables(app, database_url)
         apps.append(app)
         return app
 
@@ -183,12 +232,28 @@ def count_queries(app):
 
 class Mailbox(list):
     """The messages a real SMTP server on 127.0.0.1 received; stop() and start() take the
-    server down and bring it back on the same port, as a mail outage would."""
+    server down and bring it back on the same port, as a mail outage would; refuse(address,
+    answer, times) makes it refuse a recipient, as a mail server does a mailbox that is
+    unknown ("550 ...", for good) or full for now ("450 ...")."""
 
     def __init__(self, port):
         super().__init__()
         self.port = port
         self.controller = None
+        self.refusals = {}  # address -> [answer, times left (None: always)]
+
+    def refuse(self, address, answer="550 5.1.1 No such user here", times=None):
+        """Answer RCPT TO:<address> with `answer`, `times` times (every time when None)."""
+        self.refusals[address.lower()] = [answer, times]
+
+    def refusal(self, address):
+        """The answer to give this recipient now, or None to accept it."""
+        entry = self.refusals.get(address.lower())
+        if entry is None or entry[1] == 0:
+            return None
+        if entry[1] is not None:
+            entry[1] -= 1
+        return entry[0]
 
     def start(self):
         """Bring the SMTP server up."""
@@ -199,6 +264,13 @@ class Mailbox(list):
         received = self
 
         class Handler:
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                answer = received.refusal(address)
+                if answer:
+                    return answer
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
             async def handle_DATA(self, server, session, envelope):
                 received.append(message_from_bytes(envelope.content, policy=policy.default))
                 return "250 OK"

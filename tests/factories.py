@@ -6,6 +6,7 @@ tests call the save path.
 """
 
 import itertools
+import re
 import uuid as uuid_module
 from datetime import date, timedelta
 
@@ -56,7 +57,7 @@ def ratings_for(rag="green", version=None):
 
 
 def visit_body(provider, visit_date, ratings, evidence=None, status="draft", **fields):
-    """A visit body as the API takes it (DESIGN.md section 3).
+    """A visit body as the API takes it (docs/domain.md §3).
 
     `ratings` is {criterion code: rating}; `evidence` {code: text}. Other fields (strengths,
     theme_notes, actions with ISO `due` dates, ...) are passed through as they are.
@@ -86,11 +87,15 @@ def submit(user, visit, body, insufficient_reason=INSUFFICIENT_REASON):
     return visit
 
 
-def new_user(role="officer", email=None, name=None, school=None, active=True):
-    """A user made through create_user (password PASSWORD); flushed, not committed."""
+def new_user(role="officer", email=None, name=None, school=None, active=True, provider=None):
+    """A user made through create_user (password PASSWORD); flushed, not committed. Provider
+    staff belong to `provider` (a Provider), or to a new provider of their own."""
     n = next(_counter)
     if role == "school" and school is None:
         school = "Test Academy"
+    if role == "provider" and provider is None:
+        provider = save_provider(Provider(), provider_data(name=f"Staff's Provider {n}"))
+        db.session.flush()
     return create_user(
         email or f"{role}{n}@example.org",
         name or f"{role.title()} {n}",
@@ -98,6 +103,7 @@ def new_user(role="officer", email=None, name=None, school=None, active=True):
         PASSWORD,
         school_name=school,
         active=active,
+        provider_id=provider.id if provider is not None else None,
     )
 
 
@@ -123,8 +129,8 @@ def provider_data(**overrides):
 
 @pytest.fixture
 def make_user(app):
-    """make_user(role="officer", email=None, name=None, school=None, active=True) -> a
-    committed user (password PASSWORD)."""
+    """make_user(role="officer", email=None, name=None, school=None, active=True, provider=None)
+    -> a committed user (password PASSWORD); provider staff of `provider` or a new one."""
 
     def _make(role="officer", **fields):
         user = new_user(role, **fields)
@@ -258,7 +264,7 @@ def make_escalation(app, make_user, head_of_access):
 
 
 def placement_body(school, provider, **overrides):
-    """A valid placement body as the API takes it (DESIGN.md section 3); override any field."""
+    """A valid placement body as the API takes it (docs/domain.md §3); override any field."""
     n = next(_counter)
     start = date.today() - timedelta(days=30)
     body = {
@@ -288,14 +294,15 @@ def placement_body(school, provider, **overrides):
 
 
 @pytest.fixture
-def make_placement(app, make_user):
+def make_placement(app, make_user, head_of_access):
     """make_placement(school, provider, user=None, **body fields) -> a committed placement
-    saved through placements.services.save_placement (by an officer unless `user` is given)."""
+    saved through placements.services.save_placement (by the Head of Access, who may place
+    for any school, unless `user` is given)."""
 
     def _make(school, provider, user=None, placement_uuid=None, **overrides):
         change = read_placement(PlacementBody, placement_body(school, provider, **overrides)).to_change()
         placement, _ = save_placement(
-            user or make_user("officer"), placement_uuid or str(uuid_module.uuid4()), change
+            user or head_of_access(), placement_uuid or str(uuid_module.uuid4()), change
         )
         db.session.commit()
         return placement
@@ -343,7 +350,7 @@ def make_referral(app, make_user):
 @pytest.fixture
 def make_school_visit(app, make_user, head_of_access):
     """make_school_visit(school, status="signed_off", days_ago=10, officer=None, ratings=None,
-    answer_checks="yes", ...) -> a committed school visit (DESIGN.md 2.7) made the way the app
+    answer_checks="yes", ...) -> a committed school visit (docs/domain.md §2.7) made the way the app
     makes one: its officer (the school's link officer, made one if it has none) saves a
     draft under the school visits' framework; for a later status every placement check is
     answered `answer_checks` (none when it is empty) and it is submitted, then signed off or
@@ -394,3 +401,28 @@ def make_school_visit(app, make_user, head_of_access):
         return visit
 
     return _make
+
+
+def clear_outbox():
+    """Forget the emails a fixture wrote while setting up (a visit's sign-off notice to its
+    officer, say), so that a test reads only the emails it causes."""
+    from sqlalchemy import delete
+
+    from qa_app.notifications.models import OutboxEmail, OutboxRecipient
+
+    db.session.execute(delete(OutboxRecipient))
+    db.session.execute(delete(OutboxEmail))
+    db.session.commit()
+
+
+def version_on_page(client, url, form_action=None):
+    """The version a form on the page at `url` carries (the first form's, or the one
+    posting to `form_action`), as a user opening the page gets it."""
+    page = client.get(url).data.decode()
+    if form_action is not None:
+        page = page[page.index(f'action="{form_action}"') :]
+    match = re.search(r'name="version"[^>]*value="([^"]*)"', page) or re.search(
+        r'value="([^"]*)"[^>]*name="version"', page
+    )
+    assert match, f"no version on {url}"
+    return match.group(1)

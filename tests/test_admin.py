@@ -3,10 +3,12 @@
 import pytest
 from sqlalchemy import func, select
 
+from qa_app.admin.routes import VERSIONED
 from qa_app.auth.models import User
 from qa_app.auth.passwords import check_password
 from qa_app.auth.services import find_user_by_email
 from qa_app.extensions import db
+from qa_app.forms import content_version
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "a-long-new-password"
@@ -33,6 +35,7 @@ def form_for(user, **overrides):
         "role": user.role,
         "school": str(user.school_id) if user.school_id else "",
         "password": "",
+        "version": content_version(user, VERSIONED),
     }
     if user.active:
         data["active"] = "y"

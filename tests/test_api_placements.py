@@ -110,7 +110,7 @@ def test_the_list_filters_and_stays_at_constant_queries(
     ended = {"date": date.today().isoformat(), "destination": "post_16"}
     made = [make_placement(school, setting["provider"]), make_placement(other, other_provider)]
     made.append(make_placement(school, other_provider, end=ended))
-    signed_in("officer")
+    signed_in("head_of_access")  # every school's placements (an officer sees their own scope)
 
     def uuids(query):
         return {p["uuid"] for p in client.get(f"/api/placements{query}").get_json()["placements"]}

@@ -1,4 +1,4 @@
-"""Attendance of pupils in AP (DESIGN.md 2.6): terms from configuration, the figures per term
+"""Attendance of pupils in AP (docs/domain.md §2.6): terms from configuration, the figures per term
 against a hand-computed example, the chart, the CSVs, who sees which figures, and query
 counts that stay the same as placements grow."""
 
@@ -13,6 +13,7 @@ from qa_app.config import Config
 from qa_app.extensions import db
 from qa_app.placements.attendance import (
     Term,
+    WholeYear,
     attendance_table,
     check_term_dates,
     term_of,
@@ -100,11 +101,38 @@ def test_trend_says_up_down_same_or_no_figure():
     assert trend(Decimal("90.0"), None).text == "No figure"
 
 
+def test_the_seed_tables_figures_and_each_figures_trend():
+    """Seed 001's "Measuring success": autumn 2024-25 at 69.7 / 30.3 / 14.6 and autumn 2025-26
+    at 74.1 / 25.9 / 13.0; attendance up 4.4 points, absence down 4.4 and unauthorised absence
+    down 1.6, each of them better; each year's overall row after its last term."""
+    rows = attendance_table(
+        [(date(2024, 10, 1), 1000, 697, 146), (date(2025, 10, 1), 1000, 741, 130)], TERM_DATES
+    )
+    assert _shown(rows) == [
+        ("Autumn", "2024-25", "69.7", "30.3", "14.6", *NONE),
+        ("Overall", "2024-25", "69.7", "30.3", "14.6", *NONE),
+        ("Autumn", "2025-26", "74.1", "25.9", "13.0", "Up 4.4 points", "Down 4.4 points", "Down 1.6 points"),
+        ("Overall", "2025-26", "74.1", "25.9", "13.0", "Up 4.4 points", "Down 4.4 points", "Down 1.6 points"),
+    ]
+    autumn = rows[2]
+    trends = (autumn.trend, autumn.absence_trend, autumn.unauthorised_trend)
+    assert [(t.arrow, t.verdict) for t in trends] == [
+        ("\u2191", "better"),
+        ("\u2193", "better"),
+        ("\u2193", "better"),
+    ]
+    worse = trend(Decimal("12.0"), Decimal("10.0"), goal="down")
+    assert (worse.text, worse.arrow, worse.verdict) == ("Up 2.0 points", "\u2191", "worse")
+    assert trend(Decimal("5"), Decimal("5"), goal="down").verdict == ""
+    assert [r.is_overall for r in rows] == [False, True, False, True]
+
+
 def test_a_term_with_no_sessions_possible_has_no_row_and_no_trend_figure():
     """Reviews with nothing possible give no percentage, so a year on the trend has no figure."""
     rows = attendance_table([(date(2024, 10, 1), 0, 0, 0), (date(2025, 10, 1), 10, 9, 0)], TERM_DATES)
     assert [(r.term, r.attendance, r.trend.text) for r in rows] == [
-        (Term(2025, 0), Decimal("90.0"), "No figure")
+        (Term(2025, 0), Decimal("90.0"), "No figure"),
+        (WholeYear(2025), Decimal("90.0"), "No figure"),
     ]
 
 
@@ -141,38 +169,66 @@ EXAMPLE = [
 # Spring 2025-26: N-003 200, S-001 200 -> 400; attended 175+174 = 349; unauthorised 10+5 = 15.
 #   349/400 = 87.25% -> 87.3 (halves round up); absence 12.7; 15/400 = 3.75% -> 3.8.
 #   Against spring 2024-25: 87.3 - 90.0 = down 2.7 points.
+# Each year's overall row sums its terms. 2024-25: 170+100 = 270 possible; 133+90 = 223
+#   attended; 22+4 = 26 unauthorised -> 82.592..% -> 82.6, 17.4, 9.629..% -> 9.6.
+#   2025-26: 160+400 = 560; 143+349 = 492; 8+15 = 23 -> 87.857..% -> 87.9, 12.1,
+#   4.107..% -> 4.1; against 2024-25: up 5.3, down 5.3, down 5.5.
+# Each figure has its trend: autumn 2025-26's absence 10.6 against 21.8 is down 11.2 and its
+#   unauthorised 5.0 against 12.9 down 7.9; spring 2025-26's 12.7 against 10.0 is up 2.7 and
+#   3.8 against 4.0 down 0.2.
 AUTHORITY = [
-    ("Autumn", "2024-25", "78.2", "21.8", "12.9", "No figure"),
-    ("Spring", "2024-25", "90.0", "10.0", "4.0", "No figure"),
-    ("Autumn", "2025-26", "89.4", "10.6", "5.0", "Up 11.2 points"),
-    ("Spring", "2025-26", "87.3", "12.7", "3.8", "Down 2.7 points"),
+    ("Autumn", "2024-25", "78.2", "21.8", "12.9", "No figure", "No figure", "No figure"),
+    ("Spring", "2024-25", "90.0", "10.0", "4.0", "No figure", "No figure", "No figure"),
+    ("Overall", "2024-25", "82.6", "17.4", "9.6", "No figure", "No figure", "No figure"),
+    ("Autumn", "2025-26", "89.4", "10.6", "5.0", "Up 11.2 points", "Down 11.2 points", "Down 7.9 points"),
+    ("Spring", "2025-26", "87.3", "12.7", "3.8", "Down 2.7 points", "Up 2.7 points", "Down 0.2 points"),
+    ("Overall", "2025-26", "87.9", "12.1", "4.1", "Up 5.3 points", "Down 5.3 points", "Down 5.5 points"),
 ]
-AUTHORITY_SESSIONS = [(170, 133, 22), (100, 90, 4), (160, 143, 8), (400, 349, 15)]
+AUTHORITY_SESSIONS = [
+    (170, 133, 22),
+    (100, 90, 4),
+    (270, 223, 26),
+    (160, 143, 8),
+    (400, 349, 15),
+    (560, 492, 23),
+]
 # North only: autumn 2024-25 as above (all North's): 78.2, 21.8, 12.9.
 # Spring 2024-25: 90.0 as above. Autumn 2025-26: N-001 50, N-003 60 -> 110; 45+57 = 102;
 #   1+0 = 1. 102/110 = 92.727..% -> 92.7; absence 7.3; 1/110 = 0.909..% -> 0.9;
-#   92.7 - 78.2 = up 14.5 points. Spring 2025-26: N-003 200, 175, 10 -> 87.5, 12.5, 5.0;
-#   87.5 - 90.0 = down 2.5 points.
+#   92.7 - 78.2 = up 14.5 points; unauthorised 0.9 - 12.9 = down 12.0. Spring 2025-26:
+#   N-003 200, 175, 10 -> 87.5, 12.5, 5.0; 87.5 - 90.0 = down 2.5 points; 5.0 - 4.0 = up 1.0.
+#   Overall 2025-26: 310, 277, 11 -> 89.354..% -> 89.4, 10.6, 3.548..% -> 3.5; against 82.6,
+#   17.4, 9.6: up 6.8, down 6.8, down 6.1.
 NORTH = [
-    ("Autumn", "2024-25", "78.2", "21.8", "12.9", "No figure"),
-    ("Spring", "2024-25", "90.0", "10.0", "4.0", "No figure"),
-    ("Autumn", "2025-26", "92.7", "7.3", "0.9", "Up 14.5 points"),
-    ("Spring", "2025-26", "87.5", "12.5", "5.0", "Down 2.5 points"),
+    AUTHORITY[0],
+    AUTHORITY[1],
+    AUTHORITY[2],
+    ("Autumn", "2025-26", "92.7", "7.3", "0.9", "Up 14.5 points", "Down 14.5 points", "Down 12.0 points"),
+    ("Spring", "2025-26", "87.5", "12.5", "5.0", "Down 2.5 points", "Up 2.5 points", "Up 1.0 point"),
+    ("Overall", "2025-26", "89.4", "10.6", "3.5", "Up 6.8 points", "Down 6.8 points", "Down 6.1 points"),
 ]
 # South only (S-001): autumn 2025-26 40+10 = 50; 36+5 = 41; 2+5 = 7 -> 82.0, 18.0, 14.0;
-#   spring 2025-26 200, 174, 5 -> 87.0, 13.0, 2.5. South had no pupils in AP a year earlier.
+#   spring 2025-26 200, 174, 5 -> 87.0, 13.0, 2.5; overall 250, 215, 12 -> 86.0, 14.0, 4.8.
+#   South had no pupils in AP a year earlier.
+NONE = ("No figure",) * 3
 SOUTH = [
-    ("Autumn", "2025-26", "82.0", "18.0", "14.0", "No figure"),
-    ("Spring", "2025-26", "87.0", "13.0", "2.5", "No figure"),
+    ("Autumn", "2025-26", "82.0", "18.0", "14.0", *NONE),
+    ("Spring", "2025-26", "87.0", "13.0", "2.5", *NONE),
+    ("Overall", "2025-26", "86.0", "14.0", "4.8", *NONE),
 ]
 # Oak only: autumn 2024-25 N-001 100, 84, 8 -> 84.0, 16.0, 8.0; spring 2024-25 90.0, 10.0, 4.0;
+#   overall 2024-25 200, 174, 12 -> 87.0, 13.0, 6.0;
 #   autumn 2025-26 N-001 50 + S-001 50 = 100; 45+41 = 86; 1+7 = 8 -> 86.0, 14.0, 8.0,
-#   86.0 - 84.0 = up 2.0 points; spring 2025-26 S-001 87.0, 13.0, 2.5, 87.0 - 90.0 = down 3.0.
+#   86.0 - 84.0 = up 2.0 points, unauthorised the same; spring 2025-26 S-001 87.0, 13.0, 2.5,
+#   87.0 - 90.0 = down 3.0, 2.5 - 4.0 = down 1.5; overall 2025-26 300, 260, 13 -> 86.666..%
+#   -> 86.7, 13.3, 4.333..% -> 4.3; against 87.0, 13.0, 6.0: down 0.3, up 0.3, down 1.7.
 OAK = [
-    ("Autumn", "2024-25", "84.0", "16.0", "8.0", "No figure"),
-    ("Spring", "2024-25", "90.0", "10.0", "4.0", "No figure"),
-    ("Autumn", "2025-26", "86.0", "14.0", "8.0", "Up 2.0 points"),
-    ("Spring", "2025-26", "87.0", "13.0", "2.5", "Down 3.0 points"),
+    ("Autumn", "2024-25", "84.0", "16.0", "8.0", *NONE),
+    ("Spring", "2024-25", "90.0", "10.0", "4.0", *NONE),
+    ("Overall", "2024-25", "87.0", "13.0", "6.0", *NONE),
+    ("Autumn", "2025-26", "86.0", "14.0", "8.0", "Up 2.0 points", "Down 2.0 points", "Same"),
+    ("Spring", "2025-26", "87.0", "13.0", "2.5", "Down 3.0 points", "Up 3.0 points", "Down 1.5 points"),
+    ("Overall", "2025-26", "86.7", "13.3", "4.3", "Down 0.3 points", "Up 0.3 points", "Down 1.7 points"),
 ]
 
 
@@ -206,23 +262,28 @@ def example(make_user, make_provider, make_placement):
 def _shown(rows):
     """An attendance table as the strings the page and the CSV show."""
     return [
-        (r.term.label, r.term.year, str(r.attendance), str(r.absence), str(r.unauthorised), r.trend.text)
+        (r.term.label, r.term.year, *(str(f) for f in r.figures()))
+        + (r.trend.text, r.absence_trend.text, r.unauthorised_trend.text)
         for r in rows
     ]
 
 
-def _page_rows(html):
-    """The rows of the attendance table on a page, as text."""
+def _page_rows(html, sources=None):
+    """The rows of the attendance table on a page, as text; each row counted from the reviews
+    unless `sources` says where each was counted from."""
     import re
 
     body = html.split('id="attendance-table"', 1)[1].split("</table>", 1)[0].split("<tbody", 1)[1]
     rows = []
     for row in re.findall(r"<tr.*?</tr>", body, re.S):
         cells = [
-            re.sub(r"<[^>]+>", "", cell).strip()
+            re.sub(r"<[^>]+>", "", re.sub(r'<span aria-hidden="true".*?</span>', "", cell)).strip()
             for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
         ]
-        rows.append(tuple(cell.rstrip("%") for cell in cells))
+        # Term, year, then each figure and its trend, and where it was counted from.
+        cells = [re.sub(r" \((better|worse)\)$", "", cell.rstrip("%")) for cell in cells]
+        assert cells[-1] == (sources[len(rows)] if sources else "Reviews")
+        rows.append((*cells[:2], *cells[2:8:2], *cells[3:8:2]))
     return rows
 
 
@@ -232,6 +293,11 @@ def _csv_rows(response):
     assert response.mimetype == "text/csv"
     assert response.data.startswith(b"\xef\xbb\xbf")
     return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def _csv_shown(line):
+    """A CSV row of the attendance table as _shown gives it."""
+    return (*line[:6], line[9], line[10])
 
 
 def test_the_authority_table_matches_the_hand_computed_example(example, client, signed_in):
@@ -260,26 +326,33 @@ def test_the_authority_table_matches_the_hand_computed_example(example, client, 
         "Unauthorised absence %",
         "Trend in attendance against the same term a year earlier",
     ]
-    assert [tuple(line[:6]) for line in lines[1:]] == AUTHORITY
-    assert [tuple(int(n) for n in line[6:]) for line in lines[1:]] == AUTHORITY_SESSIONS
+    assert lines[0][9:] == [
+        "Trend in absence against the same term a year earlier",
+        "Trend in unauthorised absence against the same term a year earlier",
+        "Counted from",
+    ]
+    assert [_csv_shown(line) for line in lines[1:]] == AUTHORITY
+    assert [tuple(int(n) for n in line[6:9]) for line in lines[1:]] == AUTHORITY_SESSIONS
+    assert {line[11] for line in lines[1:]} == {"Reviews"}
 
 
 def test_per_school_and_per_provider_tables_match_the_example(example, client, signed_in):
-    """Officers see each school's and each provider's figures, on the page and as CSV."""
-    signed_in("officer")
+    """The Head of Access sees each school's and each provider's figures, on the page and as
+    CSV (an officer sees those of the schools and providers in their own scope)."""
+    signed_in("head_of_access")
     north, oak = example["schools"]["North"], example["providers"]["Oak"]
     page = client.get(f"/placements/attendance?school_id={north.id}").data.decode()
     assert "North Academy" in page and _page_rows(page) == NORTH
     lines = _csv_rows(client.get(f"/placements/attendance.csv?school_id={north.id}"))
-    assert [tuple(line[:6]) for line in lines[1:]] == NORTH
+    assert [_csv_shown(line) for line in lines[1:]] == NORTH
 
     page = client.get(f"/placements/attendance?provider_id={oak.id}").data.decode()
     assert _page_rows(page) == OAK
     provider_page = client.get(f"/providers/{oak.id}").data.decode()
     assert "Attendance of pupils placed here" in provider_page
-    assert "Down 3.0 points" in provider_page and "Up 2.0 points" in provider_page
+    assert "Down 3.0 points (worse)" in provider_page and "Up 2.0 points (better)" in provider_page
     lines = _csv_rows(client.get(f"/placements/attendance.csv?provider_id={oak.id}"))
-    assert [tuple(line[:6]) for line in lines[1:]] == OAK
+    assert [_csv_shown(line) for line in lines[1:]] == OAK
 
 
 def test_a_school_sees_only_its_own_attendance(example, client, signed_in):
@@ -293,7 +366,7 @@ def test_a_school_sees_only_its_own_attendance(example, client, signed_in):
     oak = example["providers"]["Oak"]
     assert _page_rows(client.get(f"/placements/attendance?provider_id={oak.id}").data.decode()) == SOUTH
     lines = _csv_rows(client.get("/placements/attendance.csv"))
-    assert [tuple(line[:6]) for line in lines[1:]] == SOUTH
+    assert [_csv_shown(line) for line in lines[1:]] == SOUTH
     # Nor does the provider page show them the authority's figures, or the list of pupils.
     assert "Attendance of pupils placed here" not in client.get(f"/providers/{oak.id}").data.decode()
     assert client.get("/placements/pupils-in-ap.csv").status_code == 403
@@ -415,6 +488,9 @@ URLS = (
     "/placements/attendance.csv?provider_id={provider}",
     "/placements/pupils-in-ap.csv",
     "/providers/{provider}",
+    "/placements/attendance/by-school",
+    "/placements/attendance/by-provider",
+    "/placements/attendance/absence",
 )
 
 
@@ -436,8 +512,10 @@ def test_queries_stay_constant_from_10_to_1000_placements(
             counts.setdefault(url, []).append(len(queries))
         # Autumn 2025-26: 45 of 50 sessions each; spring: 40 of 40.
         page = client.get("/placements/attendance").data.decode()
+        # Overall: 85 of 90 sessions each -> 94.4%.
         assert _page_rows(page) == [
-            ("Autumn", "2025-26", "90.0", "10.0", "0.0", "No figure"),
-            ("Spring", "2025-26", "100.0", "0.0", "0.0", "No figure"),
+            ("Autumn", "2025-26", "90.0", "10.0", "0.0", *NONE),
+            ("Spring", "2025-26", "100.0", "0.0", "0.0", *NONE),
+            ("Overall", "2025-26", "94.4", "5.6", "0.0", *NONE),
         ]
     assert {url: n for url, n in counts.items() if n[0] != n[1]} == {}, counts

@@ -89,8 +89,15 @@ def test_sixth_failure_in_a_minute_is_429(throttled_client):
     assert b"Too many attempts" in response.data
 
 
-def test_throttle_is_per_account_across_addresses(make_app):
-    """Failures against one account from many addresses are throttled too, at a slower limit."""
+def sign_in_from(client, address, password, email="victim@example.org"):
+    return client.post(
+        "/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
+
+
+def test_an_account_under_attack_slows_the_addresses_that_fail(make_app):
+    """Past the account's limit of failures from all addresses, an address that fails on it
+    gets no second try; one that has not failed still signs in."""
     app = make_app(RATELIMIT_ENABLED=True, LOGIN_ACCOUNT_RATE_LIMIT="8/hour")
     with app.app_context():
         from qa_app.auth.services import create_user
@@ -99,18 +106,38 @@ def test_throttle_is_per_account_across_addresses(make_app):
         db.session.commit()
     client = app.test_client()
     for n in range(8):
-        response = client.post(
-            "/login",
-            data={"email": "victim@example.org", "password": "wrong"},
-            environ_base={"REMOTE_ADDR": f"10.0.0.{n}"},
-        )
-        assert response.status_code == 400
-    response = client.post(
-        "/login",
-        data={"email": "victim@example.org", "password": PASSWORD},
-        environ_base={"REMOTE_ADDR": "10.0.0.99"},
-    )
-    assert response.status_code == 429
+        assert sign_in_from(client, f"10.0.0.{n}", "wrong").status_code == 400
+    assert sign_in_from(client, "10.0.0.50", "wrong").status_code == 400
+    assert sign_in_from(client, "10.0.0.50", PASSWORD).status_code == 429
+    assert sign_in_from(client, "10.0.0.3", "wrong").status_code == 429
+    assert sign_in_from(client, "10.0.0.99", PASSWORD).status_code == 302
+
+
+def test_ten_addresses_guessing_cannot_lock_out_the_real_user(throttled_client):
+    """Ten addresses × five wrong guesses in a minute, then the owner from a new address with
+    the right password: signed in."""
+    for n in range(10):
+        for _ in range(5):
+            assert sign_in_from(throttled_client, f"203.0.113.{n}", "wrong").status_code == 400
+    assert sign_in_from(throttled_client, "203.0.113.0", "wrong").status_code == 429
+    assert sign_in_from(throttled_client, "198.51.100.7", PASSWORD).status_code == 302
+
+
+def test_correct_sign_ins_never_count(make_app):
+    """The 101st correct sign-in in an hour from one office address works, and one person's
+    51st (the account's and the address's limits are about failures)."""
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        from qa_app.auth.services import create_user
+
+        for n in range(2):
+            create_user(f"staff{n}@example.org", "Staff", "officer", PASSWORD)
+        db.session.commit()
+    client = app.test_client()
+    for n in range(101):
+        response = sign_in_from(client, "192.0.2.10", PASSWORD, email=f"staff{n % 2}@example.org")
+        assert response.status_code == 302, n
+        client.post("/logout")
 
 
 def test_one_address_cannot_lock_an_account_for_others(throttled_client):

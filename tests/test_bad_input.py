@@ -74,7 +74,11 @@ def test_a_second_concern_from_a_visit_is_added_to_its_escalation(
 # -- the registration check's rows ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("rows", ["abc", "3000000", "-1", "²", "1e9"])
+# More than 4,300 digits: Python refuses to read such a number at all (a ValueError).
+HUGE = "9" * 5000
+
+
+@pytest.mark.parametrize("rows", ["abc", "3000000", "-1", "²", "1e9", HUGE])
 def test_registration_check_rows_are_bounded(client, signed_in, officer, provider, make_visit, rows):
     """A junk or huge row count is a 400 with a message, quickly, and nothing is saved."""
     visit = make_visit(provider, officer=officer, status="draft")
@@ -150,7 +154,7 @@ def test_ids_too_big_for_the_database_are_404(client, signed_in, path):
     assert client.get(path).status_code == 404
 
 
-@pytest.mark.parametrize("provider_id", ["99999999999999999999", "²", "-1", "1.5"])
+@pytest.mark.parametrize("provider_id", ["99999999999999999999", "²", "-1", "1.5", HUGE])
 def test_a_concern_with_a_junk_provider_id_names_no_provider(client, signed_in, officer, provider_id):
     """The hidden provider id is read only as a database id; anything else names no provider."""
     signed_in(officer)
@@ -287,3 +291,22 @@ def test_a_concern_from_a_visit_whose_escalation_is_closed_is_a_new_escalation(
     escalations = db.session.scalars(db.select(Escalation).order_by(Escalation.id)).all()
     assert len(escalations) == 2 and escalations[1].state == "raised"
     assert escalations[1].description == "Now 12 children" and first.reference in escalations[1].how_known
+
+
+def test_a_huge_school_id_in_the_placements_api_is_a_json_400(client, signed_in):
+    signed_in("officer")
+    for name in ("school_id", "provider_id"):
+        response = client.get(f"/api/placements?{name}={HUGE}")
+        assert response.status_code == 400 and name in response.get_json()["message"]
+
+
+@pytest.mark.parametrize("next_page", ["/programme%0d%0aSet-Cookie:%20x=1", "/programme%0aX", "/%0d/evil"])
+def test_cr_or_lf_in_next_signs_in_to_the_home_page(client, make_user, next_page):
+    """A `next` with a line break is no place to go: the user lands on their home page."""
+    from tests.factories import PASSWORD
+
+    user = make_user("officer")
+    response = client.post(f"/login?next={next_page}", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/programme"
+    assert "\r" not in response.headers["Location"] and "\n" not in response.headers["Location"]

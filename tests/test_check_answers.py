@@ -106,3 +106,73 @@ def test_never_green_so_far_while_a_critical_criterion_is_unjudged(client, signe
     row = theme_row(check, "Safeguarding")
     assert "Not yet rated: SG1 (critical) not judged" in row and "app-rag" not in row
     assert "Safeguarding: 1 criterion not judged" in error_summary(check)
+
+
+def test_check_answers_shows_everything_the_visit_records(
+    client, signed_in, officer, provider, make_visit, make_user
+):
+    """The registration check and the escalation it raises, the actions with owners and
+    due dates, the photos, and the earlier visit's actions with what was found."""
+    from qa_app.photos.models import VisitPhoto
+    from qa_app.visits.models import Action
+
+    earlier = make_visit(provider, "amber", days_ago=200, officer=officer)
+    db.session.add(Action(visit_id=earlier.id, provider_id=provider.id, description="Fix the fire door"))
+    db.session.commit()
+    previous = db.session.scalar(db.select(Action).where(Action.description == "Fix the fire door"))
+    pupils = [{"ref": f"P{n}", "hours_per_week": 25} for n in range(1, 6)]
+    visit_uuid = str(uuid.uuid4())
+    body = visit_body(
+        provider,
+        YESTERDAY,
+        ratings_for("green"),
+        actions=[{"description": "Write a lone-working policy", "owner": "provider", "due": "2027-01-15"}],
+        action_outcomes={str(previous.id): "done"},
+        registration_evidence={"pupil_count": 5, "pupils": pupils, "sites": []},
+    )
+    visit, _ = save(officer, visit_uuid, body)
+    db.session.add(
+        VisitPhoto(
+            uuid=str(uuid.uuid4()),
+            visit_id=visit.id,
+            criterion_code="HS1",
+            caption="Blocked fire exit",
+            sha256="0" * 64,
+            byte_size=10,
+            width=4,
+            height=3,
+            stored_name="a" * 32,
+            uploaded_by_id=officer.id,
+        )
+    )
+    db.session.commit()
+    signed_in(officer)
+    page = client.get(f"/visits/{visit_uuid}/check").data.decode()
+    assert "Likely must register" in page and "Submitting raises an escalation" in page
+    assert "an escalation is raised at once" in page
+    actions = re.search(r"<ol [^>]*data-check-actions>.*?</ol>", page, re.S).group(0)
+    assert "Write a lone-working policy" in actions and "due 15 Jan 2027" in actions and "Provider" in actions
+    photos = re.search(r"<ul [^>]*data-check-photos>.*?</ul>", page, re.S).group(0)
+    assert "HS1: Blocked fire exit" in photos and 'alt="Blocked fire exit, evidence for HS1"' in photos
+    earlier_actions = re.search(r"<ul [^>]*data-check-previous>.*?</ul>", page, re.S).group(0)
+    assert "Fix the fire door" in earlier_actions and "<strong>Done</strong>" in earlier_actions
+
+
+def test_submitting_needs_a_confirmation_that_says_what_happens_next(client, signed_in, officer, provider):
+    """Without the box ticked nothing is submitted and the page says why; with it, the visit
+    is locked and sent."""
+    from qa_app.visits.models import Visit
+
+    visit_uuid = draft(officer, provider, ratings_for("green"))
+    signed_in(officer)
+    page = client.get(f"/visits/{visit_uuid}/check").data.decode()
+    assert "the visit is locked" in page and "signs it off or returns it with a comment" in page
+    version = str(db.session.scalar(db.select(Visit.version).where(Visit.uuid == visit_uuid)))
+    refused = client.post(f"/visits/{visit_uuid}/submit", data={"version": version})
+    assert refused.status_code == 400
+    assert "Confirm that the visit is ready to be locked and sent" in refused.data.decode()
+    assert db.session.scalar(db.select(Visit.status).where(Visit.uuid == visit_uuid)) == "draft"
+    done = client.post(f"/visits/{visit_uuid}/submit", data={"version": version, "confirmed": "y"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(db.select(Visit.status).where(Visit.uuid == visit_uuid)) == "submitted"

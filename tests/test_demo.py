@@ -1,6 +1,6 @@
 """The demo data: a realistic authority, loaded once."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from qa_app.auth.models import User
 from qa_app.escalations.models import Escalation
@@ -17,16 +17,37 @@ def test_seed_demo_covers_every_status_and_rag(runner):
     providers = db.session.scalars(db.select(Provider)).all()
     assert len(providers) == 30
     statuses = {p.qa_status(date.today())[0] for p in providers}
-    assert statuses == {"quality_assured", "not_quality_assured", "expired", "suspended"}
+    # The demo provider's fire risk assessment ran out five days ago: documents overdue.
+    assert statuses == {"quality_assured", "not_quality_assured", "expired", "suspended", "documents_overdue"}
     assert {p.rating_rag for p in providers} == {"green", "amber", "red", None}
     assert len({p.borough for p in providers}) >= 4
     roles = set(db.session.scalars(db.select(User.role)))
-    assert roles == {"officer", "head_of_access", "school", "admin"}
+    assert roles == {"officer", "head_of_access", "school", "admin", "provider"}
     assert db.session.scalar(db.select(db.func.count(Action.id))) > 0
     assert db.session.scalar(db.select(db.func.count(Visit.id)).where(Visit.status == "draft")) > 0
     concerns = db.session.scalars(db.select(Escalation)).all()
     assert {e.state for e in concerns} >= {"raised", "under_review", "monitoring"}
     assert any(e.is_overdue(date.today()) for e in concerns)
+
+
+def test_the_demo_provider_has_documents_actions_and_a_draft_to_answer(runner):
+    """provider@example.org's provider: a document expiring in 20 days, one out of date, two
+    actions to answer and a draft report in its factual-accuracy window."""
+    from qa_app.action_plans.services import actions_of
+    from qa_app.documents.services import documents_of_provider
+    from qa_app.drafts.services import shares_of
+
+    runner.invoke(args=["seed-demo"])
+    today = date.today()
+    provider = db.session.scalar(db.select(User).where(User.email == "provider@example.org")).provider
+    held = {row.code: row.held.expiry_date for row in documents_of_provider(provider) if row.held}
+    assert held["employers_liability"] == today + timedelta(days=20)
+    assert [code for code, expiry in held.items() if expiry < today] == ["fire_risk_assessment"]
+    to_answer = [
+        a for a, answer in actions_of(provider) if a.status == "open" and a.owner == "provider" and not answer
+    ]
+    assert len(to_answer) >= 2
+    assert [share.is_open(today) for share in shares_of(provider)] == [True]
 
 
 def test_seed_demo_is_idempotent(runner):
@@ -41,7 +62,13 @@ def test_seed_demo_is_idempotent(runner):
 def test_demo_users_can_sign_in(runner, client):
     """Each demo sign-in works with the documented password."""
     runner.invoke(args=["seed-demo"])
-    for email in ("officer@example.org", "head@example.org", "school@example.org", "admin@example.org"):
+    for email in (
+        "officer@example.org",
+        "head@example.org",
+        "school@example.org",
+        "admin@example.org",
+        "provider@example.org",
+    ):
         response = client.post("/login", data={"email": email, "password": "demo-password-1"})
         assert response.status_code == 302, email
         client.post("/logout")
@@ -53,7 +80,6 @@ def test_demo_data_reads_like_a_real_year(runner, app):
     school has its own user."""
     from collections import Counter
     from datetime import datetime, timedelta
-    from pathlib import Path
 
     from qa_app.auth.models import School
     from qa_app.demo import BOROUGHS
@@ -69,9 +95,10 @@ def test_demo_data_reads_like_a_real_year(runner, app):
     assert len(met) >= 40 and max(met.values()) < sum(met.values()) / 20
     photos = db.session.scalars(db.select(VisitPhoto)).all()
     assert len(photos) >= 10
-    assert all((Path(app.config["PHOTO_STORAGE_PATH"]) / p.stored_name).exists() for p in photos)
+    assert all(p.data[:2] == b"\xff\xd8" and len(p.data) == p.byte_size for p in photos)
     statuses = Counter(db.session.scalars(db.select(Visit.status)))
-    assert statuses["submitted"] == 1 and statuses["returned"] == 1
+    # Submitted: one awaiting sign-off, and the demo provider's draft shared for comment.
+    assert statuses["submitted"] == 2 and statuses["returned"] == 1
     returned = db.session.scalar(db.select(Visit).where(Visit.status == "returned"))
     assert returned.return_comment
     visits = db.session.scalars(db.select(Visit)).all()
@@ -114,7 +141,20 @@ def test_demo_schools_and_placements(runner):
     kinds = {item.kind for p in placements for item in overdue_items(p, today)}
     assert kinds == set(OVERDUE)
     staff = {p.created_by.email for p in placements}
-    assert {"school@example.org", "school2@example.org", "officer@example.org"} <= staff
+    # One open escalation per provider, whatever raised it (the placements test and a visit's
+    # registration check both pointed at one provider).
+    from qa_app.escalations.models import Escalation
+
+    open_ones = db.session.scalars(
+        db.select(Escalation.provider_id).where(
+            Escalation.state != "closed", Escalation.provider_id.is_not(None)
+        )
+    ).all()
+    assert len(open_ones) == len(set(open_ones))
+    # Schools' own staff, else the school's link officer or the Head of Access.
+    assert {"school@example.org", "school2@example.org"} <= staff
+    link_officers = {s.officer.email for s in db.session.scalars(db.select(School)) if s.officer}
+    assert staff <= {"school@example.org", "school2@example.org", "head@example.org"} | link_officers
 
 
 def test_demo_school_visits(runner):
@@ -163,3 +203,51 @@ def test_demo_referrals(runner):
     waiting = [r for r in referrals if r.status == "sent"]
     assert any(r.urgent for r in waiting) and any(r.safeguarding_concern for r in waiting)
     assert all(r.events and r.events[0].action == "created" for r in referrals)
+
+
+def test_demo_provider_staff(runner, client):
+    """provider@example.org works for a demo provider of officer@example.org's, which has a
+    self-assessment asked for and a placement waiting for its safeguarding confirmation."""
+    from qa_app.placements.models import Placement
+    from qa_app.selfassessment.models import SelfAssessment
+
+    runner.invoke(args=["seed-demo"])
+    staff = db.session.scalar(db.select(User).where(User.email == "provider@example.org"))
+    provider = staff.provider
+    assert provider.officer.email == "officer@example.org"
+    asked = db.session.scalar(db.select(SelfAssessment).where(SelfAssessment.provider_id == provider.id))
+    assert asked.status == "requested" and asked.deadline > date.today()
+    waiting = db.session.scalars(
+        db.select(Placement).where(
+            Placement.provider_id == provider.id, Placement.safeguarding_confirmation_received.is_(None)
+        )
+    ).all()
+    assert waiting and all(p.start_date > date.today() for p in waiting)
+    client.post("/login", data={"email": "provider@example.org", "password": "demo-password-1"})
+    page = client.get("/provider/placements").data.decode()
+    assert waiting[0].pupil_ref in page and "Waiting for your confirmation" in page
+
+
+def test_demo_marks_a_fortnight_with_an_unexplained_absence_this_morning(runner):
+    """A fortnight of registers up to this morning; this morning EHS-2291, looked after, is
+    absent with no reason known, and this afternoon is not marked yet."""
+    from qa_app.placements.models import AttendanceMark, Placement
+    from qa_app.placements.registers import latest_school_day
+
+    runner.invoke(args=["seed-demo"])
+    this_morning = latest_school_day(date.today())
+    days = db.session.scalars(db.select(AttendanceMark.day).distinct().order_by(AttendanceMark.day)).all()
+    assert len(days) == 10 and days[-1] == this_morning
+    unexplained = db.session.execute(
+        db.select(Placement.pupil_ref, Placement.looked_after)
+        .join(AttendanceMark, AttendanceMark.placement_id == Placement.id)
+        .where(AttendanceMark.day == this_morning, AttendanceMark.mark == "absent_unknown")
+    ).all()
+    assert unexplained == [("EHS-2291", True)]
+    assert not db.session.scalar(
+        db.select(db.func.count(AttendanceMark.id)).where(
+            AttendanceMark.day == this_morning, AttendanceMark.session == "pm"
+        )
+    )
+    marks = set(db.session.scalars(db.select(AttendanceMark.mark).distinct()))
+    assert {"present", "late", "absent_illness", "absent_unknown", "not_expected"} <= marks

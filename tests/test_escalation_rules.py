@@ -29,7 +29,7 @@ def transitions_of(escalation):
 
 @pytest.mark.parametrize("from_state", list(STATES))
 def test_each_state_allows_exactly_its_next_steps(make_escalation, head, from_state):
-    """From each state, the steps in DESIGN.md 2.4 are taken and every other one is refused,
+    """From each state, the steps in docs/domain.md §2.4 are taken and every other one is refused,
     leaving the escalation as it was."""
     for to_state in STATES:
         escalation = make_escalation(state=from_state)

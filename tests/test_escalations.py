@@ -6,12 +6,20 @@ from datetime import date, timedelta
 
 import pytest
 
+from qa_app.dates import add_working_days
 from qa_app.escalations.models import Escalation, EscalationEvent
-from qa_app.escalations.services import add_working_days
 from qa_app.extensions import db
+from qa_app.forms import content_version
 from qa_app.notifications.outbox import deliver_due
 from qa_app.providers.models import Provider
+from qa_app.registration.routes import VERSIONED
+from tests.factories import version_on_page
 from tests.test_api import full_visit, put
+
+
+def _version(client, rules):
+    """The version the rules form on the rules page carries."""
+    return {"version": version_on_page(client, f"/admin/registration-rules/{rules.id}")}
 
 
 def evidence(count, hours, **status):
@@ -258,12 +266,17 @@ def test_monitoring_needs_a_future_review_date(client, signed_in, escalation):
 
 
 def test_every_view_is_recorded(client, signed_in, escalation):
-    """Opening an escalation adds a 'view' line to its audit trail."""
-    signed_in("head_of_access")
+    """Opening an escalation adds a 'view' line to the read log, once a view, which its page
+    shows in its history."""
+    from qa_app.audit.models import ReadEvent
+
+    head = signed_in("head_of_access")
     client.get(f"/escalations/{escalation.id}")
-    client.get(f"/escalations/{escalation.id}")
-    views = db.session.scalars(db.select(EscalationEvent).where(EscalationEvent.action == "view")).all()
-    assert len(views) == 2
+    page = client.get(f"/escalations/{escalation.id}").get_data(as_text=True)
+    views = db.session.scalars(db.select(ReadEvent).where(ReadEvent.object_kind == "escalation")).all()
+    assert [(v.user_id, v.action, v.object_id) for v in views] == [(head.id, "view", str(escalation.id))] * 2
+    assert "Viewed 2 times" in page
+    assert not db.session.scalars(db.select(EscalationEvent).where(EscalationEvent.action == "view")).all()
 
 
 def test_suspension_is_internal(client, signed_in, escalation, provider):
@@ -375,14 +388,24 @@ def test_overdue_reminder_is_sent_once(app, runner, make_user, mailbox):
     assert [m["To"] for m in mailbox] == [head.email] and late.reference in mailbox[0]["Subject"]
 
 
-def test_admin_puts_a_new_version_in_force_on_commencement(client, signed_in, officer, provider):
+def test_admin_puts_a_new_version_in_force_on_commencement(
+    client, signed_in, officer, provider, make_provider
+):
     """An admin publishes a copied version from a date; visits from that date use it, older
-    visits keep the version in force on their own date."""
+    visits keep the version in force on their own date. Each visit is to a provider of its own
+    (an officer has one open visit per provider)."""
+
+    def another_provider():
+        return make_provider(registration_status="not_known", officer_id=officer.id).id
+
     signed_in(officer)
     from qa_app.registration.models import RegistrationRules
 
     body = full_visit(provider.id, registration_evidence=evidence(4, 25))
-    assert put(client, str(uuid.uuid4()), body).get_json()["registration_test"]["result"] == "not_indicated"
+    # One visit throughout (an officer has one open visit per provider), saved again as it changes.
+    visit_uuid = str(uuid.uuid4())
+    first = put(client, visit_uuid, body).get_json()
+    assert first["registration_test"]["result"] == "not_indicated"
     client.post("/logout")
     signed_in("admin")
     current = db.session.scalar(db.select(RegistrationRules).where(RegistrationRules.name == "2026"))
@@ -397,7 +420,10 @@ def test_admin_puts_a_new_version_in_force_on_commencement(client, signed_in, of
         "pupil_threshold": "4",
         "statuses": "ehc_plan,looked_after,sen",
     }
-    assert client.post(f"/admin/registration-rules/{draft.id}", data=form).status_code == 302
+    assert (
+        client.post(f"/admin/registration-rules/{draft.id}", data=form | _version(client, draft)).status_code
+        == 302
+    )
     assert (
         client.post(
             f"/admin/registration-rules/{draft.id}/publish", data={"in_force_from": ["", "", ""]}
@@ -412,10 +438,13 @@ def test_admin_puts_a_new_version_in_force_on_commencement(client, signed_in, of
     assert response.status_code == 302
     client.post("/logout")
     signed_in(officer)
-    test = put(client, str(uuid.uuid4()), body).get_json()["registration_test"]
+    made = put(client, visit_uuid, {**body, "people_met": "The manager"}, version=first["version"]).get_json()
+    test = made["registration_test"]
     assert (test["result"], test["rule_version"]) == ("likely_must_register", "2027")
+    # The same visit moved to a date before commencement (one open visit per provider).
     old = {**body, "visit_date": (commenced - timedelta(days=10)).isoformat()}
-    assert put(client, str(uuid.uuid4()), old).get_json()["registration_test"]["rule_version"] != "2027"
+    moved = put(client, visit_uuid, old, version=made["version"]).get_json()
+    assert moved["registration_test"]["rule_version"] != "2027"
 
 
 @pytest.mark.parametrize(
@@ -452,7 +481,10 @@ def test_admin_edits_thresholds_in_a_new_draft_only(client, signed_in):
         "pupil_threshold": "4",
         "statuses": "ehc_plan,looked_after",
     }
-    response = client.post(f"/admin/registration-rules/{published.id}", data=form)
+    response = client.post(
+        f"/admin/registration-rules/{published.id}",
+        data=form | {"version": content_version(published, VERSIONED)},
+    )
     assert response.status_code == 400 and b"cannot change" in response.data
     client.post(f"/admin/registration-rules/{published.id}/copy", data={"name": "2027"})
     draft = db.session.scalar(db.select(RegistrationRules).where(RegistrationRules.name == "2027"))
@@ -462,7 +494,10 @@ def test_admin_edits_thresholds_in_a_new_draft_only(client, signed_in):
         ).status_code
         == 400
     )
-    assert client.post(f"/admin/registration-rules/{draft.id}", data=form).status_code == 302
+    assert (
+        client.post(f"/admin/registration-rules/{draft.id}", data=form | _version(client, draft)).status_code
+        == 302
+    )
     db.session.refresh(draft)
     assert draft.rules["full_time_hours_over"] == 16 and draft.rules["pupil_threshold"] == 4
     assert db.session.get(RegistrationRules, published.id).rules["full_time_hours_over"] == 18

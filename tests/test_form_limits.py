@@ -17,15 +17,23 @@ from wtforms.validators import Length
 
 import qa_app
 from qa_app.admin.forms import UserForm
+from qa_app.alerts.models import AttendanceAlert
+from qa_app.auth.mfa.models import Passkey
 from qa_app.auth.models import School, User
+from qa_app.documents.models import ProviderDocument
 from qa_app.escalations.models import Escalation, EscalationEvent
 from qa_app.framework.models import Criterion, FrameworkVersion
 from qa_app.framework.services import current_version
-from qa_app.placements.models import Placement, PlacementReview
+from qa_app.placements.models import Placement, PlacementReview, SafeguardingConfirmation
+from qa_app.portal.models import StaffInvitation
 from qa_app.postcodes import normalise_postcode
 from qa_app.providers.models import Provider
 from qa_app.referrals.models import Referral
 from qa_app.registration.models import RegistrationRules
+from qa_app.retention.models import LegalHold
+from qa_app.subject_access.models import SubjectAccessRequest
+from qa_app.visits.accuracy import AccuracyComment
+from qa_app.visits.action_answers import ActionAnswer
 from qa_app.visits.forms import theme_form
 from qa_app.visits.models import Action, Visit
 from qa_app.visits.models import Judgement as JudgementRow
@@ -47,9 +55,24 @@ FORM_MODELS = {
     "SchoolForm": School,
     "ReferralForm": Referral,
     "DecisionForm": Referral,
+    "SafeguardingConfirmationForm": SafeguardingConfirmation,
+    "LegalHoldForm": LegalHold,
+    "ReleaseHoldForm": LegalHold,
+    "RequestForm": SubjectAccessRequest,
 }
 # (form, field) -> where it is saved, when the names differ (or the form has no model).
 RENAMED = {
+    # A passkey's name, and what a school did about an attendance alert.
+    ("NewPasskeyForm", "name"): Passkey.name,
+    ("FollowUpForm", "note"): AttendanceAlert.outcome_note,
+    # This round's providers' forms: documents reviewed, actions answered and verified, and
+    # comments on a draft report and their answers.
+    ("ReviewForm", "reason"): ProviderDocument.rejection_reason,
+    ("VerifyForm", "reason"): ActionAnswer.verification_reason,
+    ("AnswerForm", "text"): ActionAnswer.text,
+    ("CommentForm", "text"): AccuracyComment.text,
+    ("AnswerCommentForm", "response"): AccuracyComment.response,
+    ("AnswerCommentForm", "evidence"): JudgementRow.evidence,
     ("UserForm", "name"): User.name,
     ("UserForm", "email"): User.email,
     ("TransitionForm", "reason"): EscalationEvent.reason,
@@ -59,10 +82,15 @@ RENAMED = {
     ("ReturnForm", "comment"): Visit.return_comment,
     ("RulesForm", "title"): RegistrationRules.title,
     ("ThemeForm", "evidence"): JudgementRow.evidence,
+    ("InvitationForm", "name"): StaffInvitation.name,
+    ("InvitationForm", "email"): StaffInvitation.email,
 }
 # Kept in a JSON column: bounded by the form alone.
 IN_JSON = {
     ("RulesForm", "institution"),
+    # The documents a framework version lists, kept in its rules.
+    ("DocumentsForm", "mandatory"),
+    ("DocumentsForm", "other"),
     ("ThemeForm", "note"),
     ("ThemeForm", "insufficient_reason"),
     # The theme form's base, which the browser's form takes its words from as well.
@@ -75,7 +103,15 @@ NOT_STORED = {
     ("SignInForm", "email"),
     ("SignInForm", "password"),
     ("UserForm", "password"),
+    ("AcceptInvitationForm", "password"),
+    ("AcceptInvitationForm", "confirm"),
     ("RegisterFilterForm", "q"),
+    # A second factor's codes are checked, never kept as typed (recovery codes are hashed);
+    # the read log's search is a query.
+    ("CodeForm", "code"),
+    ("RecoveryCodeForm", "code"),
+    ("ReadSearchForm", "person"),
+    ("ReadSearchForm", "record"),
 }
 # Stored only in their normal form, which is at most the column's length (checked below).
 NORMALISED = {("ProviderForm", "postcode"), ("ConcernForm", "postcode")}

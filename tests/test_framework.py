@@ -4,9 +4,12 @@ import pytest
 from sqlalchemy import func, select
 
 from qa_app.extensions import db
+from qa_app.forms import content_version
 from qa_app.framework.defaults import DEFAULT_RULES
+from qa_app.framework.documents import default_documents
 from qa_app.framework.models import Criterion, FrameworkVersion, PublishedFrameworkError
 from qa_app.framework.services import copy_version, current_version
+from tests.factories import version_on_page
 
 PUBLISHED = b"is published and cannot be changed"
 
@@ -158,9 +161,10 @@ def test_edit_a_criterion(client, signed_in, draft):
     """Text, guidance and the critical flag of a draft criterion can be changed."""
     signed_in("admin")
     sg1 = criterion(draft, "SG1")
+    opened_at = version_on_page(client, url(draft, f"/criteria/{sg1.id}"))
     response = client.post(
         url(draft, f"/criteria/{sg1.id}"),
-        data={"text": "New text", "guidance": "Look here"},
+        data={"text": "New text", "guidance": "Look here", "version": opened_at},
     )
     assert response.status_code == 302
     assert (sg1.text, sg1.guidance, sg1.critical) == ("New text", "Look here", False)
@@ -237,6 +241,7 @@ def test_change_rules(client, signed_in, draft):
             theme_red_not_met_fraction="0.4",
             overall_red_if_theme_red=["SG"],
             next_red="28",
+            version=version_on_page(client, url(draft, "/rules")),
         ),
     )
     assert response.status_code == 302
@@ -261,7 +266,7 @@ def test_invalid_rules_are_form_errors(client, signed_in, draft, field, value, m
     signed_in("admin")
     response = client.post(url(draft, "/rules"), data=rules_data(**{field: value}))
     assert response.status_code == 400 and message in response.data
-    assert draft.rules == DEFAULT_RULES
+    assert draft.rules == {**DEFAULT_RULES, "documents": default_documents()}
 
 
 def test_publish_brings_a_draft_into_force(client, signed_in, draft):
@@ -301,6 +306,11 @@ def test_published_version_refuses_every_edit(client, signed_in, draft, edit):
     client.post(url(draft, "/publish"))
     before = snapshot(draft)
     path, data = EDITS[edit]
+    # The form as it was opened before the version was published.
+    if edit == "rules":
+        data = data | {"version": content_version(draft, ("rules",))}
+    if edit == "edit criterion":
+        data = data | {"version": content_version(criterion(draft, "QE1"), ("text", "guidance", "critical"))}
     response = client.post(
         url(draft, path.format(id=criterion(draft, "QE1").id)),
         data=data,

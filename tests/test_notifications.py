@@ -69,24 +69,25 @@ def test_each_retry_waits_twice_as_long_up_to_an_hour():
 
 
 def test_the_loop_worker_delivers_round_after_round(app, runner, mailbox, monkeypatch):
-    """`--loop` delivers what is due, sleeps, and goes again until stopped."""
+    """`--loop` delivers what is due, waits, and goes again until asked to stop (SIGTERM's handler)."""
     from qa_app.notifications import outbox as module
 
     rounds = []
 
-    def sleep(seconds):
+    def wait(stopper, seconds):
         rounds.append(seconds)
         if len(rounds) == 1:
             queue_email(["late@example.org"], "Second", "Body")
             db.session.commit()
         else:
-            raise KeyboardInterrupt
+            stopper.stop()
 
-    monkeypatch.setattr(module.time, "sleep", sleep)
+    monkeypatch.setattr(module.Stopper, "wait", wait)
     queue_email(["first@example.org"], "First", "Body")
     db.session.commit()
     result = runner.invoke(args=["send-notifications", "--loop", "--interval", "5"])
-    assert rounds == [5, 5] and "Emails sent: 1" in result.output
+    assert result.exit_code == 0, result.output
+    assert rounds == [5, 5] and "Emails sent: 1" in result.output and "Stopped." in result.output
     assert [message["Subject"] for message in mailbox] == ["First", "Second"]
 
 
@@ -117,3 +118,56 @@ def test_one_bad_email_does_not_stop_the_others(app, mailbox, monkeypatch):
     db.session.commit()
     assert deliver_due() == (1, 1)
     assert [m["Subject"] for m in mailbox] == ["Fine"]
+
+
+def recipients_of(email):
+    return {d.address: d for d in email.deliveries}
+
+
+def test_a_refused_recipient_is_recorded_and_the_others_get_theirs(app, mailbox):
+    """The mail server refuses one address of two with a 550: the other gets the email, the
+    refused one is recorded as undeliverable with the server's answer, and nothing is sent twice."""
+    mailbox.refuse("gone@example.org", "550 5.1.1 No such user here")
+    queue_email(["head@example.org", "gone@example.org"], "Escalation raised", "Body")
+    db.session.commit()
+    assert deliver_due() == (1, 0)
+    assert [message["To"] for message in mailbox] == ["head@example.org"]
+    [email] = outbox()
+    delivered = recipients_of(email)
+    assert delivered["head@example.org"].sent_at is not None
+    gone = delivered["gone@example.org"]
+    assert gone.sent_at is None and gone.undeliverable_at is not None and "550" in gone.last_error
+    assert email.sent_at is not None
+    assert deliver_due(utcnow() + timedelta(days=1)) == (0, 0) and len(mailbox) == 1
+
+
+def test_a_temporary_refusal_is_tried_again_for_that_recipient_only(app, mailbox):
+    """A 450 (mailbox full for now) keeps the email waiting for that recipient; the next
+    round delivers it, and the recipient who already had theirs gets no second copy."""
+    mailbox.refuse("full@example.org", "450 4.2.2 Mailbox full, try later", times=1)
+    queue_email(["head@example.org", "full@example.org"], "Overdue review", "Body")
+    db.session.commit()
+    assert deliver_due() == (0, 1)
+    [email] = outbox()
+    assert email.sent_at is None and "450" in email.last_error and email.next_attempt_at > utcnow()
+    assert recipients_of(email)["full@example.org"].undeliverable_at is None
+    assert [message["To"] for message in mailbox] == ["head@example.org"]
+    assert deliver_due(utcnow() + timedelta(minutes=2)) == (1, 0)
+    assert sorted(message["To"] for message in mailbox) == ["full@example.org", "head@example.org"]
+    assert all(d.sent_at for d in outbox()[0].deliveries) and outbox()[0].attempts == 2
+
+
+def test_an_administrator_sees_the_undeliverable_addresses(app, client, signed_in, mailbox):
+    """The administrators' page lists each address refused for good, with the email and the
+    server's answer; no one else may see it."""
+    mailbox.refuse("gone@example.org")
+    queue_email(["gone@example.org", "head@example.org"], "Visit returned", "Body")
+    db.session.commit()
+    deliver_due()
+    signed_in("admin")
+    page = client.get("/admin/undeliverable-emails")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "gone@example.org" in text and "Visit returned" in text and "550 5.1.1 No such user here" in text
+    assert "head@example.org" not in text
+    assert 'href="/admin/undeliverable-emails"' in client.get("/admin/users").get_data(as_text=True)

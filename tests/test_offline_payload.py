@@ -4,6 +4,7 @@ drift from what the server accepts."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import uuid
@@ -124,3 +125,20 @@ def test_the_api_accepts_what_the_payload_module_makes_and_gives_it_back(client,
     by_criterion = lambda judgements: sorted(judgements, key=lambda j: j["criterion"])  # noqa: E731
     assert by_criterion(again.pop("judgements")) == by_criterion(body.pop("judgements"))
     assert {key: again[key] for key in body} == body
+
+
+def test_offline_pages_write_dates_as_the_server_does():
+    """tests/js/page.test.mjs: "6 Dec 2026", never "2026-12-06", in captions and lists."""
+    result = node("--test", "tests/js/page.test.mjs")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "# fail 0" in result.stdout
+
+
+def test_offline_captions_use_the_servers_date_format():
+    """Every caption and list of the offline form writes its dates through shortDate."""
+    sources = {
+        name: (ROOT / "static/js/offline" / name).read_text()
+        for name in ("sections.js", "check.js", "visits-list.js")
+    }
+    raw = re.compile(r"\$\{[\w.?]*(visit_date|\.due|start_date|ended_on|last_review)\}")
+    assert {name: raw.findall(text) for name, text in sources.items() if raw.search(text)} == {}

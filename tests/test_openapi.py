@@ -33,3 +33,20 @@ def test_the_visit_body_is_the_models_schema(app):
     schema = put["requestBody"]["content"]["application/json"]["schema"]
     assert schema == {"$ref": "#/components/schemas/VisitBody"}
     assert "judgements" in document["components"]["schemas"]["VisitBody"]["properties"]
+
+
+def test_each_409_body_of_a_put_matches_exactly_one_schema(app):
+    """A tablet tells "still in progress, retry" from an If-Match conflict by the body: the
+    document's 409 of each PUT is one of the two (oneOf), and each real body fits just one."""
+    from jsonschema import Draft202012Validator
+
+    with app.test_request_context():
+        document = build_document()
+    in_progress = {"error": "in_progress", "message": "Still being saved; retry."}
+    conflict = {"error": "conflict", "message": "Changed since your copy.", "conflict_id": 3}
+    for path in ("/visits/{visit_uuid}", "/placements/{placement_uuid}"):
+        schema = document["paths"][path]["put"]["responses"]["409"]["content"]["application/json"]["schema"]
+        assert {"$ref": "#/components/schemas/InProgressAnswer"} in schema["oneOf"]
+        validator = Draft202012Validator({**schema, "components": document["components"]})
+        assert validator.is_valid(in_progress) and validator.is_valid(conflict), path
+        assert not validator.is_valid({"error": "in_progress"}), path  # a message is required

@@ -117,7 +117,7 @@ CASES = {
 
 @pytest.mark.parametrize("fields, expected", CASES.values(), ids=CASES.keys())
 def test_overdue_items(fields, expected):
-    """Each rule of DESIGN.md 2.6 on one placement (6 school weeks counted as 42 days)."""
+    """Each rule of docs/domain.md §2.6 on one placement (6 school weeks counted as 42 days)."""
     assert [item.kind for item in overdue_items(placement(**fields), TODAY)] == expected
 
 

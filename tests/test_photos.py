@@ -36,8 +36,11 @@ def put(client, visit, data, photo_uuid=None, content_type="image/jpeg", sha=Non
 
 
 def stored_files(app):
+    """The JPEGs stored, from the database; and nothing is ever written to the server's disk."""
     folder = Path(app.config["PHOTO_STORAGE_PATH"])
-    return sorted(folder.glob("*")) if folder.exists() else []
+    assert not folder.exists() or not any(folder.iterdir())
+    db.session.expire_all()
+    return [photo.data for photo in photos()]
 
 
 def photos():
@@ -56,7 +59,7 @@ def visit(make_provider, make_visit, officer):
 
 
 def test_upload_stores_a_smaller_jpeg_under_a_random_name(client, signed_in, app, visit, officer):
-    """A new photo is 201; it is stored re-encoded as a JPEG, long side capped at 2000 px."""
+    """A new photo is 201; it is stored in the database re-encoded as a JPEG, long side capped at 2000 px."""
     signed_in(officer)
     photo_uuid = str(uuid.uuid4())
     response = put(client, visit, jpeg((3000, 1200)), photo_uuid, **{"X-Photo-Criterion": "sg3"})
@@ -64,17 +67,17 @@ def test_upload_stores_a_smaller_jpeg_under_a_random_name(client, signed_in, app
     body = response.get_json()
     assert (body["uuid"], body["criterion"], body["width"], body["height"]) == (photo_uuid, "SG3", 2000, 800)
     assert body["content_type"] == "image/jpeg"
-    [path] = stored_files(app)
-    assert photo_uuid not in path.name and path.suffix == ".jpg"
-    assert path.read_bytes()[:2] == b"\xff\xd8" and len(path.read_bytes()) == body["byte_size"]
+    [stored] = stored_files(app)
+    assert stored[:2] == b"\xff\xd8" and len(stored) == body["byte_size"]
+    assert photos()[0].stored_name is None
 
 
 def test_png_with_transparency_becomes_a_jpeg_on_white(client, signed_in, app, visit, officer):
     """A PNG is accepted and stored as a JPEG; transparent parts turn white, not black."""
     signed_in(officer)
     assert put(client, visit, png(), content_type="image/png").status_code == 201
-    [path] = stored_files(app)
-    with Image.open(path) as stored:
+    [data] = stored_files(app)
+    with Image.open(io.BytesIO(data)) as stored:
         assert stored.format == "JPEG" and min(stored.getpixel((5, 5))) > 240
 
 
@@ -107,10 +110,9 @@ def test_upload_strips_exif_and_gps(client, signed_in, app, visit, officer):
     data = jpeg(exif=exif.tobytes())
     assert b"TabletMaker" in data
     assert put(client, visit, data).status_code == 201
-    [path] = stored_files(app)
-    stored = path.read_bytes()
+    [stored] = stored_files(app)
     assert b"Exif" not in stored and b"TabletMaker" not in stored
-    with Image.open(path) as image:
+    with Image.open(io.BytesIO(stored)) as image:
         assert not image.getexif()
 
 

@@ -1,4 +1,4 @@
-"""Table tests of the rating rules (DESIGN.md 2.2 and 2.5), pure functions only."""
+"""Table tests of the rating rules (docs/domain.md §2.2 and 2.5), pure functions only."""
 
 from datetime import date, timedelta
 
@@ -44,7 +44,12 @@ def ratings(*values):
         (("met", "not_met", "not_met", "not_seen", "not_seen", "met"), "red", False),
         # More than half not seen: insufficient evidence (exactly half is not).
         (("met", "met", "met", "not_seen", "not_seen", "not_seen"), "green", False),
-        (("met", "met", "not_seen", "not_seen", "not_seen", "not_seen"), "green", True),
+        # ... which is never a colour: "nothing was seen" must not read as safe.
+        (("met", "met", "not_seen", "not_seen", "not_seen", "not_seen"), None, True),
+        # ... unless what was seen makes it Red.
+        (("not_met", "met", "not_seen", "not_seen", "not_seen", "not_seen"), "red", True),
+        # A critical criterion not seen keeps the theme from Green.
+        (("not_seen", "met", "met", "met", "met", "met"), "amber", False),
         (("not_seen",) * 6, None, True),
         ((), None, False),
         (("met", "met", None, None, None, None), "green", False),
@@ -172,7 +177,7 @@ def test_never_visited_is_due_now():
         (("not_met",), "provisional", "red", "Red so far"),
         (("met",) * 6, "rated", "green", "Green so far"),
         (("met", "not_met", "not_met", "not_met", "met", "met"), "rated", "red", "Red so far"),
-        (("not_seen",) * 6, "not_rated", None, "Not rated: no criterion seen"),
+        (("not_seen",) * 6, "insufficient", None, "Insufficient evidence"),
         (("not_seen", "not_seen"), "not_rated", None, "Not yet rated"),
     ],
 )
@@ -222,13 +227,14 @@ def test_no_overall_rating_until_every_theme_is_judged():
 
 
 def test_the_overall_of_a_finished_visit_with_a_theme_not_seen():
-    """Every criterion judged but one theme entirely not seen: the overall is shown, Not rated."""
+    """Every criterion judged but one theme entirely not seen: the overall is shown, and it
+    is not Green while that theme has insufficient evidence."""
     criteria = default_criteria()
     given = {c.code: "not_seen" if c.theme == "SE" else "met" for c in criteria}
     overall = ratings_shown(criteria, given, RULES)["overall"]
     assert overall == {
         "shown": True,
-        "rag": None,
-        "why": ["Not yet rated: Student Entitlement"],
-        "label": "Not rated",
+        "rag": "amber",
+        "why": ["Student Entitlement has insufficient evidence"],
+        "label": "Amber",
     }

@@ -1,5 +1,5 @@
 """The referral pages: the school's form with its checklist, sending, the panel's queue and
-decision form, and what each user may see (DESIGN.md 2.8)."""
+decision form, and what each user may see (docs/domain.md §2.8)."""
 
 import re
 from datetime import date, timedelta
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from qa_app.extensions import db
 from qa_app.placements.models import Placement
 from qa_app.referrals.models import Referral, ReferralEvent
+from tests.factories import version_on_page
 
 EXAMPLES = 40
 COMPLETE = {
@@ -94,7 +95,10 @@ def test_an_ehc_plan_goes_to_the_single_point_of_contact(client, school, app):
     app.config["COMPLEX_NEEDS_SPOC"] = "Sam at the Complex Needs Team (cnt@example.org)"
     client.post("/referrals/new", data=COMPLETE | {"ehc_plan": "y"} | SAVE)
     referral = db.session.scalar(select(Referral))
-    response = client.post(f"/referrals/{referral.id}/edit", data=COMPLETE | {"ehc_plan": "y"} | SEND)
+    version = {"version": version_on_page(client, f"/referrals/{referral.id}/edit")}
+    response = client.post(
+        f"/referrals/{referral.id}/edit", data=COMPLETE | {"ehc_plan": "y"} | SEND | version
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Sam at the Complex Needs Team (cnt@example.org)" in page
     assert "not sent to the Gateway panel" in page
@@ -153,7 +157,10 @@ def test_the_school_never_sees_the_flag_of_another_school(client, panel, make_us
 def test_a_decision_without_its_reason_is_refused(client, panel):
     """Not accepted with no reason: the message, a 400, and nothing written."""
     events = db.session.scalar(select(func.count(ReferralEvent.id)))
-    response = client.post(f"/referrals/{panel.id}/decision", data={"outcome": "not_accepted"})
+    version = version_on_page(client, f"/referrals/{panel.id}")
+    response = client.post(
+        f"/referrals/{panel.id}/decision", data={"outcome": "not_accepted", "version": version}
+    )
     assert response.status_code == 400
     assert "Say why the panel did not accept the referral" in response.get_data(as_text=True)
     db.session.refresh(panel)
@@ -186,6 +193,7 @@ def test_accepting_a_place_makes_the_placement_the_school_sees(client, panel, ma
         "days_per_week": "2",
         "hours_per_week": "10",
         "decision_reason": "Agreed at the panel of this week",
+        "version": version_on_page(client, f"/referrals/{panel.id}"),
     }
     response = client.post(f"/referrals/{panel.id}/decision", data=data)
     assert response.status_code == 302
@@ -266,3 +274,68 @@ def test_any_referral_form_is_sent_exactly_when_the_rules_allow(client, school):
             assert referral_count() == before
 
     post()
+
+
+def test_send_to_the_panel_pressed_twice_sends_one_referral(client, school):
+    """The same new-referral form sent twice (a double click on "Send to the Gateway panel"):
+    one referral, sent once; the second answer goes to it and says so."""
+    import re
+
+    page = client.get("/referrals/new").get_data(as_text=True)
+    form_uuid = re.search(r'name="uuid"[^>]*value="([^"]+)"', page)[1]
+    first = client.post("/referrals/new", data=COMPLETE | SEND | {"uuid": form_uuid})
+    second = client.post("/referrals/new", data=COMPLETE | SEND | {"uuid": form_uuid})
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    assert "already saved" in client.get(second.headers["Location"]).get_data(as_text=True)
+    assert referral_count() == 1
+
+
+def test_two_sends_of_one_draft_at_the_same_moment_send_once(app, make_referral, monkeypatch):
+    """Two tabs send the same draft at once: both loaded it as a draft; one sends it, the
+    other is refused as already with the panel, and the history has one "sent"."""
+    import threading
+
+    from qa_app.auth.models import User
+    from qa_app.domain import Locked
+    from qa_app.referrals import services
+    from qa_app.referrals.models import Referral, ReferralEvent
+    from tests.factories import referral_change
+
+    draft = make_referral(send=False)
+    ids = draft.id, draft.created_by_id
+    both_loaded = threading.Barrier(2, timeout=30)
+    outcomes = []
+    real_lock = services.lock_row
+
+    def lock_after_loading(model, row_id):
+        both_loaded.wait()  # both have the draft in hand before either holds it
+        real_lock(model, row_id)
+
+    monkeypatch.setattr(services, "lock_row", lock_after_loading)
+
+    def send():
+        with app.app_context():
+            try:
+                user = db.session.get(User, ids[1])
+                referral = db.session.get(Referral, ids[0])
+                assert referral.status == "draft"
+                services.save_referral(user, referral, referral_change(), send=True, spoc="the SPOC")
+                db.session.commit()
+                outcomes.append("sent")
+            except Locked:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["refused", "sent"]
+    sent = db.session.scalars(
+        db.select(ReferralEvent).where(ReferralEvent.referral_id == ids[0], ReferralEvent.action == "sent")
+    ).all()
+    assert len(sent) == 1

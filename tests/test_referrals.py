@@ -1,4 +1,4 @@
-"""Gateway panel referrals (DESIGN.md 2.8): what a good referral lacks, when it may be sent,
+"""Gateway panel referrals (docs/domain.md §2.8): what a good referral lacks, when it may be sent,
 what a decision needs, and the service that writes them (history, placement, email)."""
 
 from dataclasses import replace
@@ -12,9 +12,10 @@ from qa_app.domain import Forbidden, Invalid, Locked, NotFound
 from qa_app.extensions import db
 from qa_app.notifications.models import OutboxEmail
 from qa_app.placements.models import Placement
+from qa_app.referrals.lists import referral_page
 from qa_app.referrals.models import Referral, ReferralEvent
 from qa_app.referrals.rules import Decision, decision_errors, missing_items, sending_errors
-from qa_app.referrals.services import decide, find_referral, referrals_of, save_referral
+from qa_app.referrals.services import decide, find_referral, save_referral
 from tests.factories import referral_change
 
 SPOC = "Complex Needs Team (complex@example.org)"
@@ -233,7 +234,7 @@ def test_an_urgent_case_is_sent_marked_urgent(school_user, link_officer):
     assert urgent.urgent and urgent.status == "sent"
     save_referral(school_user, None, referral_change(), spoc=SPOC)  # a draft: not the panel's
     db.session.commit()
-    assert [r.id for r in referrals_of(link_officer)] == [urgent.id, ordinary.id]
+    assert [r.id for r in referral_page(link_officer, "", 1).items] == [urgent.id, ordinary.id]
 
 
 def test_who_sees_and_decides(make_user, school_user, link_officer, make_referral):

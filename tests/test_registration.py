@@ -1,4 +1,4 @@
-"""Table tests of the registration test (DESIGN.md 2.3): each limb and its edges."""
+"""Table tests of the registration test (docs/domain.md §2.3): each limb and its edges."""
 
 import pytest
 

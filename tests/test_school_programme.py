@@ -1,4 +1,4 @@
-"""The programme covers schools (DESIGN.md 2.7): a school with pupils at a provider that
+"""The programme covers schools (docs/domain.md §2.7): a school with pupils at a provider that
 is not quality assured, or not known to be registered, is due first with the reason;
 otherwise a year (the school rules in force) after its last signed-off school visit; never
 visited, now."""
@@ -144,3 +144,22 @@ def test_the_programme_takes_the_same_queries_for_1_and_15_schools(
                 make_school_visit(officer, school, status="draft", days_ago=1)
         counts.append(run())
     assert counts[0] == counts[1], counts
+
+
+def test_the_reason_counts_the_providers_of_concern_and_names_the_first_three(
+    client, login, officer, make_user, make_provider, make_placement
+):
+    """A school placing with five providers of concern: the five counted, the three with the
+    most pupils named (then by name), the other two only counted."""
+    school = school_of(officer, "Busy School", make_user)
+    for name, pupils in (("Alpha", 1), ("Bravo", 3), ("Charlie", 2), ("Delta", 2), ("Echo", 1)):
+        provider = make_provider(name=f"{name} Base", registration_status="unregistered")
+        for _ in range(pupils):
+            make_placement(school, provider)
+    login(officer)
+    row = row_of(client.get("/programme").get_data(as_text=True), "Busy School")
+    assert "Open placements at 5 providers of concern" in row and "and 2 more" in row
+    assert (
+        row.index("3 pupils at Bravo Base") < row.index("2 pupils at Charlie Base") < row.index("Delta Base")
+    )
+    assert "Alpha Base" not in row and "Echo Base" not in row

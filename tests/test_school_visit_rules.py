@@ -1,4 +1,4 @@
-"""School visits' rules (DESIGN.md 2.7): the five areas as a framework version of their own,
+"""School visits' rules (docs/domain.md §2.7): the five areas as a framework version of their own,
 rated by the framework's RAG rules, and a school visit through the one save path (the API's)."""
 
 import uuid
@@ -14,6 +14,7 @@ from qa_app.framework.services import copy_version, current_version
 from qa_app.schools.services import save_school
 from qa_app.visits.models import Action, Visit
 from qa_app.visits.services import blocker_groups, submission_blockers
+from tests.factories import version_on_page
 
 TODAY = date.today()
 
@@ -115,6 +116,7 @@ def test_an_admin_copies_edits_and_publishes_a_school_version(client, signed_in,
     saved = client.post(
         f"/admin/frameworks/{draft.id}/rules",
         data={
+            "version": version_on_page(client, f"/admin/frameworks/{draft.id}/rules"),
             "theme_red_not_met_fraction": "0.5",
             "insufficient_not_seen_fraction": "0.5",
             "overall_red_if_theme_red": ["QR", "AF"],

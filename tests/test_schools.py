@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from qa_app.auth.models import School
 from qa_app.auth.services import create_user, find_user_by_email
 from qa_app.extensions import db
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, version_on_page
 
 
 def school_data(**overrides):
@@ -47,8 +47,10 @@ def test_admin_changes_a_school(client, signed_in):
     client.post("/admin/schools/new", data=school_data())
     school = db.session.scalar(select(School))
     assert "100123" in client.get(f"/admin/schools/{school.id}").get_data(as_text=True)
+    version = version_on_page(client, f"/admin/schools/{school.id}")
     response = client.post(
-        f"/admin/schools/{school.id}", data=school_data(name="Riverside  Academy Trust", phase="all_through")
+        f"/admin/schools/{school.id}",
+        data=school_data(name="Riverside  Academy Trust", phase="all_through", version=version),
     )
     assert response.status_code == 302
     db.session.refresh(school)
@@ -93,8 +95,9 @@ def test_a_school_keeps_its_own_urn_when_changed(client, signed_in):
     signed_in("admin")
     client.post("/admin/schools/new", data=school_data())
     school = db.session.scalar(select(School))
-    assert client.post(f"/admin/schools/{school.id}", data=school_data()).status_code == 302
-    assert client.post(f"/admin/schools/{school.id}", data=school_data(urn="")).status_code == 302
+    url = f"/admin/schools/{school.id}"
+    assert client.post(url, data=school_data(version=version_on_page(client, url))).status_code == 302
+    assert client.post(url, data=school_data(urn="", version=version_on_page(client, url))).status_code == 302
     db.session.refresh(school)
     assert school.urn is None
 
@@ -179,7 +182,9 @@ def test_admin_sets_and_clears_a_schools_link_officer(client, signed_in, make_us
     assert f'<option value="{officer.id}" selected>' in client.get(f"/admin/schools/{school.id}").get_data(
         as_text=True
     )
-    assert client.post(f"/admin/schools/{school.id}", data=school_data(officer_id="")).status_code == 302
+    version = version_on_page(client, f"/admin/schools/{school.id}")
+    response = client.post(f"/admin/schools/{school.id}", data=school_data(officer_id="", version=version))
+    assert response.status_code == 302
     db.session.refresh(school)
     assert school.officer_id is None
 

@@ -21,7 +21,7 @@ from qa_app.providers.models import Provider, ProviderChange
 from qa_app.providers.services import save_provider
 from qa_app.visits.models import Visit
 from qa_app.visits.services import sign_off
-from tests.factories import new_user, provider_data
+from tests.factories import new_user, provider_data, version_on_page
 
 DEMO_BANNER = b"Demo: not for real data"
 
@@ -283,6 +283,7 @@ def test_an_officer_cannot_take_over_another_officers_provider(
     form_page = client.get(f"/providers/{provider.id}/edit").data.decode()
     assert 'name="officer_id"' not in form_page
     data = provider_data(name="Elm Tree Centre", officer_id=str(taker.id))
+    data["version"] = version_on_page(client, f"/providers/{provider.id}/edit")
     response = client.post(f"/providers/{provider.id}/edit", data=data)
     assert response.status_code == 302
     assert db.session.get(Provider, provider.id).officer_id == owner.id
@@ -308,6 +309,7 @@ def test_every_change_to_a_provider_is_kept_and_shown(client, signed_in, make_pr
     provider = make_provider(name="Birch Lodge", borough="Riverside", officer_id=owner.id)
     head = signed_in("head_of_access", name="Hana Head")
     data = provider_data(name="Birch Lodge", borough="Westmere", officer_id=str(newcomer.id))
+    data["version"] = version_on_page(client, f"/providers/{provider.id}/edit")
     assert client.post(f"/providers/{provider.id}/edit", data=data).status_code == 302
     changes = db.session.scalars(
         db.select(ProviderChange).where(ProviderChange.provider_id == provider.id).order_by(ProviderChange.id)
@@ -333,6 +335,7 @@ def test_a_save_that_changes_nothing_adds_no_history(client, signed_in, make_pro
         contact_name=provider.contact_name,
         notes=provider.notes,
         borough=provider.borough,
+        version=version_on_page(client, f"/providers/{provider.id}/edit"),
     )
     client.post(f"/providers/{provider.id}/edit", data=data)
     assert db.session.scalar(db.select(db.func.count(ProviderChange.id))) == before

@@ -140,7 +140,9 @@ def test_a_whole_visit_from_start_to_the_register(client, signed_in, provider, o
     )
     check = client.get(f"/visits/{visit_uuid}/check").data.decode()
     assert "Student Entitlement is Amber" in check and "You cannot submit yet" not in check
-    response = client.post(f"/visits/{visit_uuid}/submit", data={"version": version_of(visit_uuid)})
+    response = client.post(
+        f"/visits/{visit_uuid}/submit", data={"version": version_of(visit_uuid), "confirmed": "y"}
+    )
     assert response.status_code == 302
     visit = db.session.scalar(db.select(Visit))
     assert visit.status == "submitted" and visit.overall_rag == "amber"
@@ -177,7 +179,9 @@ def test_submit_is_blocked_until_complete(client, signed_in, provider, officer):
     check = client.get(f"/visits/{visit_uuid}/check").data.decode()
     assert "You cannot submit yet" in check and "Judge SG1" in check
     response = client.post(
-        f"/visits/{visit_uuid}/submit", data={"version": version_of(visit_uuid)}, follow_redirects=True
+        f"/visits/{visit_uuid}/submit",
+        data={"version": version_of(visit_uuid), "confirmed": "y"},
+        follow_redirects=True,
     )
     assert b"Judge SG1" in response.data
     assert db.session.scalar(db.select(Visit.status)) == "draft"
@@ -248,7 +252,7 @@ def test_head_of_access_returns_a_visit(client, signed_in, provider, officer):
     visit_uuid = start_visit(client, provider).headers["Location"].rsplit("/", 1)[1]
     for theme in ("QE", "SG", "HS", "PD", "LM", "SE"):
         judge_theme(client, visit_uuid, theme)
-    client.post(f"/visits/{visit_uuid}/submit", data={"version": version_of(visit_uuid)})
+    client.post(f"/visits/{visit_uuid}/submit", data={"version": version_of(visit_uuid), "confirmed": "y"})
     client.post("/logout")
     signed_in("head_of_access")
     response = client.post(f"/visits/{visit_uuid}/return", data={"comment": ""})
@@ -296,7 +300,7 @@ def test_previous_actions_close_when_signed_off(client, signed_in, provider, mak
     assert "New door fitted in May" in client.get(f"/visits/{visit_uuid}/previous-actions").data.decode()
     api = client.get(f"/api/visits/{visit_uuid}").get_json()
     assert api["action_notes"] == {str(action.id): "New door fitted in May"}
-    client.post(f"/visits/{visit_uuid}/submit", data={"version": version_of(visit_uuid)})
+    client.post(f"/visits/{visit_uuid}/submit", data={"version": version_of(visit_uuid), "confirmed": "y"})
     assert db.session.get(Action, action.id).status == "open"
     client.post("/logout")
     signed_in("head_of_access")
@@ -332,8 +336,11 @@ def test_head_of_access_sees_the_whole_programme(client, signed_in, make_provide
     assert "Unassigned Place" in page and "Not assigned" in page
 
 
-def test_visit_page_queries_do_not_grow(client, signed_in, provider, make_visit, officer, count_queries):
-    """The visit page runs the same number of queries with 1 past visit or 6."""
+def test_visit_page_queries_do_not_grow(
+    client, signed_in, provider, make_visit, make_user, officer, count_queries
+):
+    """The visit page runs the same number of queries with 1 past visit or 6 (made by a
+    colleague: an officer has one open visit to a provider at a time)."""
     signed_in(officer)
     visit_uuid = start_visit(client, provider).headers["Location"].rsplit("/", 1)[1]
     for theme in ("QE", "SG", "HS"):
@@ -344,10 +351,11 @@ def test_visit_page_queries_do_not_grow(client, signed_in, provider, make_visit,
             assert client.get(f"/visits/{visit_uuid}").status_code == 200
         return len(queries)
 
-    make_visit(db.session.get(Provider, provider.id), "amber", days_ago=400, officer=officer)
+    colleague = make_user("officer")
+    make_visit(db.session.get(Provider, provider.id), "amber", days_ago=400, officer=colleague)
     few = run()
     for days in range(5):
-        make_visit(db.session.get(Provider, provider.id), "green", days_ago=500 + days, officer=officer)
+        make_visit(db.session.get(Provider, provider.id), "green", days_ago=500 + days, officer=colleague)
     for theme in ("PD", "LM", "SE"):
         judge_theme(client, visit_uuid, theme)
     assert run() == few <= 10
@@ -356,7 +364,7 @@ def test_visit_page_queries_do_not_grow(client, signed_in, provider, make_visit,
 def test_programme_shows_the_soonest_due_first_and_says_how_many_more(
     client, signed_in, make_provider, monkeypatch
 ):
-    """A long programme shows the providers due soonest and links to the rest."""
+    """A long programme shows the providers due soonest a page at a time."""
     from qa_app.visits import programme
 
     monkeypatch.setattr(programme, "PROGRAMME_LIMIT", 2)
@@ -364,4 +372,7 @@ def test_programme_shows_the_soonest_due_first_and_says_how_many_more(
         make_provider(name=f"Place {n}")
     signed_in("head_of_access")
     page = client.get("/programme").data.decode()
-    assert "Showing the 2 providers due soonest of 3" in page and "Place 2" not in page
+    assert "Providers 1 to 2 of 3" in page and "Place 2" not in page
+    assert 'href="/programme?page=2"' in page
+    second = client.get("/programme?page=2").data.decode()
+    assert "Providers 3 to 3 of 3" in second and "Place 2" in second and "Place 0" not in second

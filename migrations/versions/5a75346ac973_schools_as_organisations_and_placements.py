@@ -117,7 +117,7 @@ def upgrade():
             "phase IN ('primary', 'secondary', 'all_through', 'special', 'pupil_referral_unit')",
         )
 
-    # An escalation may now come from the placements of every school (DESIGN.md 2.6).
+    # An escalation may now come from the placements of every school (docs/domain.md §2.6).
     with op.batch_alter_table('escalation', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_escalation_source_known'), type_='check')
         batch_op.create_check_constraint(

@@ -1,6 +1,5 @@
 """The user management form (administrators only)."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovPasswordInput,
@@ -13,7 +12,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from qa_app.auth.models import ROLES
 from qa_app.auth.passwords import password_problem
-from qa_app.forms import email_address
+from qa_app.forms import VersionedForm, email_address
 
 
 def _school_id(value):
@@ -32,7 +31,7 @@ def _check_password_policy(form, field):
             raise ValidationError(problem)
 
 
-class UserForm(FlaskForm):
+class UserForm(VersionedForm):
     """Add or change a user (administrators only)."""
 
     name = StringField(

@@ -1,4 +1,4 @@
-"""Add, change and disable users (administrators only)."""
+"""Add, change and disable users, and see the addresses email could not reach (administrators only)."""
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -12,7 +12,13 @@ from qa_app.auth.permissions import authorize
 from qa_app.auth.services import apply_user_changes, create_user, schools_by_name
 from qa_app.domain import Invalid
 from qa_app.extensions import db
-from qa_app.forms import show_errors
+from qa_app.forms import carry_version, changed_since_read, content_version, show_errors
+from qa_app.notifications.undeliverable import undeliverable
+from qa_app.row_locks import lock_row
+
+# What the user's form changes: a change to any of them since the form was opened refuses it
+# (a sign-in does not).
+VERSIONED = ("email", "name", "role", "school_id", "active", "password_hash")
 
 
 def _refuse_own_lockout(user, form):
@@ -74,7 +80,12 @@ def edit_user(user_id):
     form.set_schools(schools_by_name())
     if not form.is_submitted():
         form.school.data = user.school_id
+    carry_version(form, content_version(user, VERSIONED))
     if form.validate_on_submit():
+        lock_row(User, user.id)
+        db.session.refresh(user)
+        if changed_since_read(form, content_version(user, VERSIONED), f"{user.name}'s account"):
+            return redirect(url_for("admin.edit_user", user_id=user.id))
         try:
             _refuse_own_lockout(user, form)
             apply_user_changes(
@@ -94,3 +105,13 @@ def edit_user(user_id):
             flash(f"{user.name} saved.")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user), 400 if form.errors else 200
+
+
+@bp.route("/undeliverable-emails")
+@login_required
+def undeliverable_emails():
+    """The addresses the mail server refused for good, newest first, so that an administrator
+    can correct a user's address (the other recipients of each email had theirs)."""
+    authorize("users.manage")
+    rows, total = undeliverable()
+    return render_template("admin/undeliverable.html", rows=rows, total=total)

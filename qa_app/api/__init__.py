@@ -1,4 +1,4 @@
-"""The JSON API the offline client syncs through (DESIGN.md section 3).
+"""The JSON API the offline client syncs through (docs/domain.md §3).
 
 Every `/api/` route is in this package: the session, visits, photos, the offline bundle
 and the OpenAPI document. One guard (`guard.py`) runs before each of them, and one

@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from qa_app.api import bp
 from qa_app.api.idempotency import KeyReused
 from qa_app.domain import (
+    AlreadyOpen,
     Conflict,
     DomainError,
     Forbidden,
@@ -25,6 +26,7 @@ STATUS = {
     NotFound: 404,
     Locked: 409,
     Conflict: 409,
+    AlreadyOpen: 409,
     TooLarge: 413,
     Unsupported: 415,
     KeyReused: 422,
@@ -51,6 +53,8 @@ def as_answer(problem, **extra):
     body = {"error": problem.code, "message": problem.message, **extra}
     if isinstance(problem, Invalid):
         body["fields"] = problem.fields
+    if isinstance(problem, AlreadyOpen):
+        body["open_uuid"] = problem.uuid
     return status_of(problem), body
 
 

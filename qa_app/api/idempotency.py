@@ -1,21 +1,39 @@
-"""Idempotent writes: a retried request with the same Idempotency-Key gets the stored
-answer; the same key with a different body is refused (IETF idempotency-key draft)."""
+"""Idempotent writes: one answer per Idempotency-Key (IETF idempotency-key draft).
+
+A write claims its key first, by inserting the key's receipt in the transaction that
+makes the change, and fills in the answer before it commits. A copy of the request that
+arrives meanwhile (a tablet resending what looked lost) waits on that row: PostgreSQL
+holds the copy's insert on the unique key, SQLite on its one write lock. When the first
+commits, the copy's insert fails and it returns the stored answer; when the first was
+refused (rolled back, nothing remembered), the copy makes the same save and gets the same
+refusal itself. A copy that waits longer than the bound is told the request is still in
+progress. The same key with a different request is refused.
+"""
 
 import hashlib
 import json
+from contextlib import contextmanager
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from qa_app.domain import DomainError
-from qa_app.extensions import db
+from qa_app.extensions import SQLITE_BUSY_TIMEOUT_MS, db
 from qa_app.visits.models import SyncReceipt
+
+# PostgreSQL's "lock_not_available": lock_timeout ran out.
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 class KeyReused(DomainError):
     """The key was used before for a different request."""
 
     code = "idempotency_key_reused"
+
+
+class InProgress(Exception):
+    """The request with this key is still being handled; ask again shortly."""
 
 
 def request_hash(method, path, if_match, body):
@@ -34,50 +52,88 @@ def stored_answer(key, user_id, fingerprint):
     return receipt.status_code, receipt.response
 
 
-def commit_with_receipt(key, user_id, visit_uuid, fingerprint, status, body):
-    """Store the answer with the change, in one transaction, and return it.
-
-    A concurrent request with the same key makes this (or the change) raise
-    IntegrityError; the caller then answers with what that request stored.
-    """
-    db.session.add(
-        SyncReceipt(
-            key=key,
-            user_id=user_id,
-            visit_uuid=visit_uuid,
-            request_hash=fingerprint,
-            status_code=status,
-            response=body,
-        )
-    )
-    db.session.commit()
-    return status, body
-
-
-def answer_once(key, user_id, record_uuid, fingerprint, save, kind):
-    """The stored answer to this key, or `save()`'s (status, body) stored under it with
-    the change; a refusal is not remembered (nothing changed). `kind` names the record
-    ("visit", "placement") in the answer to a race lost to another request."""
+@contextmanager
+def waiting_at_most(seconds):
+    """Statements in this block wait at most `seconds` for a lock another transaction holds
+    (and raise OperationalError after); on PostgreSQL, to the end of the transaction."""
+    milliseconds = max(1, int(seconds * 1000))
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text(f"SET LOCAL lock_timeout = {milliseconds}"))
+        yield
+        return
+    # SQLite's setting belongs to the connection, not the transaction: set it on the driver's
+    # connection, which can be reset whatever state the session is left in.
+    sqlite = db.session.connection().connection.dbapi_connection
+    sqlite.execute(f"PRAGMA busy_timeout = {milliseconds}")
     try:
+        yield
+    finally:
+        sqlite.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+
+
+def _wait_ran_out(error):
+    """True when the database gave up waiting for a lock (rather than failing otherwise)."""
+    cause = error.orig
+    return getattr(cause, "sqlstate", None) == LOCK_NOT_AVAILABLE or "database is locked" in str(cause)
+
+
+def _claim(key, user_id, record_uuid, fingerprint, wait):
+    """This request's receipt for the key, its answer to be filled in; None when another
+    request has stored an answer under the key. InProgress when the wait runs out."""
+    receipt = SyncReceipt(
+        key=key, user_id=user_id, visit_uuid=record_uuid, request_hash=fingerprint, status_code=0, response={}
+    )
+    try:
+        with waiting_at_most(wait):
+            db.session.add(receipt)
+            db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    except OperationalError as error:
+        db.session.rollback()
+        if _wait_ran_out(error):
+            raise InProgress(key) from error
+        raise
+    return receipt
+
+
+def answer_once(key, user_id, record_uuid, fingerprint, save, kind, wait):
+    """The stored answer to this key, or `save()`'s (status, body) stored under it with the
+    change, in one transaction; a refusal is not remembered (nothing changed). Waits at most
+    `wait` seconds for a request holding the key (else InProgress). `kind` names the record
+    ("visit", "placement") in the answer to a race lost to another request."""
+    answer = stored_answer(key, user_id, fingerprint)
+    if answer is not None:
+        return answer
+    receipt = _claim(key, user_id, record_uuid, fingerprint, wait)
+    if receipt is None:
         answer = stored_answer(key, user_id, fingerprint)
-        if answer is None:
-            status, payload = save()
-            if status >= 400 and status != 409:
-                return status, payload  # nothing changed, so nothing to remember
-            answer = commit_with_receipt(key, user_id, record_uuid, fingerprint, status, payload)
+        if answer is None:  # the key's receipt is gone again: only a retry can tell
+            raise InProgress(key)
+        return answer
+    try:
+        status, payload = save()
+        if status >= 400 and status != 409:
+            db.session.rollback()  # nothing changed, so nothing to remember
+            return status, payload
+        receipt.status_code, receipt.response = status, payload
+        db.session.commit()
     except StaleDataError:
         # Another request changed the record in the same moment: nothing of this one is kept.
         db.session.rollback()
         message = f"The {kind} was changed by another request at the same moment; fetch it and retry."
         return 409, {"error": "conflict", "message": message}
     except IntegrityError:
-        # A concurrent request got there first: the same key (answer with what it stored)
-        # or the same new record under another key (a conflict).
+        # Another request, under another key, created the same new record first.
         db.session.rollback()
-        answer = stored_answer(key, user_id, fingerprint)
-        if answer is None:
-            return 409, {
-                "error": "conflict",
-                "message": f"The {kind} was created by another request; fetch it and retry.",
-            }
-    return answer
+        return 409, {
+            "error": "conflict",
+            "message": f"The {kind} was created by another request; fetch it and retry.",
+        }
+    except OperationalError as error:
+        db.session.rollback()
+        if _wait_ran_out(error):
+            raise InProgress(key) from error
+        raise
+    return status, payload

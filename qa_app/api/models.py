@@ -4,7 +4,7 @@ Requests are read with the features' own models (`visits.schemas.VisitBody`); th
 describe the answers, so that a tool can check every answer against the document.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -31,7 +31,7 @@ class SessionUser(Answer):
     name: str
     email: str
     role: str
-    # A school user's school; None for the authority's staff (DESIGN.md section 3).
+    # A school user's school; None for the authority's staff (docs/domain.md §3).
     school_id: int | None = None
 
 
@@ -42,12 +42,36 @@ class Session(Answer):
     csrf_token: str
 
 
+# A visit is to a provider or to a school, never both: the rule, for tools that read the document.
+ONE_PLACE_VISITED = {
+    "oneOf": [
+        {
+            "title": "A visit to a provider",
+            "properties": {"provider_id": {"type": "integer"}, "school_id": {"type": "null"}},
+            "required": ["provider_id"],
+        },
+        {
+            "title": "A visit to a school",
+            "properties": {"provider_id": {"type": "null"}, "school_id": {"type": "integer"}},
+            "required": ["school_id", "placement_checks"],
+        },
+    ]
+}
+
+
 class VisitAnswer(Answer):
-    """A stored visit with what the server worked out: version, ratings, why, registration test."""
+    """A stored visit with what the server worked out: version, ratings, why, registration test.
+
+    A visit is to a provider or to a school. A provider visit has `provider_id` and no
+    `school_id` (absent or null); a school visit has `school_id`, `provider_id` null, and the
+    officer's `placement_checks` of the school's placements."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra=ONE_PLACE_VISITED)
 
     uuid: str
     version: int
-    provider_id: int
+    provider_id: int | None
+    school_id: int | None = None
     visit_date: str
     visit_type: str
     framework_version: str
@@ -68,14 +92,31 @@ class VisitAnswer(Answer):
     why: dict[str, Any]
     registration_evidence: RegistrationEvidence
     registration_test: dict[str, Any] | None
+    # A school visit's checks of the school's placements, by placement uuid.
+    placement_checks: dict[str, dict[str, Any]] | None = None
+    # In the offline bundle: the name of the provider or school visited, and a school
+    # visit's placements to check.
     provider_name: str | None = None
+    school_name: str | None = None
+    placements: list[dict[str, Any]] | None = None
 
 
 class ConflictAnswer(Problem):
-    """A stale If-Match: the caller's copy is kept as `conflict_id`; `current` is the stored visit."""
+    """A stale If-Match (`error` is `conflict`), or a submitted visit that can no longer
+    change: the caller's copy is kept as `conflict_id`; `current` is the stored visit."""
+
+    error: Literal["conflict", "locked"]
 
     conflict_id: int | None = None
     current: VisitAnswer | None = None
+
+
+class InProgressAnswer(Problem):
+    """An earlier request with the same Idempotency-Key is still being handled: not a
+    conflict and not a failure. Retry with the same key after Retry-After seconds; the
+    stored answer comes back then."""
+
+    error: Literal["in_progress"]
 
 
 class Photo(Answer):
@@ -110,7 +151,7 @@ class Bundle(Answer):
 
 
 class PlacementAnswer(Answer):
-    """A stored placement (DESIGN.md 2.6), its version, and the names of its school and provider."""
+    """A stored placement (docs/domain.md §2.6), its version, and the names of its school and provider."""
 
     uuid: str
     version: int
@@ -156,5 +197,6 @@ class PlacementList(Answer):
 class PlacementConflictAnswer(Problem):
     """A stale If-Match: the caller's copy is kept as `conflict_id`; `current` is the stored placement."""
 
+    error: Literal["conflict"]
     conflict_id: int | None = None
     current: PlacementAnswer | None = None

@@ -12,6 +12,7 @@ from qa_app.api import bp
 from qa_app.api.models import (
     Bundle,
     ConflictAnswer,
+    InProgressAnswer,
     Photo,
     PlacementAnswer,
     PlacementConflictAnswer,
@@ -37,6 +38,7 @@ HEADER_SCHEMAS = {
 MODELS = (
     Bundle,
     ConflictAnswer,
+    InProgressAnswer,
     Photo,
     PlacementAnswer,
     PlacementBody,
@@ -52,7 +54,7 @@ MODELS = (
 def documented(summary, answers, body=None, headers=(), errors=(400, 401, 403, 404), query=()):
     """Attach what a route reads and answers, for the OpenAPI document.
 
-    `answers` maps a status to (description, model or None); `body` is a model or a
+    `answers` maps a status to (description, model, a tuple of models, or None); `body` is a model or a
     dict of media types; `headers` are (name, required, description); `query` are the
     optional query parameters as (name, JSON schema, description).
     """
@@ -71,10 +73,16 @@ def documented(summary, answers, body=None, headers=(), errors=(400, 401, 403, 4
     return attach
 
 
+def _ref(model):
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
 def _content(model):
+    """The JSON body of an answer: one model, or one of a tuple of them."""
     if model is None:
         return {}
-    return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}
+    schema = {"oneOf": [_ref(m) for m in model]} if isinstance(model, tuple) else _ref(model)
+    return {"content": {"application/json": {"schema": schema}}}
 
 
 def _operation(view, path_params):
@@ -139,7 +147,14 @@ def build_document():
         "paths": paths,
         "components": {
             "schemas": schemas.get("$defs", {}),
-            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "session"}},
+            # The session cookie by the name this app gives it (`__Host-qa_session` in production).
+            "securitySchemes": {
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": current_app.config["SESSION_COOKIE_NAME"],
+                }
+            },
         },
         "security": [{"session": []}],
     }

@@ -51,7 +51,9 @@ def index():
     suspended = db.session.scalar(select(func.count()).where(Provider.suspended_reason.is_not(None)))
     awaiting = db.session.scalar(select(func.count()).where(Visit.status == "submitted"))
     rag = _counts(select(Provider.rating_rag, func.count()).group_by(Provider.rating_rag))
-    attendance = attendance_for(placements_visible_to(current_user))
+    attendance = attendance_for(
+        placements_visible_to(current_user), whole_authority=current_user.role == "head_of_access"
+    )
     return render_template(
         "dashboard/index.html",
         by_state=[(STATES[s], by_state.get(s, 0)) for s in STATES if s != "closed"],

@@ -27,10 +27,11 @@ EVENTS = {
     "unsuspend": "Suspension lifted",
     "referral_pack": "Referral pack downloaded",
     "retest": "Placements tested again",
+    "evidence": "Evidence added from another source",
 }
-# The cross-school test on placements raises one escalation per provider while it is open.
-ONE_OPEN_PER_PROVIDER = "source = 'placements' AND state != 'closed'"
-# DESIGN.md 2.4: which state may follow which.
+# One open escalation per provider, whatever raised it: a second source adds to it.
+ONE_OPEN_PER_PROVIDER = "provider_id IS NOT NULL AND state != 'closed'"
+# docs/domain.md §2.4: which state may follow which.
 TRANSITIONS = {
     "raised": ("under_review",),
     "under_review": ("no_further_action", "monitoring", "referred_to_director"),
@@ -85,7 +86,7 @@ class Escalation(db.Model):
         ),
         # Two saves at once still make one: the second insert fails and finds the first.
         db.Index(
-            "uq_escalation_open_placements",
+            "uq_escalation_open_provider",
             "provider_id",
             unique=True,
             sqlite_where=db.text(ONE_OPEN_PER_PROVIDER),
@@ -107,8 +108,9 @@ class Escalation(db.Model):
 
 
 class EscalationEvent(db.Model):
-    """The audit trail of an escalation: every view and change, with who, when and why.
-    Kept after the escalation is closed."""
+    """The audit trail of an escalation: every change, with who, when and why. Kept after the
+    escalation is closed. Its views are in the read log (qa_app/audit), beside every other
+    read of safeguarding content; the escalation's page shows both."""
 
     id = db.Column(db.Integer, primary_key=True)
     escalation_id = db.Column(db.ForeignKey("escalation.id"), nullable=False, index=True)

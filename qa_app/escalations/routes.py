@@ -4,11 +4,12 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import case, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from qa_app.auth.permissions import authorize, may_see_receipt
+from qa_app.audit.reads import audited, record_read, views_of
+from qa_app.auth.permissions import authorize, may_see_provider, may_see_receipt
 from qa_app.bad_input import database_id
 from qa_app.domain import Conflict, Invalid, NotFound
 from qa_app.escalations import bp, services
@@ -19,6 +20,9 @@ from qa_app.forms import show_errors
 from qa_app.providers.models import Provider
 from qa_app.providers.services import normalise_postcode
 from qa_app.visits.services import visible_visit
+
+PAGE_SIZE = 25
+MAX_PAGE = 100_000
 
 
 def load(escalation_id):
@@ -32,8 +36,10 @@ def load(escalation_id):
 
 @bp.route("/escalations")
 @login_required
+@audited("view", "escalation_list")
 def index():
-    """Escalations with state, age and source: overdue reviews first, then the newest."""
+    """Escalations with state, age and source: overdue reviews first, then the newest; a page
+    at a time, searchable by provider, address or postcode."""
     authorize("escalation.view")
     today = date.today()
     state = request.args.get("state", "open")
@@ -44,10 +50,28 @@ def index():
         query = query.where(Escalation.state != "closed")
     elif state in STATES:
         query = query.where(Escalation.state == state)
+    words = " ".join(request.args.get("q", "").split())[:100]
+    if words:
+        query = query.where(_matching(words))
     overdue_first = case((Escalation.state == "raised", Escalation.review_due), else_=None)
-    query = query.order_by(overdue_first.is_(None), overdue_first, Escalation.created_at.desc())
+    query = query.order_by(
+        overdue_first.is_(None), overdue_first, Escalation.created_at.desc(), Escalation.id
+    )
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    escalations = db.paginate(query, page=page, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
     return render_template(
-        "escalations/index.html", escalations=db.session.scalars(query).all(), state=state, today=today
+        "escalations/index.html", escalations=escalations, state=state, q=words, today=today
+    )
+
+
+def _matching(words):
+    """SQL: the escalation's provider, address or postcode holds the words."""
+    return or_(
+        Escalation.provider_id.in_(
+            select(Provider.id).where(Provider.name.icontains(words, autoescape=True))
+        ),
+        Escalation.address.icontains(words, autoescape=True),
+        Escalation.postcode.icontains(words.replace(" ", ""), autoescape=True),
     )
 
 
@@ -68,6 +92,17 @@ def _concern(form, provider, visit):
     }
 
 
+def _report(form, visit, provider):
+    """Report the concern on the form, committed: (escalation, True when it was added to an
+    escalation already open about the visit or the provider)."""
+    before = services.escalation_of_visit(visit)
+    open_one = services.open_escalation_of(provider.id if provider else None)
+    known = {e.id for e in (before, open_one) if e is not None and e.is_open}
+    escalation = services.report_concern(current_user, _concern(form, provider, visit))
+    db.session.commit()
+    return escalation, escalation.id in known
+
+
 @bp.route("/escalations/report", methods=["GET", "POST"])
 @login_required
 def report():
@@ -76,6 +111,9 @@ def report():
     form = ConcernForm(request.args) if request.method == "GET" else ConcernForm()
     provider_id = database_id(form.provider_id.data)
     provider = db.session.get(Provider, provider_id) if provider_id else None
+    if provider is not None and not may_see_provider(current_user, provider.id):
+        # Provider staff see their own provider only: another is not named to them.
+        provider, form.provider_id.data = None, None
     if request.method == "GET" and provider is not None:
         form.address.data = f"{provider.address}, {provider.postcode}"
     if form.validate_on_submit():
@@ -85,20 +123,22 @@ def report():
                 visit = visible_visit(current_user, form.visit_uuid.data)
             except NotFound:
                 abort(404)
-        existing = services.escalation_of_visit(visit)
         try:
-            escalation = services.report_concern(current_user, _concern(form, provider, visit))
-            db.session.commit()
-        except IntegrityError:  # a report from the same visit got there first: add to it
+            escalation, added = _report(form, visit, provider)
+        except IntegrityError:  # a report about the same visit or provider got there first: add to it
             db.session.rollback()
-            existing = services.escalation_of_visit(visit)
-            escalation = services.report_concern(current_user, _concern(form, provider, visit))
-            db.session.commit()
-        if existing is not None and escalation.id == existing.id:
+            escalation, added = _report(form, visit, provider)
+        if added and visit is not None and escalation.visit_id == visit.id:
             flash(
                 f"Your report is added to {escalation.reference}, the escalation already raised from this visit."
             )
             return redirect(url_for("visits.show", visit_uuid=visit.uuid))
+        if added:
+            flash(
+                f"Your report is added to {escalation.reference}, the open escalation about {provider.name}."
+            )
+            if visit is not None:
+                return redirect(url_for("visits.show", visit_uuid=visit.uuid))
         return redirect(url_for("escalations.received", escalation_id=escalation.id))
     return render_template(
         "escalations/report.html", form=form, provider=provider
@@ -117,10 +157,12 @@ def received(escalation_id):
 
 @bp.route("/escalations/<int:escalation_id>")
 @login_required
+@audited("view", "escalation", "escalation_id")
 def show(escalation_id):
     """An escalation: the concern, the evidence, the decisions with reasons, the audit trail."""
     escalation = load(escalation_id)
-    services.record(escalation, current_user, "view")
+    # Logged before the history is read, so that the page counts this view among its views.
+    record_read(current_user, "view", "escalation", escalation.id)
     db.session.commit()
     events = _history(escalation)
     form = TransitionForm(from_state=escalation.state)
@@ -172,13 +214,15 @@ def transition(escalation_id):
 
 
 def _history(escalation):
-    """The escalation's audit trail, newest first, with who did each step (one query)."""
-    return db.session.scalars(
+    """The escalation's audit trail, newest first, with who did each step: its changes, and
+    its views from the read log (two queries)."""
+    changes = db.session.scalars(
         select(EscalationEvent)
         .options(joinedload(EscalationEvent.user))
         .where(EscalationEvent.escalation_id == escalation.id)
         .order_by(EscalationEvent.at.desc(), EscalationEvent.id.desc())
     ).all()
+    return sorted(changes + views_of("escalation", escalation.id), key=lambda event: event.at, reverse=True)
 
 
 def _refused_step(escalation, form):

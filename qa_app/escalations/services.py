@@ -4,45 +4,22 @@ and suspension on the register.
 These functions flush but never commit; the caller commits once.
 """
 
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import date, datetime
 
-from govuk_bank_holidays.bank_holidays import BankHolidays
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from qa_app.auth.models import utcnow
 from qa_app.auth.permissions import escalations_visible_to
-from qa_app.dates import long_date
+from qa_app.dates import add_working_days, long_date
 from qa_app.domain import Conflict, Invalid, NotFound
 from qa_app.escalations import notify
 from qa_app.escalations.models import STATES, TRANSITIONS, Escalation, EscalationEvent
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
-from qa_app.registration.law import BORDERLINE, LIKELY, RESULT_LABELS
+from qa_app.registration.law import BORDERLINE, KNOWN_REGISTERED, LIKELY, RESULT_LABELS, raises_escalation
 
 REVIEW_WORKING_DAYS = 5
-KNOWN_REGISTERED = ("registered_independent",)
-
-
-# -- working days ----------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _bank_holidays():
-    # The package's own copy of the dates: no network is needed or used.
-    holidays = BankHolidays(use_cached_holidays=True)
-    return frozenset(h["date"] for h in holidays.get_holidays(division=BankHolidays.ENGLAND_AND_WALES))
-
-
-def add_working_days(start, days):
-    """The date `days` working days after `start` (no weekends or England and Wales bank holidays)."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5 and current not in _bank_holidays():
-            days -= 1
-    return current
 
 
 # -- raising ----------------------------------------------------------------------------
@@ -55,14 +32,25 @@ def raise_from_visit(visit, user, today=None):
     """
     result = visit.registration_result or {}
     provider = visit.provider
-    if result.get("result") not in (LIKELY, BORDERLINE):
-        return None
-    if provider.registration_status in KNOWN_REGISTERED:
+    if provider is None or not raises_escalation(result.get("result"), provider.registration_status):
         return None
     existing = db.session.scalar(select(Escalation).where(Escalation.visit_id == visit.id))
     if existing is not None:
         return existing
     sites = (visit.registration_evidence or {}).get("sites") or []
+    open_one = open_escalation_of(provider.id)
+    if open_one is not None:
+        # The provider's open escalation, whatever raised it, takes this visit's evidence.
+        record(
+            open_one,
+            user,
+            "evidence",
+            f"The registration check of the QA visit on {long_date(visit.visit_date)}: "
+            f"{RESULT_LABELS[result['result']]}. " + (f"Sites used: {'; '.join(sites)}." if sites else ""),
+        )
+        notify.further_concern(open_one)
+        visit.registration_result = {**result, "escalation_id": open_one.id}
+        return open_one
     escalation = _new(
         user,
         today,
@@ -81,15 +69,32 @@ def raise_from_visit(visit, user, today=None):
     return escalation
 
 
-def open_placements_escalation(provider_id):
-    """The open escalation raised by the placements test for this provider (at most one)."""
+def open_escalation_of(provider_id):
+    """The provider's open escalation, whatever raised it (there is at most one), or None."""
+    if provider_id is None:
+        return None
     return db.session.scalar(
-        select(Escalation).where(
-            Escalation.provider_id == provider_id,
-            Escalation.source == "placements",
-            Escalation.state != "closed",
-        )
+        select(Escalation).where(Escalation.provider_id == provider_id, Escalation.state != "closed")
     )
+
+
+def open_placements_escalation(provider_id):
+    """The provider's open escalation, which the placements test adds to (whatever raised it)."""
+    return open_escalation_of(provider_id)
+
+
+def _placements_result_of(escalation):
+    """The last placements test result an escalation holds: its own test result when the
+    test raised it, else the one kept beside the evidence of whatever raised it."""
+    result = escalation.test_result or {}
+    return result if escalation.source == "placements" else result.get("placements_test") or {}
+
+
+def _keep_placements_result(escalation, test_result):
+    if escalation.source == "placements":
+        escalation.test_result = test_result
+    else:
+        escalation.test_result = {**(escalation.test_result or {}), "placements_test": test_result}
 
 
 # What makes a later run of the placements test news: not the day it ran.
@@ -131,13 +136,17 @@ def raise_from_placements(provider, reporter, run_test, how_known, today=None):
             test_result, description = run_test()
     if existing is None:
         return None
+    before = _placements_result_of(existing)
     news = {key: test_result.get(key) for key in _PLACEMENTS_TEST_KEYS}
-    if news != {key: (existing.test_result or {}).get(key) for key in _PLACEMENTS_TEST_KEYS}:
-        indicated = test_result["result"] in (LIKELY, BORDERLINE)
-        existing.test_result = test_result
-        if indicated:
+    indicated = test_result["result"] in (LIKELY, BORDERLINE)
+    if not before and not indicated:
+        return existing  # raised by something else; the placements add nothing to it
+    if news != {key: before.get(key) for key in _PLACEMENTS_TEST_KEYS}:
+        _keep_placements_result(existing, test_result)
+        if indicated and existing.source == "placements":
             existing.estimated_pupils = len(test_result.get("placements", []))
-        record(existing, reporter, "retest", description)
+        action = "retest" if before or existing.source == "placements" else "evidence"
+        record(existing, reporter, action, description)
         if indicated:
             notify.further_concern(existing)
     return existing
@@ -158,6 +167,9 @@ def report_concern(user, data, today=None):
     closed, the concern is a new escalation of its own (naming the visit), so that someone
     acts on it."""
     existing = escalation_of_visit(data.get("visit"))
+    if existing is None or not existing.is_open:
+        # One open escalation per provider: a report about it is added to the open one.
+        existing = open_escalation_of(data.get("provider_id")) or existing
     if existing is not None and existing.is_open:
         record(existing, user, "concern", _concern_text(data))
         notify.further_concern(existing)
@@ -238,7 +250,7 @@ def visible_escalation(user, escalation_id):
 
 
 def record(escalation, user, action, reason="", from_state=None, to_state=None, at=None):
-    """Add a line to the escalation's audit trail (views included); `at` defaults to now."""
+    """Add a line to the escalation's audit trail; `at` defaults to now."""
     db.session.add(
         EscalationEvent(
             escalation_id=escalation.id,
@@ -265,7 +277,7 @@ def transition(
     today=None,
     from_state=None,
 ):
-    """Move an escalation on, recording who, when and why (DESIGN.md 2.4).
+    """Move an escalation on, recording who, when and why (docs/domain.md §2.4).
 
     Compare and set: the step applies only if the escalation is still in `from_state` (the
     state it was chosen in; by default the state as loaded). Otherwise Conflict, and nothing

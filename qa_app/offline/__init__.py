@@ -1,5 +1,5 @@
 """Working offline: the service worker, the web app manifest, the offline visit page and
-the bundle of data a tablet keeps for visits with no signal (DESIGN.md section 4)."""
+the bundle of data a tablet keeps for visits with no signal (docs/domain.md §4)."""
 
 from flask import Blueprint
 

@@ -1,25 +1,31 @@
 """What a tablet needs to start and fill in a visit with no signal, in a constant number
 of SQL queries whatever the number of providers, schools, placements or visits: the
-officer's providers and the schools they visit (DESIGN.md 2.7, with the placements a new
+officer's providers and the schools they visit (docs/domain.md §2.7, with the placements a new
 visit would check), the visits they may still edit (drafts and returned ones, wherever
 they were started) and every framework version those visits keep."""
 
 from datetime import date
 
 from sqlalchemy import nulls_first, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from qa_app.auth.models import School
-from qa_app.auth.permissions import providers_of, schools_visited_by, visits_editable_by
+from qa_app.auth.permissions import (
+    placements_visible_to,
+    providers_of,
+    schools_visited_by,
+    visits_editable_by,
+)
 from qa_app.extensions import db
 from qa_app.framework.models import FrameworkVersion
-from qa_app.framework.rating import RATINGS
+from qa_app.framework.rating import QA_STATUSES, RATINGS
 from qa_app.placements.overdue import OVERDUE
 from qa_app.placements.school_visit import placements_for_many
-from qa_app.providers.models import Provider
+from qa_app.providers.models import Provider, provider_qa_status
 from qa_app.registration.law import RESULT_LABELS
 from qa_app.registration.services import rules_in_force
-from qa_app.visits import services
+from qa_app.selfassessment.services import shown_for_providers
+from qa_app.visits.action_answers import answer_lines, latest_answers
 from qa_app.visits.form_words import OUTCOMES, SECTIONS, field_words
 from qa_app.visits.models import ACTION_OWNERS, PLACEMENT_CHECKS, VISIT_TYPES, Action, Visit
 from qa_app.visits.representation import visit_as_json
@@ -35,37 +41,52 @@ PUPIL_FLAGS = (
 )
 
 
-# A school visit's own section (DESIGN.md 2.7), unless the server's pages name it.
+# A school visit's own section (docs/domain.md §2.7), unless the server's pages name it.
 SCHOOL_SECTIONS = {"placements": "Placements"}
 # The answers to a placement check (visits/schemas.py PlacementCheck).
 PLACEMENT_ANSWERS = {"yes": "Yes", "no": "No", "not_applicable": "Not applicable"}
 NOT_APPLICABLE_FOR = "part_time_reviewed"
 
 
-# What the placements section shows of each placement (the rest stays on the server).
-PLACEMENT_KEYS = (
-    "uuid",
-    "pupil_ref",
-    "year_group",
-    "provider_name",
-    "start_date",
-    "ended_on",
-    "part_time",
-    "hours_per_week",
-    "last_review",
-    "overdue",
-)
+def _listed(placement, provider_name, last_review, overdue):
+    """A placement as the tablet lists it on a school visit: what the placements section
+    shows of it, written as placements_for writes it (the rest stays on the server)."""
+    return {
+        "uuid": placement.uuid,
+        "pupil_ref": placement.pupil_ref,
+        "year_group": placement.year_group,
+        "provider_name": provider_name,
+        "start_date": placement.start_date.isoformat(),
+        "ended_on": placement.ended_on.isoformat() if placement.ended_on else None,
+        "part_time": placement.part_time,
+        "hours_per_week": placement.hours_per_week,
+        "last_review": last_review.isoformat() if last_review else None,
+        "overdue": overdue,
+    }
 
 
-def _listed(placement):
-    """A placement as the tablet lists it on a school visit."""
-    return {key: placement[key] for key in PLACEMENT_KEYS}
+# What the bundle shows of each provider, read as columns: whole objects cost far more.
+PROVIDER_COLUMNS = [
+    getattr(Provider, name)
+    for name in (
+        "id",
+        "name",
+        "address",
+        "postcode",
+        "registration_status",
+        "next_visit_due",
+        "rating_rag",
+        "qa_valid_until",
+        "suspended_reason",
+        "document_expiries",
+    )
+]
 
 
 def _providers(user):
-    """An officer's own providers; every provider for the Head of Access."""
-    query = select(Provider).where(providers_of(user))
-    return db.session.scalars(query.order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name)).all()
+    """An officer's own providers (every provider for the Head of Access), as rows."""
+    query = select(*PROVIDER_COLUMNS).where(providers_of(user))
+    return db.session.execute(query.order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name)).all()
 
 
 def _schools(user):
@@ -78,23 +99,35 @@ def _open_actions(ids, column=Action.provider_id):
     grouped = {pid: [] for pid in ids}
     if not ids:
         return grouped
-    # The same actions the visit form offers: open ones from signed-off visits.
-    rows = db.session.scalars(
-        select(Action)
+    # The same actions the visit form offers: open ones from signed-off visits (as columns).
+    rows = db.session.execute(
+        select(Action.id, Action.description, Action.owner, Action.due, column)
         .join(Visit, Action.visit_id == Visit.id)
         .where(column.in_(ids), Action.status == "open", Visit.status == "signed_off")
         .order_by(column, Action.due, Action.id)
     )
+    rows = rows.all()
+    # The provider's latest answer to each, with the officer's verification.
+    answers = latest_answers([action.id for action in rows]) if column is Action.provider_id else {}
     for action in rows:
+        answer = answers.get(action.id)
         grouped[getattr(action, column.key)].append(
             {
                 "id": action.id,
                 "description": action.description,
                 "owner": action.owner,
                 "due": action.due.isoformat() if action.due else None,
+                "answer": answer.as_json() if answer else None,
+                "answer_lines": answer_lines(answer, action.owner) if column is Action.provider_id else [],
             }
         )
     return grouped
+
+
+def _qa_status(provider, today):
+    """The provider's QA status, its words and why, as on the register."""
+    status, reason = provider_qa_status(provider, today)
+    return {"qa_status": status, "qa_status_label": QA_STATUSES[status], "qa_reason": reason}
 
 
 def _framework_json(version):
@@ -105,7 +138,13 @@ def _framework_json(version):
             "code": code,
             "name": name,
             "criteria": [
-                {"code": c.code, "text": c.text, "guidance": c.guidance, "critical": c.critical}
+                {
+                    "code": c.code,
+                    "text": c.text,
+                    "guidance": c.guidance,
+                    "critical": c.critical,
+                    "standard_area": c.standard_area,
+                }
                 for c in by_theme[code]
             ],
         }
@@ -137,7 +176,14 @@ def _editable_visits(user):
     query = (
         select(Visit)
         .where(visits_editable_by(user))
-        .options(*services.with_everything())
+        # What visit_as_json and the tablet's lists read, and nothing more.
+        .options(
+            joinedload(Visit.provider).load_only(Provider.name),
+            joinedload(Visit.school).load_only(School.name),
+            joinedload(Visit.framework_version).selectinload(FrameworkVersion.criteria),
+            selectinload(Visit.judgements),
+            selectinload(Visit.actions),
+        )
         .order_by(Visit.visit_date.desc(), Visit.id)
     )
     return db.session.scalars(query).unique().all()
@@ -178,7 +224,7 @@ def form_labels():
             {"code": code, "label": label} for code, label in {**SCHOOL_SECTIONS, **dict(SECTIONS)}.items()
         ],
         "outcomes": [{"code": code, "label": label} for code, label in OUTCOMES],
-        # A school visit's questions about each placement (DESIGN.md 2.7), each with its
+        # A school visit's questions about each placement (docs/domain.md §2.7), each with its
         # answers: "not applicable" only for a part-time timetable's review.
         "placement_checks": [
             {
@@ -204,6 +250,8 @@ def offline_bundle(user, today=None):
     today = today or date.today()
     providers = _providers(user)
     actions = _open_actions([p.id for p in providers])
+    # Each provider's latest self-assessment, shown beside each criterion of the form.
+    own = shown_for_providers([p.id for p in providers], today)
     rules = rules_in_force(today)
     current = _framework()
     schools = _schools(user)
@@ -218,7 +266,7 @@ def offline_bundle(user, today=None):
     # What each editable school visit checks, and what a new visit to each school would.
     school_visits = [v for v in visits if v.is_school_visit]
     starting = [Visit(school_id=s.id, visit_date=today) for s in schools]
-    checked = [[_listed(p) for p in found] for found in placements_for_many(school_visits + starting)]
+    checked = placements_for_many(school_visits + starting, placements_visible_to(user), shape=_listed)
     count = len(school_visits)
     placements = {v.uuid: found for v, found in zip(school_visits, checked[:count], strict=True)}
     to_check = checked[count:]
@@ -233,7 +281,10 @@ def offline_bundle(user, today=None):
                 "postcode": p.postcode,
                 "registration_status": p.registration_status,
                 "next_visit_due": p.next_visit_due.isoformat() if p.next_visit_due else None,
+                # The QA status as the register shows it today (documents out of date count).
+                **_qa_status(p, today),
                 "open_actions": actions[p.id],
+                "self_assessment": own.get(p.id),
             }
             for p in providers
         ],

@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Response, current_app, redirect, render_template, url_for
 from flask_login import login_required
 
+from qa_app.auth.permissions import CASEWORK, navigation
 from qa_app.offline import bp
 
 # The app shell the service worker precaches, as paths under static/. Offline, the
@@ -22,6 +23,7 @@ SHELL_ASSETS = (
     "js/registration-test.js",
     "js/offline/api.js",
     "js/offline/db.js",
+    "js/offline/outbox.js",
     "js/offline/page.js",
     "js/offline/payload.js",
     "js/offline/photos.js",
@@ -97,7 +99,19 @@ def shell():
 
     It holds no personal data (the service worker caches it), so it needs no sign-in;
     the script shows only the drafts of the officer last signed in on this tablet."""
-    return render_template("offline/shell.html", shell=True)
+    menus = {role: navigation(RoleOnly(role)) for role in sorted(CASEWORK)}
+    return render_template("offline/shell.html", shell=True, menus=menus)
+
+
+class RoleOnly:
+    """A signed-in user of a role and no more: the menu that role sees, for a page that
+    must not say who is signed in."""
+
+    is_authenticated = True
+    sign_off_deputy = False
+
+    def __init__(self, role):
+        self.role = role
 
 
 @bp.route("/offline/visit")

@@ -1,4 +1,4 @@
-"""Referrals of pupils to the multi-agency Gateway panel (DESIGN.md 2.8): the school's form
+"""Referrals of pupils to the multi-agency Gateway panel (docs/domain.md §2.8): the school's form
 that shows what a good referral still lacks, the panel's queue and decisions, and the
 placement an accepted place becomes."""
 

@@ -1,7 +1,6 @@
 """The referral form a school fills in, and the panel's decision form. Field validation
 only; what a referral lacks and what a decision needs are the rules' (referrals.rules)."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -13,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     DecimalField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from qa_app.forms import DayMonthYearField, Finite, WholeNumberField
+from qa_app.forms import DayMonthYearField, Finite, VersionedForm, WholeNumberField
 from qa_app.placements.schemas import pupil_reference
 from qa_app.referrals.models import CAF_STATES, EP_ASSESSMENTS, OUTCOMES, REQUESTS
 
@@ -62,8 +62,10 @@ def _reference(form, field):
         raise ValidationError(f"The pupil's reference {problem}") from None
 
 
-class ReferralForm(FlaskForm):
-    """A school's referral of a pupil to the Gateway panel (DESIGN.md 2.8)."""
+class ReferralForm(VersionedForm):
+    """A school's referral of a pupil to the Gateway panel (docs/domain.md §2.8)."""
+
+    uuid = HiddenField()
 
     pupil_ref = StringField(
         "Pupil's reference",
@@ -136,7 +138,7 @@ class ReferralForm(FlaskForm):
     send = SubmitField("Send to the Gateway panel", widget=GovSubmitInput())
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(VersionedForm):
     """The panel's decision on a referral, with the reason each outcome needs."""
 
     outcome = _choice("The panel's decision", OUTCOMES, "Choose the panel's decision")

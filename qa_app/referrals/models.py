@@ -1,4 +1,4 @@
-"""Referrals of pupils to the Gateway panel, and their history (DESIGN.md 2.8).
+"""Referrals of pupils to the Gateway panel, and their history (docs/domain.md §2.8).
 
 A school refers a pupil, by its own reference and never by name, for outreach or a place.
 Seed 000 says what a good referral holds; the panel records a decision with its reason,
@@ -63,6 +63,9 @@ class Referral(db.Model):
     """One pupil's referral by a school to the Gateway panel, and the panel's decision."""
 
     id = db.Column(db.Integer, primary_key=True)
+    # Made by the new-referral form when it is opened: the same form sent twice (a double
+    # click on "Send to the Gateway panel") finds the referral the first made.
+    uuid = db.Column(db.String(36), unique=True)
     school_id = db.Column(db.ForeignKey("school.id"), nullable=False, index=True)
     created_by_id = db.Column(db.ForeignKey("user.id"), nullable=False)
     status = db.Column(db.String(20), nullable=False, default="draft")

@@ -2,20 +2,26 @@
 needs), the panel's queue, one referral with its history, and the panel's decision.
 Every page writes through referrals.services."""
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
+import uuid as uuid_module
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from qa_app.audit.reads import audited
 from qa_app.auth.permissions import authorize, can, may_decide_referral
 from qa_app.domain import Forbidden, Invalid, Locked, NotFound
 from qa_app.extensions import db
-from qa_app.forms import show_errors
+from qa_app.forms import carry_version, changed_since_read, record_version, show_errors
 from qa_app.providers.models import Provider
 from qa_app.referrals import bp
 from qa_app.referrals.forms import DecisionForm, ReferralForm
+from qa_app.referrals.lists import queue_counts, referral_page, search_words
 from qa_app.referrals.models import CAF_STATES, EP_ASSESSMENTS, EVENTS, OUTCOMES, REQUESTS, STATUSES
 from qa_app.referrals.rules import CHANGE_FIELDS, Decision, ReferralChange, missing_items
-from qa_app.referrals.services import decide, find_referral, referrals_of, save_referral
+from qa_app.referrals.services import decide, find_referral, referral_made_by_form, save_referral
+from qa_app.visits.services import valid_uuid
 
 LABELS = {
     "statuses": STATUSES,
@@ -51,17 +57,23 @@ def _change(form):
 
 @bp.route("/referrals")
 @login_required
+@audited("view", "referral_list")
 def index():
     """A school's referrals with their decisions; for the panel, the queue (urgent first, then
-    the longest waiting) and the referrals it has dealt with."""
+    the longest waiting) and the referrals it has dealt with: a page of each, searchable."""
     authorize("referral.view")
-    referrals = referrals_of(current_user)
     panel = can(current_user, "referral.decide")
+    words = search_words(request.args)
+    page = request.args.get("page", 1, type=int)
     return render_template(
         "referrals/index.html",
         panel=panel,
-        queue=[r for r in referrals if r.status == "sent"] if panel else [],
-        others=[r for r in referrals if r.status != "sent"] if panel else referrals,
+        q=words,
+        counts=queue_counts(current_user, words) if panel else None,
+        queue=referral_page(current_user, words, request.args.get("queue_page", 1, type=int), True)
+        if panel
+        else None,
+        others=referral_page(current_user, words, page, False if panel else None),
         **LABELS,
     )
 
@@ -69,11 +81,33 @@ def index():
 def _form_page(form, referral):
     """Save (and send, with the second button) through save_referral; the form again with
     its errors and checklist otherwise."""
+    if referral is None and not form.uuid.data:
+        form.uuid.data = str(uuid_module.uuid4())
     if form.validate_on_submit():
+        if referral is not None and changed_since_read(form, record_version(referral), "This referral"):
+            return redirect(url_for("referrals.edit", referral_id=referral.id))
         send = bool(form.send.data)
+        form_uuid = valid_uuid(form.uuid.data) if referral is None else None
+        made = referral_made_by_form(form_uuid)
+        if made is not None:  # the same new-referral form sent again: never a second referral
+            flash(
+                f"The referral of {made.pupil_ref} was already saved from this form: nothing was saved twice."
+            )
+            return redirect(url_for("referrals.show", referral_id=made.id))
         try:
-            referral = save_referral(current_user, referral, _change(form), send=send)
+            referral = save_referral(
+                current_user, referral, _change(form), send=send, referral_uuid=form_uuid
+            )
             db.session.commit()
+        except IntegrityError:  # the same form sent twice at the same moment: the first made it
+            db.session.rollback()
+            made = referral_made_by_form(form_uuid)
+            if made is None:
+                raise
+            flash(
+                f"The referral of {made.pupil_ref} was already saved from this form: nothing was saved twice."
+            )
+            return redirect(url_for("referrals.show", referral_id=made.id))
         except Invalid as problem:
             db.session.rollback()
             show_errors(form, problem.fields)
@@ -121,14 +155,17 @@ def checklist():
 
 @bp.route("/referrals/<int:referral_id>/edit", methods=["GET", "POST"])
 @login_required
+@audited("view", "referral", "referral_id")
 def edit(referral_id):
     """Change a draft, or a referral the panel returned for more information, and send it."""
     authorize("referral.make")
-    referral = _load(referral_id)
+    referral = _load(referral_id, lock=request.method == "POST")
     if not referral.editable:
         flash("This referral is with the Gateway panel or decided: it can no longer be changed.")
         return redirect(url_for("referrals.show", referral_id=referral.id))
-    return _form_page(ReferralForm(obj=referral), referral)
+    form = ReferralForm(obj=referral)
+    carry_version(form, record_version(referral))
+    return _form_page(form, referral)
 
 
 def _provider_choices():
@@ -146,6 +183,7 @@ def _show(referral, form=None):
         form = DecisionForm()
     if form is not None:
         form.provider_id.choices = _provider_choices()
+        carry_version(form, record_version(referral))
     placement_uuid = referral.placement.uuid if referral.placement_id else None
     return render_template(
         "referrals/show.html",
@@ -160,6 +198,7 @@ def _show(referral, form=None):
 
 @bp.route("/referrals/<int:referral_id>")
 @login_required
+@audited("view", "referral", "referral_id")
 def show(referral_id):
     """The referral, the panel's decision and reason, and its history."""
     authorize("referral.view")
@@ -191,6 +230,8 @@ def decision(referral_id):
     form = DecisionForm()
     form.provider_id.choices = _provider_choices()
     if form.validate_on_submit():
+        if changed_since_read(form, record_version(referral), "This referral"):
+            return redirect(url_for("referrals.show", referral_id=referral_id))
         try:
             decide(current_user, referral, _decision(form))
             db.session.commit()

@@ -1,4 +1,4 @@
-"""The rules of a Gateway panel referral (DESIGN.md 2.8, seed 000), as plain functions of a
+"""The rules of a Gateway panel referral (docs/domain.md §2.8, seed 000), as plain functions of a
 referral's values: what a good referral still lacks, whether it may be sent, and whether
 a decision says enough. They read any object with the referral's attributes (a stored
 Referral or a ReferralChange) and touch no database, so they are tested alone."""

@@ -1,5 +1,5 @@
 """save_referral() and decide(): the one way a referral is written, by the school and by the
-Gateway panel (DESIGN.md 2.8). The rules themselves are in referrals.rules.
+Gateway panel (docs/domain.md §2.8). The rules themselves are in referrals.rules.
 
 An accepted place becomes a placement through placements.services.save_placement, so it
 obeys every placement rule. Every step goes into the referral's history. These functions
@@ -10,10 +10,10 @@ import uuid
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import case, select
+from sqlalchemy import select
 
 from qa_app.auth.models import User, utcnow
-from qa_app.auth.permissions import can_see_referral, may_decide_referral, may_refer_for, referrals_visible_to
+from qa_app.auth.permissions import can_see_referral, may_decide_referral, may_refer_for
 from qa_app.dates import long_date
 from qa_app.domain import Forbidden, Invalid, Locked, NotFound
 from qa_app.extensions import db
@@ -30,6 +30,7 @@ from qa_app.referrals.rules import (
     decision_errors,
     sending_errors,
 )
+from qa_app.row_locks import lock_row
 
 # What a place accepted by the panel is recorded as, until the school changes its placement.
 PLACEMENT_REASON = "semh_support"
@@ -53,23 +54,6 @@ def find_referral(user, referral_id, lock=False):
     if referral is None or not can_see_referral(user, referral):
         raise NotFound("No such referral.")
     return referral
-
-
-def referrals_of(user):
-    """Every referral the user may see: the panel's queue order (urgent first, then the
-    longest waiting), then the rest newest first."""
-    waiting = case((Referral.status == "sent", 0), else_=1)
-    return db.session.scalars(
-        select(Referral)
-        .where(referrals_visible_to(user))
-        .order_by(
-            waiting,
-            case((Referral.status == "sent", Referral.urgent), else_=False).desc(),
-            case((Referral.status == "sent", Referral.sent_at)),
-            Referral.updated_at.desc(),
-            Referral.id.desc(),
-        )
-    ).all()
 
 
 def _record(referral, user, action, comment=""):
@@ -102,12 +86,24 @@ def _errors(change, send, spoc):
     return errors
 
 
-def save_referral(user, referral, change, send=False, spoc=None):
+def referral_made_by_form(referral_uuid):
+    """The referral a new-referral form with this uuid already made, or None."""
+    if not referral_uuid:
+        return None
+    return db.session.scalar(select(Referral).where(Referral.uuid == referral_uuid))
+
+
+def save_referral(user, referral, change, send=False, spoc=None, referral_uuid=None):
     """Create (referral None) or change a school's referral from a ReferralChange, and send it
     to the panel when `send`; returns the referral.
 
     Raises Invalid with every problem (a send refused for what it lacks, or for a pupil with
-    an EHC plan) and writes nothing; NotFound, Forbidden, or Locked once it is with the panel."""
+    an EHC plan) and writes nothing; NotFound, Forbidden, or Locked once it is with the panel
+    (a second send of the same referral, even at the same moment, is refused: its row is
+    held and read again first). `referral_uuid` is the new-referral form's own."""
+    if referral is not None:
+        lock_row(Referral, referral.id)
+        db.session.refresh(referral)
     school_id = _guard_school(user, referral)
     spoc = spoc or current_app.config["COMPLEX_NEEDS_SPOC"]
     errors = _errors(change, send, spoc)
@@ -115,7 +111,9 @@ def save_referral(user, referral, change, send=False, spoc=None):
         raise Invalid(errors)
     created = referral is None
     if created:
-        referral = Referral(school_id=school_id, created_by=user, status="draft", events=[])
+        referral = Referral(
+            school_id=school_id, created_by=user, status="draft", events=[], uuid=referral_uuid or None
+        )
         db.session.add(referral)
     changed = [name for name in CHANGE_FIELDS if getattr(referral, name) != getattr(change, name)]
     for name in changed:

@@ -5,10 +5,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import DecimalField, RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
-from qa_app.forms import DayMonthYearField, Finite, WholeNumberField
+from qa_app.forms import DayMonthYearField, Finite, VersionedForm, WholeNumberField
 
 
-class RulesForm(FlaskForm):
+class RulesForm(VersionedForm):
     """The thresholds of a draft registration rule version."""
 
     title = StringField(

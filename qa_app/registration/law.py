@@ -1,4 +1,4 @@
-"""The registration test (DESIGN.md 2.3): should this setting be registered as a school?
+"""The registration test (docs/domain.md §2.3): should this setting be registered as a school?
 
 A pure function over versioned rule data, so that the law in force is data an admin
 chooses (and edits in a new version), never code. Pupils are named only by reference.
@@ -12,6 +12,16 @@ RESULT_LABELS = {
     BORDERLINE: "Borderline: needs review",
     NOT_INDICATED: "Registration not indicated",
 }
+# A provider registered as an independent school is already what the test asks about.
+KNOWN_REGISTERED = ("registered_independent",)
+
+
+def raises_escalation(result, registration_status):
+    """Whether a submitted visit with this registration check result raises an escalation
+    about a provider with this registration status."""
+    return result in (LIKELY, BORDERLINE) and registration_status not in KNOWN_REGISTERED
+
+
 LIMB_LABELS = {
     "five_or_more_full_time": "Five or more full-time pupils",
     "one_pupil_with_status": "One full-time pupil with an EHC plan, looked after (or with SEN, where the rules say so)",

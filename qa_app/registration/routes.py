@@ -8,15 +8,20 @@ from qa_app.auth.permissions import authorize
 from qa_app.dates import long_date
 from qa_app.domain import Invalid
 from qa_app.extensions import db
-from qa_app.forms import show_errors
+from qa_app.forms import carry_version, changed_since_read, content_version, show_errors
 from qa_app.registration import bp, services
 from qa_app.registration.forms import CopyRulesForm, PublishRulesForm, RulesForm
 from qa_app.registration.models import RegistrationRules
+from qa_app.row_locks import lock_row
+
+# What the rules form changes: a change to either since the form was opened refuses it.
+VERSIONED = ("title", "rules")
 
 
 def _page(version, status=200, **forms):
     """The version's page with its forms (filled from the version unless given)."""
     forms.setdefault("rules_form", RulesForm.from_version(version))
+    carry_version(forms["rules_form"], content_version(version, VERSIONED))
     forms.setdefault("publish_form", PublishRulesForm(formdata=None))
     forms.setdefault("copy_form", CopyRulesForm(formdata=None))
     return render_template(
@@ -45,6 +50,10 @@ def rules_show(version_id):
         return _page(version)
     form = RulesForm()
     if form.validate_on_submit():
+        lock_row(RegistrationRules, version.id)
+        db.session.refresh(version)
+        if changed_since_read(form, content_version(version, VERSIONED), version.title):
+            return redirect(url_for("registration.rules_show", version_id=version.id))
         try:
             services.update_rules(version, form.title.data.strip(), form.to_rules(version))
         except Invalid as problem:

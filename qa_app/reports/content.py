@@ -1,7 +1,7 @@
 """What a visit report says, gathered from the database into plain data for reports.pdf.
 
 visit_report() builds the internal edition; provider_edition() is the one place that
-takes the internal-only sections out of it. A school visit's report (DESIGN.md 2.7) has
+takes the internal-only sections out of it. A school visit's report (docs/domain.md §2.7) has
 the same parts, with the school's areas for the themes and the placements the officer
 checked; its "provider" edition is the one the school's staff read.
 """
@@ -16,8 +16,9 @@ from qa_app.escalations.models import STATES
 from qa_app.escalations.services import escalation_of_visit
 from qa_app.extensions import db
 from qa_app.framework.rating import RATINGS
-from qa_app.photos.services import photo_folder, photos_of
+from qa_app.photos.services import photos_of
 from qa_app.registration.law import LIMB_LABELS, RESULT_LABELS
+from qa_app.visits.accuracy import accuracy_counts
 from qa_app.visits.models import ACTION_OWNERS, PLACEMENT_CHECKS, VISIT_STATUSES, VISIT_TYPES, Action
 from qa_app.visits.school_placements import checks_needed, placements_to_check
 from qa_app.visits.services import previous_open_actions
@@ -46,11 +47,11 @@ class CriterionEntry:
 
 @dataclass(frozen=True)
 class PhotoEntry:
-    """A photo of evidence; `path` is None when the file is not there."""
+    """A photo of evidence; `data` (its JPEG) is None when it is not in the database."""
 
     caption: str
     criterion: str | None
-    path: object
+    data: bytes | None
 
 
 @dataclass
@@ -139,10 +140,25 @@ class VisitReport:
     urn: str = ""
     borough: str = ""
     placements: list = field(default_factory=list)
+    # What came of the provider's comments on the draft, in a sentence ("" if not shared).
+    factual_accuracy: str = ""
 
     @property
     def edition_label(self):
         return (SCHOOL_EDITIONS if self.kind == "school" else EDITIONS)[self.edition]
+
+
+def accuracy_sentence(visit):
+    """How many comments on matters of fact the provider made on the shared draft, and how
+    many were accepted; "" when the draft was not shared."""
+    counts = accuracy_counts(visit)
+    if counts is None:
+        return ""
+    received, accepted = counts
+    if not received:
+        return "The draft was shared with the provider, who made no comments on matters of fact."
+    made = "1 comment" if received == 1 else f"{received} comments"
+    return f"The draft was shared with the provider: {made} on matters of fact received, {accepted} accepted."
 
 
 def report_reference(visit):
@@ -152,13 +168,14 @@ def report_reference(visit):
     return f"QA-{visit.visit_date.year}-{visit.provider_id}-{visit.uuid[:8]}"
 
 
-def visit_report(visit, authority, edition="internal", today=None, folder=None):
+def visit_report(visit, authority, edition="internal", today=None):
     """The report of a visit in the given edition ("internal" or "provider")."""
     if visit.is_school_visit:
         report = school_visit_report(visit, authority, today)
     else:
         report = _provider_visit_report(visit, authority, today)
-    _place_photos(report, visit, folder or photo_folder())
+        report.factual_accuracy = accuracy_sentence(visit)
+    _place_photos(report, visit)
     return provider_edition(report) if edition == "provider" else report
 
 
@@ -352,7 +369,10 @@ def _themes(visit):
             ThemeEntry(
                 code=code,
                 name=name,
-                rag=rating.get("rag"),
+                # A theme with insufficient evidence is never shown as a colour.
+                rag="insufficient"
+                if rating.get("insufficient_evidence") and rating.get("rag") != "red"
+                else rating.get("rag"),
                 why=list(rating.get("why") or []),
                 insufficient_reason=visit.insufficient_reasons.get(code, ""),
                 comment=visit.theme_notes.get(code, ""),
@@ -362,11 +382,10 @@ def _themes(visit):
     return themes
 
 
-def _place_photos(report, visit, folder):
+def _place_photos(report, visit):
     """Put each photo under the theme of its criterion; the rest go at the end."""
     themes = {theme.code: theme for theme in report.themes}
-    for photo in photos_of(visit):
-        path = folder / photo.stored_name
-        entry = PhotoEntry(photo.caption, photo.criterion_code, path if path.is_file() else None)
+    for photo in photos_of(visit, with_data=True):
+        entry = PhotoEntry(photo.caption, photo.criterion_code, photo.data or None)
         theme = themes.get((photo.criterion_code or "")[:2])
         (theme.photos if theme else report.other_photos).append(entry)

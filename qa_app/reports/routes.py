@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from qa_app.audit.reads import audited
 from qa_app.auth.permissions import authorize
 from qa_app.domain import DomainError, Forbidden, NotFound
 from qa_app.escalations import services as escalations
@@ -26,6 +27,7 @@ def download(data, mimetype, filename):
 
 @bp.route("/visits/<visit_uuid>/report.pdf")
 @login_required
+@audited("download", "visit", "visit_uuid")
 def visit_report(visit_uuid):
     """The visit report as a PDF: the internal edition, or ?edition=provider."""
     edition = request.args.get("edition", "internal")
@@ -97,6 +99,7 @@ def register_pdf():
 
 @bp.route("/escalations/<int:escalation_id>/referral-pack.pdf")
 @login_required
+@audited("download", "escalation", "escalation_id")
 def referral_pack(escalation_id):
     """The referral pack for the Director of Education (internal: casework only)."""
     authorize("escalation.view")

@@ -1,14 +1,14 @@
 """The school form (administrators only)."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from qa_app.auth.models import SCHOOL_PHASES
+from qa_app.forms import VersionedForm
 
 
-class SchoolForm(FlaskForm):
+class SchoolForm(VersionedForm):
     """Add or change a school."""
 
     name = StringField(

@@ -8,10 +8,14 @@ from qa_app.auth.permissions import authorize
 from qa_app.auth.services import active_officers
 from qa_app.domain import Invalid
 from qa_app.extensions import db
-from qa_app.forms import show_errors
+from qa_app.forms import carry_version, changed_since_read, content_version, show_errors
+from qa_app.row_locks import lock_row
 from qa_app.schools import bp
 from qa_app.schools.forms import SchoolForm
 from qa_app.schools.services import save_school, schools_with_staff
+
+# What the school's form changes: a change to any of them since the form was opened refuses it.
+VERSIONED = ("name", "urn", "borough", "phase", "officer_id")
 
 
 @bp.route("")
@@ -36,13 +40,20 @@ def edit(school_id):
     """Change a school's name, URN, borough or phase."""
     authorize("schools.manage")
     school = db.get_or_404(School, school_id)
-    return _edit(school, SchoolForm(obj=school))
+    form = SchoolForm(obj=school)
+    carry_version(form, content_version(school, VERSIONED))
+    return _edit(school, form)
 
 
 def _edit(school, form):
     """Validate, save and go back to the list; the form again with its errors otherwise."""
     form.officer_id.choices = [(None, "No link officer")] + [(u.id, u.name) for u in _officers(school)]
     if form.validate_on_submit():
+        if school.id is not None:
+            lock_row(School, school.id)
+            db.session.refresh(school)
+            if changed_since_read(form, content_version(school, VERSIONED), school.name):
+                return redirect(url_for("schools.edit", school_id=school.id))
         try:
             save_school(school, form.data)
         except Invalid as problem:

@@ -18,7 +18,7 @@ VISIT_STATUSES = {
 ACTION_OWNERS = {"provider": "Provider", "authority": "Local authority", "school": "School"}
 # Who may own an action on each kind of visit; the first is the default.
 OWNERS_BY_KIND = {"provider": ("provider", "authority"), "school": ("school", "authority")}
-# What an officer checks of each placement on a school visit (DESIGN.md 2.7).
+# What an officer checks of each placement on a school visit (docs/domain.md §2.7).
 PLACEMENT_CHECKS = {
     "record_complete": "The record is complete: plan, reviews on time, attendance, the pupil's view",
     "provider_qa_when_placed": "The provider was quality assured when the pupil was placed",
@@ -52,11 +52,13 @@ EVENT_LABELS = {
     "sign_off": "Signed off",
     "return": "Returned to the officer",
     "email": "Report emailed",
+    "share_draft": "Draft shared with the provider",
+    "correct": "Corrected after the provider's comment",
 }
 
 
 class Visit(db.Model):
-    """One QA visit to a provider, or to a school (DESIGN.md 2.7), under the framework
+    """One QA visit to a provider, or to a school (docs/domain.md §2.7), under the framework
     version it was made with (a provider version or a school version).
 
     `uuid` is made by the client when the visit is created (so a tablet can create it
@@ -86,7 +88,7 @@ class Visit(db.Model):
     # {action id: what the officer found}, beside action_outcomes.
     action_notes = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
     return_comment = db.Column(db.Text, nullable=False, default="")
-    # The registration check (DESIGN.md 2.3): pupils by reference and sites, and the result
+    # The registration check (docs/domain.md §2.3): pupils by reference and sites, and the result
     # of the rules in force on the visit date (with the escalation it raised, if any).
     registration_evidence = db.Column(db.JSON, nullable=False, default=dict)
     registration_result = db.Column(db.JSON)

@@ -8,7 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from qa_app.auth.permissions import authorize, can_edit_visit, may_open_visits
 from qa_app.bad_input import CONCURRENT_MESSAGE
-from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, VersionRequired
+from qa_app.domain import AlreadyOpen, Conflict, Forbidden, Invalid, Locked, NotFound, VersionRequired
 from qa_app.extensions import db
 from qa_app.forms import show_errors
 from qa_app.visits import services
@@ -103,13 +103,18 @@ def changed_meanwhile(visit_uuid):
 def start(visit_uuid, change):
     """Create a visit; None when it is made (or a replayed start finds it made), else field errors.
 
-    A uuid that another user's visit has is refused (409)."""
+    A uuid that another user's visit has is refused (409); a second open visit to the same
+    place is not made, and the officer is sent to the open one."""
     try:
         save_visit(current_user, visit_uuid, change)
         db.session.commit()
     except Invalid as problem:
         db.session.rollback()
         return problem.fields
+    except AlreadyOpen as problem:
+        db.session.rollback()
+        flash(problem.message, "error")
+        abort(redirect(url_for("visits.show", visit_uuid=problem.uuid)))
     except (Conflict, Locked, VersionRequired, IntegrityError):
         # A replayed start (a double click, a retry, a parallel request): the visit exists.
         db.session.rollback()

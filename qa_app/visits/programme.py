@@ -1,14 +1,15 @@
 """The visit programme (which providers and schools are due a visit), the officer's own
 visits, their open visit to each provider and school, and the list of overdue actions."""
 
-from datetime import date
+from datetime import date, timedelta
 
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import func, nulls_first, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import and_, func, nulls_first, select
 from sqlalchemy.orm import joinedload
 
-from qa_app.auth.models import School
+from qa_app.auth.models import School, utcnow
 from qa_app.auth.permissions import (
     EDITABLE_VISIT_STATES,
     actions_visible_to,
@@ -18,36 +19,91 @@ from qa_app.auth.permissions import (
 )
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
+from qa_app.selfassessment.services import OFFER_WITHIN, open_requests
 from qa_app.visits import bp
 from qa_app.visits.models import Action, Visit
-from qa_app.visits.school_programme import schools_due
+from qa_app.visits.school_programme import SCHOOLS_LIMIT, schools_due
 
 PROGRAMME_LIMIT = 100
+MAX_PAGE = 100_000
+MAX_SEARCH = 100
+# The visits of each state (in progress, returned, awaiting sign-off) the programme lists.
+VISITS_SHOWN = 20
 
 
-def providers_due(user):
-    """The first providers by next visit due, never-visited and overdue first (an officer's
-    own), and how many there are in all."""
+def search_words(args):
+    """The school or provider name searched for, spaces tidied, at most MAX_SEARCH characters."""
+    return " ".join(args.get("q", "").split())[:MAX_SEARCH]
+
+
+def page_number(args, name):
+    """A page number from the query string: 1 when missing or out of range."""
+    return min(max(args.get(name, 1, type=int) or 1, 1), MAX_PAGE)
+
+
+class ListPagination(Pagination):
+    """One page of a list already in memory (the schools of the programme, whose order
+    depends on rules worked out in Python)."""
+
+    def _query_items(self):
+        rows = self._query_args["rows"]
+        return rows[self._query_offset : self._query_offset + self.per_page]
+
+    def _query_count(self):
+        return len(self._query_args["rows"])
+
+
+def providers_due(user, words="", page=1):
+    """One page of the user's providers (an officer's own) by next visit due, never-visited
+    and overdue first, their names containing `words` (two queries)."""
     query = select(Provider).where(providers_of(user))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.options(joinedload(Provider.officer))
-        .order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name)
-        .limit(PROGRAMME_LIMIT)
-    ).all()
-    return rows, total
+    if words:
+        query = query.where(Provider.name.icontains(words, autoescape=True))
+    return db.paginate(
+        query.options(joinedload(Provider.officer)).order_by(
+            nulls_first(Provider.next_visit_due.asc()), Provider.name, Provider.id
+        ),
+        page=page,
+        per_page=PROGRAMME_LIMIT,
+        error_out=False,
+        max_per_page=PROGRAMME_LIMIT,
+    )
 
 
 def open_visits(user):
-    """Visits not yet signed off: an officer's own; all of them for the Head of Access."""
-    query = (
+    """Visits not yet signed off (an officer's own; all of them for the Head of Access): the
+    newest VISITS_SHOWN of each state, and how many there are of each (two queries)."""
+    visible = and_(Visit.status.in_(("draft", "returned", "submitted")), visits_visible_to(user))
+    ranked = (
+        select(
+            Visit.id,
+            func.row_number()
+            .over(partition_by=Visit.status, order_by=(Visit.visit_date.desc(), Visit.id.desc()))
+            .label("n"),
+        )
+        .where(visible)
+        .subquery()
+    )
+    visits = db.session.scalars(
         select(Visit)
         .options(joinedload(Visit.provider), joinedload(Visit.school), joinedload(Visit.officer))
-        .where(Visit.status.in_(("draft", "returned", "submitted")))
-        .where(visits_visible_to(user))
-        .order_by(Visit.visit_date.desc())
+        .join(ranked, ranked.c.id == Visit.id)
+        .where(ranked.c.n <= VISITS_SHOWN)
+        .order_by(Visit.visit_date.desc(), Visit.id.desc())
+    ).all()
+    counts = dict(
+        db.session.execute(select(Visit.status, func.count()).where(visible).group_by(Visit.status)).all()
     )
-    return db.session.scalars(query).all()
+    return visits, counts
+
+
+def own_editable_visits(user):
+    """The user's own open visits (draft or returned), to continue from the programme's rows."""
+    return db.session.scalars(
+        select(Visit).where(
+            Visit.officer_id == user.id, Visit.status.in_(EDITABLE_VISIT_STATES), visits_visible_to(user)
+        )
+    ).all()
 
 
 def own_open_visits(visits, user):
@@ -98,39 +154,61 @@ def own_visits(user):
     ).all()
 
 
+def recently_signed_off(user, days=30):
+    """The user's own visits signed off in the last `days` days, latest first."""
+    since = utcnow() - timedelta(days=days)
+    return db.session.scalars(
+        select(Visit)
+        .options(joinedload(Visit.provider), joinedload(Visit.school), joinedload(Visit.signed_off_by))
+        .where(Visit.officer_id == user.id, Visit.status == "signed_off", Visit.signed_off_at >= since)
+        .order_by(Visit.signed_off_at.desc(), Visit.id.desc())
+    ).all()
+
+
 @bp.route("/visits")
 @login_required
 def mine():
-    """Your visits: your drafts, returned and submitted visits, newest first, each linked."""
+    """Your visits: your drafts, returned and submitted visits, newest first, each linked,
+    and those signed off in the last 30 days."""
     authorize("visit.start")
-    return render_template("visits/mine.html", visits=own_visits(current_user))
+    return render_template(
+        "visits/mine.html", visits=own_visits(current_user), signed_off=recently_signed_off(current_user)
+    )
 
 
 @bp.route("/programme")
 @login_required
 def programme():
-    """My visits (officer) or the whole programme (Head of Access): due, overdue, drafts, returned."""
+    """My visits (officer) or the whole programme (Head of Access): due, overdue, drafts,
+    returned; the providers and schools searchable by name, a page of each at a time."""
     authorize("visit.view")
     today = date.today()
-    providers, total = providers_due(current_user)
-    overdue = [p for p in providers if p.next_visit_due is None or p.next_visit_due < today]
-    upcoming = [p for p in providers if p.next_visit_due is not None and p.next_visit_due >= today]
-    visits = open_visits(current_user)
-    schools, schools_total = schools_due(current_user, today)
+    words = search_words(request.args)
+    providers = providers_due(current_user, words, page_number(request.args, "page"))
+    visits, visit_counts = open_visits(current_user)
+    own = own_editable_visits(current_user)
+    schools = ListPagination(
+        page=page_number(request.args, "schools_page"),
+        per_page=SCHOOLS_LIMIT,
+        error_out=False,
+        rows=schools_due(current_user, today, words),
+    )
     return render_template(
         "visits/programme.html",
-        overdue=overdue,
-        upcoming=upcoming,
+        q=words,
+        providers=providers,
+        overdue=[p for p in providers.items if p.next_visit_due is None or p.next_visit_due < today],
+        upcoming=[p for p in providers.items if p.next_visit_due is not None and p.next_visit_due >= today],
         today=today,
-        total=total,
-        shown=len(providers),
         drafts=[v for v in visits if v.status == "draft"],
         returned=[v for v in visits if v.status == "returned"],
         submitted=[v for v in visits if v.status == "submitted"],
-        continuing=own_open_visits(visits, current_user),
+        visit_counts=visit_counts,
+        continuing=own_open_visits(own, current_user),
         schools=schools,
-        schools_total=schools_total,
-        continuing_schools=own_open_school_visits(visits, current_user),
+        continuing_schools=own_open_school_visits(own, current_user),
+        self_assessments=open_requests([p.id for p in providers.items]),
+        offer_self_assessment_by=today + OFFER_WITHIN,
     )
 
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from qa_app.visits.school_placements import checks_needed
+from qa_app.visits.school_placements import checks_needed, placements_to_check
 
 NOT_STARTED, IN_PROGRESS, COMPLETE = "Not started", "In progress", "Complete"
 
@@ -66,3 +66,12 @@ def task_list(visit, previous_actions, placements=()):
         )
         tasks.append(Task("previous_actions", title, state))
     return tasks
+
+
+def placements_checked(visit):
+    """How far a school visit's placement checks have got, in words."""
+    placements = placements_to_check(visit)
+    if not placements:
+        return "No placements to check"
+    done = sum(1 for p in placements if placements_state(visit, [p]) == COMPLETE)
+    return f"{done} of {len(placements)} placements checked"

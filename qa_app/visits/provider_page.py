@@ -6,17 +6,19 @@ It shows visits, so it sits with them, above providers (which never import visit
 
 from datetime import date
 
-from flask import render_template
+from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from qa_app.auth.permissions import authorize, can, can_see_visit, may_read_report
+from qa_app.auth.permissions import authorize, can, can_see_visit, may_read_report, provider_staff_of
 from qa_app.extensions import db
 from qa_app.providers.models import CHANGE_LABELS, Provider
+from qa_app.providers.scopes import may_see_documents
 from qa_app.providers.services import history
 from qa_app.visits import bp
 from qa_app.visits.models import Action, Visit
+from qa_app.visits.standards import position_against_standards
 
 
 def provider_with_details(provider_id):
@@ -57,7 +59,12 @@ def open_actions(provider):
 @bp.route("/providers/<int:provider_id>")
 @login_required
 def provider_page(provider_id):
-    """A provider's details, QA status with its reason, and visit history."""
+    """A provider's details, QA status with its reason, and visit history. Provider staff
+    see their own provider on their own pages (another provider is not there for them)."""
+    if getattr(current_user, "role", None) == "provider":
+        if not provider_staff_of(current_user, provider_id):
+            abort(404)
+        return redirect(url_for("portal.home"))
     authorize("register.view")
     provider = provider_with_details(provider_id)
     staff = can(current_user, "provider.view_internal")
@@ -71,5 +78,7 @@ def provider_page(provider_id):
         today=date.today(),
         actions=open_actions(provider),
         changes=history(provider) if staff else [],
+        may_see_documents=may_see_documents(current_user, provider),
         change_labels=CHANGE_LABELS,
+        standards=position_against_standards(provider),
     )

@@ -5,6 +5,7 @@ keeps every valid row and shows the refused ones as typed (visits.pages.save_val
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from qa_app.audit.reads import audited
 from qa_app.domain import Invalid
 from qa_app.forms import VersionedForm
 from qa_app.registration.services import rules_in_force
@@ -23,7 +24,7 @@ def row_count(form):
 
     Raises Invalid for anything else (a page of ours never sends it)."""
     rows = (form.get("rows") or "0").strip()
-    if not (rows.isascii() and rows.isdigit() and int(rows) <= MAX_ROWS):
+    if not (len(rows) <= len(str(MAX_ROWS)) and rows.isascii() and rows.isdigit() and int(rows) <= MAX_ROWS):
         raise Invalid({"rows": f"The page sent an unreadable number of rows: at most {MAX_ROWS} pupils"})
     return int(rows)
 
@@ -108,6 +109,7 @@ def evidence_of(evidence):
 
 @bp.route("/visits/<visit_uuid>/registration", methods=["GET", "POST"])
 @login_required
+@audited("view", "visit", "visit_uuid")
 def registration(visit_uuid):
     """The registration check: pupils of compulsory school age (by reference) and sites.
 

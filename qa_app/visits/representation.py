@@ -1,8 +1,12 @@
-"""A visit as the API shows it (DESIGN.md section 3): made in one place, from the model."""
+"""A visit as the API shows it (docs/domain.md §3): made in one place, from the model."""
 
 import copy
 
+from sqlalchemy import inspect, select
+
+from qa_app.extensions import db
 from qa_app.framework.defaults import ALL_THEME_CODES
+from qa_app.visits.models import Judgement
 from qa_app.visits.schemas import VisitChange
 
 
@@ -10,9 +14,21 @@ def _criterion_order(code):
     return (ALL_THEME_CODES.index(code[:2]) if code[:2] in ALL_THEME_CODES else 99, int(code[2:] or 0))
 
 
+def _judgements(visit):
+    """The visit's judgements as loaded; when they are not (a save has just written them),
+    their columns read in one query rather than as ORM objects."""
+    if "judgements" not in inspect(visit).unloaded:
+        return visit.judgements
+    return db.session.execute(
+        select(Judgement.criterion_id, Judgement.rating, Judgement.evidence).where(
+            Judgement.visit_id == visit.id
+        )
+    ).all()
+
+
 def visit_as_json(visit):
     """The visit as `GET /api/visits/<uuid>` returns it, with what the server worked out."""
-    codes = {c.id: c.code for c in visit.framework_version.criteria}
+    codes = {c.id: c.code for c in visit.framework_version.criterion_records()}
     return {
         "uuid": visit.uuid,
         "version": visit.version,
@@ -26,7 +42,7 @@ def visit_as_json(visit):
         "judgements": sorted(
             (
                 {"criterion": codes[j.criterion_id], "rating": j.rating, "evidence": j.evidence}
-                for j in visit.judgements
+                for j in _judgements(visit)
             ),
             key=lambda j: _criterion_order(j["criterion"]),
         ),
@@ -51,7 +67,7 @@ def visit_as_json(visit):
         "registration_evidence": copy.deepcopy(visit.registration_evidence)
         or {"pupil_count": None, "pupils": [], "sites": []},
         "registration_test": copy.deepcopy(visit.registration_result),
-        # A school visit (DESIGN.md 2.7) names its school and carries its placement checks.
+        # A school visit (docs/domain.md §2.7) names its school and carries its placement checks.
         **(
             {"school_id": visit.school_id, "placement_checks": copy.deepcopy(visit.placement_checks)}
             if visit.is_school_visit

@@ -17,6 +17,9 @@ from qa_app.visits.representation import visit_as_json
 from qa_app.visits.routes import show
 from qa_app.visits.saving import resolve_conflict
 
+QUEUE_PAGE_SIZE = 25
+MAX_PAGE = 100_000
+
 
 def signed_off_message(visit):
     """What the Head of Access is told when she signs a visit off: a provider visit rates
@@ -30,14 +33,19 @@ def signed_off_message(visit):
 @bp.route("/sign-off")
 @login_required
 def sign_off_queue():
-    """Visits awaiting sign-off, oldest first."""
+    """Visits awaiting sign-off, oldest first, a page at a time (a page query and a count)."""
     authorize("visit.sign_off")
-    visits = db.session.scalars(
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    visits = db.paginate(
         select(Visit)
         .options(joinedload(Visit.provider), joinedload(Visit.school), joinedload(Visit.officer))
         .where(Visit.status == "submitted")
-        .order_by(Visit.submitted_at, Visit.id)
-    ).all()
+        .order_by(Visit.submitted_at, Visit.id),
+        page=page,
+        per_page=QUEUE_PAGE_SIZE,
+        max_per_page=QUEUE_PAGE_SIZE,
+        error_out=False,
+    )
     return render_template("visits/sign_off_queue.html", visits=visits)
 
 
@@ -63,7 +71,7 @@ def sign_off(visit_uuid):
     else:
         db.session.commit()
         flash(signed_off_message(visit))
-    return redirect(url_for("visits.show", visit_uuid=visit.uuid))
+    return redirect(url_for("visits.show", visit_uuid=visit.uuid, back="sign-off"))
 
 
 @bp.route("/visits/<visit_uuid>/return", methods=["POST"])
@@ -86,7 +94,7 @@ def return_visit(visit_uuid):
         else:
             db.session.commit()
             flash(f"Returned to {visit.officer.name} with your comment.")
-        return redirect(url_for("visits.show", visit_uuid=visit.uuid))
+        return redirect(url_for("visits.show", visit_uuid=visit.uuid, back="sign-off"))
     if set(form.errors) - {"comment"}:
         abort(400)
     return show(visit_uuid, return_form=form), 400

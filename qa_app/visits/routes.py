@@ -11,12 +11,15 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from qa_app.audit.reads import audited
 from qa_app.auth.permissions import authorize, can, can_edit_visit, may_sign_off
 from qa_app.extensions import db
 from qa_app.forms import VersionedForm, show_errors
 from qa_app.framework.services import current_version
 from qa_app.providers.models import Provider
 from qa_app.visits import bp, services
+from qa_app.visits.accuracy import may_correct, sign_off_blocker
+from qa_app.visits.action_answers import answer_lines, latest_answers
 from qa_app.visits.forms import (
     DetailsForm,
     ReturnForm,
@@ -29,7 +32,7 @@ from qa_app.visits.models import PLACEMENT_CHECKS, VisitConflict, VisitEvent
 from qa_app.visits.pages import editable, load, offer_visit_form, save, section
 from qa_app.visits.pages import start as start_visit
 from qa_app.visits.programme import open_visit_to
-from qa_app.visits.progress import COMPLETE, placements_state, task_list
+from qa_app.visits.progress import task_list
 from qa_app.visits.schemas import ActionItem, VisitChange, read
 from qa_app.visits.school_placements import as_shown, placements_to_check
 
@@ -46,29 +49,21 @@ def details_change(form, skip=frozenset(), **extra):
     return VisitChange(**kept, **extra)
 
 
-OPEN_VISIT_MESSAGE = (
-    "You already have a visit to {name} in progress. Continue that visit rather than start another."
-)
-
-
 @bp.route("/providers/<int:provider_id>/visits/new", methods=["GET", "POST"])
 @login_required
 def start(provider_id):
     """Start a visit to a provider: date, type, people met, pupils seen.
 
-    An officer with an open visit there is sent on to it: a second is never started."""
+    An officer with an open visit there is offered it, and sent on to it by save_visit's
+    refusal if they start another all the same: a second is never started."""
     authorize("visit.start")
     provider = db.get_or_404(Provider, provider_id)
     form = DetailsForm()
     if not form.is_submitted():
         form.visit_date.data = date.today()
     version = current_version()
-    already = open_visit_to(current_user, provider.id)
-    if already is not None and form.is_submitted():
-        if services.valid_uuid(form.uuid.data) == already.uuid:  # a replayed start: it is made
-            return redirect(url_for("visits.show", visit_uuid=already.uuid))
-        flash(OPEN_VISIT_MESSAGE.format(name=provider.name), "error")
-    elif form.validate_on_submit():
+    already = None if form.is_submitted() else open_visit_to(current_user, provider.id)
+    if form.validate_on_submit():
         # The browser makes the UUID (so a tablet can start a visit offline); without
         # JavaScript the server makes one.
         visit_uuid = services.valid_uuid(form.uuid.data) or str(uuid_module.uuid4())
@@ -76,10 +71,9 @@ def start(provider_id):
         show_errors(form, start_visit(visit_uuid, change) or {}, DETAILS_FIELDS)
         if not form.errors:
             return redirect(url_for("visits.show", visit_uuid=visit_uuid))
-    status = 409 if already is not None and form.is_submitted() else 400 if form.errors else 200
     return render_template(
         "visits/start.html", form=form, provider=provider, visited=provider, version=version, already=already
-    ), status
+    ), 400 if form.errors else 200
 
 
 def _history(visit):
@@ -103,6 +97,7 @@ def _my_open_conflicts(visit):
 
 @bp.route("/visits/<visit_uuid>")
 @login_required
+@audited("view", "visit", "visit_uuid")
 def show(visit_uuid, return_form=None, confirm=None):
     """The visit: its task list for its officer, the full record for everyone allowed.
 
@@ -127,6 +122,13 @@ def show(visit_uuid, return_form=None, confirm=None):
         # School staff read the visit as its report's provider edition has it: no history.
         internal=can(current_user, "visit.view"),
         may_sign_off=visit.status == "submitted" and may_sign_off(current_user, visit),
+        # The Head of Access reads a submitted visit from her queue, and goes back to it
+        # once she has signed it off or returned it.
+        back_to_queue=can(current_user, "visit.sign_off")
+        and (visit.status == "submitted" or request.args.get("back") == "sign-off"),
+        # The draft shared with the provider: who answers its comments, and what it holds back.
+        may_share_draft=visit.status in ("submitted", "signed_off") and may_correct(current_user, visit),
+        accuracy_blocker=sign_off_blocker(visit, date.today()) if visit.status == "submitted" else None,
         return_form=return_form or ReturnForm(),
         confirm=confirm or SignOffForm(version=visit.version),
         form=next((f for f in (return_form, confirm) if f is not None and f.errors), None),
@@ -238,6 +240,12 @@ def outcomes_change(form, previous, skip=frozenset()):
     return VisitChange(action_outcomes=outcomes, action_notes=notes)
 
 
+def _answer_lines(previous):
+    """{action id: what the page says of the provider's answer to it}."""
+    answers = latest_answers([a.id for a in previous])
+    return {a.id: answer_lines(answers.get(a.id), a.owner) for a in previous if a.provider_id}
+
+
 @bp.route("/visits/<visit_uuid>/previous-actions", methods=["GET", "POST"])
 @login_required
 def previous_actions(visit_uuid):
@@ -253,27 +261,5 @@ def previous_actions(visit_uuid):
         lambda skip: {},
         url_for("visits.show", visit_uuid=visit.uuid),
         previous=previous,
-    )
-
-
-def placements_checked(visit):
-    """How far a school visit's placement checks have got, in words."""
-    placements = placements_to_check(visit)
-    if not placements:
-        return "No placements to check"
-    done = sum(1 for state in [placements_state(visit, [p]) for p in placements] if state == COMPLETE)
-    return f"{done} of {len(placements)} placements checked"
-
-
-@bp.route("/visits/<visit_uuid>/check")
-@login_required
-def check(visit_uuid):
-    """Check answers: every theme's RAG and why, the overall RAG, and what blocks submitting."""
-    visit = editable(visit_uuid)
-    return render_template(
-        "visits/check.html",
-        visit=visit,
-        **services.check_answers(visit),
-        placements_checked=placements_checked(visit) if visit.is_school_visit else None,
-        form=VersionedForm(version=visit.version),
+        answers=_answer_lines(previous),
     )

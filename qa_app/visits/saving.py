@@ -11,15 +11,23 @@ from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import selectinload
 
 from qa_app.auth.models import School, utcnow
-from qa_app.auth.permissions import can_edit_visit, can_see_visit, may_start_visit, may_visit_school
-from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, VersionRequired
+from qa_app.auth.permissions import (
+    EDITABLE_VISIT_STATES,
+    can_edit_visit,
+    can_see_visit,
+    may_start_visit,
+    may_visit_school,
+)
+from qa_app.domain import AlreadyOpen, Conflict, Forbidden, Invalid, Locked, NotFound, VersionRequired
 from qa_app.extensions import db
 from qa_app.framework.models import FrameworkVersion
 from qa_app.framework.rating import RATINGS
 from qa_app.framework.services import current_version
 from qa_app.providers.models import Provider
 from qa_app.registration.services import check_visit
+from qa_app.row_locks import lock_row
 from qa_app.visits import audit
+from qa_app.visits.accuracy import may_correct
 from qa_app.visits.models import OWNERS_BY_KIND, Action, Judgement, Visit, VisitConflict
 from qa_app.visits.schemas import VisitBody, read
 from qa_app.visits.school_placements import check_problems, placements_to_check
@@ -31,7 +39,8 @@ def _locked_visit(visit_uuid):
     return db.session.scalar(
         select(Visit)
         .where(Visit.uuid == visit_uuid)
-        .options(selectinload(Visit.judgements).joinedload(Judgement.criterion), selectinload(Visit.actions))
+        # Judgements without their criteria: the save reads codes from criterion_records().
+        .options(selectinload(Visit.judgements), selectinload(Visit.actions))
         .with_for_update()
     )
 
@@ -61,7 +70,7 @@ def _framework_for(visit, name, kind):
 
 
 def _check_judgements(change, version, errors):
-    criteria = {c.code: c for c in version.active_criteria()}
+    criteria = {c.code: c for c in version.active_criterion_records()}
     seen = set()
     for index, judgement in enumerate(change.judgements):
         path, code = f"judgements[{index}]", judgement.criterion
@@ -151,8 +160,10 @@ def store_judgements(visit, before, after, version):
     their number (a whole visit's 41 judgements are one INSERT)."""
     if before == after:
         return
-    ids = {j.criterion.code: j.id for j in visit.judgements}
-    criteria = {c.code: c.id for c in version.criteria}
+    records = version.criterion_records()
+    codes = {c.id: c.code for c in records}
+    ids = {codes[j.criterion_id]: j.id for j in visit.judgements}
+    criteria = {c.code: c.id for c in records}
     gone = [ids[code] for code in before if code not in after]
     changed = [
         {"id": ids[code], "rating": rating, "evidence": evidence}
@@ -224,15 +235,20 @@ def apply_change(visit, change):
             ]
 
 
-def _guard(user, visit, visit_uuid, base_version, require_version, kept_copy):
-    """Refuse a save this user may not make, or one based on an old version (kept as a conflict)."""
+def _guard(user, visit, visit_uuid, base_version, require_version, kept_copy, correction=""):
+    """Refuse a save this user may not make, or one based on an old version (kept as a conflict).
+
+    A correction (a provider's comment on a matter of fact, accepted) changes a submitted
+    visit: its officer, or the Head of Access, may make it."""
     if visit is None:
-        if not may_start_visit(user):
+        if not may_start_visit(user) or correction:
             raise NotFound("No such visit.")
         return
     if not can_see_visit(user, visit):
         raise NotFound("No such visit.")
-    if not can_edit_visit(user, visit):
+    if correction and visit.status == "submitted" and may_correct(user, visit):
+        pass
+    elif not can_edit_visit(user, visit):
         if visit.officer_id != user.id:
             raise Forbidden("Only the visit's officer can change it")
         raise Locked("This visit is submitted and can no longer change.")
@@ -287,18 +303,51 @@ def _visited(visit, change):
     return db.session.get(Provider, change.provider_id or 0), None
 
 
-def save_visit(user, visit_uuid, change, base_version=None, require_version=True, kept_copy=None):
+OPEN_VISIT_MESSAGE = (
+    "You already have a visit to {name} in progress. Continue that visit rather than start another."
+)
+
+
+def refuse_second_open_visit(user, provider, school):
+    """One open visit (draft or returned) per officer and place: raise AlreadyOpen, naming
+    the open one, before a second is made. The place's row is held until the transaction
+    ends, so two starts at the same moment take turns and the second finds the first."""
+    place = school if school is not None else provider
+    if place is None:
+        return
+    lock_row(type(place), place.id)
+    column = Visit.school_id if school is not None else Visit.provider_id
+    open_uuid = db.session.scalar(
+        select(Visit.uuid)
+        .where(column == place.id, Visit.officer_id == user.id, Visit.status.in_(EDITABLE_VISIT_STATES))
+        .order_by(Visit.visit_date.desc(), Visit.id.desc())
+        .limit(1)
+    )
+    if open_uuid is not None:
+        raise AlreadyOpen(OPEN_VISIT_MESSAGE.format(name=place.name), open_uuid)
+
+
+def save_visit(
+    user, visit_uuid, change, base_version=None, require_version=True, kept_copy=None, correction=""
+):
     """Create or change a visit from a VisitChange; returns (visit, created).
 
     Raises Invalid (nothing is saved: the caller rolls back), NotFound, Forbidden,
-    Locked, VersionRequired, or Conflict; on Conflict the losing copy, made by
+    Locked, VersionRequired, AlreadyOpen (a new visit where the officer has one open), or
+    Conflict; on Conflict the losing copy, made by
     `kept_copy(visit)`, is flushed as a VisitConflict for the caller to commit.
+    `correction` says why a submitted visit is changed (a provider's comment accepted): the
+    visit stays submitted and its history records the reason.
     """
     visit_uuid = valid_uuid(visit_uuid)
     if visit_uuid is None:
         raise Invalid({"uuid": "must be a UUID"})
     visit = _locked_visit(visit_uuid)
-    _guard(user, visit, visit_uuid, base_version, require_version, kept_copy or (lambda visit: {}))
+    _guard(
+        user, visit, visit_uuid, base_version, require_version, kept_copy or (lambda visit: {}), correction
+    )
+    if correction and change.submit:
+        raise Invalid({"status": "A correction leaves the visit as it is: submitted"})
     provider, school = _visited(visit, change)
     version = _framework_for(
         visit, change.framework_version, "school" if school or change.school_id else "provider"
@@ -309,6 +358,8 @@ def save_visit(user, visit_uuid, change, base_version=None, require_version=True
         errors.update(check_problems(probe, change.placement_checks, placements_to_check(probe)))
     if errors:
         raise Invalid(errors)
+    if visit is None:
+        refuse_second_open_visit(user, provider, school)
 
     created = visit is None
     judged_before = {} if created else judged_of(visit)
@@ -333,7 +384,9 @@ def save_visit(user, visit_uuid, change, base_version=None, require_version=True
         visit.updated_at = utcnow()
     db.session.flush()
     store_judgements(visit, judged_before, judged, version)
-    if created or found:
+    if correction:
+        audit.record_event(visit, user, "correct", found, comment=correction)
+    elif created or found:
         audit.record_event(
             visit, user, "create" if created else "submit" if change.submit else "change", found
         )

@@ -1,4 +1,4 @@
-"""The placements a school visit checks (DESIGN.md 2.7).
+"""The placements a school visit checks (docs/domain.md §2.7).
 
 Placements stand above visits (a placement reads the register that visits build), so the
 placements feature registers here the function that lists a school visit's placements:

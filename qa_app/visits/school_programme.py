@@ -1,4 +1,4 @@
-"""Schools in the visit programme (DESIGN.md 2.7): when each school the user visits is
+"""Schools in the visit programme (docs/domain.md §2.7): when each school the user visits is
 due its next visit, and why.
 
 A school with open placements at a provider that is not quality assured, or not known to
@@ -11,7 +11,7 @@ registers here the function that finds the schools of concern.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
 from qa_app.auth.models import School
@@ -52,13 +52,15 @@ def school_due(last_visit, last_rag, rules, concern):
     return last_visit + timedelta(days=days), ""
 
 
-def schools_due(user, today):
-    """[SchoolDue] of the schools this user visits, those due first at the top, then by due
-    date (the first SCHOOLS_LIMIT), and how many there are in all: a fixed number of queries."""
-    ids = select(School.id).where(schools_visited_by(user))
-    schools = db.session.scalars(
-        select(School).options(joinedload(School.officer)).where(schools_visited_by(user))
-    ).all()
+def schools_due(user, today, words=""):
+    """[SchoolDue] of the schools this user visits (their names containing `words`), those
+    due first at the top, then by due date: a fixed number of queries. The programme pages
+    them SCHOOLS_LIMIT at a time; an authority has tens of schools, not thousands."""
+    visited = schools_visited_by(user)
+    if words:
+        visited = and_(visited, School.name.icontains(words, autoescape=True))
+    ids = select(School.id).where(visited)
+    schools = db.session.scalars(select(School).options(joinedload(School.officer)).where(visited)).all()
     last = {}
     for school_id, visit_date, rag in db.session.execute(
         select(Visit.school_id, Visit.visit_date, Visit.overall_rag)
@@ -76,5 +78,7 @@ def schools_due(user, today):
         visit_date, rag = last.get(school.id, (None, None))
         due, reason = school_due(visit_date, rag, rules, concerns.get(school.id))
         rows.append(SchoolDue(school, due, reason, visit_date, rag, first=school.id in concerns))
-    rows.sort(key=lambda r: (not r.first, r.due is not None, r.due or today, r.school.name.lower()))
-    return rows[:SCHOOLS_LIMIT], len(rows)
+    rows.sort(
+        key=lambda r: (not r.first, r.due is not None, r.due or today, r.school.name.lower(), r.school.id)
+    )
+    return rows

@@ -1,4 +1,4 @@
-"""The server pages only a school visit has (DESIGN.md 2.7): starting one, and its
+"""The server pages only a school visit has (docs/domain.md §2.7): starting one, and its
 placements section, where the officer checks each of the school's placements.
 
 Both save through visits.saving.save_visit, as every other page of the visit form does.
@@ -7,10 +7,11 @@ Both save through visits.saving.save_visit, as every other page of the visit for
 import uuid as uuid_module
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from qa_app.audit.reads import audited
 from qa_app.auth.models import School
 from qa_app.auth.permissions import EDITABLE_VISIT_STATES, authorize, may_visit_school
 from qa_app.extensions import db
@@ -22,7 +23,7 @@ from qa_app.visits.forms import DetailsForm, placements_form
 from qa_app.visits.models import PLACEMENT_CHECKS, Visit
 from qa_app.visits.pages import editable, section
 from qa_app.visits.pages import start as start_visit
-from qa_app.visits.routes import DETAILS_FIELDS, OPEN_VISIT_MESSAGE, details_change
+from qa_app.visits.routes import DETAILS_FIELDS, details_change
 from qa_app.visits.saving import may_not_visit
 from qa_app.visits.schemas import VisitChange
 from qa_app.visits.school_placements import as_shown, checks_needed, placements_to_check
@@ -58,12 +59,9 @@ def start_school_visit(school_id):
         form.visit_date.data = date.today()
     version = current_version("school")
     refused = None if may_visit_school(current_user, school) else may_not_visit(school)
-    already = open_school_visit(current_user, school.id) if refused is None else None
-    if already is not None and form.is_submitted():
-        if services.valid_uuid(form.uuid.data) == already.uuid:  # a replayed start: it is made
-            return redirect(url_for("visits.show", visit_uuid=already.uuid))
-        flash(OPEN_VISIT_MESSAGE.format(name=school.name), "error")
-    elif form.validate_on_submit():
+    offered = refused is None and not form.is_submitted()
+    already = open_school_visit(current_user, school.id) if offered else None
+    if form.validate_on_submit():
         visit_uuid = services.valid_uuid(form.uuid.data) or str(uuid_module.uuid4())
         change = details_change(form, school_id=school.id, framework_version=version.name if version else "")
         errors = start_visit(visit_uuid, change) or {}
@@ -71,15 +69,7 @@ def start_school_visit(school_id):
         show_errors(form, errors, DETAILS_FIELDS)
         if not form.errors and refused is None:
             return redirect(url_for("visits.show", visit_uuid=visit_uuid))
-    status = (
-        403
-        if refused
-        else 409
-        if already is not None and form.is_submitted()
-        else 400
-        if form.errors
-        else 200
-    )
+    status = 403 if refused else 400 if form.errors else 200
     return render_template(
         "visits/start.html",
         form=form,
@@ -124,6 +114,7 @@ def placements_change(form, placements, stored, extra, skip=frozenset()):
 
 @bp.route("/visits/<visit_uuid>/placements", methods=["GET", "POST"])
 @login_required
+@audited("view", "visit", "visit_uuid")
 def placements(visit_uuid):
     """Check each of the school's placements this visit lists: four questions and a note."""
     visit = editable(visit_uuid)

@@ -16,6 +16,8 @@ from qa_app.domain import Forbidden, Invalid, Locked, NotFound
 from qa_app.extensions import db
 from qa_app.framework.models import FrameworkVersion
 from qa_app.framework.rating import rate_visit, ratings_shown
+from qa_app.visits import notify
+from qa_app.visits.accuracy import sign_off_blocker
 from qa_app.visits.audit import record_event
 from qa_app.visits.models import Action, Judgement, Visit
 from qa_app.visits.provider_rating import refresh_rating
@@ -75,7 +77,7 @@ def previous_open_actions(provider_id, before_visit_id=None, school_id=None):
 
 def judged_of(visit):
     """The visit's judgements as {criterion code: (rating, evidence)}."""
-    codes = {c.id: c.code for c in visit.framework_version.criteria}
+    codes = {c.id: c.code for c in visit.framework_version.criterion_records()}
     return {codes[j.criterion_id]: (j.rating, j.evidence) for j in visit.judgements}
 
 
@@ -85,7 +87,7 @@ def rate(visit, judged=None):
     version = visit.framework_version
     judged = judged_of(visit) if judged is None else judged
     ratings = {code: rating for code, (rating, _) in judged.items()}
-    themes, overall, why = rate_visit(version.active_criteria(), ratings, version.rules)
+    themes, overall, why = rate_visit(version.active_criterion_records(), ratings, version.rules)
     visit.theme_rags = {code: rating.as_dict() for code, rating in themes.items()}
     visit.overall_rag = overall
     visit.overall_why = why
@@ -103,7 +105,7 @@ def submission_blockers(visit, today=None, judged=None):
     today = today or date.today()
     blockers = {}
     judged = judged_of(visit) if judged is None else judged
-    for criterion in visit.framework_version.active_criteria():
+    for criterion in visit.framework_version.active_criterion_records():
         judgement = judged.get(criterion.code)
         if judgement is None:
             blockers[f"criterion.{criterion.code}"] = NOT_JUDGED.format(
@@ -219,7 +221,7 @@ def check_answers(visit, today=None):
     }
 
 
-def sign_off(user, visit):
+def sign_off(user, visit, today=None):
     """The Head of Access (or a deputy) signs off a submitted visit: it now rates the provider.
 
     A second person signs off: Forbidden for the visit's own officer."""
@@ -231,6 +233,9 @@ def sign_off(user, visit):
         )
     if visit.status != "submitted":
         raise Locked(f"Only a submitted visit can be signed off (this one is {visit.status})")
+    waiting = sign_off_blocker(visit, today or date.today())
+    if waiting:
+        raise Locked(waiting, code="awaiting_provider")
     visit.status = "signed_off"
     visit.signed_off_at = utcnow()
     visit.signed_off_by = user
@@ -247,6 +252,7 @@ def sign_off(user, visit):
     if visit.provider is not None:
         refresh_rating(visit.provider)
     record_event(visit, user, "sign_off")
+    notify.signed_off(visit)
 
 
 def return_to_officer(user, visit, comment):
@@ -262,3 +268,4 @@ def return_to_officer(user, visit, comment):
     visit.return_comment = comment
     db.session.flush()
     record_event(visit, user, "return", comment=comment)
+    notify.returned(visit, user)

@@ -5,13 +5,29 @@ A save that fails validation keeps every valid answer, saved, and shows the othe
 typed with their errors (visits.pages.save_valid).
 """
 
+from datetime import datetime, time
+
 from flask import abort, request, url_for
 from flask_login import login_required
 
+from qa_app.audit.reads import audited
+from qa_app.selfassessment.services import as_shown, latest_request
 from qa_app.visits import bp
 from qa_app.visits.forms import theme_form
 from qa_app.visits.pages import editable, section
 from qa_app.visits.schemas import Judgement, VisitChange, read
+
+
+def self_assessment_for(visit):
+    """What the visit form shows of the provider's latest self-assessment (none for a school
+    visit, or a provider never asked for one)."""
+    if visit.provider_id is None:
+        return None
+    return as_shown(latest_request(visit.provider_id, before=visit_day_end(visit)))
+
+
+def visit_day_end(visit):
+    return datetime.combine(visit.visit_date, time.max)
 
 
 def _judgements(form, criteria, skip, stored):
@@ -62,6 +78,7 @@ def theme_fields(form, criteria, skip=frozenset(), stored=None):
 
 @bp.route("/visits/<visit_uuid>/themes/<theme>", methods=["GET", "POST"])
 @login_required
+@audited("view", "visit", "visit_uuid")
 def theme(visit_uuid, theme):
     """Judge each criterion of one theme, with evidence, and comment on the theme."""
     visit = editable(visit_uuid)
@@ -70,14 +87,24 @@ def theme(visit_uuid, theme):
         abort(404)
     criteria = visit.framework_version.criteria_by_theme()[theme]
     stored = {j.criterion.code: (j.rating, j.evidence) for j in visit.judgements}
+    own = self_assessment_for(visit)
+    prefill = own and own["lm_prefill"]
+    shown = dict(stored)
+    if (
+        prefill
+        and prefill["criterion"] not in stored
+        and any(c.code == prefill["criterion"] for c in criteria)
+    ):
+        # Whether the provider's self-assessment came in on time, until the officer judges it.
+        shown[prefill["criterion"]] = (prefill["rating"], prefill["evidence"])
     form = theme_form(
         criteria,
         request.form if request.method == "POST" else None,
         version=visit.version,
         note=visit.theme_notes.get(theme, ""),
         insufficient_reason=visit.insufficient_reasons.get(theme, ""),
-        **{f"rating_{code}": rating for code, (rating, _) in stored.items()},
-        **{f"evidence_{code}": evidence for code, (_, evidence) in stored.items()},
+        **{f"rating_{code}": rating for code, (rating, _) in shown.items()},
+        **{f"evidence_{code}": evidence for code, (_, evidence) in shown.items()},
     )
     return section(
         visit,
@@ -90,4 +117,5 @@ def theme(visit_uuid, theme):
         theme=theme,
         theme_name=names[theme],
         criteria=criteria,
+        self_assessment=own,
     )

@@ -1,9 +1,12 @@
 """Photos of evidence in the visit report: two to a row, each scaled to fit with its
 caption, and one that cannot be read listed as missing rather than breaking the report."""
 
+import hashlib
+import io
+
 from PIL import Image as PILImage
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from qa_app.reports.pdf.pages import WIDTH
 from qa_app.reports.pdf.text import plain
@@ -18,7 +21,7 @@ def photo_grid(photos, s):
     cells = []
     for photo in photos:
         caption = f"{photo.criterion}: {photo.caption}" if photo.criterion else photo.caption
-        image = _image(photo.path, cell_width - 12, PHOTO_HEIGHT)
+        image = _image(photo.data, cell_width - 12, PHOTO_HEIGHT)
         if image is None:
             cells.append([Paragraph(plain(f"Photo missing: {caption or 'no caption'}"), s["small"])])
         else:
@@ -37,26 +40,50 @@ def photo_grid(photos, s):
     )
 
 
-def _image(path, max_width, max_height):
-    """The photo as a flowable scaled to fit, or None when it cannot be read."""
-    if path is None:
+def _image(data, max_width, max_height):
+    """The photo (JPEG bytes) as a flowable scaled to fit, or None when it cannot be read."""
+    if not data:
         return None
     try:
-        with PILImage.open(path) as image:
+        with PILImage.open(io.BytesIO(data)) as image:
             width, height = image.size
-            if image.format != "JPEG":
-                image.load()  # not one of ours (they are all JPEG): decode it to be sure
-            elif not _ends_whole(image.fp):
-                return None
+            if image.format != "JPEG" or not data.endswith(b"\xff\xd9"):
+                return None  # ours are all whole JPEGs: anything else is not one of them
     except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError):
         return None
     scale = min(max_width / width, max_height / height)
-    # A file name, not a file: reportlab then copies a JPEG into the PDF as it is,
-    # where a file object makes it decode the whole photo to name it.
-    return Image(str(path), width * scale, height * scale)
+    return JpegPhoto(data, width * scale, height * scale)
 
 
-def _ends_whole(jpeg):
-    """True when a JPEG file ends with its end-of-image marker (it was not cut short)."""
-    jpeg.seek(-2, 2)
-    return jpeg.read(2) == b"\xff\xd9"
+class _JpegSource:
+    """A JPEG in memory as reportlab's image loader takes it: copied into the PDF as it is
+    (reportlab's own ImageReader would decode the whole photo to name it)."""
+
+    def __init__(self, data):
+        self.data = data
+        self.name = "jpeg-" + hashlib.sha256(data).hexdigest()
+
+    def __str__(self):
+        return self.name  # reportlab names the image by this, so the same photo is stored once
+
+    def jpeg_fh(self):
+        """The JPEG as a file, for reportlab to copy."""
+        return io.BytesIO(self.data)
+
+
+class JpegPhoto(Flowable):
+    """A photo of evidence drawn at a given size from its JPEG bytes."""
+
+    def __init__(self, data, width, height):
+        super().__init__()
+        self.source = _JpegSource(data)
+        self.width, self.height = width, height
+        self.hAlign = "CENTER"  # as reportlab's Image
+
+    def wrap(self, available_width, available_height):
+        """The photo's size (fixed when it was scaled to fit its cell)."""
+        return self.width, self.height
+
+    def draw(self):
+        """Draw the photo."""
+        self.canv.drawImage(self.source, 0, 0, self.width, self.height, mask=None)

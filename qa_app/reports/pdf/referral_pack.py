@@ -78,10 +78,10 @@ def referral_story(pack):
             ]
             for p in pack.pupils
         ]
-        story += [*heading("Pupils of compulsory school age (by reference)", s["h3"]), _grid(rows, s)]
+        story += [*heading("Pupils of compulsory school age (by reference)", s["h3"]), grid(rows, s)]
     story += [*heading("Decisions and reasons", s["h2"])]
     story.append(
-        _grid(
+        grid(
             [["When", "Who", "Step", "Reason"]]
             + [[d.at, d.who, d.step, d.reason or "—"] for d in pack.timeline],
             s,
@@ -91,14 +91,14 @@ def referral_story(pack):
     story += [*heading("Visits to this provider", s["h2"])]
     if pack.visits:
         story.append(
-            _grid([["Date", "Type", "Officer", "Overall", "Status"]] + [list(v) for v in pack.visits], s)
+            grid([["Date", "Type", "Officer", "Overall", "Status"]] + [list(v) for v in pack.visits], s)
         )
     else:
         story.append(Paragraph("No visits are linked to this concern.", s["body"]))
     return story
 
 
-def _grid(rows, s, widths=None):
+def grid(rows, s, widths=None):
     """A simple table with a bold heading row repeated on each page; cells wrap as plain text."""
     cells = [
         [Paragraph(plain(str(value)), s["cell_bold" if n == 0 else "cell"]) for value in row]

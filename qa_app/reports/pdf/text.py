@@ -39,7 +39,20 @@ RAG_TILES = {
     "amber": (colors.HexColor("#f47738"), TEXT, "Amber"),
     "green": (colors.HexColor("#00703c"), WHITE, "Green"),
     None: (colors.HexColor("#dddedf"), TEXT, "Not rated"),
+    # A theme where too little was seen: never a colour.
+    "insufficient": (colors.HexColor("#dddedf"), TEXT, "Insufficient evidence"),
 }
+
+
+def tile_word(canvas, word, x_centre, y_middle, width, size):
+    """A rating's word centred in its tile: on one line when it fits, else one word a line."""
+    lines = [word] if pdfmetrics.stringWidth(word, BOLD, size) <= width - 4 else word.split()
+    leading = size + 1
+    top = y_middle + (len(lines) - 1) * leading / 2
+    for n, line in enumerate(lines):
+        canvas.drawCentredString(x_centre, top - n * leading, line)
+
+
 JUDGEMENT_TAGS = {  # (background, text): the GOV.UK tag colours
     rating: (colors.HexColor(background), colors.HexColor(ink))
     for rating, (background, ink) in {

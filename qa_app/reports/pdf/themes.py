@@ -20,7 +20,18 @@ from qa_app.reports.pdf.flowables import (
     text_lines,
 )
 from qa_app.reports.pdf.photos import PHOTO_ROOM, photo_grid
-from qa_app.reports.pdf.text import BOLD, BORDER, FONT, JUDGEMENT_TAGS, LIGHT, RAG_TILES, RED, TEXT, one_line
+from qa_app.reports.pdf.text import (
+    BOLD,
+    BORDER,
+    FONT,
+    JUDGEMENT_TAGS,
+    LIGHT,
+    RAG_TILES,
+    RED,
+    TEXT,
+    one_line,
+    tile_word,
+)
 
 
 def ratings_summary(report, s):
@@ -108,7 +119,9 @@ class RatingsSummary(Flowable):
             canvas.rect(x_tile, top - height + 2, self.TILE_WIDTH, height - 4, stroke=0, fill=1)
             canvas.setFillColor(ink)
             canvas.setFont(BOLD, self.SIZE)
-            canvas.drawCentredString(x_tile + self.TILE_WIDTH / 2, top - height / 2 - 3, word)
+            tile_word(
+                canvas, word, x_tile + self.TILE_WIDTH / 2, top - height / 2 - 3, self.TILE_WIDTH, self.SIZE
+            )
             text = canvas.beginText(0, top - self.PAD - self.SIZE)
             text.setFont(BOLD, self.SIZE, self.LEADING)
             text.setFillColor(TEXT)
@@ -176,7 +189,7 @@ class ThemeHeading(Flowable):
         canvas.rect(self.width - self.TILE_WIDTH, 4, self.TILE_WIDTH, self.HEIGHT - 4, stroke=0, fill=1)
         canvas.setFillColor(ink)
         canvas.setFont(BOLD, 10)
-        canvas.drawCentredString(self.width - self.TILE_WIDTH / 2, 12, word)
+        tile_word(canvas, word, self.width - self.TILE_WIDTH / 2, 12, self.TILE_WIDTH, 10)
         canvas.setFillColor(TEXT)
         canvas.setFont(BOLD, 15)
         canvas.drawString(0, 10, self.title)

@@ -214,6 +214,8 @@ def _closing_sections(report, s):
     story += paragraphs(report.pupil_voice, s["body"]) or [Paragraph("None recorded.", s["body"])]
     if report.other_photos:
         story += [*heading("Other photos", s["h2"], room=PHOTO_ROOM), photo_grid(report.other_photos, s)]
+    if report.factual_accuracy:
+        story += [*heading("Factual accuracy", s["h2"]), Paragraph(report.factual_accuracy, s["body"])]
     return story
 
 

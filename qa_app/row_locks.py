@@ -1,0 +1,35 @@
+"""Holding one row for the rest of a transaction, so that two requests that must not both
+pass a check (no open visit yet; the provider's placements below the registration line)
+take turns at it.
+
+PostgreSQL locks the row (SELECT ... FOR NO KEY UPDATE, which rows that only refer to it do
+not wait for, nor it for them): a second transaction waits at the same line until the first
+commits, then reads what it committed. SQLite has one writer at a
+time: an UPDATE that changes no row takes the database's write lock just as early.
+"""
+
+from sqlalchemy import false, select, update
+
+from qa_app.extensions import db
+
+
+def lock_row(model, row_id):
+    """Hold `model`'s row `row_id` (by id) until the current transaction ends."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(model.id).where(model.id == row_id).with_for_update(key_share=True))
+    else:
+        db.session.execute(update(model.__table__).where(false()).values(id=model.__table__.c.id))
+
+
+def lock_rows(model, row_ids):
+    """Hold these rows of `model` until the current transaction ends, in id order (so that
+    two transactions holding some of the same rows never wait on each other in a circle)."""
+    row_ids = sorted(set(row_ids))
+    if not row_ids:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            select(model.id).where(model.id.in_(row_ids)).order_by(model.id).with_for_update(key_share=True)
+        )
+    else:
+        lock_row(model, row_ids[0])
