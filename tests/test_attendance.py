@@ -302,8 +302,8 @@ def _csv_shown(line):
 
 def test_the_authority_table_matches_the_hand_computed_example(example, client, signed_in):
     """The dashboard's table, chart and CSV give the figures worked out by hand above."""
-    from qa_app.auth.permissions import placements_visible_to
     from qa_app.placements.attendance import attendance_for
+    from qa_app.placements.scopes import placements_visible_to
 
     head = signed_in("head_of_access")
     rows = attendance_for(placements_visible_to(head))

@@ -102,7 +102,7 @@ def week(make_user, make_provider, make_placement):
 def test_a_week_of_marks_through_to_the_authority_table(week, client, signed_in):
     """The Head of Access's table, page and CSV give the figures worked out by hand above,
     and say where each row was counted from."""
-    from qa_app.auth.permissions import placements_visible_to
+    from qa_app.placements.scopes import placements_visible_to
 
     head = signed_in("head_of_access")
     rows = attendance_for(placements_visible_to(head))

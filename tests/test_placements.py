@@ -168,7 +168,7 @@ def test_scoping(world, make_user):
 
 
 def test_scopes_in_sql(world, make_user):
-    from qa_app.auth.permissions import placements_visible_to, schools_placeable_by
+    from qa_app.placements.scopes import placements_visible_to, schools_placeable_by
 
     mine, _ = _save(world["school_user"], placement_body(world["school"], world["good"]))
     theirs, _ = _save(world["other_user"], placement_body(world["other"], world["good"]))

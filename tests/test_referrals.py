@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from qa_app.auth.permissions import can_see_referral, may_decide_referral, may_refer_for, referrals_visible_to
 from qa_app.domain import Forbidden, Invalid, Locked, NotFound
 from qa_app.extensions import db
 from qa_app.notifications.models import OutboxEmail
@@ -15,6 +14,7 @@ from qa_app.placements.models import Placement
 from qa_app.referrals.lists import referral_page
 from qa_app.referrals.models import Referral, ReferralEvent
 from qa_app.referrals.rules import Decision, decision_errors, missing_items, sending_errors
+from qa_app.referrals.scopes import can_see_referral, may_decide_referral, may_refer_for, referrals_visible_to
 from qa_app.referrals.services import decide, find_referral, save_referral
 from tests.factories import referral_change
 

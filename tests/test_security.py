@@ -11,7 +11,6 @@ from sqlalchemy import update
 
 from qa_app import create_app
 from qa_app.auth.models import User
-from qa_app.auth.permissions import may_sign_off
 from qa_app.domain import Conflict, Forbidden
 from qa_app.escalations.models import Escalation, EscalationEvent
 from qa_app.escalations.services import report_concern, transition
@@ -20,6 +19,7 @@ from qa_app.notifications.outbox import deliver_due
 from qa_app.providers.models import Provider, ProviderChange
 from qa_app.providers.services import save_provider
 from qa_app.visits.models import Visit
+from qa_app.visits.scopes import may_sign_off
 from qa_app.visits.services import sign_off
 from tests.factories import new_user, provider_data, version_on_page
 

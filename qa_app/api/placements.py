@@ -17,11 +17,12 @@ from qa_app.api.models import (
 from qa_app.api.openapi import documented
 from qa_app.api.put import idempotent_put, put_headers
 from qa_app.audit.reads import audited
-from qa_app.auth.permissions import authorize, placements_visible_to
+from qa_app.auth.permissions import authorize
 from qa_app.extensions import db
 from qa_app.placements.models import Placement
 from qa_app.placements.representation import placement_as_json
 from qa_app.placements.schemas import PlacementBody, read
+from qa_app.placements.scopes import placements_visible_to
 from qa_app.placements.services import find_placement, save_placement
 from qa_app.visits.schemas import MAX_ID
 

@@ -1,22 +1,19 @@
-"""Who may do what, and which records each user may see: the one place that says so.
+"""Who may do what: roles and their permissions, the menu, and the rules about people that
+every feature shares (a provider's own staff, a school's officer, the deputy who signs off).
 
-`can(user, action)` answers role questions. The scope functions answer "whose record is
-it": `visits_visible_to(user)` and friends return SQL conditions that views, the API,
-the offline bundle and the reports add to their queries, and `can_edit_visit(user, visit)`
-and friends answer for one record already loaded. A record outside a user's scope is
+`can(user, action)` answers role questions. Which records a user may see is said beside
+each feature's tables, in its `scopes.py` (`visits.scopes.visits_visible_to(user)` and
+friends): SQL conditions that views, the API, the offline bundle and the reports add to
+their queries, and checks for one record already loaded. A record outside a user's scope is
 fetched as if it did not exist (404). Templates get plain flags from their view.
-
-This module reads the tables of the features it rules on (visits, providers,
-escalations, placements, referrals), which is why it imports their models and nothing else of theirs.
 """
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import false, true
 
 STAFF = frozenset({"officer", "head_of_access", "admin"})
 CASEWORK = frozenset({"officer", "head_of_access"})
-EDITABLE_VISIT_STATES = ("draft", "returned")
 
 # action -> roles allowed. Which records within that: the scope functions below.
 PERMISSIONS = {
@@ -76,12 +73,13 @@ def can(user, action):
     """True when the user's role allows the action (a deputy officer may also sign off)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if action == "visit.sign_off" and _is_deputy(user):
+    if action == "visit.sign_off" and is_deputy(user):
         return True
     return user.role in PERMISSIONS[action]
 
 
-def _is_deputy(user):
+def is_deputy(user):
+    """An officer who may also sign off visits (not their own)."""
     return getattr(user, "role", None) == "officer" and bool(getattr(user, "sign_off_deputy", False))
 
 
@@ -110,113 +108,9 @@ def may_see_provider(user, provider_id):
     return getattr(user, "is_authenticated", False)
 
 
-def _sees_everything(user):
+def sees_everything(user):
+    """The Head of Access sees every record of every feature."""
     return getattr(user, "role", None) == "head_of_access"
-
-
-# -- visits ------------------------------------------------------------------------------
-
-
-def visits_visible_to(user):
-    """SQL condition on Visit: an officer's own visits (and, for a deputy, those awaiting
-    sign-off and those they signed off); every visit for the Head of Access."""
-    from qa_app.visits.models import Visit
-
-    if _sees_everything(user):
-        return true()
-    if _is_deputy(user):
-        return or_(
-            Visit.officer_id == user.id, Visit.status == "submitted", Visit.signed_off_by_id == user.id
-        )
-    if getattr(user, "role", None) == "officer":
-        return Visit.officer_id == user.id
-    if getattr(user, "role", None) == "school" and user.school_id is not None:
-        # A school reads its own school visits once they are signed off (docs/domain.md §2.7).
-        return (Visit.school_id == user.school_id) & (Visit.status == "signed_off")
-    return false()
-
-
-def may_open_visits(user):
-    """Who may open a visit's page at all: caseworkers, and school staff (who see only their
-    own school's signed-off school visits: visits_visible_to)."""
-    return can(user, "visit.view") or getattr(user, "role", None) == "school"
-
-
-def can_see_visit(user, visit):
-    """The same rule as visits_visible_to, for one visit already loaded."""
-    if visit.school_id is not None and getattr(user, "role", None) == "school":
-        return visit.status == "signed_off" and visit.school_id == user.school_id
-    if _sees_everything(user):
-        return True
-    if getattr(user, "role", None) != "officer":
-        return False
-    if _is_deputy(user) and (visit.status == "submitted" or visit.signed_off_by_id == user.id):
-        return True
-    return visit.officer_id == user.id
-
-
-def may_sign_off(user, visit):
-    """The Head of Access or a deputy signs off, and never a visit they made themselves."""
-    return can(user, "visit.sign_off") and visit.officer_id != user.id
-
-
-def visits_editable_by(user):
-    """SQL condition on Visit: the same rule as can_edit_visit (own drafts and returned visits)."""
-    from qa_app.visits.models import Visit
-
-    return (Visit.officer_id == user.id) & Visit.status.in_(EDITABLE_VISIT_STATES)
-
-
-def can_edit_visit(user, visit):
-    """Only a visit's own officer changes it, and only while it is a draft or returned."""
-    return visit.officer_id == user.id and visit.status in EDITABLE_VISIT_STATES
-
-
-def may_start_visit(user):
-    """Officers and the Head of Access start visits."""
-    return can(user, "visit.start")
-
-
-def may_add_photos(user, visit):
-    """A visit's own officer adds its photos (a retried upload still lands once it is locked)."""
-    return visit.officer_id == user.id
-
-
-def may_resolve_conflict(user, conflict):
-    """A kept copy belongs to the person whose save lost."""
-    return conflict.user_id == user.id
-
-
-def may_read_report(user, visit, edition="provider"):
-    """Staff who may see the visit read both editions; schools read the provider edition of
-    signed-off visits."""
-    if can(user, "visit.view"):
-        return can_see_visit(user, visit)
-    if visit.school_id is not None:
-        return edition == "provider" and can_see_visit(user, visit)
-    if getattr(user, "role", None) == "provider":
-        return (
-            edition == "provider"
-            and visit.status == "signed_off"
-            and provider_staff_of(user, visit.provider_id)
-        )
-    return edition == "provider" and can(user, "report.provider_edition") and visit.status == "signed_off"
-
-
-def reports_visible_to(user, edition):
-    """SQL condition on Visit for the visits whose report in this edition the user may read."""
-    from qa_app.visits.models import Visit
-
-    if can(user, "visit.view"):
-        return visits_visible_to(user)
-    if edition == "provider" and getattr(user, "role", None) == "provider":
-        # Provider staff: their own provider's signed-off visits only.
-        return (Visit.status == "signed_off") & (Visit.provider_id == user.provider_id)
-    if edition == "provider" and can(user, "report.provider_edition"):
-        # Signed-off provider visits, and the school's own school visits.
-        own_school = visits_visible_to(user) if getattr(user, "role", None) == "school" else false()
-        return (Visit.status == "signed_off") & (Visit.provider_id.is_not(None) | own_school)
-    return false()
 
 
 # -- schools and their officers -----------------------------------------------------------
@@ -227,7 +121,7 @@ def schools_visited_by(user):
     link officer's schools for an officer; every school for the Head of Access)."""
     from qa_app.auth.models import School
 
-    if _sees_everything(user):
+    if sees_everything(user):
         return true()
     if getattr(user, "role", None) == "officer":
         return School.officer_id == user.id
@@ -241,201 +135,7 @@ def may_see_school(user, school):
         return user.school_id is not None and user.school_id == school.id
     if role == "officer":
         return school.officer_id == user.id
-    return _sees_everything(user)
-
-
-def may_visit_school(user, school):
-    """The same rule as schools_visited_by, for one school: who may start its visit."""
-    if not may_start_visit(user):
-        return False
-    return _sees_everything(user) or school.officer_id == user.id
-
-
-# -- providers and their officers -----------------------------------------------------------
-
-
-def providers_of(user):
-    """SQL condition on Provider: an officer's own providers; all for everyone else on staff."""
-    from qa_app.providers.models import Provider
-
-    if getattr(user, "role", None) == "officer":
-        return Provider.officer_id == user.id
-    return true()
-
-
-def actions_visible_to(user):
-    """SQL condition on Action outer-joined to its Visit, Provider and School: an officer sees
-    those of their providers, of the schools they visit and of their own visits."""
-    from qa_app.auth.models import School
-    from qa_app.providers.models import Provider
-    from qa_app.visits.models import Visit
-
-    if getattr(user, "role", None) == "officer":
-        return or_(Provider.officer_id == user.id, School.officer_id == user.id, Visit.officer_id == user.id)
-    return true()
-
-
-# -- escalations -------------------------------------------------------------------------
-
-
-def escalations_visible_to(user):
-    """SQL condition on Escalation: all for the Head of Access; an officer's own reports and
-    those about their providers; none for anyone else (schools see only their receipt)."""
-    from qa_app.escalations.models import Escalation
-    from qa_app.providers.models import Provider
-
-    if _sees_everything(user):
-        return true()
-    if getattr(user, "role", None) == "officer":
-        mine = select(Provider.id).where(Provider.officer_id == user.id)
-        return or_(Escalation.reported_by_id == user.id, Escalation.provider_id.in_(mine))
-    return false()
-
-
-def may_see_receipt(user, escalation):
-    """Whoever reported a concern sees the receipt for it, and so does whoever's report was
-    added to it (one open escalation per provider takes every report about it)."""
-    from qa_app.escalations.models import EscalationEvent
-    from qa_app.extensions import db
-
-    if escalation.reported_by_id == user.id:
-        return True
-    added = select(EscalationEvent.id).where(
-        EscalationEvent.escalation_id == escalation.id,
-        EscalationEvent.user_id == user.id,
-        EscalationEvent.action == "concern",
-    )
-    return db.session.scalar(added.limit(1)) is not None
-
-
-# -- placements -------------------------------------------------------------------------
-
-
-def placements_visible_to(user):
-    """SQL condition on Placement: a school user's own school's; an officer's, those at their
-    providers (the providers they are assigned to, as their programme and offline bundle
-    have them) and at the schools they visit (as link officer); all for the Head of Access;
-    those at their own provider for provider staff; none for anyone else."""
-    from qa_app.auth.models import School
-    from qa_app.placements.models import Placement
-    from qa_app.providers.models import Provider
-
-    role = getattr(user, "role", None)
-    if _sees_everything(user):
-        return true()
-    if role == "officer":
-        return or_(
-            Placement.provider_id.in_(select(Provider.id).where(Provider.officer_id == user.id)),
-            Placement.school_id.in_(select(School.id).where(School.officer_id == user.id)),
-        )
-    if role == "school" and user.school_id is not None:
-        return Placement.school_id == user.school_id
-    if role == "provider" and user.provider_id is not None:
-        return Placement.provider_id == user.provider_id
-    return false()
-
-
-def placement_in_scope(user, school_id, provider_id):
-    """The rule of placements_visible_to for a placement's school and provider ids (one
-    loaded, or one about to be saved)."""
-    from qa_app.auth.models import School
-    from qa_app.extensions import db
-    from qa_app.providers.models import Provider
-
-    role = getattr(user, "role", None)
-    if _sees_everything(user):
-        return True
-    if role == "officer":
-        school = db.session.get(School, school_id) if school_id is not None else None
-        provider = db.session.get(Provider, provider_id) if provider_id is not None else None
-        return bool(
-            (school is not None and school.officer_id == user.id)
-            or (provider is not None and provider.officer_id == user.id)
-        )
-    if role == "provider":
-        return provider_staff_of(user, provider_id)
-    return role == "school" and user.school_id is not None and user.school_id == school_id
-
-
-def can_see_placement(user, placement):
-    """The same rule as placements_visible_to, for one placement already loaded."""
-    return placement_in_scope(user, placement.school_id, placement.provider_id)
-
-
-def can_edit_placement(user, placement):
-    """Whoever may see a placement may change it (a school its own; an officer those in
-    their scope; the Head of Access any)."""
-    return can(user, "placement.record") and can_see_placement(user, placement)
-
-
-def schools_placeable_by(user):
-    """SQL condition on School: the schools this user may record placements for (an officer
-    any school, at one of their providers: may_place_for then checks the pair)."""
-    from qa_app.auth.models import School
-
-    role = getattr(user, "role", None)
-    if role in CASEWORK:
-        return true()
-    if role == "school" and user.school_id is not None:
-        return School.id == user.school_id
-    return false()
-
-
-def may_place_for(user, school_id, provider_id=None):
-    """Whether this user may record a placement of this school (with this provider): a
-    school its own pupils; an officer within their placement scope; the Head of Access any."""
-    role = getattr(user, "role", None)
-    if role == "officer":
-        return placement_in_scope(user, school_id, provider_id)
-    if role in CASEWORK:
-        return True
-    return role == "school" and user.school_id is not None and user.school_id == school_id
-
-
-# -- referrals to the Gateway panel --------------------------------------------------------
-
-
-def referrals_visible_to(user):
-    """SQL condition on Referral: a school user's own school's; for the panel, those sent to it
-    (a draft is the school's alone): an officer's visited schools', all for the Head of
-    Access; none for anyone else."""
-    from qa_app.referrals.models import Referral
-
-    role = getattr(user, "role", None)
-    sent = Referral.status != "draft"
-    if _sees_everything(user):
-        return sent
-    if role == "officer":
-        from qa_app.auth.models import School
-
-        return sent & Referral.school_id.in_(select(School.id).where(schools_visited_by(user)))
-    if role == "school" and user.school_id is not None:
-        return Referral.school_id == user.school_id
-    return false()
-
-
-def can_see_referral(user, referral):
-    """The same rule as referrals_visible_to, for one referral already loaded."""
-    role = getattr(user, "role", None)
-    if role in CASEWORK and referral.status == "draft":
-        return False
-    if _sees_everything(user):
-        return True
-    if role == "officer":
-        return referral.school is not None and referral.school.officer_id == user.id
-    return role == "school" and user.school_id is not None and referral.school_id == user.school_id
-
-
-def may_refer_for(user, school_id):
-    """Only a school's own staff refer its pupils."""
-    return (
-        getattr(user, "role", None) == "school" and user.school_id is not None and user.school_id == school_id
-    )
-
-
-def may_decide_referral(user, referral):
-    """The panel decides: an officer for the schools they visit, the Head of Access for any."""
-    return can(user, "referral.decide") and can_see_referral(user, referral)
+    return sees_everything(user)
 
 
 # -- the menu ------------------------------------------------------------------------------

@@ -8,12 +8,13 @@ from flask import render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from qa_app.auth.permissions import authorize, placements_visible_to
+from qa_app.auth.permissions import authorize
 from qa_app.dashboard import bp
 from qa_app.escalations.models import STATES, Escalation
 from qa_app.extensions import db
 from qa_app.placements.attendance import attendance_for
 from qa_app.placements.attendance_chart import attendance_chart
+from qa_app.placements.scopes import placements_visible_to
 from qa_app.providers.models import Provider
 from qa_app.visits.models import Visit
 

@@ -9,12 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from qa_app.audit.reads import audited, record_read, views_of
-from qa_app.auth.permissions import authorize, may_see_provider, may_see_receipt
+from qa_app.auth.permissions import authorize, may_see_provider
 from qa_app.bad_input import database_id
 from qa_app.domain import Conflict, Invalid, NotFound
 from qa_app.escalations import bp, services
 from qa_app.escalations.forms import ConcernForm, SuspensionForm, TransitionForm
 from qa_app.escalations.models import STATES, TRANSITIONS, Escalation, EscalationEvent
+from qa_app.escalations.scopes import may_see_receipt
 from qa_app.extensions import db
 from qa_app.forms import show_errors
 from qa_app.providers.models import Provider

@@ -10,11 +10,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from qa_app.auth.models import utcnow
-from qa_app.auth.permissions import escalations_visible_to
 from qa_app.dates import add_working_days, long_date
 from qa_app.domain import Conflict, Invalid, NotFound
 from qa_app.escalations import notify
 from qa_app.escalations.models import STATES, TRANSITIONS, Escalation, EscalationEvent
+from qa_app.escalations.scopes import escalations_visible_to
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
 from qa_app.registration.law import BORDERLINE, KNOWN_REGISTERED, LIKELY, RESULT_LABELS, raises_escalation
@@ -237,7 +237,7 @@ def _new(user, today, **fields):
 
 
 def visible_query(user):
-    """Escalations this user may see (auth.permissions.escalations_visible_to)."""
+    """Escalations this user may see (escalations.scopes)."""
     return select(Escalation).where(escalations_visible_to(user))
 
 

@@ -10,18 +10,15 @@ from sqlalchemy import nulls_first, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from qa_app.auth.models import School
-from qa_app.auth.permissions import (
-    placements_visible_to,
-    providers_of,
-    schools_visited_by,
-    visits_editable_by,
-)
+from qa_app.auth.permissions import schools_visited_by
 from qa_app.extensions import db
 from qa_app.framework.models import FrameworkVersion
 from qa_app.framework.rating import QA_STATUSES, RATINGS
 from qa_app.placements.overdue import OVERDUE
 from qa_app.placements.school_visit import placements_for_many
+from qa_app.placements.scopes import placements_visible_to
 from qa_app.providers.models import Provider, provider_qa_status
+from qa_app.providers.scopes import providers_of
 from qa_app.registration.law import RESULT_LABELS
 from qa_app.registration.services import rules_in_force
 from qa_app.selfassessment.services import shown_for_providers
@@ -29,6 +26,7 @@ from qa_app.visits.action_answers import answer_lines, latest_answers
 from qa_app.visits.form_words import OUTCOMES, SECTIONS, field_words
 from qa_app.visits.models import ACTION_OWNERS, PLACEMENT_CHECKS, VISIT_TYPES, Action, Visit
 from qa_app.visits.representation import visit_as_json
+from qa_app.visits.scopes import visits_editable_by
 
 # The registration check's yes/no questions about each pupil, in the form's order, with
 # the answer a new row starts with (the API's defaults for a pupil, visits/schemas.py Pupil).

@@ -29,11 +29,11 @@ from flask import current_app
 from sqlalchemy import and_, func, select
 
 from qa_app.auth.models import School
-from qa_app.auth.permissions import placements_visible_to
 from qa_app.domain import NotFound
 from qa_app.extensions import db
 from qa_app.placements.attendance_totals import ATTENDED, POSSIBLE, UNAUTHORISED, marked_daily_totals
 from qa_app.placements.models import AttendanceMark, Placement, PlacementReview
+from qa_app.placements.scopes import placements_visible_to
 from qa_app.providers.models import Provider
 
 TERMS = ("autumn", "spring", "summer")

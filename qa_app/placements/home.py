@@ -9,12 +9,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from qa_app.audit.reads import audited
-from qa_app.auth.permissions import can, placements_visible_to
+from qa_app.auth.permissions import can
 from qa_app.extensions import db
 from qa_app.placements import bp
 from qa_app.placements.lists import ListFilters, overdue_counts, placement_page
 from qa_app.placements.models import Placement
 from qa_app.placements.overdue import OVERDUE, items_from_row
+from qa_app.placements.scopes import placements_visible_to
 
 
 def open_placements(user):

@@ -15,11 +15,12 @@ from wtforms import SelectField, SubmitField
 from wtforms.validators import InputRequired
 
 from qa_app.auth.models import School
-from qa_app.auth.permissions import authorize, schools_placeable_by
+from qa_app.auth.permissions import authorize
 from qa_app.domain import Invalid
 from qa_app.extensions import db
 from qa_app.forms import show_errors
 from qa_app.placements import bp, imports
+from qa_app.placements.scopes import schools_placeable_by
 
 MAX_MB = imports.MAX_BYTES // (1024 * 1024)
 SHOWN_PROBLEMS = 500

@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 
 from qa_app.audit.reads import audited
 from qa_app.auth.models import School
-from qa_app.auth.permissions import authorize, can, placements_visible_to, schools_visited_by
+from qa_app.auth.permissions import authorize, can, schools_visited_by
 from qa_app.extensions import db
 from qa_app.framework.rating import ASSURED
 from qa_app.placements import bp
@@ -34,6 +34,7 @@ from qa_app.placements.overdue import (
     overdue_columns,
     overdue_conditions,
 )
+from qa_app.placements.scopes import placements_visible_to
 from qa_app.providers.models import REGISTRATION_STATUSES, Provider
 from qa_app.providers.search import qa_status_conditions, qa_status_sql
 

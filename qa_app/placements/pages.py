@@ -11,11 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from qa_app.auth.models import School
-from qa_app.auth.permissions import authorize, schools_placeable_by
+from qa_app.auth.permissions import authorize
 from qa_app.domain import Conflict, Forbidden, Invalid, NotFound, VersionRequired
 from qa_app.extensions import db
 from qa_app.forms import show_errors
 from qa_app.placements.schemas import PlacementBody, read
+from qa_app.placements.scopes import schools_placeable_by
 from qa_app.placements.services import FIELDS, find_placement, save_placement
 from qa_app.providers.models import Provider
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from qa_app.audit.reads import audited
 from qa_app.auth.models import School
-from qa_app.auth.permissions import authorize, can_edit_placement
+from qa_app.auth.permissions import authorize
 from qa_app.extensions import db
 from qa_app.framework.rating import QA_STATUSES
 from qa_app.placements import bp, pages
@@ -18,6 +18,7 @@ from qa_app.placements.attendance import since_last_review
 from qa_app.placements.forms import ChooseProviderForm, EndForm, PlacementForm, ReviewForm
 from qa_app.placements.models import ATTENDANCE_CODES, COMMISSIONERS, DECISIONS, DESTINATIONS, REASONS
 from qa_app.placements.representation import placement_as_json
+from qa_app.placements.scopes import can_edit_placement
 from qa_app.placements.services import placing_check, reason_needed
 from qa_app.providers.models import REGISTRATION_STATUSES, Provider
 

@@ -16,14 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from qa_app.audit.reads import audited
 from qa_app.auth.models import SCHOOL_PHASES, School
-from qa_app.auth.permissions import (
-    EDITABLE_VISIT_STATES,
-    authorize,
-    can_see_visit,
-    may_read_report,
-    may_see_school,
-    may_visit_school,
-)
+from qa_app.auth.permissions import authorize, may_see_school
 from qa_app.extensions import db
 from qa_app.placements import bp
 from qa_app.placements.lists import NOT_KNOWN_REGISTERED, concern
@@ -32,6 +25,7 @@ from qa_app.placements.overdue import any_overdue, overdue_conditions
 from qa_app.providers.models import REGISTRATION_STATUSES, Provider
 from qa_app.providers.search import qa_status_sql
 from qa_app.visits.models import Action, Visit
+from qa_app.visits.scopes import EDITABLE_VISIT_STATES, can_see_visit, may_read_report, may_visit_school
 
 
 def academic_year_start(today):

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from qa_app.auth.models import School, User, utcnow
-from qa_app.auth.permissions import can, can_edit_placement, can_see_placement, may_place_for
+from qa_app.auth.permissions import can
 from qa_app.dates import long_date
 from qa_app.domain import Conflict, Forbidden, Invalid, NotFound, VersionRequired
 from qa_app.extensions import db
@@ -23,6 +23,7 @@ from qa_app.framework.rating import ASSURED, QA_STATUSES
 from qa_app.notifications.outbox import queue_email
 from qa_app.placements.models import Placement, PlacementConflict, PlacementReview
 from qa_app.placements.schemas import rule_errors
+from qa_app.placements.scopes import can_edit_placement, can_see_placement, may_place_for
 from qa_app.providers.models import REGISTRATION_STATUSES, Provider
 from qa_app.visits.services import valid_uuid
 

@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from qa_app.audit.reads import audited
-from qa_app.auth.permissions import reports_visible_to
 from qa_app.domain import Conflict, Invalid, Locked, NotFound
 from qa_app.extensions import db
 from qa_app.forms import show_errors
@@ -22,6 +21,7 @@ from qa_app.portal import bp
 from qa_app.portal.forms import SafeguardingConfirmationForm
 from qa_app.portal.home import own_provider
 from qa_app.visits.models import Visit
+from qa_app.visits.scopes import reports_visible_to
 
 REPORTS_SHOWN = 50
 

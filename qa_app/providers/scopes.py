@@ -2,7 +2,10 @@
 reports), and who works on them: its own staff upload and answer; its officer and the Head of
 Access review. Anyone else is told the records do not exist (404)."""
 
+from sqlalchemy import true
+
 from qa_app.auth.permissions import provider_staff_of
+from qa_app.providers.models import Provider
 
 
 def _role(user):
@@ -29,3 +32,11 @@ def own_provider_id(user):
     """The provider a member of provider staff belongs to; None for anyone else."""
     provider_id = getattr(user, "provider_id", None)
     return provider_id if provider_staff_of(user, provider_id) else None
+
+
+def providers_of(user):
+    """SQL condition on Provider: an officer's own providers; all for everyone else on staff."""
+
+    if getattr(user, "role", None) == "officer":
+        return Provider.officer_id == user.id
+    return true()

@@ -7,9 +7,9 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from qa_app.auth.models import School
-from qa_app.auth.permissions import referrals_visible_to
 from qa_app.extensions import db
 from qa_app.referrals.models import Referral
+from qa_app.referrals.scopes import referrals_visible_to
 
 PAGE_SIZE = 25
 MAX_PAGE = 100_000

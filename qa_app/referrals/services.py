@@ -13,7 +13,6 @@ from flask import current_app
 from sqlalchemy import select
 
 from qa_app.auth.models import User, utcnow
-from qa_app.auth.permissions import can_see_referral, may_decide_referral, may_refer_for
 from qa_app.dates import long_date
 from qa_app.domain import Forbidden, Invalid, Locked, NotFound
 from qa_app.extensions import db
@@ -30,6 +29,7 @@ from qa_app.referrals.rules import (
     decision_errors,
     sending_errors,
 )
+from qa_app.referrals.scopes import can_see_referral, may_decide_referral, may_refer_for
 from qa_app.row_locks import lock_row
 
 # What a place accepted by the panel is recorded as, until the school changes its placement.

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from qa_app.auth.models import User
-from qa_app.auth.permissions import can, reports_visible_to
+from qa_app.auth.permissions import can
 from qa_app.dates import long_date
 from qa_app.domain import Forbidden, Invalid, Locked, NotDelivered, NotFound
 from qa_app.extensions import db
@@ -20,12 +20,13 @@ from qa_app.reports.content import visit_report
 from qa_app.reports.pdf import build_visit_report
 from qa_app.visits.audit import record_event
 from qa_app.visits.models import Visit
+from qa_app.visits.scopes import reports_visible_to
 from qa_app.visits.services import valid_uuid, with_everything
 
 
 def readable_visit(user, visit_uuid, edition):
     """The visit, fully loaded, if this user may read its report in this edition
-    (auth.permissions.reports_visible_to); Forbidden for a school asking for the internal
+    (visits.scopes.reports_visible_to); Forbidden for a school asking for the internal
     edition, NotFound otherwise."""
     if not can(user, "visit.view") and (edition != "provider" or not can(user, "report.provider_edition")):
         raise Forbidden("This edition of the report is for the authority's staff only")

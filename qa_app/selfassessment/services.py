@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qa_app.auth.models import User, utcnow
-from qa_app.auth.permissions import can, provider_staff_of, providers_of
+from qa_app.auth.permissions import can, provider_staff_of
 from qa_app.dates import long_date
 from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, TooLarge, Unsupported
 from qa_app.extensions import db
@@ -15,6 +15,7 @@ from qa_app.framework.rating import JUDGED, RATINGS
 from qa_app.framework.services import current_version
 from qa_app.notifications.outbox import queue_email
 from qa_app.providers.models import Provider
+from qa_app.providers.scopes import providers_of
 from qa_app.row_locks import lock_row
 from qa_app.selfassessment.models import SelfAssessment, SelfAssessmentAnswer, SelfAssessmentFile
 

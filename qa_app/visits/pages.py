@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from qa_app.auth.permissions import authorize, can_edit_visit, may_open_visits
+from qa_app.auth.permissions import authorize
 from qa_app.bad_input import CONCURRENT_MESSAGE
 from qa_app.domain import AlreadyOpen, Conflict, Forbidden, Invalid, Locked, NotFound, VersionRequired
 from qa_app.extensions import db
@@ -14,6 +14,7 @@ from qa_app.forms import show_errors
 from qa_app.visits import services
 from qa_app.visits.representation import body_with_change, visit_as_json
 from qa_app.visits.saving import save_visit
+from qa_app.visits.scopes import can_edit_visit, may_open_visits
 
 
 def load(visit_uuid, full=True, school_staff=False):

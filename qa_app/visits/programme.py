@@ -10,19 +10,15 @@ from sqlalchemy import and_, func, nulls_first, select
 from sqlalchemy.orm import joinedload
 
 from qa_app.auth.models import School, utcnow
-from qa_app.auth.permissions import (
-    EDITABLE_VISIT_STATES,
-    actions_visible_to,
-    authorize,
-    providers_of,
-    visits_visible_to,
-)
+from qa_app.auth.permissions import authorize
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
+from qa_app.providers.scopes import providers_of
 from qa_app.selfassessment.services import OFFER_WITHIN, open_requests
 from qa_app.visits import bp
 from qa_app.visits.models import Action, Visit
 from qa_app.visits.school_programme import SCHOOLS_LIMIT, schools_due
+from qa_app.visits.scopes import EDITABLE_VISIT_STATES, actions_visible_to, visits_visible_to
 
 PROGRAMME_LIMIT = 100
 MAX_PAGE = 100_000

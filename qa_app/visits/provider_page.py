@@ -11,13 +11,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from qa_app.auth.permissions import authorize, can, can_see_visit, may_read_report, provider_staff_of
+from qa_app.auth.permissions import authorize, can, provider_staff_of
 from qa_app.extensions import db
 from qa_app.providers.models import CHANGE_LABELS, Provider
 from qa_app.providers.scopes import may_see_documents
 from qa_app.providers.services import history
 from qa_app.visits import bp
 from qa_app.visits.models import Action, Visit
+from qa_app.visits.scopes import can_see_visit, may_read_report
 from qa_app.visits.standards import position_against_standards
 
 

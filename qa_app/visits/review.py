@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from qa_app.auth.permissions import authorize, can_edit_visit, may_resolve_conflict
+from qa_app.auth.permissions import authorize
 from qa_app.domain import DomainError, Forbidden, Invalid, Locked
 from qa_app.extensions import db
 from qa_app.forms import VersionedForm, show_errors
@@ -16,6 +16,7 @@ from qa_app.visits.pages import load
 from qa_app.visits.representation import visit_as_json
 from qa_app.visits.routes import show
 from qa_app.visits.saving import resolve_conflict
+from qa_app.visits.scopes import can_edit_visit, may_resolve_conflict
 
 QUEUE_PAGE_SIZE = 25
 MAX_PAGE = 100_000

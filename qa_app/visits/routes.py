@@ -12,7 +12,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from qa_app.audit.reads import audited
-from qa_app.auth.permissions import authorize, can, can_edit_visit, may_sign_off
+from qa_app.auth.permissions import authorize, can
 from qa_app.extensions import db
 from qa_app.forms import VersionedForm, show_errors
 from qa_app.framework.services import current_version
@@ -35,6 +35,7 @@ from qa_app.visits.programme import open_visit_to
 from qa_app.visits.progress import task_list
 from qa_app.visits.schemas import ActionItem, VisitChange, read
 from qa_app.visits.school_placements import as_shown, placements_to_check
+from qa_app.visits.scopes import can_edit_visit, may_sign_off
 
 DETAILS_FIELDS = {"visit_date": "visit_date", "pupils_seen": "pupils_seen", "actions": "visit_date"}
 

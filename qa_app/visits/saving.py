@@ -11,13 +11,6 @@ from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import selectinload
 
 from qa_app.auth.models import School, utcnow
-from qa_app.auth.permissions import (
-    EDITABLE_VISIT_STATES,
-    can_edit_visit,
-    can_see_visit,
-    may_start_visit,
-    may_visit_school,
-)
 from qa_app.domain import AlreadyOpen, Conflict, Forbidden, Invalid, Locked, NotFound, VersionRequired
 from qa_app.extensions import db
 from qa_app.framework.models import FrameworkVersion
@@ -31,6 +24,13 @@ from qa_app.visits.accuracy import may_correct
 from qa_app.visits.models import OWNERS_BY_KIND, Action, Judgement, Visit, VisitConflict
 from qa_app.visits.schemas import VisitBody, read
 from qa_app.visits.school_placements import check_problems, placements_to_check
+from qa_app.visits.scopes import (
+    EDITABLE_VISIT_STATES,
+    can_edit_visit,
+    can_see_visit,
+    may_start_visit,
+    may_visit_school,
+)
 from qa_app.visits.services import judged_of, rate, submission_blockers, valid_uuid
 
 

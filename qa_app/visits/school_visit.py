@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from qa_app.audit.reads import audited
 from qa_app.auth.models import School
-from qa_app.auth.permissions import EDITABLE_VISIT_STATES, authorize, may_visit_school
+from qa_app.auth.permissions import authorize
 from qa_app.extensions import db
 from qa_app.forms import show_errors
 from qa_app.framework.rating import QA_STATUSES
@@ -27,6 +27,7 @@ from qa_app.visits.routes import DETAILS_FIELDS, details_change
 from qa_app.visits.saving import may_not_visit
 from qa_app.visits.schemas import VisitChange
 from qa_app.visits.school_placements import as_shown, checks_needed, placements_to_check
+from qa_app.visits.scopes import EDITABLE_VISIT_STATES, may_visit_school
 
 FIELD_PREFIX = "placement_checks."
 

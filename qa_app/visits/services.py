@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from qa_app.auth.models import utcnow
-from qa_app.auth.permissions import may_sign_off, visits_visible_to
 from qa_app.domain import Forbidden, Invalid, Locked, NotFound
 from qa_app.extensions import db
 from qa_app.framework.models import FrameworkVersion
@@ -22,6 +21,7 @@ from qa_app.visits.audit import record_event
 from qa_app.visits.models import Action, Judgement, Visit
 from qa_app.visits.provider_rating import refresh_rating
 from qa_app.visits.school_placements import check_blockers, placements_to_check
+from qa_app.visits.scopes import may_sign_off, visits_visible_to
 
 
 def valid_uuid(value):
@@ -48,7 +48,7 @@ def with_everything():
 
 
 def visible_visit(user, visit_uuid, full=False):
-    """The visit if this user may see it (auth.permissions.visits_visible_to), else NotFound."""
+    """The visit if this user may see it (visits.scopes), else NotFound."""
     visit_uuid = valid_uuid(visit_uuid)
     query = select(Visit).where(Visit.uuid == visit_uuid, visits_visible_to(user))
     visit = visit_uuid and db.session.scalar(query.options(*with_everything()) if full else query)

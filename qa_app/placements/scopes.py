@@ -1,0 +1,85 @@
+"""Which placements a user may see, change and record: a school its own pupils', an officer
+those at their providers and the schools they visit, provider staff their own provider's, the
+Head of Access all. Outside the scope a placement is fetched as if it did not exist (404)."""
+
+from sqlalchemy import false, or_, select, true
+
+from qa_app.auth.models import School
+from qa_app.auth.permissions import CASEWORK, can, provider_staff_of, sees_everything
+from qa_app.extensions import db
+from qa_app.placements.models import Placement
+from qa_app.providers.models import Provider
+
+
+def placements_visible_to(user):
+    """SQL condition on Placement: a school user's own school's; an officer's, those at their
+    providers (the providers they are assigned to, as their programme and offline bundle
+    have them) and at the schools they visit (as link officer); all for the Head of Access;
+    those at their own provider for provider staff; none for anyone else."""
+
+    role = getattr(user, "role", None)
+    if sees_everything(user):
+        return true()
+    if role == "officer":
+        return or_(
+            Placement.provider_id.in_(select(Provider.id).where(Provider.officer_id == user.id)),
+            Placement.school_id.in_(select(School.id).where(School.officer_id == user.id)),
+        )
+    if role == "school" and user.school_id is not None:
+        return Placement.school_id == user.school_id
+    if role == "provider" and user.provider_id is not None:
+        return Placement.provider_id == user.provider_id
+    return false()
+
+
+def placement_in_scope(user, school_id, provider_id):
+    """The rule of placements_visible_to for a placement's school and provider ids (one
+    loaded, or one about to be saved)."""
+
+    role = getattr(user, "role", None)
+    if sees_everything(user):
+        return True
+    if role == "officer":
+        school = db.session.get(School, school_id) if school_id is not None else None
+        provider = db.session.get(Provider, provider_id) if provider_id is not None else None
+        return bool(
+            (school is not None and school.officer_id == user.id)
+            or (provider is not None and provider.officer_id == user.id)
+        )
+    if role == "provider":
+        return provider_staff_of(user, provider_id)
+    return role == "school" and user.school_id is not None and user.school_id == school_id
+
+
+def can_see_placement(user, placement):
+    """The same rule as placements_visible_to, for one placement already loaded."""
+    return placement_in_scope(user, placement.school_id, placement.provider_id)
+
+
+def can_edit_placement(user, placement):
+    """Whoever may see a placement may change it (a school its own; an officer those in
+    their scope; the Head of Access any)."""
+    return can(user, "placement.record") and can_see_placement(user, placement)
+
+
+def schools_placeable_by(user):
+    """SQL condition on School: the schools this user may record placements for (an officer
+    any school, at one of their providers: may_place_for then checks the pair)."""
+
+    role = getattr(user, "role", None)
+    if role in CASEWORK:
+        return true()
+    if role == "school" and user.school_id is not None:
+        return School.id == user.school_id
+    return false()
+
+
+def may_place_for(user, school_id, provider_id=None):
+    """Whether this user may record a placement of this school (with this provider): a
+    school its own pupils; an officer within their placement scope; the Head of Access any."""
+    role = getattr(user, "role", None)
+    if role == "officer":
+        return placement_in_scope(user, school_id, provider_id)
+    if role in CASEWORK:
+        return True
+    return role == "school" and user.school_id is not None and user.school_id == school_id
