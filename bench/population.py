@@ -114,7 +114,7 @@ def provider_rows(rng, count):
     return providers, services
 
 
-def _ratings_for(rag, codes, rng):
+def ratings_for(rag, codes, rng):
     """Judgements that give the wanted RAG under the default rules (as in qa_app.demo)."""
     ratings = dict.fromkeys(codes, "met")
     for code in rng.sample(codes, 3):
@@ -139,7 +139,7 @@ def outcome_pool(rng, version, per_rag=40):
     for rag in (*RAG_WEIGHTS, "partial"):
         outcomes = []
         for _ in range(per_rag):
-            ratings = _ratings_for("green" if rag == "partial" else rag, codes, rng)
+            ratings = ratings_for("green" if rag == "partial" else rag, codes, rng)
             if rag == "partial":
                 ratings = dict(list(ratings.items())[: rng.randint(4, 14)])
             themes, overall, why = rate_visit(criteria, ratings, version.rules)

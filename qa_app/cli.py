@@ -2,16 +2,31 @@
 send-notifications, check-placements, send-provider-reminders, attendance-alerts,
 move-files-into-database, apply-retention."""
 
+from datetime import date
+
 import click
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
+from qa_app import demo
+from qa_app.action_plans.services import send_overdue_notices
+from qa_app.alerts.services import raise_alerts
 from qa_app.auth.models import ROLES
 from qa_app.auth.passwords import password_problem
 from qa_app.auth.services import create_user, provider_id_named
+from qa_app.dates import UK
+from qa_app.documents.reminders import send_document_reminders
+from qa_app.documents.services import refresh_all
 from qa_app.domain import Invalid
+from qa_app.escalations.notify import send_overdue_reminders
 from qa_app.extensions import db
 from qa_app.framework.services import load_default_framework
+from qa_app.notifications.outbox import deliver_due, deliver_forever
+from qa_app.photos.moving import move_photos_into_database
+from qa_app.placements.registration import check_all
 from qa_app.registration.services import load_default_rules, rules_in_force
+from qa_app.retention.disposal import dispose
+from qa_app.retention.rules import due
 
 
 @click.command("create-user")
@@ -57,7 +72,6 @@ def load_framework_command():
 @click.command("seed-demo")
 def seed_demo_command():
     """Load the demo authority (providers, visits, one user per role) if the database is empty."""
-    from qa_app import demo
 
     if current_app.config["ENV_NAME"] == "production":
         raise click.UsageError("Demo data is for development only.")
@@ -72,9 +86,6 @@ def seed_demo_command():
 @click.command("send-overdue-reminders")
 def send_overdue_reminders_command():
     """Email the Head of Access about escalations not reviewed within 5 working days (run daily)."""
-    from datetime import date
-
-    from qa_app.escalations.notify import send_overdue_reminders
 
     sent = send_overdue_reminders(date.today())
     db.session.commit()
@@ -90,7 +101,6 @@ def send_overdue_reminders_command():
 def send_notifications_command(loop, interval):
     """Deliver the emails waiting in the outbox; failures are retried later (run every minute,
     or as a service with --loop, which SIGTERM stops cleanly)."""
-    from qa_app.notifications.outbox import deliver_due, deliver_forever
 
     if loop:
         deliver_forever(interval, click.echo)  # until SIGTERM or SIGINT, after the email in hand
@@ -105,9 +115,6 @@ def send_notifications_command(loop, interval):
 def check_placements_command():
     """Run the registration test across schools for every provider not known to be registered,
     with the rules in force today (run daily: placements start and rules come into force)."""
-    from datetime import date
-
-    from qa_app.placements.registration import check_all
 
     outcomes = check_all(date.today())
     db.session.commit()
@@ -121,11 +128,6 @@ def check_placements_command():
 def send_provider_reminders_command():
     """Remind providers and their officers of documents about to expire (42 and 14 days
     before, and on the day) and of actions past their due date, each once (run daily)."""
-    from datetime import date
-
-    from qa_app.action_plans.services import send_overdue_notices
-    from qa_app.documents.reminders import send_document_reminders
-    from qa_app.documents.services import refresh_all
 
     today = date.today()
     refresh_all()
@@ -147,10 +149,6 @@ def send_provider_reminders_command():
 def attendance_alerts_command(at):
     """Raise today's attendance alerts not raised yet: pupils absent with no known reason, or
     not marked by the deadline, and registers not marked (run every few minutes in the day)."""
-    from sqlalchemy.exc import IntegrityError
-
-    from qa_app.alerts.services import raise_alerts
-    from qa_app.dates import UK
 
     try:
         raised = raise_alerts(at.replace(tzinfo=UK) if at else None)
@@ -171,7 +169,6 @@ def attendance_alerts_command(at):
 def move_files_into_database_command():
     """Move photos still on this server's disk (PHOTO_STORAGE_PATH) into the database; safe to
     run again (run once on one server after upgrading)."""
-    from qa_app.photos.moving import move_photos_into_database
 
     counts = move_photos_into_database(say=click.echo)
     click.echo(
@@ -194,10 +191,6 @@ def apply_retention_command(dry_run, on):
     """Dispose of the records past their retention date that no legal hold keeps, logging each
     rule's count (run nightly); with --dry-run, list them (with their references, for the
     operator only) and delete nothing."""
-    from datetime import date
-
-    from qa_app.retention.disposal import dispose
-    from qa_app.retention.rules import due
 
     batches = due(on.date() if on else date.today())
     for batch in batches:

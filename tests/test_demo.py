@@ -82,7 +82,7 @@ def test_demo_data_reads_like_a_real_year(runner, app):
     from datetime import datetime, timedelta
 
     from qa_app.auth.models import School
-    from qa_app.demo import BOROUGHS
+    from qa_app.demo.data import BOROUGHS
     from qa_app.escalations.models import EscalationEvent
     from qa_app.photos.models import VisitPhoto
     from qa_app.visits.models import Judgement, VisitEvent

@@ -27,7 +27,7 @@ def test_the_tablet_shows_the_self_assessment_beside_each_criterion_offline(tabl
     from flask_login import login_user
 
     from qa_app.auth.models import User
-    from qa_app.demo_providers import demo_provider
+    from qa_app.demo.providers import demo_provider
     from qa_app.selfassessment.models import SelfAssessment
     from qa_app.selfassessment.services import save_answers
     from qa_app.submission.services import save

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from qa_app.demo_timeline import date_visit, working_day
+from qa_app.demo.timeline import date_visit, working_day
 from qa_app.documents.services import required_documents, review_document, upload_document
 from qa_app.drafts.services import share_draft
 from qa_app.extensions import db
@@ -44,7 +44,7 @@ def _documents(provider, staff, officer, today):
         review_document(officer, uploaded, "approve", "", uploaded.version)
 
 
-def _body(provider, visit_date, version, **fields):
+def visit_body(provider, visit_date, version, **fields):
     judgements = [
         {
             "criterion": c.code,
@@ -94,13 +94,13 @@ def seed_provider_records(provider, staff, officer, head, today):
         },
     ]
     visit = _visit(
-        officer, _body(provider, last, version, actions=actions, strengths="Calm, purposeful sessions.")
+        officer, visit_body(provider, last, version, actions=actions, strengths="Calm, purposeful sessions.")
     )
     sign_off(head, visit)
     date_visit(visit, today)
     latest = _visit(
         officer,
-        _body(
+        visit_body(
             provider,
             working_day(today - timedelta(days=3)),
             version,

@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from qa_app.auth.models import School
-from qa_app.demo_timeline import working_day
+from qa_app.demo.timeline import working_day
 from qa_app.extensions import db
 from qa_app.placements.schemas import PlacementBody, read
 from qa_app.placements.services import placing_check, save_placement
@@ -150,11 +150,11 @@ def add_placements(users, rng, today):
         provider = providers[provider_index]
         # A school's own staff, else its link officer, else the Head of Access records it.
         user = by_school.get(school.id) or school.officer or users["head@example.org"]
-        body = _body(school, provider, ref, year, started, planned, hours, more, rng, today)
+        body = visit_body(school, provider, ref, year, started, planned, hours, more, rng, today)
         save_placement(user, str(uuid.UUID(int=rng.getrandbits(128))), read(PlacementBody, body).to_change())
 
 
-def _body(school, provider, ref, year, started, planned, hours, more, rng, today):
+def visit_body(school, provider, ref, year, started, planned, hours, more, rng, today):
     """A placement's body as the form and the API send it."""
     start = working_day(today - timedelta(days=started))
     ended = working_day(today - timedelta(days=more["ended"])) if "ended" in more else None

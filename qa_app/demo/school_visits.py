@@ -12,8 +12,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from qa_app.auth.models import School
-from qa_app.demo_placements import SCHOOLS
-from qa_app.demo_timeline import date_visit, working_day
+from qa_app.demo.placements import SCHOOLS
+from qa_app.demo.timeline import date_visit, working_day
 from qa_app.extensions import db
 from qa_app.framework.services import current_version
 from qa_app.submission.services import save as save_visit
@@ -82,7 +82,7 @@ def add_school_visits(users, rng, today):
         school = schools[SCHOOLS[index][0]]
         visit_date = working_day(today - timedelta(days=days_ago))
         ratings = {c.code: ("met", MET[c.code]) for c in version.active_criteria()} | not_met
-        body = _body(
+        body = visit_body(
             school,
             visit_date,
             ratings,
@@ -107,14 +107,14 @@ def add_school_visits(users, rng, today):
         date_visit(visit, today)
     index, days_ago = DRAFT
     ratings = {c.code: ("met", MET[c.code]) for c in version.active_criteria() if c.theme in ("PR", "QR")}
-    body = _body(schools[SCHOOLS[index][0]], working_day(today - timedelta(days=days_ago)), ratings)
+    body = visit_body(schools[SCHOOLS[index][0]], working_day(today - timedelta(days=days_ago)), ratings)
     visit, _ = save_visit(
         officer, str(uuid.UUID(int=rng.getrandbits(128))), read(VisitBody, body).to_change()
     )
     date_visit(visit, today)
 
 
-def _body(school, visit_date, ratings, **fields):
+def visit_body(school, visit_date, ratings, **fields):
     """A school visit's body as the visit form and the sync API send it."""
     return {
         "school_id": school.id,

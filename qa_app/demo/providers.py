@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from qa_app.auth.services import create_user
-from qa_app.demo_timeline import working_day
+from qa_app.demo.timeline import working_day
 from qa_app.extensions import db
 from qa_app.placements.schemas import PlacementBody, read
 from qa_app.placements.services import placing_check, save_placement
