@@ -4,12 +4,13 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from qa_app import display
-from qa_app.auth.permissions import can, navigation
+from qa_app.auth.permissions import Allowed, navigation
 from qa_app.config import CONFIGS
 from qa_app.escalations.models import EVENTS, SOURCES, STATES
 from qa_app.extensions import csrf, db, limiter, login_manager, migrate
@@ -81,7 +82,7 @@ def register_templates(app):
     WTFormsHelpers(app)
     display.init_app(app)
     app.add_template_global(navigation)
-    app.add_template_global(can)
+    app.context_processor(lambda: {"allowed": Allowed(current_user)})
     app.add_template_global(THEMES, "themes")
     app.add_template_global(VISIT_STATUSES, "visit_statuses")
     app.add_template_global(VISIT_TYPES, "visit_types")

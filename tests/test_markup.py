@@ -4,6 +4,9 @@ value built with `~` from a string and an escaped name turns the whole value int
 import re
 from pathlib import Path
 
+import pytest
+from flask import render_template_string
+
 from qa_app.extensions import db
 from qa_app.visits.models import Action
 from tests.test_visits import start_visit
@@ -77,3 +80,29 @@ def test_every_table_scrolls_in_its_own_region_or_stacks_on_a_phone():
                 continue
             found.append(f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, match.start()) + 1}")
     assert found == []
+
+
+def test_templates_read_flags_and_decide_no_access():
+    """Who may do what is decided in Python (can(), the scopes); a template reads the
+    answer (`allowed["action"]` or a flag from its view) and tests no role itself. The
+    signed-in user's role is written only into base.html's data attribute for the tablet."""
+    rules = re.compile(r"\bcan\(|current_user\.role\b(?!_label)")
+    found = []
+    for template in sorted((ROOT / "templates").rglob("*.html")):
+        for number, line in enumerate(template.read_text().splitlines(), 1):
+            for match in rules.finditer(line):
+                attribute = 'data-user-role="{{ current_user.role }}"'
+                if (
+                    template.name == "base.html"
+                    and attribute in line
+                    and match.group() == "current_user.role"
+                ):
+                    continue
+                found.append(f"{template.relative_to(ROOT)}:{number}: {match.group()}")
+    assert found == []
+
+
+def test_an_action_no_role_has_is_an_error_in_a_template(app):
+    """A mistyped action in a template fails loudly rather than hiding what it guards."""
+    with app.test_request_context(), pytest.raises(ValueError, match="No such action"):
+        render_template_string('{{ "shown" if allowed["visit.strat"] }}')

@@ -8,6 +8,8 @@ their queries, and checks for one record already loaded. A record outside a user
 fetched as if it did not exist (404). Templates get plain flags from their view.
 """
 
+from collections.abc import Mapping
+
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import false, true
@@ -76,6 +78,26 @@ def can(user, action):
     if action == "visit.sign_off" and is_deputy(user):
         return True
     return user.role in PERMISSIONS[action]
+
+
+class Allowed(Mapping):
+    """What a user may do, as flags for templates: `allowed["visit.start"]`. The rules stay
+    in can(); a template only reads the answer. An action no role has is an error, not a
+    silent False (Jinja hides a KeyError, so it is a ValueError)."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def __getitem__(self, action):
+        if action not in PERMISSIONS:
+            raise ValueError(f"No such action: {action!r}")
+        return can(self.user, action)
+
+    def __iter__(self):
+        return iter(PERMISSIONS)
+
+    def __len__(self):
+        return len(PERMISSIONS)
 
 
 def is_deputy(user):

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from qa_app.audit.reads import audited, record_read, views_of
-from qa_app.auth.permissions import authorize, may_see_provider
+from qa_app.auth.permissions import authorize, may_see_provider, sees_everything
 from qa_app.bad_input import database_id
 from qa_app.domain import Conflict, Invalid, NotFound
 from qa_app.escalations import bp, services
@@ -61,7 +61,12 @@ def index():
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     escalations = db.paginate(query, page=page, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
     return render_template(
-        "escalations/index.html", escalations=escalations, state=state, q=words, today=today
+        "escalations/index.html",
+        escalations=escalations,
+        state=state,
+        q=words,
+        today=today,
+        own_only=not sees_everything(current_user),
     )
 
 

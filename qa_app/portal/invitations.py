@@ -18,15 +18,10 @@ from qa_app.extensions import db
 from qa_app.notifications.outbox import queue_email
 from qa_app.portal.models import StaffInvitation
 from qa_app.providers.models import Provider
+from qa_app.providers.scopes import may_invite
 from qa_app.row_locks import lock_row
 
 VALID_FOR = timedelta(days=7)
-
-
-def may_invite(user, provider):
-    """The provider's own officer, or an administrator."""
-    role = getattr(user, "role", None)
-    return role == "admin" or (role == "officer" and provider.officer_id == user.id)
 
 
 def token_hash(token):

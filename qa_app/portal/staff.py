@@ -16,12 +16,12 @@ from qa_app.portal.forms import AcceptInvitationForm, InvitationForm, RequestSel
 from qa_app.portal.invitations import (
     accept,
     invite,
-    may_invite,
     open_invitation,
     pending_invitations,
     staff_of,
 )
 from qa_app.providers.models import Provider
+from qa_app.providers.scopes import may_invite
 from qa_app.selfassessment.services import may_request, open_request
 from qa_app.selfassessment.services import request_self_assessment as ask_for_self_assessment
 

@@ -40,3 +40,14 @@ def providers_of(user):
     if getattr(user, "role", None) == "officer":
         return Provider.officer_id == user.id
     return true()
+
+
+def may_invite(user, provider):
+    """Who invites the provider's staff to sign in: its own officer, or an administrator."""
+    role = _role(user)
+    return role == "admin" or (role == "officer" and provider.officer_id == user.id)
+
+
+def provider_of_theirs(user, provider):
+    """The rule of providers_of for one provider already loaded."""
+    return _role(user) != "officer" or provider.officer_id == user.id

@@ -15,7 +15,7 @@ from qa_app.framework.rating import JUDGED, RATINGS
 from qa_app.framework.services import current_version
 from qa_app.notifications.outbox import queue_email
 from qa_app.providers.models import Provider
-from qa_app.providers.scopes import providers_of
+from qa_app.providers.scopes import provider_of_theirs
 from qa_app.row_locks import lock_row
 from qa_app.selfassessment.models import SelfAssessment, SelfAssessmentAnswer, SelfAssessmentFile
 
@@ -30,12 +30,7 @@ LM_CODE = "LM3"
 
 def may_request(user, provider):
     """The provider's officer, or the Head of Access."""
-    if not can(user, "visit.start"):
-        return False
-    return (
-        db.session.scalar(select(Provider.id).where(Provider.id == provider.id, providers_of(user)))
-        is not None
-    )
+    return can(user, "visit.start") and provider_of_theirs(user, provider)
 
 
 def open_request(provider_id):

@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, nulls_first, select
 from sqlalchemy.orm import joinedload
 
 from qa_app.auth.models import School, utcnow
-from qa_app.auth.permissions import authorize
+from qa_app.auth.permissions import authorize, sees_everything
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
 from qa_app.providers.scopes import providers_of
@@ -191,6 +191,7 @@ def programme():
     )
     return render_template(
         "visits/programme.html",
+        own_programme=not sees_everything(current_user),
         q=words,
         providers=providers,
         overdue=[p for p in providers.items if p.next_visit_due is None or p.next_visit_due < today],
@@ -229,5 +230,8 @@ def overdue_actions():
         .order_by(Action.due, func.coalesce(Provider.name, School.name))
     )
     return render_template(
-        "visits/overdue_actions.html", actions=db.session.scalars(query).all(), today=today
+        "visits/overdue_actions.html",
+        actions=db.session.scalars(query).all(),
+        today=today,
+        own_only=not sees_everything(current_user),
     )

@@ -14,8 +14,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from qa_app.auth.permissions import authorize, can, provider_staff_of
 from qa_app.extensions import db
 from qa_app.providers.models import CHANGE_LABELS, Provider
-from qa_app.providers.scopes import may_see_documents
+from qa_app.providers.scopes import may_invite, may_see_documents
 from qa_app.providers.services import history
+from qa_app.selfassessment.services import may_request
 from qa_app.visits import bp
 from qa_app.visits.models import Action, Visit
 from qa_app.visits.scopes import can_see_visit, may_read_report
@@ -80,6 +81,8 @@ def provider_page(provider_id):
         actions=open_actions(provider),
         changes=history(provider) if staff else [],
         may_see_documents=may_see_documents(current_user, provider),
+        may_invite_staff=may_invite(current_user, provider),
+        may_ask_for_self_assessment=may_request(current_user, provider),
         change_labels=CHANGE_LABELS,
         standards=position_against_standards(provider),
     )
