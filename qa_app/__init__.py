@@ -9,7 +9,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from qa_app import display
+from qa_app import display, signals
 from qa_app.auth.permissions import Allowed, navigation
 from qa_app.config import CONFIGS
 from qa_app.escalations.models import EVENTS, SOURCES, STATES
@@ -50,6 +50,7 @@ def create_app(test_config=None):
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    signals.check_receivers()  # every receiver's module is imported by now
     return app
 
 

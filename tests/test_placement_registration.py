@@ -264,10 +264,9 @@ def test_two_saves_at_once_make_one_escalation(world):
 def test_the_daily_command_is_safe_to_run_again(world, app, monkeypatch):
     """`flask check-placements` tests every provider not known to be registered (here, with
     placements recorded before the test was hung on the save); a second run adds nothing."""
-    from qa_app.placements import services
+    from qa_app import signals
 
-    with monkeypatch.context() as patch:
-        patch.setattr(services, "on_change", [])
+    with signals.placements_changed.muted():
         for n in range(5):
             place(world, n % 3, 25)
     assert escalations() == []

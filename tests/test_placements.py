@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from qa_app import signals
 from qa_app.auth.models import School
 from qa_app.domain import Conflict, Forbidden, Invalid, NotFound, VersionRequired
 from qa_app.extensions import db
@@ -273,10 +274,28 @@ def test_a_suspended_or_expired_provider_needs_a_reason(world):
     assert placing_check(good, TODAY)["status"] == "suspended"
 
 
-def test_every_save_runs_the_hooks(world, monkeypatch):
+def test_every_save_says_which_providers_placements_changed(world):
     seen = []
-    monkeypatch.setattr(services, "on_change", [seen.append])
-    placement, _ = _save(world["school_user"], placement_body(world["school"], world["good"]))
-    body = placement_body(world["school"], world["unknown"], pupil_ref=placement.pupil_ref)
-    _save(world["school_user"], body, placement.uuid, base_version=placement.version)
+
+    def receiver(_sender, provider_ids, **_):
+        seen.append(provider_ids)
+
+    with signals.placements_changed.connected_to(receiver):
+        placement, _ = _save(world["school_user"], placement_body(world["school"], world["good"]))
+        body = placement_body(world["school"], world["unknown"], pupil_ref=placement.pupil_ref)
+        _save(world["school_user"], body, placement.uuid, base_version=placement.version)
     assert seen == [{world["good"].id}, {world["good"].id, world["unknown"].id}]
+
+
+def test_the_app_does_not_start_with_a_signal_nobody_receives():
+    """A receiver whose module was never imported would fail silently: create_app refuses."""
+    from qa_app.placements.registration import _placements_changed
+
+    signals.check_receivers()
+    signals.placements_changed.disconnect(_placements_changed)
+    try:
+        with pytest.raises(RuntimeError, match="placements-changed"):
+            signals.check_receivers()
+    finally:
+        signals.placements_changed.connect(_placements_changed)
+    signals.check_receivers()

@@ -8,7 +8,7 @@ the limb and the placements (school and pupil reference) that decided it.
 
 Each test holds its providers' rows until its transaction commits, so two schools saving at
 the same moment are tested one after the other and the second sees the first's placement.
-It runs after every save, end or import of placements (services.placements_changed), when
+It runs after every save, end or import of placements (signals.placements_changed), when
 an admin publishes rules already in force, and daily (`flask check-placements`), which
 catches placements that start and rules that come into force on the day.
 
@@ -23,12 +23,12 @@ from typing import NamedTuple
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from qa_app import signals
 from qa_app.auth.models import School, User
 from qa_app.dates import long_date
 from qa_app.escalations.models import Escalation
 from qa_app.escalations.services import raise_from_placements
 from qa_app.extensions import db
-from qa_app.placements import services
 from qa_app.placements.models import Placement
 from qa_app.providers.models import Provider
 from qa_app.registration.law import (
@@ -39,7 +39,7 @@ from qa_app.registration.law import (
     Pupil,
     registration_test,
 )
-from qa_app.registration.services import rules_in_force, rules_published
+from qa_app.registration.services import rules_in_force
 from qa_app.row_locks import lock_rows
 
 # A registered independent school, or a setting Ofsted already registers, is known.
@@ -271,18 +271,15 @@ def check_all(today=None):
 # -- when it runs ------------------------------------------------------------------------
 
 
-def placements_changed(provider_ids):
+@signals.placements_changed.connect
+def _placements_changed(_sender, provider_ids, **_):
     """Test these providers again now, or once at the end of the batch being imported
-    (hung on services.placements_changed, which every save, end and import calls)."""
+    (signals.placements_changed, which every save, end and import sends)."""
     pending = db.session.info.get(_BATCH)
     if pending is not None:
         pending.update(provider_ids)
         return
     retest_providers(provider_ids)
-
-
-if placements_changed not in services.on_change:
-    services.on_change.append(placements_changed)
 
 
 @contextmanager
@@ -301,7 +298,7 @@ def one_test_per_provider(test=True):
         retest_providers(pending)
 
 
-@rules_published.connect
+@signals.rules_published.connect
 def _rules_published(version, **_):
     """Rules published already in force change the test today: run it for every provider."""
     if version.in_force_from is not None and version.in_force_from <= date.today():

@@ -14,6 +14,7 @@ from uuid import uuid4
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
+from qa_app import signals
 from qa_app.auth.models import School, User, utcnow
 from qa_app.auth.permissions import can
 from qa_app.dates import long_date
@@ -85,22 +86,16 @@ TESTED_FIELDS = (
     "main_education",
 )
 
-# -- the hook other parts of placements hang their work on -----------------------------------
-
-# Callables taking a set of provider ids, run by placements_changed(). The cross-school
-# registration test appends its re-run here (qa_app.placements.registration), so that
-# whatever saves, ends or imports placements re-tests the providers concerned.
-on_change = []
+# -- what follows a change ----------------------------------------------------------------
 
 
 def placements_changed(provider_ids):
-    """Run every hook in `on_change` for the providers whose placements were saved, ended
-    or imported (in the same transaction, after the flush); call it once per save or import."""
+    """Say that these providers' placements were saved, ended or imported (in the same
+    transaction, after the flush): signals.placements_changed, whose receiver re-tests them.
+    Call it once per save or import."""
     provider_ids = {provider_id for provider_id in provider_ids if provider_id}
-    if not provider_ids:
-        return
-    for hook in on_change:
-        hook(provider_ids)
+    if provider_ids:
+        signals.placements_changed.send(provider_ids=provider_ids)
 
 
 # -- before placing ----------------------------------------------------------------------------

@@ -6,17 +6,13 @@ These functions flush but never commit; the caller commits once.
 import copy
 from datetime import date
 
-from blinker import Namespace
 from sqlalchemy import select
 
 from qa_app.domain import Invalid
 from qa_app.extensions import db
 from qa_app.registration import law
 from qa_app.registration.models import RegistrationRules
-
-# Sent with the version when an admin publishes rules: features above this one that test
-# against the rules in force (the placements across schools) run again when they change.
-rules_published = Namespace().signal("rules-published")
+from qa_app.signals import rules_published
 
 # -- rule versions ---------------------------------------------------------------------
 
