@@ -23,10 +23,11 @@ from qa_app.extensions import db
 from qa_app.framework.services import current_version
 from qa_app.placements import registration
 from qa_app.placements.models import Placement, PlacementReview
-from qa_app.placements.schemas import PlacementBody, read, rule_errors
+from qa_app.placements.schemas import PlacementBody, rule_errors
 from qa_app.placements.services import placing_check
 from qa_app.providers.models import Provider
 from qa_app.referrals.models import Referral
+from qa_app.schemas import read
 from qa_app.visits.school_placements import checks_needed, placements_to_check
 from qa_app.visits.services import sign_off
 

@@ -41,8 +41,9 @@ from qa_app.extensions import db
 from qa_app.framework.services import load_default_framework
 from qa_app.placements.models import DESTINATIONS, REASONS, Placement, PlacementReview
 from qa_app.providers.models import Provider
+from qa_app.schemas import read
 from qa_app.submission.services import save
-from qa_app.visits.schemas import VisitBody, read
+from qa_app.visits.schemas import VisitBody
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results" / "bundle.json"

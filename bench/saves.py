@@ -6,8 +6,9 @@ bench/ that saves one, so a change to the save path is made here once.
 
 import uuid
 
+from qa_app.schemas import read
 from qa_app.submission.services import save as save_visit
-from qa_app.visits.schemas import VisitBody, read
+from qa_app.visits.schemas import VisitBody
 from qa_app.visits.services import sign_off
 
 

@@ -11,9 +11,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import IntegerConverter
 
 from qa_app.extensions import db
+from qa_app.schemas import MAX_ID
 
-# The widest value an Integer column holds on every database the app runs on.
-MAX_ID = 2**31 - 1
 NUL_MESSAGE = "What you sent contains a NUL character (\\0), which cannot be stored. Remove it and try again."
 TOO_LARGE_MESSAGE = "A number or text you entered is too large to be stored. Check what you entered."
 CONCURRENT_MESSAGE = (

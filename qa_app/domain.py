@@ -6,6 +6,17 @@ Services raise these and never know about HTTP. A form view puts them on its fie
 ``judgements[3].evidence``, ``criterion.SG1``) to a message a person can act on.
 """
 
+import uuid
+
+
+def valid_uuid(value):
+    """The UUID in canonical form, or None: every record the tablets and the API create is
+    named by one (visits, placements, photos, referrals' forms, Idempotency-Keys)."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return None
+
 
 class DomainError(Exception):
     """Something a service refused to do; `fields` names what to fix, where it can."""

@@ -17,13 +17,14 @@ from qa_app.escalations.services import report_concern, transition
 from qa_app.extensions import db
 from qa_app.framework.services import current_version
 from qa_app.placements.schemas import PlacementBody
-from qa_app.placements.schemas import read as read_placement
 from qa_app.placements.services import save_placement
 from qa_app.providers.models import Provider
 from qa_app.providers.services import save_provider
+from qa_app.schemas import read
+from qa_app.schemas import read as read_placement
 from qa_app.submission.services import save as submit_save
 from qa_app.visits.provider_rating import refresh_rating
-from qa_app.visits.schemas import VisitBody, read
+from qa_app.visits.schemas import VisitBody
 from qa_app.visits.services import return_to_officer, sign_off
 
 PASSWORD = "correct-horse-battery"

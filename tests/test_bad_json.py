@@ -10,8 +10,9 @@ from pydantic import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
 from qa_app.extensions import db
+from qa_app.schemas import NOT_UNICODE, field_errors
 from qa_app.visits.models import SyncReceipt, Visit, VisitConflict
-from qa_app.visits.schemas import NOT_UNICODE, Judgement, field_errors
+from qa_app.visits.schemas import Judgement
 from tests.test_api import full_visit, put
 
 

@@ -3,7 +3,7 @@ by its path, and passes a clean body in one pass."""
 
 import pytest
 
-from qa_app.visits.schemas import not_unicode
+from qa_app.schemas import not_unicode
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from qa_app.auth.models import User
 from qa_app.domain import AlreadyOpen
 from qa_app.extensions import db
+from qa_app.schemas import read
 from qa_app.visits import saving
 from qa_app.visits.models import Visit
 from qa_app.visits.saving import save_visit
-from qa_app.visits.schemas import VisitBody, read
+from qa_app.visits.schemas import VisitBody
 from tests.test_api import full_visit, put
 
 

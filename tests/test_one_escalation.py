@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from qa_app.escalations.models import Escalation, EscalationEvent
 from qa_app.extensions import db
-from qa_app.placements.schemas import PlacementBody, read
+from qa_app.placements.schemas import PlacementBody
 from qa_app.placements.services import save_placement
+from qa_app.schemas import read
 from tests.factories import placement_body
 
 FIVE_PUPILS = {

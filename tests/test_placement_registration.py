@@ -12,10 +12,11 @@ from qa_app.escalations.models import Escalation, EscalationEvent
 from qa_app.escalations.services import raise_from_placements, transition
 from qa_app.extensions import db
 from qa_app.placements import registration
-from qa_app.placements.schemas import PlacementBody, read
+from qa_app.placements.schemas import PlacementBody
 from qa_app.placements.services import save_placement
 from qa_app.registration.law import BORDERLINE, LIKELY, NOT_INDICATED
 from qa_app.registration.models import RegistrationRules
+from qa_app.schemas import read
 from tests.factories import placement_body
 
 TODAY = date.today()

@@ -10,8 +10,9 @@ import pytest
 from qa_app.extensions import db
 from qa_app.placements import registration
 from qa_app.placements.representation import placement_as_json
-from qa_app.placements.schemas import PlacementBody, read
+from qa_app.placements.schemas import PlacementBody
 from qa_app.placements.services import save_placement
+from qa_app.schemas import read
 from tests.factories import placement_body
 
 TODAY = date.today()

@@ -15,8 +15,9 @@ from qa_app.extensions import db
 from qa_app.notifications.models import OutboxEmail
 from qa_app.placements import services
 from qa_app.placements.models import Placement, PlacementConflict, PlacementReview
-from qa_app.placements.schemas import PlacementBody, read
+from qa_app.placements.schemas import PlacementBody
 from qa_app.placements.services import placing_check, save_placement
+from qa_app.schemas import read
 from tests.factories import clear_outbox, placement_body
 
 TODAY = date.today()

@@ -21,10 +21,10 @@ from qa_app.auth.permissions import authorize
 from qa_app.extensions import db
 from qa_app.placements.models import Placement
 from qa_app.placements.representation import placement_as_json
-from qa_app.placements.schemas import PlacementBody, read
+from qa_app.placements.schemas import PlacementBody
 from qa_app.placements.scopes import placements_visible_to
 from qa_app.placements.services import find_placement, save_placement
-from qa_app.visits.schemas import MAX_ID
+from qa_app.schemas import MAX_ID, read
 
 ID = {"type": "integer", "minimum": 1}
 LIST_QUERY = (

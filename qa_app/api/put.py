@@ -19,10 +19,9 @@ from flask_login import current_user
 
 from qa_app.api.errors import as_answer, error
 from qa_app.api.idempotency import InProgress, KeyReused, answer_once, request_hash
-from qa_app.domain import Conflict, DomainError
+from qa_app.domain import Conflict, DomainError, valid_uuid
 from qa_app.extensions import db
-from qa_app.visits.schemas import MAX_ID, NOT_UNICODE, not_unicode
-from qa_app.visits.services import valid_uuid
+from qa_app.schemas import MAX_ID, NOT_UNICODE, not_unicode
 
 IF_MATCH = re.compile(r'\s*(?:W/)?"?([0-9]{1,100})"?\s*', re.ASCII)
 # What a copy is told to wait before asking again while its first request runs.

@@ -12,10 +12,11 @@ from qa_app.audit.reads import audited
 from qa_app.auth.permissions import authorize
 from qa_app.domain import DomainError
 from qa_app.extensions import db
+from qa_app.schemas import read
 from qa_app.submission.services import save
 from qa_app.visits import services
 from qa_app.visits.representation import visit_as_json
-from qa_app.visits.schemas import VisitBody, read
+from qa_app.visits.schemas import VisitBody
 
 
 @bp.route("/visits/<visit_uuid>")

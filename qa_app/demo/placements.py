@@ -15,9 +15,10 @@ from sqlalchemy import select
 from qa_app.auth.models import School
 from qa_app.demo.timeline import working_day
 from qa_app.extensions import db
-from qa_app.placements.schemas import PlacementBody, read
+from qa_app.placements.schemas import PlacementBody
 from qa_app.placements.services import placing_check, save_placement
 from qa_app.providers.models import Provider
+from qa_app.schemas import read
 
 # name, DfE URN, borough, phase; the first two are those of school@ and school2@.
 SCHOOLS = (

@@ -13,9 +13,10 @@ from qa_app.documents.services import required_documents, review_document, uploa
 from qa_app.drafts.services import share_draft
 from qa_app.extensions import db
 from qa_app.framework.services import current_version
+from qa_app.schemas import read
 from qa_app.visits.models import VisitEvent
 from qa_app.visits.saving import save_visit
-from qa_app.visits.schemas import VisitBody, read
+from qa_app.visits.schemas import VisitBody
 from qa_app.visits.services import sign_off
 
 # A tiny PDF standing for each scanned document.

@@ -16,8 +16,9 @@ from qa_app.demo.placements import SCHOOLS
 from qa_app.demo.timeline import date_visit, working_day
 from qa_app.extensions import db
 from qa_app.framework.services import current_version
+from qa_app.schemas import read
 from qa_app.submission.services import save as save_visit
-from qa_app.visits.schemas import VisitBody, read
+from qa_app.visits.schemas import VisitBody
 from qa_app.visits.school_placements import checks_needed, placements_to_check
 from qa_app.visits.services import sign_off
 

@@ -41,9 +41,10 @@ from qa_app.framework.services import load_default_framework
 from qa_app.providers.models import Provider
 from qa_app.providers.services import save_provider
 from qa_app.registration.services import load_default_rules
+from qa_app.schemas import read
 from qa_app.submission.services import save as save_visit
 from qa_app.visits.provider_rating import refresh_rating
-from qa_app.visits.schemas import VisitBody, read
+from qa_app.visits.schemas import VisitBody
 
 
 def seed(today=None):

@@ -13,8 +13,9 @@ from qa_app.demo.data import (
     RETURN_COMMENT,
 )
 from qa_app.demo.timeline import add_photos, date_visit, working_day
+from qa_app.schemas import read
 from qa_app.submission.services import save as save_visit
-from qa_app.visits.schemas import VisitBody, read
+from qa_app.visits.schemas import VisitBody
 from qa_app.visits.services import previous_open_actions, return_to_officer, sign_off
 
 

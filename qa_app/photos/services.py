@@ -18,12 +18,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from qa_app.domain import Conflict, Invalid, Locked, NotFound, Unsupported
+from qa_app.domain import Conflict, Invalid, Locked, NotFound, Unsupported, valid_uuid
 from qa_app.extensions import db
 from qa_app.photos.models import VisitPhoto
 from qa_app.visits.models import Visit
 from qa_app.visits.scopes import EDITABLE_VISIT_STATES, may_add_photos
-from qa_app.visits.services import valid_uuid
 
 ACCEPTED_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG"}
 LONG_SIDE = 2000

@@ -12,13 +12,12 @@ from sqlalchemy.orm import joinedload
 from qa_app.auth.models import User, utcnow
 from qa_app.auth.permissions import provider_staff_of
 from qa_app.dates import long_date
-from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound
+from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, valid_uuid
 from qa_app.extensions import db
 from qa_app.notifications.outbox import queue_email
 from qa_app.placements.models import Placement, SafeguardingConfirmation
 from qa_app.placements.scopes import placements_visible_to
 from qa_app.row_locks import lock_row
-from qa_app.visits.services import valid_uuid
 
 DSL_NAME_LIMIT = 120
 

@@ -21,10 +21,11 @@ from qa_app.auth.models import School, utcnow
 from qa_app.domain import DomainError, Invalid
 from qa_app.extensions import db
 from qa_app.placements.models import ATTENDANCE_CODES, COMMISSIONERS, REASONS, Placement, PlacementImport
-from qa_app.placements.schemas import PlacementBody, read
+from qa_app.placements.schemas import PlacementBody
 from qa_app.placements.services import add_placements, new_placement_row, notify_placing
 from qa_app.providers.models import Provider
 from qa_app.providers.services import normalise_name, providers_by_reference
+from qa_app.schemas import read
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000

@@ -15,10 +15,11 @@ from qa_app.auth.permissions import authorize
 from qa_app.domain import Conflict, Forbidden, Invalid, NotFound, VersionRequired
 from qa_app.extensions import db
 from qa_app.forms import show_errors
-from qa_app.placements.schemas import PlacementBody, read
+from qa_app.placements.schemas import PlacementBody
 from qa_app.placements.scopes import schools_placeable_by
 from qa_app.placements.services import FIELDS, find_placement, save_placement
 from qa_app.providers.models import Provider
+from qa_app.schemas import read
 
 CHANGED_MEANWHILE = (
     "The placement was changed by someone else at the same moment: nothing was saved. Try again."

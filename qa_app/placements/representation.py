@@ -1,8 +1,9 @@
 """A placement as the API shows it (docs/domain.md §3): made in one place, from the model,
 in the shape `PlacementBody` reads back."""
 
-from qa_app.placements.schemas import PlacementBody, read
+from qa_app.placements.schemas import PlacementBody
 from qa_app.placements.services import FIELDS, REVIEW_FIELDS
+from qa_app.schemas import read
 
 
 def _plain(value):

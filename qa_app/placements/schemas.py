@@ -14,10 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StrictBool, StrictInt, StrictStr
 
-from qa_app.domain import Invalid
 from qa_app.placements.models import ATTENDANCE_CODES, COMMISSIONERS, DECISIONS, DESTINATIONS, REASONS
-from qa_app.visits.schemas import MAX_ID, IsoDate, Strict, between, text
-from qa_app.visits.schemas import read as read_model
+from qa_app.schemas import MAX_ID, IsoDate, Strict, between, text
 
 # A school year: the longest a placement may be planned for before it is looked at again.
 # The latest date a placement may hold: later is a mistyped year (9999 would overflow the
@@ -197,13 +195,6 @@ def _json(value):
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-def read(model, data, prefix=""):
-    """Validate `data` as `model`, or raise Invalid naming each bad field by its API path."""
-    if not isinstance(data, dict):
-        raise Invalid({prefix or "body": "must be a JSON object"})
-    return read_model(model, data, prefix)
 
 
 # -- the rules between fields ----------------------------------------------------------------

@@ -18,7 +18,7 @@ from qa_app import signals
 from qa_app.auth.models import School, User, utcnow
 from qa_app.auth.permissions import can
 from qa_app.dates import long_date
-from qa_app.domain import Conflict, Forbidden, Invalid, NotFound, VersionRequired
+from qa_app.domain import Conflict, Forbidden, Invalid, NotFound, VersionRequired, valid_uuid
 from qa_app.extensions import db
 from qa_app.framework.rating import ASSURED, QA_STATUSES
 from qa_app.notifications.outbox import queue_email
@@ -26,7 +26,6 @@ from qa_app.placements.models import Placement, PlacementConflict, PlacementRevi
 from qa_app.placements.schemas import rule_errors
 from qa_app.placements.scopes import can_edit_placement, can_see_placement, may_place_for
 from qa_app.providers.models import REGISTRATION_STATUSES, Provider
-from qa_app.visits.services import valid_uuid
 
 # Registration statuses that need a reason to place with, whatever the QA status.
 NOT_KNOWN_REGISTERED = ("unregistered", "not_known")

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from qa_app.audit.reads import audited
 from qa_app.auth.permissions import authorize, can
-from qa_app.domain import Forbidden, Invalid, Locked, NotFound
+from qa_app.domain import Forbidden, Invalid, Locked, NotFound, valid_uuid
 from qa_app.extensions import db
 from qa_app.forms import carry_version, changed_since_read, record_version, show_errors
 from qa_app.providers.models import Provider
@@ -22,7 +22,6 @@ from qa_app.referrals.models import CAF_STATES, EP_ASSESSMENTS, EVENTS, OUTCOMES
 from qa_app.referrals.rules import CHANGE_FIELDS, Decision, ReferralChange, missing_items
 from qa_app.referrals.scopes import may_decide_referral
 from qa_app.referrals.services import decide, find_referral, referral_made_by_form, save_referral
-from qa_app.visits.services import valid_uuid
 
 LABELS = {
     "statuses": STATUSES,

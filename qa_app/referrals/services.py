@@ -17,7 +17,7 @@ from qa_app.dates import long_date
 from qa_app.domain import Forbidden, Invalid, Locked, NotFound
 from qa_app.extensions import db
 from qa_app.notifications.outbox import queue_email
-from qa_app.placements.schemas import PlacementBody, pupil_reference, read
+from qa_app.placements.schemas import PlacementBody, pupil_reference
 from qa_app.placements.services import save_placement
 from qa_app.providers.models import Provider
 from qa_app.referrals.models import EVENTS, OUTCOMES, Referral, ReferralEvent
@@ -31,6 +31,7 @@ from qa_app.referrals.rules import (
 )
 from qa_app.referrals.scopes import can_see_referral, may_decide_referral, may_refer_for
 from qa_app.row_locks import lock_row
+from qa_app.schemas import read
 
 # What a place accepted by the panel is recorded as, until the school changes its placement.
 PLACEMENT_REASON = "semh_support"

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from qa_app.auth.models import User
 from qa_app.auth.permissions import can
 from qa_app.dates import long_date
-from qa_app.domain import Forbidden, Invalid, Locked, NotDelivered, NotFound
+from qa_app.domain import Forbidden, Invalid, Locked, NotDelivered, NotFound, valid_uuid
 from qa_app.extensions import db
 from qa_app.framework.rating import RAG_LABELS
 from qa_app.mail import send_email
@@ -21,7 +21,7 @@ from qa_app.reports.pdf import build_visit_report
 from qa_app.visits.audit import record_event
 from qa_app.visits.models import Visit
 from qa_app.visits.scopes import reports_visible_to
-from qa_app.visits.services import valid_uuid, with_everything
+from qa_app.visits.services import with_everything
 
 
 def readable_visit(user, visit_uuid, edition):

@@ -9,10 +9,11 @@ from qa_app.audit.reads import audited
 from qa_app.domain import Invalid
 from qa_app.forms import VersionedForm
 from qa_app.registration.services import rules_in_force
+from qa_app.schemas import read
 from qa_app.visits import bp
 from qa_app.visits.pages import editable, save_valid
 from qa_app.visits.representation import visit_as_json
-from qa_app.visits.schemas import RegistrationEvidence, VisitChange, read
+from qa_app.visits.schemas import RegistrationEvidence, VisitChange
 
 # As many rows as RegistrationEvidence takes pupils.
 MAX_ROWS = RegistrationEvidence.model_fields["pupils"].metadata[0].max_length

@@ -13,10 +13,12 @@ from flask_login import current_user, login_required
 
 from qa_app.audit.reads import audited
 from qa_app.auth.permissions import authorize, can
+from qa_app.domain import valid_uuid
 from qa_app.extensions import db
 from qa_app.forms import VersionedForm, show_errors
 from qa_app.framework.services import current_version
 from qa_app.providers.models import Provider
+from qa_app.schemas import read
 from qa_app.visits import bp, services
 from qa_app.visits.accuracy import may_correct, sign_off_blocker
 from qa_app.visits.action_answers import answer_lines, latest_answers
@@ -33,7 +35,7 @@ from qa_app.visits.pages import editable, load, offer_visit_form, save, section
 from qa_app.visits.pages import start as start_visit
 from qa_app.visits.programme import open_visit_to
 from qa_app.visits.progress import task_list
-from qa_app.visits.schemas import ActionItem, VisitChange, read
+from qa_app.visits.schemas import ActionItem, VisitChange
 from qa_app.visits.school_placements import as_shown, placements_to_check
 from qa_app.visits.scopes import can_edit_visit, may_sign_off
 
@@ -67,7 +69,7 @@ def start(provider_id):
     if form.validate_on_submit():
         # The browser makes the UUID (so a tablet can start a visit offline); without
         # JavaScript the server makes one.
-        visit_uuid = services.valid_uuid(form.uuid.data) or str(uuid_module.uuid4())
+        visit_uuid = valid_uuid(form.uuid.data) or str(uuid_module.uuid4())
         change = details_change(form, provider_id=provider.id, framework_version=version.name)
         show_errors(form, start_visit(visit_uuid, change) or {}, DETAILS_FIELDS)
         if not form.errors:

@@ -11,7 +11,16 @@ from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import selectinload
 
 from qa_app.auth.models import School, utcnow
-from qa_app.domain import AlreadyOpen, Conflict, Forbidden, Invalid, Locked, NotFound, VersionRequired
+from qa_app.domain import (
+    AlreadyOpen,
+    Conflict,
+    Forbidden,
+    Invalid,
+    Locked,
+    NotFound,
+    VersionRequired,
+    valid_uuid,
+)
 from qa_app.extensions import db
 from qa_app.framework.models import FrameworkVersion
 from qa_app.framework.rating import RATINGS
@@ -19,10 +28,11 @@ from qa_app.framework.services import current_version
 from qa_app.providers.models import Provider
 from qa_app.registration.services import check_visit
 from qa_app.row_locks import lock_row
+from qa_app.schemas import read
 from qa_app.visits import audit
 from qa_app.visits.accuracy import may_correct
 from qa_app.visits.models import OWNERS_BY_KIND, Action, Judgement, Visit, VisitConflict
-from qa_app.visits.schemas import VisitBody, read
+from qa_app.visits.schemas import VisitBody
 from qa_app.visits.school_placements import check_problems, placements_to_check
 from qa_app.visits.scopes import (
     EDITABLE_VISIT_STATES,
@@ -31,7 +41,7 @@ from qa_app.visits.scopes import (
     may_start_visit,
     may_visit_school,
 )
-from qa_app.visits.services import judged_of, rate, submission_blockers, valid_uuid
+from qa_app.visits.services import judged_of, rate, submission_blockers
 
 
 def _locked_visit(visit_uuid):

@@ -14,11 +14,12 @@ from sqlalchemy import select
 from qa_app.audit.reads import audited
 from qa_app.auth.models import School
 from qa_app.auth.permissions import authorize
+from qa_app.domain import valid_uuid
 from qa_app.extensions import db
 from qa_app.forms import show_errors
 from qa_app.framework.rating import QA_STATUSES
 from qa_app.framework.services import current_version
-from qa_app.visits import bp, services
+from qa_app.visits import bp
 from qa_app.visits.forms import DetailsForm, placements_form
 from qa_app.visits.models import PLACEMENT_CHECKS, Visit
 from qa_app.visits.pages import editable, section
@@ -63,7 +64,7 @@ def start_school_visit(school_id):
     offered = refused is None and not form.is_submitted()
     already = open_school_visit(current_user, school.id) if offered else None
     if form.validate_on_submit():
-        visit_uuid = services.valid_uuid(form.uuid.data) or str(uuid_module.uuid4())
+        visit_uuid = valid_uuid(form.uuid.data) or str(uuid_module.uuid4())
         change = details_change(form, school_id=school.id, framework_version=version.name if version else "")
         errors = start_visit(visit_uuid, change) or {}
         refused = errors.pop("school_id", refused)

@@ -4,14 +4,13 @@ Saving is `visits.saving.save_visit`. These functions flush but never commit; th
 commits once.
 """
 
-import uuid as uuid_module
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from qa_app.auth.models import utcnow
-from qa_app.domain import Forbidden, Invalid, Locked, NotFound
+from qa_app.domain import Forbidden, Invalid, Locked, NotFound, valid_uuid
 from qa_app.extensions import db
 from qa_app.framework.models import FrameworkVersion
 from qa_app.framework.rating import rate_visit, ratings_shown
@@ -22,15 +21,6 @@ from qa_app.visits.models import Action, Judgement, Visit
 from qa_app.visits.provider_rating import refresh_rating
 from qa_app.visits.school_placements import check_blockers, placements_to_check
 from qa_app.visits.scopes import may_sign_off, visits_visible_to
-
-
-def valid_uuid(value):
-    """The UUID in canonical form, or None."""
-    try:
-        return str(uuid_module.UUID(str(value)))
-    except ValueError:
-        return None
-
 
 # -- reading ---------------------------------------------------------------------------
 

@@ -354,8 +354,9 @@ def test_a_draft_started_on_a_desktop_is_finished_on_the_tablet_offline(tablet, 
     from flask_login import login_user
 
     from qa_app.auth.models import User
+    from qa_app.schemas import read
     from qa_app.submission.services import save
-    from qa_app.visits.schemas import VisitBody, read
+    from qa_app.visits.schemas import VisitBody
 
     provider_id, provider_name = provider_with_open_actions(live_app)
     visit_uuid = str(uuid_module.uuid4())

@@ -21,10 +21,11 @@ from sqlalchemy import func, select
 
 from qa_app.auth.models import School, User
 from qa_app.extensions import db
+from qa_app.schemas import read
 from qa_app.visits.models import PLACEMENT_CHECKS, Visit
 from qa_app.visits.representation import visit_as_json
 from qa_app.visits.saving import save_visit
-from qa_app.visits.schemas import VisitBody, read
+from qa_app.visits.schemas import VisitBody
 from qa_app.visits.school_placements import checks_needed, placements_to_check
 from tests.browser.conftest import sign_in
 from tests.browser.test_officers_day import (

@@ -28,10 +28,11 @@ def test_the_tablet_shows_the_self_assessment_beside_each_criterion_offline(tabl
 
     from qa_app.auth.models import User
     from qa_app.demo.providers import demo_provider
+    from qa_app.schemas import read
     from qa_app.selfassessment.models import SelfAssessment
     from qa_app.selfassessment.services import save_answers
     from qa_app.submission.services import save
-    from qa_app.visits.schemas import VisitBody, read
+    from qa_app.visits.schemas import VisitBody
 
     visit_uuid = str(uuid_module.uuid4())
     with live_app.test_request_context():
