@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from qa_app.domain import Invalid
+from qa_app.domain import Forbidden, Invalid
 from qa_app.escalations.models import STATES, TRANSITIONS, EscalationEvent
 from qa_app.escalations.services import transition
 from qa_app.extensions import db
@@ -162,3 +162,14 @@ def test_every_transition_is_recorded_with_who_when_and_why(make_escalation, mak
     assert all(e.at is not None for e in events)
     assert [e.at for e in events] == sorted(e.at for e in events)
     assert escalation.state_changed_at >= events[0].at
+
+
+@pytest.mark.parametrize("role", ["officer", "school", "admin", "provider"])
+def test_only_the_head_of_access_moves_an_escalation_on_even_past_the_pages(make_escalation, make_user, role):
+    """The service guards itself, as the route does: nothing is changed or recorded."""
+    escalation = make_escalation(state="raised")
+    user = make_user(role)
+    with pytest.raises(Forbidden):
+        transition(user, escalation, "under_review", "Looking into it", today=TODAY)
+    assert escalation.state == "raised"
+    assert transitions_of(escalation) == []

@@ -10,8 +10,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from qa_app.auth.models import utcnow
+from qa_app.auth.permissions import can
 from qa_app.dates import add_working_days, long_date
-from qa_app.domain import Conflict, Invalid, NotFound
+from qa_app.domain import Conflict, Forbidden, Invalid, NotFound
 from qa_app.escalations import notify
 from qa_app.escalations.models import STATES, TRANSITIONS, Escalation, EscalationEvent
 from qa_app.escalations.scopes import escalations_visible_to
@@ -282,24 +283,19 @@ def transition(
     Compare and set: the step applies only if the escalation is still in `from_state` (the
     state it was chosen in; by default the state as loaded). Otherwise Conflict, and nothing
     is recorded or sent, so a double click or a parallel decision is refused."""
+    if not can(user, "escalation.decide"):
+        raise Forbidden("Only the Head of Access decides what happens to an escalation")
     today = today or date.today()
     from_state = from_state or escalation.state
     if from_state != escalation.state:
         raise _moved_on(escalation, to_state)
-    errors = {}
-    if to_state not in TRANSITIONS[from_state]:
-        errors["to_state"] = "That step is not allowed from here"
-    if not (reason or "").strip():
-        errors["reason"] = "Record the reason for this decision"
-    if to_state == "monitoring" and (review_date is None or review_date <= today):
-        errors["review_date"] = "Enter a review date in the future"
-    if to_state == "reported_to_ofsted":
-        if ofsted_date is None or ofsted_date > today:
-            errors["ofsted_date"] = "Enter the date it was reported to Ofsted (not in the future)"
-        if not (ofsted_reference or "").strip():
-            errors["ofsted_reference"] = "Enter Ofsted's reference"
-    if to_state == "closed" and not (outcome or "").strip():
-        errors["outcome"] = "Record the outcome"
+    step = {
+        "review_date": review_date,
+        "ofsted_date": ofsted_date,
+        "ofsted_reference": (ofsted_reference or "").strip(),
+        "outcome": (outcome or "").strip(),
+    }
+    errors = _step_errors(from_state, to_state, reason, step, today)
     if errors:
         raise Invalid(errors)
     changed = db.session.execute(
@@ -310,15 +306,42 @@ def transition(
     if changed.rowcount != 1:
         db.session.refresh(escalation)
         raise _moved_on(escalation, to_state)
-    if to_state == "monitoring":
-        escalation.review_date = review_date
-    if to_state == "reported_to_ofsted":
-        escalation.ofsted_reported_on, escalation.ofsted_reference = ofsted_date, ofsted_reference.strip()
-    if to_state == "closed":
-        escalation.outcome = outcome.strip()
+    _keep_step(escalation, to_state, step)
     record(escalation, user, "transition", reason.strip(), from_state=from_state, to_state=to_state)
     notify.state_changed(escalation)
     return escalation
+
+
+def _step_errors(from_state, to_state, reason, step, today):
+    """What is missing or wrong for this step, by field (each state asks for its own)."""
+    errors = {}
+    if to_state not in TRANSITIONS[from_state]:
+        errors["to_state"] = "That step is not allowed from here"
+    if not (reason or "").strip():
+        errors["reason"] = "Record the reason for this decision"
+    if to_state == "monitoring" and (step["review_date"] is None or step["review_date"] <= today):
+        errors["review_date"] = "Enter a review date in the future"
+    if to_state == "reported_to_ofsted":
+        if step["ofsted_date"] is None or step["ofsted_date"] > today:
+            errors["ofsted_date"] = "Enter the date it was reported to Ofsted (not in the future)"
+        if not step["ofsted_reference"]:
+            errors["ofsted_reference"] = "Enter Ofsted's reference"
+    if to_state == "closed" and not step["outcome"]:
+        errors["outcome"] = "Record the outcome"
+    return errors
+
+
+def _keep_step(escalation, to_state, step):
+    """The state's own record: its review date, Ofsted's date and reference, or the outcome."""
+    if to_state == "monitoring":
+        escalation.review_date = step["review_date"]
+    elif to_state == "reported_to_ofsted":
+        escalation.ofsted_reported_on, escalation.ofsted_reference = (
+            step["ofsted_date"],
+            step["ofsted_reference"],
+        )
+    elif to_state == "closed":
+        escalation.outcome = step["outcome"]
 
 
 def _moved_on(escalation, to_state):
