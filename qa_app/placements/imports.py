@@ -179,34 +179,51 @@ def _value(column, text):
         if column.required:
             raise ValueError("is blank: fill it in")
         return None
-    if column.kind == "text":
+    return READERS[column.kind](column, text)
+
+
+def _yes_no(_column, text):
+    if text.lower() in YES:
+        return True
+    if text.lower() in NO:
+        return False
+    raise ValueError(f"'{text}' is not yes or no")
+
+
+def _code(column, text):
+    if text in column.codes:
         return text
-    if column.kind == "yes_no":
-        if text.lower() in YES:
-            return True
-        if text.lower() in NO:
-            return False
-        raise ValueError(f"'{text}' is not yes or no")
-    if column.kind == "code":
-        if text in column.codes:
-            return text
-        raise ValueError(f"'{text}' is not a code we know: use one of {', '.join(column.codes)}")
-    if column.kind == "date":
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return datetime.strptime(text, pattern).date().isoformat()
-            except ValueError:
-                pass
-        raise ValueError(f"'{text}' is not a date: write it like 2026-11-02 or 02/11/2026")
+    raise ValueError(f"'{text}' is not a code we know: use one of {', '.join(column.codes)}")
+
+
+def _date(_column, text):
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            pass
+    raise ValueError(f"'{text}' is not a date: write it like 2026-11-02 or 02/11/2026")
+
+
+def _number(column, text):
     try:
         number = float(text)
     except ValueError:
         raise ValueError(f"'{text}' is not a number") from None
-    if column.kind == "whole":
-        if not number.is_integer():
-            raise ValueError(f"'{text}' is not a whole number")
-        return int(number)
+    if column.kind == "whole" and not number.is_integer():
+        raise ValueError(f"'{text}' is not a whole number")
     return int(number) if number.is_integer() else number
+
+
+# How each kind of column reads a cell that is not blank.
+READERS = {
+    "text": lambda _column, text: text,
+    "yes_no": _yes_no,
+    "code": _code,
+    "date": _date,
+    "whole": _number,
+    "number": _number,
+}
 
 
 def read_rows(text):
