@@ -172,24 +172,26 @@ def decision_errors(decision):
     outcome = decision.outcome
     if outcome not in OUTCOMES:
         return {"outcome": "Choose the panel's decision"}
-    errors = {}
     if outcome == "place":
-        if decision.provider_id is None:
-            errors["provider_id"] = "Choose the provider on the register that offers the place"
-        if decision.start_date is None:
-            errors["start_date"] = "Enter the date the place starts"
-        if decision.planned_end_date is None:
-            errors["planned_end_date"] = "Enter the planned end date: every placement is time-limited"
-        if decision.days_per_week is None:
-            errors["days_per_week"] = "Enter the days a week of the place"
-        if decision.hours_per_week is None:
-            errors["hours_per_week"] = "Enter the hours a week of the place"
-    elif outcome == "outreach" and _blank(decision.decision_reason):
-        errors["decision_reason"] = "Say what outreach the panel agreed"
-    elif outcome == "more_information" and _blank(decision.information_needed):
-        errors["information_needed"] = "Say what information the panel needs from the school"
-    elif outcome == "not_accepted" and _blank(decision.decision_reason):
-        errors["decision_reason"] = "Say why the panel did not accept the referral"
-    elif outcome == "signposted" and _blank(decision.signposted_to):
-        errors["signposted_to"] = "Say where the panel signposted the school"
-    return errors
+        return {name: message for name, message in PLACE_NEEDS.items() if getattr(decision, name) is None}
+    name, message = REASON_NEEDED.get(outcome, (None, None))
+    if name and _blank(getattr(decision, name)):
+        return {name: message}
+    return {}
+
+
+# What a place needs, each with its message when missing.
+PLACE_NEEDS = {
+    "provider_id": "Choose the provider on the register that offers the place",
+    "start_date": "Enter the date the place starts",
+    "planned_end_date": "Enter the planned end date: every placement is time-limited",
+    "days_per_week": "Enter the days a week of the place",
+    "hours_per_week": "Enter the hours a week of the place",
+}
+# The field each other outcome must fill in, and its message when blank.
+REASON_NEEDED = {
+    "outreach": ("decision_reason", "Say what outreach the panel agreed"),
+    "more_information": ("information_needed", "Say what information the panel needs from the school"),
+    "not_accepted": ("decision_reason", "Say why the panel did not accept the referral"),
+    "signposted": ("signposted_to", "Say where the panel signposted the school"),
+}
