@@ -100,6 +100,36 @@ def expected_placements(provider_id, day, placement_ids):
     return {placement.id: placement for placement in rows}
 
 
+def _check_entries(entries):
+    """Invalid unless each entry names a session and a mark we know, each session once."""
+    errors = {}
+    for entry in entries:
+        if entry.session not in SESSIONS:
+            errors[f"session.{entry.placement_id}"] = "Choose the morning or the afternoon"
+        elif entry.mark not in MARKS:
+            errors[f"mark.{entry.placement_id}.{entry.session}"] = "Choose a mark from the list"
+    if errors:
+        raise Invalid(errors, "Some marks are not ones we know: choose each from the list")
+    if len({(e.placement_id, e.session) for e in entries}) != len(entries):
+        raise Invalid({"marks": "Each pupil's session is marked once"})
+
+
+def _new_mark(entry, placement, day, source, user, now):
+    """The row of a mark not yet recorded, for one insert of all of them."""
+    return {
+        "placement_id": entry.placement_id,
+        "provider_id": placement.provider_id,
+        "school_id": placement.school_id,
+        "day": day,
+        "session": entry.session,
+        "mark": entry.mark,
+        "source": source,
+        "version": 1,
+        "recorded_by_id": user.id,
+        "recorded_at": now,
+    }
+
+
 def save_marks(user, day, entries, source="register", today=None):
     """Record the entries (MarkEntry) for `day` at the user's provider; returns the entries
     written (new or changed marks; an entry that repeats the stored mark writes nothing).
@@ -111,16 +141,7 @@ def save_marks(user, day, entries, source="register", today=None):
     passes."""
     provider_id = _staff_provider(user)
     check_day(day, today)
-    errors = {}
-    for entry in entries:
-        if entry.session not in SESSIONS:
-            errors[f"session.{entry.placement_id}"] = "Choose the morning or the afternoon"
-        elif entry.mark not in MARKS:
-            errors[f"mark.{entry.placement_id}.{entry.session}"] = "Choose a mark from the list"
-    if errors:
-        raise Invalid(errors, "Some marks are not ones we know: choose each from the list")
-    if len({(e.placement_id, e.session) for e in entries}) != len(entries):
-        raise Invalid({"marks": "Each pupil's session is marked once"})
+    _check_entries(entries)
     ids = {entry.placement_id for entry in entries}
     placements = expected_placements(provider_id, day, ids)
     if ids - set(placements):
@@ -137,20 +158,7 @@ def save_marks(user, day, entries, source="register", today=None):
             continue
         written.append(entry)
         if mark is None:
-            new.append(
-                {
-                    "placement_id": entry.placement_id,
-                    "provider_id": provider_id,
-                    "school_id": placements[entry.placement_id].school_id,
-                    "day": day,
-                    "session": entry.session,
-                    "mark": entry.mark,
-                    "source": source,
-                    "version": 1,
-                    "recorded_by_id": user.id,
-                    "recorded_at": now,
-                }
-            )
+            new.append(_new_mark(entry, placements[entry.placement_id], day, source, user, now))
         else:
             mark.mark, mark.source = entry.mark, source
             mark.recorded_by_id, mark.recorded_at = user.id, now
