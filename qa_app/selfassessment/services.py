@@ -129,32 +129,8 @@ def save_answers(user, assessment, answers, base_version, send=False, today=None
         raise Conflict(
             "Someone else saved this self-assessment since you opened it. Your answers were not saved."
         )
-    criteria = criteria_of(assessment)
-    errors = {}
-    cleaned = {}
-    for criterion in criteria:
-        rating, evidence = answers.get(criterion.code, ("", ""))
-        rating, evidence = (rating or "").strip(), (evidence or "").strip()
-        if rating and rating not in JUDGED:
-            errors[f"rating_{criterion.code}"] = f"Choose a judgement for {criterion.code}"
-        if len(evidence) > EVIDENCE_LIMIT:
-            errors[f"evidence_{criterion.code}"] = f"Evidence must be {EVIDENCE_LIMIT} characters or fewer"
-        if send and not rating:
-            errors[f"rating_{criterion.code}"] = f"Give your own judgement on {criterion.code}"
-        elif send and rating != "met" and not evidence:
-            errors[f"evidence_{criterion.code}"] = f"Describe your evidence for {criterion.code}"
-        cleaned[criterion.code] = (rating or None, evidence)
-    if errors:
-        raise Invalid(errors)
-    stored = answers_by_code(assessment)
-    for code, (rating, evidence) in cleaned.items():
-        answer = stored.get(code)
-        if answer is None:
-            if rating is None and not evidence:
-                continue
-            answer = SelfAssessmentAnswer(criterion_code=code)
-            assessment.answers.append(answer)
-        answer.rating, answer.evidence = rating, evidence
+    cleaned = _checked_answers(criteria_of(assessment), answers, send)
+    _store_answers(assessment, cleaned)
     assessment.updated_at = utcnow()
     if send:
         assessment.status = "submitted"
@@ -164,6 +140,48 @@ def save_answers(user, assessment, answers, base_version, send=False, today=None
     if send:
         _tell_the_officer(assessment)
     return assessment
+
+
+def _checked_answers(criteria, answers, send):
+    """{code: (rating or None, evidence)} for every criterion, or Invalid naming each bad
+    answer (to send, every criterion is judged, with evidence for anything but "met")."""
+    errors = {}
+    cleaned = {}
+    for criterion in criteria:
+        rating, evidence = answers.get(criterion.code, ("", ""))
+        rating, evidence = (rating or "").strip(), (evidence or "").strip()
+        errors.update(_answer_errors(criterion.code, rating, evidence, send))
+        cleaned[criterion.code] = (rating or None, evidence)
+    if errors:
+        raise Invalid(errors)
+    return cleaned
+
+
+def _answer_errors(code, rating, evidence, send):
+    errors = {}
+    if rating and rating not in JUDGED:
+        errors[f"rating_{code}"] = f"Choose a judgement for {code}"
+    if len(evidence) > EVIDENCE_LIMIT:
+        errors[f"evidence_{code}"] = f"Evidence must be {EVIDENCE_LIMIT} characters or fewer"
+    if send and not rating:
+        errors[f"rating_{code}"] = f"Give your own judgement on {code}"
+    elif send and rating != "met" and not evidence:
+        errors[f"evidence_{code}"] = f"Describe your evidence for {code}"
+    return errors
+
+
+def _store_answers(assessment, cleaned):
+    """Write the answers over the stored ones; a criterion never answered and still blank
+    gets no row."""
+    stored = answers_by_code(assessment)
+    for code, (rating, evidence) in cleaned.items():
+        answer = stored.get(code)
+        if answer is None:
+            if rating is None and not evidence:
+                continue
+            answer = SelfAssessmentAnswer(criterion_code=code)
+            assessment.answers.append(answer)
+        answer.rating, answer.evidence = rating, evidence
 
 
 def _tell_the_officer(assessment):
