@@ -363,9 +363,7 @@ def save_visit(
         visit, change.framework_version, "school" if school or change.school_id else "provider"
     )
     errors = check_rules(change, visit, version, provider, school, user)
-    if school is not None and change.placement_checks:
-        probe = visit or Visit(school=school, school_id=school.id, visit_date=change.visit_date)
-        errors.update(check_problems(probe, change.placement_checks, placements_to_check(probe)))
+    errors.update(_placement_check_problems(visit, change, school))
     if errors:
         raise Invalid(errors)
     if visit is None:
@@ -394,13 +392,24 @@ def save_visit(
         visit.updated_at = utcnow()
     db.session.flush()
     store_judgements(visit, judged_before, judged, version)
+    _record(visit, user, created, change.submit, found, correction)
+    return visit, created
+
+
+def _placement_check_problems(visit, change, school):
+    """A school visit's answers about the placements it checks, tested against them."""
+    if school is None or not change.placement_checks:
+        return {}
+    probe = visit or Visit(school=school, school_id=school.id, visit_date=change.visit_date)
+    return check_problems(probe, change.placement_checks, placements_to_check(probe))
+
+
+def _record(visit, user, created, submitted, found, correction):
+    """The visit's history: a correction with its reason, or what was created or changed."""
     if correction:
         audit.record_event(visit, user, "correct", found, comment=correction)
     elif created or found:
-        audit.record_event(
-            visit, user, "create" if created else "submit" if change.submit else "change", found
-        )
-    return visit, created
+        audit.record_event(visit, user, "create" if created else "submit" if submitted else "change", found)
 
 
 def resolve_conflict(user, visit, conflict, choice, base_version):
