@@ -121,15 +121,7 @@ def answer_comment(user, comment, outcome, response, version, rating=None, evide
     if visit.status != "submitted":
         raise Locked("The visit is no longer awaiting sign-off.")
     response = (response or "").strip()
-    errors = {}
-    if outcome not in ("accepted", "not_accepted"):
-        errors["outcome"] = "Choose whether the comment is accepted"
-    elif outcome == "not_accepted" and not response:
-        errors["response"] = "Say why the comment is not accepted"
-    elif outcome == "accepted" and rating not in RATINGS:
-        errors["rating"] = "Choose the judgement as it should now be"
-    if len(response) > TEXT_LIMIT:
-        errors["response"] = f"The answer must be {TEXT_LIMIT} characters or fewer"
+    errors = _answer_errors(outcome, response, rating)
     if errors:
         raise Invalid(errors)
     if outcome == "accepted":
@@ -140,6 +132,21 @@ def answer_comment(user, comment, outcome, response, version, rating=None, evide
     comment.answered_at = utcnow()
     db.session.flush()
     return comment
+
+
+def _answer_errors(outcome, response, rating):
+    """What the officer's answer lacks: an outcome; why, when not accepted; the judgement as
+    it should now be, when accepted."""
+    errors = {}
+    if outcome not in ("accepted", "not_accepted"):
+        errors["outcome"] = "Choose whether the comment is accepted"
+    elif outcome == "not_accepted" and not response:
+        errors["response"] = "Say why the comment is not accepted"
+    elif outcome == "accepted" and rating not in RATINGS:
+        errors["rating"] = "Choose the judgement as it should now be"
+    if len(response) > TEXT_LIMIT:
+        errors["response"] = f"The answer must be {TEXT_LIMIT} characters or fewer"
+    return errors
 
 
 def _correct(user, visit, comment, rating, evidence, response):

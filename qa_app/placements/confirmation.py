@@ -48,6 +48,22 @@ def placement_for_provider_staff(user, placement_uuid):
     return placement
 
 
+def _confirmation_errors(answers, dsl_name):
+    """Both checks confirmed and the lead named, or a message for each that is not."""
+    errors = {}
+    if not answers.get("enhanced_dbs"):
+        errors["enhanced_dbs"] = (
+            "Confirm that every member of staff working with the pupil has an enhanced DBS check"
+        )
+    if not answers.get("single_central_record"):
+        errors["single_central_record"] = "Confirm that your single central record is complete"
+    if not dsl_name:
+        errors["dsl_name"] = "Enter the name of your designated safeguarding lead"
+    elif len(dsl_name) > DSL_NAME_LIMIT:
+        errors["dsl_name"] = f"The name must be {DSL_NAME_LIMIT} characters or fewer"
+    return errors
+
+
 def confirm_safeguarding(user, placement, answers, base_version, today=None):
     """Record the provider's confirmation for this placement; returns it.
 
@@ -68,18 +84,8 @@ def confirm_safeguarding(user, placement, answers, base_version, today=None):
         raise Locked("This placement has ended.")
     if base_version is None or base_version != placement.version:
         raise Conflict("The school changed this placement since you opened it. Check it and confirm again.")
-    errors = {}
-    if not answers.get("enhanced_dbs"):
-        errors["enhanced_dbs"] = (
-            "Confirm that every member of staff working with the pupil has an enhanced DBS check"
-        )
-    if not answers.get("single_central_record"):
-        errors["single_central_record"] = "Confirm that your single central record is complete"
     dsl_name = " ".join((answers.get("dsl_name") or "").split())
-    if not dsl_name:
-        errors["dsl_name"] = "Enter the name of your designated safeguarding lead"
-    elif len(dsl_name) > DSL_NAME_LIMIT:
-        errors["dsl_name"] = f"The name must be {DSL_NAME_LIMIT} characters or fewer"
+    errors = _confirmation_errors(answers, dsl_name)
     if errors:
         raise Invalid(errors)
     confirmation = SafeguardingConfirmation(
