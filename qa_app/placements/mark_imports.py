@@ -210,30 +210,10 @@ def run(user, text, today=None, dry_run=False):
     seen = {}
     for number, cells in rows:
         checked.rows += 1
-        if cells is None:
-            checked.problems.append(
-                Problem(number, "Row", "has a different number of columns from the headings")
-            )
-            continue
-        (placement, day, session, mark), problems = _read_row(number, cells, named, today)
-        if not problems:
-            key = (placement.id, day, session)
-            if key in seen:
-                problems.append(Problem(number, "Session", f"is marked twice: row {seen[key]} marks it too"))
-            else:
-                seen[key] = number
-                checked.by_day.setdefault(day, []).append(MarkEntry(placement.id, session, mark))
-        checked.problems.extend(problems)
+        checked.problems.extend(_take_row(checked, seen, number, cells, named, today))
     if not checked.ok:
         return checked
-    for day, entries in checked.by_day.items():
-        stored = marks_for({entry.placement_id for entry in entries}, day)
-        checked.replacing += sum(
-            1
-            for entry in entries
-            if (entry.placement_id, entry.session) in stored
-            and stored[(entry.placement_id, entry.session)].mark != entry.mark
-        )
+    checked.replacing = sum(_replacing(day, entries) for day, entries in checked.by_day.items())
     if not dry_run:
         try:
             for day in sorted(checked.by_day):
@@ -241,6 +221,33 @@ def run(user, text, today=None, dry_run=False):
         except DomainError as error:
             checked.problems.append(Problem(1, "File", error.message))
     return checked
+
+
+def _take_row(checked, seen, number, cells, named, today):
+    """Read one row into `checked` (its mark under its day); returns the row's problems.
+    `seen` holds the row that marked each pupil's session, so a second is refused."""
+    if cells is None:
+        return [Problem(number, "Row", "has a different number of columns from the headings")]
+    (placement, day, session, mark), problems = _read_row(number, cells, named, today)
+    if problems:
+        return problems
+    key = (placement.id, day, session)
+    if key in seen:
+        return [Problem(number, "Session", f"is marked twice: row {seen[key]} marks it too")]
+    seen[key] = number
+    checked.by_day.setdefault(day, []).append(MarkEntry(placement.id, session, mark))
+    return []
+
+
+def _replacing(day, entries):
+    """How many of a day's entries change a mark already stored."""
+    stored = marks_for({entry.placement_id for entry in entries}, day)
+    return sum(
+        1
+        for entry in entries
+        if (entry.placement_id, entry.session) in stored
+        and stored[(entry.placement_id, entry.session)].mark != entry.mark
+    )
 
 
 def check(user, text, today=None):
