@@ -102,6 +102,17 @@ def _overview(provider, assessment, form, missing):
     )
 
 
+def _add_files(assessment, criteria):
+    """The documents uploaded with the theme's criteria; a file refused is that field's error."""
+    for c in criteria:
+        upload = request.files.get(f"file_{c.code}")
+        if upload and upload.filename:
+            try:
+                add_file(current_user, assessment, c.code, upload.filename, upload.read())
+            except (Unsupported, TooLarge) as error:
+                raise Invalid({f"file_{c.code}": f"{c.code}: {error.message}"}) from error
+
+
 @bp.route("/self-assessments/<int:assessment_id>/themes/<theme>", methods=["GET", "POST"])
 @login_required
 def self_assessment_theme(assessment_id, theme):
@@ -131,13 +142,7 @@ def self_assessment_theme(assessment_id, theme):
             typed[c.code] = (form[f"rating_{c.code}"].data or "", form[f"evidence_{c.code}"].data or "")
         try:
             save_answers(current_user, assessment, typed, _version(form.version.data))
-            for c in criteria:
-                upload = request.files.get(f"file_{c.code}")
-                if upload and upload.filename:
-                    try:
-                        add_file(current_user, assessment, c.code, upload.filename, upload.read())
-                    except (Unsupported, TooLarge) as error:
-                        raise Invalid({f"file_{c.code}": f"{c.code}: {error.message}"}) from error
+            _add_files(assessment, criteria)
             db.session.commit()
             flash(f"{themes[theme]} saved.")
             return redirect(url_for("portal.self_assessment", assessment_id=assessment.id))
