@@ -78,49 +78,53 @@ def index():
     )
 
 
+def _save(form, referral):
+    """Save the form's referral: where to go next, or None when the form shows its errors."""
+    if referral is not None and changed_since_read(form, record_version(referral), "This referral"):
+        return redirect(url_for("referrals.edit", referral_id=referral.id))
+    send = bool(form.send.data)
+    form_uuid = valid_uuid(form.uuid.data) if referral is None else None
+    made = referral_made_by_form(form_uuid)
+    if made is not None:  # the same new-referral form sent again: never a second referral
+        return _made_already(made)
+    try:
+        referral = save_referral(current_user, referral, _change(form), send=send, referral_uuid=form_uuid)
+        db.session.commit()
+    except IntegrityError:  # the same form sent twice at the same moment: the first made it
+        db.session.rollback()
+        made = referral_made_by_form(form_uuid)
+        if made is None:
+            raise
+        return _made_already(made)
+    except Invalid as problem:
+        db.session.rollback()
+        show_errors(form, problem.fields)
+        return None
+    except Locked as problem:
+        db.session.rollback()
+        flash(problem.message, "error")
+        return redirect(url_for("referrals.show", referral_id=referral.id))
+    if send:
+        flash(f"The referral of {referral.pupil_ref} has been sent to the Gateway panel.")
+        return redirect(url_for("referrals.show", referral_id=referral.id))
+    flash("Draft saved. Send it to the Gateway panel when it is ready.")
+    return redirect(url_for("referrals.edit", referral_id=referral.id))
+
+
+def _made_already(made):
+    flash(f"The referral of {made.pupil_ref} was already saved from this form: nothing was saved twice.")
+    return redirect(url_for("referrals.show", referral_id=made.id))
+
+
 def _form_page(form, referral):
     """Save (and send, with the second button) through save_referral; the form again with
     its errors and checklist otherwise."""
     if referral is None and not form.uuid.data:
         form.uuid.data = str(uuid_module.uuid4())
     if form.validate_on_submit():
-        if referral is not None and changed_since_read(form, record_version(referral), "This referral"):
-            return redirect(url_for("referrals.edit", referral_id=referral.id))
-        send = bool(form.send.data)
-        form_uuid = valid_uuid(form.uuid.data) if referral is None else None
-        made = referral_made_by_form(form_uuid)
-        if made is not None:  # the same new-referral form sent again: never a second referral
-            flash(
-                f"The referral of {made.pupil_ref} was already saved from this form: nothing was saved twice."
-            )
-            return redirect(url_for("referrals.show", referral_id=made.id))
-        try:
-            referral = save_referral(
-                current_user, referral, _change(form), send=send, referral_uuid=form_uuid
-            )
-            db.session.commit()
-        except IntegrityError:  # the same form sent twice at the same moment: the first made it
-            db.session.rollback()
-            made = referral_made_by_form(form_uuid)
-            if made is None:
-                raise
-            flash(
-                f"The referral of {made.pupil_ref} was already saved from this form: nothing was saved twice."
-            )
-            return redirect(url_for("referrals.show", referral_id=made.id))
-        except Invalid as problem:
-            db.session.rollback()
-            show_errors(form, problem.fields)
-        except Locked as problem:
-            db.session.rollback()
-            flash(problem.message, "error")
-            return redirect(url_for("referrals.show", referral_id=referral.id))
-        else:
-            if send:
-                flash(f"The referral of {referral.pupil_ref} has been sent to the Gateway panel.")
-                return redirect(url_for("referrals.show", referral_id=referral.id))
-            flash("Draft saved. Send it to the Gateway panel when it is ready.")
-            return redirect(url_for("referrals.edit", referral_id=referral.id))
+        saved = _save(form, referral)
+        if saved is not None:
+            return saved
     missing = missing_items(_change(form))
     complex_needs = form.ehc_plan.data
     return render_template(

@@ -47,27 +47,30 @@ def schema_fields(schema, node=None, prefix=""):
     node = schema if node is None else node
     if "$ref" in node:
         return schema_fields(schema, schema["$defs"][node["$ref"].rsplit("/", 1)[1]], prefix)
-    for key in ("anyOf", "oneOf"):
-        if key in node:
-            found = []
-            for option in node[key]:
-                if option.get("type") != "null":
-                    found += schema_fields(schema, option, prefix)
-            return sorted(set(found))
-    if node.get("type") == "object" and "properties" in node:
+    options = node.get("anyOf") or node.get("oneOf")
+    if options:
+        return _union(schema, [option for option in options if option.get("type") != "null"], prefix)
+    if node.get("type") == "object":
+        return _object_fields(schema, node, prefix)
+    if node.get("type") == "array":
+        return schema_fields(schema, node.get("items", {}), f"{prefix}[]")
+    return [prefix]
+
+
+def _union(schema, nodes, prefix):
+    return sorted({field for node in nodes for field in schema_fields(schema, node, prefix)})
+
+
+def _object_fields(schema, node, prefix):
+    if "properties" in node:
         found = []
         for name, sub in node["properties"].items():
             found += schema_fields(schema, sub, f"{prefix}.{name}" if prefix else name)
         return found
-    if node.get("type") == "object" and isinstance(node.get("additionalProperties"), dict):
+    if isinstance(node.get("additionalProperties"), dict):
         return schema_fields(schema, node["additionalProperties"], f"{prefix}.*")
-    if node.get("type") == "object" and node.get("patternProperties"):
-        found = []
-        for sub in node["patternProperties"].values():
-            found += schema_fields(schema, sub, f"{prefix}.*")
-        return sorted(set(found))
-    if node.get("type") == "array":
-        return schema_fields(schema, node.get("items", {}), f"{prefix}[]")
+    if node.get("patternProperties"):
+        return _union(schema, list(node["patternProperties"].values()), f"{prefix}.*")
     return [prefix]
 
 
