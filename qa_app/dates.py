@@ -12,6 +12,7 @@ strftime's "%-d", which is a glibc extension and fails on Windows. No date shows
 a caller can write `short_date(visit.due) or "No date"`.
 
 Working days (add_working_days) leave out weekends and England and Wales bank holidays.
+Every timestamp column stores UTC with no zone (utcnow).
 """
 
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,12 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from govuk_bank_holidays.bank_holidays import BankHolidays
+
+
+def utcnow():
+    """The current time in UTC, as stored in every timestamp column."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
 
 UK = ZoneInfo("Europe/London")
 

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from qa_app.auth.models import User, utcnow
+from qa_app.auth.models import User
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 from qa_app.notifications.models import OutboxEmail
 from qa_app.placements.overdue import overdue_items

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from qa_app import create_app
 from qa_app.audit.models import ReadEvent
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 from tests.factories import new_user
 from tests.test_access import MATRIX, ROLES, ids  # noqa: F401  (ids: the records the matrix's URLs name)

@@ -126,9 +126,8 @@ def send_overdue_notices(today):
         .where(
             Action.provider_id.is_not(None),
             Action.owner == "provider",
-            Action.status == "open",
+            Action.open_from_signed_off(),
             Action.due < today,
-            Visit.status == "signed_off",
             ~select(ActionOverdueNotice.action_id).where(ActionOverdueNotice.action_id == Action.id).exists(),
         )
         .order_by(Action.provider_id, Action.due, Action.id)

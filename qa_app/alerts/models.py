@@ -1,6 +1,6 @@
 """Attendance alerts, one row each, and what the school did about it."""
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 KINDS = {

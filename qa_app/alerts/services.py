@@ -26,8 +26,8 @@ from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.orm import aliased
 
 from qa_app.alerts.models import KINDS, OUTCOMES, AttendanceAlert
-from qa_app.auth.models import School, User, utcnow
-from qa_app.dates import UK, long_date
+from qa_app.auth.models import School, User
+from qa_app.dates import UK, long_date, utcnow
 from qa_app.domain import Invalid
 from qa_app.extensions import db
 from qa_app.notifications.outbox import queue_emails

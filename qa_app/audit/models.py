@@ -7,7 +7,7 @@ The migration that makes the table installs the same triggers.
 
 from sqlalchemy import DDL, event
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 ACTIONS = {"view": "Viewed", "download": "Downloaded", "export": "Exported"}

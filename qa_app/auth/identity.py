@@ -7,8 +7,9 @@ account an administrator made. Nothing here makes an account or reads the reques
 
 from dataclasses import dataclass
 
-from qa_app.auth.models import ROLES, User, utcnow
+from qa_app.auth.models import ROLES, User
 from qa_app.auth.services import find_user_by_email, normalise_email
+from qa_app.dates import utcnow
 
 # Entra ID's multi-tenant metadata names its issuer with this placeholder; each token's `iss`
 # has the tenant's id in its place (Authlib issues 295 and 605).

@@ -1,8 +1,8 @@
 """Users and the schools that school users belong to."""
 
 import secrets
-from datetime import UTC, datetime
 
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 ROLES = {
@@ -12,11 +12,6 @@ ROLES = {
     "admin": "Administrator",
     "provider": "Provider staff",
 }
-
-
-def utcnow():
-    """The current time in UTC, as stored in every timestamp column."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def new_session_token():

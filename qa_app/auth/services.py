@@ -2,8 +2,9 @@
 
 from sqlalchemy import func, select
 
-from qa_app.auth.models import ROLES, School, User, utcnow
+from qa_app.auth.models import ROLES, School, User
 from qa_app.auth.passwords import check_password, dummy_hash, hash_password, needs_rehash
+from qa_app.dates import utcnow
 from qa_app.domain import Invalid
 from qa_app.extensions import db
 

@@ -46,9 +46,7 @@ def index():
         label: sum(1 for age in ages if low <= age and (high is None or age < high))
         for low, high, label in AGE_BANDS
     }
-    overdue = db.session.scalar(
-        select(func.count()).where(Escalation.state == "raised", Escalation.review_due < today)
-    )
+    overdue = db.session.scalar(select(func.count()).where(Escalation.is_overdue(today)))
     suspended = db.session.scalar(select(func.count()).where(Provider.suspended_reason.is_not(None)))
     awaiting = db.session.scalar(select(func.count()).where(Visit.status == "submitted"))
     rag = _counts(select(Provider.rating_rag, func.count()).group_by(Provider.rating_rag))

@@ -1,6 +1,6 @@
 """A provider's uploaded documents, every version kept, and the reminders sent about them."""
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 DOCUMENT_STATUSES = {"pending": "Waiting for approval", "approved": "Approved", "rejected": "Rejected"}

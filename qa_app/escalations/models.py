@@ -1,6 +1,9 @@
 """Escalations of possible unregistered provision, and their audit trail."""
 
-from qa_app.auth.models import utcnow
+from sqlalchemy import and_
+from sqlalchemy.ext.hybrid import hybrid_method
+
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 SOURCES = {
@@ -98,9 +101,15 @@ class Escalation(db.Model):
     def is_open(self):
         return self.state != "closed"
 
+    @hybrid_method
     def is_overdue(self, today):
-        """Not yet reviewed within 5 working days of being raised."""
+        """Not yet reviewed within 5 working days of being raised (docs/domain.md §2.4);
+        as SQL too: `select(Escalation).where(Escalation.is_overdue(today))`."""
         return self.state == "raised" and today > self.review_due
+
+    @is_overdue.expression
+    def is_overdue(cls, today):
+        return and_(cls.state == "raised", cls.review_due < today)
 
     @property
     def reference(self):

@@ -7,9 +7,9 @@ Each is written to the outbox with the change, in the same transaction, and sent
 from flask import current_app, url_for
 from sqlalchemy import select
 
-from qa_app.auth.models import User, utcnow
+from qa_app.auth.models import User
 from qa_app.auth.permissions import can
-from qa_app.dates import long_date
+from qa_app.dates import long_date, utcnow
 from qa_app.escalations.models import STATES, Escalation
 from qa_app.extensions import db
 from qa_app.notifications.outbox import queue_email
@@ -63,8 +63,7 @@ def send_overdue_reminders(today):
     """Email the Head of Access once about each escalation not reviewed in time; returns how many."""
     overdue = db.session.scalars(
         select(Escalation).where(
-            Escalation.state == "raised",
-            Escalation.review_due < today,
+            Escalation.is_overdue(today),
             Escalation.overdue_notified_at.is_(None),
         )
     ).all()

@@ -9,9 +9,8 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from qa_app.auth.models import utcnow
 from qa_app.auth.permissions import can
-from qa_app.dates import add_working_days, long_date
+from qa_app.dates import add_working_days, long_date, utcnow
 from qa_app.domain import Conflict, Forbidden, Invalid, NotFound
 from qa_app.escalations import notify
 from qa_app.escalations.models import STATES, TRANSITIONS, Escalation, EscalationEvent

@@ -5,7 +5,7 @@ from typing import NamedTuple
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.domain import Locked
 from qa_app.extensions import db
 from qa_app.framework.defaults import KINDS, STANDARD_AREAS, themes_of

@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import select
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.domain import Invalid, Locked
 from qa_app.extensions import db
 from qa_app.framework import defaults

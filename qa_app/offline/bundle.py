@@ -101,7 +101,7 @@ def _open_actions(ids, column=Action.provider_id):
     rows = db.session.execute(
         select(Action.id, Action.description, Action.owner, Action.due, column)
         .join(Visit, Action.visit_id == Visit.id)
-        .where(column.in_(ids), Action.status == "open", Visit.status == "signed_off")
+        .where(column.in_(ids), Action.open_from_signed_off())
         .order_by(column, Action.due, Action.id)
     )
     rows = rows.all()

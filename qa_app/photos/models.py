@@ -1,6 +1,6 @@
 """A photo of evidence on a visit, stored as a re-encoded JPEG in the database."""
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 

@@ -9,9 +9,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from qa_app.auth.models import User, utcnow
+from qa_app.auth.models import User
 from qa_app.auth.permissions import provider_staff_of
-from qa_app.dates import long_date
+from qa_app.dates import long_date, utcnow
 from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, valid_uuid
 from qa_app.extensions import db
 from qa_app.notifications.outbox import queue_email

@@ -17,7 +17,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select
 
-from qa_app.auth.models import School, utcnow
+from qa_app.auth.models import School
+from qa_app.dates import utcnow
 from qa_app.domain import DomainError, Invalid
 from qa_app.extensions import db
 from qa_app.placements.models import ATTENDANCE_CODES, COMMISSIONERS, REASONS, Placement, PlacementImport

@@ -17,8 +17,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import contains_eager
 
-from qa_app.auth.models import School, utcnow
+from qa_app.auth.models import School
 from qa_app.auth.permissions import provider_staff_of
+from qa_app.dates import utcnow
 from qa_app.domain import DomainError, Forbidden, Invalid
 from qa_app.extensions import db
 from qa_app.placements.imports import Problem

@@ -18,8 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from qa_app.auth.models import School, utcnow
+from qa_app.auth.models import School
 from qa_app.auth.permissions import provider_staff_of
+from qa_app.dates import utcnow
 from qa_app.domain import Conflict, Forbidden, Invalid, NotFound
 from qa_app.extensions import db
 from qa_app.placements.attendance_totals import refresh_day_totals

@@ -1,7 +1,7 @@
 """Placements of pupils in alternative provision, their reviews and how they ended
 (docs/domain.md §2.6). Pupils are known by their school's reference only, never by name."""
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 COMMISSIONERS = {"school": "The school", "local_authority": "The local authority (EA 1996 s.19)"}

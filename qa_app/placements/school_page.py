@@ -110,7 +110,7 @@ def open_school_actions(school):
     return db.session.scalars(
         select(Action)
         .join(Visit, Action.visit_id == Visit.id)
-        .where(Action.school_id == school.id, Action.status == "open", Visit.status == "signed_off")
+        .where(Action.school_id == school.id, Action.open_from_signed_off())
         .order_by(Action.due.is_(None), Action.due, Action.id)
     ).all()
 

@@ -15,9 +15,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from qa_app import signals
-from qa_app.auth.models import School, User, utcnow
+from qa_app.auth.models import School, User
 from qa_app.auth.permissions import can
-from qa_app.dates import long_date
+from qa_app.dates import long_date, utcnow
 from qa_app.domain import Conflict, Forbidden, Invalid, NotFound, VersionRequired, valid_uuid
 from qa_app.extensions import db
 from qa_app.framework.rating import ASSURED, QA_STATUSES

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from qa_app.auth.models import User, utcnow
+from qa_app.auth.models import User
 from qa_app.auth.passwords import password_problem
 from qa_app.auth.services import create_user, find_user_by_email, normalise_email
-from qa_app.dates import long_date
+from qa_app.dates import long_date, utcnow
 from qa_app.domain import Forbidden, Invalid, Locked, NotFound
 from qa_app.extensions import db
 from qa_app.notifications.outbox import queue_email

@@ -1,6 +1,6 @@
 """Invitations of provider staff: a one-time link, sent by email, valid for 7 days."""
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 from qa_app.framework.rating import qa_status
 

@@ -4,7 +4,7 @@ A school refers a pupil, by its own reference and never by name, for outreach or
 Seed 000 says what a good referral holds; the panel records a decision with its reason,
 and an accepted place becomes a placement (2.6)."""
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 REQUESTS = {"outreach": "Outreach support", "place": "A place"}

@@ -12,8 +12,8 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from qa_app.auth.models import User, utcnow
-from qa_app.dates import long_date
+from qa_app.auth.models import User
+from qa_app.dates import long_date, utcnow
 from qa_app.domain import Forbidden, Invalid, Locked, NotFound
 from qa_app.extensions import db
 from qa_app.notifications.outbox import queue_email

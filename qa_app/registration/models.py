@@ -1,6 +1,6 @@
 """Registration rule versions: the law in force is data an admin chooses."""
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 

@@ -10,7 +10,7 @@ Flushes, never commits: the command commits once."""
 
 from sqlalchemy import delete, func, select, update
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.escalations.models import Escalation, EscalationEvent
 from qa_app.extensions import db
 from qa_app.placements.attendance_totals import refresh_day_totals

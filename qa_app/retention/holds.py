@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.domain import Conflict, Invalid
 from qa_app.escalations.models import Escalation
 from qa_app.extensions import db

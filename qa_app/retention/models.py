@@ -1,6 +1,6 @@
 """Legal holds, the disposal log and the anonymised counts kept of disposed placements."""
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 # The kinds of record a rule disposes of and a hold can keep.

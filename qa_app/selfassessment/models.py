@@ -1,7 +1,7 @@
 """Self-assessments: a provider's own judgement and evidence on each criterion of the
 framework version in force, asked for by its officer before a visit."""
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 STATUSES = {"requested": "Requested", "submitted": "Sent"}

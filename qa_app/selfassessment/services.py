@@ -6,9 +6,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from qa_app.auth.models import User, utcnow
+from qa_app.auth.models import User
 from qa_app.auth.permissions import can, provider_staff_of
-from qa_app.dates import long_date
+from qa_app.dates import long_date, utcnow
 from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, TooLarge, Unsupported
 from qa_app.extensions import db
 from qa_app.framework.rating import JUDGED, RATINGS

@@ -3,7 +3,7 @@
 import calendar
 from datetime import date
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 FORMATS = {"pdf": "PDF", "json": "JSON"}

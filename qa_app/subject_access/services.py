@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from qa_app.auth.models import School, utcnow
+from qa_app.auth.models import School
+from qa_app.dates import utcnow
 from qa_app.domain import Invalid, NotFound
 from qa_app.extensions import db
 from qa_app.reports.pdf import build_subject_access_pack

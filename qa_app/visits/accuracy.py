@@ -7,8 +7,7 @@ has no comments) and every comment has its answer; `sign_off_blocker` says why."
 
 from sqlalchemy import select
 
-from qa_app.auth.models import utcnow
-from qa_app.dates import long_date
+from qa_app.dates import long_date, utcnow
 from qa_app.extensions import db
 
 OUTCOMES = {"accepted": "Accepted", "not_accepted": "Not accepted"}

@@ -7,7 +7,7 @@ last visit, the provider's latest answer and its verification."""
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 VERIFICATIONS = {"done": "Done", "not_yet": "Not yet done"}

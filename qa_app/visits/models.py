@@ -1,6 +1,8 @@
 """Visits, their criterion judgements and the actions they record."""
 
-from qa_app.auth.models import utcnow
+from sqlalchemy import and_
+
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 VISIT_TYPES = {
@@ -186,6 +188,13 @@ class Action(db.Model):
 
     def is_overdue(self, today):
         return self.status == "open" and self.due is not None and self.due < today
+
+    @classmethod
+    def open_from_signed_off(cls):
+        """SQL condition: an action still open, recorded on a signed-off visit (what the
+        provider or school must still do; a draft's actions are not yet theirs). The query
+        joins the action's Visit."""
+        return and_(cls.status == "open", Visit.status == "signed_off")
 
 
 class VisitEvent(db.Model):

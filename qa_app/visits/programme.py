@@ -9,8 +9,9 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, func, nulls_first, select
 from sqlalchemy.orm import joinedload
 
-from qa_app.auth.models import School, utcnow
+from qa_app.auth.models import School
 from qa_app.auth.permissions import authorize, sees_everything
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
 from qa_app.providers.scopes import providers_of
@@ -225,7 +226,7 @@ def overdue_actions():
             joinedload(Action.visit).joinedload(Visit.provider),
             joinedload(Action.visit).joinedload(Visit.school),
         )
-        .where(Action.status == "open", Action.due < today, Visit.status == "signed_off")
+        .where(Action.open_from_signed_off(), Action.due < today)
         .where(actions_visible_to(current_user))
         .order_by(Action.due, func.coalesce(Provider.name, School.name))
     )

@@ -53,7 +53,7 @@ def open_actions(provider):
     return db.session.scalars(
         select(Action)
         .join(Visit, Action.visit_id == Visit.id)
-        .where(Action.provider_id == provider.id, Action.status == "open", Visit.status == "signed_off")
+        .where(Action.provider_id == provider.id, Action.open_from_signed_off())
         .order_by(Action.due.is_(None), Action.due, Action.id)
     ).all()
 

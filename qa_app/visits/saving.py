@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import selectinload
 
-from qa_app.auth.models import School, utcnow
+from qa_app.auth.models import School
+from qa_app.dates import utcnow
 from qa_app.domain import (
     AlreadyOpen,
     Conflict,

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.domain import Forbidden, Invalid, Locked, NotFound, valid_uuid
 from qa_app.extensions import db
 from qa_app.framework.models import FrameworkVersion
@@ -54,7 +54,7 @@ def previous_open_actions(provider_id, before_visit_id=None, school_id=None):
     query = (
         select(Action)
         .join(Visit, Action.visit_id == Visit.id)
-        .where(whose, Action.status == "open", Visit.status == "signed_off")
+        .where(whose, Action.open_from_signed_off())
         .order_by(Action.due.is_(None), Action.due, Action.id)
     )
     if before_visit_id is not None:

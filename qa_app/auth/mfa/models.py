@@ -1,6 +1,6 @@
 """The second factors a user holds: passkeys, one authenticator app, recovery codes."""
 
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 

@@ -30,7 +30,7 @@ from webauthn.helpers.structs import (
 )
 
 from qa_app.auth.mfa.models import Passkey
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.domain import Invalid
 from qa_app.extensions import db
 

@@ -12,7 +12,7 @@ import secrets
 from sqlalchemy import delete, func, select, update
 
 from qa_app.auth.mfa.models import RecoveryCode
-from qa_app.auth.models import utcnow
+from qa_app.dates import utcnow
 from qa_app.extensions import db
 
 HOW_MANY = 10
