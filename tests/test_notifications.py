@@ -4,8 +4,10 @@ with retries and backoff, so a mail outage loses none and sends none twice."""
 import uuid
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
+from qa_app.auth.services import active_emails
 from qa_app.extensions import db
 from qa_app.notifications.models import OutboxEmail, utcnow
 from qa_app.notifications.outbox import deliver_due, queue_email, retry_wait
@@ -171,3 +173,21 @@ def test_an_administrator_sees_the_undeliverable_addresses(app, client, signed_i
     assert "gone@example.org" in text and "Visit returned" in text and "550 5.1.1 No such user here" in text
     assert "head@example.org" not in text
     assert 'href="/admin/undeliverable-emails"' in client.get("/admin/users").get_data(as_text=True)
+
+
+def test_active_emails_are_one_school_or_provider_never_everyone(app, make_user, make_provider):
+    """Whoever is emailed is asked for one way: the active staff of one school or provider,
+    or the active users of a role; asking for school or provider staff without saying
+    whose is a mistake, not everyone's addresses."""
+    provider = make_provider()
+    school_user = make_user("school", email="staff@school.example.org")
+    make_user("school", email="gone@school.example.org", school=school_user.school.name, active=False)
+    make_user("school", email="other@elsewhere.example.org", school="Another School")
+    staff = make_user("provider", email="staff@provider.example.org", provider=provider)
+    head = make_user("head_of_access", email="head@example.org")
+    assert active_emails("school", school_id=school_user.school_id) == ["staff@school.example.org"]
+    assert active_emails("provider", provider_id=provider.id) == [staff.email]
+    assert active_emails("head_of_access") == [head.email]
+    for role in ("school", "provider"):
+        with pytest.raises(ValueError):
+            active_emails(role)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 
 from qa_app.alerts.models import KINDS, OUTCOMES, AttendanceAlert
 from qa_app.auth.models import School, User
+from qa_app.auth.services import active_emails
 from qa_app.dates import UK, long_date, utcnow
 from qa_app.domain import Invalid
 from qa_app.extensions import db
@@ -223,9 +224,7 @@ def _recipients(pairs):
             .order_by(User.email)
         ):
             staff[school_id].append(email)
-    heads = db.session.scalars(
-        select(User.email).where(User.role == "head_of_access", User.active.is_(True)).order_by(User.email)
-    ).all()
+    heads = active_emails("head_of_access")
     return staff, list(heads)
 
 

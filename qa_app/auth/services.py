@@ -155,3 +155,16 @@ def set_deputies(officers, chosen_ids):
         officer.sign_off_deputy = officer.id in chosen
     db.session.flush()
     return [o for o in officers if o.sign_off_deputy]
+
+
+def active_emails(role, school_id=None, provider_id=None):
+    """The addresses of the active users with this role, in order: a school's staff
+    (school_id) or a provider's (provider_id) only, never everyone's."""
+    if (role == "school") != (school_id is not None) or (role == "provider") != (provider_id is not None):
+        raise ValueError("school staff are asked for by school_id, provider staff by provider_id")
+    query = select(User.email).where(User.role == role, User.active.is_(True))
+    if school_id is not None:
+        query = query.where(User.school_id == school_id)
+    if provider_id is not None:
+        query = query.where(User.provider_id == provider_id)
+    return db.session.scalars(query.order_by(User.email)).all()

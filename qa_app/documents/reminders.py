@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import aliased, joinedload
 
-from qa_app.auth.models import User
+from qa_app.auth.services import active_emails
 from qa_app.dates import long_date
 from qa_app.documents.models import REMINDER_DAYS, DocumentReminder, ProviderDocument
 from qa_app.extensions import db
@@ -16,11 +16,7 @@ from qa_app.notifications.outbox import queue_email
 
 def provider_recipients(provider):
     """The addresses of the provider's active staff and of its officer."""
-    staff = db.session.scalars(
-        select(User.email)
-        .where(User.role == "provider", User.provider_id == provider.id, User.active.is_(True))
-        .order_by(User.email)
-    ).all()
+    staff = active_emails("provider", provider_id=provider.id)
     officer = provider.officer
     return list(dict.fromkeys([*staff, officer.email if officer and officer.active else None]))
 

@@ -7,8 +7,8 @@ Each is written to the outbox with the change, in the same transaction, and sent
 from flask import current_app, url_for
 from sqlalchemy import select
 
-from qa_app.auth.models import User
 from qa_app.auth.permissions import can
+from qa_app.auth.services import active_emails
 from qa_app.dates import long_date, utcnow
 from qa_app.escalations.models import STATES, Escalation
 from qa_app.extensions import db
@@ -22,9 +22,7 @@ def _link(escalation):
 
 
 def _heads():
-    return db.session.scalars(
-        select(User.email).where(User.role == "head_of_access", User.active.is_(True))
-    ).all()
+    return active_emails("head_of_access")
 
 
 def raised(escalation):

@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from qa_app.auth.models import User
 from qa_app.auth.permissions import provider_staff_of
+from qa_app.auth.services import active_emails
 from qa_app.dates import long_date, utcnow
 from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, valid_uuid
 from qa_app.extensions import db
@@ -107,11 +107,7 @@ def confirm_safeguarding(user, placement, answers, base_version, today=None):
 
 def _tell_the_school(placement, confirmation):
     """Email the school's active staff that the confirmation has come in."""
-    staff = db.session.scalars(
-        select(User.email).where(
-            User.role == "school", User.school_id == placement.school_id, User.active.is_(True)
-        )
-    ).all()
+    staff = active_emails("school", school_id=placement.school_id)
     provider = placement.provider
     queue_email(
         staff,

@@ -15,8 +15,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from qa_app import signals
-from qa_app.auth.models import School, User
+from qa_app.auth.models import School
 from qa_app.auth.permissions import can
+from qa_app.auth.services import active_emails
 from qa_app.dates import long_date, utcnow
 from qa_app.domain import Conflict, Forbidden, Invalid, NotFound, VersionRequired, valid_uuid
 from qa_app.extensions import db
@@ -138,9 +139,7 @@ def reason_needed(provider, check):
 def notify_placing(placements, check):
     """Tell the provider's officer and the Head of Access, in one email, of placements with
     one provider that needed the school's reason (one for a save, all of an import's)."""
-    heads = db.session.scalars(
-        select(User.email).where(User.role == "head_of_access", User.active.is_(True))
-    ).all()
+    heads = active_emails("head_of_access")
     first = placements[0]
     provider, officer = first.provider, first.provider.officer
     to = list(dict.fromkeys([officer.email if officer and officer.active else None, *heads]))

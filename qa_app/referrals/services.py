@@ -12,7 +12,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from qa_app.auth.models import User
+from qa_app.auth.services import active_emails
 from qa_app.dates import long_date, utcnow
 from qa_app.domain import Forbidden, Invalid, Locked, NotFound
 from qa_app.extensions import db
@@ -228,11 +228,7 @@ def decide(user, referral, decision, today=None):
 
 def _tell_school(referral, decision):
     """Email the school's staff the panel's decision and its reason."""
-    staff = db.session.scalars(
-        select(User.email).where(
-            User.role == "school", User.school_id == referral.school_id, User.active.is_(True)
-        )
-    ).all()
+    staff = active_emails("school", school_id=referral.school_id)
     then = (
         "Change the referral and send it to the panel again."
         if decision.outcome == "more_information"

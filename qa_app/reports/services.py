@@ -9,8 +9,8 @@ import smtplib
 from flask import current_app
 from sqlalchemy import select
 
-from qa_app.auth.models import User
 from qa_app.auth.permissions import can
+from qa_app.auth.services import active_emails
 from qa_app.dates import long_date
 from qa_app.domain import Forbidden, Invalid, Locked, NotDelivered, NotFound, valid_uuid
 from qa_app.extensions import db
@@ -59,11 +59,7 @@ def report_recipients(visit):
     Raises Invalid when there is no one to send it to."""
     if visit.is_school_visit:
         school = visit.school
-        emails = db.session.scalars(
-            select(User.email)
-            .where(User.school_id == school.id, User.role == "school", User.active.is_(True))
-            .order_by(User.email)
-        ).all()
+        emails = active_emails("school", school_id=school.id)
         if not emails:
             raise Invalid(
                 {"staff": f"{school.name} has no staff who sign in here: download the report instead."}

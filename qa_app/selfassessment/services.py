@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from qa_app.auth.models import User
 from qa_app.auth.permissions import can, provider_staff_of
+from qa_app.auth.services import active_emails
 from qa_app.dates import long_date, utcnow
 from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, TooLarge, Unsupported
 from qa_app.extensions import db
@@ -67,11 +67,7 @@ def request_self_assessment(user, provider, deadline, today=None):
     )
     db.session.add(assessment)
     db.session.flush()
-    staff = db.session.scalars(
-        select(User.email).where(
-            User.role == "provider", User.provider_id == provider.id, User.active.is_(True)
-        )
-    ).all()
+    staff = active_emails("provider", provider_id=provider.id)
     queue_email(
         staff,
         f"Self-assessment asked for by {long_date(deadline)}",
