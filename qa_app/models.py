@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and the tests see all the tables."""
 
 from qa_app.alerts.models import AttendanceAlert  # noqa: F401
+from qa_app.api.receipts import SyncReceipt  # noqa: F401
 from qa_app.audit.models import ReadEvent  # noqa: F401
 from qa_app.auth.mfa.models import AuthenticatorApp, Passkey, RecoveryCode  # noqa: F401
 from qa_app.auth.models import School, User  # noqa: F401
@@ -31,7 +32,6 @@ from qa_app.visits.action_answers import ActionAnswer, ActionEvidence, ActionOve
 from qa_app.visits.models import (  # noqa: F401
     Action,
     Judgement,
-    SyncReceipt,
     Visit,
     VisitConflict,
     VisitEvent,

@@ -5,9 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from qa_app.api.receipts import SyncReceipt
 from qa_app.extensions import db
 from qa_app.framework.services import current_version
-from qa_app.visits.models import SyncReceipt, Visit, VisitConflict, VisitEvent
+from qa_app.visits.models import Visit, VisitConflict, VisitEvent
 
 
 def full_visit(provider, status="draft", **overrides):

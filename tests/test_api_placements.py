@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from qa_app.api.receipts import SyncReceipt
 from qa_app.extensions import db
 from qa_app.placements.models import Placement, PlacementConflict
-from qa_app.visits.models import SyncReceipt
 from tests.factories import placement_body
 
 
@@ -55,7 +55,7 @@ def test_create_read_retry_and_update(client, signed_in, setting):
     assert put(client, placement_uuid, {**data, "year_group": 11}).status_code == 428
     updated = put(client, placement_uuid, {**data, "year_group": 11}, version=1)
     assert updated.status_code == 200 and updated.get_json()["version"] == 2
-    assert db.session.get(SyncReceipt, key).visit_uuid == placement_uuid
+    assert db.session.get(SyncReceipt, key).record_uuid == placement_uuid
 
 
 def test_a_stale_version_is_409_and_the_copy_is_kept(client, signed_in, setting):

@@ -9,9 +9,10 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
+from qa_app.api.receipts import SyncReceipt
 from qa_app.extensions import db
 from qa_app.schemas import NOT_UNICODE, field_errors
-from qa_app.visits.models import SyncReceipt, Visit, VisitConflict
+from qa_app.visits.models import Visit, VisitConflict
 from qa_app.visits.schemas import Judgement
 from tests.test_api import full_visit, put
 
@@ -112,7 +113,7 @@ def test_a_uuid_in_braces_names_the_same_visit(client, signed_in, provider, writ
     again = put(client, written % visit_uuid, full_visit(provider.id, strengths="More"), version=1)
     assert again.status_code == 200, again.get_json()
     assert count(Visit) == 1
-    assert set(db.session.scalars(db.select(SyncReceipt.visit_uuid))) == {visit_uuid}
+    assert set(db.session.scalars(db.select(SyncReceipt.record_uuid))) == {visit_uuid}
     assert client.get(f"/api/visits/{{{visit_uuid}}}").get_json()["strengths"] == "More"
 
 

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from qa_app.api import idempotency
+from qa_app.api.receipts import SyncReceipt
 from qa_app.auth.models import School
 from qa_app.extensions import db
 from qa_app.placements.models import Placement, PlacementConflict
-from qa_app.visits.models import SyncReceipt, Visit, VisitConflict
+from qa_app.visits.models import Visit, VisitConflict
 from tests.factories import placement_body
 from tests.test_api import full_visit
 
@@ -189,7 +190,7 @@ def test_a_copy_that_cannot_wait_longer_is_told_to_retry(app, client, signed_in,
         holding = first.begin()
         first.execute(
             SyncReceipt.__table__.insert().values(
-                key=key, user_id=user.id, visit_uuid=record_uuid, request_hash="", status_code=0, response={}
+                key=key, user_id=user.id, record_uuid=record_uuid, request_hash="", status_code=0, response={}
             )
         )
         waiting = client.put(f"/api/{kind}/{record_uuid}", json=body, headers={"Idempotency-Key": key})

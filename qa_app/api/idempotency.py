@@ -18,9 +18,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from qa_app.api.receipts import SyncReceipt
 from qa_app.domain import DomainError
 from qa_app.extensions import SQLITE_BUSY_TIMEOUT_MS, db
-from qa_app.visits.models import SyncReceipt
 
 # PostgreSQL's "lock_not_available": lock_timeout ran out.
 LOCK_NOT_AVAILABLE = "55P03"
@@ -81,7 +81,12 @@ def _claim(key, user_id, record_uuid, fingerprint, wait):
     """This request's receipt for the key, its answer to be filled in; None when another
     request has stored an answer under the key. InProgress when the wait runs out."""
     receipt = SyncReceipt(
-        key=key, user_id=user_id, visit_uuid=record_uuid, request_hash=fingerprint, status_code=0, response={}
+        key=key,
+        user_id=user_id,
+        record_uuid=record_uuid,
+        request_hash=fingerprint,
+        status_code=0,
+        response={},
     )
     try:
         with waiting_at_most(wait):

@@ -225,15 +225,3 @@ class VisitConflict(db.Model):
     resolution = db.Column(db.String(10))
 
     user = db.relationship("User")
-
-
-class SyncReceipt(db.Model):
-    """The stored answer to one idempotent API write, keyed by the client's Idempotency-Key."""
-
-    key = db.Column(db.String(64), primary_key=True)
-    user_id = db.Column(db.ForeignKey("user.id"), nullable=False)
-    visit_uuid = db.Column(db.String(36), nullable=False)
-    request_hash = db.Column(db.String(64), nullable=False)
-    status_code = db.Column(db.Integer, nullable=False)
-    response = db.Column(db.JSON, nullable=False)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
