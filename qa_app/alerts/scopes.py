@@ -4,11 +4,10 @@ A school's staff see their own school's pupils' alerts; an officer those at the 
 they look after (their registers too) and at the schools they visit; the Head of Access all.
 Administrators and provider staff see none."""
 
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import false, true
 
 from qa_app.alerts.models import AttendanceAlert
-from qa_app.auth.models import School
-from qa_app.providers.models import Provider
+from qa_app.providers.scopes import officer_reaches
 
 
 def alerts_visible_to(user):
@@ -17,10 +16,7 @@ def alerts_visible_to(user):
     if role == "head_of_access":
         return true()
     if role == "officer":
-        return or_(
-            AttendanceAlert.provider_id.in_(select(Provider.id).where(Provider.officer_id == user.id)),
-            AttendanceAlert.school_id.in_(select(School.id).where(School.officer_id == user.id)),
-        )
+        return officer_reaches(user, AttendanceAlert.provider_id, AttendanceAlert.school_id)
     if role == "school" and user.school_id is not None:
         return AttendanceAlert.school_id == user.school_id
     return false()

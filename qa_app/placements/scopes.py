@@ -2,13 +2,14 @@
 those at their providers and the schools they visit, provider staff their own provider's, the
 Head of Access all. Outside the scope a placement is fetched as if it did not exist (404)."""
 
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import false, true
 
 from qa_app.auth.models import School
 from qa_app.auth.permissions import CASEWORK, can, provider_staff_of, sees_everything
 from qa_app.extensions import db
 from qa_app.placements.models import Placement
 from qa_app.providers.models import Provider
+from qa_app.providers.scopes import officer_reaches
 
 
 def placements_visible_to(user):
@@ -21,10 +22,7 @@ def placements_visible_to(user):
     if sees_everything(user):
         return true()
     if role == "officer":
-        return or_(
-            Placement.provider_id.in_(select(Provider.id).where(Provider.officer_id == user.id)),
-            Placement.school_id.in_(select(School.id).where(School.officer_id == user.id)),
-        )
+        return officer_reaches(user, Placement.provider_id, Placement.school_id)
     if role == "school" and user.school_id is not None:
         return Placement.school_id == user.school_id
     if role == "provider" and user.provider_id is not None:

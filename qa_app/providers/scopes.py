@@ -2,8 +2,9 @@
 reports), and who works on them: its own staff upload and answer; its officer and the Head of
 Access review. Anyone else is told the records do not exist (404)."""
 
-from sqlalchemy import true
+from sqlalchemy import or_, select, true
 
+from qa_app.auth.models import School
 from qa_app.auth.permissions import provider_staff_of
 from qa_app.providers.models import Provider
 
@@ -51,3 +52,12 @@ def may_invite(user, provider):
 def provider_of_theirs(user, provider):
     """The rule of providers_of for one provider already loaded."""
     return _role(user) != "officer" or provider.officer_id == user.id
+
+
+def officer_reaches(user, provider_column, school_column):
+    """SQL condition for an officer: rows at the providers they look after or at the schools
+    they visit as link officer (placements, alerts and registers are scoped so)."""
+    return or_(
+        provider_column.in_(select(Provider.id).where(Provider.officer_id == user.id)),
+        school_column.in_(select(School.id).where(School.officer_id == user.id)),
+    )
