@@ -96,10 +96,14 @@ class Accessibility:
         self.checked = []
         self.running = set()  # pages being checked: a load during a check must not start another
         self.ended = False  # the test's pages were checked as it left them: nothing more to check
+        # The test is over and its pages are being checked as it left them: a load now (a
+        # page still arriving) starts no check of its own inside Playwright's event handler,
+        # where it would hold up the check in hand.
+        self.ending = False
 
     def watch(self, page):
         """Check the page after each load."""
-        page.on("load", lambda: self.check(page))
+        page.on("load", lambda: self.ending or self.check(page))
 
     def check(self, page):
         """Run axe on the page as it is now at each width it must work at, and check it does not
@@ -185,8 +189,11 @@ class CheckedBrowser:
         is not the test's)."""
         if self.accessibility.ended:
             return
+        self.accessibility.ending = True
         for context in self.contexts:
             for page in context.pages:
+                if not page.is_closed():
+                    page.bring_to_front()  # the tab in view: nothing of it waits behind another
                 self.accessibility.check(page)
         self.accessibility.ended = True
 

@@ -289,4 +289,4 @@ def test_two_tabs_changing_only_evidence_meet_on_the_conflict_page(page, new_pag
     expect(page.get_by_text("Health and Safety saved.")).to_be_visible()
     second.get_by_label("Evidence for HS1").fill("Second tab: manager promised an update.")
     second.get_by_role("button", name="Save and return to the visit").click()
-    expect(second.get_by_role("heading", name="Two copies of this visit")).to_be_visible(timeout=2000)
+    expect(second.get_by_role("heading", name="Two copies of this visit")).to_be_visible()
