@@ -208,7 +208,7 @@ def test_lost_answer_is_retried_without_a_second_visit(tablet, server, live_app)
     while not lost:  # until the route has had the answer and cut it off
         assert time.monotonic() < deadline, "the visit was never sent"
         page.wait_for_timeout(50)
-    expect(page.locator("[data-waiting]")).to_contain_text("tried 1 times")
+    expect(page.locator("[data-waiting]")).to_contain_text("(tried once)")
     assert visits_with(live_app, uuid) == 1
     assert [row["op_uuid"] for row in outbox(page)] == lost
 
@@ -390,7 +390,7 @@ def test_server_error_or_redirect_keeps_the_row(tablet, server, live_app, answer
     server.start()
     page.get_by_role("button", name="Sync now").click()
     expect(page.locator("[data-sync-message]")).to_contain_text("The server did not answer")
-    expect(page.locator("[data-waiting]")).to_contain_text("tried 1 times")
+    expect(page.locator("[data-waiting]")).to_contain_text("(tried once)")
     assert visits_with(live_app, uuid) == 0
     page.unroute("**/api/visits/*")
     signal.append(True)
@@ -714,7 +714,7 @@ def test_a_photo_upload_cut_off_is_retried_to_one_photo(tablet, server, live_app
     submit(page)
     expect(page.locator("[data-sync-message]")).to_contain_text("Offline")
     # Each try (a sync may start twice: on submitting and on the save before it) is counted.
-    expect(page.locator("[data-waiting]")).to_contain_text(re.compile(r"1 photo waiting \(tried \d+ times\)"))
+    expect(page.locator("[data-waiting]")).to_contain_text(re.compile(r"1 photo waiting \(tried (once|\d+ times)\)"))
     assert len(cut) >= 1
     assert len(stored_photos(live_app, uuid)) == 1
     assert len(outbox(page)) == 1

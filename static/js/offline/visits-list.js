@@ -113,6 +113,6 @@ async function outboxItem(rows, name) {
   }
   const photos = (await store.photosOf(row.uuid)).length;
   const what = row.payload.status === "submitted" ? "submitted, waiting to sync" : "changes waiting to sync";
-  const extra = `${photos ? `, ${plural(photos, "photo")} waiting` : ""}${tries ? ` (tried ${tries} times)` : ""}`;
+  const extra = `${photos ? `, ${plural(photos, "photo")} waiting` : ""}${tries ? ` (tried ${tries === 1 ? "once" : `${tries} times`})` : ""}`;
   return el("li", { "data-waiting": row.uuid, text: `${caption}: ${what}${extra}` });
 }
