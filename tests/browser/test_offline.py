@@ -714,7 +714,9 @@ def test_a_photo_upload_cut_off_is_retried_to_one_photo(tablet, server, live_app
     submit(page)
     expect(page.locator("[data-sync-message]")).to_contain_text("Offline")
     # Each try (a sync may start twice: on submitting and on the save before it) is counted.
-    expect(page.locator("[data-waiting]")).to_contain_text(re.compile(r"1 photo waiting \(tried (once|\d+ times)\)"))
+    expect(page.locator("[data-waiting]")).to_contain_text(
+        re.compile(r"1 photo waiting \(tried (once|\d+ times)\)")
+    )
     assert len(cut) >= 1
     assert len(stored_photos(live_app, uuid)) == 1
     assert len(outbox(page)) == 1
