@@ -8,6 +8,8 @@ against the WCAG 2.2 A and AA rules, and axe's rule that all content sits in a l
 390 x 844 phone and a 768 x 1024 tablet (and a 1280 x 800 desktop for the Head of Access's
 pages), with a check that the page is no wider than the screen: after each page load, and
 once more at the end of the test on the page as it was left. Any violation fails the test.
+The check reads a copy of the page in a browser context of its own (see Accessibility), so
+the test's pages are never resized or held up by it.
 """
 
 import os
@@ -15,9 +17,9 @@ import shutil
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
@@ -43,14 +45,12 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # axe's "region" rule is a best practice, not a WCAG rule: it is run by name beside the tags.
 AXE_RULES = ["region"]
-# axe-core takes a second or two on a page; a run still going after this has stalled.
-AXE_WAIT_MS = 60_000
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 768, "height": 1024}
 DESKTOP = {"width": 1280, "height": 800}
 # The Head of Access works at a desk too: her pages are checked at desktop width as well.
 HEAD_OF_ACCESS = "(Head of Access)"
-# Messages Playwright gives when the page moved on (or closed) while axe was running.
+# Messages Playwright gives when the page moved on (or closed) while its copy was taken.
 GONE = ("Execution context was destroyed", "Target page, context or browser has been closed", "navigat")
 
 
@@ -88,20 +88,42 @@ def chromium():
         browser.close()
 
 
-class AxeUnfinished(Exception):
-    """axe-core gave no answer on a page in time, or the page moved on while it ran."""
+# A copy of the page as it is now, for the check: its scripts left out (they would run
+# again, take the tab's locks and call the server) and a base address so its styles load.
+SNAPSHOT = """() => {
+    if (document.contentType !== "text/html") return null;
+    const copy = document.documentElement.cloneNode(true);
+    for (const script of copy.querySelectorAll("script")) script.remove();
+    let head = copy.querySelector("head");
+    if (!head) head = copy.insertBefore(document.createElement("head"), copy.firstChild);
+    const base = document.createElement("base");
+    base.href = document.baseURI;
+    head.prepend(base);
+    return {
+        html: (document.doctype ? "<!DOCTYPE html>" : "") + copy.outerHTML,
+        header: document.querySelector(".app-header__user")?.textContent || "",
+    };
+}"""
 
 
 class Accessibility:
-    """Runs axe-core on pages and keeps the violations it finds, with the page's address."""
+    """Runs axe-core on pages and keeps the violations it finds, with the page's address.
 
-    def __init__(self):
+    The check runs on a copy of the page in a page of its own (the copy's stylesheets and
+    fonts read from static/, whether the server answers or not), which it resizes to each
+    width: the test's own page is never resized or held up, so nothing the test does on it
+    can land while it is being laid out again."""
+
+    def __init__(self, browser=None):
         if not AXE.exists():
             pytest.fail(f"{AXE} is missing: run `npm ci`")
         self.source = AXE.read_text()
+        self.browser = browser
+        self.copies = None  # the browser context copies are checked in, opened at the first check
         self.violations = []
         self.checked = []
-        self.running = set()  # pages being checked: a load during a check must not start another
+        self.running = set()  # pages being copied: a load during a copy must not start another
+        self.in_flight = 0  # copies being checked (in the test, or in its pages' load handlers)
         self.ended = False  # the test's pages were checked as it left them: nothing more to check
         # The test is over and its pages are being checked as it left them: a load now (a
         # page still arriving) starts no check of its own inside Playwright's event handler,
@@ -120,62 +142,80 @@ class Accessibility:
         if self.ended or page.is_closed() or page in self.running:
             return
         self.running.add(page)
-        size = page.viewport_size
         try:
-            if page.evaluate("document.contentType") != "text/html":
-                return
-            if page.evaluate("typeof window.axe") == "undefined":
-                page.evaluate(self.source)
-            header = page.evaluate("document.querySelector('.app-header__user')?.textContent || ''")
-            sizes = [PHONE, TABLET, *([DESKTOP] if HEAD_OF_ACCESS in header else [])]
-            for width in sizes:
-                self.check_at(page, width)
-            self.checked.append(page.url)
-        except AxeUnfinished:
-            pass
+            url, snapshot = page.url, page.evaluate(SNAPSHOT)
         except Error as error:
             if not any(reason in str(error) for reason in GONE):
                 raise
+            return  # the page moved on: its next load is checked
         finally:
             self.running.discard(page)
-            if size and not page.is_closed() and page.viewport_size != size:
-                page.set_viewport_size(size)
+        if snapshot is None:
+            return
+        # A page of its own for each copy: checks of two pages (or of a page's load while
+        # the test checks it as it left it) run side by side in Playwright's event handlers.
+        self.in_flight += 1
+        try:
+            copy = self.copies_context(page).new_page()
+            copy.set_content(snapshot["html"], wait_until="load")
+            copy.evaluate(self.source)
+            sizes = [PHONE, TABLET, *([DESKTOP] if HEAD_OF_ACCESS in snapshot["header"] else [])]
+            for size in sizes:
+                self.check_at(copy, size, url)
+            copy.close()
+            self.checked.append(url)
+        finally:
+            self.in_flight -= 1
 
-    def check_at(self, page, size):
-        """axe's violations and any sideways scroll of the page at one viewport size."""
-        if page.viewport_size != size:
-            page.set_viewport_size(size)
-        # axe runs in the page and leaves its answer there; the wait for it is bounded, so
-        # a run that never ends (seen once in a page left by a two-tab test) cannot hang
-        # the suite: that page is named, and was checked at its own load already.
-        started = page.evaluate(
-            """([tags, rules]) => {
-                if (!window.axe) return false;  // a new document since axe was put in
-                window.__qaAxe = null;
-                window.axe.run(document, {
+    def copies_context(self, page):
+        """The browser context copies are checked in, whose only answers are the files of
+        static/ (anything else a copy asks for is refused)."""
+        if self.copies is None:
+            self.copies = context = (self.browser or page.context.browser).new_context()
+            context.on("close", lambda _: self.copies is context and setattr(self, "copies", None))
+
+            def serve(route):
+                path = urlsplit(route.request.url).path
+                file = (ROOT / path.lstrip("/")).resolve()
+                if path.startswith("/static/") and file.is_file() and file.is_relative_to(ROOT / "static"):
+                    route.fulfill(path=file)
+                else:
+                    route.abort()
+
+            self.copies.route("**/*", serve)
+        return self.copies
+
+    def close(self):
+        """Wait for the checks still going (begun at a page's load, in Playwright's event
+        handlers, which run while the test waits on the browser), then close the context
+        copies are checked in."""
+        if self.copies is None:
+            return
+        waiting, deadline = self.copies.new_page(), time.monotonic() + 120
+        while self.in_flight:
+            assert time.monotonic() < deadline, (
+                f"an accessibility check has not ended: {self.in_flight} going"
+            )
+            waiting.wait_for_timeout(50)  # lets the handlers' checks go on
+        self.copies.close()
+        self.copies = None
+
+    def check_at(self, copy, size, url):
+        """axe's violations and any sideways scroll of the copy at one viewport size."""
+        copy.set_viewport_size(size)
+        found = copy.evaluate(
+            """async ([tags, rules]) => {
+                const result = await window.axe.run(document, {
                     runOnly: {type: "tag", values: tags},
                     rules: Object.fromEntries(rules.map((rule) => [rule, {enabled: true}])),
-                }).then(
-                    (result) => { window.__qaAxe = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`); },
-                    (error) => { window.__qaAxe = [`axe-core could not run: ${error}`]; },
-                );
-                return true;
+                });
+                return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
             }""",
             [AXE_TAGS, AXE_RULES],
         )
-        if not started:
-            raise AxeUnfinished
-        try:
-            page.wait_for_function("() => window.__qaAxe !== null", polling=100, timeout=AXE_WAIT_MS)
-        except PlaywrightTimeout:
-            print(f"axe-core did not finish on {page.url} at {size['width']} px in {AXE_WAIT_MS} ms")
-            raise AxeUnfinished from None
-        found = page.evaluate("window.__qaAxe ?? 'gone'")
-        if found == "gone":  # the page moved on: its next load is checked
-            raise AxeUnfinished
-        at = f"{page.url} at {size['width']} px"
+        at = f"{url} at {size['width']} px"
         self.violations.extend(f"{at}: {violation}" for violation in found)
-        wide = page.evaluate(
+        wide = copy.evaluate(
             """() => {
                 const root = document.documentElement;
                 if (root.scrollWidth <= root.clientWidth) return null;
@@ -219,8 +259,6 @@ class CheckedBrowser:
         self.accessibility.ending = True
         for context in self.contexts:
             for page in context.pages:
-                if not page.is_closed():
-                    page.bring_to_front()  # the tab in view: nothing of it waits behind another
                 self.accessibility.check(page)
         self.accessibility.ended = True
 
@@ -228,11 +266,12 @@ class CheckedBrowser:
 @pytest.fixture
 def browser(chromium, request):
     """The browser for one test; any WCAG 2.2 A or AA violation on any page fails it."""
-    checked = CheckedBrowser(chromium, Accessibility())
+    checked = CheckedBrowser(chromium, Accessibility(chromium))
     request.node.checked_browser = checked  # for a live server that stops before it
     yield checked
     del request.node.checked_browser
     checked.check_open_pages()
+    checked.accessibility.close()
     for context in checked.contexts:
         context.close()  # a second close (the test's own) does nothing
     assert checked.accessibility.violations == [], "axe-core found: " + "\n".join(

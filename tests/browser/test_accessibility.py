@@ -14,8 +14,30 @@ def test_axe_reports_a_violation(chromium):
     page.set_content('<html lang="en"><title>t</title><main><img src="x.png"></main></html>')
     accessibility = Accessibility()
     accessibility.check(page)
+    accessibility.close()
     context.close()
     assert any("image-alt" in violation for violation in accessibility.violations)
+
+
+def test_the_check_leaves_the_page_as_it_is(chromium):
+    """The check reads a copy of the page: the test's page keeps its width (a click made
+    meanwhile lands where the test meant), its scripts do not run twice, and what its
+    scripts did to the page is checked."""
+    context = chromium.new_context(viewport={"width": 768, "height": 1024})
+    page = context.new_page()
+    page.set_content(
+        '<html lang="en"><title>t</title><main><p id="p">Demo</p>'
+        "<script>window.runs = (window.runs || 0) + 1; document.getElementById('p').insertAdjacentHTML('afterend', '<img src=\"x.png\">');</script>"
+        "</main></html>"
+    )
+    page.evaluate("window.widths = []; addEventListener('resize', () => widths.push(innerWidth))")
+    accessibility = Accessibility()
+    accessibility.check(page)
+    accessibility.close()
+    assert page.evaluate("[window.runs, window.widths, innerWidth]") == [1, [], 768]
+    context.close()
+    assert any("at 390 px: image-alt" in violation for violation in accessibility.violations)
+    assert any("at 768 px: image-alt" in violation for violation in accessibility.violations)
 
 
 def test_content_outside_a_landmark_and_a_wide_page_are_reported(chromium):
@@ -28,6 +50,7 @@ def test_content_outside_a_landmark_and_a_wide_page_are_reported(chromium):
     )
     accessibility = Accessibility()
     accessibility.check(page)
+    accessibility.close()
     size = page.viewport_size
     context.close()
     assert any("at 390 px: region" in violation for violation in accessibility.violations)

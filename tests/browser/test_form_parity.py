@@ -253,7 +253,6 @@ def set_fields(page, base_url, uuid, fields, names, labels):
         if field == "judgements[].rating" or field == "judgements[].criterion":
             page.locator(f'[name="evidence.{names["criterion"]}"]').fill("Seen in the file")
         saved(page)
-    page.wait_for_timeout(600)  # the last debounced autosave
     draft = next(d for d in idb(page, "drafts") if d["uuid"] == uuid)
     return page.evaluate(
         "async ([draft, labels]) => (await import('/static/js/offline/payload.js')).toPayload(draft, labels)",

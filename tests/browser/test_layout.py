@@ -1,7 +1,10 @@
 """What a new user sees first: the menu on one row for every role, on a 768 px tablet and
 a 1,366 px laptop, and the header's Sign out drawn as a header link."""
 
+import contextlib
+
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
@@ -9,13 +12,18 @@ from tests.browser.conftest import screenshot, sign_in
 USERS = ["officer@example.org", "head@example.org", "school@example.org", "admin@example.org"]
 
 
+ROWS_JS = """() => new Set([...document.querySelectorAll(".govuk-service-navigation__item")]
+  .map((item) => Math.round(item.getBoundingClientRect().top))).size"""
+
+
 def menu_rows(page):
-    """How many rows the menu's items take."""
-    tops = page.locator(".govuk-service-navigation__item").evaluate_all(
-        "items => items.map((item) => Math.round(item.getBoundingClientRect().top))"
-    )
-    assert tops, "no menu"
-    return len(set(tops))
+    """How many rows the menu's items take, once the page's layout has settled on one row (it
+    is waited for: styles and fonts can still be arriving on a loaded machine), or after 10 s."""
+    with contextlib.suppress(PlaywrightTimeout):  # the count below says how many rows it settled on
+        page.wait_for_function(f"({ROWS_JS})() === 1", timeout=10_000)
+    rows = page.evaluate(ROWS_JS)
+    assert rows, "no menu"
+    return rows
 
 
 @pytest.mark.parametrize("email", USERS)

@@ -43,7 +43,7 @@ class Tablet:
         self.browser_type = chromium.browser_type
         self.profile = str(profile)
         self.errors = []
-        self.accessibility = Accessibility()
+        self.accessibility = Accessibility(chromium)  # copies checked in the session's browser
         self.context = None
 
     def open(self):
@@ -65,6 +65,7 @@ class Tablet:
         if self.context is not None:
             for page in self.context.pages:
                 self.accessibility.check(page)
+            self.accessibility.close()
             self.context.close()
             self.context = None
 
@@ -171,7 +172,9 @@ def synced(page, seconds=30):
 
 
 def saved(page):
-    expect(page.locator("[data-save-state]")).to_contain_text("Saved on this tablet at")
+    """Every change typed is stored on the tablet: the line says "saving" (data-state) from a
+    keystroke until the last write of the draft is done, whatever it said before."""
+    expect(page.locator('[data-save-state][data-state="saved"]')).to_contain_text("Saved on this tablet at")
 
 
 def test_an_officers_day_offline_reaches_the_server_once_with_every_field(tablet, server, live_app):

@@ -11,19 +11,21 @@ from types import SimpleNamespace
 from playwright.sync_api import expect
 
 from qa_app.framework.defaults import (
-    CRITERIA,
     DEFAULT_RULES,
     DEFAULT_TITLE,
     DEFAULT_VERSION_NAME,
+    THEMES,
+)
+from qa_app.framework.models import Criterion, FrameworkVersion
+from qa_app.framework.provider_criteria import CRITERIA
+from qa_app.framework.rating import ratings_shown
+from qa_app.framework.school_defaults import (
     SCHOOL_CRITERIA,
     SCHOOL_RULES,
     SCHOOL_THEMES,
     SCHOOL_TITLE,
     SCHOOL_VERSION_NAME,
-    THEMES,
 )
-from qa_app.framework.models import Criterion, FrameworkVersion
-from qa_app.framework.rating import ratings_shown
 from qa_app.visits import services
 from qa_app.visits.models import PLACEMENT_CHECKS
 from tests.browser.conftest import screenshot, sign_in

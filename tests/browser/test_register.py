@@ -10,7 +10,7 @@ from sqlalchemy import select
 from qa_app.extensions import db
 from qa_app.placements.models import AttendanceMark, Placement
 from qa_app.placements.registers import latest_school_day
-from tests.browser.conftest import screenshot, sign_in, wait_until
+from tests.browser.conftest import screenshot, sign_in
 
 PHONE = {"width": 390, "height": 844}
 
@@ -24,7 +24,6 @@ def test_provider_staff_mark_the_afternoon_on_a_phone(live_app, live_server, pag
     pupils = page.locator("[data-pupil-ref]")
     expect(pupils).to_have_count(3)
     refs = pupils.evaluate_all("els => els.map(e => e.dataset.pupilRef)")
-    wait_until(page, "(width) => window.innerWidth === width", PHONE["width"])
     screenshot(page, "provider-register-phone")
 
     # This morning is marked already; the afternoon is not, and one tap marks it present.
@@ -40,7 +39,6 @@ def test_provider_staff_mark_the_afternoon_on_a_phone(live_app, live_server, pag
         page.get_by_role("button", name="Save the register").click()
     expect(page.get_by_text("Register saved: 3 marks recorded.")).to_be_visible()
     expect(page.get_by_label(f"Afternoon mark for pupil {refs[1]}")).to_have_value("absent_unknown")
-    wait_until(page, "(width) => window.innerWidth === width", PHONE["width"])
     screenshot(page, "provider-register-saved-phone")
 
     with live_app.app_context():

@@ -80,8 +80,11 @@ class Officer:
         self.other = None
 
     def form(self, page=None):
-        """Wait until the strengths page of the visit is drawn in `page` and can be typed in."""
-        expect((page or self.page).get_by_label("Strengths")).to_be_editable()
+        """Wait until the tablet's form has drawn the strengths page in `page` and it can be
+        typed in. The server's own page for browsers without JavaScript comes first, with
+        the same fields: typing there while the form takes over can land in a field that is
+        being removed, as no person's keystroke can (a fill is several steps)."""
+        expect((page or self.page).locator("[data-visit-app]").get_by_label("Strengths")).to_be_editable()
 
     def type(self, field, value):
         self.page.get_by_label(FIELDS[field]).fill(value)

@@ -30,7 +30,7 @@ function change(opUuid, uuid, { base = 3, waitsFor = null, text = opUuid } = {})
 
 beforeEach(() => {
   Object.assign(tablet, { rows: [], photos: [], changes: [], versions: {} });
-  Object.assign(server, { puts: [], inFlight: 0, mostInFlight: 0, answer: () => ({ status: 201 }), healthy: true });
+  Object.assign(server, { puts: [], batches: [], inFlight: 0, mostInFlight: 0, answer: () => ({ status: 201 }), healthy: true });
   server.session = { ok: true, status: 200, body: { user: OFFICER, csrf_token: "token" } };
 });
 
@@ -42,11 +42,61 @@ test("a visit's rows go in the order they were queued, whatever their keys", asy
   assert.deepEqual(tablet.rows, []);
 });
 
-test("different visits go side by side, four at a time", async () => {
-  tablet.rows = Array.from({ length: 20 }, (_, i) => row(`op-${i}`, `visit-${i}`));
-  assert.deepEqual(await sync.syncNow(), { state: "done", sent: 20 });
-  assert.equal(server.puts.length, 20);
-  assert.equal(server.mostInFlight, 4);
+test("two visits go side by side, each as its own PUT", async () => {
+  tablet.rows = [row("op-1", "visit-1"), row("op-2", "visit-2")];
+  assert.deepEqual(await sync.syncNow(), { state: "done", sent: 2 });
+  assert.deepEqual(server.batches, []);
+  assert.equal(server.puts.length, 2);
+  assert.equal(server.mostInFlight, 2);
+});
+
+test("a backlog goes 25 changes to a request, one request at a time", async () => {
+  tablet.rows = Array.from({ length: 60 }, (_, i) => change(`op-${String(i).padStart(2, "0")}`, `visit-${i}`));
+  assert.deepEqual(await sync.syncNow(), { state: "done", sent: 60 });
+  assert.deepEqual(server.batches.map((batch) => batch.length), [25, 25, 10]);
+  assert.equal(server.puts.length, 60);
+  assert.equal(server.mostInFlight, 1);
+  assert.deepEqual(tablet.rows, []);
+  assert.equal(tablet.versions["visit-0"], 4);
+});
+
+test("a backlog's lost answer: the same batch again, and each visit's next change follows from its answer", async () => {
+  tablet.rows = [
+    ...["a", "b", "c"].map((v) => change(`op-${v}1`, `visit-${v}`, { base: 6 })),
+    change("op-a2", "visit-a", { waitsFor: "op-a1", text: "second" }),
+  ];
+  server.answer = () => ({ status: 0 }); // the server applied the batch; the tablet heard nothing
+  assert.deepEqual(await sync.syncNow(), { state: "offline", sent: 0 });
+  assert.deepEqual(tablet.rows.filter((r) => r.sent_at).map((r) => r.op_uuid).sort(), ["op-a1", "op-b1", "op-c1"]);
+  server.answer = () => ({ status: 200 });
+  assert.deepEqual(await sync.syncNow(), { state: "done", sent: 3 });
+  assert.deepEqual(server.batches, [["op-a1", "op-b1", "op-c1"], ["op-a1", "op-b1", "op-c1"]]);
+  const a = server.puts.filter((p) => p.uuid === "visit-a").map((p) => [p.key, p.baseVersion, p.batched ?? false]);
+  assert.deepEqual(a, [["op-a1", 6, true], ["op-a1", 6, true], ["op-a2", 7, false]]);
+  assert.deepEqual(tablet.rows, []);
+});
+
+test("a batch: a conflict is kept, a change still in progress is asked again, an unanswered one ends the run", async () => {
+  tablet.rows = ["a", "b", "c", "d"].map((v) => change(`op-${v}`, `visit-${v}`));
+  let busy = 0;
+  server.answer = (uuid) =>
+    uuid === "visit-a" ? { status: 409, body: { error: "conflict", conflict_id: 5 } }
+    : uuid === "visit-b" && busy++ === 0 ? { status: 409, body: { error: "in_progress" } }
+    : uuid === "visit-c" ? { status: 502 }
+    : { status: 200 };
+  const run = sync.syncNow();
+  const result = await run;
+  assert.deepEqual(result, { state: "server_error", sent: 1 }); // visit-d arrived
+  assert.deepEqual(tablet.rows.map((r) => [r.op_uuid, r.state]), [["op-a", "conflict"], ["op-b", "queued"], ["op-c", "queued"]]);
+  assert.equal(server.batches.length, 1); // no second request at once
+});
+
+test("a submission with photos is never sent in a batch", async () => {
+  tablet.rows = ["a", "b", "c"].map((v) => row(`op-${v}`, `visit-${v}`));
+  tablet.photos = [{ uuid: "photo-1", visit_uuid: "visit-b" }];
+  assert.deepEqual(await sync.syncNow(), { state: "done", sent: 3 });
+  assert.deepEqual(server.batches, []); // two would go in a batch: fewer than three
+  assert.deepEqual(server.puts.filter((p) => p.uuid === "visit-b").map((p) => p.photo ?? p.status), ["draft", "photo-1", "submitted"]);
 });
 
 test("a visit's changes go one after another, each from the version the last answer brought", async () => {

@@ -6,7 +6,7 @@ import { sendable } from "../../../static/js/offline/outbox.js";
 
 export { sendable };
 export const tablet = { rows: [], photos: [], changes: [], versions: {} };
-export const server = { puts: [], inFlight: 0, mostInFlight: 0, answer: () => ({ status: 201 }), session: null, healthy: true };
+export const server = { puts: [], batches: [], inFlight: 0, mostInFlight: 0, answer: () => ({ status: 201 }), session: null, healthy: true };
 
 const copy = (value) => structuredClone(value);
 const later = () => new Promise((resolve) => setImmediate(resolve));
@@ -32,6 +32,21 @@ export async function claim(opUuid) {
   row.sent_at ??= "sent";
   row.attempts += 1;
   return copy(row);
+}
+
+/** outbox.js: claim() for several rows. */
+export async function claimAll(opUuids) {
+  const claimed = [];
+  for (const opUuid of opUuids) {
+    const entry = await claim(opUuid);
+    if (entry) claimed.push(entry);
+  }
+  return claimed;
+}
+
+/** outbox.js: acknowledge() for several [entry, version] pairs. */
+export async function acknowledgeAll(answered) {
+  for (const [entry, version] of answered) await acknowledge(entry, version);
 }
 
 /** outbox.js: the row leaves; the row that waited for it goes from `version`. */
@@ -60,6 +75,16 @@ export async function refuse(entry, problem) {
 export async function noteFailure(entry, changes) {
   const row = tablet.rows.find((r) => r.op_uuid === entry.op_uuid);
   if (row) Object.assign(row, changes);
+}
+
+/** outbox.js: noteFailure() for several rows. */
+export async function noteFailures(entries, changes) {
+  for (const entry of entries) await noteFailure(entry, changes);
+}
+
+/** db.js: the visits with photos on the tablet. */
+export async function visitsWithPhotos() {
+  return new Set(tablet.photos.map((photo) => photo.visit_uuid));
 }
 
 /** db.js: a visit's photos. */
@@ -112,12 +137,36 @@ export async function putVisit(uuid, { key, payload, baseVersion }) {
   await later();
   server.inFlight -= 1;
   const { status, body = {} } = server.answer(uuid, key, baseVersion);
+  return result(status, body, baseVersion);
+}
+
+/** What api.js makes of an answer of `status` (0: none) to a change from `baseVersion`. */
+function result(status, body, baseVersion) {
   if (status === 0) return { ok: false, kind: "offline", status, body };
   if (status < 300) return { ok: true, status, body: { version: (baseVersion ?? 0) + 1, ...body } };
   if (status === 401) return { ok: false, kind: "signed_out", status, body };
   if (status === 409 && body.error === "in_progress") return { ok: false, kind: "busy", status, body, retryAfter: 200 };
   if (status < 500) return { ok: false, kind: "refused", status, body };
   return { ok: false, kind: "server_error", status, body };
+}
+
+/** api.js: a batch of changes (each logged as a PUT, marked batched), answered after a turn
+ * of the event loop, each as server.answer says; an answer of 0 to any loses the whole. */
+export async function putVisits(entries) {
+  server.batches.push(entries.map((entry) => entry.op_uuid));
+  server.inFlight += 1;
+  server.mostInFlight = Math.max(server.mostInFlight, server.inFlight);
+  await later();
+  server.inFlight -= 1;
+  const answers = new Map();
+  for (const entry of entries) {
+    const baseVersion = entry.base_version ?? null;
+    server.puts.push({ uuid: entry.uuid, key: entry.op_uuid, status: entry.payload.status, baseVersion, body: copy(entry.payload), batched: true });
+    const { status, body = {} } = server.answer(entry.uuid, entry.op_uuid, baseVersion);
+    if (status === 0) return result(0, {}, baseVersion);
+    answers.set(entry.op_uuid, result(status, body, baseVersion));
+  }
+  return { ok: true, answers };
 }
 
 /** api.js: a photo upload (accepted). */
