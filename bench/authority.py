@@ -21,10 +21,10 @@ from qa_app.auth.models import School, User
 from qa_app.auth.services import create_user
 from qa_app.extensions import db
 from qa_app.framework.services import current_version
-from qa_app.placements import registration
+from qa_app.placements import cross_school_test
 from qa_app.placements.models import Placement, PlacementReview
+from qa_app.placements.placing import placing_check
 from qa_app.placements.schemas import PlacementBody, rule_errors
-from qa_app.placements.services import placing_check
 from qa_app.providers.models import Provider
 from qa_app.referrals.models import Referral
 from qa_app.schemas import read
@@ -97,7 +97,7 @@ def build(app, schools, placements, referrals, officer_email, seed=2026, today=N
             connection.execute(Referral.__table__.insert(), referral_rows)
         # The daily test across schools, as `flask check-placements` runs it: every provider
         # not known to be registered gets its result, and an escalation when it says so.
-        escalated = sum(1 for _, escalation in registration.check_all(today).values() if escalation)
+        escalated = sum(1 for _, escalation in cross_school_test.check_all(today).values() if escalation)
         db.session.commit()
         school_visits = _school_visits(rng, today)
         with db.engine.begin() as connection:

@@ -28,7 +28,7 @@ from qa_app import create_app
 from qa_app.auth.models import School
 from qa_app.auth.services import create_user
 from qa_app.extensions import db
-from qa_app.placements import imports
+from qa_app.placements import import_file, imports
 from qa_app.placements.models import Placement
 from qa_app.providers.models import Provider
 from qa_app.providers.services import save_provider
@@ -101,7 +101,7 @@ def csv_text(providers, rows):
     """A file of `rows` valid placements spread over the providers."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(column.heading for column in imports.COLUMNS)
+    writer.writerow(column.heading for column in import_file.COLUMNS)
     for n in range(rows):
         values = {
             "pupil_ref": f"BS-{n:05d}",
@@ -119,7 +119,7 @@ def csv_text(providers, rows):
             "objectives": "Back to the home school full time",
             "placing_reason": "The only place with a space this term",
         }
-        writer.writerow(values.get(column.name, "") for column in imports.COLUMNS)
+        writer.writerow(values.get(column.name, "") for column in import_file.COLUMNS)
     return out.getvalue()
 
 

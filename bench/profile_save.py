@@ -35,7 +35,7 @@ from qa_app.api import placements as api_placements
 from qa_app.api import put as api_put
 from qa_app.api import visits as api_visits
 from qa_app.extensions import db
-from qa_app.placements import registration
+from qa_app.placements import cross_school_test
 from qa_app.placements import services as placement_services
 from qa_app.visits import audit, saving
 
@@ -67,8 +67,8 @@ PLACEMENT_STEPS = (
     ("save_placement", api_placements, "save_placement"),
     ("rules checked (_check)", placement_services, "_check"),
     ("placing notified (notify_placing)", placement_services, "notify_placing"),
-    ("registration test again (retest_providers)", registration, "retest_providers"),
-    ("open placements read (open_placements)", registration, "open_placements"),
+    ("registration test again (retest_providers)", cross_school_test, "retest_providers"),
+    ("open placements read (open_placements)", cross_school_test, "open_placements"),
     ("response body (placement_as_json)", api_placements, "placement_as_json"),
     *STEPS[-2:],
 )

@@ -102,8 +102,9 @@ def register_templates(app):
 
 def register_extensions(app):
     """Bind the unbound extensions to this app."""
-    from qa_app import bad_input, models, request_log, security  # noqa: F401  (models: every table for Alembic)
+    from qa_app import bad_input, models, request_log, security, session_cookie  # noqa: F401  (models: every table for Alembic)
 
+    app.session_interface = session_cookie.SessionCookie()
     request_log.init_app(app)  # first: every request gets its id before anything answers it
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -123,13 +124,13 @@ def register_blueprints(app):
         api,
         audit,
         auth,
-        dashboard,
         documents,
         drafts,
         escalations,
         framework,
         health,
         offline,
+        pages,
         photos,
         placements,
         portal,
@@ -152,7 +153,7 @@ def register_blueprints(app):
         registration,
         submission,
         escalations,
-        dashboard,
+        pages,
         register,
         framework,
         admin,

@@ -23,7 +23,7 @@ from qa_app.extensions import db
 from qa_app.framework.services import load_default_framework
 from qa_app.notifications.outbox import deliver_due, deliver_forever
 from qa_app.photos.moving import move_photos_into_database
-from qa_app.placements.registration import check_all
+from qa_app.placements.cross_school_test import check_all
 from qa_app.registration.services import load_default_rules, rules_in_force
 from qa_app.retention.disposal import dispose
 from qa_app.retention.rules import due

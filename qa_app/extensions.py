@@ -27,6 +27,16 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+def known_values(column, values, nullable=False):
+    """A CHECK that `column` holds one of `values` (or is NULL when `nullable`), named
+    `<column>_known`: a code the app does not know never reaches the table."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    condition = f"{column} IN ({listed})"
+    if nullable:
+        condition = f"{column} IS NULL OR {condition}"
+    return db.CheckConstraint(condition, name=f"{column}_known")
+
+
 # How long a SQLite write waits for another one to finish before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 5000
 

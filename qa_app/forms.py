@@ -1,5 +1,6 @@
 """Form fields and validators that more than one feature's forms use, the version a
-form was opened at, and putting a service's errors on a form's fields.
+form was opened at, putting a service's errors on a form's fields, and committing what a
+submitted form asks for.
 
 The bottom layer: it imports no feature, so every feature's forms may import it.
 """
@@ -13,7 +14,12 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField, HiddenField, IntegerField
 from wtforms.validators import Email, StopValidation, ValidationError
 
+from qa_app.domain import Invalid
+from qa_app.extensions import db
 from qa_app.postcodes import normalise_postcode
+
+# What committed() gives when the service refused the form's values.
+NOT_SAVED = object()
 
 
 class DayMonthYearField(DateField):
@@ -91,6 +97,20 @@ def show_errors(form, errors, fields=None):
             continue
         target = getattr(form, name)
         target.errors = [*target.errors, message]
+
+
+def committed(form, write):
+    """Call `write()`, the service call a submitted form asks for, and commit: what it
+    returned, or NOT_SAVED when it raised Invalid, with the session rolled back and the
+    refusal's messages on the form's fields for the page to show again."""
+    try:
+        done = write()
+    except Invalid as problem:
+        db.session.rollback()
+        show_errors(form, problem.fields)
+        return NOT_SAVED
+    db.session.commit()
+    return done
 
 
 class VersionedForm(FlaskForm):

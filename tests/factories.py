@@ -13,7 +13,8 @@ from datetime import date, timedelta
 import pytest
 
 from qa_app.auth.services import create_user
-from qa_app.escalations.services import report_concern, transition
+from qa_app.escalations.raising import report_concern
+from qa_app.escalations.services import transition
 from qa_app.extensions import db
 from qa_app.framework.services import current_version
 from qa_app.placements.schemas import PlacementBody

@@ -120,7 +120,7 @@ MATRIX = {
     "auth.remove_authenticator_app": ("POST", "/account/authenticator-app/remove", signed_in(302)),
     "auth.new_recovery_codes": ("POST", "/account/recovery-codes", signed_in(302)),
     "providers.index": ("GET", "/providers", signed_in(200, provider=403)),
-    "visits.provider_page": ("GET", "/providers/{provider}", signed_in(200, provider=404)),
+    "pages.provider_page": ("GET", "/providers/{provider}", signed_in(200, provider=404)),
     "providers.new": ("GET", "/providers/new", only(STAFF)),
     "providers.edit": ("GET", "/providers/{provider}/edit", only(STAFF)),
     "admin.users": ("GET", "/admin/users", only(ADMIN)),
@@ -182,13 +182,13 @@ MATRIX = {
     "escalations.show": ("GET", "/escalations/{escalation}", casework(404, 200)),
     "escalations.transition": ("POST", "/escalations/{escalation}/transition", casework(403, 400)),
     "escalations.suspension": ("POST", "/escalations/{escalation}/suspension", casework(403, 400)),
-    "dashboard.index": ("GET", "/dashboard", casework(403, 200)),
+    "pages.dashboard": ("GET", "/dashboard", casework(403, 200)),
     # Placements: a school's own, or the authority's view; the school's home page.
     "placements.index": ("GET", "/placements", only(("officer", "head_of_access", "school"))),
-    "placements.school_home": ("GET", "/home", only(("school",))),
+    "pages.school_home": ("GET", "/home", only(("school",))),
     # A school's page: its own staff (this is the school user's school), the Head of Access,
     # and its link officer (this officer is not: 404); never admins.
-    "placements.school_page": (
+    "pages.school_page": (
         "GET",
         "/schools/{school}",
         {
@@ -353,6 +353,19 @@ MATRIX = {
         },
     ),
     "api.put_visit": ("PUT", "/api/visits/{visit}", signed_in(400, anonymous=401)),
+    # A batch of visits' changes: those who make visits (400: no changes sent), no one else.
+    "api.put_visits": (
+        "POST",
+        "/api/visit-changes",
+        {
+            "anonymous": 401,
+            "officer": 400,
+            "head_of_access": 400,
+            "school": 403,
+            "admin": 403,
+            "provider": 403,
+        },
+    ),
     "api.sign_off_visit": (
         "POST",
         "/api/visits/{visit}/sign-off",
@@ -429,7 +442,7 @@ CASES = [(endpoint, role) for endpoint in MATRIX for role in ROLES]
 @pytest.fixture
 def ids(app, make_provider, make_user, make_visit, make_placement, make_referral):
     """The records the URLs point at (the visit is a draft of another officer's)."""
-    from qa_app.escalations.services import report_concern
+    from qa_app.escalations.raising import report_concern
     from qa_app.extensions import db
     from qa_app.framework.services import current_version
     from qa_app.registration.services import rules_in_force

@@ -11,17 +11,11 @@ import pytest
 
 from qa_app.config import Config
 from qa_app.extensions import db
-from qa_app.placements.attendance import (
-    Term,
-    WholeYear,
-    attendance_table,
-    check_term_dates,
-    term_of,
-    trend,
-)
+from qa_app.placements.attendance import attendance_table, trend
 from qa_app.placements.attendance_chart import attendance_chart
 from qa_app.placements.exports import spreadsheet_cell
 from qa_app.placements.models import Placement, PlacementReview
+from qa_app.placements.terms import Term, WholeYear, check_term_dates, term_of
 
 TERM_DATES = Config.TERM_DATES
 

@@ -123,7 +123,7 @@ def test_demo_schools_and_placements(runner):
     from qa_app.auth.models import School
     from qa_app.placements.models import Placement
     from qa_app.placements.overdue import OVERDUE, overdue_items
-    from qa_app.placements.services import placing_check
+    from qa_app.placements.placing import placing_check
 
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     schools = db.session.scalars(db.select(School)).all()

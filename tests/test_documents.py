@@ -20,7 +20,7 @@ from qa_app.extensions import db
 from qa_app.framework.rating import QA_STATUSES, qa_status
 from qa_app.notifications.models import OutboxEmail, utcnow
 from qa_app.notifications.outbox import deliver_due
-from qa_app.placements.services import placing_check
+from qa_app.placements.placing import placing_check
 from qa_app.providers.models import Provider
 from qa_app.providers.search import qa_status_sql
 from tests.factories import clear_outbox, version_on_page

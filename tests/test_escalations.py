@@ -371,7 +371,7 @@ def test_emails_to_the_head_and_the_officer_carry_no_pupil_details(
 
 def test_overdue_reminder_is_sent_once(app, runner, make_user, mailbox):
     """The daily command emails the Head of Access once about each overdue review."""
-    from qa_app.escalations.services import report_concern
+    from qa_app.escalations.raising import report_concern
 
     head = make_user("head_of_access")
     late = report_concern(

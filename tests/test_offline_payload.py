@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qa_app.offline.bundle import form_labels
+from qa_app.offline.labels import form_labels
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = shutil.which("node")

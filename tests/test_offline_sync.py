@@ -12,7 +12,7 @@ QUIET = "--disable-warning=MODULE_TYPELESS_PACKAGE_JSON"
 
 
 def test_send_loop_passes_its_node_tests():
-    """tests/js/sync.test.mjs: order, one PUT at a time, and the outbox's keep rules."""
+    """tests/js/sync.test.mjs: order, PUTs side by side, a backlog in batches, and the outbox's keep rules."""
     assert NODE, "node is needed for the offline client's tests (it builds the front end too)"
     result = subprocess.run(
         [NODE, QUIET, "--test", "tests/js/sync.test.mjs"],

@@ -105,7 +105,7 @@ def test_the_database_holds_one_open_escalation_per_provider(world, make_user):
     """The unique index refuses a second open escalation for a provider from any source."""
     from sqlalchemy.exc import IntegrityError
 
-    from qa_app.escalations.services import report_concern
+    from qa_app.escalations.raising import report_concern
 
     place_five(world)
     db.session.add(

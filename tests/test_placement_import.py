@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from qa_app.escalations.models import Escalation
 from qa_app.extensions import db
-from qa_app.placements import imports
+from qa_app.placements import import_file, imports
 from qa_app.placements.models import Placement, PlacementImport
 
 TODAY = date.today()
@@ -71,10 +71,10 @@ def csv_bytes(rows, bom=True, columns=None):
     """The rows as a CSV file with the template's headings (or the given ones)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    headings = columns or [c.heading for c in imports.COLUMNS]
+    headings = columns or [c.heading for c in import_file.COLUMNS]
     writer.writerow(headings)
     for values in rows:
-        writer.writerow([values[c.name] for c in imports.COLUMNS] if isinstance(values, dict) else values)
+        writer.writerow([values[c.name] for c in import_file.COLUMNS] if isinstance(values, dict) else values)
     return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
 
 
@@ -99,7 +99,7 @@ def test_the_template_is_utf8_with_a_bom_and_lists_the_codes(client, signed_in):
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.data.startswith(b"\xef\xbb\xbf")
     [headings] = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert len(headings) == len(imports.COLUMNS) >= 20
+    assert len(headings) == len(import_file.COLUMNS) >= 20
     assert headings[0].startswith("Pupil reference")
     reason = next(h for h in headings if h.startswith("Reason ("))
     assert "permanent_exclusion" in reason and "awaiting_school_place" in reason
@@ -144,7 +144,7 @@ def test_a_dry_run_lists_each_rows_problems_and_imports_nothing(client, signed_i
         1
     ]
     assert any(column == "Hours a week" for column, _ in by_row[4])
-    assert by_row[5] == [("Row", f"has 3 columns; the headings have {len(imports.COLUMNS)}")]
+    assert by_row[5] == [("Row", f"has 3 columns; the headings have {len(import_file.COLUMNS)}")]
     assert by_row[6][0][0] == "Pupil reference" and "never a name" in by_row[6][0][1]
     assert by_row[7][0][0] == "Start date" and "not a date" in by_row[7][0][1]
     assert by_row[8][0][0] == "Planned end date"
@@ -204,7 +204,7 @@ def test_officers_choose_the_school(client, signed_in, world):
         (b"PK\x03\x04 a workbook", "placements.csv", "not a CSV file"),
         (b"", "placements.csv", "The file is empty"),
         (b"Name,Age\nA,1\n", "placements.csv", "unknown columns: Name, Age"),
-        (b"x" * (imports.MAX_BYTES + 10), "placements.csv", "smaller than 5 MB"),
+        (b"x" * (import_file.MAX_BYTES + 10), "placements.csv", "smaller than 5 MB"),
     ],
 )
 def test_a_file_that_is_not_a_csv_of_placements_gets_a_clear_message(

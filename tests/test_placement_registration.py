@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from qa_app.escalations.models import Escalation, EscalationEvent
-from qa_app.escalations.services import raise_from_placements, transition
+from qa_app.escalations.raising import raise_from_placements
+from qa_app.escalations.services import transition
 from qa_app.extensions import db
-from qa_app.placements import registration
+from qa_app.placements import cross_school_test
 from qa_app.placements.schemas import PlacementBody
 from qa_app.placements.services import save_placement
 from qa_app.registration.law import BORDERLINE, LIKELY, NOT_INDICATED
@@ -50,8 +51,10 @@ def escalations():
 
 def result_now(provider, today=TODAY):
     """The test's result for the provider today, without raising anything."""
-    version = registration.rules_in_force(today)
-    return registration.placements_result(registration.open_placements([provider.id], today), version, today)
+    version = cross_school_test.rules_in_force(today)
+    return cross_school_test.placements_result(
+        cross_school_test.open_placements([provider.id], today), version, today
+    )
 
 
 def use_rules(name):
@@ -113,7 +116,7 @@ def test_a_registered_independent_school_is_never_escalated(world, make_provider
         known = make_provider(registration_status=status, urn=urn)
         for n in range(5):
             place(world, n % 3, 30, provider=known, looked_after=True)
-        assert registration.retest_providers([known.id]) == {}
+        assert cross_school_test.retest_providers([known.id]) == {}
     assert escalations() == []
 
 
@@ -158,7 +161,7 @@ def test_placements_not_yet_started_are_counted_from_their_start(world):
         safeguarding_confirmation_received=TODAY.isoformat(),
     )
     assert escalations() == []
-    outcomes = registration.check_all(soon)
+    outcomes = cross_school_test.check_all(soon)
     db.session.commit()
     assert outcomes[world["provider"].id][0]["result"] == LIKELY and len(escalations()) == 1
 
@@ -211,7 +214,7 @@ def test_more_saves_add_to_the_open_escalation(world):
         select(EscalationEvent.action).where(EscalationEvent.escalation_id == escalation.id)
     ).all()
     assert events.count("retest") == 1
-    registration.check_all()
+    cross_school_test.check_all()
     db.session.commit()
     assert (
         db.session.scalar(select(func.count(EscalationEvent.id)).where(EscalationEvent.action == "retest"))
@@ -244,7 +247,7 @@ def test_two_saves_at_once_make_one_escalation(world):
     )
     assert again.id == first.id
     # The race itself: the other save's escalation is not yet visible to this lookup.
-    import qa_app.escalations.services as escalation_services
+    import qa_app.escalations.raising as escalation_services
 
     real = escalation_services.open_placements_escalation
     calls = []
@@ -401,7 +404,7 @@ def test_two_schools_saving_at_the_same_moment_are_both_counted(app, world, data
     # Then each reads the open placements and waits for the other to have read them too
     # (unless the other is held back from reading until this one commits: then it goes on).
     both_read = threading.Barrier(2, timeout=5)
-    real_open = registration.open_placements
+    real_open = cross_school_test.open_placements
 
     def racing_open(*args):
         found = real_open(*args)
@@ -409,7 +412,7 @@ def test_two_schools_saving_at_the_same_moment_are_both_counted(app, world, data
             both_read.wait()
         return found
 
-    monkeypatch.setattr(registration, "open_placements", racing_open)
+    monkeypatch.setattr(cross_school_test, "open_placements", racing_open)
     errors = []
 
     def save_at(user_id):

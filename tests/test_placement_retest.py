@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from qa_app.extensions import db
-from qa_app.placements import registration
+from qa_app.placements import cross_school_test
 from qa_app.placements.representation import placement_as_json
 from qa_app.placements.schemas import PlacementBody
 from qa_app.placements.services import save_placement
@@ -30,13 +30,13 @@ def world(make_user, make_provider):
 def retests(monkeypatch):
     """The sets of provider ids the registration test was run for, one set per run."""
     runs = []
-    real = registration.retest_providers
+    real = cross_school_test.retest_providers
 
     def spy(provider_ids, today=None):
         runs.append(set(provider_ids))
         return real(provider_ids, today)
 
-    monkeypatch.setattr(registration, "retest_providers", spy)
+    monkeypatch.setattr(cross_school_test, "retest_providers", spy)
     return runs
 
 

@@ -96,8 +96,8 @@ def test_attendance_by_school_counts_only_the_scope(client, signed_in, world, ma
     everything = client.get(f"/placements/attendance.csv?school_id={eastbrook}").get_data(as_text=True)
     # Both placements start today with no review: the pupils counted differ, not the rates.
     assert page.count("\n") <= everything.count("\n")
-    from qa_app.placements.attendance import attendance_scope
     from qa_app.placements.models import Placement
+    from qa_app.placements.scopes import attendance_scope
 
     scope = attendance_scope(world["officer"], school_id=eastbrook)
     refs = set(db.session.scalars(db.select(Placement.pupil_ref).where(scope.condition)))

@@ -2,6 +2,7 @@
 school, If-Match and conflicts, and the notice when placing with a provider that is not
 quality assured."""
 
+import importlib
 import uuid
 from datetime import date, timedelta
 
@@ -15,8 +16,9 @@ from qa_app.extensions import db
 from qa_app.notifications.models import OutboxEmail
 from qa_app.placements import services
 from qa_app.placements.models import Placement, PlacementConflict, PlacementReview
+from qa_app.placements.placing import placing_check
 from qa_app.placements.schemas import PlacementBody
-from qa_app.placements.services import placing_check, save_placement
+from qa_app.placements.services import save_placement
 from qa_app.schemas import read
 from tests.factories import clear_outbox, placement_body
 
@@ -290,7 +292,7 @@ def test_every_save_says_which_providers_placements_changed(world):
 
 def test_the_app_does_not_start_with_a_signal_nobody_receives():
     """A receiver whose module was never imported would fail silently: create_app refuses."""
-    from qa_app.placements.registration import _placements_changed
+    from qa_app.placements.cross_school_test import _placements_changed
 
     signals.check_receivers()
     signals.placements_changed.disconnect(_placements_changed)
@@ -299,4 +301,31 @@ def test_the_app_does_not_start_with_a_signal_nobody_receives():
             signals.check_receivers()
     finally:
         signals.placements_changed.connect(_placements_changed)
+    signals.check_receivers()
+
+
+@pytest.mark.parametrize(
+    ("signal", "receiver", "name"),
+    [
+        (
+            signals.school_visit_placements,
+            "qa_app.placements.visit_checks:placements_for",
+            "school-visit-placements",
+        ),
+        (signals.schools_of_concern, "qa_app.placements.school_concerns:concerns_of", "schools-of-concern"),
+    ],
+)
+def test_a_school_visit_and_the_programme_ask_placements_through_signals(signal, receiver, name):
+    """Visits stand below placements: they ask for a school visit's placements and for the
+    schools of concern through a signal that the placements feature answers, and the app
+    will not start without that answer (a school visit would otherwise check nothing)."""
+    module, function = receiver.split(":")
+    answer = getattr(importlib.import_module(module), function)
+    assert answer in list(signal.receivers_for(object()))
+    signal.disconnect(answer)
+    try:
+        with pytest.raises(RuntimeError, match=name):
+            signals.check_receivers()
+    finally:
+        signal.connect(answer)
     signals.check_receivers()

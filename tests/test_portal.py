@@ -111,7 +111,7 @@ def test_only_the_providers_own_officer_or_an_admin_invites(client, signed_in, m
 def test_provider_pages_show_their_own_provider_and_nothing_internal(
     client, signed_in, make_provider, make_user, make_placement, make_visit
 ):
-    from qa_app.escalations.services import report_concern
+    from qa_app.escalations.raising import report_concern
 
     provider = make_provider(notes="Internal: the director is under investigation.")
     other = make_provider(name="Another Provider Ltd")

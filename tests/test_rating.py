@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from qa_app.framework.defaults import CRITERIA as DEFAULT_CRITERIA
 from qa_app.framework.defaults import DEFAULT_RULES, THEME_CODES
+from qa_app.framework.provider_criteria import CRITERIA as DEFAULT_CRITERIA
 from qa_app.framework.rating import (
     CriterionView,
     ThemeRating,

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from qa_app.auth.models import School, User
 from qa_app.extensions import db
-from qa_app.framework.defaults import SCHOOL_THEMES
+from qa_app.framework.school_defaults import SCHOOL_THEMES
 from qa_app.framework.services import load_default_framework
-from qa_app.reports.content import PlacementCheckEntry, visit_report
+from qa_app.reports.content import visit_report
+from qa_app.reports.entries import PlacementCheckEntry
 from qa_app.reports.pdf import build_visit_report
 from qa_app.visits.models import Visit, VisitEvent
 from qa_app.visits.services import return_to_officer

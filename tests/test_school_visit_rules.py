@@ -8,8 +8,8 @@ import pytest
 
 from qa_app.auth.models import School
 from qa_app.extensions import db
-from qa_app.framework.defaults import SCHOOL_RULES, SCHOOL_THEME_CODES
 from qa_app.framework.rating import CriterionView, rate_visit
+from qa_app.framework.school_defaults import SCHOOL_RULES, SCHOOL_THEME_CODES
 from qa_app.framework.services import copy_version, current_version
 from qa_app.schools.services import save_school
 from qa_app.visits.models import Action, Visit

@@ -13,7 +13,8 @@ from qa_app import create_app
 from qa_app.auth.models import User
 from qa_app.domain import Conflict, Forbidden
 from qa_app.escalations.models import Escalation, EscalationEvent
-from qa_app.escalations.services import report_concern, transition
+from qa_app.escalations.raising import report_concern
+from qa_app.escalations.services import transition
 from qa_app.extensions import db
 from qa_app.notifications.outbox import deliver_due
 from qa_app.providers.models import Provider, ProviderChange

@@ -12,27 +12,15 @@ from qa_app.documents.files import ACCEPT, as_download, max_bytes, size_words
 from qa_app.domain import Conflict, Forbidden, Invalid, Locked
 from qa_app.extensions import db
 from qa_app.forms import show_errors
-from qa_app.providers.models import Provider
-from qa_app.providers.scopes import is_staff_of, may_see_documents, own_provider_id, reviews_for
+from qa_app.providers.own_pages import provider_for_own_pages
+from qa_app.providers.scopes import is_staff_of, own_provider_id, reviews_for
 from qa_app.visits.action_answers import ActionEvidence
 from qa_app.visits.models import ACTION_OWNERS
-
-OUTSIDERS = ("school", "admin")
 
 ALREADY_VERIFIED = (
     "This answer was verified by someone else after you opened this page, so your "
     "verification was not saved. Their verification is shown below."
 )
-
-
-def _provider(provider_id):
-    """The provider, when the user may see its actions; 404 otherwise (403 for roles never)."""
-    if current_user.role in OUTSIDERS:
-        abort(403)
-    provider = db.session.get(Provider, provider_id)
-    if provider is None or not may_see_documents(current_user, provider):
-        abort(404)
-    return provider
 
 
 def _action(provider, action_id):
@@ -46,7 +34,7 @@ def _action(provider, action_id):
 @login_required
 def index(provider_id):
     """The provider's actions with their owners, due dates and answers."""
-    provider = _provider(provider_id)
+    provider = provider_for_own_pages(provider_id)
     return render_template(
         "action_plans/index.html",
         provider=provider,
@@ -57,11 +45,30 @@ def index(provider_id):
     )
 
 
+def _verify(form, latest, provider):
+    """The officer's verification of the latest answer; a redirect once it is saved (or
+    refused for a reason the page cannot show beside a field), else None (errors on the form)."""
+    try:
+        verification, reason = form.verification.data, form.reason.data
+        services.verify_answer(current_user, latest, verification, reason, int(form.version.data or 0))
+    except Invalid as problem:
+        db.session.rollback()
+        show_errors(form, problem.fields)
+        return None
+    except (Conflict, Locked, Forbidden) as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return redirect(request.url)
+    db.session.commit()
+    flash(f"Answer verified: {latest.verification_label.lower()}.")
+    return redirect(url_for("action_plans.index", provider_id=provider.id))
+
+
 @bp.route("/providers/<int:provider_id>/actions/<int:action_id>", methods=["GET", "POST"])
 @login_required
 def show(provider_id, action_id):
     """One action with every answer; the officer verifies the latest here."""
-    provider = _provider(provider_id)
+    provider = provider_for_own_pages(provider_id)
     action = _action(provider, action_id)
     answers = services.answers_to(action)
     latest = answers[0] if answers else None
@@ -74,25 +81,9 @@ def show(provider_id, action_id):
         if not may_verify:
             abort(403)
         if form.validate_on_submit():
-            try:
-                services.verify_answer(
-                    current_user,
-                    latest,
-                    form.verification.data,
-                    form.reason.data,
-                    int(form.version.data or 0),
-                )
-            except Invalid as problem:
-                db.session.rollback()
-                show_errors(form, problem.fields)
-            except (Conflict, Locked, Forbidden) as problem:
-                db.session.rollback()
-                flash(str(problem), "error")
-                return redirect(request.url)
-            else:
-                db.session.commit()
-                flash(f"Answer verified: {latest.verification_label.lower()}.")
-                return redirect(url_for("action_plans.index", provider_id=provider.id))
+            done = _verify(form, latest, provider)
+            if done is not None:
+                return done
     may_answer = (
         is_staff_of(current_user, provider) and action.status == "open" and action.owner == "provider"
     )
@@ -113,7 +104,7 @@ def show(provider_id, action_id):
 @login_required
 def answer(provider_id, action_id):
     """The provider answers an action: what was done, and evidence."""
-    provider = _provider(provider_id)
+    provider = provider_for_own_pages(provider_id)
     action = _action(provider, action_id)
     if not is_staff_of(current_user, provider):
         abort(403)
@@ -149,7 +140,7 @@ def answer(provider_id, action_id):
 @login_required
 def evidence(provider_id, evidence_id):
     """An evidence file, as the type its bytes showed it to be."""
-    provider = _provider(provider_id)
+    provider = provider_for_own_pages(provider_id)
     item = db.session.get(ActionEvidence, evidence_id)
     if item is None or item.answer.provider_id != provider.id:
         abort(404)

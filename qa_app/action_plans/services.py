@@ -61,20 +61,31 @@ def answer_action(user, provider, action, text, files):
     if latest is not None and latest.verification != "not_yet":
         raise Locked("This action is already answered: your officer checks the answer first.")
     text = (text or "").strip()
-    errors = {}
+    checked, errors = _checked_evidence(files)
     if not text:
         errors["text"] = "Say what was done about the action"
     elif len(text) > TEXT_LIMIT:
         errors["text"] = f"The answer must be {TEXT_LIMIT} characters or fewer"
+    if errors:
+        raise Invalid(errors)
+    answer = ActionAnswer(action_id=action.id, provider_id=provider.id, text=text, answered_by_id=user.id)
+    answer.evidence = checked
+    db.session.add(answer)
+    db.session.flush()
+    return answer
+
+
+def _checked_evidence(files):
+    """([ActionEvidence], {field: message}) of the files [(filename, bytes)] sent with an
+    answer: at most MAX_FILES, each a file the app takes, told by its first bytes."""
     files = [(name, data) for name, data in files if name or data]
     if len(files) > MAX_FILES:
-        errors["files"] = f"Attach at most {MAX_FILES} files"
+        return [], {"files": f"Attach at most {MAX_FILES} files"}
     checked = []
     for name, data in files:
         content_type, problem = check_file(data)
         if problem:
-            errors["files"] = f"{name or 'A file'}: {problem[0].lower()}{problem[1:]}"
-            break
+            return [], {"files": f"{name or 'A file'}: {problem[0].lower()}{problem[1:]}"}
         checked.append(
             ActionEvidence(
                 filename=safe_filename(name, content_type),
@@ -83,13 +94,7 @@ def answer_action(user, provider, action, text, files):
                 data=data,
             )
         )
-    if errors:
-        raise Invalid(errors)
-    answer = ActionAnswer(action_id=action.id, provider_id=provider.id, text=text, answered_by_id=user.id)
-    answer.evidence = checked
-    db.session.add(answer)
-    db.session.flush()
-    return answer
+    return checked, {}
 
 
 def verify_answer(user, answer, verification, reason, version):

@@ -12,7 +12,7 @@ from qa_app.auth.permissions import authorize
 from qa_app.auth.services import apply_user_changes, create_user, schools_by_name
 from qa_app.domain import Invalid
 from qa_app.extensions import db
-from qa_app.forms import carry_version, changed_since_read, content_version, show_errors
+from qa_app.forms import NOT_SAVED, carry_version, changed_since_read, committed, content_version
 from qa_app.notifications.undeliverable import undeliverable
 from qa_app.row_locks import lock_row
 
@@ -51,20 +51,18 @@ def new_user():
     form = UserForm()
     form.set_schools(schools_by_name())
     if form.validate_on_submit():
-        try:
-            user = create_user(
+        user = committed(
+            form,
+            lambda: create_user(
                 form.email.data,
                 form.name.data,
                 form.role.data,
                 form.password.data,
                 school_id=form.school.data,
                 active=form.active.data,
-            )
-        except Invalid as problem:
-            db.session.rollback()
-            show_errors(form, problem.fields)
-        else:
-            db.session.commit()
+            ),
+        )
+        if user is not NOT_SAVED:
             flash(f"{user.name} can now sign in as {user.role_label}.")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None), 400 if form.errors else 200
@@ -86,7 +84,8 @@ def edit_user(user_id):
         db.session.refresh(user)
         if changed_since_read(form, content_version(user, VERSIONED), f"{user.name}'s account"):
             return redirect(url_for("admin.edit_user", user_id=user.id))
-        try:
+
+        def change():
             _refuse_own_lockout(user, form)
             apply_user_changes(
                 user,
@@ -97,11 +96,8 @@ def edit_user(user_id):
                 active=form.active.data,
                 password=form.password.data,
             )
-        except Invalid as problem:
-            db.session.rollback()
-            show_errors(form, problem.fields)
-        else:
-            db.session.commit()
+
+        if committed(form, change) is not NOT_SAVED:
             flash(f"{user.name} saved.")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user), 400 if form.errors else 200

@@ -4,8 +4,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from qa_app.alerts.follow_up import NOTE_LIMIT
 from qa_app.alerts.models import OUTCOMES
-from qa_app.alerts.services import NOTE_LIMIT
 from qa_app.forms import VersionedForm
 
 

@@ -1,8 +1,10 @@
 """Attendance alerts, one row each, and what the school did about it."""
 
 from qa_app.dates import utcnow
-from qa_app.extensions import db
+from qa_app.extensions import db, known_values
 
+# A session in words, as the alerts say when it was.
+SESSION_WORDS = {"am": "this morning", "pm": "this afternoon"}
 KINDS = {
     "absent_unknown": "Absent with no known reason",
     "not_marked": "Not marked by the deadline",
@@ -14,14 +16,6 @@ OUTCOMES = {
     "pupil_safe": "The pupil is safe",
     "referred": "Referred (children's social care, the police or the attendance service)",
 }
-
-
-def _known(column, values, nullable=False):
-    listed = ", ".join(f"'{value}'" for value in values)
-    check = f"{column} IN ({listed})"
-    if nullable:
-        check = f"{column} IS NULL OR {check}"
-    return db.CheckConstraint(check, name=f"{column}_known")
 
 
 class AttendanceAlert(db.Model):
@@ -57,9 +51,9 @@ class AttendanceAlert(db.Model):
 
     __table_args__ = (
         db.Index("ix_attendance_alert_day", "day", "session"),
-        _known("kind", KINDS),
-        _known("session", ("am", "pm")),
-        _known("outcome", OUTCOMES, nullable=True),
+        known_values("kind", KINDS),
+        known_values("session", ("am", "pm")),
+        known_values("outcome", OUTCOMES, nullable=True),
         db.CheckConstraint(
             "(kind = 'register_not_marked') = (placement_id IS NULL)", name="pupil_alerts_name_the_placement"
         ),

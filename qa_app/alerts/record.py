@@ -50,16 +50,7 @@ def marking_record(provider_id, before):
     )
     first = max(previous or before - LOOK_BACK, before - LOOK_BACK)
     days = school_days(first, last)
-    expected = 0
-    for start, end in db.session.execute(
-        select(Placement.start_date, func.coalesce(Placement.ended_on, Placement.planned_end_date)).where(
-            Placement.provider_id == provider_id,
-            Placement.days_per_week > 0,
-            Placement.start_date <= last,
-            func.coalesce(Placement.ended_on, Placement.planned_end_date) >= first,
-        )  # fmt: skip
-    ):
-        expected += 2 * sum(1 for day in days if start <= day <= end)
+    expected = _sessions_expected(provider_id, first, last, days)
     marked, unexplained = db.session.execute(
         select(func.count(), func.sum((AttendanceMark.mark == "absent_unknown").cast(db.Integer))).where(
             AttendanceMark.provider_id == provider_id, AttendanceMark.day.between(first, last)
@@ -84,6 +75,22 @@ def marking_record(provider_id, before):
         kinds.get("register_not_marked", 0), kinds.get("absent_unknown", 0) + kinds.get("not_marked", 0),
         followed_up,
     )  # fmt: skip
+
+
+def _sessions_expected(provider_id, first, last, days):
+    """The sessions the provider's placements expected marks for on these school days: two
+    a day for each placement running that day (one query)."""
+    expected = 0
+    for start, end in db.session.execute(
+        select(Placement.start_date, func.coalesce(Placement.ended_on, Placement.planned_end_date)).where(
+            Placement.provider_id == provider_id,
+            Placement.days_per_week > 0,
+            Placement.start_date <= last,
+            func.coalesce(Placement.ended_on, Placement.planned_end_date) >= first,
+        )  # fmt: skip
+    ):
+        expected += 2 * sum(1 for day in days if start <= day <= end)
+    return expected
 
 
 @bp.app_template_global()

@@ -7,15 +7,14 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
 from qa_app.alerts import bp
+from qa_app.alerts.follow_up import describe, record_outcome
 from qa_app.alerts.forms import FollowUpForm
 from qa_app.alerts.models import KINDS, OUTCOMES, AttendanceAlert
 from qa_app.alerts.scopes import alerts_visible_to, may_follow_up
-from qa_app.alerts.services import describe, record_outcome
 from qa_app.audit.reads import audited
 from qa_app.auth.permissions import authorize
-from qa_app.domain import Invalid
 from qa_app.extensions import db
-from qa_app.forms import carry_version, changed_since_read, record_version, show_errors
+from qa_app.forms import NOT_SAVED, carry_version, changed_since_read, committed, record_version
 from qa_app.row_locks import lock_row
 
 PAGE_SIZE = 25
@@ -77,13 +76,10 @@ def show(alert_id):
             db.session.refresh(alert)
             if changed_since_read(form, record_version(alert), "This alert"):
                 return redirect(url_for("alerts.show", alert_id=alert.id))
-            try:
-                record_outcome(alert, current_user, form.outcome.data, form.note.data)
-            except Invalid as problem:
-                db.session.rollback()
-                show_errors(form, problem.fields)
-            else:
-                db.session.commit()
+            recorded = committed(
+                form, lambda: record_outcome(alert, current_user, form.outcome.data, form.note.data)
+            )
+            if recorded is not NOT_SAVED:
                 flash(f"Saved: {OUTCOMES[alert.outcome]}.")
                 return redirect(url_for("alerts.show", alert_id=alert.id))
     status = 400 if form is not None and form.errors else 200

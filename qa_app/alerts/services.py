@@ -21,23 +21,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.orm import aliased
 
-from qa_app.alerts.models import KINDS, OUTCOMES, AttendanceAlert
+from qa_app.alerts.emails import emails_for
+from qa_app.alerts.models import AttendanceAlert
 from qa_app.auth.models import School, User
-from qa_app.auth.services import active_emails
-from qa_app.dates import UK, long_date, utcnow
-from qa_app.domain import Invalid
+from qa_app.dates import UK
 from qa_app.extensions import db
 from qa_app.notifications.outbox import queue_emails
 from qa_app.placements.models import SESSIONS, AttendanceMark, Placement
 from qa_app.placements.registers import expected_on, is_school_day, latest_school_day
 from qa_app.providers.models import Provider
-
-SESSION_WORDS = {"am": "this morning", "pm": "this afternoon"}
-NOTE_LIMIT = 2000
 
 
 def local_now(now=None):
@@ -110,17 +106,9 @@ def todays_register(day):
     ).all()
     return [
         Expected(
-            pid,
-            school,
-            provider,
-            ref,
-            bool(flag),
-            sname,
-            pname,
-            email if active else None,
-            {"am": a, "pm": p},
+            pid, school, provider, ref, bool(flag), *names, email if active else None, {"am": a, "pm": p}
         )
-        for pid, school, provider, ref, flag, sname, pname, email, active, a, p in rows
+        for pid, school, provider, ref, flag, *names, email, active, a, p in rows
     ]
 
 
@@ -175,7 +163,17 @@ def raise_alerts(now=None):
     new = [item for item in due if item.key not in raised]
     if not new:
         return Raised()
-    # One executemany, then the new rows' ids by key: a statement or two whatever their number.
+    ids = _store_alerts(new, day)
+    emails = queue_emails(emails_for(list(zip(new, ids, strict=True)), day))
+    counts = defaultdict(int)
+    for item in new:
+        counts[item.kind] += 1
+    return Raised(len(ids), emails, dict(counts))
+
+
+def _store_alerts(new, day):
+    """Insert the new alerts and give their ids, in order: one executemany, then the day's
+    ids by key (a statement or two whatever their number)."""
     db.session.execute(
         insert(AttendanceAlert),
         [
@@ -197,12 +195,7 @@ def raise_alerts(now=None):
             select(AttendanceAlert.key, AttendanceAlert.id).where(AttendanceAlert.day == day)
         ).all()
     )
-    ids = [id_of[item.key] for item in new]
-    emails = queue_emails(_messages(list(zip(new, ids, strict=True)), day))
-    counts = defaultdict(int)
-    for item in new:
-        counts[item.kind] += 1
-    return Raised(len(ids), emails, dict(counts))
+    return [id_of[item.key] for item in new]
 
 
 def raise_morning_alerts(today):
@@ -210,117 +203,3 @@ def raise_morning_alerts(today):
     demo's "this morning"): the unexplained absences, before any deadline has passed."""
     morning = latest_school_day(today)
     return raise_alerts(datetime.combine(morning, time(9, 30), tzinfo=UK))
-
-
-def _recipients(pairs):
-    """({school id: its active staff's addresses}, [the Head of Access's addresses]): two
-    queries at most. `pairs` are (Due, the alert's id)."""
-    schools = {item.row.school_id for item, _ in pairs if item.kind != "register_not_marked"}
-    staff = defaultdict(list)
-    if schools:
-        for school_id, email in db.session.execute(
-            select(User.school_id, User.email)
-            .where(User.role == "school", User.active.is_(True), User.school_id.in_(schools))
-            .order_by(User.email)
-        ):
-            staff[school_id].append(email)
-    heads = active_emails("head_of_access")
-    return staff, list(heads)
-
-
-def _line(item, link):
-    """One alert as a line of an email."""
-    row, when = item.row, SESSION_WORDS[item.session]
-    if item.kind == "register_not_marked":
-        return f"- {row.provider_name} has not marked its register {when}.\n  {link}"
-    what = (
-        "was absent with no known reason"
-        if item.kind == "absent_unknown"
-        else "was not marked by the deadline"
-    )
-    return f"- {row.pupil_ref} ({row.school_name}) at {row.provider_name} {what} {when}.\n  {link}"
-
-
-def _messages(pairs, day):
-    """The emails for new alerts: one per school, one to the Head of Access for looked-after
-    pupils and those with an EHC plan, one per officer for registers not marked."""
-    staff, heads = _recipients(pairs)
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        links = {alert_id: url_for("alerts.show", alert_id=alert_id, _external=True) for _, alert_id in pairs}
-    per_school, per_officer, to_head = defaultdict(list), defaultdict(list), []
-    for item, alert_id in pairs:
-        line = _line(item, links[alert_id])
-        if item.kind == "register_not_marked":
-            per_officer[item.row.officer_email].append(line)
-            continue
-        per_school[item.row.school_id].append((item, line))
-        if item.row.flagged:
-            to_head.append(line)
-    when = long_date(day)
-    messages = []
-    for school_id, items in per_school.items():
-        name = items[0][0].row.school_name
-        messages.append(
-            (
-                staff[school_id],
-                f"Attendance alert: {_count(len(items))} in alternative provision, {when} ({name})",
-                "Your pupils in alternative provision below need following up today: a provider has "
-                "marked them absent with no known reason, or has not marked them by the deadline.\n\n"
-                + "\n".join(line for _, line in items)
-                + "\n\nContact home, then record what you did (contacted home, the pupil is safe, or "
-                "referred) on each alert's page.\n",
-            )
-        )
-    if to_head:
-        messages.append(
-            (
-                heads,
-                f"Attendance alert: {_count(len(to_head))} looked after or with an EHC plan, {when}",
-                "These pupils are looked after or have an EHC plan. Their schools have had the alert.\n\n"
-                + "\n".join(to_head)
-                + "\n",
-            )
-        )
-    for officer_email, lines in per_officer.items():
-        messages.append(
-            (
-                [officer_email] if officer_email else heads,
-                f"Registers not marked by the deadline, {when}",
-                "A provider you look after has not marked its register by the authority's deadline"
-                + ("" if officer_email else " (the provider has no officer, so this comes to you)")
-                + ". Ask it to mark every pupil now.\n\n"
-                + "\n".join(lines)
-                + "\n",
-            )
-        )
-    return messages
-
-
-def _count(n):
-    return f"{n} pupil" if n == 1 else f"{n} pupils"
-
-
-# -- the school's follow-up ------------------------------------------------------------------
-
-
-def record_outcome(alert, user, outcome, note):
-    """Record what the school did about an alert; Invalid ({field: message}) for a choice
-    not offered or a note too long. Flushes, never commits."""
-    errors = {}
-    if outcome not in OUTCOMES:
-        errors["outcome"] = "Select what your school did"
-    note = (note or "").strip()
-    if len(note) > NOTE_LIMIT:
-        errors["note"] = f"What you did must be {NOTE_LIMIT} characters or fewer"
-    if errors:
-        raise Invalid(errors)
-    alert.outcome, alert.outcome_note = outcome, note
-    alert.outcome_by_id, alert.outcome_at = user.id, utcnow()
-    db.session.flush()
-    return alert
-
-
-def describe(alert):
-    """The alert in a sentence, for its page."""
-    when = SESSION_WORDS[alert.session].replace("this ", "in the ")
-    return f"{KINDS[alert.kind]}, {when} of {long_date(alert.day)}"

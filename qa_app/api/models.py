@@ -119,6 +119,21 @@ class InProgressAnswer(Problem):
     error: Literal["in_progress"]
 
 
+class VisitChangeAnswer(Answer):
+    """What the change's own PUT would have answered: its status and its body."""
+
+    uuid: str
+    idempotency_key: str
+    status: int
+    body: VisitAnswer | ConflictAnswer | InProgressAnswer | Problem
+
+
+class VisitChangesAnswer(Answer):
+    """An answer for each change sent, in the order sent."""
+
+    answers: list[VisitChangeAnswer]
+
+
 class Photo(Answer):
     """A stored photo of evidence."""
 

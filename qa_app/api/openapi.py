@@ -20,7 +20,9 @@ from qa_app.api.models import (
     Problem,
     Session,
     VisitAnswer,
+    VisitChangesAnswer,
 )
+from qa_app.api.put import Changes
 from qa_app.placements.schemas import PlacementBody
 from qa_app.visits.schemas import VisitBody
 
@@ -37,6 +39,7 @@ HEADER_SCHEMAS = {
 }
 MODELS = (
     Bundle,
+    Changes,
     ConflictAnswer,
     InProgressAnswer,
     Photo,
@@ -48,6 +51,7 @@ MODELS = (
     Session,
     VisitAnswer,
     VisitBody,
+    VisitChangesAnswer,
 )
 
 

@@ -5,9 +5,9 @@ from flask_login import current_user
 
 from qa_app.api import bp
 from qa_app.api.errors import as_answer
-from qa_app.api.models import ConflictAnswer, InProgressAnswer, Problem, VisitAnswer
+from qa_app.api.models import ConflictAnswer, InProgressAnswer, Problem, VisitAnswer, VisitChangesAnswer
 from qa_app.api.openapi import documented
-from qa_app.api.put import idempotent_put, put_headers
+from qa_app.api.put import Changes, batch_put, idempotent_put, put_headers
 from qa_app.audit.reads import audited
 from qa_app.auth.permissions import authorize
 from qa_app.domain import DomainError
@@ -49,11 +49,28 @@ def get_visit(visit_uuid):
 def put_visit(visit_uuid):
     """Create or update a visit, idempotently (Idempotency-Key) and safely (If-Match)."""
 
-    def store(visit_uuid, body, base_version):
-        change = read(VisitBody, body).to_change()
-        return save(current_user, visit_uuid, change, base_version, kept_copy=lambda stored: body)
+    return idempotent_put("visit", visit_uuid, _store, visit_as_json)
 
-    return idempotent_put("visit", visit_uuid, store, visit_as_json)
+
+def _store(visit_uuid, body, base_version):
+    """Save a visit from a PUT's body (its own, or one change of a batch)."""
+    change = read(VisitBody, body).to_change()
+    return save(current_user, visit_uuid, change, base_version, kept_copy=lambda stored: body)
+
+
+@bp.route("/visit-changes", methods=["POST"])
+@documented(
+    "Send several visits' changes at once",
+    {200: ("Each change answered as its own PUT /api/visits/{uuid} would answer it", VisitChangesAnswer)},
+    body=Changes,
+    headers=(("X-CSRFToken", True, "The token from GET /api/session"),),
+    errors=(400, 401, 403),
+)
+def put_visits():
+    """Several visits' changes in one request, each saved once per idempotency_key and in a
+    transaction of its own, as PUT /api/visits/{uuid} saves it."""
+    authorize("visit.start")
+    return batch_put("visit", _store, visit_as_json)
 
 
 @bp.route("/visits/<visit_uuid>/sign-off", methods=["POST"])

@@ -176,7 +176,7 @@ MENU = (
     ("visits.sign_off_queue", "Sign-off", "visit.sign_off", None),
     ("visits.overdue_actions", "Actions", "visit.view", None),
     ("escalations.index", "Escalations", "escalation.view", None),
-    ("dashboard.index", "Dashboard", "escalation.decide", None),
+    ("pages.dashboard", "Dashboard", "escalation.decide", None),
     ("escalations.report", "Report a concern", "escalation.report", "escalation.view"),
     ("admin.users", "Users", "users.manage", None),
     ("schools.index", "Schools", "schools.manage", None),

@@ -51,7 +51,7 @@ def home_page(user):
     if can(user, "visit.view"):
         return url_for("visits.programme")
     if user.role == "school":
-        return url_for("placements.school_home")
+        return url_for("pages.school_home")
     if user.role == "provider":
         return url_for("portal.home")
     return url_for("providers.index")

@@ -5,7 +5,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from qa_app.demo.timeline import date_escalation, working_day
-from qa_app.escalations.services import report_concern, transition
+from qa_app.escalations.raising import report_concern
+from qa_app.escalations.services import transition
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
 

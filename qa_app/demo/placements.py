@@ -15,8 +15,9 @@ from sqlalchemy import select
 from qa_app.auth.models import School
 from qa_app.demo.timeline import working_day
 from qa_app.extensions import db
+from qa_app.placements.placing import placing_check
 from qa_app.placements.schemas import PlacementBody
-from qa_app.placements.services import placing_check, save_placement
+from qa_app.placements.services import save_placement
 from qa_app.providers.models import Provider
 from qa_app.schemas import read
 
@@ -161,13 +162,12 @@ def visit_body(school, provider, ref, year, started, planned, hours, more, rng, 
     ended = working_day(today - timedelta(days=more["ended"])) if "ended" in more else None
     overdue = more.get("overdue")
     days = 5 if hours >= 20 else 3
+    part_time_review = start + timedelta(days=more["part_time"]) if "part_time" in more else None
     body = {
         "school_id": school.id,
         "pupil_ref": ref,
         "year_group": year,
-        "ehc_plan": "ehc_plan" in more.get("flags", ()),
-        "sen_support": "sen_support" in more.get("flags", ()),
-        "looked_after": "looked_after" in more.get("flags", ()),
+        **{flag: flag in more.get("flags", ()) for flag in ("ehc_plan", "sen_support", "looked_after")},
         "provider_id": provider.id,
         "commissioned_by": more.get("commissioned_by", "school"),
         "reason": more.get("reason", "at_risk_of_exclusion"),
@@ -177,9 +177,7 @@ def visit_body(school, provider, ref, year, started, planned, hours, more, rng, 
         "hours_per_week": hours,
         "part_time": "part_time" in more,
         "part_time_reason": "Phased start after a long absence" if "part_time" in more else "",
-        "part_time_review_date": (start + timedelta(days=more["part_time"])).isoformat()
-        if "part_time" in more
-        else None,
+        "part_time_review_date": part_time_review.isoformat() if part_time_review else None,
         "attendance_code": "D" if more.get("commissioned_by") == "local_authority" else "B",
         "safeguarding_confirmation_received": None
         if overdue == "safeguarding_confirmation"
@@ -187,16 +185,16 @@ def visit_body(school, provider, ref, year, started, planned, hours, more, rng, 
         "objectives": "Re-engage with learning; a qualification in English and maths; return to mainstream.",
         "reintegration_timeline": "Review at each half term; a phased return planned from the spring.",
         "reviews": _reviews(start, ended or today, days, overdue == "review", rng),
-        "end": None,
-    }
-    if placing_check(provider, today):
-        body["placing_reason"] = "The only provider with a place that meets the pupil's needs this term."
-    if ended:
-        body["end"] = {
+        "end": {
             "date": ended.isoformat(),
             "destination": more["destination"],
             "pupil_assessment": rng.choice(PUPIL_VIEWS),
         }
+        if ended
+        else None,
+    }
+    if placing_check(provider, today):
+        body["placing_reason"] = "The only provider with a place that meets the pupil's needs this term."
     return body
 
 

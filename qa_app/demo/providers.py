@@ -12,8 +12,9 @@ from sqlalchemy import select
 from qa_app.auth.services import create_user
 from qa_app.demo.timeline import working_day
 from qa_app.extensions import db
+from qa_app.placements.placing import placing_check
 from qa_app.placements.schemas import PlacementBody
-from qa_app.placements.services import placing_check, save_placement
+from qa_app.placements.services import save_placement
 from qa_app.providers.models import Provider
 from qa_app.schemas import read
 from qa_app.selfassessment.services import request_self_assessment

@@ -12,22 +12,11 @@ from qa_app.documents.forms import ReviewForm, UploadForm
 from qa_app.documents.models import ProviderDocument
 from qa_app.domain import Conflict, Forbidden, Invalid, Locked
 from qa_app.extensions import db
-from qa_app.forms import show_errors
-from qa_app.providers.models import Provider
-from qa_app.providers.scopes import is_staff_of, may_see_documents, own_provider_id, reviews_for
+from qa_app.forms import NOT_SAVED, committed, show_errors
+from qa_app.providers.own_pages import provider_for_own_pages
+from qa_app.providers.scopes import is_staff_of, own_provider_id, reviews_for
 
 # Roles that never see a provider's documents: told so (403) rather than "not found".
-OUTSIDERS = ("school", "admin")
-
-
-def _provider(provider_id):
-    """The provider, when the user may see its documents; 404 otherwise."""
-    if current_user.role in OUTSIDERS:
-        abort(403)
-    provider = db.session.get(Provider, provider_id)
-    if provider is None or not may_see_documents(current_user, provider):
-        abort(404)
-    return provider
 
 
 def _document(provider, document_id):
@@ -41,7 +30,7 @@ def _document(provider, document_id):
 @login_required
 def index(provider_id):
     """The documents the provider must hold: what is held, until when, what waits."""
-    provider = _provider(provider_id)
+    provider = provider_for_own_pages(provider_id)
     return render_template(
         "documents/index.html",
         provider=provider,
@@ -56,7 +45,7 @@ def index(provider_id):
 @login_required
 def upload(provider_id, code):
     """Upload a new version of one document, with its dates."""
-    provider = _provider(provider_id)
+    provider = provider_for_own_pages(provider_id)
     if not is_staff_of(current_user, provider):
         abort(403)
     required = {d["code"]: d for d in services.required_documents()}
@@ -65,8 +54,9 @@ def upload(provider_id, code):
     form = UploadForm()
     if form.validate_on_submit():
         storage = request.files.get(form.file.name)
-        try:
-            services.upload_document(
+        saved = committed(
+            form,
+            lambda: services.upload_document(
                 current_user,
                 provider,
                 code,
@@ -74,12 +64,9 @@ def upload(provider_id, code):
                 storage.filename if storage else "",
                 form.issue_date.data,
                 form.expiry_date.data,
-            )
-        except Invalid as problem:
-            db.session.rollback()
-            show_errors(form, problem.fields)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved is not NOT_SAVED:
             flash(f"{required[code]['name']} uploaded. Your officer will check it and approve it.")
             return redirect(url_for("documents.index", provider_id=provider.id))
     page = render_template(
@@ -97,7 +84,7 @@ def upload(provider_id, code):
 @login_required
 def show(provider_id, document_id):
     """One uploaded version; its officer approves or rejects it here."""
-    provider = _provider(provider_id)
+    provider = provider_for_own_pages(provider_id)
     document = _document(provider, document_id)
     may_review = reviews_for(current_user, provider) and document.status == "pending"
     form = ReviewForm(version=document.version)
@@ -130,7 +117,7 @@ def show(provider_id, document_id):
 @login_required
 def download(provider_id, document_id):
     """The uploaded file, as the type its bytes showed it to be."""
-    provider = _provider(provider_id)
+    provider = provider_for_own_pages(provider_id)
     document = _document(provider, document_id)
     return as_download(document.data, document.content_type, document.filename)
 

@@ -85,6 +85,19 @@ def share(visit_uuid):
     return redirect(url_for("drafts.officer_page", visit_uuid=visit.uuid))
 
 
+def _answer_comment(comment, form):
+    """The officer's answer to a comment, as the form gives it (a changed judgement too)."""
+    services.answer_comment(
+        current_user,
+        comment,
+        form.outcome.data,
+        form.response.data,
+        int(form.version.data or 0),
+        form.rating.data,
+        form.evidence.data,
+    )
+
+
 @bp.route("/visits/<visit_uuid>/draft/comments/<int:comment_id>", methods=["GET", "POST"])
 @login_required
 def answer(visit_uuid, comment_id):
@@ -100,15 +113,7 @@ def answer(visit_uuid, comment_id):
     form.rating.choices = [("", "Choose")] + list(RATINGS.items())
     if form.validate_on_submit():
         try:
-            services.answer_comment(
-                current_user,
-                comment,
-                form.outcome.data,
-                form.response.data,
-                int(form.version.data or 0),
-                form.rating.data,
-                form.evidence.data,
-            )
+            _answer_comment(comment, form)
         except Invalid as problem:
             db.session.rollback()
             show_errors(form, problem.fields)

@@ -12,7 +12,7 @@ from qa_app.audit.reads import audited, record_read, views_of
 from qa_app.auth.permissions import authorize, may_see_provider, sees_everything
 from qa_app.bad_input import database_id
 from qa_app.domain import Conflict, Invalid, NotFound
-from qa_app.escalations import bp, services
+from qa_app.escalations import bp, raising, services
 from qa_app.escalations.forms import ConcernForm, SuspensionForm, TransitionForm
 from qa_app.escalations.models import STATES, TRANSITIONS, Escalation, EscalationEvent
 from qa_app.escalations.scopes import may_see_receipt
@@ -101,10 +101,10 @@ def _concern(form, provider, visit):
 def _report(form, visit, provider):
     """Report the concern on the form, committed: (escalation, True when it was added to an
     escalation already open about the visit or the provider)."""
-    before = services.escalation_of_visit(visit)
-    open_one = services.open_escalation_of(provider.id if provider else None)
+    before = raising.escalation_of_visit(visit)
+    open_one = raising.open_escalation_of(provider.id if provider else None)
     known = {e.id for e in (before, open_one) if e is not None and e.is_open}
-    escalation = services.report_concern(current_user, _concern(form, provider, visit))
+    escalation = raising.report_concern(current_user, _concern(form, provider, visit))
     db.session.commit()
     return escalation, escalation.id in known
 

@@ -33,6 +33,15 @@ from qa_app.framework.defaults import THEMES
 _finite = Finite("Enter a share between 0 and 1")
 
 
+def _days(label):
+    """A whole number of days, from 1 to three years."""
+    return WholeNumberField(
+        label,
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
+    )
+
+
 class CopyVersionForm(FlaskForm):
     """Copy a version into a new draft."""
 
@@ -113,31 +122,11 @@ class RulesForm(VersionedForm):
         widget=GovTextInput(),
         validators=[InputRequired("Enter a number of themes"), NumberRange(1, 6)],
     )
-    valid_green = WholeNumberField(
-        "Green rating valid for (days)",
-        widget=GovTextInput(),
-        validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
-    )
-    valid_amber = WholeNumberField(
-        "Amber rating valid for (days)",
-        widget=GovTextInput(),
-        validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
-    )
-    next_green = WholeNumberField(
-        "Next visit after Green (days)",
-        widget=GovTextInput(),
-        validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
-    )
-    next_amber = WholeNumberField(
-        "Next visit after Amber (days)",
-        widget=GovTextInput(),
-        validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
-    )
-    next_red = WholeNumberField(
-        "Next visit after Red (days)",
-        widget=GovTextInput(),
-        validators=[InputRequired("Enter a number of days"), NumberRange(1, 1095)],
-    )
+    valid_green = _days("Green rating valid for (days)")
+    valid_amber = _days("Amber rating valid for (days)")
+    next_green = _days("Next visit after Green (days)")
+    next_amber = _days("Next visit after Amber (days)")
+    next_red = _days("Next visit after Red (days)")
     submit = SubmitField("Save rules", widget=GovSubmitInput())
 
     def for_version(self, version):

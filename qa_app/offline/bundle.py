@@ -4,6 +4,7 @@ officer's providers and the schools they visit (docs/domain.md §2.7, with the p
 visit would check), the visits they may still edit (drafts and returned ones, wherever
 they were started) and every framework version those visits keep."""
 
+from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import nulls_first, select
@@ -13,37 +14,18 @@ from qa_app.auth.models import School
 from qa_app.auth.permissions import schools_visited_by
 from qa_app.extensions import db
 from qa_app.framework.models import FrameworkVersion
-from qa_app.framework.rating import QA_STATUSES, RATINGS
-from qa_app.placements.overdue import OVERDUE
-from qa_app.placements.school_visit import placements_for_many
+from qa_app.framework.rating import QA_STATUSES
+from qa_app.offline.labels import form_labels
 from qa_app.placements.scopes import placements_visible_to
+from qa_app.placements.visit_checks import placements_for_many
 from qa_app.providers.models import Provider, provider_qa_status
 from qa_app.providers.scopes import providers_of
-from qa_app.registration.law import RESULT_LABELS
 from qa_app.registration.services import rules_in_force
-from qa_app.selfassessment.services import shown_for_providers
+from qa_app.selfassessment.shown import shown_for_providers
 from qa_app.visits.action_answers import answer_lines, latest_answers
-from qa_app.visits.form_words import OUTCOMES, SECTIONS, field_words
-from qa_app.visits.models import ACTION_OWNERS, PLACEMENT_CHECKS, VISIT_TYPES, Action, Visit
+from qa_app.visits.models import Action, Judgement, Visit
 from qa_app.visits.representation import visit_as_json
 from qa_app.visits.scopes import visits_editable_by
-
-# The registration check's yes/no questions about each pupil, in the form's order, with
-# the answer a new row starts with (the API's defaults for a pupil, visits/schemas.py Pupil).
-PUPIL_FLAGS = (
-    ("daytime", "Daytime", True),
-    ("ehc_plan", "EHC plan", False),
-    ("looked_after", "Looked after", False),
-    ("sen", "SEN", False),
-    ("main_education", "Main education", True),
-)
-
-
-# A school visit's own section (docs/domain.md §2.7), unless the server's pages name it.
-SCHOOL_SECTIONS = {"placements": "Placements"}
-# The answers to a placement check (visits/schemas.py PlacementCheck).
-PLACEMENT_ANSWERS = {"yes": "Yes", "no": "No", "not_applicable": "Not applicable"}
-NOT_APPLICABLE_FOR = "part_time_reviewed"
 
 
 def _listed(placement, provider_name, last_review, overdue):
@@ -84,12 +66,15 @@ PROVIDER_COLUMNS = [
 def _providers(user):
     """An officer's own providers (every provider for the Head of Access), as rows."""
     query = select(*PROVIDER_COLUMNS).where(providers_of(user))
-    return db.session.execute(query.order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name)).all()
+    ordered = query.order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name)
+    return db.session.connection().execute(ordered).all()
 
 
 def _schools(user):
-    """The schools this officer visits (every school for the Head of Access), by name."""
-    return db.session.scalars(select(School).where(schools_visited_by(user)).order_by(School.name)).all()
+    """The schools this officer visits (every school for the Head of Access), by name: the
+    columns the bundle shows, as rows."""
+    query = select(School.id, School.name, School.urn).where(schools_visited_by(user)).order_by(School.name)
+    return db.session.connection().execute(query).all()
 
 
 def _open_actions(ids, column=Action.provider_id):
@@ -98,7 +83,7 @@ def _open_actions(ids, column=Action.provider_id):
     if not ids:
         return grouped
     # The same actions the visit form offers: open ones from signed-off visits (as columns).
-    rows = db.session.execute(
+    rows = db.session.connection().execute(
         select(Action.id, Action.description, Action.owner, Action.due, column)
         .join(Visit, Action.visit_id == Visit.id)
         .where(column.in_(ids), Action.open_from_signed_off())
@@ -128,8 +113,26 @@ def _qa_status(provider, today):
     return {"qa_status": status, "qa_status_label": QA_STATUSES[status], "qa_reason": reason}
 
 
+# {(version id, name, published_at): its JSON}: a published version never changes.
+_published_json = {}
+
+
 def _framework_json(version):
-    """A framework version with its themes, criteria and rating rules."""
+    """A framework version with its themes, criteria and rating rules; a published
+    version's is made once for the process, since it never changes."""
+    key = (version.id, version.name, version.published_at) if version.is_published else None
+    if key not in _published_json:
+        made = _made_framework_json(version)
+        if key is None:
+            return made
+        if len(_published_json) >= 32:  # a handful in a server's life; bounded all the same
+            _published_json.clear()
+        _published_json[key] = made
+    return _published_json[key]
+
+
+def _made_framework_json(version):
+    """_framework_json, made from the version's criteria."""
     by_theme = version.criteria_by_theme()
     themes = [
         {
@@ -161,7 +164,6 @@ def _framework(kind="provider"):
     """The framework version in force for provider (or school) visits, or None."""
     version = db.session.scalar(
         select(FrameworkVersion)
-        .options(selectinload(FrameworkVersion.criteria))
         .where(FrameworkVersion.status == "published", FrameworkVersion.kind == kind)
         .order_by(FrameworkVersion.published_at.desc(), FrameworkVersion.id.desc())
         .limit(1)
@@ -174,12 +176,12 @@ def _editable_visits(user):
     query = (
         select(Visit)
         .where(visits_editable_by(user))
-        # What visit_as_json and the tablet's lists read, and nothing more.
+        # What visit_as_json and the tablet's lists read, and nothing more (the judgements
+        # are read by _judgements_of, as columns).
         .options(
             joinedload(Visit.provider).load_only(Provider.name),
             joinedload(Visit.school).load_only(School.name),
-            joinedload(Visit.framework_version).selectinload(FrameworkVersion.criteria),
-            selectinload(Visit.judgements),
+            joinedload(Visit.framework_version),
             selectinload(Visit.actions),
         )
         .order_by(Visit.visit_date.desc(), Visit.id)
@@ -187,59 +189,28 @@ def _editable_visits(user):
     return db.session.scalars(query).unique().all()
 
 
-def _visit_json(visit, placements):
+def _judgements_of(visits):
+    """{visit id: [(criterion_id, rating, evidence)]} for these visits, in one query of
+    columns: a visit on a tablet has a judgement for each of its forty-odd criteria, and
+    made into ORM objects they would cost more than the rest of the visit."""
+    found = defaultdict(list)
+    rows = db.session.connection().execute(
+        select(Judgement.visit_id, Judgement.criterion_id, Judgement.rating, Judgement.evidence).where(
+            Judgement.visit_id.in_([v.id for v in visits])
+        )
+    )
+    for row in rows:
+        found[row.visit_id].append(row)
+    return found
+
+
+def _visit_json(visit, judgements, placements):
     """A visit as the API shows it, with the provider's (or school's) name for the tablet's
     lists; a school visit with the placements it checks."""
+    shown = visit_as_json(visit, judgements)
     if visit.is_school_visit:
-        return {**visit_as_json(visit), "school_name": visit.school.name, "placements": placements}
-    return {**visit_as_json(visit), "provider_name": visit.provider.name}
-
-
-def _choices(labels, default=None):
-    """{code: label} as a list: JSON objects lose their order (jsonify sorts keys)."""
-    return [
-        {"code": code, "label": label} | ({"default": code == default} if default else {})
-        for code, label in labels.items()
-    ]
-
-
-def form_labels():
-    """The words and flags the offline form shows, from the constants the server uses,
-    so that the tablet never keeps its own copy of them."""
-    return {
-        # save_visit's rule: a rating other than Met needs evidence.
-        "ratings": [
-            {"code": code, "label": label, "evidence_required": code != "met"}
-            for code, label in RATINGS.items()
-        ],
-        "visit_types": _choices(VISIT_TYPES),
-        # A new action is the provider's unless someone says otherwise (Action.owner).
-        "action_owners": _choices(ACTION_OWNERS, default=Action.owner.default.arg),
-        "registration_results": _choices(RESULT_LABELS),
-        "pupil_flags": [{"code": code, "label": label, "default": on} for code, label, on in PUPIL_FLAGS],
-        "fields": field_words(),
-        "sections": [
-            {"code": code, "label": label} for code, label in {**SCHOOL_SECTIONS, **dict(SECTIONS)}.items()
-        ],
-        "outcomes": [{"code": code, "label": label} for code, label in OUTCOMES],
-        # A school visit's questions about each placement (docs/domain.md §2.7), each with its
-        # answers: "not applicable" only for a part-time timetable's review.
-        "placement_checks": [
-            {
-                "code": code,
-                "label": label,
-                "answers": _choices(
-                    {
-                        k: v
-                        for k, v in PLACEMENT_ANSWERS.items()
-                        if k != "not_applicable" or code == NOT_APPLICABLE_FOR
-                    }
-                ),
-            }
-            for code, label in PLACEMENT_CHECKS.items()
-        ],
-        "overdue": _choices(OVERDUE),
-    }
+        return {**shown, "school_name": visit.school.name, "placements": placements}
+    return {**shown, "provider_name": visit.provider.name}
 
 
 def offline_bundle(user, today=None):
@@ -256,6 +227,7 @@ def offline_bundle(user, today=None):
     school_actions = _open_actions([s.id for s in schools], Action.school_id)
     school_current = _framework("school")
     visits = _editable_visits(user)
+    judgements = _judgements_of(visits)
     # A visit keeps the version it was started under: each of those is on the tablet too.
     versions = {v.framework_version.name: v.framework_version for v in visits}
     for version in (current, school_current):
@@ -300,7 +272,7 @@ def offline_bundle(user, today=None):
         # The name of the school visits' version in force (its content is in frameworks).
         "school_framework": school_current.name if school_current is not None else None,
         "frameworks": {name: _framework_json(version) for name, version in versions.items()},
-        "visits": [_visit_json(visit, placements.get(visit.uuid)) for visit in visits],
+        "visits": [_visit_json(visit, judgements[visit.id], placements.get(visit.uuid)) for visit in visits],
         "labels": form_labels(),
         "registration_rules": {"name": rules.name, "title": rules.title, "rules": rules.rules}
         if rules

@@ -78,6 +78,20 @@ def upload_target(user, visit_uuid):
     return visit
 
 
+def _checked_sha256(data, sha256):
+    """The SHA-256 the tablet sent (in lower-case hex) when it is one and matches the bytes
+    that arrived; else Invalid (a body cut short on the way does not match)."""
+    sha256 = (sha256 or "").strip().lower()
+    if not SHA256_HEX.match(sha256):
+        raise Invalid(
+            {"photo": "Send X-Content-SHA256: the SHA-256 of the body, in hex."}, code="sha256_required"
+        )
+    if hashlib.sha256(data).hexdigest() != sha256:
+        message = "The body does not match X-Content-SHA256: it may be cut short. Send it again."
+        raise Invalid({"photo": message}, code="sha256_mismatch")
+    return sha256
+
+
 def save_photo(user, visit, photo_uuid, data, content_type, sha256, criterion="", caption=""):
     """Store one photo of the visit; returns (photo, created).
 
@@ -88,18 +102,7 @@ def save_photo(user, visit, photo_uuid, data, content_type, sha256, criterion=""
     photo_uuid = valid_uuid(photo_uuid)
     if photo_uuid is None:
         raise NotFound("No such photo.")
-    sha256 = (sha256 or "").strip().lower()
-    if not SHA256_HEX.match(sha256):
-        raise Invalid(
-            {"photo": "Send X-Content-SHA256: the SHA-256 of the body, in hex."}, code="sha256_required"
-        )
-    if hashlib.sha256(data).hexdigest() != sha256:
-        raise Invalid(
-            {
-                "photo": "The body does not match X-Content-SHA256: it may be cut short. Send it again.",
-            },
-            code="sha256_mismatch",
-        )
+    sha256 = _checked_sha256(data, sha256)
     existing = db.session.scalar(select(VisitPhoto).where(VisitPhoto.uuid == photo_uuid))
     if existing is not None:
         if existing.visit_id == visit.id and existing.sha256 == sha256:

@@ -8,14 +8,12 @@ bp = Blueprint("placements", __name__)
 # The modules that add routes to bp are imported below, one line each.
 from qa_app.placements import (  # noqa: E402,F401
     attendance_pages,
-    home,
+    cross_school_test,
     import_pages,
     lists,
     mark_export_pages,
     provider_counts,
-    registration,
     routes,
     school_concerns,
-    school_page,
-    school_visit,
+    visit_checks,
 )

@@ -26,127 +26,14 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
-from qa_app.auth.models import School
-from qa_app.domain import NotFound
 from qa_app.extensions import db
 from qa_app.placements.attendance_totals import ATTENDED, POSSIBLE, UNAUTHORISED, marked_daily_totals
 from qa_app.placements.models import AttendanceMark, Placement, PlacementReview
-from qa_app.placements.scopes import placements_visible_to
-from qa_app.providers.models import Provider
+from qa_app.placements.terms import Term, WholeYear, term_of
 
-TERMS = ("autumn", "spring", "summer")
-TERM_LABELS = {"autumn": "Autumn", "spring": "Spring", "summer": "Summer"}
-# Where a year is not configured: (month, day) each term starts, and whether it is in the
-# calendar year after the academic year's first.
-FALLBACK_STARTS = {"autumn": (9, 1, 0), "spring": (1, 1, 1), "summer": (4, 1, 1)}
 TENTH = Decimal("0.1")
-
-
-def academic_year(first_year):
-    """The academic year starting in September of `first_year`, as '2025-26'."""
-    return f"{first_year}-{(first_year + 1) % 100:02d}"
-
-
-@dataclass(frozen=True, order=True)
-class Term:
-    """One term of one academic year; sorts in calendar order."""
-
-    first_year: int  # the calendar year the academic year starts in
-    index: int  # 0 autumn, 1 spring, 2 summer
-
-    @property
-    def name(self):
-        """autumn, spring or summer."""
-        return TERMS[self.index]
-
-    @property
-    def label(self):
-        """'Autumn', 'Spring' or 'Summer'."""
-        return TERM_LABELS[self.name]
-
-    @property
-    def year(self):
-        """The academic year, as '2025-26'."""
-        return academic_year(self.first_year)
-
-    is_overall = False
-
-    def a_year_earlier(self):
-        """The same term of the academic year before."""
-        return Term(self.first_year - 1, self.index)
-
-
-@dataclass(frozen=True, order=True)
-class WholeYear:
-    """A whole academic year, for its "Overall" row; sorts after the year's summer term."""
-
-    first_year: int
-    index: int = len(TERMS)
-
-    label = "Overall"
-    is_overall = True
-
-    @property
-    def year(self):
-        """The academic year, as '2025-26'."""
-        return academic_year(self.first_year)
-
-    def a_year_earlier(self):
-        """The academic year before."""
-        return WholeYear(self.first_year - 1)
-
-
-def term_start(first_year, name, term_dates):
-    """The first day of a term: from TERM_DATES, or the fallback for a year not listed."""
-    starts = (term_dates or {}).get(academic_year(first_year))
-    configured = starts.get(name) if isinstance(starts, dict) else None
-    if configured is not None:
-        return configured
-    month, day, later = FALLBACK_STARTS[name]
-    return date(first_year + later, month, day)
-
-
-def term_of(day, term_dates):
-    """The term a date falls in: the latest term whose first day is on or before it."""
-    first_year = day.year if day >= term_start(day.year, "autumn", term_dates) else day.year - 1
-    for index in (2, 1, 0):
-        if day >= term_start(first_year, TERMS[index], term_dates):
-            return Term(first_year, index)
-    return Term(first_year - 1, 2)  # unreachable while autumn starts the year; kept total
-
-
-def check_term_dates(term_dates):
-    """The problems with a TERM_DATES setting, as sentences (none when it is usable)."""
-    problems = []
-    if term_dates is None:
-        return problems  # every year falls back
-    if not isinstance(term_dates, dict):
-        return ["TERM_DATES must map academic years such as '2025-26' to their terms' first days"]
-    for year, starts in term_dates.items():
-        try:
-            first_year = int(year[:4])
-        except ValueError:
-            problems.append(f"{year!r} is not an academic year such as '2025-26'")
-            continue
-        if year != academic_year(first_year):
-            problems.append(f"{year!r} is not an academic year such as '2025-26'")
-            continue
-        if not isinstance(starts, dict):
-            problems.append(f"{year}: give each term's first day, such as {{'autumn': date(2025, 9, 3)}}")
-            continue
-        unknown = set(starts) - set(TERMS)
-        if unknown:
-            problems.append(f"{year}: unknown terms {', '.join(sorted(unknown))}")
-            continue
-        days = [term_start(first_year, name, term_dates) for name in TERMS]
-        days.append(term_start(first_year + 1, "autumn", term_dates))
-        if not all(type(day) is date for day in days):
-            problems.append(f"{year}: each term's first day must be a date, such as date(2025, 9, 3)")
-        elif not days[0] < days[1] < days[2] < days[3]:
-            problems.append(f"{year}: autumn, spring and summer must start in that order within the year")
-    return problems
 
 
 # -- the figures ---------------------------------------------------------------------------
@@ -371,54 +258,3 @@ def since_last_review(placement, until):
     if not row[0]:
         return None
     return SinceLastReview(since, until, Sessions(row[1] or 0, row[2] or 0, row[3] or 0), row[0])
-
-
-# -- whose placements ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose attendance: a SQL condition on Placement, a title, the query-string arguments
-    that ask for it again, a short name for file names, and whether it is every placement
-    of the authority (the Head of Access's, not narrowed)."""
-
-    condition: object
-    title: str
-    arguments: dict
-    slug: str
-    whole_authority: bool = False
-
-
-def attendance_scope(user, school_id=None, provider_id=None):
-    """The placements the user may see, narrowed to a school and/or a provider.
-
-    A school user is always narrowed to their own school; asking for another school, or
-    for a school or provider that does not exist, raises NotFound."""
-    if getattr(user, "role", None) == "school":
-        if school_id not in (None, user.school_id):
-            raise NotFound("No such school")
-        school_id = user.school_id
-    conditions, names, arguments = [placements_visible_to(user)], [], {}
-    if school_id is not None:
-        school = db.session.get(School, school_id)
-        if school is None:
-            raise NotFound("No such school")
-        conditions.append(Placement.school_id == school.id)
-        names.append(school.name)
-        arguments["school_id"] = school.id
-    if provider_id is not None:
-        provider = db.session.get(Provider, provider_id)
-        if provider is None:
-            raise NotFound("No such provider")
-        conditions.append(Placement.provider_id == provider.id)
-        names.append(f"at {provider.name}" if names else provider.name)
-        arguments["provider_id"] = provider.id
-    slug = "-".join(f"{key.split('_')[0]}-{value}" for key, value in arguments.items()) or "authority"
-    title = " ".join(names) or "Every pupil in AP"
-    whole = getattr(user, "role", None) == "head_of_access" and not arguments
-    return Scope(and_(*conditions), title, arguments, slug, whole)
-
-
-def provider_scope(user, provider_id):
-    """SQL condition on Placement: the user's placements at one provider."""
-    return and_(placements_visible_to(user), Placement.provider_id == provider_id)

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 
 from qa_app.auth.models import School
 from qa_app.extensions import db
-from qa_app.placements.attendance import Sessions, percent, term_of, term_start
+from qa_app.placements.attendance import Sessions, percent
 from qa_app.placements.attendance_totals import AttendanceDayTotal
 from qa_app.placements.models import Placement, PlacementReview
 from qa_app.placements.persistent_absence import ListPage
+from qa_app.placements.terms import term_of, term_start
 from qa_app.providers.models import Provider
 
 GROUPS = {"school": (School, Placement.school_id), "provider": (Provider, Placement.provider_id)}

@@ -11,11 +11,12 @@ from qa_app.audit.reads import audited
 from qa_app.auth.permissions import authorize, can
 from qa_app.domain import NotFound
 from qa_app.placements import bp, exports
-from qa_app.placements.attendance import attendance_for, attendance_scope, check_term_dates, provider_scope
+from qa_app.placements.attendance import attendance_for
 from qa_app.placements.attendance_chart import attendance_chart
 from qa_app.placements.attendance_groups import attendance_by
 from qa_app.placements.persistent_absence import persistent_absence
-from qa_app.placements.scopes import placements_visible_to
+from qa_app.placements.scopes import attendance_scope, placements_visible_to, provider_scope
+from qa_app.placements.terms import check_term_dates
 
 
 @bp.record_once

@@ -15,7 +15,6 @@ from wtforms import (
     DecimalField,
     RadioField,
     SelectField,
-    StringField,
     SubmitField,
     TextAreaField,
 )
@@ -23,6 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from qa_app.forms import DayMonthYearField, Finite, VersionedForm, WholeNumberField
 from qa_app.placements.models import ATTENDANCE_CODES, COMMISSIONERS, DECISIONS, DESTINATIONS, REASONS
+from qa_app.placements.pupil_fields import pupil_fields
 
 
 def _id(value):
@@ -80,31 +80,7 @@ class PlacementForm(VersionedForm):
         coerce=_id,
         validators=[InputRequired("Choose the provider"), _chosen("Choose the provider")],
     )
-    pupil_ref = StringField(
-        "Pupil's reference",
-        widget=GovTextInput(),
-        description="The school's own reference, such as Y10-017: 2 to 20 letters, digits or hyphens. "
-        "Never a name or a UPN.",
-        validators=[
-            InputRequired("Enter the school's reference for the pupil"),
-            Length(
-                max=20,
-                message="A pupil's reference is 2 to 20 letters, digits or hyphens: the school's own, never a name",
-            ),
-        ],
-    )
-    year_group = WholeNumberField(
-        "Year group",
-        widget=GovTextInput(),
-        description="0 for reception.",
-        validators=[
-            InputRequired("Enter the pupil's year group"),
-            NumberRange(0, 14, "Year group must be between 0 and 14"),
-        ],
-    )
-    ehc_plan = BooleanField("The pupil has an EHC plan", widget=GovCheckboxInput())
-    sen_support = BooleanField("The pupil receives SEN support", widget=GovCheckboxInput())
-    looked_after = BooleanField("The pupil is looked after", widget=GovCheckboxInput())
+    pupil_ref, year_group, ehc_plan, sen_support, looked_after = pupil_fields()
     commissioned_by = RadioField(
         "Who commissioned the placement",
         widget=GovRadioInput(),

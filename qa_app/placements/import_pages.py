@@ -19,10 +19,10 @@ from qa_app.auth.permissions import authorize
 from qa_app.domain import Invalid
 from qa_app.extensions import db
 from qa_app.forms import show_errors
-from qa_app.placements import bp, imports
+from qa_app.placements import bp, import_file, imports
 from qa_app.placements.scopes import schools_placeable_by
 
-MAX_MB = imports.MAX_BYTES // (1024 * 1024)
+MAX_MB = import_file.MAX_BYTES // (1024 * 1024)
 SHOWN_PROBLEMS = 500
 
 
@@ -38,7 +38,7 @@ class ImportForm(FlaskForm):
         description=f"Made from the template, saved as CSV, smaller than {MAX_MB} MB",
         validators=[
             FileRequired("Choose a CSV file made from the template"),
-            FileSize(imports.MAX_BYTES, message=f"The file must be smaller than {MAX_MB} MB"),
+            FileSize(import_file.MAX_BYTES, message=f"The file must be smaller than {MAX_MB} MB"),
         ],
     )
     submit = SubmitField("Check the file", widget=GovSubmitInput())
@@ -76,7 +76,7 @@ def _page(form, status=200, checked=None):
     return render_template(
         "placements/import.html",
         form=form,
-        columns=imports.COLUMNS,
+        columns=import_file.COLUMNS,
         checked=checked,
         problems=problems[:SHOWN_PROBLEMS],
         more=max(len(problems) - SHOWN_PROBLEMS, 0),
@@ -90,7 +90,7 @@ def import_template():
     """The CSV template: UTF-8 with a BOM, one heading per field, with its codes."""
     authorize("placement.record")
     return Response(
-        imports.template_csv(),
+        import_file.template_csv(),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="placements-template.csv"'},
     )
@@ -110,7 +110,7 @@ def import_upload():
         return _page(form, 400)
     upload = form.file.data
     try:
-        text = imports.decode(upload.read(imports.MAX_BYTES + 1), upload.filename or "")
+        text = import_file.decode(upload.read(import_file.MAX_BYTES + 1), upload.filename or "")
         checked = imports.check(current_user, school_id, text)
     except Invalid as problem:
         db.session.rollback()

@@ -1,5 +1,7 @@
-"""`/placements`: a school's own placements, or the authority's view of every pupil in AP
-(docs/domain.md §2.6), each in a fixed number of SQL queries however many placements there are.
+"""The lists behind `/placements`: a school's own placements, or the authority's view of every
+pupil in AP (docs/domain.md §2.6), each in a fixed number of SQL queries however many
+placements there are. The route is in placements/routes.py, the authority's figures in
+placements/authority_figures.py.
 
 A school user sees its own school's placements, open first, with what is due on each.
 Officers and the Head of Access see every open placement by provider and school, the
@@ -10,32 +12,25 @@ search by pupil reference, school or provider. Which placements anyone sees is
 `placements_visible_to`.
 """
 
-from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 
-from flask import render_template, request
-from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
-from qa_app.audit.reads import audited
 from qa_app.auth.models import School
-from qa_app.auth.permissions import authorize, can, schools_visited_by
 from qa_app.extensions import db
 from qa_app.framework.rating import ASSURED
-from qa_app.placements import bp
-from qa_app.placements.models import COMMISSIONERS, REASONS, Placement
+from qa_app.placements.models import Placement
 from qa_app.placements.overdue import (
     OVERDUE,
     any_overdue,
-    items_from_row,
     overdue_columns,
     overdue_conditions,
 )
+from qa_app.placements.placing import NOT_KNOWN_REGISTERED
 from qa_app.placements.scopes import placements_visible_to
-from qa_app.providers.models import REGISTRATION_STATUSES, Provider
+from qa_app.providers.models import Provider
 from qa_app.providers.search import qa_status_conditions, qa_status_sql
 
 PAGE_SIZE = 50
@@ -43,7 +38,6 @@ MAX_PAGE = 100_000
 MAX_SEARCH = 100
 # The providers of concern named on the authority's page; the rest are counted.
 CONCERNS_SHOWN = 10
-NOT_KNOWN_REGISTERED = ("unregistered", "not_known")
 
 
 def concern(today):
@@ -132,7 +126,7 @@ def provider_window(user, filters, today):
     of providers, with how many of the list's placements come before it (`before`), up to
     and including it (`after`), and in all (`total`)."""
     pupils = func.count(Placement.id)
-    counted = _scoped(
+    counted = scoped(
         select(Placement.provider_id, pupils.label("pupils")).group_by(Placement.provider_id),
         user,
         filters,
@@ -170,7 +164,7 @@ def search_condition(words):
     )
 
 
-def _scoped(query, user, filters, today, open_only):
+def scoped(query, user, filters, today, open_only):
     """Add the user's scope, the filters and (for the authority) open placements only."""
     query = query.where(placements_visible_to(user))
     if open_only:
@@ -207,7 +201,7 @@ def placement_page(user, filters, today, page=1, authority=False):
         .join(Provider, Placement.provider_id == Provider.id)
     )
     page = min(max(page or 1, 1), MAX_PAGE)
-    rows = _scoped(rows, user, filters, today, open_only=authority)
+    rows = scoped(rows, user, filters, today, open_only=authority)
     if authority:
         order = [*provider_order(today), func.lower(School.name), Placement.pupil_ref, Placement.id]
         return AuthorityPagination(
@@ -217,23 +211,18 @@ def placement_page(user, filters, today, page=1, authority=False):
             rows=rows.order_by(*order),
             window=provider_window(user, filters, today),
         )
+    return _school_page(rows, user, filters, today, page)
+
+
+def _school_page(rows, user, filters, today, page):
+    """A school's page of its placements: open first, newest first."""
     ids, count = (
-        _scoped(query, user, filters, today, open_only=False)
+        scoped(query, user, filters, today, open_only=False)
         for query in (select(Placement.id), select(func.count(Placement.id)))
     )
+    order = [Placement.ended_on.is_not(None), Placement.start_date.desc(), Placement.pupil_ref, Placement.id]
     return RowPagination(
-        page=page,
-        per_page=PAGE_SIZE,
-        error_out=False,
-        ids=ids,
-        rows=rows,
-        order=[
-            Placement.ended_on.is_not(None),
-            Placement.start_date.desc(),
-            Placement.pupil_ref,
-            Placement.id,
-        ],
-        count_query=count,
+        page=page, per_page=PAGE_SIZE, error_out=False, ids=ids, rows=rows, order=order, count_query=count
     )
 
 
@@ -246,141 +235,5 @@ def overdue_counts(user, filters, today, open_only=False):
     # Each condition holds for open placements only, so `open_only` adds nothing here; left
     # out, the database reads the rows in one pass rather than each through an index of open
     # placements.
-    row = db.session.execute(_scoped(query, user, filters, today, open_only=False)).one()
+    row = db.session.execute(scoped(query, user, filters, today, open_only=False)).one()
     return {kind: getattr(row, kind) or 0 for kind in OVERDUE}
-
-
-@dataclass
-class AuthorityCounts:
-    """The authority's counts of open placements (docs/domain.md §2.6)."""
-
-    pupils: int
-    by_reason: dict
-    by_commissioner: dict
-    ehc_plan: int
-    sen_support: int
-    looked_after: int
-
-
-def authority_counts(user, filters, today):
-    """Open placements by reason, commissioner, EHC plan, SEN support and looked after
-    (one grouped query: at most a few hundred rows, whatever the number of placements)."""
-    query = select(
-        Placement.reason,
-        Placement.commissioned_by,
-        Placement.ehc_plan,
-        Placement.sen_support,
-        Placement.looked_after,
-        func.count(Placement.id),
-    ).group_by(
-        Placement.reason,
-        Placement.commissioned_by,
-        Placement.ehc_plan,
-        Placement.sen_support,
-        Placement.looked_after,
-    )
-    reasons, commissioners, flags, total = Counter(), Counter(), Counter(), 0
-    for reason, commissioner, ehc, sen, looked_after, n in db.session.execute(
-        _scoped(query, user, filters, today, open_only=True)
-    ):
-        total += n
-        reasons[reason] += n
-        commissioners[commissioner] += n
-        flags.update(
-            {
-                "ehc_plan": n if ehc else 0,
-                "sen_support": n if sen else 0,
-                "looked_after": n if looked_after else 0,
-            }
-        )
-    return AuthorityCounts(
-        pupils=total,
-        by_reason={code: reasons[code] for code in REASONS if reasons[code]},
-        by_commissioner={code: commissioners[code] for code in COMMISSIONERS},
-        ehc_plan=flags["ehc_plan"],
-        sen_support=flags["sen_support"],
-        looked_after=flags["looked_after"],
-    )
-
-
-@dataclass
-class Concerns:
-    """Open placements at providers of concern: how many providers and schools are placed
-    with, how many of the providers are of concern, and the first few of those."""
-
-    providers: int
-    schools: int
-    providers_of_concern: int
-    first: list
-
-
-def concerns(user, filters, today):
-    """The spread of open placements and the providers of concern with the most pupils first
-    (two queries, at most CONCERNS_SHOWN rows, however large the authority). Which providers
-    are of concern is worked out once per provider, not once per placement."""
-    of_concern = Placement.provider_id.in_(select(Provider.id).where(concern(today) == 1))
-    spread = select(
-        func.count(func.distinct(Placement.provider_id)),
-        func.count(func.distinct(Placement.school_id)),
-        func.count(func.distinct(case((of_concern, Placement.provider_id)))),
-    )
-    providers, schools, of_concern_count = db.session.execute(
-        _scoped(spread, user, filters, today, open_only=True)
-    ).one()
-    counted = (
-        select(
-            Placement.provider_id,
-            func.count(Placement.id).label("pupils"),
-            func.count(func.distinct(Placement.school_id)).label("schools"),
-        )
-        .where(of_concern)
-        .group_by(Placement.provider_id)
-        .order_by(func.count(Placement.id).desc(), Placement.provider_id)
-        .limit(CONCERNS_SHOWN)
-    )
-    counted = _scoped(counted, user, filters, today, open_only=True).subquery()
-    first = (
-        select(
-            Provider.id,
-            Provider.name,
-            qa_status_sql(today).label("qa_status"),
-            Provider.registration_status,
-            counted.c.pupils,
-            counted.c.schools,
-        )
-        .join(counted, counted.c.provider_id == Provider.id)
-        .order_by(counted.c.pupils.desc(), func.lower(Provider.name))
-    )
-    return Concerns(providers, schools, of_concern_count, db.session.execute(first).all())
-
-
-@bp.route("/placements")
-@login_required
-@audited("view", "placement_list")
-def index():
-    """A school's placements with what is due; for the authority, every pupil in AP."""
-    authorize("placement.view")
-    today = date.today()
-    filters = ListFilters.from_args(request.args)
-    authority = can(current_user, "placement.authority_view")
-    page = placement_page(current_user, filters, today, request.args.get("page", 1, type=int), authority)
-    return render_template(
-        "placements/index.html",
-        authority=authority,
-        filters=filters,
-        page=page,
-        due={row.Placement.id: items_from_row(row) for row in page.items},
-        overdue=overdue_counts(current_user, filters, today, open_only=authority),
-        counts=authority_counts(current_user, filters, today) if authority else None,
-        concerns=concerns(current_user, filters, today) if authority else None,
-        # The schools whose pages this user may open (the ones they visit), to link their names.
-        school_pages=set(db.session.scalars(select(School.id).where(schools_visited_by(current_user))))
-        if authority
-        else set(),
-        school=None if authority else current_user.school,
-        overdue_labels=OVERDUE,
-        reasons=REASONS,
-        commissioners=COMMISSIONERS,
-        registration_labels=REGISTRATION_STATUSES,
-        today=today,
-    )

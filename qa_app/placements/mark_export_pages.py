@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from qa_app.audit.reads import audited
 from qa_app.auth.permissions import authorize, may_see_school
 from qa_app.placements import bp, mark_exports
-from qa_app.placements.school_page import school_with_officer
+from qa_app.placements.school_summary import school_with_officer
 
 
 def _download(data, filename):
@@ -44,6 +44,6 @@ def school_marks_csv(school_id):
         first, last = mark_exports.export_span(_asked_day("from"), _asked_day("to"))
     except ValueError as error:
         flash(str(error), "error")
-        return redirect(url_for("placements.school_page", school_id=school.id) + "#marks")
+        return redirect(url_for("pages.school_page", school_id=school.id) + "#marks")
     data = mark_exports.school_marks_csv(school.id, first, last)
     return _download(data, f"marks-{school.urn or school.id}-{first}-to-{last}.csv")

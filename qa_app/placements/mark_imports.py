@@ -22,7 +22,7 @@ from qa_app.auth.permissions import provider_staff_of
 from qa_app.dates import utcnow
 from qa_app.domain import DomainError, Forbidden, Invalid
 from qa_app.extensions import db
-from qa_app.placements.imports import Problem
+from qa_app.placements.import_file import Problem
 from qa_app.placements.marks import MarkEntry, check_day, marks_for, save_marks
 from qa_app.placements.models import AttendanceImport, Placement
 from qa_app.placements.registers import is_expected
@@ -174,28 +174,31 @@ def _read_row(number, cells, named, today):
     mark = MARK_WORDS.get(cells["Mark"].lower())
     if mark is None:
         problems.append(Problem(number, "Mark", f"'{cells['Mark']}' is not a mark we know: use {MARK_HELP}"))
+    placement = _placement_of(number, cells, named, day, problems)
+    return (placement, day, session, mark), problems
+
+
+def _placement_of(number, cells, named, day, problems):
+    """The placement the row's pupil reference and school name, placed with the provider on
+    its day; None (and a problem added) when there is none."""
     reference, school = cells["Pupil reference"], cells["School"]
-    placement = None
     if not reference or not school:
         column = "Pupil reference" if not reference else "School"
         problems.append(Problem(number, column, "is blank: fill it in"))
-    else:
-        pupils = [p for p in named.get(reference.upper(), []) if _school_matches(p.school, school)]
-        if not pupils:
-            problems.append(
-                Problem(number, "Pupil reference", f"No pupil {reference} of {school} is placed with you")
-            )
-        elif day is not None:
-            placement = next((p for p in pupils if is_expected(p, day)), None)
-            if placement is None:
-                problems.append(
-                    Problem(
-                        number,
-                        "Date",
-                        f"Pupil {reference} of {school} is not placed with you on {day:%d/%m/%Y}",
-                    )
-                )
-    return (placement, day, session, mark), problems
+        return None
+    pupils = [p for p in named.get(reference.upper(), []) if _school_matches(p.school, school)]
+    if not pupils:
+        problems.append(
+            Problem(number, "Pupil reference", f"No pupil {reference} of {school} is placed with you")
+        )
+        return None
+    if day is None:
+        return None
+    placement = next((p for p in pupils if is_expected(p, day)), None)
+    if placement is None:
+        message = f"Pupil {reference} of {school} is not placed with you on {day:%d/%m/%Y}"
+        problems.append(Problem(number, "Date", message))
+    return placement
 
 
 def run(user, text, today=None, dry_run=False):

@@ -165,20 +165,26 @@ def save_marks(user, day, entries, source="register", today=None):
             mark.recorded_by_id, mark.recorded_at = user.id, now
     if stale:
         raise StaleMarks([pupil for pupil, _ in stale], [mark for _, mark in stale if mark is not None])
+    _write(new, day, provider_id, written)
+    return written
+
+
+def _write(new, day, provider_id, written):
+    """Flush the changed marks (each checked against its version), insert the new ones in one
+    statement whatever the register's length, and refresh the day's totals. Conflict when
+    another save of the same marks got there between our read and our write (the caller
+    rolls back)."""
     try:
-        db.session.flush()  # changed marks, each checked against its version
-        if new:  # new marks in one statement, whatever the register's length
+        db.session.flush()
+        if new:
             db.session.execute(insert(AttendanceMark), new)
         if written:
             refresh_day_totals(day, provider_id)  # the attendance tables' daily totals
     except (IntegrityError, StaleDataError):
-        # Another save of the same marks got there between our read and our write; the
-        # caller rolls back.
         raise Conflict(
             "Someone else saved marks on this register at the same moment, so nothing was saved."
             " Open the register again to see their marks."
         ) from None
-    return written
 
 
 # -- reading a register -------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 (docs/domain.md §2.6). Pupils are known by their school's reference only, never by name."""
 
 from qa_app.dates import utcnow
-from qa_app.extensions import db
+from qa_app.extensions import db, known_values
 
 COMMISSIONERS = {"school": "The school", "local_authority": "The local authority (EA 1996 s.19)"}
 REASONS = {
@@ -32,10 +32,18 @@ DESTINATIONS = {
 }
 
 
-def _known(column, values):
-    """A CHECK that `column` holds one of `values`."""
-    listed = ", ".join(f"'{value}'" for value in values)
-    return db.CheckConstraint(f"{column} IN ({listed})", name=f"{column}_known")
+class FileWaiting:
+    """The columns of a CSV file that passed its dry run and waits, for a day, for the person
+    who uploaded it to import it: its token in the page, who uploaded it, the file's name, its
+    text and how many rows it holds."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    token = db.Column(db.String(36), nullable=False, unique=True)
+    user_id = db.Column(db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    filename = db.Column(db.String(200), nullable=False, default="")
+    content = db.Column(db.Text, nullable=False)
+    rows = db.Column(db.Integer, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
 
 class Placement(db.Model):
@@ -114,13 +122,10 @@ class Placement(db.Model):
             "looked_after",
             "ended_on",
         ),
-        _known("commissioned_by", COMMISSIONERS),
-        _known("reason", REASONS),
-        _known("attendance_code", ATTENDANCE_CODES),
-        db.CheckConstraint(
-            "destination IS NULL OR destination IN (" + ", ".join(f"'{d}'" for d in DESTINATIONS) + ")",
-            name="destination_known",
-        ),
+        known_values("commissioned_by", COMMISSIONERS),
+        known_values("reason", REASONS),
+        known_values("attendance_code", ATTENDANCE_CODES),
+        known_values("destination", DESTINATIONS, nullable=True),
         db.CheckConstraint("hours_per_week >= 0 AND hours_per_week <= 40", name="hours_in_range"),
         db.CheckConstraint("days_per_week >= 0 AND days_per_week <= 5", name="days_in_range"),
     )
@@ -159,7 +164,7 @@ class PlacementReview(db.Model):
         # A placement's latest review read from the index alone, as every list's overdue
         # column and count asks for it (placements.overdue.last_review_date).
         db.Index("ix_placement_review_latest", "placement_id", "review_date"),
-        _known("decision", DECISIONS),
+        known_values("decision", DECISIONS),
         db.CheckConstraint(
             "sessions_possible >= 0 AND sessions_attended >= 0 AND sessions_unauthorised >= 0"
             " AND sessions_attended <= sessions_possible"
@@ -184,18 +189,11 @@ class PlacementConflict(db.Model):
     user = db.relationship("User")
 
 
-class PlacementImport(db.Model):
+class PlacementImport(FileWaiting, db.Model):
     """A school's CSV file of placements that passed its dry run, waiting for the person
     who uploaded it to import it (kept for a day; see placements.imports)."""
 
-    id = db.Column(db.Integer, primary_key=True)
-    token = db.Column(db.String(36), nullable=False, unique=True)
-    user_id = db.Column(db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
     school_id = db.Column(db.ForeignKey("school.id", ondelete="CASCADE"), nullable=False)
-    filename = db.Column(db.String(200), nullable=False, default="")
-    content = db.Column(db.Text, nullable=False)
-    rows = db.Column(db.Integer, nullable=False)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     school = db.relationship("School")
 
@@ -271,9 +269,9 @@ class AttendanceMark(db.Model):
         db.Index("ix_attendance_mark_day_mark", "day", "mark"),
         db.Index("ix_attendance_mark_provider_day", "provider_id", "day"),
         db.Index("ix_attendance_mark_school_day", "school_id", "day"),
-        _known("session", SESSIONS),
-        _known("mark", MARKS),
-        _known("source", MARK_SOURCES),
+        known_values("session", SESSIONS),
+        known_values("mark", MARKS),
+        known_values("source", MARK_SOURCES),
     )
     __mapper_args__ = {"version_id_col": version}
 
@@ -286,15 +284,8 @@ class AttendanceMark(db.Model):
         return f"<AttendanceMark {self.placement_id} {self.day} {self.session} {self.mark}>"
 
 
-class AttendanceImport(db.Model):
+class AttendanceImport(FileWaiting, db.Model):
     """A provider's CSV file of a day's marks that passed its dry run, waiting for the person
     who uploaded it to import it (kept for a day; see placements.mark_imports)."""
 
-    id = db.Column(db.Integer, primary_key=True)
-    token = db.Column(db.String(36), nullable=False, unique=True)
-    user_id = db.Column(db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
     provider_id = db.Column(db.ForeignKey("provider.id", ondelete="CASCADE"), nullable=False)
-    filename = db.Column(db.String(200), nullable=False, default="")
-    content = db.Column(db.Text, nullable=False)
-    rows = db.Column(db.Integer, nullable=False)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

@@ -86,6 +86,21 @@ def _labelled(form, errors, fields):
     return named
 
 
+KEPT_AS_CONFLICT = (
+    "This placement was changed by someone else after you opened the page, so your changes were "
+    "not saved over theirs. Your copy is kept for the authority. Check the placement and make your "
+    "changes again."
+)
+
+
+def _change(body, also):
+    """The body read as a PlacementChange; Invalid with `also`'s errors beside the body's."""
+    try:
+        return read(PlacementBody, body).to_change()
+    except Invalid as problem:
+        raise Invalid({**(also or {}), **problem.fields}) from None
+
+
 def save(form, placement_uuid, body, version=None, fields=None, today=None, also=None):
     """Save the body through save_placement; the placement, or None with the errors on the form.
 
@@ -98,10 +113,7 @@ def save(form, placement_uuid, body, version=None, fields=None, today=None, also
     # The longest prefix first, so that part_time_reason is not shown beside part_time.
     fields = dict(sorted(fields.items(), key=lambda item: -len(item[0])))
     try:
-        try:
-            change = read(PlacementBody, body).to_change()
-        except Invalid as problem:
-            raise Invalid({**(also or {}), **problem.fields}) from None
+        change = _change(body, also)
         placement, _ = save_placement(
             current_user, placement_uuid, change, version, today=today or date.today()
         )
@@ -119,12 +131,7 @@ def save(form, placement_uuid, body, version=None, fields=None, today=None, also
         abort(redirect(url_for("placements.show", placement_uuid=placement_uuid)))
     except Conflict:
         db.session.commit()
-        flash(
-            "This placement was changed by someone else after you opened the page, so your changes were "
-            "not saved over theirs. Your copy is kept for the authority. Check the placement and make your "
-            "changes again.",
-            "error",
-        )
+        flash(KEPT_AS_CONFLICT, "error")
         abort(redirect(url_for("placements.show", placement_uuid=placement_uuid)))
     except (StaleDataError, IntegrityError):
         db.session.rollback()

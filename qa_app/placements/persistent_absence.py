@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 
 from qa_app.auth.models import School
 from qa_app.extensions import db
-from qa_app.placements.attendance import percent, term_of, term_start
+from qa_app.placements.attendance import percent
 from qa_app.placements.attendance_totals import ATTENDED, POSSIBLE, UNAUTHORISED
 from qa_app.placements.models import AttendanceMark, Placement
+from qa_app.placements.terms import term_of, term_start
 from qa_app.providers.models import Provider
 
 PERSISTENT = 90
@@ -89,18 +90,7 @@ def persistent_absence(condition, today, page=1):
     """The pupils of the placements matching `condition` below 90% this term up to today."""
     term = term_of(today, current_app.config.get("TERM_DATES"))
     since = term_start(term.first_year, term.name, current_app.config.get("TERM_DATES"))
-    per_pupil = (
-        select(
-            AttendanceMark.placement_id.label("placement_id"),
-            POSSIBLE.label("possible"),
-            ATTENDED.label("attended"),
-            UNAUTHORISED.label("unauthorised"),
-        )
-        .join(Placement, Placement.id == AttendanceMark.placement_id)
-        .where(condition, AttendanceMark.day.between(since, today))
-        .group_by(AttendanceMark.placement_id)
-        .subquery()
-    )
+    per_pupil = _per_pupil(condition, since, today)
     below = per_pupil.c.attended * 100 < per_pupil.c.possible * PERSISTENT
     persistent, severe = db.session.execute(
         select(
@@ -112,7 +102,24 @@ def persistent_absence(condition, today, page=1):
     ).one()
     pages = max(1, -(-persistent // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    rows = db.session.execute(
+    rows = _page_rows(per_pupil, below, page)
+    monday = today - timedelta(days=today.weekday())
+    week_starts = [monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
+    weekly = _weekly(rows, week_starts[0], today)
+    pupils = [
+        AbsentPupil(
+            uuid, ref, school, provider, p, a, u, percent(a, p), [weekly.get((pid, w)) for w in week_starts]
+        )
+        for pid, uuid, ref, school, provider, p, a, u in rows
+    ]
+    return AbsenceList(
+        since, today, pupils, persistent, severe or 0, ListPage(pupils, persistent, page), week_starts
+    )
+
+
+def _page_rows(per_pupil, below, page):
+    """One page of the pupils below the line, the lowest attendance first."""
+    return db.session.execute(
         select(
             Placement.id,
             Placement.uuid,
@@ -131,17 +138,22 @@ def persistent_absence(condition, today, page=1):
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    monday = today - timedelta(days=today.weekday())
-    week_starts = [monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
-    weekly = _weekly(rows, week_starts[0], today)
-    pupils = [
-        AbsentPupil(
-            uuid, ref, school, provider, p, a, u, percent(a, p), [weekly.get((pid, w)) for w in week_starts]
+
+
+def _per_pupil(condition, since, today):
+    """Subquery: each placement's sessions possible, attended and unauthorised from `since`
+    to `today`, from the providers' daily marks."""
+    return (
+        select(
+            AttendanceMark.placement_id.label("placement_id"),
+            POSSIBLE.label("possible"),
+            ATTENDED.label("attended"),
+            UNAUTHORISED.label("unauthorised"),
         )
-        for pid, uuid, ref, school, provider, p, a, u in rows
-    ]
-    return AbsenceList(
-        since, today, pupils, persistent, severe or 0, ListPage(pupils, persistent, page), week_starts
+        .join(Placement, Placement.id == AttendanceMark.placement_id)
+        .where(condition, AttendanceMark.day.between(since, today))
+        .group_by(AttendanceMark.placement_id)
+        .subquery()
     )
 
 

@@ -7,19 +7,23 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from qa_app.audit.reads import audited
 from qa_app.auth.models import School
-from qa_app.auth.permissions import authorize
+from qa_app.auth.permissions import authorize, can, schools_visited_by
 from qa_app.extensions import db
 from qa_app.framework.rating import QA_STATUSES
 from qa_app.placements import bp, pages
 from qa_app.placements.attendance import since_last_review
+from qa_app.placements.authority_figures import authority_counts, concerns
 from qa_app.placements.forms import ChooseProviderForm, EndForm, PlacementForm, ReviewForm
+from qa_app.placements.lists import ListFilters, overdue_counts, placement_page
 from qa_app.placements.models import ATTENDANCE_CODES, COMMISSIONERS, DECISIONS, DESTINATIONS, REASONS
+from qa_app.placements.overdue import OVERDUE, items_from_row
+from qa_app.placements.placing import NOT_KNOWN_REGISTERED, placing_check, reason_needed
 from qa_app.placements.representation import placement_as_json
 from qa_app.placements.scopes import can_edit_placement
-from qa_app.placements.services import placing_check, reason_needed
 from qa_app.providers.models import REGISTRATION_STATUSES, Provider
 
 LABELS = {
@@ -188,3 +192,36 @@ def end(placement_uuid):
     return render_template(
         "placements/end.html", form=form, placement=placement, destinations=DESTINATIONS
     ), 400 if form.errors else 200
+
+
+@bp.route("/placements")
+@login_required
+@audited("view", "placement_list")
+def index():
+    """A school's placements with what is due; for the authority, every pupil in AP."""
+    authorize("placement.view")
+    today = date.today()
+    filters = ListFilters.from_args(request.args)
+    authority = can(current_user, "placement.authority_view")
+    page = placement_page(current_user, filters, today, request.args.get("page", 1, type=int), authority)
+    return render_template(
+        "placements/index.html",
+        authority=authority,
+        filters=filters,
+        page=page,
+        due={row.Placement.id: items_from_row(row) for row in page.items},
+        overdue=overdue_counts(current_user, filters, today, open_only=authority),
+        counts=authority_counts(current_user, filters, today) if authority else None,
+        concerns=concerns(current_user, filters, today) if authority else None,
+        # The schools whose pages this user may open (the ones they visit), to link their names.
+        school_pages=set(db.session.scalars(select(School.id).where(schools_visited_by(current_user))))
+        if authority
+        else set(),
+        school=None if authority else current_user.school,
+        overdue_labels=OVERDUE,
+        reasons=REASONS,
+        commissioners=COMMISSIONERS,
+        registration_labels=REGISTRATION_STATUSES,
+        not_known_registered=NOT_KNOWN_REGISTERED,
+        today=today,
+    )

@@ -1,7 +1,8 @@
 """Which schools have pupils at providers of concern (docs/domain.md §2.7): a school with an open
 placement at a provider that is not quality assured, or not known to be registered, is due
-a visit first; its reason counts them and names the few with the most pupils. Registered with visits.school_programme, which lists schools beside providers but
-stands below placements."""
+a visit first; its reason counts them and names the few with the most pupils. It answers
+the schools_of_concern signal, which visits.school_programme sends: the programme lists
+schools beside providers but stands below placements."""
 
 from collections import defaultdict
 
@@ -9,11 +10,12 @@ from sqlalchemy import func, select
 
 from qa_app.extensions import db
 from qa_app.framework.rating import ASSURED, QA_STATUSES
-from qa_app.placements.lists import NOT_KNOWN_REGISTERED, concern
+from qa_app.placements.lists import concern
 from qa_app.placements.models import Placement
+from qa_app.placements.placing import NOT_KNOWN_REGISTERED
 from qa_app.providers.models import Provider
 from qa_app.providers.search import qa_status_sql
-from qa_app.visits import school_programme
+from qa_app.signals import schools_of_concern
 
 REGISTRATION_WORDS = {"unregistered": "unregistered", "not_known": "registration not known"}
 
@@ -30,31 +32,7 @@ def concerns_of(school_ids, today):
     The providers of concern are found first (a few thousand rows at most) and the open
     placements at them counted from an index by school and provider, without reading the
     placements' rows."""
-    pupils = func.count(Placement.id)
-    of_concern = select(Provider.id).where(concern(today) == 1)
-    counted = (
-        select(Placement.school_id, Placement.provider_id, pupils.label("pupils"))
-        .where(Placement.ended_on.is_(None), Placement.provider_id.in_(of_concern))
-        .group_by(Placement.school_id, Placement.provider_id)
-        .subquery()
-    )
-    ranked = (
-        select(
-            counted,
-            func.row_number()
-            .over(
-                partition_by=counted.c.school_id,
-                order_by=(counted.c.pupils.desc(), func.lower(Provider.name)),
-            )
-            .label("rank"),
-            func.count().over(partition_by=counted.c.school_id).label("providers"),
-        )
-        .join(Provider, Provider.id == counted.c.provider_id)
-        # Filtered here rather than in `counted`, so that the count reads the index by
-        # provider and never looks up every pair of provider and school.
-        .where(counted.c.school_id.in_(school_ids))
-        .subquery()
-    )
+    ranked = _ranked(school_ids, today)
     rows = db.session.execute(
         select(
             ranked.c.school_id,
@@ -80,6 +58,36 @@ def concerns_of(school_ids, today):
     return {school_id: _reason(parts, providers[school_id]) for school_id, parts in found.items()}
 
 
+def _ranked(school_ids, today):
+    """Subquery: for each of these schools and each provider of concern with open placements
+    there, the pupils placed, the provider's rank by pupils and the school's count of them."""
+    pupils = func.count(Placement.id)
+    of_concern = select(Provider.id).where(concern(today) == 1)
+    counted = (
+        select(Placement.school_id, Placement.provider_id, pupils.label("pupils"))
+        .where(Placement.ended_on.is_(None), Placement.provider_id.in_(of_concern))
+        .group_by(Placement.school_id, Placement.provider_id)
+        .subquery()
+    )
+    return (
+        select(
+            counted,
+            func.row_number()
+            .over(
+                partition_by=counted.c.school_id,
+                order_by=(counted.c.pupils.desc(), func.lower(Provider.name)),
+            )
+            .label("rank"),
+            func.count().over(partition_by=counted.c.school_id).label("providers"),
+        )
+        .join(Provider, Provider.id == counted.c.provider_id)
+        # Filtered here rather than in `counted`, so that the count reads the index by
+        # provider and never looks up every pair of provider and school.
+        .where(counted.c.school_id.in_(school_ids))
+        .subquery()
+    )
+
+
 def _reason(parts, providers):
     """'Open placements at N providers of concern: the first few; and M more'."""
     more = providers - len(parts)
@@ -87,5 +95,4 @@ def _reason(parts, providers):
     return f"Open placements at {at} of concern: " + "; ".join(parts) + (f"; and {more} more" if more else "")
 
 
-if concerns_of not in school_programme.school_concerns:
-    school_programme.school_concerns.append(concerns_of)
+schools_of_concern.connect(concerns_of)

@@ -2,10 +2,13 @@
 those at their providers and the schools they visit, provider staff their own provider's, the
 Head of Access all. Outside the scope a placement is fetched as if it did not exist (404)."""
 
-from sqlalchemy import false, true
+from dataclasses import dataclass
+
+from sqlalchemy import and_, false, true
 
 from qa_app.auth.models import School
 from qa_app.auth.permissions import CASEWORK, can, provider_staff_of, sees_everything
+from qa_app.domain import NotFound
 from qa_app.extensions import db
 from qa_app.placements.models import Placement
 from qa_app.providers.models import Provider
@@ -81,3 +84,51 @@ def may_place_for(user, school_id, provider_id=None):
     if role in CASEWORK:
         return True
     return role == "school" and user.school_id is not None and user.school_id == school_id
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose attendance: a SQL condition on Placement, a title, the query-string arguments
+    that ask for it again, a short name for file names, and whether it is every placement
+    of the authority (the Head of Access's, not narrowed)."""
+
+    condition: object
+    title: str
+    arguments: dict
+    slug: str
+    whole_authority: bool = False
+
+
+def attendance_scope(user, school_id=None, provider_id=None):
+    """The placements the user may see, narrowed to a school and/or a provider.
+
+    A school user is always narrowed to their own school; asking for another school, or
+    for a school or provider that does not exist, raises NotFound."""
+    if getattr(user, "role", None) == "school":
+        if school_id not in (None, user.school_id):
+            raise NotFound("No such school")
+        school_id = user.school_id
+    conditions, names, arguments = [placements_visible_to(user)], [], {}
+    if school_id is not None:
+        school = db.session.get(School, school_id)
+        if school is None:
+            raise NotFound("No such school")
+        conditions.append(Placement.school_id == school.id)
+        names.append(school.name)
+        arguments["school_id"] = school.id
+    if provider_id is not None:
+        provider = db.session.get(Provider, provider_id)
+        if provider is None:
+            raise NotFound("No such provider")
+        conditions.append(Placement.provider_id == provider.id)
+        names.append(f"at {provider.name}" if names else provider.name)
+        arguments["provider_id"] = provider.id
+    slug = "-".join(f"{key.split('_')[0]}-{value}" for key, value in arguments.items()) or "authority"
+    title = " ".join(names) or "Every pupil in AP"
+    whole = getattr(user, "role", None) == "head_of_access" and not arguments
+    return Scope(and_(*conditions), title, arguments, slug, whole)
+
+
+def provider_scope(user, provider_id):
+    """SQL condition on Placement: the user's placements at one provider."""
+    return and_(placements_visible_to(user), Placement.provider_id == provider_id)

@@ -3,9 +3,9 @@
 The pages and the API come here, and the CSV import checks each of its rows with the same
 rules (new_placement_row, which shares save_placement's checks but takes the lookups a batch
 makes once for all its rows, then add_placements, one bulk insert), so a placement obeys
-the same rules however it is recorded. Before placing with a provider that is not quality assured (or not
-known to be registered) the school must give a reason, and the provider's officer and the
-Head of Access are told. These functions flush but never commit; the caller commits once.
+the same rules however it is recorded. Before placing with a provider that is not quality
+assured (or not known to be registered) the school must give a reason (placements/placing.py).
+These functions flush but never commit; the caller commits once.
 """
 
 from datetime import date
@@ -14,22 +14,18 @@ from uuid import uuid4
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
-from qa_app import signals
 from qa_app.auth.models import School
 from qa_app.auth.permissions import can
-from qa_app.auth.services import active_emails
 from qa_app.dates import long_date, utcnow
 from qa_app.domain import Conflict, Forbidden, Invalid, NotFound, VersionRequired, valid_uuid
 from qa_app.extensions import db
-from qa_app.framework.rating import ASSURED, QA_STATUSES
-from qa_app.notifications.outbox import queue_email
+from qa_app.placements.changes import placements_changed, tested_inputs
 from qa_app.placements.models import Placement, PlacementConflict, PlacementReview
+from qa_app.placements.placing import notify_placing, placing_check, reason_needed
 from qa_app.placements.schemas import rule_errors
 from qa_app.placements.scopes import can_edit_placement, can_see_placement, may_place_for
-from qa_app.providers.models import REGISTRATION_STATUSES, Provider
+from qa_app.providers.models import Provider
 
-# Registration statuses that need a reason to place with, whatever the QA status.
-NOT_KNOWN_REGISTERED = ("unregistered", "not_known")
 FIELDS = (
     "school_id",
     "pupil_ref",
@@ -67,94 +63,6 @@ REVIEW_FIELDS = (
     "parent_view",
     "decision",
 )
-
-# What the cross-school registration test reads of a placement (the school's name comes
-# with school_id): a save that changes none of these leaves every provider's result as it was.
-TESTED_FIELDS = (
-    "school_id",
-    "provider_id",
-    "pupil_ref",
-    "year_group",
-    "start_date",
-    "ended_on",
-    "hours_per_week",
-    "weeks_per_year",
-    "daytime",
-    "ehc_plan",
-    "looked_after",
-    "sen_support",
-    "main_education",
-)
-
-# -- what follows a change ----------------------------------------------------------------
-
-
-def placements_changed(provider_ids):
-    """Say that these providers' placements were saved, ended or imported (in the same
-    transaction, after the flush): signals.placements_changed, whose receiver re-tests them.
-    Call it once per save or import."""
-    provider_ids = {provider_id for provider_id in provider_ids if provider_id}
-    if provider_ids:
-        signals.placements_changed.send(provider_ids=provider_ids)
-
-
-# -- before placing ----------------------------------------------------------------------------
-
-
-def placing_check(provider, today):
-    """None when a school may place with the provider without more; else why it needs a
-    reason: {status, status_label, reason, last_visit_date} (docs/domain.md §2.6)."""
-    qa, qa_reason = provider.qa_status(today)
-    registration = provider.registration_status
-    if qa in ASSURED and registration not in NOT_KNOWN_REGISTERED:
-        return None
-    reasons = [] if qa in ASSURED else [qa_reason]
-    if registration in NOT_KNOWN_REGISTERED:
-        reasons.append(f"Registration: {REGISTRATION_STATUSES[registration].lower()}")
-    status = qa if qa not in ASSURED else registration
-    label = QA_STATUSES.get(status) or REGISTRATION_STATUSES[status]
-    if qa not in ASSURED and registration in NOT_KNOWN_REGISTERED:
-        label = f"{label}, {REGISTRATION_STATUSES[registration].lower()}"
-    return {
-        "status": status,
-        "status_label": label,
-        "reason": "; ".join(reasons),
-        "last_visit_date": provider.rating_visit_date,
-    }
-
-
-def placing_warning(provider, check):
-    """The sentence that says why placing with this provider needs a reason."""
-    visited = (
-        f"last visited {long_date(check['last_visit_date'])}" if check["last_visit_date"] else "never visited"
-    )
-    return f"{provider.name} is {check['status_label'].lower()} ({check['reason']}; {visited})"
-
-
-def reason_needed(provider, check):
-    """The message when a placement that needs the school's reason has none."""
-    return f"{placing_warning(provider, check)}: give the school's reason for placing the pupil there"
-
-
-def notify_placing(placements, check):
-    """Tell the provider's officer and the Head of Access, in one email, of placements with
-    one provider that needed the school's reason (one for a save, all of an import's)."""
-    heads = active_emails("head_of_access")
-    first = placements[0]
-    provider, officer = first.provider, first.provider.officer
-    to = list(dict.fromkeys([officer.email if officer and officer.active else None, *heads]))
-    placed = "\n\n".join(
-        f"{p.school.name} has placed pupil {p.pupil_ref} with {provider.name}, starting "
-        f"{long_date(p.start_date)}.\nThe school's reason for going ahead:\n{p.placing_reason}"
-        for p in placements
-    )
-    count = f"{len(placements)} pupils placed" if len(placements) > 1 else "Pupil placed"
-    queue_email(
-        to,
-        f"{count} with {provider.name}: {check['status_label'].lower()}",
-        f"{placing_warning(provider, check)}.\n\n{placed}\n",
-    )
-
 
 # -- saving ------------------------------------------------------------------------------------
 
@@ -313,6 +221,17 @@ def _store(placement, change):
     return changed
 
 
+def _locked(canonical):
+    """The placement with this uuid and its reviews, its row held to the end of the
+    transaction (None when there is none yet)."""
+    return db.session.scalar(
+        select(Placement)
+        .where(Placement.uuid == canonical)
+        .options(selectinload(Placement.reviews))
+        .with_for_update()
+    )
+
+
 def save_placement(
     user, placement_uuid, change, base_version=None, require_version=False, today=None, notify=True
 ):
@@ -327,19 +246,13 @@ def save_placement(
     canonical = valid_uuid(placement_uuid)
     if canonical is None:
         raise Invalid({"uuid": "must be a UUID"})
-    placement = db.session.scalar(
-        select(Placement)
-        .where(Placement.uuid == canonical)
-        .options(selectinload(Placement.reviews))
-        .with_for_update()
-    )
+    placement = _locked(canonical)
     _guard(user, placement, change, base_version, require_version)
     school = db.session.get(School, change.school_id)
     provider = db.session.get(Provider, change.provider_id)
     errors, check = _check(change, placement, school, provider, today)
     if errors:
         raise Invalid(errors)
-
     created = placement is None
     moved_from = None if created else placement.provider_id
     if created:
@@ -358,8 +271,3 @@ def save_placement(
     if tested_inputs(placement) != tested_before:  # a review or a note alone tests nothing again
         placements_changed({placement.provider_id, moved_from})
     return placement, created
-
-
-def tested_inputs(placement):
-    """The values of the placement that the registration test reads (TESTED_FIELDS)."""
-    return tuple(getattr(placement, name) for name in TESTED_FIELDS)

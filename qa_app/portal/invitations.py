@@ -50,6 +50,22 @@ def pending_invitations(provider, now=None):
     ).all()
 
 
+OWN_ADDRESS = "Each person needs their own address"
+
+
+def _send_invitation(user, provider, email, link):
+    """The invitation's email, through the outbox: who invites, to what, and the link."""
+    queue_email(
+        [email],
+        f"You are invited to {provider.name}'s pages on the quality assurance service",
+        f"{user.name} has invited you to join {provider.name}'s staff on the local authority's "
+        "quality assurance service for alternative provision. There you answer self-assessments, "
+        "confirm safeguarding checks for the pupils placed with you and read your reports.\n\n"
+        f"Set your password here (the link works once, for 7 days):\n{link}\n\n"
+        "If you did not expect this email, ignore it.\n",
+    )
+
+
 def invite(user, provider, name, email, accept_url, now=None):
     """Invite a person to the provider's staff; returns (invitation, token). `accept_url`
     makes the link from the token. The email goes through the outbox."""
@@ -58,11 +74,7 @@ def invite(user, provider, name, email, accept_url, now=None):
     email = normalise_email(email)
     name = " ".join((name or "").split())
     if find_user_by_email(email) is not None:
-        raise Invalid(
-            {
-                "email": "This address is already used by someone who signs in. Each person needs their own address"
-            }
-        )
+        raise Invalid({"email": "This address is already used by someone who signs in. " + OWN_ADDRESS})
     now = now or utcnow()
     # The provider's row is held while the check runs, so a form sent twice at the same
     # moment invites once.
@@ -86,15 +98,7 @@ def invite(user, provider, name, email, accept_url, now=None):
     )
     db.session.add(invitation)
     db.session.flush()
-    queue_email(
-        [email],
-        f"You are invited to {provider.name}'s pages on the quality assurance service",
-        f"{user.name} has invited you to join {provider.name}'s staff on the local authority's "
-        "quality assurance service for alternative provision. There you answer self-assessments, "
-        "confirm safeguarding checks for the pupils placed with you and read your reports.\n\n"
-        f"Set your password here (the link works once, for 7 days):\n{accept_url(token)}\n\n"
-        "If you did not expect this email, ignore it.\n",
-    )
+    _send_invitation(user, provider, email, accept_url(token))
     return invitation, token
 
 

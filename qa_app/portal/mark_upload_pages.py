@@ -10,7 +10,7 @@ from werkzeug.exceptions import NotFound
 from qa_app.domain import Invalid
 from qa_app.extensions import db
 from qa_app.forms import show_errors
-from qa_app.placements import imports, mark_imports
+from qa_app.placements import import_file, mark_imports
 from qa_app.placements.models import MARKS
 from qa_app.portal import bp
 from qa_app.portal.forms import ConfirmMarksForm, MarksUploadForm
@@ -57,7 +57,7 @@ def register_upload():
         return _page(provider, form, 400 if form.is_submitted() else 200)
     upload = form.file.data
     try:
-        text = imports.decode(upload.read(imports.MAX_BYTES + 1), upload.filename or "")
+        text = import_file.decode(upload.read(import_file.MAX_BYTES + 1), upload.filename or "")
         checked = mark_imports.check(current_user, text)
     except Invalid as problem:
         db.session.rollback()

@@ -69,6 +69,35 @@ def _neighbours(day, today):
     return before, (after if after <= today else None)
 
 
+def _save(provider, when, form, listed, entries, shown):
+    """Save the register's marks; back to the register with what was saved said, or the page
+    again with why not (others' newer marks shown in place of ours)."""
+    (day, today, page), (chosen, versions) = when, shown
+    try:
+        written = save_marks(current_user, day, [MarkEntry(*entry) for entry in entries], today=today)
+        db.session.commit()
+    except StaleMarks as stale:
+        db.session.rollback()
+        listed = register_page(provider.id, day, page)
+        for mark in stale.marks:  # what the others saved, with its version, in place of ours
+            chosen[(mark.placement_id, mark.session)] = mark.mark
+            versions[(mark.placement_id, mark.session)] = mark.version
+        return _render(provider, day, today, form, listed, stale.message, chosen, versions, 409)
+    except (Invalid, NotFound) as error:
+        db.session.rollback()
+        return _render(provider, day, today, form, listed, error.message, chosen, versions, 400)
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(request.url)
+    flash(
+        f"Register saved: {len(written)} mark{'s' if len(written) != 1 else ''} recorded."
+        if written
+        else "Register saved: no mark had changed."
+    )
+    return redirect(request.url)
+
+
 @bp.route("/register/<day>", methods=["GET", "POST"])
 @login_required
 @audited("view", "register", "day")
@@ -100,29 +129,7 @@ def register(day):
         return _render(provider, day, today, form, listed, chosen=chosen, versions=versions)
     if errors:
         return _render(provider, day, today, form, listed, next(iter(errors.values())), chosen, versions, 400)
-    try:
-        written = save_marks(current_user, day, [MarkEntry(*entry) for entry in entries], today=today)
-        db.session.commit()
-    except StaleMarks as stale:
-        db.session.rollback()
-        listed = register_page(provider.id, day, page)
-        for mark in stale.marks:  # what the others saved, with its version, in place of ours
-            chosen[(mark.placement_id, mark.session)] = mark.mark
-            versions[(mark.placement_id, mark.session)] = mark.version
-        return _render(provider, day, today, form, listed, stale.message, chosen, versions, 409)
-    except (Invalid, NotFound) as error:
-        db.session.rollback()
-        return _render(provider, day, today, form, listed, error.message, chosen, versions, 400)
-    except Conflict as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(request.url)
-    flash(
-        f"Register saved: {len(written)} mark{'s' if len(written) != 1 else ''} recorded."
-        if written
-        else "Register saved: no mark had changed."
-    )
-    return redirect(request.url)
+    return _save(provider, (day, today, page), form, listed, entries, (chosen, versions))
 
 
 def _as_stored(rows):

@@ -113,6 +113,29 @@ def _add_files(assessment, criteria):
                 raise Invalid({f"file_{c.code}": f"{c.code}: {error.message}"}) from error
 
 
+def _save_theme(form, assessment, answers, criteria, theme_name):
+    """Save a theme's answers (every answer of the self-assessment, this theme's as typed)
+    and its documents; a redirect, or None with the errors on the form."""
+    typed = {code: (a.rating or "", a.evidence) for code, a in answers.items()}
+    for c in criteria:
+        typed[c.code] = (form[f"rating_{c.code}"].data or "", form[f"evidence_{c.code}"].data or "")
+    back = url_for("portal.self_assessment", assessment_id=assessment.id)
+    try:
+        save_answers(current_user, assessment, typed, _version(form.version.data))
+        _add_files(assessment, criteria)
+        db.session.commit()
+    except Invalid as error:
+        db.session.rollback()
+        show_errors(form, error.fields)
+        return None
+    except (Conflict, Locked) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    flash(f"{theme_name} saved.")
+    return redirect(back)
+
+
 @bp.route("/self-assessments/<int:assessment_id>/themes/<theme>", methods=["GET", "POST"])
 @login_required
 def self_assessment_theme(assessment_id, theme):
@@ -136,24 +159,10 @@ def self_assessment_theme(assessment_id, theme):
         flash("This self-assessment has been sent and can no longer be changed.", "error")
         return redirect(url_for("portal.self_assessment", assessment_id=assessment.id))
     if form.validate_on_submit():
-        # Every answer of the self-assessment, this theme's as typed.
-        typed = {code: (a.rating or "", a.evidence) for code, a in answers.items()}
-        for c in criteria:
-            typed[c.code] = (form[f"rating_{c.code}"].data or "", form[f"evidence_{c.code}"].data or "")
-        try:
-            save_answers(current_user, assessment, typed, _version(form.version.data))
-            _add_files(assessment, criteria)
-            db.session.commit()
-            flash(f"{themes[theme]} saved.")
-            return redirect(url_for("portal.self_assessment", assessment_id=assessment.id))
-        except Invalid as error:
-            db.session.rollback()
-            show_errors(form, error.fields)
-            status = 400
-        except (Conflict, Locked) as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for("portal.self_assessment", assessment_id=assessment.id))
+        done = _save_theme(form, assessment, answers, criteria, themes[theme])
+        if done is not None:
+            return done
+        status = 400
     elif form.is_submitted():
         status = 400
     return render_template(

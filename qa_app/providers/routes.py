@@ -1,6 +1,6 @@
 """The provider register, and adding and changing providers.
 
-The provider page itself shows the visit history, so it is in visits/provider_page.py.
+The provider page itself shows the visit history, so it is in pages/provider.py.
 """
 
 from datetime import date
@@ -80,6 +80,6 @@ def _edit(provider, form):
             save_provider(provider, form.data, user=current_user)
             db.session.commit()
             flash(f"{provider.name} saved.")
-            return redirect(url_for("visits.provider_page", provider_id=provider.id))
+            return redirect(url_for("pages.provider_page", provider_id=provider.id))
     status = 400 if form.errors or duplicates else 200
     return render_template("providers/edit.html", form=form, provider=provider, duplicates=duplicates), status

@@ -15,13 +15,13 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from qa_app.forms import DayMonthYearField, Finite, VersionedForm, WholeNumberField
+from qa_app.placements.pupil_fields import pupil_fields
 from qa_app.placements.schemas import pupil_reference
 from qa_app.referrals.models import CAF_STATES, EP_ASSESSMENTS, OUTCOMES, REQUESTS
 
@@ -67,33 +67,7 @@ class ReferralForm(VersionedForm):
 
     uuid = HiddenField()
 
-    pupil_ref = StringField(
-        "Pupil's reference",
-        widget=GovTextInput(),
-        description="The school's own reference, such as Y10-017: 2 to 20 letters, digits or hyphens. "
-        "Never a name or a UPN.",
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        validators=[
-            InputRequired("Enter the school's reference for the pupil"),
-            Length(
-                max=20,
-                message="A pupil's reference is 2 to 20 letters, digits or hyphens: the school's own, never a name",
-            ),
-            _reference,
-        ],
-    )
-    year_group = WholeNumberField(
-        "Year group",
-        widget=GovTextInput(),
-        description="0 for reception.",
-        validators=[
-            InputRequired("Enter the pupil's year group"),
-            NumberRange(0, 14, "Year group must be between 0 and 14"),
-        ],
-    )
-    ehc_plan = BooleanField("The pupil has an EHC plan", widget=GovCheckboxInput())
-    sen_support = BooleanField("The pupil receives SEN support", widget=GovCheckboxInput())
-    looked_after = BooleanField("The pupil is looked after", widget=GovCheckboxInput())
+    pupil_ref, year_group, ehc_plan, sen_support, looked_after = pupil_fields(_reference)
     asked_for = _choice(
         "What the school asks the panel for",
         REQUESTS,

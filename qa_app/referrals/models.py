@@ -5,7 +5,7 @@ Seed 000 says what a good referral holds; the panel records a decision with its 
 and an accepted place becomes a placement (2.6)."""
 
 from qa_app.dates import utcnow
-from qa_app.extensions import db
+from qa_app.extensions import db, known_values
 
 REQUESTS = {"outreach": "Outreach support", "place": "A place"}
 EP_ASSESSMENTS = {
@@ -48,15 +48,6 @@ EVENTS = {
     "signposted": "Signposted elsewhere",
     "placement_created": "Placement recorded",
 }
-
-
-def _known(column, values, nullable=False):
-    """A CHECK that `column` holds one of `values` (or is NULL when `nullable`)."""
-    listed = ", ".join(f"'{value}'" for value in values)
-    condition = f"{column} IN ({listed})"
-    if nullable:
-        condition = f"{column} IS NULL OR {condition}"
-    return db.CheckConstraint(condition, name=f"{column}_known")
 
 
 class Referral(db.Model):
@@ -121,11 +112,11 @@ class Referral(db.Model):
 
     __table_args__ = (
         db.Index("ix_referral_queue", "status", "urgent", "sent_at"),
-        _known("status", STATUSES),
-        _known("asked_for", REQUESTS),
-        _known("ep_assessment", EP_ASSESSMENTS),
-        _known("caf", CAF_STATES),
-        _known("outcome", OUTCOMES, nullable=True),
+        known_values("status", STATUSES),
+        known_values("asked_for", REQUESTS),
+        known_values("ep_assessment", EP_ASSESSMENTS),
+        known_values("caf", CAF_STATES),
+        known_values("outcome", OUTCOMES, nullable=True),
         db.CheckConstraint("year_group >= 0 AND year_group <= 14", name="year_group_in_range"),
     )
 
@@ -161,4 +152,4 @@ class ReferralEvent(db.Model):
     referral = db.relationship(Referral, back_populates="events")
     user = db.relationship("User")
 
-    __table_args__ = (_known("action", EVENTS),)
+    __table_args__ = (known_values("action", EVENTS),)

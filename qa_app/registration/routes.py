@@ -6,9 +6,8 @@ from sqlalchemy import select
 
 from qa_app.auth.permissions import authorize
 from qa_app.dates import long_date
-from qa_app.domain import Invalid
 from qa_app.extensions import db
-from qa_app.forms import carry_version, changed_since_read, content_version, show_errors
+from qa_app.forms import NOT_SAVED, carry_version, changed_since_read, committed, content_version
 from qa_app.registration import bp, services
 from qa_app.registration.forms import CopyRulesForm, PublishRulesForm, RulesForm
 from qa_app.registration.models import RegistrationRules
@@ -54,13 +53,12 @@ def rules_show(version_id):
         db.session.refresh(version)
         if changed_since_read(form, content_version(version, VERSIONED), version.title):
             return redirect(url_for("registration.rules_show", version_id=version.id))
-        try:
-            services.update_rules(version, form.title.data.strip(), form.to_rules(version))
-        except Invalid as problem:
-            db.session.rollback()
-            show_errors(form, problem.fields)
-        else:
-            db.session.commit()
+        if (
+            committed(
+                form, lambda: services.update_rules(version, form.title.data.strip(), form.to_rules(version))
+            )
+            is not NOT_SAVED
+        ):
             flash("Rules saved.")
             return redirect(url_for("registration.rules_show", version_id=version.id))
     return _page(version, 400, rules_form=form)
@@ -74,13 +72,8 @@ def rules_publish(version_id):
     version = db.get_or_404(RegistrationRules, version_id)
     form = PublishRulesForm()
     if form.validate_on_submit():
-        try:
-            services.publish_rules(version, form.in_force_from.data)
-        except Invalid as problem:
-            db.session.rollback()
-            show_errors(form, problem.fields)
-        else:
-            db.session.commit()
+        published = committed(form, lambda: services.publish_rules(version, form.in_force_from.data))
+        if published is not NOT_SAVED:
             flash(f"{version.title} is published and in force from {long_date(version.in_force_from)}.")
             return redirect(url_for("registration.rules_show", version_id=version.id))
     return _page(version, 400, publish_form=form)
@@ -94,13 +87,8 @@ def rules_copy(version_id):
     version = db.get_or_404(RegistrationRules, version_id)
     form = CopyRulesForm()
     if form.validate_on_submit():
-        try:
-            draft = services.copy_rules(version, form.name.data)
-        except Invalid as problem:
-            db.session.rollback()
-            show_errors(form, problem.fields)
-        else:
-            db.session.commit()
+        draft = committed(form, lambda: services.copy_rules(version, form.name.data))
+        if draft is not NOT_SAVED:
             flash(f"Draft {draft.name} created.")
             return redirect(url_for("registration.rules_show", version_id=draft.id))
     return _page(version, 400, copy_form=form)

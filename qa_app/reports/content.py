@@ -6,146 +6,32 @@ the same parts, with the school's areas for the themes and the placements the of
 checked; its "provider" edition is the one the school's staff read.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
 
 from qa_app.dates import long_date, short_date
 from qa_app.escalations.models import STATES
-from qa_app.escalations.services import escalation_of_visit
+from qa_app.escalations.raising import escalation_of_visit
 from qa_app.extensions import db
-from qa_app.framework.rating import RATINGS
 from qa_app.photos.services import photos_of
 from qa_app.registration.law import LIMB_LABELS, RESULT_LABELS
+from qa_app.reports.entries import (
+    ANSWERS,
+    OUTCOMES,
+    ActionEntry,
+    CriterionEntry,
+    InternalSection,
+    PhotoEntry,
+    PlacementCheckEntry,
+    ThemeEntry,
+    VisitReport,
+)
 from qa_app.visits.accuracy import accuracy_counts
 from qa_app.visits.models import ACTION_OWNERS, PLACEMENT_CHECKS, VISIT_STATUSES, VISIT_TYPES, Action
 from qa_app.visits.school_placements import checks_needed, placements_to_check
 from qa_app.visits.services import previous_open_actions
-
-EDITIONS = {"internal": "Internal edition", "provider": "Provider edition"}
-# What each edition is called in a school visit's report: the school reads the "provider" one.
-SCHOOL_EDITIONS = {"internal": "Internal edition", "provider": "School edition"}
-OUTCOMES = {"done": "Done", "not_done": "Not done"}
-ANSWERS = {"yes": "Yes", "no": "No", "not_applicable": "Not applicable"}
-
-
-@dataclass(frozen=True)
-class CriterionEntry:
-    """One criterion with the officer's judgement (rating None when not judged)."""
-
-    code: str
-    text: str
-    critical: bool
-    rating: str | None
-    evidence: str
-
-    @property
-    def rating_label(self):
-        return RATINGS[self.rating] if self.rating else "Not judged"
-
-
-@dataclass(frozen=True)
-class PhotoEntry:
-    """A photo of evidence; `data` (its JPEG) is None when it is not in the database."""
-
-    caption: str
-    criterion: str | None
-    data: bytes | None
-
-
-@dataclass
-class ThemeEntry:
-    """One theme of the framework: its rating, why, criteria, comment and photos."""
-
-    code: str
-    name: str
-    rag: str | None
-    why: list
-    insufficient_reason: str
-    comment: str
-    criteria: list
-    photos: list = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ActionEntry:
-    """An action with its owner and due date; `outcome` for earlier visits' actions."""
-
-    description: str
-    owner: str
-    due: date | None
-    outcome: str = ""
-
-
-@dataclass(frozen=True)
-class PlacementCheckEntry:
-    """One placement a school visit checked: the pupil by reference only, the provider,
-    and each check's answer ({check label: answer}) with the officer's note."""
-
-    pupil_ref: str
-    year_group: int
-    provider: str
-    dates: str
-    answers: dict
-    note: str
-
-
-@dataclass
-class InternalSection:
-    """What only the authority may read, so that provider_edition() drops it all: internal
-    notes, the registration check and any escalation."""
-
-    provider_notes: str = ""
-    suspended_reason: str = ""
-    return_comment: str = ""
-    registration_check: list = field(default_factory=list)
-    escalation: str = ""
-
-
-@dataclass
-class VisitReport:
-    """Everything a visit report shows, as plain values."""
-
-    authority: str
-    reference: str
-    edition: str
-    draft: bool
-    status: str
-    produced_on: date
-    provider_name: str
-    provider_address: str
-    registration: str
-    contact: str
-    visit_date: date
-    visit_type: str
-    officer: str
-    people_met: str
-    pupils_seen: int | None
-    framework: str
-    sign_off: str
-    overall_rag: str | None
-    overall_why: list
-    judged: int
-    themes: list
-    strengths: str
-    pupil_voice: str
-    actions: list
-    previous_actions: list
-    other_photos: list
-    internal: InternalSection | None
-    # "provider" or "school": who was visited. A school visit's report gives the school's
-    # URN and borough and the placements checked.
-    kind: str = "provider"
-    urn: str = ""
-    borough: str = ""
-    placements: list = field(default_factory=list)
-    # What came of the provider's comments on the draft, in a sentence ("" if not shared).
-    factual_accuracy: str = ""
-
-    @property
-    def edition_label(self):
-        return (SCHOOL_EDITIONS if self.kind == "school" else EDITIONS)[self.edition]
 
 
 def accuracy_sentence(visit):

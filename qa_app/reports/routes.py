@@ -13,8 +13,8 @@ from qa_app.domain import DomainError, Forbidden, NotFound
 from qa_app.escalations import services as escalations
 from qa_app.extensions import db
 from qa_app.providers.search import RegisterFilterForm, register_filters
-from qa_app.reports import bp, pdf, referral, register, services
-from qa_app.reports.content import EDITIONS
+from qa_app.reports import bp, escalation_pack, pdf, register, services
+from qa_app.reports.entries import EDITIONS
 from qa_app.visits.services import visible_visit
 
 
@@ -108,6 +108,8 @@ def referral_pack(escalation_id):
     except NotFound:
         abort(404)
     escalations.record(escalation, current_user, "referral_pack")
-    data = pdf.build_referral_pack(referral.referral_pack(escalation, current_app.config["AUTHORITY_NAME"]))
+    data = pdf.build_referral_pack(
+        escalation_pack.referral_pack(escalation, current_app.config["AUTHORITY_NAME"])
+    )
     db.session.commit()
     return download(io.BytesIO(data), "application/pdf", f"referral-pack-{escalation.reference}.pdf")

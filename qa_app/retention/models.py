@@ -1,7 +1,7 @@
 """Legal holds, the disposal log and the anonymised counts kept of disposed placements."""
 
 from qa_app.dates import utcnow
-from qa_app.extensions import db
+from qa_app.extensions import db, known_values
 
 # The kinds of record a rule disposes of and a hold can keep.
 KINDS = {
@@ -35,9 +35,7 @@ class LegalHold(db.Model):
     released_by = db.relationship("User", foreign_keys=[released_by_id])
 
     __table_args__ = (
-        db.CheckConstraint(
-            "record_kind IN (" + ", ".join(f"'{kind}'" for kind in KINDS) + ")", name="record_kind_known"
-        ),
+        known_values("record_kind", KINDS),
         db.Index(
             "uq_legal_hold_active",
             "record_kind",

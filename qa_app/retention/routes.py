@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from qa_app.auth.permissions import authorize
 from qa_app.domain import Conflict, Invalid
 from qa_app.extensions import db
-from qa_app.forms import CHANGED_SINCE_READ, carry_version, record_version, show_errors
+from qa_app.forms import CHANGED_SINCE_READ, NOT_SAVED, carry_version, committed, record_version, show_errors
 from qa_app.placements.models import REASONS
 from qa_app.retention import bp
 from qa_app.retention.disposal import disposals_page, disposed_placement_counts
@@ -23,13 +23,11 @@ def holds():
     authorize("retention.hold")
     form = LegalHoldForm()
     if form.validate_on_submit():
-        try:
-            hold = place_hold(current_user, form.record_kind.data, form.reference.data, form.reason.data)
-        except Invalid as problem:
-            db.session.rollback()
-            show_errors(form, problem.fields)
-        else:
-            db.session.commit()
+        hold = committed(
+            form,
+            lambda: place_hold(current_user, form.record_kind.data, form.reference.data, form.reason.data),
+        )
+        if hold is not NOT_SAVED:
             flash(f"{KINDS[hold.record_kind]} {hold.reference} is on hold: it will not be disposed of.")
             return redirect(url_for("retention.holds"))
     status = 400 if form.errors else 200

@@ -6,9 +6,8 @@ from flask_login import login_required
 from qa_app.auth.models import SCHOOL_PHASES, School
 from qa_app.auth.permissions import authorize
 from qa_app.auth.services import active_officers
-from qa_app.domain import Invalid
 from qa_app.extensions import db
-from qa_app.forms import carry_version, changed_since_read, content_version, show_errors
+from qa_app.forms import NOT_SAVED, carry_version, changed_since_read, committed, content_version
 from qa_app.row_locks import lock_row
 from qa_app.schools import bp
 from qa_app.schools.forms import SchoolForm
@@ -54,13 +53,7 @@ def _edit(school, form):
             db.session.refresh(school)
             if changed_since_read(form, content_version(school, VERSIONED), school.name):
                 return redirect(url_for("schools.edit", school_id=school.id))
-        try:
-            save_school(school, form.data)
-        except Invalid as problem:
-            db.session.rollback()
-            show_errors(form, problem.fields)
-        else:
-            db.session.commit()
+        if committed(form, lambda: save_school(school, form.data)) is not NOT_SAVED:
             flash(f"{school.name} saved.")
             return redirect(url_for("schools.index"))
     status = 400 if form.errors else 200

@@ -1,5 +1,5 @@
-"""Self-assessments: asking for one, answering it, its files, and what a visit shows of it.
-These flush; the caller commits."""
+"""Self-assessments: asking for one, answering it and its files (what a visit shows of one is
+selfassessment/shown.py). These flush; the caller commits."""
 
 from datetime import date, timedelta
 
@@ -11,7 +11,7 @@ from qa_app.auth.services import active_emails
 from qa_app.dates import long_date, utcnow
 from qa_app.domain import Conflict, Forbidden, Invalid, Locked, NotFound, TooLarge, Unsupported
 from qa_app.extensions import db
-from qa_app.framework.rating import JUDGED, RATINGS
+from qa_app.framework.rating import JUDGED
 from qa_app.framework.services import current_version
 from qa_app.notifications.outbox import queue_email
 from qa_app.providers.models import Provider
@@ -249,125 +249,6 @@ def files_of(assessment):
     for row in rows:
         files.setdefault(row.criterion_code, []).append(row)
     return files
-
-
-def latest_request(provider_id, before=None):
-    """The provider's most recent self-assessment, sent or not (asked for by `before`, a
-    datetime, when given), with its answers, or None."""
-    query = (
-        select(SelfAssessment)
-        .options(selectinload(SelfAssessment.answers))
-        .where(SelfAssessment.provider_id == provider_id)
-    )
-    if before is not None:
-        query = query.where(SelfAssessment.requested_at <= before)
-    return db.session.scalar(
-        query.order_by(SelfAssessment.requested_at.desc(), SelfAssessment.id.desc()).limit(1)
-    )
-
-
-def lm_prefill(assessment, today):
-    """(rating, evidence) that pre-fill criterion LM3 "provider self-assessment": whether the
-    latest one asked for came in by its deadline. None when none was asked for."""
-    if assessment is None:
-        return None
-    asked = f"Self-assessment asked for on {long_date(assessment.requested_at.date())}, deadline {long_date(assessment.deadline)}"
-    if assessment.status == "submitted" and assessment.submitted_on_time():
-        return "met", f"{asked}: sent on time, on {long_date(assessment.submitted_at.date())}."
-    if assessment.status == "submitted":
-        return "partly_met", f"{asked}: sent late, on {long_date(assessment.submitted_at.date())}."
-    if assessment.overdue(today):
-        return "not_met", f"{asked}: not sent by the deadline."
-    return None
-
-
-def shown_for_providers(provider_ids, today=None):
-    """{provider id: as_shown of its latest self-assessment} for many providers, in three
-    queries whatever their number (the offline bundle's)."""
-    if not provider_ids:
-        return {}
-    rows = db.session.scalars(
-        select(SelfAssessment)
-        .options(selectinload(SelfAssessment.answers))
-        .where(SelfAssessment.provider_id.in_(provider_ids))
-        .order_by(SelfAssessment.requested_at.desc(), SelfAssessment.id.desc())
-    ).all()
-    latest = {}
-    for row in rows:
-        latest.setdefault(row.provider_id, row)
-    sent = [a.id for a in latest.values() if a.status == "submitted"]
-    files = {}
-    if sent:
-        for row in db.session.execute(
-            select(
-                SelfAssessmentFile.id,
-                SelfAssessmentFile.self_assessment_id,
-                SelfAssessmentFile.criterion_code,
-                SelfAssessmentFile.filename,
-            )
-            .where(SelfAssessmentFile.self_assessment_id.in_(sent))
-            .order_by(SelfAssessmentFile.id)
-        ):
-            files.setdefault(row.self_assessment_id, {}).setdefault(row.criterion_code, []).append(row)
-    return {pid: as_shown(a, today, files.get(a.id, {})) for pid, a in latest.items()}
-
-
-def answer_text(answer, filenames):
-    """The provider's answer on one criterion in words, as the visit form shows it."""
-    text = f"The provider's self-assessment: {RATINGS.get(answer.rating, 'no judgement')}"
-    if answer.evidence:
-        text += f". {answer.evidence}"
-    if filenames:
-        text += f". Documents: {', '.join(filenames)}"
-    return text
-
-
-def as_shown(assessment, today=None, files=None):
-    """What a visit form shows of a provider's self-assessment, as plain data (the offline
-    bundle carries the same): its dates, the LM3 pre-fill and each criterion's answer."""
-    if assessment is None:
-        return None
-    today = today or date.today()
-    if files is None:
-        files = files_of(assessment) if assessment.status == "submitted" else {}
-    prefill = lm_prefill(assessment, today)
-    if assessment.status == "submitted":
-        summary = f"The provider sent its self-assessment on {long_date(assessment.submitted_at.date())}"
-        summary += (
-            ": its answers are shown beside each criterion."
-            if assessment.submitted_on_time()
-            else " (after its deadline): its answers are shown beside each criterion."
-        )
-    else:
-        summary = (
-            f"The provider's self-assessment has not been sent (deadline {long_date(assessment.deadline)})."
-        )
-    return {
-        "id": assessment.id,
-        "summary": summary,
-        "status": assessment.status,
-        "deadline": assessment.deadline.isoformat(),
-        "deadline_text": long_date(assessment.deadline),
-        "submitted_at": assessment.submitted_at.date().isoformat() if assessment.submitted_at else None,
-        "submitted_text": long_date(assessment.submitted_at.date()) if assessment.submitted_at else None,
-        "on_time": assessment.submitted_on_time(),
-        "lm_prefill": {"criterion": LM_CODE, "rating": prefill[0], "evidence": prefill[1]}
-        if prefill
-        else None,
-        "answers": {
-            a.criterion_code: {
-                "rating": a.rating,
-                "evidence": a.evidence,
-                "files": [f.filename for f in files.get(a.criterion_code, [])],
-                # Each document's id, for its download link on the server's pages.
-                "documents": [{"id": f.id, "filename": f.filename} for f in files.get(a.criterion_code, [])],
-                "text": answer_text(a, [f.filename for f in files.get(a.criterion_code, [])]),
-            }
-            for a in assessment.answers
-        }
-        if assessment.status == "submitted"
-        else {},
-    }
 
 
 def overdue_requests(provider_ids, today):

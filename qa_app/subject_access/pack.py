@@ -113,7 +113,6 @@ def _by_placement(rows):
 
 
 def _placement(p, marks, alerts):
-    confirmation = p.safeguarding_confirmation
     return {
         "id": p.uuid,
         "provider": p.provider.name,
@@ -141,61 +140,75 @@ def _placement(p, marks, alerts):
         "placing_reason": p.placing_reason,
         "recorded_by": p.created_by.name,
         "recorded_at": p.created_at,
-        "reviews": [
+        "reviews": [_review(r) for r in p.reviews],
+        "ending": _ending(p),
+        "safeguarding_confirmation": _confirmation(p.safeguarding_confirmation),
+        "attendance": _attendance(marks),
+        "attendance_alerts": [_alert(a) for a in alerts],
+    }
+
+
+def _review(r):
+    return {
+        "review_date": r.review_date,
+        "sessions_possible": r.sessions_possible,
+        "sessions_attended": r.sessions_attended,
+        "sessions_unauthorised": r.sessions_unauthorised,
+        "progress": r.progress,
+        "achievements": r.achievements,
+        "pupil_view": r.pupil_view,
+        "parent_view": r.parent_view,
+        "decision": DECISIONS.get(r.decision, r.decision),
+    }
+
+
+def _ending(p):
+    if p.ended_on is None:
+        return None
+    return {
+        "ended_on": p.ended_on,
+        "destination": DESTINATIONS.get(p.destination, p.destination or ""),
+        "pupil_assessment": p.pupil_assessment,
+    }
+
+
+def _confirmation(confirmation):
+    if confirmation is None:
+        return None
+    return {
+        "enhanced_dbs": confirmation.enhanced_dbs,
+        "single_central_record": confirmation.single_central_record,
+        "dsl_name": confirmation.dsl_name,
+        "confirmed_at": confirmation.confirmed_at,
+    }
+
+
+def _attendance(marks):
+    return {
+        "summary": dict(Counter(MARKS[m.mark] for m in marks)),
+        "marks": [
             {
-                "review_date": r.review_date,
-                "sessions_possible": r.sessions_possible,
-                "sessions_attended": r.sessions_attended,
-                "sessions_unauthorised": r.sessions_unauthorised,
-                "progress": r.progress,
-                "achievements": r.achievements,
-                "pupil_view": r.pupil_view,
-                "parent_view": r.parent_view,
-                "decision": DECISIONS.get(r.decision, r.decision),
+                "day": m.day,
+                "session": SESSIONS[m.session],
+                "mark": MARKS[m.mark],
+                "source": MARK_SOURCES.get(m.source, m.source),
+                "recorded_at": m.recorded_at,
             }
-            for r in p.reviews
+            for m in marks
         ],
-        "ending": None
-        if p.ended_on is None
-        else {
-            "ended_on": p.ended_on,
-            "destination": DESTINATIONS.get(p.destination, p.destination or ""),
-            "pupil_assessment": p.pupil_assessment,
-        },
-        "safeguarding_confirmation": None
-        if confirmation is None
-        else {
-            "enhanced_dbs": confirmation.enhanced_dbs,
-            "single_central_record": confirmation.single_central_record,
-            "dsl_name": confirmation.dsl_name,
-            "confirmed_at": confirmation.confirmed_at,
-        },
-        "attendance": {
-            "summary": dict(Counter(MARKS[m.mark] for m in marks)),
-            "marks": [
-                {
-                    "day": m.day,
-                    "session": SESSIONS[m.session],
-                    "mark": MARKS[m.mark],
-                    "source": MARK_SOURCES.get(m.source, m.source),
-                    "recorded_at": m.recorded_at,
-                }
-                for m in marks
-            ],
-        },
-        "attendance_alerts": [
-            {
-                "day": a.day,
-                "session": SESSIONS.get(a.session, a.session),
-                "kind": ALERT_KINDS.get(a.kind, a.kind),
-                "raised_at": a.raised_at,
-                "outcome": ALERT_OUTCOMES.get(a.outcome, "") if a.outcome else "",
-                "outcome_note": a.outcome_note,
-                "outcome_by": a.outcome_by.name if a.outcome_by else "",
-                "outcome_at": a.outcome_at,
-            }
-            for a in alerts
-        ],
+    }
+
+
+def _alert(a):
+    return {
+        "day": a.day,
+        "session": SESSIONS.get(a.session, a.session),
+        "kind": ALERT_KINDS.get(a.kind, a.kind),
+        "raised_at": a.raised_at,
+        "outcome": ALERT_OUTCOMES.get(a.outcome, "") if a.outcome else "",
+        "outcome_note": a.outcome_note,
+        "outcome_by": a.outcome_by.name if a.outcome_by else "",
+        "outcome_at": a.outcome_at,
     }
 
 
@@ -206,40 +219,41 @@ def _referrals(request):
         .where(Referral.school_id == request.school_id, same_pupil(Referral.pupil_ref, request.pupil_ref))
         .order_by(Referral.created_at, Referral.id)
     ).all()
-    return [
-        {
-            "id": r.id,
-            "status": STATUSES.get(r.status, r.status),
-            "year_group": r.year_group,
-            "ehc_plan": r.ehc_plan,
-            "sen_support": r.sen_support,
-            "looked_after": r.looked_after,
-            "asked_for": REQUESTS.get(r.asked_for, r.asked_for),
-            "needs": r.needs,
-            "what_has_happened": r.what_has_happened,
-            "isat_involved": r.isat_involved,
-            "isat_advice": r.isat_advice,
-            "ep_assessment": EP_ASSESSMENTS.get(r.ep_assessment, r.ep_assessment),
-            "social_care_involved": r.social_care_involved,
-            "caf": CAF_STATES.get(r.caf, r.caf),
-            "caf_refusal_evidence": r.caf_refusal_evidence,
-            "caf_refusal_actions": r.caf_refusal_actions,
-            "senco_involved": r.senco_involved,
-            "interventions": r.interventions,
-            "urgent": r.urgent,
-            "urgent_reason": r.urgent_reason,
-            "sent_at": r.sent_at,
-            "outcome": OUTCOMES.get(r.outcome, "") if r.outcome else "",
-            "decision_reason": r.decision_reason,
-            "information_needed": r.information_needed,
-            "signposted_to": r.signposted_to,
-            "provider": r.provider.name if r.provider else "",
-            "decided_at": r.decided_at,
-            "created_at": r.created_at,
-            "history": [
-                {"at": e.at, "who": e.user.name, "what": EVENTS.get(e.action, e.action), "comment": e.comment}
-                for e in r.events
-            ],
-        }
-        for r in referrals
-    ]
+    return [_referral(r) for r in referrals]
+
+
+def _referral(r):
+    return {
+        "id": r.id,
+        "status": STATUSES.get(r.status, r.status),
+        "year_group": r.year_group,
+        "ehc_plan": r.ehc_plan,
+        "sen_support": r.sen_support,
+        "looked_after": r.looked_after,
+        "asked_for": REQUESTS.get(r.asked_for, r.asked_for),
+        "needs": r.needs,
+        "what_has_happened": r.what_has_happened,
+        "isat_involved": r.isat_involved,
+        "isat_advice": r.isat_advice,
+        "ep_assessment": EP_ASSESSMENTS.get(r.ep_assessment, r.ep_assessment),
+        "social_care_involved": r.social_care_involved,
+        "caf": CAF_STATES.get(r.caf, r.caf),
+        "caf_refusal_evidence": r.caf_refusal_evidence,
+        "caf_refusal_actions": r.caf_refusal_actions,
+        "senco_involved": r.senco_involved,
+        "interventions": r.interventions,
+        "urgent": r.urgent,
+        "urgent_reason": r.urgent_reason,
+        "sent_at": r.sent_at,
+        "outcome": OUTCOMES.get(r.outcome, "") if r.outcome else "",
+        "decision_reason": r.decision_reason,
+        "information_needed": r.information_needed,
+        "signposted_to": r.signposted_to,
+        "provider": r.provider.name if r.provider else "",
+        "decided_at": r.decided_at,
+        "created_at": r.created_at,
+        "history": [
+            {"at": e.at, "who": e.user.name, "what": EVENTS.get(e.action, e.action), "comment": e.comment}
+            for e in r.events
+        ],
+    }

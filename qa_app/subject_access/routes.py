@@ -10,9 +10,9 @@ from flask_login import current_user, login_required
 from qa_app.audit.reads import audited, record_read
 from qa_app.auth.permissions import authorize
 from qa_app.dates import long_date
-from qa_app.domain import Invalid, NotFound
+from qa_app.domain import NotFound
 from qa_app.extensions import db
-from qa_app.forms import show_errors
+from qa_app.forms import NOT_SAVED, committed
 from qa_app.subject_access import bp, services
 from qa_app.subject_access.forms import RequestForm
 
@@ -37,13 +37,8 @@ def new():
     form = RequestForm()
     form.school_id.choices = [("", "Choose a school")] + [(s.id, s.name) for s in services.schools()]
     if form.validate_on_submit():
-        try:
-            logged = services.log_request(current_user, form.data)
-        except Invalid as problem:
-            db.session.rollback()
-            show_errors(form, problem.fields)
-        else:
-            db.session.commit()
+        logged = committed(form, lambda: services.log_request(current_user, form.data))
+        if logged is not NOT_SAVED:
             flash(f"Subject access request {logged.reference} logged: due by {long_date(logged.due_on)}.")
             return redirect(url_for("subject_access.show", request_id=logged.id))
     return render_template("subject_access/new.html", form=form), 400 if form.errors else 200

@@ -3,7 +3,7 @@
 Both the sync API and the HTML submit button come here. Flushes, never commits.
 """
 
-from qa_app.escalations.services import raise_from_visit
+from qa_app.escalations.raising import raise_from_visit
 from qa_app.visits.saving import save_visit
 
 

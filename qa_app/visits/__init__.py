@@ -6,7 +6,6 @@ bp = Blueprint("visits", __name__)
 
 from qa_app.visits import (  # noqa: E402,F401
     programme,
-    provider_page,
     registration_check,
     review,
     routes,

@@ -16,18 +16,9 @@ def snapshot(visit, judged):
         return {}
     return {
         "status": visit.status,
-        "visit_date": visit.visit_date,
-        "visit_type": visit.visit_type,
-        "people_met": visit.people_met,
-        "pupils_seen": visit.pupils_seen,
+        **visit.written_parts(),
         "judgements": dict(judged),
-        "theme_notes": dict(visit.theme_notes),
-        "insufficient_reasons": dict(visit.insufficient_reasons),
-        "strengths": visit.strengths,
-        "pupil_voice": visit.pupil_voice,
         "actions": [(a.description, a.owner, a.due) for a in sorted(visit.actions, key=lambda a: a.position)],
-        "action_outcomes": dict(visit.action_outcomes),
-        "action_notes": dict(visit.action_notes),
         "registration_evidence": visit.registration_evidence or {},
         "placement_checks": visit.placement_checks or {},
     }

@@ -27,6 +27,21 @@ PLACEMENT_CHECKS = {
     "confirmation_held": "The written confirmation of safeguarding checks is held",
     "part_time_reviewed": "A part-time timetable was reviewed",
 }
+# The parts of a visit a change sets as they come (None: the change leaves the part alone),
+# and those kept per theme, which a change lays over the stored ones theme by theme. Saving a
+# change (visits/applying.py) and the copy kept when it loses to a newer version
+# (visits/representation.py) read these, so a part is named here once.
+SET_AS_SENT = tuple(
+    ["visit_date", "visit_type", "people_met", "strengths", "pupil_voice", "action_outcomes", "action_notes"]
+)
+PER_THEME = ("theme_notes", "insufficient_reasons")
+# Of those, the parts kept as {key: value} maps; the rest are single values.
+MAPS = ("action_outcomes", "action_notes", *PER_THEME)
+# Every part of a visit its officer writes as a value or a map: the two sets above and the
+# pupils seen (set only when a change says so). The API's representation and the audit
+# trail's snapshot read them through Visit.written_parts(), beside the judgements, actions
+# and checks, which each shows its own way.
+WRITTEN = (*SET_AS_SENT, "pupils_seen", *PER_THEME)
 # How the audit trail names the parts of a visit that changed.
 FIELD_LABELS = {
     "provider_id": "provider",
@@ -131,6 +146,11 @@ class Visit(db.Model):
         db.Index("ix_visit_provider_status_date", "provider_id", "status", "visit_date"),
         db.Index("ix_visit_school_status_date", "school_id", "status", "visit_date"),
     )
+
+    def written_parts(self):
+        """{part: value} of the WRITTEN parts, each map a copy, so a reader that changes what
+        it is given never changes the visit behind SQLAlchemy's back."""
+        return {name: dict(getattr(self, name)) if name in MAPS else getattr(self, name) for name in WRITTEN}
 
     @property
     def is_school_visit(self):

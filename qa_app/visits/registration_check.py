@@ -108,6 +108,12 @@ def evidence_of(evidence):
     return read(RegistrationEvidence, evidence, prefix="registration_evidence")
 
 
+def _as_typed(typed):
+    """The evidence as the officer typed it, its pupils a list by row (a refused row too)."""
+    rows = range(max(typed["pupils"], default=-1) + 1)
+    return {**typed, "pupils": [typed["pupils"].get(row, {}) for row in rows]}
+
+
 @bp.route("/visits/<visit_uuid>/registration", methods=["GET", "POST"])
 @login_required
 @audited("view", "visit", "visit_uuid")
@@ -135,12 +141,7 @@ def registration(visit_uuid):
             if saved and not refused:
                 flash("Registration check saved.")
                 return redirect(url_for("visits.registration", visit_uuid=visit.uuid))
-            evidence = {
-                **typed,
-                "pupils": [
-                    typed["pupils"].get(row, {}) for row in range(max(typed["pupils"], default=-1) + 1)
-                ],
-            }
+            evidence = _as_typed(typed)
     rules = rules_in_force(visit.visit_date)
     return render_template(
         "visits/registration.html",

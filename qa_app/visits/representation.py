@@ -6,7 +6,7 @@ from sqlalchemy import inspect, select
 
 from qa_app.extensions import db
 from qa_app.framework.defaults import ALL_THEME_CODES
-from qa_app.visits.models import Judgement
+from qa_app.visits.models import PER_THEME, SET_AS_SENT, Judgement
 from qa_app.visits.schemas import VisitChange
 
 
@@ -26,37 +26,21 @@ def _judgements(visit):
     ).all()
 
 
-def visit_as_json(visit):
-    """The visit as `GET /api/visits/<uuid>` returns it, with what the server worked out."""
-    codes = {c.id: c.code for c in visit.framework_version.criterion_records()}
+def visit_as_json(visit, judgements=None):
+    """The visit as `GET /api/visits/<uuid>` returns it, with what the server worked out.
+    `judgements`: its judgements' (criterion_id, rating, evidence), when the caller read
+    them already (the offline bundle reads every editable visit's in one query)."""
+    written = visit.written_parts()
+    written["visit_date"] = visit.visit_date.isoformat()
     return {
         "uuid": visit.uuid,
         "version": visit.version,
         "provider_id": visit.provider_id,
-        "visit_date": visit.visit_date.isoformat(),
-        "visit_type": visit.visit_type,
         "framework_version": visit.framework_version.name,
         "status": visit.status,
-        "people_met": visit.people_met,
-        "pupils_seen": visit.pupils_seen,
-        "judgements": sorted(
-            (
-                {"criterion": codes[j.criterion_id], "rating": j.rating, "evidence": j.evidence}
-                for j in _judgements(visit)
-            ),
-            key=lambda j: _criterion_order(j["criterion"]),
-        ),
-        # Copies, so a caller editing the JSON never changes the visit behind SQLAlchemy's back.
-        "theme_notes": dict(visit.theme_notes),
-        "insufficient_reasons": dict(visit.insufficient_reasons),
-        "strengths": visit.strengths,
-        "pupil_voice": visit.pupil_voice,
-        "actions": [
-            {"description": a.description, "owner": a.owner, "due": a.due.isoformat() if a.due else None}
-            for a in sorted(visit.actions, key=lambda a: a.position)
-        ],
-        "action_outcomes": dict(visit.action_outcomes),
-        "action_notes": dict(visit.action_notes),
+        **written,
+        "judgements": _judgements_json(visit, _judgements(visit) if judgements is None else judgements),
+        "actions": _actions_json(visit),
         "return_comment": visit.return_comment,
         "theme_rag": {code: rating["rag"] for code, rating in visit.theme_rags.items()},
         "overall_rag": visit.overall_rag,
@@ -76,26 +60,37 @@ def visit_as_json(visit):
     }
 
 
+def _judgements_json(visit, judgements):
+    """The visit's judgements, each with its criterion's code, in the framework's order."""
+    codes = {c.id: c.code for c in visit.framework_version.criterion_records()}
+    return sorted(
+        (
+            {"criterion": codes[j.criterion_id], "rating": j.rating, "evidence": j.evidence}
+            for j in judgements
+        ),
+        key=lambda j: _criterion_order(j["criterion"]),
+    )
+
+
+def _actions_json(visit):
+    """The visit's actions in the order the officer put them."""
+    return [
+        {"description": a.description, "owner": a.owner, "due": a.due.isoformat() if a.due else None}
+        for a in sorted(visit.actions, key=lambda a: a.position)
+    ]
+
+
 def body_with_change(body, change: VisitChange):
     """A visit body with a page's change laid over it: the copy kept when that change loses
     to a newer version (the conflict page shows it beside the stored visit)."""
     body = copy.deepcopy(body)
-    simple = (
-        "visit_date",
-        "visit_type",
-        "people_met",
-        "strengths",
-        "pupil_voice",
-        "action_outcomes",
-        "action_notes",
-    )
-    for name in simple:
+    for name in SET_AS_SENT:
         value = getattr(change, name)
         if value is not None:
             body[name] = value.isoformat() if name == "visit_date" else value
     if change.set_pupils_seen:
         body["pupils_seen"] = change.pupils_seen
-    for name in ("theme_notes", "insufficient_reasons"):
+    for name in PER_THEME:
         for code, text in (getattr(change, name) or {}).items():
             body.setdefault(name, {})[code] = text
     if change.judged_themes:

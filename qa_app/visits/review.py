@@ -10,12 +10,12 @@ from qa_app.domain import DomainError, Forbidden, Invalid, Locked
 from qa_app.extensions import db
 from qa_app.forms import VersionedForm, show_errors
 from qa_app.visits import bp, services
+from qa_app.visits.conflicts import resolve_conflict
 from qa_app.visits.forms import ReturnForm, SignOffForm
 from qa_app.visits.models import Visit, VisitConflict
 from qa_app.visits.pages import load
 from qa_app.visits.representation import visit_as_json
 from qa_app.visits.routes import show
-from qa_app.visits.saving import resolve_conflict
 from qa_app.visits.scopes import can_edit_visit, may_resolve_conflict
 
 QUEUE_PAGE_SIZE = 25

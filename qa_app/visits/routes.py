@@ -35,9 +35,10 @@ from qa_app.visits.pages import editable, load, offer_visit_form, save, section
 from qa_app.visits.pages import start as start_visit
 from qa_app.visits.programme import open_visit_to
 from qa_app.visits.progress import task_list
+from qa_app.visits.saving import may_not_visit
 from qa_app.visits.schemas import ActionItem, VisitChange
 from qa_app.visits.school_placements import as_shown, placements_to_check
-from qa_app.visits.scopes import can_edit_visit, may_sign_off
+from qa_app.visits.scopes import can_edit_visit, may_sign_off, may_visit_school
 
 DETAILS_FIELDS = {"visit_date": "visit_date", "pupils_seen": "pupils_seen", "actions": "visit_date"}
 
@@ -55,28 +56,48 @@ def details_change(form, skip=frozenset(), **extra):
 @bp.route("/providers/<int:provider_id>/visits/new", methods=["GET", "POST"])
 @login_required
 def start(provider_id):
-    """Start a visit to a provider: date, type, people met, pupils seen.
+    """Start a visit to a provider (start_page)."""
+    authorize("visit.start")
+    return start_page(db.get_or_404(Provider, provider_id), "provider")
+
+
+def start_page(place, kind):
+    """Start a visit to a provider or a school (`kind`): date, type, people met, pupils seen.
 
     An officer with an open visit there is offered it, and sent on to it by save_visit's
-    refusal if they start another all the same: a second is never started."""
-    authorize("visit.start")
-    provider = db.get_or_404(Provider, provider_id)
+    refusal if they start another all the same: a second is never started. Only a school's
+    link officer or the Head of Access may visit a school (403 with the reason for any other
+    officer)."""
     form = DetailsForm()
     if not form.is_submitted():
         form.visit_date.data = date.today()
-    version = current_version()
-    already = None if form.is_submitted() else open_visit_to(current_user, provider.id)
+    version = current_version(kind)
+    refused = may_not_visit(place) if kind == "school" and not may_visit_school(current_user, place) else None
+    offered = refused is None and not form.is_submitted()
+    already = open_visit_to(current_user, **{f"{kind}_id": place.id}) if offered else None
     if form.validate_on_submit():
         # The browser makes the UUID (so a tablet can start a visit offline); without
         # JavaScript the server makes one.
         visit_uuid = valid_uuid(form.uuid.data) or str(uuid_module.uuid4())
-        change = details_change(form, provider_id=provider.id, framework_version=version.name)
-        show_errors(form, start_visit(visit_uuid, change) or {}, DETAILS_FIELDS)
-        if not form.errors:
+        name = version.name if version else ""
+        errors = start_visit(
+            visit_uuid, details_change(form, framework_version=name, **{f"{kind}_id": place.id})
+        )
+        refused = (errors or {}).pop("school_id", refused)
+        show_errors(form, errors or {}, DETAILS_FIELDS)
+        if not form.errors and refused is None:
             return redirect(url_for("visits.show", visit_uuid=visit_uuid))
-    return render_template(
-        "visits/start.html", form=form, provider=provider, visited=provider, version=version, already=already
-    ), 400 if form.errors else 200
+    status = 403 if refused else 400 if form.errors else 200
+    page = render_template(
+        "visits/start.html",
+        form=form,
+        visited=place,
+        version=version,
+        already=already,
+        refused=refused,
+        **{kind: place},
+    )
+    return page, status
 
 
 def _history(visit):

@@ -1,24 +1,22 @@
 """The placements a school visit checks (docs/domain.md §2.7).
 
 Placements stand above visits (a placement reads the register that visits build), so the
-placements feature registers here the function that lists a school visit's placements:
-the school's open placements and those ended since its last signed-off visit. The save
-path and check answers ask through `placements_to_check`.
+placements feature answers the `school_visit_placements` signal with a school visit's
+placements: the school's open placements and those ended since its last signed-off visit.
+The save path and check answers ask through `placements_to_check`.
 """
 
 from datetime import date
 
+from qa_app.signals import answers, school_visit_placements
 from qa_app.visits.models import PLACEMENT_CHECKS
-
-# One function (visit) -> [{"uuid", "pupil_ref", "provider_name", "part_time", ...}].
-listers = []
 
 
 def placements_to_check(visit):
     """The placements this school visit checks, in the order the form lists them."""
     if not visit.is_school_visit:
         return []
-    return [placement for lister in listers for placement in lister(visit)]
+    return [placement for found in answers(school_visit_placements, visit) for placement in found]
 
 
 def checks_needed(placement):

@@ -5,7 +5,7 @@ A school with open placements at a provider that is not quality assured, or not 
 be registered, is due first; otherwise its visit falls due `next_visit_days` (for the last
 visit's RAG, in the school rules in force) after its last signed-off school visit; a school
 never visited is due now. Placements stand above visits, so the placements feature
-registers here the function that finds the schools of concern.
+answers the `schools_of_concern` signal with the schools of concern.
 """
 
 from dataclasses import dataclass
@@ -18,12 +18,10 @@ from qa_app.auth.models import School
 from qa_app.auth.permissions import schools_visited_by
 from qa_app.extensions import db
 from qa_app.framework.services import current_version
+from qa_app.signals import answers, schools_of_concern
 from qa_app.visits.models import Visit
 
 SCHOOLS_LIMIT = 100
-
-# Functions (select of school ids, today) -> {school id: why the school is due first}.
-school_concerns = []
 
 
 @dataclass
@@ -69,8 +67,8 @@ def schools_due(user, today, words=""):
     ):
         last[school_id] = (visit_date, rag)
     concerns = {}
-    for lister in school_concerns:
-        concerns.update(lister(ids, today))
+    for found in answers(schools_of_concern, ids, today=today):
+        concerns.update(found)
     version = current_version("school")
     rules = version.rules if version is not None else {}
     rows = []

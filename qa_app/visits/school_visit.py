@@ -4,83 +4,31 @@ placements section, where the officer checks each of the school's placements.
 Both save through visits.saving.save_visit, as every other page of the visit form does.
 """
 
-import uuid as uuid_module
-from datetime import date
-
-from flask import abort, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
-from sqlalchemy import select
+from flask import abort, request, url_for
+from flask_login import login_required
 
 from qa_app.audit.reads import audited
 from qa_app.auth.models import School
 from qa_app.auth.permissions import authorize
-from qa_app.domain import valid_uuid
 from qa_app.extensions import db
-from qa_app.forms import show_errors
 from qa_app.framework.rating import QA_STATUSES
-from qa_app.framework.services import current_version
 from qa_app.visits import bp
-from qa_app.visits.forms import DetailsForm, placements_form
-from qa_app.visits.models import PLACEMENT_CHECKS, Visit
+from qa_app.visits.forms import placements_form
+from qa_app.visits.models import PLACEMENT_CHECKS
 from qa_app.visits.pages import editable, section
-from qa_app.visits.pages import start as start_visit
-from qa_app.visits.routes import DETAILS_FIELDS, details_change
-from qa_app.visits.saving import may_not_visit
+from qa_app.visits.routes import start_page
 from qa_app.visits.schemas import VisitChange
 from qa_app.visits.school_placements import as_shown, checks_needed, placements_to_check
-from qa_app.visits.scopes import EDITABLE_VISIT_STATES, may_visit_school
 
 FIELD_PREFIX = "placement_checks."
-
-
-def open_school_visit(user, school_id):
-    """The user's own open visit (draft or returned) to this school, newest, or None."""
-    return db.session.scalar(
-        select(Visit)
-        .where(
-            Visit.school_id == school_id,
-            Visit.officer_id == user.id,
-            Visit.status.in_(EDITABLE_VISIT_STATES),
-        )
-        .order_by(Visit.visit_date.desc(), Visit.id.desc())
-        .limit(1)
-    )
 
 
 @bp.route("/schools/<int:school_id>/visits/new", methods=["GET", "POST"])
 @login_required
 def start_school_visit(school_id):
-    """Start a visit to a school: date, type, people met, pupils seen.
-
-    Only the school's link officer or the Head of Access may (403 with the reason for any
-    other officer); an officer with an open visit there is sent on to it."""
+    """Start a visit to a school (visits.routes.start_page)."""
     authorize("visit.start")
-    school = db.get_or_404(School, school_id)
-    form = DetailsForm()
-    if not form.is_submitted():
-        form.visit_date.data = date.today()
-    version = current_version("school")
-    refused = None if may_visit_school(current_user, school) else may_not_visit(school)
-    offered = refused is None and not form.is_submitted()
-    already = open_school_visit(current_user, school.id) if offered else None
-    if form.validate_on_submit():
-        visit_uuid = valid_uuid(form.uuid.data) or str(uuid_module.uuid4())
-        change = details_change(form, school_id=school.id, framework_version=version.name if version else "")
-        errors = start_visit(visit_uuid, change) or {}
-        refused = errors.pop("school_id", refused)
-        show_errors(form, errors, DETAILS_FIELDS)
-        if not form.errors and refused is None:
-            return redirect(url_for("visits.show", visit_uuid=visit_uuid))
-    status = 403 if refused else 400 if form.errors else 200
-    return render_template(
-        "visits/start.html",
-        form=form,
-        visited=school,
-        school=school,
-        version=version,
-        already=already,
-        refused=refused,
-    ), status
+    return start_page(db.get_or_404(School, school_id), "school")
 
 
 def _answers(form, placement, skip, stored):

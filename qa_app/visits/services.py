@@ -160,17 +160,7 @@ def blocker_groups(version, blockers):
         mine = [b for b in listed if b["theme"] == code]
         if not mine:
             continue
-        criteria = [b for b in mine if b["key"].startswith("criterion.")]
-        evidence = [
-            b for b in criteria if b["message"] == NO_EVIDENCE.format(code=b["key"].partition(".")[2])
-        ]
-        parts = []
-        if len(criteria) > len(evidence):
-            parts.append(_count(len(criteria) - len(evidence), "criterion", "criteria") + " not judged")
-        if evidence:
-            parts.append(_count(len(evidence), "criterion needs", "criteria need") + " evidence")
-        if len(mine) > len(criteria):
-            parts.append("insufficient evidence, record why")
+        parts = _theme_parts(mine)
         groups.append(
             {
                 "theme": code,
@@ -190,6 +180,21 @@ def blocker_groups(version, blockers):
             }
         )
     return groups
+
+
+def _theme_parts(mine):
+    """What a theme's blockers come to, in a few words each: criteria not judged, criteria
+    that need evidence, and insufficient evidence with no reason recorded."""
+    criteria = [b for b in mine if b["key"].startswith("criterion.")]
+    evidence = [b for b in criteria if b["message"] == NO_EVIDENCE.format(code=b["key"].partition(".")[2])]
+    parts = []
+    if len(criteria) > len(evidence):
+        parts.append(_count(len(criteria) - len(evidence), "criterion", "criteria") + " not judged")
+    if evidence:
+        parts.append(_count(len(evidence), "criterion needs", "criteria need") + " evidence")
+    if len(mine) > len(criteria):
+        parts.append("insufficient evidence, record why")
+    return parts
 
 
 def shown_ratings(visit):

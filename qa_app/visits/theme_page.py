@@ -12,7 +12,7 @@ from flask_login import login_required
 
 from qa_app.audit.reads import audited
 from qa_app.schemas import read
-from qa_app.selfassessment.services import as_shown, latest_request
+from qa_app.selfassessment.shown import as_shown, latest_request
 from qa_app.visits import bp
 from qa_app.visits.forms import theme_form
 from qa_app.visits.pages import editable, section

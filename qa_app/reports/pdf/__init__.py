@@ -2,8 +2,8 @@
 referral pack of an escalation and the subject access pack of a pupil.
 
 The one package that imports reportlab (ruff's TID251 enforces it). The builders are pure:
-plain data in (reports.content.VisitReport, reports.register.RegisterRow,
-reports.referral.ReferralPack), PDF out. Its modules:
+plain data in (reports.entries.VisitReport, reports.register.RegisterRow,
+reports.escalation_pack.ReferralPack), PDF out. Its modules:
 
 - text: the embedded fonts, colours, paragraph styles, and text typed by people escaped
   and wrapped;

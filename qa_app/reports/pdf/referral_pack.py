@@ -2,7 +2,7 @@
 the concern, the registration test, the pupils by reference, the decisions with their
 reasons and the visits to the provider.
 
-build_referral_pack is pure: a reports.referral.ReferralPack in, PDF bytes out.
+build_referral_pack is pure: a reports.escalation_pack.ReferralPack in, PDF bytes out.
 """
 
 from reportlab.lib.units import mm

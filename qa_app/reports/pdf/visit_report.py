@@ -3,7 +3,7 @@ rating, the summary of ratings, a section for each theme, the closing sections a
 the internal edition only, the internal information. A school visit's report has the
 same layout, with the school's areas for the themes and the placements checked.
 
-build_visit_report is pure: a reports.content.VisitReport in, PDF bytes out.
+build_visit_report is pure: a reports.entries.VisitReport in, PDF bytes out.
 """
 
 from reportlab.lib.styles import ParagraphStyle

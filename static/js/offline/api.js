@@ -28,13 +28,17 @@ async function call(url, options, { refused = () => true, acknowledges = null } 
   } catch {
     return { ok: false, kind: "offline", status: 0, body: {} };
   }
-  const { status } = response;
   const echoed = !acknowledges || response.headers.get("Idempotency-Key") === acknowledges;
-  if (response.ok && body !== null && echoed) return { ok: true, status, body };
+  return classify(response.status, body, { refused, echoed, retryAfter: response.headers.get("Retry-After") });
+}
+
+/** What an answer (a status and its JSON body, null when it had none) means: see above. */
+function classify(status, body, { refused = () => true, echoed = true, retryAfter = null } = {}) {
+  if (status >= 200 && status < 300 && body !== null && echoed) return { ok: true, status, body };
   body ??= {};
   if (status === 401) return { ok: false, kind: "signed_out", status, body };
   if (status === 409 && (body.error === "in_progress" || (body.error === "conflict" && !body.conflict_id))) {
-    const seconds = Number(response.headers.get("Retry-After"));
+    const seconds = Number(retryAfter);
     return { ok: false, kind: "busy", status, body, retryAfter: Math.min(Math.max(Number.isFinite(seconds) ? seconds * 1000 : 0, 200), 2000) };
   }
   if (status >= 400 && status < 500 && refused(status, body)) return { ok: false, kind: "refused", status, body };
@@ -91,6 +95,22 @@ export function putVisit(uuid, { key, payload, baseVersion, token }) {
     { method: "PUT", headers, body: JSON.stringify(payload) },
     { refused: (status, body) => status !== 400 || body.error === "invalid", acknowledges: key },
   );
+}
+
+/** Send several visits' entries in one request (POST /api/visit-changes), each as its own
+ * PUT would send it. Resolves to {ok: true, answers: Map(key -> result)}, each result what
+ * putVisit would have resolved to for that entry; or, when the request as a whole had no
+ * usable answer, what call() resolves to (the entries then go one by one, or later). */
+export async function putVisits(entries, token) {
+  const changes = entries.map((e) => ({ uuid: e.uuid, idempotency_key: e.op_uuid, if_match: e.base_version ?? null, body: e.payload }));
+  const answer = await call("/api/visit-changes", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+    body: JSON.stringify({ changes }),
+  }, { refused: () => false });
+  if (!answer.ok) return answer;
+  const refused = (status, body) => status !== 400 || body.error === "invalid";
+  return { ok: true, answers: new Map((answer.body.answers || []).map((a) => [a.idempotency_key, classify(a.status, a.body ?? null, { refused, retryAfter: 1 })])) };
 }
 
 /** Upload one photo of a visit under the photo's own uuid (a retry is a no-op). */

@@ -118,6 +118,15 @@ export async function outboxCount() {
   return (await db()).count("outbox");
 }
 
+/** The visits that have photos still on the tablet (their uuids), read from the index
+ * alone (no photo is loaded). */
+export async function visitsWithPhotos() {
+  const found = new Set();
+  let cursor = await (await db()).transaction("photos").store.index("visit_uuid").openKeyCursor();
+  for (; cursor; cursor = await cursor.continue()) found.add(cursor.key);
+  return found;
+}
+
 /** A visit's photos still on the tablet. */
 export async function photosOf(visitUuid) {
   return (await db()).getAllFromIndex("photos", "visit_uuid", visitUuid);

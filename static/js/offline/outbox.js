@@ -76,15 +76,24 @@ export async function queueChange(draft, payload, { submit = false } = {}) {
 /** Take an entry to send: marks it sent (from now on its body never changes) and gives
  * it as stored; null when it has gone, waits for a person or waits for an answer. */
 export async function claim(opUuid) {
+  return (await claimAll([opUuid]))[0] ?? null;
+}
+
+/** claim() for several entries, in one transaction: those that can go, as stored. */
+export async function claimAll(opUuids) {
   const tx = (await db()).transaction("outbox", "readwrite");
-  const entry = await tx.store.get(opUuid);
-  if (!entry || entry.state !== "queued" || entry.waits_for) return tx.done.then(() => null);
-  entry.sent_at ??= new Date().toISOString();
-  entry.attempts += 1;
-  if (entry.payload.status === "submitted") entry.final_key ??= crypto.randomUUID(); // queued by an earlier version
-  tx.store.put(entry);
+  const claimed = [];
+  for (const opUuid of opUuids) {
+    const entry = await tx.store.get(opUuid);
+    if (!entry || entry.state !== "queued" || entry.waits_for) continue;
+    entry.sent_at ??= new Date().toISOString();
+    entry.attempts += 1;
+    if (entry.payload.status === "submitted") entry.final_key ??= crypto.randomUUID(); // queued by an earlier version
+    tx.store.put(entry);
+    claimed.push(entry);
+  }
   await tx.done;
-  return entry;
+  return claimed;
 }
 
 /** The entry that waited for `entry`'s answer can go, from `version`. */
@@ -102,19 +111,27 @@ async function release(outbox, entry, version) {
  * visit is remembered as sent, so that a bundle fetched while it was on its way (listing
  * it as a draft still) does not bring it back as a draft. */
 export async function acknowledge(entry, version) {
+  await acknowledgeAll([[entry, version]]);
+}
+
+/** acknowledge() for several [entry, version] pairs, in one transaction. */
+export async function acknowledgeAll(answered) {
+  if (!answered.length) return;
   const tx = (await db()).transaction(STORES, "readwrite");
   const outbox = tx.objectStore("outbox");
-  outbox.delete(entry.op_uuid);
-  await release(outbox, entry, version);
   const drafts = tx.objectStore("drafts");
-  const draft = await drafts.get(entry.uuid);
-  if (draft) {
-    draft.base_version = version;
-    if ((await outbox.index("uuid").count(entry.uuid)) === 0) draft.dirty = false;
-    for (const key of Object.keys(draft.server_errors || {})) if (!key.startsWith("criterion.")) delete draft.server_errors[key];
-    drafts.put(draft);
+  for (const [entry, version] of answered) {
+    outbox.delete(entry.op_uuid);
+    await release(outbox, entry, version);
+    const draft = await drafts.get(entry.uuid);
+    if (draft) {
+      draft.base_version = version;
+      if ((await outbox.index("uuid").count(entry.uuid)) === 0) draft.dirty = false;
+      for (const key of Object.keys(draft.server_errors || {})) if (!key.startsWith("criterion.")) delete draft.server_errors[key];
+      drafts.put(draft);
+    }
+    if (entry.payload.status === "submitted") tx.objectStore("meta").put(true, `sent:${entry.uuid}`);
   }
-  if (entry.payload.status === "submitted") tx.objectStore("meta").put(true, `sent:${entry.uuid}`);
   await tx.done;
 }
 
@@ -158,8 +175,15 @@ export async function returnToDraft(entry, draft) {
 
 /** Note on a sent entry why it is still here (its body and key stay as they are). */
 export async function noteFailure(entry, changes) {
+  await noteFailures([entry], changes);
+}
+
+/** noteFailure() for several entries, in one transaction. */
+export async function noteFailures(entries, changes) {
   const tx = (await db()).transaction("outbox", "readwrite");
-  const stored = await tx.store.get(entry.op_uuid);
-  if (stored) tx.store.put({ ...stored, ...changes });
+  for (const entry of entries) {
+    const stored = await tx.store.get(entry.op_uuid);
+    if (stored) tx.store.put({ ...stored, ...changes });
+  }
   await tx.done;
 }

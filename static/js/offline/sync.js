@@ -3,18 +3,22 @@
 // cannot be reached, as soon as /healthz answers again (asked every second). One run at
 // a time across tabs (Web Locks). Each run asks GET /api/session for the user and a fresh
 // CSRF token (never stored in the queue) and sends only that officer's entries: up to
-// POOL visits side by side, each visit's entries in order (If-Match keeps them so).
+// POOL visits side by side, each visit's entries in order (If-Match keeps them so); a
+// backlog of many visits goes BATCH entries to a request (POST /api/visit-changes, each
+// entry answered as its own PUT would be, under its own key).
 // An entry is sent exactly as it was stored (outbox.js): its key, body and base version.
 // It leaves the outbox only when a 2xx answer echoes its key (a redirect, a 5xx or a lost
 // answer keeps it; the server's idempotency makes the resend harmless); "still in
 // progress" is asked again soon with the same key; a 401 keeps everything; a 409 conflict
 // keeps the copy for a person to decide; a photo leaves once the server has it.
 import * as api from "./api.js";
-import { bundleFor, outboxFor, photosOf, removePhoto, saveBundle, setCurrentUser } from "./db.js";
-import { acknowledge, claim, entriesOf, keepConflict, noteFailure, refuse, sendable } from "./outbox.js";
+import { bundleFor, outboxFor, photosOf, removePhoto, saveBundle, setCurrentUser, visitsWithPhotos } from "./db.js";
+import { acknowledge, acknowledgeAll, claim, claimAll, entriesOf, keepConflict, noteFailure, noteFailures, refuse, sendable } from "./outbox.js";
 import { changed } from "./page.js";
 
 const POOL = 4;
+const BATCH = 25; // entries in one request to /api/visit-changes (the server takes 25 at most)
+const BATCH_FROM = 3; // visits waiting at once from which their entries go in batches
 const POLL_MS = 1000; // while the server cannot be reached, /healthz is asked this often
 const BUSY_TRIES = 10; // "still in progress" answers before the run gives up for now
 const REFRESH_MS = 2000;
@@ -99,12 +103,43 @@ async function run() {
   }
 }
 
-/** Send what can go, POOL visits at a time, until nothing is left that can go now (what
- * is queued meanwhile included); {state, sent: how many visits had changes arrive}. */
+/** Send what can go until nothing is left that can go now (what is queued meanwhile
+ * included); {state, sent: how many visits had changes arrive}. A backlog (BATCH_FROM
+ * visits or more waiting) goes BATCH entries to a request; a few go POOL visits at a time,
+ * each entry as its own PUT. */
 async function drain(userId, token) {
   const sent = new Set(); // the visits of which something arrived
   let stop = null;
+  let busyRounds = 0;
   let queue = sendable(await outboxFor(userId));
+  while (queue.length && !stop) {
+    const batched = queue.length >= BATCH_FROM ? await batchable(queue) : [];
+    if (batched.length >= BATCH_FROM) {
+      stop = await sendBatches(batched, token, sent);
+      if (stop === "busy") {
+        // A copy of some entry is still being handled: ask again shortly, a few times.
+        busyRounds += 1;
+        stop = busyRounds < BUSY_TRIES ? null : "server_error";
+        if (!stop) await pause(1000);
+      }
+    } else {
+      stop = await sendInLanes(queue, token, sent);
+    }
+    if (!stop) queue = sendable(await outboxFor(userId)); // queued or released while the run went
+  }
+  return { state: stop ?? "done", sent: sent.size };
+}
+
+/** The entries that go as one PUT each (a submission with photos goes in steps: send()). */
+async function batchable(entries) {
+  const withPhotos = await visitsWithPhotos();
+  return entries.filter((e) => e.final_version == null && !(e.payload.status === "submitted" && withPhotos.has(e.uuid)));
+}
+
+/** Send these entries, POOL visits side by side, each visit's entries one after another;
+ * the reason to stop, or null. */
+async function sendInLanes(queue, token, sent) {
+  let stop = null;
   const busy = new Set();
   async function lane() {
     for (let i = queue.findIndex((e) => !busy.has(e.uuid)); i >= 0 && !stop; i = queue.findIndex((e) => !busy.has(e.uuid))) {
@@ -124,11 +159,69 @@ async function drain(userId, token) {
       busy.delete(uuid);
     }
   }
-  while (queue.length && !stop) {
-    await Promise.all(Array.from({ length: POOL }, lane));
-    if (!stop) queue = sendable(await outboxFor(userId)); // queued while the run went
+  await Promise.all(Array.from({ length: POOL }, lane));
+  return stop;
+}
+
+/** Send these entries (one per visit) BATCH to a request, one request after another; the
+ * reason to stop ("busy" when some copy was still being handled), or null. */
+async function sendBatches(entries, token, sent) {
+  let busy = false;
+  for (let i = 0; i < entries.length; i += BATCH) {
+    const outcome = await sendBatch(entries.slice(i, i + BATCH), token, sent);
+    if (outcome === "busy") busy = true;
+    else if (outcome) return outcome;
   }
-  return { state: stop ?? "done", sent: sent.size };
+  return busy ? "busy" : null;
+}
+
+/** One request of entries: claimed in one transaction, and the answered ones acknowledged
+ * in one; each other answer is dealt with as its own PUT's would be. A request with no
+ * usable answer as a whole sends its entries one by one (or, offline, keeps them). */
+async function sendBatch(queued, token, sent) {
+  const claimed = await claimAll(queued.map((e) => e.op_uuid));
+  // Looked at again as claimed (a claimed entry's body no longer changes): a draft that
+  // became a submission with photos meanwhile goes in its steps, through send().
+  const entries = await batchable(claimed);
+  const alone = claimed.filter((e) => !entries.includes(e));
+  if (alone.length) {
+    const stop = await sendInLanes(alone, token, sent);
+    if (stop) return stop;
+  }
+  if (!entries.length) return null;
+  const answer = await api.putVisits(entries, token);
+  if (!answer.ok) {
+    if (answer.kind === "offline" || answer.kind === "signed_out") {
+      if (answer.kind === "offline") await noteFailures(entries, { last_error: "network" });
+      return answer.kind;
+    }
+    return sendInLanes(entries, token, sent);
+  }
+  const answered = [];
+  let busy = false;
+  let failed = false;
+  for (const entry of entries) {
+    const result = answer.answers.get(entry.op_uuid) ?? { ok: false, kind: "server_error", status: 0, body: {} };
+    if (result.ok) {
+      answered.push([entry, result.body.version]);
+      sent.add(entry.uuid);
+    } else if (result.kind === "busy") {
+      busy = true;
+      await noteFailure(entry, { last_error: "still in progress" });
+    } else if (result.kind === "refused") {
+      const problem = { status: result.status, ...result.body };
+      await (result.status === 409 ? keepConflict(entry, problem) : refuse(entry, problem));
+      changed({ visit: entry.uuid }); // at once, on whatever page the officer is
+    } else {
+      // Worth another try later, as a PUT's server error is: the run ends here (and the
+      // tablet watches /healthz) rather than sending the same entry again at once.
+      failed = true;
+      await noteFailure(entry, { last_error: `HTTP ${result.status || "redirect"}` });
+    }
+  }
+  await acknowledgeAll(answered);
+  changedSoon();
+  return failed ? "server_error" : busy ? "busy" : null;
 }
 
 /** Fetch the bundle if it changed (its ETag); if it cannot be had, the tablet keeps its own. */

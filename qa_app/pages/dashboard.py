@@ -9,9 +9,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from qa_app.auth.permissions import authorize
-from qa_app.dashboard import bp
 from qa_app.escalations.models import STATES, Escalation
 from qa_app.extensions import db
+from qa_app.pages import bp
 from qa_app.placements.attendance import attendance_for
 from qa_app.placements.attendance_chart import attendance_chart
 from qa_app.placements.scopes import placements_visible_to
@@ -33,7 +33,7 @@ def _counts(query):
 
 @bp.route("/dashboard")
 @login_required
-def index():
+def dashboard():
     """Numbers the Head of Access watches, each as a small bar chart with the figures beside it."""
     authorize("escalation.decide")
     today = date.today()
@@ -54,7 +54,7 @@ def index():
         placements_visible_to(current_user), whole_authority=current_user.role == "head_of_access"
     )
     return render_template(
-        "dashboard/index.html",
+        "pages/dashboard.html",
         by_state=[(STATES[s], by_state.get(s, 0)) for s in STATES if s != "closed"],
         by_age=list(by_age.items()),
         rag=[

@@ -1,6 +1,6 @@
 """The placements a school visit checks (docs/domain.md §2.7): the school's open placements and
-those ended since its last signed-off visit, with what the records say of each. Registered
-with visits.school_placements, which the save path and check answers ask.
+those ended since its last signed-off visit, with what the records say of each. They answer
+the school_visit_placements signal, which the save path and check answers send.
 """
 
 from collections import defaultdict, namedtuple
@@ -18,7 +18,7 @@ from qa_app.placements.overdue import (
     overdue_with_last_review,
 )
 from qa_app.providers.models import Provider
-from qa_app.visits import school_placements
+from qa_app.signals import school_visit_placements
 from qa_app.visits.models import Visit
 
 # With no earlier signed-off visit, those ended in the year before the visit are listed.
@@ -156,7 +156,7 @@ def placements_for_many(visits, scope=None, shape=_as_listed):
     looks_back_to = {}
     for visit in wanted:
         looks_back_to[visit.school_id] = min(sinces[id(visit)], looks_back_to.get(visit.school_id, date.max))
-    rows = db.session.execute(
+    query = (
         select(*LISTED_COLUMNS, Provider.name, last_review_date())
         .join(Provider, Provider.id == Placement.provider_id)
         .where(
@@ -174,7 +174,10 @@ def placements_for_many(visits, scope=None, shape=_as_listed):
             true() if scope is None else scope,
         )
         .order_by(Placement.ended_on.is_not(None), Placement.start_date, Placement.id)
-    ).all()
+    )
+    # Columns only, through the connection: the ORM's handling of each row would cost more
+    # than the rest of this function (nothing is pending here: the bundle is a read).
+    rows = db.session.connection().execute(query).all()
     # Each row once as a named tuple: its fields are read a few dozen times each below, and
     # a tuple's attribute costs a tenth of a result row's.
     by_school = defaultdict(list)
@@ -183,27 +186,24 @@ def placements_for_many(visits, scope=None, shape=_as_listed):
         by_school[placement.school_id].append((placement, row.name, row[-1]))
     listed = []
     for visit in visits:
-        if visit.visit_date is None:
+        day = visit.visit_date  # read once: a mapped attribute costs more than the test below
+        if day is None:
             listed.append([])
             continue
+        since = sinces[id(visit)]
         listed.append(
             [
                 shape(
                     placement,
                     provider_name,
                     last_review,
-                    [
-                        item.kind
-                        for item in overdue_with_last_review(placement, last_review, visit.visit_date)
-                    ],
+                    [item.kind for item in overdue_with_last_review(placement, last_review, day)],
                 )
                 for placement, provider_name, last_review in by_school[visit.school_id]
-                if placement.start_date <= visit.visit_date
-                and (placement.ended_on is None or placement.ended_on >= sinces[id(visit)])
+                if placement.start_date <= day and (placement.ended_on is None or placement.ended_on >= since)
             ]
         )
     return listed
 
 
-if placements_for not in school_placements.listers:
-    school_placements.listers.append(placements_for)
+school_visit_placements.connect(placements_for)

@@ -1,6 +1,5 @@
 """The home page of school staff: their school's placements, what is due on them, and the
-way to the provider register. `/` sends school users here (auth.routes.home_page); it
-lives with placements because auth, at the bottom of the layers, cannot read them."""
+way to the provider register. `/` sends school users here (auth.routes.home_page)."""
 
 from datetime import date
 
@@ -11,7 +10,7 @@ from sqlalchemy import func, select
 from qa_app.audit.reads import audited
 from qa_app.auth.permissions import can
 from qa_app.extensions import db
-from qa_app.placements import bp
+from qa_app.pages import bp
 from qa_app.placements.lists import ListFilters, overdue_counts, placement_page
 from qa_app.placements.models import Placement
 from qa_app.placements.overdue import OVERDUE, items_from_row
@@ -33,13 +32,14 @@ def school_home():
     if current_user.role != "school" or not can(current_user, "placement.view"):
         abort(403)
     today = date.today()
-    overdue = placement_page(current_user, ListFilters(due="any"), today)
+    overdue_page = placement_page(current_user, ListFilters(due="any"), today)
     return render_template(
-        "placements/home.html",
+        "pages/school_home.html",
         school=current_user.school,
         open_count=open_placements(current_user),
-        overdue=overdue,
-        due={row.Placement.id: items_from_row(row) for row in overdue.items},
-        overdue_counts=overdue_counts(current_user, ListFilters(), today),
+        overdue_page=overdue_page,
+        due={row.Placement.id: items_from_row(row) for row in overdue_page.items},
+        # {kind: how many placements}, as the placement list has it.
+        overdue=overdue_counts(current_user, ListFilters(), today),
         overdue_labels=OVERDUE,
     )

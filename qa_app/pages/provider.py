@@ -1,7 +1,7 @@
 """The provider page: the provider's details with its open actions, visit history and (for
 staff) the history of changes to its details.
 
-It shows visits, so it sits with them, above providers (which never import visits).
+It shows visits and the provider's own records, so it sits above both.
 """
 
 from datetime import date
@@ -13,11 +13,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from qa_app.auth.permissions import authorize, can, provider_staff_of
 from qa_app.extensions import db
+from qa_app.pages import bp
 from qa_app.providers.models import CHANGE_LABELS, Provider
 from qa_app.providers.scopes import may_invite, may_see_documents
 from qa_app.providers.services import history
 from qa_app.selfassessment.services import may_request
-from qa_app.visits import bp
 from qa_app.visits.models import Action, Visit
 from qa_app.visits.scopes import can_see_visit, may_read_report
 from qa_app.visits.standards import position_against_standards
@@ -72,7 +72,7 @@ def provider_page(provider_id):
     staff = can(current_user, "provider.view_internal")
     visits = visit_history(provider, include_unsigned=staff)
     return render_template(
-        "providers/show.html",
+        "pages/provider.html",
         provider=provider,
         visits=visits,
         may_open={v.id for v in visits if can_see_visit(current_user, v)},

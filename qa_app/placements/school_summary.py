@@ -1,31 +1,27 @@
-"""A school's page (docs/domain.md §2.7): its details and link officer, its visits, a summary of
-its placements by provider with each provider's QA status, and its open actions.
+"""What a school's page (pages/school.py, docs/domain.md §2.7) shows of it: the school with
+its link officer, its visits, a summary of its placements by provider with each provider's
+QA status, and its open actions.
 
-It shows visits as well as placements, so it sits with placements, above visits. Every
-part is one query, so the page takes the same number of queries however many visits and
+It reads visits as well as placements, so it sits with placements, above visits. Each part
+is one query, so the page takes the same number of queries however many visits and
 placements the school has.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, render_template
-from flask_login import current_user, login_required
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
-from qa_app.audit.reads import audited
-from qa_app.auth.models import SCHOOL_PHASES, School
-from qa_app.auth.permissions import authorize, may_see_school
+from qa_app.auth.models import School
 from qa_app.extensions import db
-from qa_app.placements import bp
-from qa_app.placements.lists import NOT_KNOWN_REGISTERED, concern
+from qa_app.placements.lists import concern
 from qa_app.placements.models import Placement
 from qa_app.placements.overdue import any_overdue, overdue_conditions
-from qa_app.providers.models import REGISTRATION_STATUSES, Provider
+from qa_app.providers.models import Provider
 from qa_app.providers.search import qa_status_sql
 from qa_app.visits.models import Action, Visit
-from qa_app.visits.scopes import EDITABLE_VISIT_STATES, can_see_visit, may_read_report, may_visit_school
+from qa_app.visits.scopes import EDITABLE_VISIT_STATES
 
 
 def academic_year_start(today):
@@ -118,35 +114,3 @@ def open_school_actions(school):
 def own_open_visit(user, visits):
     """The user's own open visit (draft or returned) among the school's visits, or None."""
     return next((v for v in visits if v.officer_id == user.id and v.status in EDITABLE_VISIT_STATES), None)
-
-
-@bp.route("/schools/<int:school_id>")
-@login_required
-@audited("view", "school", "school_id")
-def school_page(school_id):
-    """A school's details, visits, placements by provider and open actions."""
-    authorize("school.view")
-    school = school_with_officer(school_id)
-    if not may_see_school(current_user, school):
-        abort(404)
-    today = date.today()
-    own_staff = current_user.role == "school"
-    visits = school_visits(school, include_unsigned=not own_staff)
-    may_visit = may_visit_school(current_user, school)
-    return render_template(
-        "placements/school.html",
-        school=school,
-        phases=SCHOOL_PHASES,
-        own_staff=own_staff,
-        visits=visits,
-        may_open={v.id for v in visits if not own_staff and can_see_visit(current_user, v)},
-        may_read_report={v.id for v in visits if may_read_report(current_user, v)},
-        may_visit=may_visit,
-        open_visit=own_open_visit(current_user, visits) if may_visit else None,
-        providers=providers_used(school, today),
-        summary=placement_summary(school, today),
-        actions=open_school_actions(school),
-        registration_labels=REGISTRATION_STATUSES,
-        not_known_registered=NOT_KNOWN_REGISTERED,
-        today=today,
-    )

@@ -27,7 +27,7 @@ from qa_app import signals
 from qa_app.auth.models import School, User
 from qa_app.dates import long_date
 from qa_app.escalations.models import Escalation
-from qa_app.escalations.services import raise_from_placements
+from qa_app.escalations.raising import raise_from_placements
 from qa_app.extensions import db
 from qa_app.placements.models import Placement
 from qa_app.providers.models import Provider
