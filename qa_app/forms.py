@@ -10,9 +10,9 @@ import json
 
 from flask import flash
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField, HiddenField, IntegerField
-from wtforms.validators import Email, StopValidation, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovTextArea
+from wtforms import DateField, HiddenField, IntegerField, RadioField, TextAreaField
+from wtforms.validators import AnyOf, Email, Length, Optional, StopValidation, ValidationError
 
 from qa_app.domain import Invalid
 from qa_app.extensions import db
@@ -50,6 +50,31 @@ class DayMonthYearField(DateField):
             super().process_formdata([" ".join(parts)])
         except ValueError:
             raise ValueError(f"{self.label.text} must be a real date, like 20 11 2026") from None
+
+
+def add_criterion_fields(form_class, criterion, judgements, evidence_label, evidence_length):
+    """Give `form_class` a criterion's judgement (`rating_<code>`, one of `judgements`:
+    value -> label; blank is "not judged yet", not a wrong answer) and its evidence
+    (`evidence_<code>`, up to `evidence_length` characters)."""
+    code = criterion.code
+    setattr(
+        form_class,
+        f"rating_{code}",
+        RadioField(
+            f"{code} {criterion.text}",
+            widget=GovRadioInput(),
+            choices=list(judgements.items()),
+            validate_choice=False,
+            validators=[Optional(), AnyOf(list(judgements), f"Choose how far {code} is met")],
+        ),
+    )
+    setattr(
+        form_class,
+        f"evidence_{code}",
+        TextAreaField(
+            evidence_label, widget=GovTextArea(), validators=[Optional(), Length(max=evidence_length)]
+        ),
+    )
 
 
 def email_address():

@@ -24,10 +24,7 @@ ALREADY_VERIFIED = (
 
 
 def _action(provider, action_id):
-    action = services.find_action(provider, action_id)
-    if action is None:
-        abort(404)
-    return action
+    return services.find_action(provider, action_id) or abort(404)
 
 
 @bp.route("/providers/<int:provider_id>/actions")

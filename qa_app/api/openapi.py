@@ -22,7 +22,7 @@ from qa_app.api.models import (
     VisitAnswer,
     VisitChangesAnswer,
 )
-from qa_app.api.put import Changes
+from qa_app.api.put import Changes, put_headers
 from qa_app.placements.schemas import PlacementBody
 from qa_app.visits.schemas import VisitBody
 
@@ -75,6 +75,28 @@ def documented(summary, answers, body=None, headers=(), errors=(400, 401, 403, 4
         return view
 
     return attach
+
+
+def documented_put(kind, answer, conflict_answer, body, locked=False):
+    """`documented` for the PUT of a synced record (api/put.py): its answers, its
+    Idempotency-Key and If-Match headers, and its body."""
+    changed = "Locked, or changed" if locked else "Changed"
+    return documented(
+        f"Create or update a {kind}",
+        {
+            200: ("Updated", answer),
+            201: ("Created", answer),
+            409: (
+                f"{changed} since If-Match: the caller's copy is kept (`conflict`); or an"
+                " earlier request with this key is still running (`in_progress`: retry)",
+                (conflict_answer, InProgressAnswer),
+            ),
+            422: ("This Idempotency-Key was used for another request", Problem),
+            428: (f"Changing a {kind} needs If-Match", Problem),
+        },
+        body=body,
+        headers=put_headers(kind),
+    )
 
 
 def _ref(model):

@@ -8,14 +8,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from qa_app.api import bp
 from qa_app.api.models import (
-    InProgressAnswer,
     PlacementAnswer,
     PlacementConflictAnswer,
     PlacementList,
-    Problem,
 )
-from qa_app.api.openapi import documented
-from qa_app.api.put import idempotent_put, put_headers
+from qa_app.api.openapi import documented, documented_put
+from qa_app.api.put import idempotent_put
 from qa_app.audit.reads import audited
 from qa_app.auth.permissions import authorize
 from qa_app.extensions import db
@@ -94,22 +92,7 @@ def get_placement(placement_uuid):
 
 
 @bp.route("/placements/<placement_uuid>", methods=["PUT"])
-@documented(
-    "Create or update a placement",
-    {
-        200: ("Updated", PlacementAnswer),
-        201: ("Created", PlacementAnswer),
-        409: (
-            "Changed since If-Match: the caller's copy is kept (`conflict`); or an earlier"
-            " request with this key is still running (`in_progress`: retry)",
-            (PlacementConflictAnswer, InProgressAnswer),
-        ),
-        422: ("This Idempotency-Key was used for another request", Problem),
-        428: ("Changing a placement needs If-Match", Problem),
-    },
-    body=PlacementBody,
-    headers=put_headers("placement"),
-)
+@documented_put("placement", PlacementAnswer, PlacementConflictAnswer, PlacementBody)
 def put_placement(placement_uuid):
     """Create or update a placement, idempotently (Idempotency-Key) and safely (If-Match)."""
     authorize("placement.record")

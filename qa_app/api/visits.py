@@ -5,9 +5,9 @@ from flask_login import current_user
 
 from qa_app.api import bp
 from qa_app.api.errors import as_answer
-from qa_app.api.models import ConflictAnswer, InProgressAnswer, Problem, VisitAnswer, VisitChangesAnswer
-from qa_app.api.openapi import documented
-from qa_app.api.put import Changes, batch_put, idempotent_put, put_headers
+from qa_app.api.models import ConflictAnswer, Problem, VisitAnswer, VisitChangesAnswer
+from qa_app.api.openapi import documented, documented_put
+from qa_app.api.put import Changes, batch_put, idempotent_put
 from qa_app.audit.reads import audited
 from qa_app.auth.permissions import authorize
 from qa_app.domain import DomainError
@@ -30,22 +30,7 @@ def get_visit(visit_uuid):
 
 
 @bp.route("/visits/<visit_uuid>", methods=["PUT"])
-@documented(
-    "Create or update a visit",
-    {
-        200: ("Updated", VisitAnswer),
-        201: ("Created", VisitAnswer),
-        409: (
-            "Locked, or changed since If-Match: the caller's copy is kept (`conflict`); or an"
-            " earlier request with this key is still running (`in_progress`: retry)",
-            (ConflictAnswer, InProgressAnswer),
-        ),
-        422: ("This Idempotency-Key was used for another request", Problem),
-        428: ("Changing a visit needs If-Match", Problem),
-    },
-    body=VisitBody,
-    headers=put_headers("visit"),
-)
+@documented_put("visit", VisitAnswer, ConflictAnswer, VisitBody, locked=True)
 def put_visit(visit_uuid):
     """Create or update a visit, idempotently (Idempotency-Key) and safely (If-Match)."""
 

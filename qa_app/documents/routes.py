@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from qa_app.documents import bp, services
 from qa_app.documents.files import ACCEPT, as_download, max_bytes, read_upload, size_words
@@ -16,14 +17,9 @@ from qa_app.forms import NOT_SAVED, committed, show_errors
 from qa_app.providers.own_pages import provider_for_own_pages
 from qa_app.providers.scopes import is_staff_of, own_provider_id, reviews_for
 
-# Roles that never see a provider's documents: told so (403) rather than "not found".
-
 
 def _document(provider, document_id):
-    document = db.session.get(ProviderDocument, document_id)
-    if document is None or document.provider_id != provider.id:
-        abort(404)
-    return document
+    return db.one_or_404(select(ProviderDocument).filter_by(id=document_id, provider_id=provider.id))
 
 
 @bp.route("/providers/<int:provider_id>/documents")

@@ -7,15 +7,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovFileInput,
     GovPasswordInput,
-    GovRadioInput,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, PasswordField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, Length, Optional
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
 
-from qa_app.forms import DayMonthYearField, VersionedForm, email_address
+from qa_app.forms import DayMonthYearField, VersionedForm, add_criterion_fields, email_address
 
 
 class SafeguardingConfirmationForm(VersionedForm):
@@ -77,25 +75,7 @@ def self_assessment_form(criteria, formdata=None, **data):
         save = SubmitField("Save and return", widget=GovSubmitInput())
 
     for criterion in criteria:
-        setattr(
-            SelfAssessmentThemeForm,
-            f"rating_{criterion.code}",
-            RadioField(
-                f"{criterion.code} {criterion.text}",
-                widget=GovRadioInput(),
-                choices=list(OWN_JUDGEMENTS.items()),
-                validate_choice=False,
-                validators=[
-                    Optional(),
-                    AnyOf(list(OWN_JUDGEMENTS), f"Choose how far {criterion.code} is met"),
-                ],
-            ),
-        )
-        setattr(
-            SelfAssessmentThemeForm,
-            f"evidence_{criterion.code}",
-            TextAreaField("Your evidence", widget=GovTextArea(), validators=[Optional(), Length(max=5000)]),
-        )
+        add_criterion_fields(SelfAssessmentThemeForm, criterion, OWN_JUDGEMENTS, "Your evidence", 5000)
         setattr(
             SelfAssessmentThemeForm,
             f"file_{criterion.code}",

@@ -64,31 +64,42 @@ def rules_show(version_id):
     return _page(version, 400, rules_form=form)
 
 
+def _act(version_id, form_name, form_class, act, said):
+    """A POST of one of a version's forms: `act(version, form)` writes through the service
+    and returns the version to show next, which `said(version)` tells the user about; a
+    refused form shows the page again with its errors."""
+    authorize("rules.manage")
+    version = db.get_or_404(RegistrationRules, version_id)
+    form = form_class()
+    if form.validate_on_submit():
+        done = committed(form, lambda: act(version, form))
+        if done is not NOT_SAVED:
+            flash(said(done))
+            return redirect(url_for("registration.rules_show", version_id=done.id))
+    return _page(version, 400, **{form_name: form})
+
+
 @bp.route("/admin/registration-rules/<int:version_id>/publish", methods=["POST"])
 @login_required
 def rules_publish(version_id):
     """Publish a draft to come into force on the date the law is commenced."""
-    authorize("rules.manage")
-    version = db.get_or_404(RegistrationRules, version_id)
-    form = PublishRulesForm()
-    if form.validate_on_submit():
-        published = committed(form, lambda: services.publish_rules(version, form.in_force_from.data))
-        if published is not NOT_SAVED:
-            flash(f"{version.title} is published and in force from {long_date(version.in_force_from)}.")
-            return redirect(url_for("registration.rules_show", version_id=version.id))
-    return _page(version, 400, publish_form=form)
+    return _act(
+        version_id,
+        "publish_form",
+        PublishRulesForm,
+        lambda version, form: services.publish_rules(version, form.in_force_from.data),
+        lambda version: f"{version.title} is published and in force from {long_date(version.in_force_from)}.",
+    )
 
 
 @bp.route("/admin/registration-rules/<int:version_id>/copy", methods=["POST"])
 @login_required
 def rules_copy(version_id):
     """Copy a version into a new draft whose thresholds can be edited."""
-    authorize("rules.manage")
-    version = db.get_or_404(RegistrationRules, version_id)
-    form = CopyRulesForm()
-    if form.validate_on_submit():
-        draft = committed(form, lambda: services.copy_rules(version, form.name.data))
-        if draft is not NOT_SAVED:
-            flash(f"Draft {draft.name} created.")
-            return redirect(url_for("registration.rules_show", version_id=draft.id))
-    return _page(version, 400, copy_form=form)
+    return _act(
+        version_id,
+        "copy_form",
+        CopyRulesForm,
+        lambda version, form: services.copy_rules(version, form.name.data),
+        lambda draft: f"Draft {draft.name} created.",
+    )

@@ -86,7 +86,7 @@ def update_rules(version, title, rules):
 
 
 def publish_rules(version, in_force_from):
-    """Publish a draft to come into force on the date it is commenced."""
+    """Publish a draft to come into force on the date it is commenced; returns it."""
     if version.is_published:
         raise Invalid({"in_force_from": "This version is already published"})
     if in_force_from is None:
@@ -95,6 +95,7 @@ def publish_rules(version, in_force_from):
     version.in_force_from = in_force_from
     db.session.flush()
     rules_published.send(version)
+    return version
 
 
 # -- the registration check on a visit ---------------------------------------------------

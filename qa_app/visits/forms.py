@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from qa_app.forms import DayMonthYearField, VersionedForm, WholeNumberField
+from qa_app.forms import DayMonthYearField, VersionedForm, WholeNumberField, add_criterion_fields
 from qa_app.framework.rating import RATINGS
 from qa_app.visits.form_words import words
 from qa_app.visits.models import ACTION_OWNERS, OWNERS_BY_KIND, PLACEMENT_CHECKS, VISIT_TYPES
@@ -67,23 +67,7 @@ def theme_form(criteria, formdata=None, **data):
         submit = SubmitField("Save and return to the visit", widget=GovSubmitInput())
 
     for criterion in criteria:
-        setattr(
-            ThemeForm,
-            f"rating_{criterion.code}",
-            RadioField(
-                f"{criterion.code} {criterion.text}",
-                widget=GovRadioInput(),
-                choices=list(RATINGS.items()),
-                # Not judged yet is no answer, not a wrong one.
-                validate_choice=False,
-                validators=[Optional(), AnyOf(list(RATINGS), f"Choose how far {criterion.code} is met")],
-            ),
-        )
-        setattr(
-            ThemeForm,
-            f"evidence_{criterion.code}",
-            TextAreaField("Evidence", widget=GovTextArea(), validators=[Optional(), Length(max=20000)]),
-        )
+        add_criterion_fields(ThemeForm, criterion, RATINGS, "Evidence", 20000)
     return ThemeForm(formdata, data=data) if formdata is not None else ThemeForm(data=data)
 
 
