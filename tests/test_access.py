@@ -152,9 +152,9 @@ MATRIX = {
     "visits.overdue_actions": ("GET", "/actions", casework(200, 200)),
     "visits.sign_off_queue": ("GET", "/sign-off", casework(403, 200)),
     "auth.deputies": ("GET", "/sign-off/deputies", casework(403, 200)),
-    "visits.start": ("GET", "/providers/{provider}/visits/new", casework(200, 200)),
+    "pages.start_provider_visit": ("GET", "/providers/{provider}/visits/new", casework(200, 200)),
     # Only a school's link officer (not this officer) or the Head of Access starts its visit.
-    "visits.start_school_visit": ("GET", "/schools/{school}/visits/new", casework(403, 200)),
+    "pages.start_school_visit": ("GET", "/schools/{school}/visits/new", casework(403, 200)),
     # A school visit's section; the visit here is a provider visit's draft of another officer.
     "visits.placements": ("GET", "/visits/{visit}/placements", OTHERS_VISIT_EDIT),
     # School staff may open a visit's page, but see only their own school's signed-off
@@ -220,7 +220,7 @@ MATRIX = {
     "alerts.index": ("GET", "/alerts", only(("officer", "head_of_access", "school"))),
     "alerts.show": ("GET", "/alerts/{alert}", OTHER_SCHOOLS_PLACEMENT),
     # Providers' marks for a school's own register: as the school's page.
-    "placements.school_marks_csv": (
+    "pages.school_marks_csv": (
         "GET",
         "/schools/{school}/marks.csv",
         {
@@ -244,8 +244,8 @@ MATRIX = {
     # edition of a signed-off visit (tests/test_reports.py), so this draft is 403 for it.
     "reports.visit_report": ("GET", "/visits/{visit}/report.pdf", casework(officer=404, head=200)),
     "reports.email_report": ("POST", "/visits/{visit}/report/email", casework(officer=404, head=302)),
-    "reports.register_csv": ("GET", "/providers/export.csv", signed_in(200, provider=403)),
-    "reports.register_pdf": ("GET", "/providers/export.pdf", signed_in(200, provider=403)),
+    "pages.register_csv": ("GET", "/providers/export.csv", signed_in(200, provider=403)),
+    "pages.register_pdf": ("GET", "/providers/export.pdf", signed_in(200, provider=403)),
     "reports.referral_pack": ("GET", "/escalations/{escalation}/referral-pack.pdf", casework(404, 200)),
     # The CSV import of placements: schools and the authority's caseworkers; a file waiting
     # to be imported is its uploader's alone (404 to everyone else).
@@ -318,21 +318,21 @@ MATRIX = {
     ),
     # Inviting provider staff: the provider's own officer (not this one: 404) or an
     # administrator. The invitation link is for someone signed out; this token is unknown.
-    "provider_staff.index": (
+    "pages.provider_staff": (
         "GET",
         "/providers/{provider}/staff",
         only(("officer", "admin")) | {"officer": 404},
     ),
     "provider_staff.accept_invitation": ("GET", "/invitations/not-a-token", signed_in(403, anonymous=404)),
     # Asking for a self-assessment: the provider's officer (not this one: 404) or the Head of Access.
-    "provider_staff.request_self_assessment": (
+    "pages.provider_self_assessment_request": (
         "GET",
         "/providers/{provider}/self-assessment/request",
         casework(404, 200),
     ),
     # A document given with a self-assessment: those who review the provider (not this
     # officer: 404), and the provider's own staff (not this provider's: 404).
-    "provider_staff.self_assessment_file": (
+    "pages.provider_self_assessment_file": (
         "GET",
         "/providers/{provider}/self-assessment-files/{self_assessment_file}",
         PROVIDER_RECORD,
@@ -398,27 +398,47 @@ MATRIX = {
         only(("officer", "head_of_access", "school"), code=400) | API_ANON,
     ),
     "framework.edit_documents": ("GET", "/admin/frameworks/{version}/documents", only(ADMIN)),
-    "documents.index": ("GET", "/providers/{provider}/documents", PROVIDER_RECORD),
+    "pages.provider_documents": ("GET", "/providers/{provider}/documents", PROVIDER_RECORD),
     "documents.mine": ("GET", "/provider/documents", only(("provider",))),
-    "documents.upload": ("GET", "/providers/{provider}/documents/employers_liability/new", STAFF_ONLY),
-    "documents.show": ("GET", "/providers/{provider}/documents/version/{document}", PROVIDER_RECORD),
-    "documents.download": ("GET", "/providers/{provider}/documents/version/{document}/file", PROVIDER_RECORD),
+    "pages.provider_document_upload": (
+        "GET",
+        "/providers/{provider}/documents/employers_liability/new",
+        STAFF_ONLY,
+    ),
+    "pages.provider_document": ("GET", "/providers/{provider}/documents/version/{document}", PROVIDER_RECORD),
+    "pages.provider_document_file": (
+        "GET",
+        "/providers/{provider}/documents/version/{document}/file",
+        PROVIDER_RECORD,
+    ),
     "documents.waiting": ("GET", "/documents", casework(200, 200)),
-    "action_plans.index": ("GET", "/providers/{provider}/actions", PROVIDER_RECORD),
+    "pages.provider_actions": ("GET", "/providers/{provider}/actions", PROVIDER_RECORD),
     "action_plans.mine": ("GET", "/provider/actions", only(("provider",))),
-    "action_plans.show": ("GET", "/providers/{provider}/actions/{action}", PROVIDER_RECORD),
-    "action_plans.answer": ("GET", "/providers/{provider}/actions/{action}/answer", STAFF_ONLY),
-    "action_plans.evidence": ("GET", "/providers/{provider}/actions/evidence/{evidence}", PROVIDER_RECORD),
+    "pages.provider_action": ("GET", "/providers/{provider}/actions/{action}", PROVIDER_RECORD),
+    "pages.provider_action_answer": ("GET", "/providers/{provider}/actions/{action}/answer", STAFF_ONLY),
+    "pages.provider_action_evidence": (
+        "GET",
+        "/providers/{provider}/actions/evidence/{evidence}",
+        PROVIDER_RECORD,
+    ),
     # The draft of a visit submitted by another officer (404 for this one).
     "drafts.officer_page": ("GET", "/visits/{submitted}/draft", casework(404, 200)),
     # Already shared: the Head of Access is told so on the page she is sent back to.
     "drafts.share": ("POST", "/visits/{submitted}/draft/share", casework(404, 302)),
     "drafts.answer": ("GET", "/visits/{submitted}/draft/comments/{comment}", casework(404, 200)),
-    "drafts.index": ("GET", "/providers/{provider}/drafts", PROVIDER_RECORD),
+    "pages.provider_drafts": ("GET", "/providers/{provider}/drafts", PROVIDER_RECORD),
     "drafts.mine": ("GET", "/provider/drafts", only(("provider",))),
-    "drafts.provider_page": ("GET", "/providers/{provider}/drafts/{share}", PROVIDER_RECORD),
-    "drafts.no_comments": ("POST", "/providers/{provider}/drafts/{share}/no-comments", STAFF_ONLY),
-    "drafts.report": ("GET", "/providers/{provider}/drafts/{share}/report.pdf", PROVIDER_RECORD),
+    "pages.provider_draft": ("GET", "/providers/{provider}/drafts/{share}", PROVIDER_RECORD),
+    "pages.provider_draft_no_comments": (
+        "POST",
+        "/providers/{provider}/drafts/{share}/no-comments",
+        STAFF_ONLY,
+    ),
+    "pages.provider_draft_report": (
+        "GET",
+        "/providers/{provider}/drafts/{share}/report.pdf",
+        PROVIDER_RECORD,
+    ),
     # The read log: administrators search it and export it.
     "audit.index": ("GET", "/admin/audit", only(ADMIN)),
     "audit.export": ("GET", "/admin/audit/export.csv", only(ADMIN)),

@@ -70,7 +70,7 @@ MUST_BE_AUDITED = {
     "alerts.index": ("view", "attendance_alert_list"),
     "alerts.show": ("view", "attendance_alert"),
     "portal.register": ("view", "register"),
-    "placements.school_marks_csv": ("export", "attendance"),
+    "pages.school_marks_csv": ("export", "attendance"),
     "placements.persistent_absence_page": ("view", "attendance"),
     "subject_access.index": ("view", "subject_access_list"),
     "subject_access.show": ("view", "subject_access"),

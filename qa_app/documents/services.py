@@ -75,6 +75,13 @@ def documents_of_provider(provider):
     return list(rows.values())
 
 
+def find_document(provider, document_id):
+    """One of the provider's uploaded versions, or None."""
+    return db.session.scalars(
+        select(ProviderDocument).filter_by(id=document_id, provider_id=provider.id)
+    ).first()
+
+
 def refresh_documents(provider):
     """Copy the expiry of each mandatory document the provider holds onto the provider (the
     latest expiry among its approved versions), for the QA status and the register's SQL."""

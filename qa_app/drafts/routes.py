@@ -1,27 +1,26 @@
-"""The draft report: the officer's page (share it, answer the comments), the provider's page
-(read the DRAFT, comment or say there are none), and the DRAFT PDF itself."""
+"""The draft report: the officer's page (share it, answer the comments), and the drafts shared
+with provider staff's own provider. The provider's pages at its own URL (the drafts shared with
+it, reading the DRAFT, commenting or saying there are none, and the DRAFT PDF) are pages of
+qa_app/pages/provider_drafts.py."""
 
-import io
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from qa_app.dates import long_date
-from qa_app.domain import Conflict, Forbidden, Invalid, Locked
+from qa_app.domain import Invalid
 from qa_app.drafts import bp, services
-from qa_app.drafts.forms import AnswerCommentForm, CommentForm, NoCommentsForm
+from qa_app.drafts.forms import AnswerCommentForm
+from qa_app.drafts.list_page import drafts_page
+from qa_app.drafts.services import REFUSED
 from qa_app.extensions import db
 from qa_app.forms import VersionedForm, show_errors
 from qa_app.framework.rating import RATINGS
-from qa_app.providers.models import Provider
-from qa_app.providers.scopes import is_staff_of, may_see_documents, own_provider_id
-from qa_app.reports.services import report_filename, report_pdf
-from qa_app.visits.accuracy import AccuracyComment, DraftShare, may_correct, share_of, sign_off_blocker
+from qa_app.providers.scopes import own_provider_id
+from qa_app.visits.accuracy import AccuracyComment, may_correct, share_of, sign_off_blocker
 from qa_app.visits.pages import load
 from qa_app.visits.services import judged_of
-
-REFUSED = (Conflict, Locked, Forbidden)
 
 
 def _officer_visit(visit_uuid):
@@ -30,19 +29,6 @@ def _officer_visit(visit_uuid):
     if visit.provider_id is None or not may_correct(current_user, visit):
         abort(404)
     return visit
-
-
-def _share(provider_id, share_id):
-    """A draft shared with this provider, when the user may see the provider's records."""
-    if current_user.role in ("school", "admin"):
-        abort(403)
-    provider = db.session.get(Provider, provider_id)
-    share = db.session.get(DraftShare, share_id)
-    if provider is None or share is None or share.provider_id != provider.id:
-        abort(404)
-    if not may_see_documents(current_user, provider):
-        abort(404)
-    return provider, share
 
 
 def _criteria(visit):
@@ -137,96 +123,6 @@ def answer(visit_uuid, comment_id):
     return page, 400 if form.errors else 200
 
 
-@bp.route("/providers/<int:provider_id>/drafts")
-@login_required
-def index(provider_id):
-    """The drafts shared with the provider."""
-    if current_user.role in ("school", "admin"):
-        abort(403)
-    provider = db.session.get(Provider, provider_id)
-    if provider is None or not may_see_documents(current_user, provider):
-        abort(404)
-    return render_template(
-        "drafts/index.html", provider=provider, shares=services.shares_of(provider), today=date.today()
-    )
-
-
-@bp.route("/providers/<int:provider_id>/drafts/<int:share_id>", methods=["GET", "POST"])
-@login_required
-def provider_page(provider_id, share_id):
-    """The provider reads the draft and comments on matters of fact, criterion by criterion."""
-    provider, share = _share(provider_id, share_id)
-    visit = share.visit
-    form = CommentForm()
-    form.criterion.choices = [("", "Choose a criterion")] + [
-        (c.code, f"{c.code}: {c.text}") for c in _criteria(visit)
-    ]
-    if request.method == "POST":
-        if not is_staff_of(current_user, provider):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                services.add_comment(current_user, share, form.criterion.data, form.text.data)
-            except Invalid as problem:
-                db.session.rollback()
-                show_errors(form, problem.fields)
-            except REFUSED as problem:
-                db.session.rollback()
-                flash(str(problem), "error")
-                return redirect(request.url)
-            else:
-                db.session.commit()
-                flash("Comment sent. The officer answers each comment before the report is signed off.")
-                return redirect(request.url)
-    page = render_template(
-        "drafts/provider.html",
-        provider=provider,
-        share=share,
-        visit=visit,
-        form=form,
-        no_comments=NoCommentsForm(),
-        may_comment=is_staff_of(current_user, provider) and share.is_open(date.today()),
-        criteria={c.code: c for c in _criteria(visit)},
-    )
-    return page, 400 if form.errors else 200
-
-
-@bp.route("/providers/<int:provider_id>/drafts/<int:share_id>/no-comments", methods=["POST"])
-@login_required
-def no_comments(provider_id, share_id):
-    """The provider has no (more) comments: the window closes."""
-    provider, share = _share(provider_id, share_id)
-    if not is_staff_of(current_user, provider):
-        abort(403)
-    if not NoCommentsForm().validate_on_submit():
-        abort(400)
-    try:
-        services.confirm_no_comments(current_user, share)
-    except REFUSED as problem:
-        db.session.rollback()
-        flash(str(problem), "error")
-    else:
-        db.session.commit()
-        flash("Thank you: the officer is told you have no more comments.")
-    return redirect(url_for("drafts.provider_page", provider_id=provider.id, share_id=share.id))
-
-
-@bp.route("/providers/<int:provider_id>/drafts/<int:share_id>/report.pdf")
-@login_required
-def report(provider_id, share_id):
-    """The provider edition of the shared visit's report (marked DRAFT until signed off)."""
-    _, share = _share(provider_id, share_id)
-    report_, data = report_pdf(share.visit, "provider")
-    response = send_file(
-        io.BytesIO(data),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=report_filename(report_),
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.route("/provider/drafts")
 @login_required
 def mine():
@@ -234,4 +130,4 @@ def mine():
     provider_id = own_provider_id(current_user)
     if provider_id is None:
         abort(403)
-    return index(provider_id)
+    return drafts_page(provider_id)

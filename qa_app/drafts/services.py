@@ -22,6 +22,8 @@ from qa_app.visits.schemas import Judgement, VisitChange
 from qa_app.visits.services import judged_of
 
 TEXT_LIMIT = 5000
+# The refusals a draft's pages show as a message (not beside a field).
+REFUSED = (Conflict, Locked, Forbidden)
 
 
 def window_days():

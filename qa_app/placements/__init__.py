@@ -11,7 +11,6 @@ from qa_app.placements import (  # noqa: E402,F401
     cross_school_test,
     import_pages,
     lists,
-    mark_export_pages,
     provider_counts,
     routes,
     school_concerns,

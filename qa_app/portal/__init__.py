@@ -1,8 +1,8 @@
 """The provider's own pages: what provider staff see of their provider and do
 for it. Every page under /provider shows one provider, the signed-in user's own.
-`staff_bp` holds inviting provider staff (the provider's officer or an administrator), the
-documents given with a self-assessment, and
-the invitation link itself."""
+`staff_bp` holds the invitation link with which invited provider staff join; inviting them,
+asking for a self-assessment and the documents given with one are pages of the provider's
+(qa_app/pages/provider_staff.py)."""
 
 from flask import Blueprint
 
@@ -15,7 +15,6 @@ from qa_app.portal import (  # noqa: E402,F401
     mark_upload_pages,
     placement_pages,
     register_pages,
-    self_assessment_files,
     self_assessment_pages,
     staff,
 )

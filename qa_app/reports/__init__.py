@@ -1,4 +1,5 @@
-"""Reports: the PDF visit report in two editions, emailing it, and register exports."""
+"""Reports: the PDF visit report in two editions, emailing it, and the register's exports (their
+pages are in qa_app/pages/register_exports.py)."""
 
 from flask import Blueprint
 

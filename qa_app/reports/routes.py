@@ -1,10 +1,9 @@
-"""Downloading and emailing visit reports; exporting the register as CSV and PDF."""
+"""Downloading and emailing visit reports, and the referral pack. The register's exports, at
+/providers/export.csv and .pdf, are pages of qa_app/pages/register_exports.py."""
 
 import io
-import tempfile
-from datetime import date, datetime
 
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from qa_app.audit.reads import audited
@@ -12,17 +11,10 @@ from qa_app.auth.permissions import authorize
 from qa_app.domain import DomainError, Forbidden, NotFound
 from qa_app.escalations import services as escalations
 from qa_app.extensions import db
-from qa_app.providers.search import RegisterFilterForm, register_filters
-from qa_app.reports import bp, escalation_pack, pdf, register, services
+from qa_app.reports import bp, escalation_pack, pdf, services
+from qa_app.reports.downloads import download
 from qa_app.reports.entries import EDITIONS
 from qa_app.visits.services import visible_visit
-
-
-def download(data, mimetype, filename):
-    """A file to save, never kept in a shared cache."""
-    response = send_file(data, mimetype=mimetype, as_attachment=True, download_name=filename)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.route("/visits/<visit_uuid>/report.pdf")
@@ -63,38 +55,6 @@ def email_report(visit_uuid):
         edition = "school" if visit.is_school_visit else "provider"
         flash(f"The {edition} edition of the report was emailed to {whom}.")
     return redirect(url_for("visits.show", visit_uuid=visit.uuid))
-
-
-@bp.route("/providers/export.csv")
-@login_required
-def register_csv():
-    """The register as filtered on screen, every page of it, as CSV."""
-    authorize("register.view")
-    filters = register_filters(RegisterFilterForm(request.args))
-    data = register.register_csv(register.register_rows(filters, date.today()))
-    return download(io.BytesIO(data), "text/csv; charset=utf-8", f"provider-register-{date.today()}.csv")
-
-
-@bp.route("/providers/export.pdf")
-@login_required
-def register_pdf():
-    """The register as filtered on screen, every page of it, as a landscape PDF table."""
-    authorize("register.view")
-    filters = register_filters(RegisterFilterForm(request.args))
-    today = date.today()
-    # On disk, not in memory, for a 10,000-row register; send_file closes it once sent.
-    out = tempfile.TemporaryFile()  # noqa: SIM115
-    pdf.write_register_pdf(
-        out,
-        register.register_rows(filters, today),
-        authority=current_app.config["AUTHORITY_NAME"],
-        filters=register.describe_filters(filters),
-        sort=register.sort_label(filters),
-        total=register.count_rows(filters, today),
-        produced_at=datetime.now(),
-    )
-    out.seek(0)
-    return download(out, "application/pdf", f"provider-register-{today}.pdf")
 
 
 @bp.route("/escalations/<int:escalation_id>/referral-pack.pdf")

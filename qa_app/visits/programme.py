@@ -125,23 +125,6 @@ def own_open_school_visits(visits, user):
     return {v.school_id: v for v in sorted(mine, key=lambda v: (v.visit_date, v.id))}
 
 
-def open_visit_to(user, provider_id=None, school_id=None):
-    """The user's own open visit (draft or returned) to this provider (or school), newest, or
-    None: one query."""
-    place = Visit.school_id == school_id if school_id is not None else Visit.provider_id == provider_id
-    return db.session.scalar(
-        select(Visit)
-        .where(
-            place,
-            Visit.officer_id == user.id,
-            Visit.status.in_(EDITABLE_VISIT_STATES),
-            visits_visible_to(user),
-        )
-        .order_by(Visit.visit_date.desc(), Visit.id.desc())
-        .limit(1)
-    )
-
-
 def own_visits(user):
     """The user's own drafts, returned and submitted visits, newest first."""
     return db.session.scalars(

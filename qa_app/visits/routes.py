@@ -1,23 +1,20 @@
-"""The visit form: start, task list, each section and check answers.
+"""The visit form: task list, each section and check answers (starting a visit is in
+visits/starting.py, its pages in qa_app/pages/visit_start.py).
 
 Each page builds a typed VisitChange from its form and saves it through
 visits.saving.save_visit, the function the sync API calls, so both obey the same rules.
 Submitting is in the submission package, which also raises any escalation.
 """
 
-import uuid as uuid_module
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from qa_app.audit.reads import audited
-from qa_app.auth.permissions import authorize, can
-from qa_app.domain import valid_uuid
+from qa_app.auth.permissions import can
 from qa_app.extensions import db
 from qa_app.forms import VersionedForm, show_errors
-from qa_app.framework.services import current_version
-from qa_app.providers.models import Provider
 from qa_app.schemas import read
 from qa_app.visits import bp, services
 from qa_app.visits.accuracy import may_correct, sign_off_blocker
@@ -32,72 +29,11 @@ from qa_app.visits.forms import (
 )
 from qa_app.visits.models import PLACEMENT_CHECKS, VisitConflict, VisitEvent
 from qa_app.visits.pages import editable, load, offer_visit_form, save, section
-from qa_app.visits.pages import start as start_visit
-from qa_app.visits.programme import open_visit_to
 from qa_app.visits.progress import task_list
-from qa_app.visits.saving import may_not_visit
 from qa_app.visits.schemas import ActionItem, VisitChange
 from qa_app.visits.school_placements import as_shown, placements_to_check
-from qa_app.visits.scopes import can_edit_visit, may_sign_off, may_visit_school
-
-DETAILS_FIELDS = {"visit_date": "visit_date", "pupils_seen": "pupils_seen", "actions": "visit_date"}
-
-
-def details_change(form, skip=frozenset(), **extra):
-    """The change a details form makes: date, type, people met, pupils seen (but those in `skip`)."""
-    kept = {name: getattr(form, name).data for name in ("visit_date", "visit_type") if name not in skip}
-    if "people_met" not in skip:
-        kept["people_met"] = form.people_met.data or ""
-    if "pupils_seen" not in skip:
-        kept.update(pupils_seen=form.pupils_seen.data, set_pupils_seen=True)
-    return VisitChange(**kept, **extra)
-
-
-@bp.route("/providers/<int:provider_id>/visits/new", methods=["GET", "POST"])
-@login_required
-def start(provider_id):
-    """Start a visit to a provider (start_page)."""
-    authorize("visit.start")
-    return start_page(db.get_or_404(Provider, provider_id), "provider")
-
-
-def start_page(place, kind):
-    """Start a visit to a provider or a school (`kind`): date, type, people met, pupils seen.
-
-    An officer with an open visit there is offered it, and sent on to it by save_visit's
-    refusal if they start another all the same: a second is never started. Only a school's
-    link officer or the Head of Access may visit a school (403 with the reason for any other
-    officer)."""
-    form = DetailsForm()
-    if not form.is_submitted():
-        form.visit_date.data = date.today()
-    version = current_version(kind)
-    refused = may_not_visit(place) if kind == "school" and not may_visit_school(current_user, place) else None
-    offered = refused is None and not form.is_submitted()
-    already = open_visit_to(current_user, **{f"{kind}_id": place.id}) if offered else None
-    if form.validate_on_submit():
-        # The browser makes the UUID (so a tablet can start a visit offline); without
-        # JavaScript the server makes one.
-        visit_uuid = valid_uuid(form.uuid.data) or str(uuid_module.uuid4())
-        name = version.name if version else ""
-        errors = start_visit(
-            visit_uuid, details_change(form, framework_version=name, **{f"{kind}_id": place.id})
-        )
-        refused = (errors or {}).pop("school_id", refused)
-        show_errors(form, errors or {}, DETAILS_FIELDS)
-        if not form.errors and refused is None:
-            return redirect(url_for("visits.show", visit_uuid=visit_uuid))
-    status = 403 if refused else 400 if form.errors else 200
-    page = render_template(
-        "visits/start.html",
-        form=form,
-        visited=place,
-        version=version,
-        already=already,
-        refused=refused,
-        **{kind: place},
-    )
-    return page, status
+from qa_app.visits.scopes import can_edit_visit, may_sign_off
+from qa_app.visits.starting import DETAILS_FIELDS, details_change
 
 
 def _history(visit):

@@ -1,34 +1,23 @@
-"""The server pages only a school visit has (docs/domain.md §2.7): starting one, and its
-placements section, where the officer checks each of the school's placements.
+"""The server page only a school visit has (docs/domain.md §2.7): its placements section, where
+the officer checks each of the school's placements. (Starting one is a page of the school's,
+qa_app/pages/visit_start.py.)
 
-Both save through visits.saving.save_visit, as every other page of the visit form does.
+It saves through visits.saving.save_visit, as every other page of the visit form does.
 """
 
 from flask import abort, request, url_for
 from flask_login import login_required
 
 from qa_app.audit.reads import audited
-from qa_app.auth.models import School
-from qa_app.auth.permissions import authorize
-from qa_app.extensions import db
 from qa_app.framework.rating import QA_STATUSES
 from qa_app.visits import bp
 from qa_app.visits.forms import placements_form
 from qa_app.visits.models import PLACEMENT_CHECKS
 from qa_app.visits.pages import editable, section
-from qa_app.visits.routes import start_page
 from qa_app.visits.schemas import VisitChange
 from qa_app.visits.school_placements import as_shown, checks_needed, placements_to_check
 
 FIELD_PREFIX = "placement_checks."
-
-
-@bp.route("/schools/<int:school_id>/visits/new", methods=["GET", "POST"])
-@login_required
-def start_school_visit(school_id):
-    """Start a visit to a school (visits.routes.start_page)."""
-    authorize("visit.start")
-    return start_page(db.get_or_404(School, school_id), "school")
 
 
 def _answers(form, placement, skip, stored):

@@ -1,4 +1,5 @@
-"""The download of providers' marks for a school's own register (placements.mark_exports)."""
+"""The download of providers' marks for a school's own register, from the school's page. The
+marks and the codes are placements.mark_exports'."""
 
 import io
 from datetime import date
@@ -8,7 +9,8 @@ from flask_login import current_user, login_required
 
 from qa_app.audit.reads import audited
 from qa_app.auth.permissions import authorize, may_see_school
-from qa_app.placements import bp, mark_exports
+from qa_app.pages import bp
+from qa_app.placements import mark_exports
 from qa_app.placements.school_summary import school_with_officer
 
 
