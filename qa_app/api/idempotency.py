@@ -14,7 +14,7 @@ import hashlib
 import json
 from contextlib import contextmanager
 
-from sqlalchemy import text
+from sqlalchemy import insert, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -78,9 +78,10 @@ def _wait_ran_out(error):
 
 
 def _claim(key, user_id, record_uuid, fingerprint, wait):
-    """This request's receipt for the key, its answer to be filled in; None when another
-    request has stored an answer under the key. InProgress when the wait runs out."""
-    receipt = SyncReceipt(
+    """True when this request holds the key's receipt, its answer to be filled in; False
+    when another request has stored an answer under the key. InProgress when the wait runs
+    out. (A statement rather than an object: a save of a whole backlog claims many keys.)"""
+    claim = insert(SyncReceipt).values(
         key=key,
         user_id=user_id,
         record_uuid=record_uuid,
@@ -90,17 +91,16 @@ def _claim(key, user_id, record_uuid, fingerprint, wait):
     )
     try:
         with waiting_at_most(wait):
-            db.session.add(receipt)
-            db.session.flush()
+            db.session.execute(claim)
     except IntegrityError:
         db.session.rollback()
-        return None
+        return False
     except OperationalError as error:
         db.session.rollback()
         if _wait_ran_out(error):
             raise InProgress(key) from error
         raise
-    return receipt
+    return True
 
 
 def answer_once(key, user_id, record_uuid, fingerprint, save, kind, wait):
@@ -111,8 +111,7 @@ def answer_once(key, user_id, record_uuid, fingerprint, save, kind, wait):
     answer = stored_answer(key, user_id, fingerprint)
     if answer is not None:
         return answer
-    receipt = _claim(key, user_id, record_uuid, fingerprint, wait)
-    if receipt is None:
+    if not _claim(key, user_id, record_uuid, fingerprint, wait):
         answer = stored_answer(key, user_id, fingerprint)
         if answer is None:  # the key's receipt is gone again: only a retry can tell
             raise InProgress(key)
@@ -122,7 +121,9 @@ def answer_once(key, user_id, record_uuid, fingerprint, save, kind, wait):
         if status >= 400 and status != 409:
             db.session.rollback()  # nothing changed, so nothing to remember
             return status, payload
-        receipt.status_code, receipt.response = status, payload
+        db.session.execute(
+            update(SyncReceipt).where(SyncReceipt.key == key).values(status_code=status, response=payload)
+        )
         db.session.commit()
     except StaleDataError:
         # Another request changed the record in the same moment: nothing of this one is kept.

@@ -5,7 +5,7 @@ makes it first; these only write, and flush nothing themselves but the judgement
 from sqlalchemy import delete, insert, inspect, update
 
 from qa_app.extensions import db
-from qa_app.visits.models import PER_THEME, SET_AS_SENT, Action, Judgement, Visit
+from qa_app.visits.models import PER_THEME, SET_AS_SENT, Action, Judgement, Visit, WrittenJudgement
 
 
 def judgements_after(judged, change):
@@ -43,11 +43,15 @@ def store_judgements(visit, before, after, version):
         db.session.execute(update(Judgement), changed)
     if new:
         db.session.execute(insert(Judgement), new)
-    # Read them again, as stored, when next asked for (the deleted ones have left the session).
+    # Read them again, as stored, when next asked for (the deleted ones have left the session);
+    # the save's answer (visits/representation.py) takes them as written.
     for judgement in visit.judgements:
         if inspect(judgement).persistent:
             db.session.expire(judgement)
     db.session.expire(visit, ["judgements"])
+    visit.written_judgements = [
+        WrittenJudgement(criteria[code], rating, evidence) for code, (rating, evidence) in after.items()
+    ]
 
 
 def _merged(current, texts):

@@ -1,5 +1,7 @@
 """Visits, their criterion judgements and the actions they record."""
 
+from collections import namedtuple
+
 from sqlalchemy import and_
 
 from qa_app.dates import utcnow
@@ -74,6 +76,10 @@ EVENT_LABELS = {
 }
 
 
+# A judgement's columns as a save wrote them, or as a query of those columns reads them.
+WrittenJudgement = namedtuple("WrittenJudgement", "criterion_id rating evidence")
+
+
 class Visit(db.Model):
     """One QA visit to a provider, or to a school (docs/domain.md §2.7), under the framework
     version it was made with (a provider version or a school version).
@@ -82,6 +88,10 @@ class Visit(db.Model):
     offline); `version` counts every stored change, for optimistic concurrency.
     The ratings are stored when the visit is saved, from the version's rules.
     """
+
+    # Not a column: the judgements as a save in this session has just written them
+    # (WrittenJudgement rows, visits/applying.store_judgements), for the save's answer.
+    written_judgements = None
 
     id = db.Column(db.Integer, primary_key=True)
     uuid = db.Column(db.String(36), nullable=False, unique=True)

@@ -15,10 +15,12 @@ def _criterion_order(code):
 
 
 def _judgements(visit):
-    """The visit's judgements as loaded; when they are not (a save has just written them),
-    their columns read in one query rather than as ORM objects."""
+    """The visit's judgements as loaded; when they are not, those a save has just written
+    (store_judgements), or else their columns read in one query rather than as ORM objects."""
     if "judgements" not in inspect(visit).unloaded:
         return visit.judgements
+    if visit.written_judgements is not None:
+        return visit.written_judgements
     return db.session.execute(
         select(Judgement.criterion_id, Judgement.rating, Judgement.evidence).where(
             Judgement.visit_id == visit.id
