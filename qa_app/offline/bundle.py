@@ -4,7 +4,7 @@ officer's providers and the schools they visit (docs/domain.md §2.7, with the p
 visit would check), the visits they may still edit (drafts and returned ones, wherever
 they were started) and every framework version those visits keep."""
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import date
 
 from sqlalchemy import nulls_first, select
@@ -27,20 +27,26 @@ from qa_app.visits.models import Action, Judgement, Visit
 from qa_app.visits.representation import visit_as_json
 from qa_app.visits.scopes import visits_editable_by
 
+# A school visit the officer may start on a day: what placements_for_many reads of a visit
+# (a mapped Visit made only to be read costs forty times as much).
+NewSchoolVisit = namedtuple("NewSchoolVisit", ["id", "school_id", "visit_date"])
+
 
 def _listed(placement, provider_name, last_review, overdue):
     """A placement as the tablet lists it on a school visit: what the placements section
-    shows of it, written as placements_for writes it (the rest stays on the server)."""
+    shows of it, as placements_for has it (the rest stays on the server). Its dates stay
+    dates: the bundle's encoder writes them as ISO dates, as placements_for does, in a
+    fraction of the time over a thousand placements."""
     return {
         "uuid": placement.uuid,
         "pupil_ref": placement.pupil_ref,
         "year_group": placement.year_group,
         "provider_name": provider_name,
-        "start_date": placement.start_date.isoformat(),
-        "ended_on": placement.ended_on.isoformat() if placement.ended_on else None,
+        "start_date": placement.start_date,
+        "ended_on": placement.ended_on,
         "part_time": placement.part_time,
         "hours_per_week": placement.hours_per_week,
-        "last_review": last_review.isoformat() if last_review else None,
+        "last_review": last_review,
         "overdue": overdue,
     }
 
@@ -99,7 +105,7 @@ def _open_actions(ids, column=Action.provider_id):
                 "id": action.id,
                 "description": action.description,
                 "owner": action.owner,
-                "due": action.due.isoformat() if action.due else None,
+                "due": action.due,
                 "answer": answer.as_json() if answer else None,
                 "answer_lines": answer_lines(answer, action.owner) if column is Action.provider_id else [],
             }
@@ -215,7 +221,8 @@ def _visit_json(visit, judgements, placements):
 
 def offline_bundle(user, today=None):
     """The user's providers (with open actions), the framework and registration rules in
-    force, the programme of providers due and the form's labels, as one JSON-ready dict."""
+    force, the programme of providers due and the form's labels, as one dict ready for
+    orjson (its dates are dates, which orjson writes as ISO dates)."""
     today = today or date.today()
     providers = _providers(user)
     actions = _open_actions([p.id for p in providers])
@@ -235,13 +242,13 @@ def offline_bundle(user, today=None):
             versions[version.name] = version
     # What each editable school visit checks, and what a new visit to each school would.
     school_visits = [v for v in visits if v.is_school_visit]
-    starting = [Visit(school_id=s.id, visit_date=today) for s in schools]
+    starting = [NewSchoolVisit(None, s.id, today) for s in schools]
     checked = placements_for_many(school_visits + starting, placements_visible_to(user), shape=_listed)
     count = len(school_visits)
     placements = {v.uuid: found for v, found in zip(school_visits, checked[:count], strict=True)}
     to_check = checked[count:]
     return {
-        "generated_at": today.isoformat(),
+        "generated_at": today,
         "user_id": user.id,
         "providers": [
             {
@@ -250,7 +257,7 @@ def offline_bundle(user, today=None):
                 "address": p.address,
                 "postcode": p.postcode,
                 "registration_status": p.registration_status,
-                "next_visit_due": p.next_visit_due.isoformat() if p.next_visit_due else None,
+                "next_visit_due": p.next_visit_due,
                 # The QA status as the register shows it today (documents out of date count).
                 **_qa_status(p, today),
                 "open_actions": actions[p.id],
@@ -281,7 +288,7 @@ def offline_bundle(user, today=None):
         "programme": [
             {
                 "provider_id": p.id,
-                "next_visit_due": p.next_visit_due.isoformat() if p.next_visit_due else None,
+                "next_visit_due": p.next_visit_due,
                 "overdue": p.next_visit_due is None or p.next_visit_due < today,
             }
             for p in providers

@@ -16,8 +16,8 @@ Four items, for open placements only (an ended placement has nothing left to do)
 finds them in the one query that lists it. tests/test_overdue.py holds both to the same cases.
 """
 
-from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import and_, func, or_, select
 
@@ -33,12 +33,12 @@ OVERDUE = {
 }
 
 
-@dataclass(frozen=True)
-class OverdueItem:
-    """One thing overdue on a placement, and the day it fell due."""
+class OverdueItem(NamedTuple):
+    """One thing overdue on a placement, and the day it fell due. A named tuple: a list of
+    a thousand placements makes one for most of them, and a tuple is the cheapest to make."""
 
     kind: str
-    due: object  # a date
+    due: date
 
     @property
     def label(self):
