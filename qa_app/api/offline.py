@@ -4,12 +4,12 @@ The answer carries a strong ETag (a hash of its bytes), so a tablet that sends i
 If-None-Match gets 304 while nothing changed; it is gzip-compressed when the tablet
 accepts gzip (every browser does)."""
 
-import gzip
 import hashlib
 
 import orjson
 from flask import current_app, request
 from flask_login import current_user
+from isal import igzip
 
 from qa_app.api import bp
 from qa_app.api.models import Bundle
@@ -18,9 +18,10 @@ from qa_app.audit.reads import audited
 from qa_app.auth.permissions import authorize
 from qa_app.offline.bundle import offline_bundle
 
-# Level 1 costs a third of level 6's time; the bundle comes out about a quarter bigger,
-# still a small fraction of what a tablet is sent for its first copy of the pages.
-GZIP_LEVEL = 1
+# ISA-L's gzip (standard gzip, read by every browser) at its default level compresses a
+# 500 KB bundle in about 0.4 ms, a fifth of zlib's level 1, to a smaller answer (88 KB
+# against 95 KB at 30,000 placements in bench.bundle).
+GZIP_LEVEL = 2
 
 
 def _encoded(bundle):
@@ -51,7 +52,7 @@ def bundle():
         response = current_app.response_class(status=304)
     elif compressed:
         response = current_app.response_class(
-            gzip.compress(body, GZIP_LEVEL, mtime=0), mimetype="application/json"
+            igzip.compress(body, GZIP_LEVEL, mtime=0), mimetype="application/json"
         )
         response.content_encoding = "gzip"
     else:

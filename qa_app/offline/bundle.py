@@ -6,6 +6,7 @@ they were started) and every framework version those visits keep."""
 
 from collections import defaultdict, namedtuple
 from datetime import date
+from functools import cache
 
 from sqlalchemy import nulls_first, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -69,18 +70,31 @@ PROVIDER_COLUMNS = [
 ]
 
 
+@cache
+def _row_shape(fields):
+    """A named tuple class with these fields (one per query shape, made once)."""
+    return namedtuple("Row", fields)
+
+
+def _rows(query):
+    """The query's rows as named tuples: the bundle reads each field of hundreds of rows,
+    and a tuple's field costs a tenth of a result row's."""
+    result = db.session.connection().execute(query)
+    make = _row_shape(tuple(result.keys()))._make
+    return [make(row) for row in result]
+
+
 def _providers(user):
     """An officer's own providers (every provider for the Head of Access), as rows."""
     query = select(*PROVIDER_COLUMNS).where(providers_of(user))
-    ordered = query.order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name)
-    return db.session.connection().execute(ordered).all()
+    return _rows(query.order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name))
 
 
 def _schools(user):
     """The schools this officer visits (every school for the Head of Access), by name: the
     columns the bundle shows, as rows."""
     query = select(School.id, School.name, School.urn).where(schools_visited_by(user)).order_by(School.name)
-    return db.session.connection().execute(query).all()
+    return _rows(query)
 
 
 def _open_actions(ids, column=Action.provider_id):
@@ -89,13 +103,12 @@ def _open_actions(ids, column=Action.provider_id):
     if not ids:
         return grouped
     # The same actions the visit form offers: open ones from signed-off visits (as columns).
-    rows = db.session.connection().execute(
+    rows = _rows(
         select(Action.id, Action.description, Action.owner, Action.due, column)
         .join(Visit, Action.visit_id == Visit.id)
         .where(column.in_(ids), Action.open_from_signed_off())
         .order_by(column, Action.due, Action.id)
     )
-    rows = rows.all()
     # The provider's latest answer to each, with the officer's verification.
     answers = latest_answers([action.id for action in rows]) if column is Action.provider_id else {}
     for action in rows:

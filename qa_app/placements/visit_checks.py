@@ -115,13 +115,16 @@ LISTED_COLUMNS = [
 ]
 
 
-ListedPlacement = namedtuple("ListedPlacement", [column.key for column in LISTED_COLUMNS])
+# A listed placement's row: its columns, its provider's name and the date of its last review.
+ListedPlacement = namedtuple(
+    "ListedPlacement", [column.key for column in LISTED_COLUMNS] + ["provider_name", "last_review"]
+)
 
 
 def _last_signed_off(visits):
     """{school id: [(visit id, date)]} of the signed-off visits of these visits' schools."""
     found = defaultdict(list)
-    rows = db.session.execute(
+    rows = db.session.connection().execute(
         select(Visit.school_id, Visit.id, Visit.visit_date).where(
             Visit.school_id.in_({v.school_id for v in visits}), Visit.status == "signed_off"
         )
@@ -177,13 +180,12 @@ def placements_for_many(visits, scope=None, shape=_as_listed):
     )
     # Columns only, through the connection: the ORM's handling of each row would cost more
     # than the rest of this function (nothing is pending here: the bundle is a read).
-    rows = db.session.connection().execute(query).all()
+    rows = db.session.connection().execute(query)
     # Each row once as a named tuple: its fields are read a few dozen times each below, and
     # a tuple's attribute costs a tenth of a result row's.
     by_school = defaultdict(list)
-    for row in rows:
-        placement = ListedPlacement._make(row[: len(LISTED_COLUMNS)])
-        by_school[placement.school_id].append((placement, row.name, row[-1]))
+    for placement in map(ListedPlacement._make, rows):
+        by_school[placement.school_id].append(placement)
     listed = []
     for visit in visits:
         day = visit.visit_date  # read once: a mapped attribute costs more than the test below
@@ -195,11 +197,11 @@ def placements_for_many(visits, scope=None, shape=_as_listed):
             [
                 shape(
                     placement,
-                    provider_name,
-                    last_review,
-                    [item.kind for item in overdue_with_last_review(placement, last_review, day)],
+                    placement.provider_name,
+                    placement.last_review,
+                    [item.kind for item in overdue_with_last_review(placement, placement.last_review, day)],
                 )
-                for placement, provider_name, last_review in by_school[visit.school_id]
+                for placement in by_school[visit.school_id]
                 if placement.start_date <= day and (placement.ended_on is None or placement.ended_on >= since)
             ]
         )
