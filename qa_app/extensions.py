@@ -43,15 +43,11 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(connection, record):
-    """SQLite: enforce foreign keys, let readers work while a visit is being saved (WAL), and
-    keep more of the database in memory."""
+    """SQLite: enforce foreign keys, and let readers work while a visit is being saved (WAL)."""
     if isinstance(connection, sqlite3.Connection):
         cursor = connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
-        # Up to 32 MB of pages kept per connection (SQLite's default is 2 MB): the offline
-        # bundle and the lists read a thousand placements scattered over the table.
-        cursor.execute("PRAGMA cache_size = -32768")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
