@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import case, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from qa_app.audit.reads import audited, record_read, views_of
 from qa_app.auth.permissions import authorize, may_see_provider, sees_everything
@@ -44,9 +44,7 @@ def index():
     authorize("escalation.view")
     today = date.today()
     state = request.args.get("state", "open")
-    query = services.visible_query(current_user).options(
-        joinedload(Escalation.provider), joinedload(Escalation.reported_by)
-    )
+    query = services.visible_query(current_user)
     if state == "open":
         query = query.where(Escalation.state != "closed")
     elif state in STATES:
@@ -59,7 +57,22 @@ def index():
         overdue_first.is_(None), overdue_first, Escalation.created_at.desc(), Escalation.id
     )
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    escalations = db.paginate(query, page=page, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
+    # The page's ids first, sorted on the order's columns alone (sorting whole rows, each with
+    # its description, cost four times as much with a thousand open), then those rows.
+    escalations = db.paginate(
+        query.with_only_columns(Escalation.id),
+        page=page,
+        per_page=PAGE_SIZE,
+        max_per_page=PAGE_SIZE,
+        error_out=False,
+    )
+    loaded = db.session.scalars(
+        select(Escalation)
+        .where(Escalation.id.in_(escalations.items))
+        .options(selectinload(Escalation.provider), selectinload(Escalation.reported_by))
+    )
+    by_id = {escalation.id: escalation for escalation in loaded}
+    escalations.items = [by_id[escalation_id] for escalation_id in escalations.items]
     return render_template(
         "escalations/index.html",
         escalations=escalations,
