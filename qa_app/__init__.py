@@ -10,7 +10,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from qa_app import display, signals
+from qa_app import display, kept_figures, signals
 from qa_app.auth.permissions import Allowed, navigation
 from qa_app.config import CONFIGS
 from qa_app.escalations.models import EVENTS, SOURCES, STATES
@@ -119,6 +119,7 @@ def register_extensions(app):
     app.session_interface = session_cookie.SessionCookie()
     request_log.init_app(app)  # first: every request gets its id before anything answers it
     db.init_app(app)
+    kept_figures.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -8,6 +8,7 @@ from qa_app.auth.models import School, User  # noqa: F401
 from qa_app.documents.models import DocumentReminder, ProviderDocument  # noqa: F401
 from qa_app.escalations.models import Escalation, EscalationEvent  # noqa: F401
 from qa_app.framework.models import Criterion, FrameworkVersion  # noqa: F401
+from qa_app.kept_figures import FiguresToken  # noqa: F401
 from qa_app.notifications.models import OutboxEmail, OutboxRecipient  # noqa: F401
 from qa_app.photos.models import VisitPhoto  # noqa: F401
 from qa_app.placements.attendance_totals import AttendanceDayTotal, AuthorityDayTotal  # noqa: F401

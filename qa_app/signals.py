@@ -24,7 +24,7 @@ rules_published = _signals.signal("rules-published")
 # The placements feature, above visits, answers (placements.visit_checks).
 school_visit_placements = _signals.signal("school-visit-placements")
 
-# Sent with a select of school ids and `today` when the visit programme orders the schools;
+# Sent with a set of school ids and `today` when the visit programme orders the schools;
 # each receiver answers {school id: why it is due first} for the schools with pupils at
 # providers of concern (placements.school_concerns).
 schools_of_concern = _signals.signal("schools-of-concern")

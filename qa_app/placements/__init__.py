@@ -3,7 +3,13 @@ and what the authority sees across every school (docs/domain.md §2.6)."""
 
 from flask import Blueprint
 
+from qa_app.kept_figures import watch
+
 bp = Blueprint("placements", __name__)
+
+# The authority's figures on its lists count placements, their reviews, and the providers and
+# schools they are at (their QA status, names and link officers): kept until one changes.
+watch("placement", "placement_review", "provider", "school")
 
 # The modules that add routes to bp are imported below, one line each.
 from qa_app.placements import (  # noqa: E402,F401

@@ -1,6 +1,7 @@
 """The authority's figures on `/placements` (docs/domain.md §2.6): its open placements counted
 by reason, commissioner, EHC plan, SEN support and looked after, and the providers of concern
-with the most pupils first; each in one or two queries, however many placements there are."""
+with the most pupils first; each in one or two queries, however many placements there are,
+and kept until a placement, provider or school changes (qa_app/kept_figures.py)."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -8,8 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from qa_app.extensions import db
+from qa_app.kept_figures import kept
 from qa_app.placements.lists import CONCERNS_SHOWN, concern, scoped
 from qa_app.placements.models import COMMISSIONERS, REASONS, Placement
+from qa_app.placements.scopes import scope_key
 from qa_app.providers.models import Provider
 from qa_app.providers.search import qa_status_sql
 
@@ -29,6 +32,14 @@ class AuthorityCounts:
 def authority_counts(user, filters, today):
     """Open placements by reason, commissioner, EHC plan, SEN support and looked after
     (one grouped query: at most a few hundred rows, whatever the number of placements)."""
+    return kept(
+        "authority_counts",
+        (scope_key(user), filters.key(), today),
+        lambda: _authority_counts(user, filters, today),
+    )
+
+
+def _authority_counts(user, filters, today):
     query = select(
         Placement.reason,
         Placement.commissioned_by,
@@ -82,6 +93,10 @@ def concerns(user, filters, today):
     """The spread of open placements and the providers of concern with the most pupils first
     (two queries, at most CONCERNS_SHOWN rows, however large the authority). Which providers
     are of concern is worked out once per provider, not once per placement."""
+    return kept("concerns", (scope_key(user), filters.key(), today), lambda: _concerns(user, filters, today))
+
+
+def _concerns(user, filters, today):
     of_concern = Placement.provider_id.in_(select(Provider.id).where(concern(today) == 1))
     spread = select(
         func.count(func.distinct(Placement.provider_id)),

@@ -12,7 +12,8 @@ search by pupil reference, school or provider. Which placements anyone sees is
 `placements_visible_to`.
 """
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from typing import NamedTuple
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, case, func, or_, select
@@ -21,6 +22,7 @@ from sqlalchemy.orm import aliased
 from qa_app.auth.models import School
 from qa_app.extensions import db
 from qa_app.framework.rating import ASSURED
+from qa_app.kept_figures import kept
 from qa_app.placements.models import Placement
 from qa_app.placements.overdue import (
     OVERDUE,
@@ -29,7 +31,7 @@ from qa_app.placements.overdue import (
     overdue_conditions,
 )
 from qa_app.placements.placing import NOT_KNOWN_REGISTERED
-from qa_app.placements.scopes import placements_visible_to
+from qa_app.placements.scopes import placements_visible_to, scope_key
 from qa_app.providers.models import Provider
 from qa_app.providers.search import qa_status_conditions, qa_status_sql
 
@@ -72,6 +74,10 @@ class ListFilters:
             q=" ".join(args.get("q", "").split())[:MAX_SEARCH],
         )
 
+    def key(self):
+        """The filters as a key for kept figures."""
+        return astuple(self)
+
     def as_args(self):
         """The filters as query-string arguments (blank ones left out)."""
         return {k: v for k, v in vars(self).items() if v}
@@ -95,23 +101,34 @@ class RowPagination(Pagination):
         return db.session.scalar(self._query_args["count_query"])
 
 
+class WindowRow(NamedTuple):
+    """A provider in the authority's list: how many of the list's placements come before
+    it, up to and including it, and in all."""
+
+    provider_id: int
+    before: int
+    after: int
+    total: int
+
+
 class AuthorityPagination(Pagination):
     """A page of the authority's list, placements grouped by provider: the providers in the
-    list's order with how many placements each has, from the index by provider without
-    reading a placement's row, say which providers the page falls in and how many
-    placements come before them; only their placements are then read and sorted. Sorting
-    every open placement with its overdue columns worked them out for tens of thousands of
-    rows a page."""
+    list's order with how many placements each has (counted from the index by provider
+    without reading a placement's row, and kept until a placement, provider or school
+    changes) say which providers the page falls in and how many placements come before
+    them; only their placements are then read and sorted. Sorting every open placement with
+    its overdue columns worked them out for tens of thousands of rows a page."""
 
     def _query_items(self):
-        window = self._query_args["window"]
         start, end = self._query_offset, self._query_offset + self.per_page
-        found = db.session.execute(
-            select(window).where(
-                or_(and_(window.c.before < end, window.c.after > start), window.c.before == 0)
-            )
-        ).all()
-        self._total = int(found[0].total) if found else 0
+        found = kept(
+            "provider_window",
+            self._query_args["key"],
+            lambda: [
+                WindowRow(*map(int, row)) for row in db.session.execute(select(self._query_args["window"]()))
+            ],
+        )
+        self._total = found[0].total if found else 0
         shown = [row for row in found if row.before < end and row.after > start]
         skip = start - min((row.before for row in shown), default=0)
         query = self._query_args["rows"].where(Placement.provider_id.in_([row.provider_id for row in shown]))
@@ -151,21 +168,30 @@ def provider_order(today):
     return (concern(today).desc(), func.lower(Provider.name), Provider.id)
 
 
-def search_condition(words):
+def search_condition(words, on_rows=False):
     """SQL: the placement's pupil reference, school or provider contains the words (no join
-    needed, so every query of the page can use it)."""
-    # The references are matched in a query of their own, which reads them from the index
-    # by school and reference: the rest of each query then needs no placement's row.
+    needed, so every query of the page can use it).
+
+    The references are matched in a query of their own, which reads them from the index by
+    school and reference: the counts then need no placement's row. A query that reads the
+    rows anyway (`on_rows`, the page's own placements) tests each row's reference instead,
+    so that it reads only the references of the placements it looks at."""
     matching = aliased(Placement)
+    reference = (
+        Placement.pupil_ref.icontains(words, autoescape=True)
+        if on_rows
+        else Placement.id.in_(select(matching.id).where(matching.pupil_ref.icontains(words, autoescape=True)))
+    )
     return or_(
-        Placement.id.in_(select(matching.id).where(matching.pupil_ref.icontains(words, autoescape=True))),
+        reference,
         Placement.school_id.in_(select(School.id).where(School.name.icontains(words, autoescape=True))),
         Placement.provider_id.in_(select(Provider.id).where(Provider.name.icontains(words, autoescape=True))),
     )
 
 
-def scoped(query, user, filters, today, open_only):
-    """Add the user's scope, the filters and (for the authority) open placements only."""
+def scoped(query, user, filters, today, open_only, on_rows=False):
+    """Add the user's scope, the filters and (for the authority) open placements only;
+    `on_rows` for a query that reads the placements' rows (see search_condition)."""
     query = query.where(placements_visible_to(user))
     if open_only:
         query = query.where(Placement.ended_on.is_(None))
@@ -174,7 +200,7 @@ def scoped(query, user, filters, today, open_only):
     if filters.school_id:
         query = query.where(Placement.school_id == filters.school_id)
     if filters.q:
-        query = query.where(search_condition(filters.q))
+        query = query.where(search_condition(filters.q, on_rows))
     if filters.due == "any":
         query = query.where(any_overdue(today))
     elif filters.due:
@@ -201,7 +227,7 @@ def placement_page(user, filters, today, page=1, authority=False):
         .join(Provider, Placement.provider_id == Provider.id)
     )
     page = min(max(page or 1, 1), MAX_PAGE)
-    rows = scoped(rows, user, filters, today, open_only=authority)
+    rows = scoped(rows, user, filters, today, open_only=authority, on_rows=True)
     if authority:
         order = [*provider_order(today), func.lower(School.name), Placement.pupil_ref, Placement.id]
         return AuthorityPagination(
@@ -209,7 +235,8 @@ def placement_page(user, filters, today, page=1, authority=False):
             per_page=PAGE_SIZE,
             error_out=False,
             rows=rows.order_by(*order),
-            window=provider_window(user, filters, today),
+            window=lambda: provider_window(user, filters, today),  # made only when not kept
+            key=(scope_key(user), filters.key(), today),
         )
     return _school_page(rows, user, filters, today, page)
 
@@ -226,8 +253,17 @@ def _school_page(rows, user, filters, today, page):
     )
 
 
-def overdue_counts(user, filters, today, open_only=False):
-    """{overdue kind: how many placements} in the user's scope (one query)."""
+def overdue_counts(user, filters, today):
+    """{overdue kind: how many placements} in the user's scope (one query, kept until a
+    placement, provider or school changes)."""
+    return kept(
+        "overdue_counts",
+        (scope_key(user), filters.key(), today),
+        lambda: _overdue_counts(user, filters, today),
+    )
+
+
+def _overdue_counts(user, filters, today):
     columns = [
         func.count(case((condition, 1))).label(kind) for kind, condition in overdue_conditions(today).items()
     ]

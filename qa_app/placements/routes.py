@@ -210,7 +210,7 @@ def index():
         filters=filters,
         page=page,
         due={row.Placement.id: items_from_row(row) for row in page.items},
-        overdue=overdue_counts(current_user, filters, today, open_only=authority),
+        overdue=overdue_counts(current_user, filters, today),
         counts=authority_counts(current_user, filters, today) if authority else None,
         concerns=concerns(current_user, filters, today) if authority else None,
         # The schools whose pages this user may open (the ones they visit), to link their names.

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from qa_app.extensions import db
 from qa_app.framework.rating import ASSURED, QA_STATUSES
+from qa_app.kept_figures import kept
 from qa_app.placements.lists import concern
 from qa_app.placements.models import Placement
 from qa_app.placements.placing import NOT_KNOWN_REGISTERED
@@ -25,14 +26,19 @@ NAMED = 3
 
 
 def concerns_of(school_ids, today):
-    """{school id: why it is due first} for the schools of `school_ids` (a select of ids)
-    with open placements at providers of concern: how many providers, and the NAMED with the
-    most pupils (one query, at most NAMED rows a school).
+    """{school id: why it is due first} for the schools of `school_ids` (a collection of
+    ids) with open placements at providers of concern: how many providers, and the NAMED
+    with the most pupils. Worked out for every school at once (one query, at most NAMED rows
+    a school) and kept until a placement, provider or school changes."""
+    every_school = kept("schools_of_concern", today, lambda: _concerns_of_every_school(today))
+    return {school_id: every_school[school_id] for school_id in school_ids if school_id in every_school}
 
-    The providers of concern are found first (a few thousand rows at most) and the open
-    placements at them counted from an index by school and provider, without reading the
-    placements' rows."""
-    ranked = _ranked(school_ids, today)
+
+def _concerns_of_every_school(today):
+    """concerns_of for every school. The providers of concern are found first (a few
+    thousand rows at most) and the open placements at them counted from an index by school
+    and provider, without reading the placements' rows."""
+    ranked = _ranked(today)
     rows = db.session.execute(
         select(
             ranked.c.school_id,
@@ -58,8 +64,8 @@ def concerns_of(school_ids, today):
     return {school_id: _reason(parts, providers[school_id]) for school_id, parts in found.items()}
 
 
-def _ranked(school_ids, today):
-    """Subquery: for each of these schools and each provider of concern with open placements
+def _ranked(today):
+    """Subquery: for each school and each provider of concern with open placements
     there, the pupils placed, the provider's rank by pupils and the school's count of them."""
     pupils = func.count(Placement.id)
     of_concern = select(Provider.id).where(concern(today) == 1)
@@ -81,9 +87,6 @@ def _ranked(school_ids, today):
             func.count().over(partition_by=counted.c.school_id).label("providers"),
         )
         .join(Provider, Provider.id == counted.c.provider_id)
-        # Filtered here rather than in `counted`, so that the count reads the index by
-        # provider and never looks up every pair of provider and school.
-        .where(counted.c.school_id.in_(school_ids))
         .subquery()
     )
 

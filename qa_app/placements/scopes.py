@@ -33,6 +33,22 @@ def placements_visible_to(user):
     return false()
 
 
+def scope_key(user):
+    """What placements_visible_to depends on for this user, as a key for kept figures: the
+    same key, the same placements (an officer's reach also depends on the schools and
+    providers they are linked to, which kept_figures watches)."""
+    role = getattr(user, "role", None)
+    if sees_everything(user):
+        return ("all",)
+    if role == "officer":
+        return ("officer", user.id)
+    if role == "school":
+        return ("school", user.school_id)
+    if role == "provider":
+        return ("provider", user.provider_id)
+    return ("none",)
+
+
 def placement_in_scope(user, school_id, provider_id):
     """The rule of placements_visible_to for a placement's school and provider ids (one
     loaded, or one about to be saved)."""

@@ -67,7 +67,7 @@ def schools_due(user, today, words=""):
     ):
         last[school_id] = (visit_date, rag)
     concerns = {}
-    for found in answers(schools_of_concern, ids, today=today):
+    for found in answers(schools_of_concern, {school.id for school in schools}, today=today):
         concerns.update(found)
     version = current_version("school")
     rules = version.rules if version is not None else {}
