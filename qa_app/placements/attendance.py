@@ -18,7 +18,8 @@ of each academic year comes an "Overall" row: the same figures over all the year
 with their trends against the year before's.
 
 One aggregate query per table (`daily_totals`, summed by review date, so its rows are
-bounded by the calendar, not by the number of placements); the rest is pure functions.
+bounded by the calendar, not by the number of placements); the rest is pure functions. The
+whole authority's sums are kept until a placement or review changes (qa_app/kept_figures.py).
 """
 
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from qa_app.extensions import db
+from qa_app.kept_figures import kept
 from qa_app.placements.attendance_totals import ATTENDED, POSSIBLE, UNAUTHORISED, marked_daily_totals
 from qa_app.placements.models import AttendanceMark, Placement, PlacementReview
 from qa_app.placements.terms import Term, WholeYear, term_of
@@ -220,8 +222,13 @@ def attendance_for(condition, whole_authority=False):
     """The attendance table of the placements matching `condition`, by the configured terms:
     from the marks in a term that has them, from the reviews otherwise (two queries).
     `whole_authority` says the condition is every placement (the Head of Access's view)."""
+    if whole_authority:
+        # Every review of the authority, summed by day: kept until a placement or review changes.
+        reviews = kept("authority_review_totals", (), lambda: [tuple(row) for row in daily_totals(condition)])
+    else:
+        reviews = daily_totals(condition)
     return attendance_table(
-        daily_totals(condition),
+        reviews,
         current_app.config.get("TERM_DATES"),
         mark_daily_totals(condition, whole_authority),
     )
