@@ -5,6 +5,7 @@ the visit pages draw dozens of them per request. Dates are formatted by qa_app.d
 everywhere else.
 """
 
+from flask import url_for
 from markupsafe import Markup
 
 from qa_app import dates
@@ -52,9 +53,32 @@ def qa_status_tag(status):
     return QA_STATUS_TAGS[status]
 
 
+# A record's id no URL of the app holds otherwise, put in the one argument url_pattern leaves open.
+_MARKER = 987654321
+
+
+class UrlPattern:
+    """A page's URL with one id left open: `pattern(id)` joins three strings, where
+    url_for would match the endpoint's rule again for every row of a long table."""
+
+    def __init__(self, endpoint, key, **values):
+        before, found, after = url_for(endpoint, **{key: _MARKER}, **values).partition(str(_MARKER))
+        if not found:
+            raise ValueError(f"{endpoint}'s URL does not show {key}")
+        self.before, self.after = before, after
+
+    def __call__(self, value):
+        return f"{self.before}{value}{self.after}"
+
+
+def url_pattern(endpoint, key, **values):
+    """url_pattern("pages.provider_page", "provider_id")(7) == url_for(..., provider_id=7)."""
+    return UrlPattern(endpoint, key, **values)
+
+
 def init_app(app):
     """Make the functions available to every template."""
-    for function in (rag_tag, theme_tag, qa_status_tag):
+    for function in (rag_tag, theme_tag, qa_status_tag, url_pattern):
         app.add_template_global(function)
     app.add_template_global(dates.short_date, "format_date")
     app.add_template_global(dates.date_time, "format_date_time")

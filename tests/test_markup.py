@@ -5,8 +5,9 @@ import re
 from pathlib import Path
 
 import pytest
-from flask import render_template_string
+from flask import render_template_string, url_for
 
+from qa_app import display
 from qa_app.extensions import db
 from qa_app.visits.models import Action
 from tests.test_visits import start_visit
@@ -106,3 +107,25 @@ def test_an_action_no_role_has_is_an_error_in_a_template(app):
     """A mistyped action in a template fails loudly rather than hiding what it guards."""
     with app.test_request_context(), pytest.raises(ValueError, match="No such action"):
         render_template_string('{{ "shown" if allowed["visit.strat"] }}')
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "key", "values"),
+    [
+        ("pages.provider_page", "provider_id", (1, 7, 123456)),
+        ("pages.start_provider_visit", "provider_id", (1, 42)),
+        ("pages.provider_self_assessment_request", "provider_id", (3,)),
+        ("pages.school_page", "school_id", (2,)),
+        ("visits.show", "visit_uuid", ("1f816acc-0651-4413-9957-3032032ac1c6",)),
+    ],
+)
+def test_a_url_pattern_builds_what_url_for_builds(app, endpoint, key, values):
+    """A long table's links are joined from a pattern made once (display.url_pattern), and
+    each is the URL url_for gives for that row."""
+    with app.test_request_context():
+        made = display.url_pattern(endpoint, key)
+        for value in values:
+            assert made(value) == url_for(endpoint, **{key: value})
+            in_a_template = "{% set link = url_pattern(endpoint, key) %}{{ link(value) }}"
+            shown = render_template_string(in_a_template, endpoint=endpoint, key=key, value=value)
+            assert shown == url_for(endpoint, **{key: value})
