@@ -4,8 +4,10 @@ and what the authority sees across every school (docs/domain.md §2.6)."""
 from flask import Blueprint
 
 from qa_app.kept_figures import watch
+from qa_app.placements.overdue import due_tags
 
 bp = Blueprint("placements", __name__)
+bp.add_app_template_global(due_tags)
 
 # The authority's figures on its lists count placements, their reviews, and the providers and
 # schools they are at (their QA status, names and link officers): kept until one changes.

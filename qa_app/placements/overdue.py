@@ -17,8 +17,11 @@ finds them in the one query that lists it. tests/test_overdue.py holds both to t
 """
 
 from datetime import date, timedelta
+from functools import lru_cache
+from types import MappingProxyType
 from typing import NamedTuple
 
+from markupsafe import Markup
 from sqlalchemy import and_, func, or_, select
 
 from qa_app.placements.models import Placement, PlacementReview
@@ -86,21 +89,25 @@ def last_review_date():
     )
 
 
+@lru_cache(maxsize=4)
 def overdue_conditions(today):
-    """{kind: SQL condition on Placement}: the twin of overdue_items, kind by kind."""
+    """{kind: SQL condition on Placement}: the twin of overdue_items, kind by kind (made
+    once a day, as providers.search.qa_status_conditions)."""
     is_open = Placement.ended_on.is_(None)
-    return {
-        "review": and_(
-            is_open, func.coalesce(last_review_date(), Placement.start_date) < today - REVIEW_INTERVAL
-        ),
-        "part_time_review": and_(
-            is_open, Placement.part_time.is_(True), Placement.part_time_review_date < today
-        ),
-        "planned_end": and_(is_open, Placement.planned_end_date < today),
-        "safeguarding_confirmation": and_(
-            is_open, Placement.safeguarding_confirmation_received.is_(None), Placement.start_date <= today
-        ),
-    }
+    return MappingProxyType(
+        {
+            "review": and_(
+                is_open, func.coalesce(last_review_date(), Placement.start_date) < today - REVIEW_INTERVAL
+            ),
+            "part_time_review": and_(
+                is_open, Placement.part_time.is_(True), Placement.part_time_review_date < today
+            ),
+            "planned_end": and_(is_open, Placement.planned_end_date < today),
+            "safeguarding_confirmation": and_(
+                is_open, Placement.safeguarding_confirmation_received.is_(None), Placement.start_date <= today
+            ),
+        }
+    )
 
 
 def any_overdue(today):
@@ -112,6 +119,20 @@ def overdue_columns(today):
     """The conditions as labelled boolean columns (`overdue_review`, ...), to select beside
     Placement."""
     return [condition.label(f"overdue_{kind}") for kind, condition in overdue_conditions(today).items()]
+
+
+# Each overdue item as a tag with its words (never colour alone), made once.
+DUE_TAGS = {
+    kind: Markup('<strong class="govuk-tag govuk-tag--red app-due-tag">{}</strong> ').format(label)
+    for kind, label in OVERDUE.items()
+}
+NOTHING_DUE = Markup('<span class="app-secondary-text">Nothing overdue</span>')
+
+
+def due_tags(kinds):
+    """The overdue items of one placement (kinds, in OVERDUE's order) as tags: a template
+    global, as a list draws one per row."""
+    return Markup("").join(DUE_TAGS[kind] for kind in kinds) or NOTHING_DUE
 
 
 def items_from_row(row):
