@@ -13,6 +13,7 @@ search by pupil reference, school or provider. Which placements anyone sees is
 """
 
 from dataclasses import astuple, dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from flask_sqlalchemy.pagination import Pagination
@@ -42,6 +43,7 @@ MAX_SEARCH = 100
 CONCERNS_SHOWN = 10
 
 
+@lru_cache(maxsize=4)
 def concern(today):
     """SQL: 1 when the provider is not quality assured today or not known to be registered."""
     conditions = qa_status_conditions(today)

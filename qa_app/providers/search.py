@@ -7,6 +7,8 @@ filters here.
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
+from types import MappingProxyType
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
@@ -31,11 +33,13 @@ SORTS = {
 }
 
 
+@lru_cache(maxsize=4)
 def qa_status_conditions(today):
     """{QA status: SQL condition}: the twin of framework.rating.qa_status.
 
     Plain conditions rather than one CASE, so that the database can use the indexes on
-    the rating columns when the register is filtered by status.
+    the rating columns when the register is filtered by status. Made once a day (SQL
+    expressions are immutable, and shared by every statement that uses them).
     """
     open_ = Provider.suspended_reason.is_(None)
     rated = Provider.rating_rag.in_(("green", "amber"))
@@ -43,18 +47,23 @@ def qa_status_conditions(today):
     documents = Provider.documents_valid_until
     # A mandatory document out of date: overdue for the days of grace, then out of date.
     grace_began = today - timedelta(days=DOCUMENT_GRACE_DAYS)
-    return {
-        "suspended": Provider.suspended_reason.is_not(None),
-        "not_quality_assured": and_(open_, or_(Provider.rating_rag.is_(None), Provider.rating_rag == "red")),
-        "expired": and_(
-            open_, rated, or_(Provider.qa_valid_until.is_(None), Provider.qa_valid_until < today)
-        ),
-        "documents_out_of_date": and_(open_, rated, in_date, documents < grace_began),
-        "documents_overdue": and_(open_, rated, in_date, documents < today, documents >= grace_began),
-        "quality_assured": and_(open_, rated, in_date, or_(documents.is_(None), documents >= today)),
-    }
+    return MappingProxyType(
+        {
+            "suspended": Provider.suspended_reason.is_not(None),
+            "not_quality_assured": and_(
+                open_, or_(Provider.rating_rag.is_(None), Provider.rating_rag == "red")
+            ),
+            "expired": and_(
+                open_, rated, or_(Provider.qa_valid_until.is_(None), Provider.qa_valid_until < today)
+            ),
+            "documents_out_of_date": and_(open_, rated, in_date, documents < grace_began),
+            "documents_overdue": and_(open_, rated, in_date, documents < today, documents >= grace_began),
+            "quality_assured": and_(open_, rated, in_date, or_(documents.is_(None), documents >= today)),
+        }
+    )
 
 
+@lru_cache(maxsize=4)
 def qa_status_sql(today):
     """The QA status as one SQL expression, for sorting."""
     return case(*((condition, status) for status, condition in qa_status_conditions(today).items()))
