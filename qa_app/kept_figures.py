@@ -9,14 +9,15 @@ next request after any change reads the new token and counts again, so a figure 
 older than the rows it counts.
 
 - `watch(*tables)`: a feature names the tables its kept figures read (at import).
-- `kept(name, key, compute)`: `compute()`'s answer, kept under the current token, today's
-  date is part of `key` where the figure depends on it.
+- `kept(name, key, compute)`: `compute()`'s answer, kept under the current token (where a
+  figure depends on the day, today's date is part of `key`).
 
 The token is one row of `figures_token`. A flush that wrote a watched table (through the
 unit of work or an INSERT, UPDATE or DELETE statement run by the session) marks the session;
 its commit writes a new random token as its last statement, so the row is locked only while
-the transaction commits. Without the row (a database emptied by the tests) nothing is kept.
-Each process keeps its own figures, the most recent KEEP of them: the token, not the
+the transaction commits (a savepoint leaves it to its transaction). A request reads the token
+once, and again after it commits. Without the row (a database emptied by the tests) nothing
+is kept. Each process keeps its own figures, the most recent KEEP of them: the token, not the
 process, says whether they still hold, so several servers agree without sharing memory.
 """
 
@@ -25,7 +26,7 @@ import uuid
 from collections import OrderedDict
 from itertools import chain
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -35,6 +36,7 @@ from qa_app.extensions import db
 KEEP = 256  # figures kept per process (each at most a few thousand small rows)
 WATCHED = set()
 _CHANGED = "kept_figures.changed"
+_TOKEN = "qa_app.kept_figures.token"  # in the request's environ
 _MISSING = object()
 
 
@@ -78,8 +80,17 @@ def init_app(app):
 
 
 def current_token():
-    """The token now (None when its row is missing). Read for each figure, never kept in
-    the transaction: on PostgreSQL a statement sees what others committed since it began."""
+    """The token now (None when its row is missing): read once a request, and again after
+    the request commits. Outside a request (a command, a test's own calls) it is read each
+    time: a transaction there may outlive others' commits."""
+    if not has_request_context():
+        return _read_token()
+    if _TOKEN not in request.environ:
+        request.environ[_TOKEN] = _read_token()
+    return request.environ[_TOKEN]
+
+
+def _read_token():
     return db.session.scalar(select(FiguresToken.token).where(FiguresToken.id == 1))
 
 
@@ -133,6 +144,12 @@ def _replace_token(session):
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(FiguresToken).values(id=1, token=token)
     session.execute(statement.on_conflict_do_update(index_elements=["id"], set_={"token": token}))
+
+
+@event.listens_for(Session, "after_commit")
+def _read_again(session):
+    if has_request_context():
+        request.environ.pop(_TOKEN, None)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -207,3 +207,17 @@ def test_a_savepoint_leaves_the_token_to_its_transaction(app, world):
     assert current_token() == before
     db.session.commit()
     assert current_token() != before
+
+
+def test_a_request_reads_the_token_once_and_again_after_its_own_commit(app, world, head_of_access):
+    """Within a request the token is read once; the request's own change is counted by the
+    figures it shows after committing it."""
+    head = head_of_access()
+    with app.test_request_context("/placements"):
+        assert figures(head)[1].pupils == 2
+        with Statements() as again:
+            figures(head)
+        assert again.run == []
+        world["overdue"].ended_on = TODAY
+        db.session.commit()
+        assert figures(head)[1].pupils == 1
