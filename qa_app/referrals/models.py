@@ -112,6 +112,8 @@ class Referral(db.Model):
 
     __table_args__ = (
         db.Index("ix_referral_queue", "status", "urgent", "sent_at"),
+        # The panel's returned and decided referrals, newest first, read from the newest back.
+        db.Index("ix_referral_updated", "updated_at", "id"),
         known_values("status", STATUSES),
         known_values("asked_for", REQUESTS),
         known_values("ep_assessment", EP_ASSESSMENTS),
