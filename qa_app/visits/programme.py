@@ -7,7 +7,7 @@ from flask import render_template, request
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, func, nulls_first, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from qa_app.auth.models import School
 from qa_app.auth.permissions import authorize, sees_everything
@@ -67,6 +67,21 @@ def providers_due(user, words="", page=1):
     )
 
 
+# What the programme shows of a visit and needs to continue it: not its notes, ratings and
+# answers (JSON read for every row).
+LISTED = load_only(
+    Visit.id,
+    Visit.uuid,
+    Visit.provider_id,
+    Visit.school_id,
+    Visit.officer_id,
+    Visit.visit_date,
+    Visit.status,
+    Visit.overall_rag,
+    raiseload=True,
+)
+
+
 def open_visits(user):
     """Visits not yet signed off (an officer's own; all of them for the Head of Access): the
     newest VISITS_SHOWN of each state, and how many there are of each (two queries)."""
@@ -83,7 +98,7 @@ def open_visits(user):
     )
     visits = db.session.scalars(
         select(Visit)
-        .options(joinedload(Visit.provider), joinedload(Visit.school), joinedload(Visit.officer))
+        .options(LISTED, joinedload(Visit.provider), joinedload(Visit.school), joinedload(Visit.officer))
         .join(ranked, ranked.c.id == Visit.id)
         .where(ranked.c.n <= VISITS_SHOWN)
         .order_by(Visit.visit_date.desc(), Visit.id.desc())
@@ -97,9 +112,9 @@ def open_visits(user):
 def own_editable_visits(user):
     """The user's own open visits (draft or returned), to continue from the programme's rows."""
     return db.session.scalars(
-        select(Visit).where(
-            Visit.officer_id == user.id, Visit.status.in_(EDITABLE_VISIT_STATES), visits_visible_to(user)
-        )
+        select(Visit)
+        .options(LISTED)
+        .where(Visit.officer_id == user.id, Visit.status.in_(EDITABLE_VISIT_STATES), visits_visible_to(user))
     ).all()
 
 
