@@ -24,10 +24,11 @@ process, says whether they still hold, so several servers agree without sharing 
 import threading
 import uuid
 from collections import OrderedDict
+from functools import lru_cache
 from itertools import chain
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -139,11 +140,15 @@ def _replace_token(session):
     session.flush()
     if not session.info.pop(_CHANGED, False):
         return
-    token = uuid.uuid4().hex
-    dialect = session.get_bind().dialect.name
+    session.execute(_write_token(session.get_bind().dialect.name), {"token": uuid.uuid4().hex})
+
+
+@lru_cache(maxsize=2)
+def _write_token(dialect):
+    """The statement that writes a new token, its row made if missing (made once)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(FiguresToken).values(id=1, token=token)
-    session.execute(statement.on_conflict_do_update(index_elements=["id"], set_={"token": token}))
+    statement = insert(FiguresToken).values(id=1, token=bindparam("token"))
+    return statement.on_conflict_do_update(index_elements=["id"], set_={"token": statement.excluded.token})
 
 
 @event.listens_for(Session, "after_commit")
