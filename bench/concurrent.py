@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+import pyotp
 from sqlalchemy import create_engine, func, make_url, select, text
 
 from bench import data, lists, production, report, visits
@@ -44,6 +45,7 @@ from bench.machine import CpuWatch
 from bench.pages import csrf_token
 from bench.server import cpu_of
 from qa_app.api.receipts import SyncReceipt
+from qa_app.auth.mfa.models import AuthenticatorApp
 from qa_app.auth.models import School, User
 from qa_app.auth.services import create_user
 from qa_app.extensions import db
@@ -120,6 +122,8 @@ class Person:
     bodies: list
     resend: str = ""  # "", "after_answer" or "while_running"
     address: str = ""
+    # The key of their authenticator app: production asks every role for a second factor.
+    totp_key: str = field(default_factory=pyotp.random_base32)
 
 
 WARM_UP_SAVES = 8  # of each kind, before the load, so that no worker is cold when it starts
@@ -177,6 +181,12 @@ def add_people(app, args):
                 for k in range(args.placements)
             ]
             people.append(Person(email, "placement", bodies, "", f"10.23.{n // 250}.{n % 250 + 1}"))
+        db.session.flush()
+        # Each has an authenticator app already set up (as README.md's "A second factor" has
+        # every user do on their first sign-in), so that each signs in with a code from it.
+        ids = dict(db.session.execute(select(User.email, User.id)).all())
+        for person in [*warm_up, *people]:
+            db.session.add(AuthenticatorApp(user_id=ids[person.email], secret=person.totp_key))
         db.session.commit()
     return people, warm_up
 
@@ -251,7 +261,8 @@ class Client:
         return response.status, response.headers, payload
 
     def sign_in(self):
-        """Through the sign-in form, then the API's CSRF token."""
+        """Through the sign-in form and the second factor's (a code from the person's
+        authenticator app), then the API's CSRF token."""
         status, _, page = self.request("GET", "/login")
         form = {"csrf_token": csrf_token(page.decode()), "email": self.person.email, "password": PASSWORD}
         body = "&".join(f"{k}={_quote(v)}" for k, v in form.items())
@@ -260,6 +271,14 @@ class Client:
         )
         if status != 302:
             raise RuntimeError(f"{self.person.email} could not sign in: {status} {answer[:300]!r}")
+        status, _, page = self.request("GET", "/login/second-factor")
+        form = {"csrf_token": csrf_token(page.decode()), "code": pyotp.TOTP(self.person.totp_key).now()}
+        body = "&".join(f"{k}={_quote(v)}" for k, v in form.items())
+        status, _, answer = self.request(
+            "POST", "/login/second-factor/code", body, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        if status != 302:
+            raise RuntimeError(f"{self.person.email}'s code was refused: {status} {answer[:300]!r}")
         status, _, answer = self.request("GET", "/api/session")
         self.csrf = json.loads(answer)["csrf_token"]
 
