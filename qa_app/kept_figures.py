@@ -34,7 +34,9 @@ from sqlalchemy.orm import Session
 
 from qa_app.extensions import db
 
-KEEP = 256  # figures kept per process (each at most a few thousand small rows)
+# Figures kept per process. The largest, the authority's providers in list order, is a row a
+# provider (about 300 KB at 2,000 providers): at most some 20 MB a process.
+KEEP = 64
 WATCHED = set()
 _CHANGED = "kept_figures.changed"
 _TOKEN = "qa_app.kept_figures.token"  # in the request's environ
