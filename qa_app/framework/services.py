@@ -14,6 +14,7 @@ from qa_app.extensions import db
 from qa_app.framework import defaults
 from qa_app.framework.documents import default_documents
 from qa_app.framework.models import Criterion, FrameworkVersion
+from qa_app.statements import built_once
 
 VERSION_NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z ._-]{0,39}$")
 
@@ -21,7 +22,12 @@ VERSION_NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z ._-]{0,39}$")
 def current_version(kind="provider"):
     """The framework version in force for provider (or school) visits: the most recently
     published one of that kind."""
-    return db.session.scalar(
+    return db.session.scalar(_current_version(kind))
+
+
+@built_once
+def _current_version(kind):
+    return (
         select(FrameworkVersion)
         .where(FrameworkVersion.status == "published", FrameworkVersion.kind == kind)
         .order_by(FrameworkVersion.published_at.desc(), FrameworkVersion.id.desc())

@@ -6,7 +6,7 @@ These functions flush but never commit; the caller commits once.
 import copy
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from qa_app.domain import Invalid
 from qa_app.extensions import db
@@ -50,15 +50,18 @@ def load_default_rules():
 
 def rules_in_force(on_date=None):
     """The rule version in force on a date: the latest published one already commenced."""
-    return db.session.scalar(
-        select(RegistrationRules)
-        .where(
-            RegistrationRules.status == "published",
-            RegistrationRules.in_force_from <= (on_date or date.today()),
-        )
-        .order_by(RegistrationRules.in_force_from.desc(), RegistrationRules.id.desc())
-        .limit(1)
+    return db.session.scalar(_RULES_IN_FORCE, {"on_date": on_date or date.today()})
+
+
+_RULES_IN_FORCE = (
+    select(RegistrationRules)
+    .where(
+        RegistrationRules.status == "published",
+        RegistrationRules.in_force_from <= bindparam("on_date", type_=db.Date),
     )
+    .order_by(RegistrationRules.in_force_from.desc(), RegistrationRules.id.desc())
+    .limit(1)
+)
 
 
 def copy_rules(source, name):

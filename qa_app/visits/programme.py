@@ -6,26 +6,27 @@ from datetime import date, timedelta
 from flask import render_template, request
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, func, nulls_first, select
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy import and_, bindparam, func, nulls_first, select
+from sqlalchemy.orm import aliased, joinedload, load_only
 
-from qa_app.auth.models import School
+from qa_app.auth.models import School, User
 from qa_app.auth.permissions import authorize, sees_everything
 from qa_app.dates import utcnow
 from qa_app.extensions import db
 from qa_app.providers.models import Provider
 from qa_app.providers.scopes import providers_of
 from qa_app.selfassessment.services import OFFER_WITHIN, open_requests
+from qa_app.statements import PreparedPagination, built_once, viewer
 from qa_app.visits import bp
 from qa_app.visits.models import Action, Visit
 from qa_app.visits.school_programme import SCHOOLS_LIMIT, schools_due
 from qa_app.visits.scopes import EDITABLE_VISIT_STATES, actions_visible_to, visits_visible_to
 
-PROGRAMME_LIMIT = 100
+PROGRAMME_LIMIT = 50
 MAX_PAGE = 100_000
 MAX_SEARCH = 100
 # The visits of each state (in progress, returned, awaiting sign-off) the programme lists.
-VISITS_SHOWN = 20
+VISITS_SHOWN = 10
 
 
 def search_words(args):
@@ -53,19 +54,36 @@ class ListPagination(Pagination):
 def providers_due(user, words="", page=1):
     """One page of the user's providers (an officer's own) by next visit due, never-visited
     and overdue first, their names containing `words` (two queries)."""
-    query = select(Provider).where(providers_of(user))
+    query = _providers_due(viewer(user))
     if words:
         query = query.where(Provider.name.icontains(words, autoescape=True))
-    return db.paginate(
-        query.options(joinedload(Provider.officer)).order_by(
-            nulls_first(Provider.next_visit_due.asc()), Provider.name, Provider.id
-        ),
-        page=page,
-        per_page=PROGRAMME_LIMIT,
-        error_out=False,
-        max_per_page=PROGRAMME_LIMIT,
+    return PreparedPagination(
+        query=query, page=page, per_page=PROGRAMME_LIMIT, max_per_page=PROGRAMME_LIMIT, error_out=False
     )
 
+
+@built_once
+def _providers_due(user):
+    return (
+        select(Provider)
+        .where(providers_of(user))
+        .options(ROW, joinedload(Provider.officer).options(NAMED))
+        .order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name, Provider.id)
+    )
+
+
+# What the programme shows of a provider and of its officer: each row's own columns, not
+# every column of every provider on the page.
+ROW = load_only(
+    Provider.id,
+    Provider.name,
+    Provider.borough,
+    Provider.next_visit_due,
+    Provider.rating_rag,
+    Provider.officer_id,
+    raiseload=True,
+)
+NAMED = load_only(User.id, User.name, raiseload=True)
 
 # What the programme shows of a visit and needs to continue it: not its notes, ratings and
 # answers (JSON read for every row).
@@ -84,7 +102,15 @@ LISTED = load_only(
 
 def open_visits(user):
     """Visits not yet signed off (an officer's own; all of them for the Head of Access): the
-    newest VISITS_SHOWN of each state, and how many there are of each (two queries)."""
+    newest VISITS_SHOWN of each state, as rows of what the programme shows of each (who was
+    visited, when, by whom), and how many there are of each (two queries)."""
+    listed, counted = _open_visits(viewer(user))
+    visits = db.session.execute(listed, {"shown": VISITS_SHOWN}).all()
+    return visits, dict(db.session.execute(counted).all())
+
+
+@built_once
+def _open_visits(user):
     visible = and_(Visit.status.in_(("draft", "returned", "submitted")), visits_visible_to(user))
     ranked = (
         select(
@@ -96,26 +122,40 @@ def open_visits(user):
         .where(visible)
         .subquery()
     )
-    visits = db.session.scalars(
-        select(Visit)
-        .options(LISTED, joinedload(Visit.provider), joinedload(Visit.school), joinedload(Visit.officer))
+    officer = aliased(User)
+    listed = (
+        select(
+            Visit.uuid,
+            Visit.status,
+            Visit.visit_date,
+            Visit.overall_rag,
+            Visit.school_id,
+            func.coalesce(School.name, Provider.name).label("visited_name"),
+            officer.name.label("officer_name"),
+        )
         .join(ranked, ranked.c.id == Visit.id)
-        .where(ranked.c.n <= VISITS_SHOWN)
+        .outerjoin(Provider, Provider.id == Visit.provider_id)
+        .outerjoin(School, School.id == Visit.school_id)
+        .outerjoin(officer, officer.id == Visit.officer_id)
+        .where(ranked.c.n <= bindparam("shown"))
         .order_by(Visit.visit_date.desc(), Visit.id.desc())
-    ).all()
-    counts = dict(
-        db.session.execute(select(Visit.status, func.count()).where(visible).group_by(Visit.status)).all()
     )
-    return visits, counts
+    counted = select(Visit.status, func.count()).where(visible).group_by(Visit.status)
+    return listed, counted
 
 
 def own_editable_visits(user):
     """The user's own open visits (draft or returned), to continue from the programme's rows."""
-    return db.session.scalars(
+    return db.session.scalars(_own_editable_visits(viewer(user))).all()
+
+
+@built_once
+def _own_editable_visits(user):
+    return (
         select(Visit)
         .options(LISTED)
         .where(Visit.officer_id == user.id, Visit.status.in_(EDITABLE_VISIT_STATES), visits_visible_to(user))
-    ).all()
+    )
 
 
 def own_open_visits(visits, user):

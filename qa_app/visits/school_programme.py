@@ -19,6 +19,7 @@ from qa_app.auth.permissions import schools_visited_by
 from qa_app.extensions import db
 from qa_app.framework.services import current_version
 from qa_app.signals import answers, schools_of_concern
+from qa_app.statements import built_once, viewer
 from qa_app.visits.models import Visit
 
 SCHOOLS_LIMIT = 100
@@ -54,17 +55,10 @@ def schools_due(user, today, words=""):
     """[SchoolDue] of the schools this user visits (their names containing `words`), those
     due first at the top, then by due date: a fixed number of queries. The programme pages
     them SCHOOLS_LIMIT at a time; an authority has tens of schools, not thousands."""
-    visited = schools_visited_by(user)
-    if words:
-        visited = and_(visited, School.name.icontains(words, autoescape=True))
-    ids = select(School.id).where(visited)
-    schools = db.session.scalars(select(School).options(joinedload(School.officer)).where(visited)).all()
+    schools_query, visits_query = _statements(viewer(user), words)
+    schools = db.session.scalars(schools_query).all()
     last = {}
-    for school_id, visit_date, rag in db.session.execute(
-        select(Visit.school_id, Visit.visit_date, Visit.overall_rag)
-        .where(Visit.school_id.in_(ids), Visit.status == "signed_off")
-        .order_by(Visit.school_id, Visit.visit_date, Visit.id)
-    ):
+    for school_id, visit_date, rag in db.session.execute(visits_query):
         last[school_id] = (visit_date, rag)
     concerns = {}
     for found in answers(schools_of_concern, {school.id for school in schools}, today=today):
@@ -80,3 +74,25 @@ def schools_due(user, today, words=""):
         key=lambda r: (not r.first, r.due is not None, r.due or today, r.school.name.lower(), r.school.id)
     )
     return rows
+
+
+def _statements(user, words):
+    """The schools (with their link officer) and their signed-off visits, oldest first."""
+    if not words:
+        return _unsearched(user)
+    return _built(user, and_(schools_visited_by(user), School.name.icontains(words, autoescape=True)))
+
+
+@built_once
+def _unsearched(user):
+    return _built(user, schools_visited_by(user))
+
+
+def _built(user, visited):
+    ids = select(School.id).where(visited)
+    return (
+        select(School).options(joinedload(School.officer)).where(visited),
+        select(Visit.school_id, Visit.visit_date, Visit.overall_rag)
+        .where(Visit.school_id.in_(ids), Visit.status == "signed_off")
+        .order_by(Visit.school_id, Visit.visit_date, Visit.id),
+    )
