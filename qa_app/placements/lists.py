@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from qa_app.auth.models import School
@@ -35,6 +35,7 @@ from qa_app.placements.placing import NOT_KNOWN_REGISTERED
 from qa_app.placements.scopes import placements_visible_to, scope_key
 from qa_app.providers.models import Provider
 from qa_app.providers.search import qa_status_conditions, qa_status_sql
+from qa_app.statements import built_once, viewer
 
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
@@ -54,7 +55,7 @@ def concern(today):
     return case((assured, 0), else_=1)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ListFilters:
     """What the list was asked for: a provider, a school, an overdue item (or "any" item),
     words to search pupil references, school and provider names for; 0 or "" is any."""
@@ -92,15 +93,11 @@ class RowPagination(Pagination):
     columns for every placement in the list."""
 
     def _query_items(self):
-        order = self._query_args["order"]
-        chosen = (
-            self._query_args["ids"].order_by(*order).limit(self.per_page).offset(self._query_offset)
-        ).subquery()
-        query = self._query_args["rows"].join(chosen, chosen.c.id == Placement.id).order_by(*order)
-        return db.session.execute(query).all()
+        params = {"page_limit": self.per_page, "page_offset": self._query_offset}
+        return db.session.execute(self._query_args["statements"].page, params).all()
 
     def _query_count(self):
-        return db.session.scalar(self._query_args["count_query"])
+        return db.session.scalar(self._query_args["statements"].count)
 
 
 class WindowRow(NamedTuple):
@@ -133,8 +130,12 @@ class AuthorityPagination(Pagination):
         self._total = found[0].total if found else 0
         shown = [row for row in found if row.before < end and row.after > start]
         skip = start - min((row.before for row in shown), default=0)
-        query = self._query_args["rows"].where(Placement.provider_id.in_([row.provider_id for row in shown]))
-        return db.session.execute(query.limit(self.per_page).offset(max(skip, 0))).all()
+        params = {
+            "providers": [row.provider_id for row in shown],
+            "page_limit": self.per_page,
+            "page_offset": max(skip, 0),
+        }
+        return db.session.execute(self._query_args["statements"].page, params).all()
 
     def _query_count(self):
         return self._total
@@ -215,6 +216,30 @@ def placement_page(user, filters, today, page=1, authority=False):
 
     The authority's list is open placements, those at providers of concern first, then by
     provider, school and reference; a school's is open first, newest first."""
+    page = min(max(page or 1, 1), MAX_PAGE)
+    statements = _page_statements(viewer(user), filters, today, authority)
+    if authority:
+        return AuthorityPagination(
+            page=page,
+            per_page=PAGE_SIZE,
+            error_out=False,
+            statements=statements,
+            window=lambda: provider_window(user, filters, today),  # made only when not kept
+            key=(scope_key(user), filters.key(), today),
+        )
+    return RowPagination(page=page, per_page=PAGE_SIZE, error_out=False, statements=statements)
+
+
+class PageStatements(NamedTuple):
+    """A list's page of rows (its limit and offset, and for the authority its providers,
+    bound parameters) and, for a school's list, its count."""
+
+    page: object
+    count: object = None
+
+
+@built_once
+def _page_statements(user, filters, today, authority):
     rows = (
         select(
             Placement,
@@ -228,31 +253,20 @@ def placement_page(user, filters, today, page=1, authority=False):
         .join(School, Placement.school_id == School.id)
         .join(Provider, Placement.provider_id == Provider.id)
     )
-    page = min(max(page or 1, 1), MAX_PAGE)
     rows = scoped(rows, user, filters, today, open_only=authority, on_rows=True)
+    limit, offset = bindparam("page_limit"), bindparam("page_offset")
     if authority:
         order = [*provider_order(today), func.lower(School.name), Placement.pupil_ref, Placement.id]
-        return AuthorityPagination(
-            page=page,
-            per_page=PAGE_SIZE,
-            error_out=False,
-            rows=rows.order_by(*order),
-            window=lambda: provider_window(user, filters, today),  # made only when not kept
-            key=(scope_key(user), filters.key(), today),
-        )
-    return _school_page(rows, user, filters, today, page)
-
-
-def _school_page(rows, user, filters, today, page):
-    """A school's page of its placements: open first, newest first."""
+        shown = Placement.provider_id.in_(bindparam("providers", expanding=True))
+        return PageStatements(rows.where(shown).order_by(*order).limit(limit).offset(offset))
     ids, count = (
         scoped(query, user, filters, today, open_only=False)
         for query in (select(Placement.id), select(func.count(Placement.id)))
     )
+    # A school's page: open first, newest first.
     order = [Placement.ended_on.is_not(None), Placement.start_date.desc(), Placement.pupil_ref, Placement.id]
-    return RowPagination(
-        page=page, per_page=PAGE_SIZE, error_out=False, ids=ids, rows=rows, order=order, count_query=count
-    )
+    chosen = ids.order_by(*order).limit(limit).offset(offset).subquery()
+    return PageStatements(rows.join(chosen, chosen.c.id == Placement.id).order_by(*order), count)
 
 
 def overdue_counts(user, filters, today):
