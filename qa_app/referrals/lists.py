@@ -10,6 +10,7 @@ from qa_app.auth.models import School
 from qa_app.extensions import db
 from qa_app.referrals.models import Referral
 from qa_app.referrals.scopes import referrals_visible_to
+from qa_app.statements import PreparedPagination, built_once, viewer
 
 PAGE_SIZE = 25
 MAX_PAGE = 100_000
@@ -35,6 +36,18 @@ def _matching(user, words):
 def referral_page(user, words, page, waiting=None):
     """One page of the user's referrals: waiting for the panel (True, the queue's order), the
     rest (False, newest first) or all (None, waiting first)."""
+    page = min(max(page or 1, 1), MAX_PAGE)
+    return PreparedPagination(
+        query=_page_query(viewer(user), words, waiting),
+        page=page,
+        per_page=PAGE_SIZE,
+        max_per_page=PAGE_SIZE,
+        error_out=False,
+    )
+
+
+@built_once
+def _page_query(user, words, waiting):
     query = (
         select(Referral)
         .where(_matching(user, words))
@@ -42,32 +55,32 @@ def referral_page(user, words, page, waiting=None):
     )
     newest = (Referral.updated_at.desc(), Referral.id.desc())
     if waiting is True:
-        query = query.where(Referral.status == "sent").order_by(
+        return query.where(Referral.status == "sent").order_by(
             Referral.urgent.desc(), Referral.sent_at, *newest
         )
-    elif waiting is False:
+    if waiting is False:
         # Newest first, from the index by update: the page's 25 without sorting them all.
-        query = query.where(Referral.status != "sent").order_by(*newest)
-    else:
-        sent = Referral.status == "sent"
-        query = query.order_by(
-            case((sent, 0), else_=1),
-            case((sent, Referral.urgent), else_=False).desc(),
-            case((sent, Referral.sent_at)),
-            *newest,
-        )
-    page = min(max(page or 1, 1), MAX_PAGE)
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
+        return query.where(Referral.status != "sent").order_by(*newest)
+    sent = Referral.status == "sent"
+    return query.order_by(
+        case((sent, 0), else_=1),
+        case((sent, Referral.urgent), else_=False).desc(),
+        case((sent, Referral.sent_at)),
+        *newest,
+    )
 
 
 def queue_counts(user, words=""):
     """(waiting, urgent, safeguarding concerns) among the referrals waiting for the panel."""
-    waiting = Referral.status == "sent"
-    row = db.session.execute(
-        select(
-            func.count(case((waiting, 1))),
-            func.count(case((waiting & Referral.urgent, 1))),
-            func.count(case((waiting & (Referral.caf == "refused") & Referral.caf_refusal_persistent, 1))),
-        ).where(_matching(user, words))
-    ).one()
+    row = db.session.execute(_queue_counts(viewer(user), words)).one()
     return tuple(n or 0 for n in row)
+
+
+@built_once
+def _queue_counts(user, words):
+    waiting = Referral.status == "sent"
+    return select(
+        func.count(case((waiting, 1))),
+        func.count(case((waiting & Referral.urgent, 1))),
+        func.count(case((waiting & (Referral.caf == "refused") & Referral.caf_refusal_persistent, 1))),
+    ).where(_matching(user, words))
