@@ -13,7 +13,7 @@ from qa_app.auth.models import User
 from qa_app.extensions import db
 from qa_app.kept_figures import FiguresToken, current_token
 from qa_app.placements.authority_figures import authority_counts, concerns
-from qa_app.placements.lists import ListFilters, overdue_counts
+from qa_app.placements.lists import ListFilters, overdue_counts, placement_page
 from qa_app.placements.models import Placement, PlacementReview
 from qa_app.placements.school_concerns import concerns_of
 
@@ -105,6 +105,36 @@ def test_a_change_through_the_unit_of_work_is_counted_at_once(app, world, head_o
     world["provider"].registration_status = "unregistered"
     db.session.commit()
     assert figures(head)[2].providers_of_concern == 1
+
+
+def test_a_schools_page_is_kept_and_read_again_after_a_change(app, world, make_placement):
+    """A school's list keeps which placements are on the page and how many there are, and
+    reads each page's rows fresh; a new placement or a review shows at once."""
+    school = world["school"]
+    overdue_only = ListFilters(due="any")
+
+    def shown(filters=EVERYONE):
+        page = placement_page(school, filters, TODAY)
+        return page.total, [row.Placement.id for row in page.items]
+
+    assert shown(overdue_only) == (1, [world["overdue"].id])
+    with Statements() as again:
+        assert shown(overdue_only) == (1, [world["overdue"].id])
+    # Besides the token (read for each figure outside a request), the page's rows alone:
+    # neither the choice of the page's placements nor the count runs again.
+    others = [statement for statement in again.run if "figures_token" not in statement]
+    assert len(others) == 1 and "count(" not in others[0].lower() and "LIMIT" not in others[0]
+
+    added = make_placement(school.school, world["provider"], school)
+    total, ids = shown()
+    assert total == 3 and added.id in ids
+    db.session.add(
+        PlacementReview(
+            placement_id=world["overdue"].id, review_date=TODAY, sessions_possible=10, sessions_attended=9
+        )
+    )
+    db.session.commit()
+    assert shown(overdue_only) == (0, [])
 
 
 def test_a_bulk_statement_is_counted_at_once(app, world, head_of_access):

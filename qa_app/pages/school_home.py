@@ -15,13 +15,17 @@ from qa_app.placements.lists import ListFilters, overdue_counts, placement_page
 from qa_app.placements.models import Placement
 from qa_app.placements.overdue import OVERDUE, items_from_row
 from qa_app.placements.scopes import placements_visible_to
+from qa_app.statements import built_once, viewer
 
 
 def open_placements(user):
     """How many open placements the user's school has (one query)."""
-    return db.session.scalar(
-        select(func.count(Placement.id)).where(placements_visible_to(user), Placement.ended_on.is_(None))
-    )
+    return db.session.scalar(_open_placements(viewer(user)))
+
+
+@built_once
+def _open_placements(user):
+    return select(func.count(Placement.id)).where(placements_visible_to(user), Placement.ended_on.is_(None))
 
 
 @bp.route("/home")

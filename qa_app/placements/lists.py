@@ -90,14 +90,22 @@ class RowPagination(Pagination):
     """A page of rows (a placement with its school, provider and overdue columns): a count
     query and a page query. The page's placements are chosen in order by their ids alone,
     and only those read with their columns: sorting whole rows would work out the overdue
-    columns for every placement in the list."""
+    columns for every placement in the list. Which ids are on the page, and the count, are
+    kept until a placement, provider or school changes (kept_figures)."""
 
     def _query_items(self):
+        statements, key = self._query_args["statements"], self._query_args["key"]
         params = {"page_limit": self.per_page, "page_offset": self._query_offset}
-        return db.session.execute(self._query_args["statements"].page, params).all()
+        ids = kept(
+            "placement_page_ids",
+            (*key, self.page, self.per_page),
+            lambda: list(db.session.scalars(statements.ids, params)),
+        )
+        return db.session.execute(statements.page, {"ids": ids}).all()
 
     def _query_count(self):
-        return db.session.scalar(self._query_args["statements"].count)
+        statements = self._query_args["statements"]
+        return kept("placement_count", self._query_args["key"], lambda: db.session.scalar(statements.count))
 
 
 class WindowRow(NamedTuple):
@@ -227,14 +235,22 @@ def placement_page(user, filters, today, page=1, authority=False):
             window=lambda: provider_window(user, filters, today),  # made only when not kept
             key=(scope_key(user), filters.key(), today),
         )
-    return RowPagination(page=page, per_page=PAGE_SIZE, error_out=False, statements=statements)
+    return RowPagination(
+        page=page,
+        per_page=PAGE_SIZE,
+        error_out=False,
+        statements=statements,
+        key=(scope_key(user), filters.key(), today),
+    )
 
 
 class PageStatements(NamedTuple):
-    """A list's page of rows (its limit and offset, and for the authority its providers,
-    bound parameters) and, for a school's list, its count."""
+    """A list's page of rows (for the authority, its providers, limit and offset are bound
+    parameters; for a school's list, the ids chosen by `ids`, whose limit and offset are),
+    and for a school's list the count."""
 
     page: object
+    ids: object = None
     count: object = None
 
 
@@ -265,8 +281,10 @@ def _page_statements(user, filters, today, authority):
     )
     # A school's page: open first, newest first.
     order = [Placement.ended_on.is_not(None), Placement.start_date.desc(), Placement.pupil_ref, Placement.id]
-    chosen = ids.order_by(*order).limit(limit).offset(offset).subquery()
-    return PageStatements(rows.join(chosen, chosen.c.id == Placement.id).order_by(*order), count)
+    chosen = Placement.id.in_(bindparam("ids", expanding=True))
+    return PageStatements(
+        rows.where(chosen).order_by(*order), ids.order_by(*order).limit(limit).offset(offset), count
+    )
 
 
 def overdue_counts(user, filters, today):
