@@ -4,7 +4,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import case, or_, select
+from sqlalchemy import bindparam, case, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -20,6 +20,7 @@ from qa_app.extensions import db
 from qa_app.forms import show_errors
 from qa_app.providers.models import Provider
 from qa_app.providers.services import normalise_postcode
+from qa_app.statements import PreparedPagination, built_once, viewer
 from qa_app.visits.services import visible_visit
 
 PAGE_SIZE = 25
@@ -44,34 +45,16 @@ def index():
     authorize("escalation.view")
     today = date.today()
     state = request.args.get("state", "open")
-    query = services.visible_query(current_user)
-    if state == "open":
-        query = query.where(Escalation.state != "closed")
-    elif state in STATES:
-        query = query.where(Escalation.state == state)
     words = " ".join(request.args.get("q", "").split())[:100]
-    if words:
-        query = query.where(_matching(words))
-    overdue_first = case((Escalation.state == "raised", Escalation.review_due), else_=None)
-    query = query.order_by(
-        overdue_first.is_(None), overdue_first, Escalation.created_at.desc(), Escalation.id
-    )
+    shown = state if state == "open" or state in STATES else "all"
+    ids, rows = _list_statements(viewer(current_user), shown, words)
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     # The page's ids first, sorted on the order's columns alone (sorting whole rows, each with
     # its description, cost four times as much with a thousand open), then those rows.
-    escalations = db.paginate(
-        query.with_only_columns(Escalation.id),
-        page=page,
-        per_page=PAGE_SIZE,
-        max_per_page=PAGE_SIZE,
-        error_out=False,
+    escalations = PreparedPagination(
+        query=ids, page=page, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False
     )
-    loaded = db.session.scalars(
-        select(Escalation)
-        .where(Escalation.id.in_(escalations.items))
-        .options(selectinload(Escalation.provider), selectinload(Escalation.reported_by))
-    )
-    by_id = {escalation.id: escalation for escalation in loaded}
+    by_id = {escalation.id: escalation for escalation in db.session.scalars(rows, {"ids": escalations.items})}
     escalations.items = [by_id[escalation_id] for escalation_id in escalations.items]
     return render_template(
         "escalations/index.html",
@@ -81,6 +64,27 @@ def index():
         today=today,
         own_only=not sees_everything(current_user),
     )
+
+
+@built_once
+def _list_statements(user, state, words):
+    """The list's ids in order (overdue reviews first, then the newest) and its rows by id
+    (`state`: "open", one of STATES or "all")."""
+    query = services.visible_query(user).with_only_columns(Escalation.id)
+    if state == "open":
+        query = query.where(Escalation.state != "closed")
+    elif state in STATES:
+        query = query.where(Escalation.state == state)
+    if words:
+        query = query.where(_matching(words))
+    overdue_first = case((Escalation.state == "raised", Escalation.review_due), else_=None)
+    ids = query.order_by(overdue_first.is_(None), overdue_first, Escalation.created_at.desc(), Escalation.id)
+    rows = (
+        select(Escalation)
+        .where(Escalation.id.in_(bindparam("ids", expanding=True)))
+        .options(selectinload(Escalation.provider), selectinload(Escalation.reported_by))
+    )
+    return ids, rows
 
 
 def _matching(words):
