@@ -7,7 +7,7 @@ These functions flush but never commit; the caller commits once.
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from qa_app.dates import add_working_days, long_date, utcnow
@@ -71,9 +71,12 @@ def open_escalation_of(provider_id):
     """The provider's open escalation, whatever raised it (there is at most one), or None."""
     if provider_id is None:
         return None
-    return db.session.scalar(
-        select(Escalation).where(Escalation.provider_id == provider_id, Escalation.state != "closed")
-    )
+    return db.session.scalar(_OPEN_ESCALATION, {"provider_id": provider_id})
+
+
+_OPEN_ESCALATION = select(Escalation).where(
+    Escalation.provider_id == bindparam("provider_id"), Escalation.state != "closed"
+)
 
 
 def open_placements_escalation(provider_id):

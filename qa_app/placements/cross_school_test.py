@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from qa_app import signals
@@ -80,18 +80,22 @@ def open_placements(provider_ids, day):
     """The placements open on the day at these providers, as OpenPlacements (one query)."""
     if not provider_ids:
         return []
-    rows = db.session.execute(
-        select(*_COLUMNS)
-        .join(School, School.id == Placement.school_id)
-        .where(
-            Placement.provider_id.in_(provider_ids),
-            Placement.start_date <= day,
-            or_(Placement.ended_on.is_(None), Placement.ended_on > day),
-            Placement.year_group.in_(list(COMPULSORY_YEARS)),
-        )
-        .order_by(Placement.provider_id, School.name, Placement.pupil_ref, Placement.id)
-    )
+    rows = db.session.execute(_OPEN_PLACEMENTS, {"providers": list(provider_ids), "day": day})
     return [OpenPlacement(*row) for row in rows]
+
+
+_DAY = bindparam("day", type_=db.Date)
+_OPEN_PLACEMENTS = (
+    select(*_COLUMNS)
+    .join(School, School.id == Placement.school_id)
+    .where(
+        Placement.provider_id.in_(bindparam("providers", expanding=True)),
+        Placement.start_date <= _DAY,
+        or_(Placement.ended_on.is_(None), Placement.ended_on > _DAY),
+        Placement.year_group.in_(list(COMPULSORY_YEARS)),
+    )
+    .order_by(Placement.provider_id, School.name, Placement.pupil_ref, Placement.id)
+)
 
 
 def pupil_ref(placement):
@@ -183,12 +187,15 @@ def _reporter(provider):
     if provider.officer is not None and provider.officer.active and provider.officer.role == "officer":
         return provider.officer
     for role in ("head_of_access", "admin"):
-        user = db.session.scalar(
-            select(User).where(User.role == role, User.active.is_(True)).order_by(User.id).limit(1)
-        )
+        user = db.session.scalar(_FIRST_ACTIVE, {"role": role})
         if user is not None:
             return user
     return None
+
+
+_FIRST_ACTIVE = (
+    select(User).where(User.role == bindparam("role"), User.active.is_(True)).order_by(User.id).limit(1)
+)
 
 
 def _runner(provider, placements, version, today, seen):
@@ -214,11 +221,7 @@ def retest_providers(provider_ids, today=None):
     # One test at a time per provider: a save at another school at the same moment waits
     # here until this one commits, then tests with this one's placement in view.
     lock_rows(Provider, ids)
-    providers = db.session.scalars(
-        select(Provider)
-        .options(joinedload(Provider.officer))
-        .where(Provider.id.in_(ids), Provider.registration_status.not_in(KNOWN_REGISTERED))
-    ).all()
+    providers = db.session.scalars(_NOT_KNOWN_REGISTERED, {"ids": ids}).all()
     placements = defaultdict(list)
     for placement in open_placements([p.id for p in providers], today):
         placements[placement.provider_id].append(placement)
@@ -240,6 +243,16 @@ def retest_providers(provider_ids, today=None):
         )
         outcomes[provider.id] = (seen["result"], escalation)
     return outcomes
+
+
+_NOT_KNOWN_REGISTERED = (
+    select(Provider)
+    .options(joinedload(Provider.officer))
+    .where(
+        Provider.id.in_(bindparam("ids", expanding=True)),
+        Provider.registration_status.not_in(KNOWN_REGISTERED),
+    )
+)
 
 
 def providers_to_check(today=None):
