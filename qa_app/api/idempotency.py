@@ -77,21 +77,24 @@ def _wait_ran_out(error):
     return getattr(cause, "sqlstate", None) == LOCK_NOT_AVAILABLE or "database is locked" in str(cause)
 
 
+_CLAIM = insert(SyncReceipt.__table__)
+
+
 def _claim(key, user_id, record_uuid, fingerprint, wait):
     """True when this request holds the key's receipt, its answer to be filled in; False
     when another request has stored an answer under the key. InProgress when the wait runs
     out. (A statement rather than an object: a save of a whole backlog claims many keys.)"""
-    claim = insert(SyncReceipt).values(
-        key=key,
-        user_id=user_id,
-        record_uuid=record_uuid,
-        request_hash=fingerprint,
-        status_code=0,
-        response={},
-    )
+    claim = {
+        "key": key,
+        "user_id": user_id,
+        "record_uuid": record_uuid,
+        "request_hash": fingerprint,
+        "status_code": 0,
+        "response": {},
+    }
     try:
         with waiting_at_most(wait):
-            db.session.execute(claim)
+            db.session.execute(_CLAIM, claim)
     except IntegrityError:
         db.session.rollback()
         return False

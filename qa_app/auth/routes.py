@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import bindparam, select
 
 from qa_app.auth import bp
 from qa_app.auth.forms import SignInForm
@@ -19,9 +20,11 @@ from qa_app.extensions import db, login_manager
 @login_manager.user_loader
 def load_user(session_token):
     """Find the user whose current session token the cookie carries."""
-    return db.session.scalar(
-        db.select(User).where(User.session_token == session_token, User.active.is_(True))
-    )
+    return db.session.scalar(_SIGNED_IN, {"session_token": session_token})
+
+
+# Built once: every signed-in request runs it.
+_SIGNED_IN = select(User).where(User.session_token == bindparam("session_token"), User.active.is_(True))
 
 
 @login_manager.unauthorized_handler
