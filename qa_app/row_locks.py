@@ -8,17 +8,21 @@ commits, then reads what it committed. SQLite has one writer at a
 time: an UPDATE that changes no row takes the database's write lock just as early.
 """
 
-from sqlalchemy import false, select, update
+from functools import cache
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, false, select, update
 
 from qa_app.extensions import db
 
 
 def lock_row(model, row_id):
     """Hold `model`'s row `row_id` (by id) until the current transaction ends."""
+    statements = _statements(model)
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(model.id).where(model.id == row_id).with_for_update(key_share=True))
+        db.session.execute(statements.one, {"row_id": row_id})
     else:
-        db.session.execute(update(model.__table__).where(false()).values(id=model.__table__.c.id))
+        db.session.execute(statements.sqlite)
 
 
 def lock_rows(model, row_ids):
@@ -28,8 +32,25 @@ def lock_rows(model, row_ids):
     if not row_ids:
         return
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            select(model.id).where(model.id.in_(row_ids)).order_by(model.id).with_for_update(key_share=True)
-        )
+        db.session.execute(_statements(model).many, {"row_ids": row_ids})
     else:
         lock_row(model, row_ids[0])
+
+
+class _Locks(NamedTuple):
+    one: object
+    many: object
+    sqlite: object
+
+
+@cache
+def _statements(model):
+    """A model's locking statements, built once (a save runs them every time)."""
+    return _Locks(
+        select(model.id).where(model.id == bindparam("row_id")).with_for_update(key_share=True),
+        select(model.id)
+        .where(model.id.in_(bindparam("row_ids", expanding=True)))
+        .order_by(model.id)
+        .with_for_update(key_share=True),
+        update(model.__table__).where(false()).values(id=model.__table__.c.id),
+    )

@@ -7,7 +7,7 @@ These functions flush but never commit; the caller commits once.
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from qa_app.auth.models import School
@@ -46,13 +46,22 @@ from qa_app.visits.services import judged_of, rate, submission_blockers
 
 def _locked_visit(visit_uuid):
     """The stored visit, locked for this transaction, with what a save reads."""
-    return db.session.scalar(
-        select(Visit)
-        .where(Visit.uuid == visit_uuid)
-        # Judgements without their criteria: the save reads codes from criterion_records().
-        .options(selectinload(Visit.judgements), selectinload(Visit.actions))
-        .with_for_update()
-    )
+    return db.session.scalar(_LOCKED_VISIT, {"uuid": visit_uuid})
+
+
+# Statements every save runs, built once (docs/architecture.md, "Statements built once").
+_LOCKED_VISIT = (
+    select(Visit)
+    .where(Visit.uuid == bindparam("uuid"))
+    # Judgements without their criteria: the save reads codes from criterion_records().
+    .options(selectinload(Visit.judgements), selectinload(Visit.actions))
+    .with_for_update()
+)
+_PUBLISHED_NAMED = select(FrameworkVersion).where(
+    FrameworkVersion.name == bindparam("name"),
+    FrameworkVersion.status == "published",
+    FrameworkVersion.kind == bindparam("kind"),
+)
 
 
 def _framework_for(visit, name, kind):
@@ -63,15 +72,7 @@ def _framework_for(visit, name, kind):
             raise Invalid({"framework_version": "A visit keeps the framework version it was started under"})
         return visit.framework_version
     version = (
-        db.session.scalar(
-            select(FrameworkVersion).where(
-                FrameworkVersion.name == name,
-                FrameworkVersion.status == "published",
-                FrameworkVersion.kind == kind,
-            )
-        )
-        if name
-        else current_version(kind)
+        db.session.scalar(_PUBLISHED_NAMED, {"name": name, "kind": kind}) if name else current_version(kind)
     )
     if version is None:
         what = "school visits'" if kind == "school" else "framework"
@@ -213,15 +214,28 @@ def refuse_second_open_visit(user, provider, school):
     if place is None:
         return
     lock_row(type(place), place.id)
-    column = Visit.school_id if school is not None else Visit.provider_id
-    open_uuid = db.session.scalar(
+    statement = _OPEN_AT_SCHOOL if school is not None else _OPEN_AT_PROVIDER
+    open_uuid = db.session.scalar(statement, {"place_id": place.id, "officer_id": user.id})
+    if open_uuid is not None:
+        raise AlreadyOpen(OPEN_VISIT_MESSAGE.format(name=place.name), open_uuid)
+
+
+def _open_at(column):
+    """The newest open visit (draft or returned) of an officer at a place, by its column."""
+    return (
         select(Visit.uuid)
-        .where(column == place.id, Visit.officer_id == user.id, Visit.status.in_(EDITABLE_VISIT_STATES))
+        .where(
+            column == bindparam("place_id"),
+            Visit.officer_id == bindparam("officer_id"),
+            Visit.status.in_(EDITABLE_VISIT_STATES),
+        )
         .order_by(Visit.visit_date.desc(), Visit.id.desc())
         .limit(1)
     )
-    if open_uuid is not None:
-        raise AlreadyOpen(OPEN_VISIT_MESSAGE.format(name=place.name), open_uuid)
+
+
+_OPEN_AT_SCHOOL = _open_at(Visit.school_id)
+_OPEN_AT_PROVIDER = _open_at(Visit.provider_id)
 
 
 def save_visit(
