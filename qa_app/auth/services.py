@@ -1,6 +1,8 @@
 """Users: sign-in checks, creation and changes. These flush; the caller commits."""
 
-from sqlalchemy import func, select
+from functools import cache
+
+from sqlalchemy import bindparam, func, select
 
 from qa_app.auth.models import ROLES, School, User
 from qa_app.auth.passwords import check_password, dummy_hash, hash_password, needs_rehash
@@ -162,9 +164,16 @@ def active_emails(role, school_id=None, provider_id=None):
     (school_id) or a provider's (provider_id) only, never everyone's."""
     if (role == "school") != (school_id is not None) or (role == "provider") != (provider_id is not None):
         raise ValueError("school staff are asked for by school_id, provider staff by provider_id")
-    query = select(User.email).where(User.role == role, User.active.is_(True))
-    if school_id is not None:
-        query = query.where(User.school_id == school_id)
-    if provider_id is not None:
-        query = query.where(User.provider_id == provider_id)
-    return db.session.scalars(query.order_by(User.email)).all()
+    params = {"role": role, "school_id": school_id, "provider_id": provider_id}
+    return db.session.scalars(_active_emails(school_id is not None, provider_id is not None), params).all()
+
+
+@cache
+def _active_emails(of_school, of_provider):
+    """active_emails's statement, built once for each shape (every placing asks for it)."""
+    query = select(User.email).where(User.role == bindparam("role"), User.active.is_(True))
+    if of_school:
+        query = query.where(User.school_id == bindparam("school_id"))
+    if of_provider:
+        query = query.where(User.provider_id == bindparam("provider_id"))
+    return query.order_by(User.email)

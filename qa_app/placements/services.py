@@ -11,7 +11,7 @@ These functions flush but never commit; the caller commits once.
 from datetime import date
 from uuid import uuid4
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import selectinload
 
 from qa_app.auth.models import School
@@ -70,12 +70,8 @@ REVIEW_FIELDS = (
 def find_placement(user, placement_uuid, lock=False):
     """The placement with this uuid that the user may see, with its parts, or NotFound."""
     placement_uuid = valid_uuid(placement_uuid)
-    query = (
-        select(Placement)
-        .where(Placement.uuid == (placement_uuid or ""))
-        .options(selectinload(Placement.reviews))
-    )
-    placement = db.session.scalar(query.with_for_update() if lock else query)
+    statement = _LOCKED if lock else _BY_UUID
+    placement = db.session.scalar(statement, {"uuid": placement_uuid or ""})
     if placement is None or not can_see_placement(user, placement):
         raise NotFound("No such placement.")
     return placement
@@ -122,14 +118,25 @@ def _guard(user, placement, change, base_version, require_version):
 
 def _taken(change, placement):
     """True when another placement of the school has this pupil reference and start date."""
-    query = select(Placement.id).where(
-        Placement.school_id == change.school_id,
-        Placement.pupil_ref == change.pupil_ref,
-        Placement.start_date == change.start_date,
+    params = {
+        "school_id": change.school_id,
+        "pupil_ref": change.pupil_ref,
+        "start_date": change.start_date,
+        "other_than": placement.id if placement is not None else 0,  # ids start at 1
+    }
+    return db.session.scalar(_TAKEN, params) is not None
+
+
+_TAKEN = (
+    select(Placement.id)
+    .where(
+        Placement.school_id == bindparam("school_id"),
+        Placement.pupil_ref == bindparam("pupil_ref"),
+        Placement.start_date == bindparam("start_date", type_=db.Date),
+        Placement.id != bindparam("other_than"),
     )
-    if placement is not None:
-        query = query.where(Placement.id != placement.id)
-    return db.session.scalar(query.limit(1)) is not None
+    .limit(1)
+)
 
 
 def _check(change, placement, school, provider, today, taken=None, checks=None):
@@ -224,12 +231,14 @@ def _store(placement, change):
 def _locked(canonical):
     """The placement with this uuid and its reviews, its row held to the end of the
     transaction (None when there is none yet)."""
-    return db.session.scalar(
-        select(Placement)
-        .where(Placement.uuid == canonical)
-        .options(selectinload(Placement.reviews))
-        .with_for_update()
-    )
+    return db.session.scalar(_LOCKED, {"uuid": canonical})
+
+
+# A placement by its uuid with its reviews, and the same with its row held: built once.
+_BY_UUID = (
+    select(Placement).where(Placement.uuid == bindparam("uuid")).options(selectinload(Placement.reviews))
+)
+_LOCKED = _BY_UUID.with_for_update()
 
 
 def save_placement(
