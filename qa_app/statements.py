@@ -59,8 +59,8 @@ def _page_statements(query):
 
 class PreparedPagination(Pagination):
     """db.paginate for a statement built once: its page and count statements are built once
-    too, the page number going in as parameters (`query`: a select of ORM entities;
-    `params`: any other parameters it binds)."""
+    too, the page number going in as parameters (`query`: a select of ORM entities, or of
+    columns with `rows=True`; `params`: any other parameters it binds)."""
 
     def _statements(self):
         return _page_statements(self._query_args["query"])
@@ -72,7 +72,8 @@ class PreparedPagination(Pagination):
             "page_limit": self.per_page,
             "page_offset": self._query_offset,
         }
-        return db.session.execute(page, params).unique().scalars().all()
+        found = db.session.execute(page, params)
+        return found.all() if self._query_args.get("rows") else found.unique().scalars().all()
 
     def _query_count(self):
         _, count = self._statements()

@@ -53,37 +53,37 @@ class ListPagination(Pagination):
 
 def providers_due(user, words="", page=1):
     """One page of the user's providers (an officer's own) by next visit due, never-visited
-    and overdue first, their names containing `words` (two queries)."""
+    and overdue first, their names containing `words` (two queries): rows of what the
+    programme shows of each (its name, borough, next visit due, rating and officer's name)."""
     query = _providers_due(viewer(user))
     if words:
         query = query.where(Provider.name.icontains(words, autoescape=True))
     return PreparedPagination(
-        query=query, page=page, per_page=PROGRAMME_LIMIT, max_per_page=PROGRAMME_LIMIT, error_out=False
+        query=query,
+        rows=True,
+        page=page,
+        per_page=PROGRAMME_LIMIT,
+        max_per_page=PROGRAMME_LIMIT,
+        error_out=False,
     )
 
 
 @built_once
 def _providers_due(user):
     return (
-        select(Provider)
+        select(
+            Provider.id,
+            Provider.name,
+            Provider.borough,
+            Provider.next_visit_due,
+            Provider.rating_rag,
+            User.name.label("officer_name"),
+        )
+        .outerjoin(User, User.id == Provider.officer_id)
         .where(providers_of(user))
-        .options(ROW, joinedload(Provider.officer).options(NAMED))
         .order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name, Provider.id)
     )
 
-
-# What the programme shows of a provider and of its officer: each row's own columns, not
-# every column of every provider on the page.
-ROW = load_only(
-    Provider.id,
-    Provider.name,
-    Provider.borough,
-    Provider.next_visit_due,
-    Provider.rating_rag,
-    Provider.officer_id,
-    raiseload=True,
-)
-NAMED = load_only(User.id, User.name, raiseload=True)
 
 # What the programme shows of a visit and needs to continue it: not its notes, ratings and
 # answers (JSON read for every row).

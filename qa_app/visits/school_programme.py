@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased
 
-from qa_app.auth.models import School
+from qa_app.auth.models import School, User
 from qa_app.auth.permissions import schools_visited_by
 from qa_app.extensions import db
 from qa_app.framework.services import current_version
@@ -29,7 +29,7 @@ SCHOOLS_LIMIT = 100
 class SchoolDue:
     """A school in the programme: when it is due a visit, and why."""
 
-    school: object
+    school: object  # a row: id, name, borough, officer_name
     due: object  # a date, or None: due now
     reason: str
     last_visit: object = None  # the date of its last signed-off school visit
@@ -56,7 +56,7 @@ def schools_due(user, today, words=""):
     due first at the top, then by due date: a fixed number of queries. The programme pages
     them SCHOOLS_LIMIT at a time; an authority has tens of schools, not thousands."""
     schools_query, visits_query = _statements(viewer(user), words)
-    schools = db.session.scalars(schools_query).all()
+    schools = db.session.execute(schools_query).all()
     last = {}
     for school_id, visit_date, rag in db.session.execute(visits_query):
         last[school_id] = (visit_date, rag)
@@ -90,8 +90,11 @@ def _unsearched(user):
 
 def _built(user, visited):
     ids = select(School.id).where(visited)
+    officer = aliased(User)
     return (
-        select(School).options(joinedload(School.officer)).where(visited),
+        select(School.id, School.name, School.borough, officer.name.label("officer_name"))
+        .outerjoin(officer, officer.id == School.officer_id)
+        .where(visited),
         select(Visit.school_id, Visit.visit_date, Visit.overall_rag)
         .where(Visit.school_id.in_(ids), Visit.status == "signed_off")
         .order_by(Visit.school_id, Visit.visit_date, Visit.id),
