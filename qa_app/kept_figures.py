@@ -39,6 +39,9 @@ from qa_app.extensions import db
 KEEP = 64
 WATCHED = set()
 _CHANGED = "kept_figures.changed"
+# The execution option of a write that changes no row (SQLite's row lock: an UPDATE that
+# matches nothing but takes the write lock), which replaces no token.
+CHANGES_NOTHING = "changes_no_row"
 _TOKEN = "qa_app.kept_figures.token"  # in the request's environ
 _MISSING = object()
 
@@ -128,7 +131,8 @@ def _note_flush(session, flush_context):
 @event.listens_for(Session, "do_orm_execute")
 def _note_statement(state):
     writes = state.is_insert or state.is_update or state.is_delete
-    if writes and getattr(getattr(state.statement, "table", None), "name", None) in WATCHED:
+    table = getattr(getattr(state.statement, "table", None), "name", None)
+    if writes and table in WATCHED and not state.execution_options.get(CHANGES_NOTHING):
         state.session.info[_CHANGED] = True
 
 

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, false, select, update
 
 from qa_app.extensions import db
+from qa_app.kept_figures import CHANGES_NOTHING
 
 
 def lock_row(model, row_id):
@@ -52,5 +53,9 @@ def _statements(model):
         .where(model.id.in_(bindparam("row_ids", expanding=True)))
         .order_by(model.id)
         .with_for_update(key_share=True),
-        update(model.__table__).where(false()).values(id=model.__table__.c.id),
+        # Matches no row, so it leaves the kept figures as they are.
+        update(model.__table__)
+        .where(false())
+        .values(id=model.__table__.c.id)
+        .execution_options(**{CHANGES_NOTHING: True}),
     )

@@ -16,6 +16,8 @@ from qa_app.placements.authority_figures import authority_counts, concerns
 from qa_app.placements.lists import ListFilters, overdue_counts, placement_page
 from qa_app.placements.models import Placement, PlacementReview
 from qa_app.placements.school_concerns import concerns_of
+from qa_app.providers.models import Provider
+from qa_app.row_locks import lock_row, lock_rows
 
 TODAY = date.today()
 EVERYONE = ListFilters()
@@ -256,3 +258,13 @@ def test_a_request_reads_the_token_once_and_again_after_its_own_commit(app, worl
         world["overdue"].ended_on = TODAY
         db.session.commit()
         assert figures(head)[1].pupils == 1
+
+
+def test_a_row_lock_leaves_the_token(app, world):
+    """Holding a provider's row while a visit is saved changes no row (on SQLite, an UPDATE
+    that matches none): a tablet's save keeps the authority's figures."""
+    before = current_token()
+    lock_row(Provider, world["provider"].id)
+    lock_rows(Provider, [world["provider"].id])
+    db.session.commit()
+    assert current_token() == before
