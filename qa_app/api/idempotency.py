@@ -111,9 +111,8 @@ def answer_once(key, user_id, record_uuid, fingerprint, save, kind, wait):
     change, in one transaction; a refusal is not remembered (nothing changed). Waits at most
     `wait` seconds for a request holding the key (else InProgress). `kind` names the record
     ("visit", "placement") in the answer to a race lost to another request."""
-    answer = stored_answer(key, user_id, fingerprint)
-    if answer is not None:
-        return answer
+    # The claim first: a new key (nearly every request) then costs no lookup; a key already
+    # used fails the insert at once (or, held by a request still running, once it ends).
     if not _claim(key, user_id, record_uuid, fingerprint, wait):
         answer = stored_answer(key, user_id, fingerprint)
         if answer is None:  # the key's receipt is gone again: only a retry can tell
