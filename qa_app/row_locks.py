@@ -8,13 +8,13 @@ commits, then reads what it committed. SQLite has one writer at a
 time: an UPDATE that changes no row takes the database's write lock just as early.
 """
 
-from functools import cache
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, false, select, update
 
 from qa_app.extensions import db
 from qa_app.kept_figures import CHANGES_NOTHING
+from qa_app.statements import built_once
 
 
 def lock_row(model, row_id):
@@ -44,7 +44,7 @@ class _Locks(NamedTuple):
     sqlite: object
 
 
-@cache
+@built_once
 def _statements(model):
     """A model's locking statements, built once (a save runs them every time)."""
     return _Locks(

@@ -1,7 +1,5 @@
 """Users: sign-in checks, creation and changes. These flush; the caller commits."""
 
-from functools import cache
-
 from sqlalchemy import bindparam, func, select
 
 from qa_app.auth.models import ROLES, School, User
@@ -9,6 +7,7 @@ from qa_app.auth.passwords import check_password, dummy_hash, hash_password, nee
 from qa_app.dates import utcnow
 from qa_app.domain import Invalid
 from qa_app.extensions import db
+from qa_app.statements import built_once
 
 
 def normalise_email(email):
@@ -168,7 +167,7 @@ def active_emails(role, school_id=None, provider_id=None):
     return db.session.scalars(_active_emails(school_id is not None, provider_id is not None), params).all()
 
 
-@cache
+@built_once
 def _active_emails(of_school, of_provider):
     """active_emails's statement, built once for each shape (every placing asks for it)."""
     query = select(User.email).where(User.role == bindparam("role"), User.active.is_(True))

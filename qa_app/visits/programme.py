@@ -55,11 +55,8 @@ def providers_due(user, words="", page=1):
     """One page of the user's providers (an officer's own) by next visit due, never-visited
     and overdue first, their names containing `words` (two queries): rows of what the
     programme shows of each (its name, borough, next visit due, rating and officer's name)."""
-    query = _providers_due(viewer(user))
-    if words:
-        query = query.where(Provider.name.icontains(words, autoescape=True))
     return PreparedPagination(
-        query=query,
+        query=_providers_due(viewer(user), words),
         rows=True,
         page=page,
         per_page=PROGRAMME_LIMIT,
@@ -69,8 +66,8 @@ def providers_due(user, words="", page=1):
 
 
 @built_once
-def _providers_due(user):
-    return (
+def _providers_due(user, words):
+    query = (
         select(
             Provider.id,
             Provider.name,
@@ -83,6 +80,7 @@ def _providers_due(user):
         .where(providers_of(user))
         .order_by(nulls_first(Provider.next_visit_due.asc()), Provider.name, Provider.id)
     )
+    return query.where(Provider.name.icontains(words, autoescape=True)) if words else query
 
 
 # What the programme shows of a visit and needs to continue it: not its notes, ratings and

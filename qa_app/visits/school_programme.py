@@ -76,19 +76,13 @@ def schools_due(user, today, words=""):
     return rows
 
 
-def _statements(user, words):
-    """The schools (with their link officer) and their signed-off visits, oldest first."""
-    if not words:
-        return _unsearched(user)
-    return _built(user, and_(schools_visited_by(user), School.name.icontains(words, autoescape=True)))
-
-
 @built_once
-def _unsearched(user):
-    return _built(user, schools_visited_by(user))
-
-
-def _built(user, visited):
+def _statements(user, words):
+    """The schools (with their link officer's name) whose names hold the words, and their
+    signed-off visits, oldest first."""
+    visited = schools_visited_by(user)
+    if words:
+        visited = and_(visited, School.name.icontains(words, autoescape=True))
     ids = select(School.id).where(visited)
     officer = aliased(User)
     return (
