@@ -57,13 +57,20 @@ GONE = ("Execution context was destroyed", "Target page, context or browser has 
 def wait_until(page, script, arg=None, timeout=15_000, every=100):
     """Poll a page script that may be async until it gives a truthy value.
 
-    page.wait_for_function takes the Promise an async script returns as a truthy value and
-    returns at once, so it cannot wait on one: page.evaluate awaits it."""
+    page.wait_for_function is not used: it takes the Promise an async script returns as a
+    truthy value and returns at once, and its polls after the first run the script through
+    eval, which the app's Content-Security-Policy refuses (its first poll is allowed, so it
+    fails only when the state is not there at once). page.evaluate is allowed and awaits."""
     deadline = time.monotonic() + timeout / 1000
     while not page.evaluate(script, arg):
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {timeout} ms for: {script}")
         page.wait_for_timeout(every)
+
+
+def wait_for_service_worker(page):
+    """Wait until the page's service worker controls it."""
+    wait_until(page, "() => navigator.serviceWorker.controller !== null")
 
 
 def pytest_collection_modifyitems(items):

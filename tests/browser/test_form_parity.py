@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from qa_app.visits.schemas import VisitBody
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_for_service_worker
 from tests.browser.test_officers_day import (
     OFFICER,
     idb,
@@ -280,7 +280,7 @@ def test_every_field_of_the_api_is_set_through_the_form_with_the_server_stopped(
     page.get_by_role("button", name="Start the visit").click()
     expect(page.locator("[data-task-list]")).to_be_visible()
     uuid = page.url.rsplit("/", 1)[1]
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
     bundle = page.evaluate("async () => (await (await fetch('/api/offline-bundle')).json())")
     theme = bundle["framework"]["themes"][0]
     names = {
@@ -308,7 +308,7 @@ def test_every_field_of_a_school_visit_is_set_through_the_form_with_the_server_s
     page = tablet.open()
     sign_in(page, server.url, OFFICER)
     page.goto(f"{server.url}/offline/shell")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
     uuid = start_school_visit(page, server.url, school_id)
     bundle = page.evaluate("async () => (await (await fetch('/api/offline-bundle')).json())")
     framework = bundle["frameworks"][bundle["school_framework"]]

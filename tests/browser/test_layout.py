@@ -4,10 +4,9 @@ a 1,366 px laptop, and the header's Sign out drawn as a header link."""
 import contextlib
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, sign_in, wait_until
 
 USERS = ["officer@example.org", "head@example.org", "school@example.org", "admin@example.org"]
 
@@ -19,8 +18,8 @@ ROWS_JS = """() => new Set([...document.querySelectorAll(".govuk-service-navigat
 def menu_rows(page):
     """How many rows the menu's items take, once the page's layout has settled on one row (it
     is waited for: styles and fonts can still be arriving on a loaded machine), or after 10 s."""
-    with contextlib.suppress(PlaywrightTimeout):  # the count below says how many rows it settled on
-        page.wait_for_function(f"({ROWS_JS})() === 1", timeout=10_000)
+    with contextlib.suppress(AssertionError):  # the count below says how many rows it settled on
+        wait_until(page, f"() => ({ROWS_JS})() === 1", timeout=10_000)
     rows = page.evaluate(ROWS_JS)
     assert rows, "no menu"
     return rows

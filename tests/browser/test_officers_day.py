@@ -27,6 +27,7 @@ from tests.browser.conftest import (
     Server,
     screenshot,
     sign_in,
+    wait_for_service_worker,
     wait_until,
     watch,
 )
@@ -188,7 +189,7 @@ def test_an_officers_day_offline_reaches_the_server_once_with_every_field(tablet
     expect(page).to_have_url(re.compile(r"/visits/[0-9a-f-]{36}$"))
     uuid = page.url.rsplit("/", 1)[1]
     expect(page.locator("[data-task-list]")).to_be_visible()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
     # 3. Judge one theme, online.
     section(page, "Quality of Education")
     qe = theme_codes(page, "QE")
@@ -377,7 +378,7 @@ def test_a_draft_started_on_a_desktop_is_finished_on_the_tablet_offline(tablet, 
     page = tablet.open()
     sign_in(page, server.url, OFFICER)
     page.goto(f"{server.url}/programme")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
     wait_until(
         page,
         """async (uuid) => new Promise((resolve) => {

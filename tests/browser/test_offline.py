@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from qa_app.extensions import db
 from qa_app.visits.models import Visit
-from tests.browser.conftest import ARTIFACTS, screenshot, sign_in, wait_until
+from tests.browser.conftest import ARTIFACTS, screenshot, sign_in, wait_for_service_worker, wait_until
 
 
 def visits_with(app, uuid):
@@ -65,7 +65,7 @@ def ready_offline(page, server, email="officer@example.org"):
     # The line shows once the worker is registered and the tablet knows who is signed in.
     expect(page.locator("[data-offline-status]")).to_be_visible(timeout=15_000)
     page.goto(f"{server.url}/offline/shell")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
     expect(page.locator("#start-provider option").first).to_be_attached()
 
 

@@ -27,7 +27,7 @@ from qa_app.visits.representation import visit_as_json
 from qa_app.visits.saving import save_visit
 from qa_app.visits.schemas import VisitBody
 from qa_app.visits.school_placements import checks_needed, placements_to_check
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_for_service_worker
 from tests.browser.test_officers_day import (
     OFFICER,
     back_to_tasks,
@@ -332,4 +332,4 @@ def sign_in_and_ready(page, base_url):
     """Sign in online, and wait for the service worker to control the page."""
     sign_in(page, base_url, OFFICER)
     page.goto(f"{base_url}/offline/shell")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from qa_app.extensions import db
-from tests.browser.conftest import sign_in, wait_until
+from tests.browser.conftest import sign_in, wait_for_service_worker, wait_until
 from tests.browser.test_officers_day import (
     OFFICER,
     back_to_tasks,
@@ -51,7 +51,7 @@ def test_the_tablet_shows_the_self_assessment_beside_each_criterion_offline(tabl
     page = tablet.open()
     sign_in(page, server.url, OFFICER)
     page.goto(f"{server.url}/programme")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
     wait_until(
         page,
         """async (uuid) => new Promise((resolve) => {
