@@ -1,8 +1,9 @@
 """Unregistered provision: the registration check on visits, automatic and reported
 escalations, the Head of Access's workflow, suspension, who sees what, and emails."""
 
+import re
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -344,6 +345,59 @@ def test_dashboard_counts(client, signed_in, escalation):
     page = client.get("/dashboard").data.decode()
     assert "Open escalations by state" in page and "The register by overall RAG" in page
     assert "Raised" in page and "<svg" in page
+
+
+def dashboard_bars(page, title):
+    """{label: count} of one of the dashboard's bar charts."""
+    table = page[page.index(f'aria-label="{title}"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r'<th scope="row"[^>]*>([^<]+)</th>.*?--numeric">(\d+)</td>', table, re.S)
+    return {label: int(count) for label, count in rows}
+
+
+def test_dashboard_counts_escalations_by_age_at_the_edges_of_each_band(
+    client, signed_in, escalation, make_provider
+):
+    """An escalation's age is whole days from the date it was raised: 6 days is under a week,
+    7 is one to four weeks, 27 and 28 fall either side, 91 is over three months. A closed one is
+    not counted; an overdue one and a suspended provider are."""
+    signed_in("head_of_access")
+    now = datetime.now()
+    for days in (0, 6, 7, 27, 28, 90, 91, 400):
+        db.session.add(
+            Escalation(
+                source="report",
+                address=f"{days} days",
+                description="x",
+                reported_by_id=escalation.reported_by_id,
+                review_due=date.today() + timedelta(days=5),
+                created_at=datetime.combine(now.date() - timedelta(days=days), time(23, 59)),
+            )
+        )
+    db.session.add(
+        Escalation(
+            source="report",
+            address="Closed",
+            description="x",
+            reported_by_id=escalation.reported_by_id,
+            review_due=date.today(),
+            state="closed",
+            created_at=now - timedelta(days=1),
+        )
+    )
+    db.session.get(Escalation, escalation.id).review_due = date.today() - timedelta(days=1)
+    make_provider(name="Suspended").suspended_reason = "Closed by the council"
+    db.session.commit()
+    page = client.get("/dashboard").data.decode()
+    assert dashboard_bars(page, "Open escalations by age") == {
+        "Under a week": 3,  # the fixture's, raised today, 0 and 6 days
+        "1 to 4 weeks": 2,
+        "1 to 3 months": 2,
+        "Over 3 months": 2,
+    }
+    assert dashboard_bars(page, "Open escalations by state")["Raised"] == 9
+    assert re.search(r'app-figure__number">1</span> Overdue reviews', page)
+    assert re.search(r'app-figure__number">1</span> Providers suspended', page)
 
 
 def test_emails_to_the_head_and_the_officer_carry_no_pupil_details(

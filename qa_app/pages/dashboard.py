@@ -2,7 +2,7 @@
 suspended providers, visits awaiting sign-off, the register's RAG distribution, and the
 attendance of pupils in AP across the authority."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from flask import render_template
 from flask_login import current_user, login_required
@@ -26,9 +26,31 @@ AGE_BANDS = (
 )
 
 
-def _counts(query):
-    """{group: count} from a query of (group, count) rows."""
-    return dict(db.session.execute(query).all())
+def _age_band(low, high, today):
+    """SQL: an escalation raised between `low` and `high` whole days before `today` (a day's
+    age is counted from its date, as `(today - created_at.date()).days`)."""
+    condition = Escalation.created_at < datetime.combine(today - timedelta(days=low - 1), time())
+    if high is not None:
+        condition &= Escalation.created_at >= datetime.combine(today - timedelta(days=high - 1), time())
+    return func.count().filter(condition)
+
+
+def _escalation_figures(today):
+    """The open escalations by state, by age band and overdue, counted in one query."""
+    rows = db.session.execute(
+        select(
+            Escalation.state,
+            func.count(),
+            func.count().filter(Escalation.is_overdue(today)),
+            *(_age_band(low, high, today) for low, high, _ in AGE_BANDS),
+        )
+        .where(Escalation.state != "closed")
+        .group_by(Escalation.state)
+    ).all()
+    by_state = {row[0]: row[1] for row in rows}
+    overdue = sum(row[2] for row in rows)
+    by_age = [(label, sum(row[3 + band] for row in rows)) for band, (_, _, label) in enumerate(AGE_BANDS)]
+    return by_state, by_age, overdue
 
 
 @bp.route("/dashboard")
@@ -37,26 +59,24 @@ def dashboard():
     """Numbers the Head of Access watches, each as a small bar chart with the figures beside it."""
     authorize("escalation.decide")
     today = date.today()
-    by_state = _counts(
-        select(Escalation.state, func.count()).where(Escalation.state != "closed").group_by(Escalation.state)
-    )
-    opened = db.session.scalars(select(Escalation.created_at).where(Escalation.state != "closed")).all()
-    ages = [(today - created.date()).days for created in opened]
-    by_age = {
-        label: sum(1 for age in ages if low <= age and (high is None or age < high))
-        for low, high, label in AGE_BANDS
-    }
-    overdue = db.session.scalar(select(func.count()).where(Escalation.is_overdue(today)))
-    suspended = db.session.scalar(select(func.count()).where(Provider.suspended_reason.is_not(None)))
+    by_state, by_age, overdue = _escalation_figures(today)
+    ratings = db.session.execute(
+        select(
+            Provider.rating_rag,
+            func.count(),
+            func.count().filter(Provider.suspended_reason.is_not(None)),
+        ).group_by(Provider.rating_rag)
+    ).all()
+    rag = {row[0]: row[1] for row in ratings}
+    suspended = sum(row[2] for row in ratings)
     awaiting = db.session.scalar(select(func.count()).where(Visit.status == "submitted"))
-    rag = _counts(select(Provider.rating_rag, func.count()).group_by(Provider.rating_rag))
     attendance = attendance_for(
         placements_visible_to(current_user), whole_authority=current_user.role == "head_of_access"
     )
     return render_template(
         "pages/dashboard.html",
         by_state=[(STATES[s], by_state.get(s, 0)) for s in STATES if s != "closed"],
-        by_age=list(by_age.items()),
+        by_age=by_age,
         rag=[
             ("Red", rag.get("red", 0)),
             ("Amber", rag.get("amber", 0)),
