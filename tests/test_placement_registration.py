@@ -222,6 +222,52 @@ def test_more_saves_add_to_the_open_escalation(world):
     )
 
 
+def test_with_no_one_on_the_authoritys_side_nothing_is_raised_until_someone_is(world):
+    """With no active officer for the provider, no Head of Access and no administrator, the
+    test still runs but raises nothing; the next save once a Head of Access exists raises it."""
+    for user in (world["officer"], world["head"]):
+        user.active = False
+    db.session.commit()
+    for n in range(5):
+        place(world, n % 3, 25)
+    assert escalations() == []
+    world["head"].active = True
+    db.session.commit()
+    place(world, 0, 25)
+    [raised] = escalations()
+    assert raised.reported_by_id == world["head"].id and raised.source == "placements"
+
+
+def test_a_save_that_changes_no_result_looks_no_one_up(world, monkeypatch):
+    """Who would raise the escalation is looked up only when the test's result is news: a
+    placement that leaves the result as it was asks for no one."""
+    for n in range(5):
+        place(world, n % 3, 25)
+    [escalation] = escalations()
+    asked = []
+    real = cross_school_test._reporter
+
+    def counted(provider):
+        reporter = real(provider)
+
+        def ask():
+            asked.append(provider.id)
+            return reporter()
+
+        return ask
+
+    monkeypatch.setattr(cross_school_test, "_reporter", counted)
+    place(world, 0, 25, year_group=13)  # over school age: not a pupil the test counts
+    events = (
+        select(func.count())
+        .select_from(EscalationEvent)
+        .where(EscalationEvent.escalation_id == escalation.id)
+    )
+    assert asked == [] and db.session.scalar(events) == 1
+    place(world, 1, 25)
+    assert asked == [world["provider"].id] and db.session.scalar(events) == 2
+
+
 def test_a_closed_escalation_lets_a_new_one_be_raised(world):
     """Once the open escalation is closed, the next indicated result raises a new one."""
     for n in range(5):
@@ -243,7 +289,7 @@ def test_two_saves_at_once_make_one_escalation(world):
     provider = world["provider"]
     result = result_now(provider)
     again = raise_from_placements(
-        provider, world["head"], lambda: ({**result, "placements": []}, "Again"), "Test", today=TODAY
+        provider, lambda: world["head"], lambda: ({**result, "placements": []}, "Again"), "Test", today=TODAY
     )
     assert again.id == first.id
     # The race itself: the other save's escalation is not yet visible to this lookup.
@@ -258,7 +304,9 @@ def test_two_saves_at_once_make_one_escalation(world):
 
     escalation_services.open_placements_escalation = missed_once
     try:
-        raced = raise_from_placements(provider, world["head"], lambda: (result, "Race"), "Test", today=TODAY)
+        raced = raise_from_placements(
+            provider, lambda: world["head"], lambda: (result, "Race"), "Test", today=TODAY
+        )
     finally:
         escalation_services.open_placements_escalation = real
     db.session.commit()

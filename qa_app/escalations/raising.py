@@ -106,7 +106,9 @@ def raise_from_placements(provider, reporter, run_test, how_known, today=None):
     """Escalate a provider whose placements across schools say it may need to register.
 
     `run_test()` gives the test's (result, description) on the placements as this
-    transaction sees them. Once per provider while one is open: a later run whose result
+    transaction sees them; `reporter()` who raises or adds to the escalation (None: no one on
+    the authority's side yet, and nothing is raised or added), asked only when something is
+    (most saves change no result). Once per provider while one is open: a later run whose result
     differs is added to the open escalation's history (and the Head of Access told when it
     still points to registration). The unique index on open placements escalations makes
     two saves at the same moment raise one: the loser's insert waits for the winner, fails,
@@ -116,10 +118,13 @@ def raise_from_placements(provider, reporter, run_test, how_known, today=None):
     test_result, description = run_test()
     existing = open_placements_escalation(provider.id)
     if existing is None and test_result["result"] in (LIKELY, BORDERLINE):
+        user = reporter()
+        if user is None:
+            return None
         try:
             with db.session.begin_nested():
                 return _new(
-                    reporter,
+                    user,
                     today,
                     source="placements",
                     provider=provider,
@@ -151,11 +156,14 @@ def _add_placements_result(existing, reporter, test_result, description):
         return  # raised by something else; the placements add nothing to it
     if news == {key: before.get(key) for key in _PLACEMENTS_TEST_KEYS}:
         return
+    user = reporter()
+    if user is None:
+        return
     _keep_placements_result(existing, test_result)
     if indicated and existing.source == "placements":
         existing.estimated_pupils = len(test_result.get("placements", []))
     action = "retest" if before or existing.source == "placements" else "evidence"
-    record(existing, reporter, action, description)
+    record(existing, user, action, description)
     if indicated:
         notify.further_concern(existing)
 

@@ -18,6 +18,7 @@ These functions flush but never commit; the caller commits once.
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import date
+from functools import cache
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, or_, select
@@ -182,15 +183,22 @@ def describe(provider, result):
 
 
 def _reporter(provider):
-    """Who raises the authority's escalation: the provider's officer, else the Head of
-    Access, else an administrator (never school staff, who must not see it)."""
-    if provider.officer is not None and provider.officer.active and provider.officer.role == "officer":
-        return provider.officer
-    for role in ("head_of_access", "admin"):
-        user = db.session.scalar(_FIRST_ACTIVE, {"role": role})
-        if user is not None:
-            return user
-    return None
+    """Who raises the authority's escalation, looked up once when first asked: the
+    provider's officer, else the Head of Access, else an administrator (never school staff,
+    who must not see it); None when there is no one yet."""
+
+    @cache
+    def reporter():
+        officer = provider.officer
+        if officer is not None and officer.active and officer.role == "officer":
+            return officer
+        for role in ("head_of_access", "admin"):
+            user = db.session.scalar(_FIRST_ACTIVE, {"role": role})
+            if user is not None:
+                return user
+        return None
+
+    return reporter
 
 
 _FIRST_ACTIVE = (
@@ -229,13 +237,9 @@ def retest_providers(provider_ids, today=None):
     for provider in providers:
         seen = {}
         run_test = _runner(provider, placements[provider.id], version, today, seen)
-        reporter = _reporter(provider)
-        if reporter is None:  # no one on the authority's side yet to raise it
-            outcomes[provider.id] = (run_test()[0], None)
-            continue
         escalation = raise_from_placements(
             provider,
-            reporter,
+            _reporter(provider),
             run_test,
             how_known=f"The authority's registration test across the open placements of every "
             f"school, on {long_date(today)}, with the {version.name} rules ({version.title})",
