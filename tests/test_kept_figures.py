@@ -117,7 +117,7 @@ def test_a_schools_page_is_kept_and_read_again_after_a_change(app, world, make_p
 
     def shown(filters=EVERYONE):
         page = placement_page(school, filters, TODAY)
-        return page.total, [row.Placement.id for row in page.items]
+        return page.total, [row.id for row in page.items]
 
     assert shown(overdue_only) == (1, [world["overdue"].id])
     with Statements() as again:

@@ -42,7 +42,7 @@ def school_home():
         school=current_user.school,
         open_count=open_placements(current_user),
         overdue_page=overdue_page,
-        due={row.Placement.id: items_from_row(row) for row in overdue_page.items},
+        due={row.id: items_from_row(row) for row in overdue_page.items},
         # {kind: how many placements}, as the placement list has it.
         overdue=overdue_counts(current_user, ListFilters(), today),
         overdue_labels=OVERDUE,

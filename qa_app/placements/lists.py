@@ -226,7 +226,8 @@ def scoped(query, user, filters, today, open_only, on_rows=False, among=None):
 
 
 def placement_page(user, filters, today, page=1, authority=False):
-    """One page of placements with their school, provider, QA status and overdue items.
+    """One page of placements (the columns in SHOWN) with their school, provider, QA status
+    and overdue items.
 
     The authority's list is open placements, those at providers of concern first, then by
     provider, school and reference; a school's is open first, newest first."""
@@ -260,11 +261,28 @@ class PageStatements(NamedTuple):
     count: object = None
 
 
+# What a row of the list shows of its placement, read as columns: a page of whole placements
+# built fifty objects of thirty-odd columns to show these.
+SHOWN = (
+    Placement.id,
+    Placement.uuid,
+    Placement.school_id,
+    Placement.pupil_ref,
+    Placement.year_group,
+    Placement.ehc_plan,
+    Placement.sen_support,
+    Placement.looked_after,
+    Placement.start_date,
+    Placement.planned_end_date,
+    Placement.ended_on,
+)
+
+
 @built_once
 def _page_statements(user, filters, today, authority):
     rows = (
         select(
-            Placement,
+            *SHOWN,
             School.name.label("school_name"),
             Provider.name.label("provider_name"),
             Provider.registration_status,

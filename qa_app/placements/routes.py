@@ -209,7 +209,7 @@ def index():
         authority=authority,
         filters=filters,
         page=page,
-        due={row.Placement.id: items_from_row(row) for row in page.items},
+        due={row.id: items_from_row(row) for row in page.items},
         overdue=overdue_counts(current_user, filters, today),
         counts=authority_counts(current_user, filters, today) if authority else None,
         concerns=concerns(current_user, filters, today) if authority else None,
