@@ -4,10 +4,10 @@ school, each list in two queries (the page, with its school and provider, and it
 however many referrals there are."""
 
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import joinedload
 
 from qa_app.auth.models import School
 from qa_app.extensions import db
+from qa_app.providers.models import Provider
 from qa_app.referrals.models import Referral
 from qa_app.referrals.scopes import referrals_visible_to
 from qa_app.statements import PreparedPagination, built_once, viewer
@@ -34,11 +34,12 @@ def _matching(user, words):
 
 
 def referral_page(user, words, page, waiting=None):
-    """One page of the user's referrals: waiting for the panel (True, the queue's order), the
-    rest (False, newest first) or all (None, waiting first)."""
+    """One page of the user's referrals (rows of the columns in SHOWN): waiting for the panel
+    (True, the queue's order), the rest (False, newest first) or all (None, waiting first)."""
     page = min(max(page or 1, 1), MAX_PAGE)
     return PreparedPagination(
         query=_page_query(viewer(user), words, waiting),
+        rows=True,
         page=page,
         per_page=PAGE_SIZE,
         max_per_page=PAGE_SIZE,
@@ -46,12 +47,37 @@ def referral_page(user, words, page, waiting=None):
     )
 
 
+# What a row of the lists shows of its referral, read as columns with its school's and
+# provider's names: a page of whole referrals with their schools and providers built three
+# objects a row to show these.
+SHOWN = (
+    Referral.id,
+    Referral.pupil_ref,
+    Referral.year_group,
+    Referral.ehc_plan,
+    Referral.sen_support,
+    Referral.looked_after,
+    Referral.asked_for,
+    Referral.status,
+    Referral.sent_at,
+    Referral.urgent,
+    Referral.safeguarding_concern.label("safeguarding_concern"),
+    Referral.outcome,
+    Referral.information_needed,
+    Referral.signposted_to,
+    Referral.decision_reason,
+    School.name.label("school_name"),
+    Provider.name.label("provider_name"),
+)
+
+
 @built_once
 def _page_query(user, words, waiting):
     query = (
-        select(Referral)
+        select(*SHOWN)
+        .join(School, School.id == Referral.school_id)
+        .outerjoin(Provider, Provider.id == Referral.provider_id)
         .where(_matching(user, words))
-        .options(joinedload(Referral.school), joinedload(Referral.provider))
     )
     newest = (Referral.updated_at.desc(), Referral.id.desc())
     if waiting is True:
@@ -82,5 +108,5 @@ def _queue_counts(user, words):
     return select(
         func.count(case((waiting, 1))),
         func.count(case((waiting & Referral.urgent, 1))),
-        func.count(case((waiting & (Referral.caf == "refused") & Referral.caf_refusal_persistent, 1))),
+        func.count(case((waiting & Referral.safeguarding_concern, 1))),
     ).where(_matching(user, words))

@@ -4,6 +4,9 @@ A school refers a pupil, by its own reference and never by name, for outreach or
 Seed 000 says what a good referral holds; the panel records a decision with its reason,
 and an accepted place becomes a placement (2.6)."""
 
+from sqlalchemy import and_
+from sqlalchemy.ext.hybrid import hybrid_property
+
 from qa_app.dates import utcnow
 from qa_app.extensions import db, known_values
 
@@ -127,10 +130,16 @@ class Referral(db.Model):
         """The school may change it: a draft, or returned for more information."""
         return self.status in EDITABLE
 
-    @property
+    @hybrid_property
     def safeguarding_concern(self):
-        """Parents or carers persistently refuse a CAF: the panel treats it as a safeguarding concern."""
-        return self.caf == "refused" and self.caf_refusal_persistent
+        """Parents or carers persistently refuse a CAF: the panel treats it as a safeguarding
+        concern. As SQL too: `select(Referral.safeguarding_concern)`."""
+        return self.caf == "refused" and bool(self.caf_refusal_persistent)
+
+    @safeguarding_concern.inplace.expression
+    @classmethod
+    def _safeguarding_concern(cls):
+        return and_(cls.caf == "refused", cls.caf_refusal_persistent.is_(True))
 
     @property
     def decided(self):
