@@ -347,6 +347,40 @@ def test_dashboard_counts(client, signed_in, escalation):
     assert "Raised" in page and "<svg" in page
 
 
+def test_the_list_shows_each_escalations_reference_place_state_age_source_and_result(
+    client, signed_in, officer, escalation
+):
+    """A row of the queue: the reference, the provider (or the address reported), the state
+    with Overdue when its review is late, its age in days, what raised it and the test's result."""
+    late = db.session.get(Escalation, escalation.id)
+    late.review_due = date.today() - timedelta(days=1)
+    late.created_at = datetime.now() - timedelta(days=9)
+    late.test_result = {"result": "likely_must_register", "limb": "five_or_more_full_time"}
+    reported = Escalation(
+        source="report",
+        address="3 Back Lane",
+        description="x",
+        reported_by_id=officer.id,
+        review_due=date.today() + timedelta(days=5),
+    )
+    db.session.add(reported)
+    db.session.commit()
+    signed_in("head_of_access")
+    page = client.get("/escalations").data.decode()
+    rows = {
+        words[0]: " ".join(words[1:])
+        for words in (
+            re.sub(r"<[^>]+>", " ", row).split()
+            for row in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', page, re.S)
+        )
+        if words and words[0].startswith("ESC-")
+    }
+    assert rows == {
+        late.reference: "Back Room Academy Raised Overdue 9 days Report of a concern Likely must register",
+        reported.reference: "3 Back Lane Raised 0 days Report of a concern —",
+    }
+
+
 def dashboard_bars(page, title):
     """{label: count} of one of the dashboard's bar charts."""
     table = page[page.index(f'aria-label="{title}"') :]

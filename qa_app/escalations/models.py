@@ -116,7 +116,12 @@ class Escalation(db.Model):
 
     @property
     def reference(self):
-        return f"ESC-{self.id:05d}"
+        return reference_of(self.id)
+
+
+def reference_of(escalation_id):
+    """How people name an escalation: ESC-00042."""
+    return f"ESC-{escalation_id:05d}"
 
 
 class EscalationEvent(db.Model):

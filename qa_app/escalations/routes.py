@@ -1,12 +1,13 @@
 """Escalations: report a concern, the Head of Access's queue and decisions, suspension."""
 
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, case, or_, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from qa_app.audit.reads import audited, record_read, views_of
 from qa_app.auth.permissions import authorize, may_see_provider, sees_everything
@@ -14,7 +15,7 @@ from qa_app.bad_input import database_id
 from qa_app.domain import Conflict, Invalid, NotFound
 from qa_app.escalations import bp, raising, services
 from qa_app.escalations.forms import ConcernForm, SuspensionForm, TransitionForm
-from qa_app.escalations.models import STATES, TRANSITIONS, Escalation, EscalationEvent
+from qa_app.escalations.models import STATES, TRANSITIONS, Escalation, EscalationEvent, reference_of
 from qa_app.escalations.scopes import may_see_receipt
 from qa_app.extensions import db
 from qa_app.forms import show_errors
@@ -54,7 +55,10 @@ def index():
     escalations = PreparedPagination(
         query=ids, page=page, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False
     )
-    by_id = {escalation.id: escalation for escalation in db.session.scalars(rows, {"ids": escalations.items})}
+    by_id = {
+        row.id: ListedEscalation(*row)
+        for row in db.session.execute(rows, {"ids": escalations.items, "today": today})
+    }
     escalations.items = [by_id[escalation_id] for escalation_id in escalations.items]
     return render_template(
         "escalations/index.html",
@@ -80,11 +84,36 @@ def _list_statements(user, state, words):
     overdue_first = case((Escalation.state == "raised", Escalation.review_due), else_=None)
     ids = query.order_by(overdue_first.is_(None), overdue_first, Escalation.created_at.desc(), Escalation.id)
     rows = (
-        select(Escalation)
+        select(
+            Escalation.id,
+            func.coalesce(Provider.name, Escalation.address),
+            Escalation.state,
+            Escalation.is_overdue(bindparam("today", type_=db.Date)),
+            Escalation.created_at,
+            Escalation.source,
+            Escalation.test_result["result"].as_string(),
+        )
+        .outerjoin(Provider, Provider.id == Escalation.provider_id)
         .where(Escalation.id.in_(bindparam("ids", expanding=True)))
-        .options(selectinload(Escalation.provider), selectinload(Escalation.reported_by))
     )
     return ids, rows
+
+
+class ListedEscalation(NamedTuple):
+    """What a row of the list shows, read as columns: whole escalations carried their test
+    results (kilobytes each) to show one word of them."""
+
+    id: int
+    provider_or_address: str
+    state: str
+    overdue: bool
+    created_at: datetime
+    source: str
+    test_result: str | None  # its result: likely, borderline or not indicated
+
+    @property
+    def reference(self):
+        return reference_of(self.id)
 
 
 def _matching(words):
