@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from qa_app.auth.models import School
+from qa_app.dates import short_date
 from qa_app.extensions import db
 from qa_app.framework.services import load_default_framework
 from qa_app.visits.school_programme import school_due
@@ -163,3 +164,16 @@ def test_the_reason_counts_the_providers_of_concern_and_names_the_first_three(
         row.index("3 pupils at Bravo Base") < row.index("2 pupils at Charlie Base") < row.index("Delta Base")
     )
     assert "Alpha Base" not in row and "Echo Base" not in row
+
+
+def test_a_school_is_due_from_its_latest_signed_off_visit(client, login, officer, make_user, head_of_access):
+    """Of a school's signed-off visits, the latest sets when the next is due: one 400 days
+    ago would make it overdue, the one 20 days ago after it does not."""
+    school = school_of(officer, "Twice Visited School", make_user)
+    make_school_visit(officer, school, days_ago=20, reviewer=head_of_access())
+    make_school_visit(officer, school, days_ago=400, reviewer=head_of_access())
+    login(officer)
+    row = row_of(client.get("/programme").get_data(as_text=True), "Twice Visited School")
+    latest = date.today() - timedelta(days=20)
+    assert "Overdue" not in row and str((latest + timedelta(days=365)).year) in row
+    assert short_date(latest) in row  # the last visit shown is the latest

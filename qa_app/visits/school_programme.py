@@ -11,7 +11,7 @@ answers the `schools_of_concern` signal with the schools of concern.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from qa_app.auth.models import School, User
@@ -57,9 +57,7 @@ def schools_due(user, today, words=""):
     them SCHOOLS_LIMIT at a time; an authority has tens of schools, not thousands."""
     schools_query, visits_query = _statements(viewer(user), words)
     schools = db.session.execute(schools_query).all()
-    last = {}
-    for school_id, visit_date, rag in db.session.execute(visits_query):
-        last[school_id] = (visit_date, rag)
+    last = {school_id: (visit_date, rag) for school_id, visit_date, rag in db.session.execute(visits_query)}
     concerns = {}
     for found in answers(schools_of_concern, {school.id for school in schools}, today=today):
         concerns.update(found)
@@ -78,18 +76,24 @@ def schools_due(user, today, words=""):
 
 @built_once
 def _statements(user, words):
-    """The schools (with their link officer's name) whose names hold the words, and their
-    signed-off visits, oldest first."""
+    """The schools (with their link officer's name) whose names hold the words, and the last
+    signed-off visit of each (one row a school, however many visits the years bring)."""
     visited = schools_visited_by(user)
     if words:
         visited = and_(visited, School.name.icontains(words, autoescape=True))
     ids = select(School.id).where(visited)
+    newest = func.row_number().over(
+        partition_by=Visit.school_id, order_by=(Visit.visit_date.desc(), Visit.id.desc())
+    )
+    latest = (
+        select(Visit.school_id, Visit.visit_date, Visit.overall_rag, newest.label("newest"))
+        .where(Visit.school_id.in_(ids), Visit.status == "signed_off")
+        .subquery()
+    )
     officer = aliased(User)
     return (
         select(School.id, School.name, School.borough, officer.name.label("officer_name"))
         .outerjoin(officer, officer.id == School.officer_id)
         .where(visited),
-        select(Visit.school_id, Visit.visit_date, Visit.overall_rag)
-        .where(Visit.school_id.in_(ids), Visit.status == "signed_off")
-        .order_by(Visit.school_id, Visit.visit_date, Visit.id),
+        select(latest.c.school_id, latest.c.visit_date, latest.c.overall_rag).where(latest.c.newest == 1),
     )
