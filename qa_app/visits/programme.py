@@ -101,10 +101,10 @@ LISTED = load_only(
 def open_visits(user):
     """Visits not yet signed off (an officer's own; all of them for the Head of Access): the
     newest VISITS_SHOWN of each state, as rows of what the programme shows of each (who was
-    visited, when, by whom), and how many there are of each (two queries)."""
-    listed, counted = _open_visits(viewer(user))
-    visits = db.session.execute(listed, {"shown": VISITS_SHOWN}).all()
-    return visits, dict(db.session.execute(counted).all())
+    visited, when, by whom), and how many there are of each (one query: each row carries
+    its state's count, and a state with no row has none)."""
+    visits = db.session.execute(_open_visits(viewer(user)), {"shown": VISITS_SHOWN}).all()
+    return visits, {visit.status: visit.of_state for visit in visits}
 
 
 @built_once
@@ -116,6 +116,7 @@ def _open_visits(user):
             func.row_number()
             .over(partition_by=Visit.status, order_by=(Visit.visit_date.desc(), Visit.id.desc()))
             .label("n"),
+            func.count().over(partition_by=Visit.status).label("of_state"),
         )
         .where(visible)
         .subquery()
@@ -130,6 +131,7 @@ def _open_visits(user):
             Visit.school_id,
             func.coalesce(School.name, Provider.name).label("visited_name"),
             officer.name.label("officer_name"),
+            ranked.c.of_state,
         )
         .join(ranked, ranked.c.id == Visit.id)
         .outerjoin(Provider, Provider.id == Visit.provider_id)
@@ -138,8 +140,7 @@ def _open_visits(user):
         .where(ranked.c.n <= bindparam("shown"))
         .order_by(Visit.visit_date.desc(), Visit.id.desc())
     )
-    counted = select(Visit.status, func.count()).where(visible).group_by(Visit.status)
-    return listed, counted
+    return listed
 
 
 def own_editable_visits(user):
