@@ -49,19 +49,10 @@ def built_once(builder):
     return lru_cache(maxsize=KEPT)(builder)
 
 
-# The column each row of a page carries: how many rows the whole list has.
-OF_ALL = "of_all"
-
-
 @built_once
 def _page_statements(query):
-    """A query's page (its limit and offset bound parameters), each row carrying the count of
-    the whole list (a window count), and its count alone."""
-    page = (
-        query.add_columns(func.count().over().label(OF_ALL))
-        .limit(bindparam("page_limit"))
-        .offset(bindparam("page_offset"))
-    )
+    """A query's page (its limit and offset bound parameters) and its count."""
+    page = query.limit(bindparam("page_limit")).offset(bindparam("page_offset"))
     count = select(func.count()).select_from(query.order_by(None).subquery())
     return page, count
 
@@ -69,9 +60,7 @@ def _page_statements(query):
 class PreparedPagination(Pagination):
     """db.paginate for a statement built once: its page and count statements are built once
     too, the page number going in as parameters (`query`: a select of ORM entities, or of
-    columns with `rows=True`, neither DISTINCT nor joined to many rows a row; `params`: any
-    other parameters it binds). The page's rows carry the list's count, so a page is one
-    statement; only a page past the end, with no row to carry it, counts on its own."""
+    columns with `rows=True`; `params`: any other parameters it binds)."""
 
     def _statements(self):
         return _page_statements(self._query_args["query"])
@@ -83,15 +72,9 @@ class PreparedPagination(Pagination):
             "page_limit": self.per_page,
             "page_offset": self._query_offset,
         }
-        found = db.session.execute(page, params).all()
-        self._counted = found[0][-1] if found else None
-        # A row keeps its count as a column of its own, named OF_ALL, beside those asked for.
-        return found if self._query_args.get("rows") else [row[0] for row in found]
+        found = db.session.execute(page, params)
+        return found.all() if self._query_args.get("rows") else found.unique().scalars().all()
 
     def _query_count(self):
-        if self._counted is not None:
-            return self._counted
-        if self.page == 1:
-            return 0
         _, count = self._statements()
         return db.session.execute(count, self._query_args.get("params", {})).scalar()
