@@ -11,7 +11,7 @@ answers the `schools_of_concern` signal with the schools of concern.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
 from qa_app.auth.models import School, User
@@ -81,19 +81,22 @@ def _statements(user, words):
     visited = schools_visited_by(user)
     if words:
         visited = and_(visited, School.name.icontains(words, autoescape=True))
-    ids = select(School.id).where(visited)
-    newest = func.row_number().over(
-        partition_by=Visit.school_id, order_by=(Visit.visit_date.desc(), Visit.id.desc())
-    )
+    # Each school's last signed-off visit, found from the index by school, state and date.
+    last = aliased(Visit)
     latest = (
-        select(Visit.school_id, Visit.visit_date, Visit.overall_rag, newest.label("newest"))
-        .where(Visit.school_id.in_(ids), Visit.status == "signed_off")
-        .subquery()
+        select(last.id)
+        .where(last.school_id == School.id, last.status == "signed_off")
+        .order_by(last.visit_date.desc(), last.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
     officer = aliased(User)
     return (
         select(School.id, School.name, School.borough, officer.name.label("officer_name"))
         .outerjoin(officer, officer.id == School.officer_id)
         .where(visited),
-        select(latest.c.school_id, latest.c.visit_date, latest.c.overall_rag).where(latest.c.newest == 1),
+        select(Visit.school_id, Visit.visit_date, Visit.overall_rag)
+        .select_from(School)
+        .join(Visit, Visit.id == latest)
+        .where(visited),
     )
