@@ -22,7 +22,8 @@ from qa_app.visits.models import Action, Visit
 from qa_app.visits.school_programme import SCHOOLS_LIMIT, schools_due
 from qa_app.visits.scopes import EDITABLE_VISIT_STATES, actions_visible_to, visits_visible_to
 
-PROGRAMME_LIMIT = 50
+# Providers a page of the programme lists, soonest due first (as many as the other lists' pages).
+PROGRAMME_LIMIT = 25
 MAX_PAGE = 100_000
 MAX_SEARCH = 100
 # The visits of each state (in progress, returned, awaiting sign-off) the programme lists.

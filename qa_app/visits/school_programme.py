@@ -22,7 +22,8 @@ from qa_app.signals import answers, schools_of_concern
 from qa_app.statements import built_once, viewer
 from qa_app.visits.models import Visit
 
-SCHOOLS_LIMIT = 100
+# Schools a page of the programme lists, due first.
+SCHOOLS_LIMIT = 25
 
 
 @dataclass
