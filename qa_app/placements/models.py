@@ -112,7 +112,8 @@ class Placement(db.Model):
         # Neither leads with `ended_on`, which nearly every placement shares: an index that
         # did would be taken for a narrow one and every row read through it.
         db.Index("ix_placement_provider_open", "provider_id", "ended_on", "school_id"),
-        db.Index("ix_placement_school_open", "school_id", "ended_on"),
+        # A school's providers (the attendance totals it reads) come from this one too.
+        db.Index("ix_placement_school_open", "school_id", "ended_on", "provider_id"),
         db.Index(
             "ix_placement_figures",
             "reason",
