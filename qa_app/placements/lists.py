@@ -37,7 +37,8 @@ from qa_app.providers.models import Provider
 from qa_app.providers.search import qa_status_conditions, qa_status_sql
 from qa_app.statements import built_once, viewer
 
-PAGE_SIZE = 50
+# Placements a page lists, as the other lists do: a phone shows them without a long scroll.
+PAGE_SIZE = 25
 MAX_PAGE = 100_000
 MAX_SEARCH = 100
 # The providers of concern named on the authority's page; the rest are counted.
