@@ -15,7 +15,7 @@ from qa_app.forms import carry_version, changed_since_read, record_version
 from qa_app.postcodes import normalise_postcode
 from qa_app.providers import bp
 from qa_app.providers.forms import ProviderForm
-from qa_app.providers.models import Provider
+from qa_app.providers.models import REGISTRATION_STATUSES, Provider
 from qa_app.providers.search import RegisterFilterForm, register_filters, search_register, services_of
 from qa_app.providers.services import likely_duplicates, save_provider
 from qa_app.row_locks import lock_row
@@ -36,7 +36,12 @@ def index():
     )
     services = services_of(page.items)
     return render_template(
-        "providers/index.html", form=form, page=page, services=services, today=date.today()
+        "providers/index.html",
+        form=form,
+        page=page,
+        services=services,
+        today=date.today(),
+        registration_labels=REGISTRATION_STATUSES,
     )
 
 
