@@ -356,6 +356,15 @@ def test_the_list_shows_each_escalations_reference_place_state_age_source_and_re
     late.review_due = date.today() - timedelta(days=1)
     late.created_at = datetime.now() - timedelta(days=9)
     late.test_result = {"result": "likely_must_register", "limb": "five_or_more_full_time"}
+    yesterday = Escalation(
+        source="report",
+        address="1 Front Row",
+        description="x",
+        reported_by_id=officer.id,
+        review_due=date.today() + timedelta(days=4),
+        created_at=datetime.now() - timedelta(days=1),
+    )
+    db.session.add(yesterday)
     reported = Escalation(
         source="report",
         address="3 Back Lane",
@@ -378,6 +387,7 @@ def test_the_list_shows_each_escalations_reference_place_state_age_source_and_re
     assert rows == {
         late.reference: "Back Room Academy Raised Overdue 9 days Report of a concern Likely must register",
         reported.reference: "3 Back Lane Raised 0 days Report of a concern —",
+        yesterday.reference: "1 Front Row Raised 1 day Report of a concern —",
     }
 
 
