@@ -69,8 +69,9 @@ def wait_until(page, script, arg=None, timeout=15_000, every=100):
 
 
 def wait_for_service_worker(page):
-    """Wait until the page's service worker controls it."""
-    wait_until(page, "() => navigator.serviceWorker.controller !== null")
+    """Wait until the page's service worker controls it (it first stores the app's files for
+    use offline, which on a loaded machine takes a while)."""
+    wait_until(page, "() => navigator.serviceWorker.controller !== null", timeout=45_000)
 
 
 def pytest_collection_modifyitems(items):

@@ -209,3 +209,15 @@ test("the page is told of a run once it ends, not once a row", async () => {
   assert.deepEqual(tablet.changes, [{ sync: { state: "done", sent: 50 } }]);
   assert.deepEqual(sync.lastResult, { state: "done", sent: 50 });
 });
+
+test("a sync asked for while one is running answers with the run after it, which takes what came meanwhile", async () => {
+  tablet.rows = [change("op-a", "visit-a")];
+  const first = sync.syncNow();
+  await Promise.resolve(); // the first run is under way and has read the outbox
+  const second = sync.syncNow();
+  assert.equal(sync.syncNow(), second); // one run more, however many ask meanwhile
+  assert.deepEqual(await first, { state: "done", sent: 1 });
+  tablet.rows.push(change("op-b", "visit-b"));
+  assert.deepEqual(await second, { state: "done", sent: 1 });
+  assert.deepEqual(server.puts.map((p) => p.uuid), ["visit-a", "visit-b"]);
+});

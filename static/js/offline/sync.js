@@ -23,26 +23,27 @@ const POLL_MS = 1000; // while the server cannot be reached, /healthz is asked t
 const BUSY_TRIES = 10; // "still in progress" answers before the run gives up for now
 const REFRESH_MS = 2000;
 let running = null;
-let again = false;
+let following = null;
 let refresh = null;
 let timer = null;
 let soon = null;
 export let lastResult = { state: "idle" };
 
-/** Sync now (or join the run already going, which then runs once more); resolves to the
- * run's result. */
+/** Sync now; resolves to the run's result. Called while a run is going, it resolves to the
+ * run after that one, which sends what was queued meanwhile (the run going may have read the
+ * outbox before it): a caller waiting on its change never hears of a run without it. */
 export function syncNow() {
   if (running) {
-    again = true;
-    return running;
+    const next = () => {
+      following = null;
+      return syncNow();
+    };
+    following ??= running.then(next, next);
+    return following;
   }
   clearTimeout(soon);
   running = (navigator.locks ? navigator.locks.request("qa-sync", run) : run()).finally(() => {
     running = null;
-    if (again) {
-      again = false;
-      syncNow();
-    }
   });
   return running;
 }
