@@ -321,17 +321,24 @@ def test_review_due_counts_working_days():
     assert add_working_days(date(2026, 12, 18), 5) == date(2026, 12, 29)
 
 
+def reported(address, reporter_id, days_to_review=5, **fields):
+    """An escalation from a reported concern at `address`, added to the session."""
+    escalation = Escalation(
+        source="report",
+        address=address,
+        description="x",
+        reported_by_id=reporter_id,
+        review_due=date.today() + timedelta(days=days_to_review),
+        **fields,
+    )
+    db.session.add(escalation)
+    return escalation
+
+
 def test_queue_shows_overdue_first(client, signed_in, escalation, provider):
     """An escalation past its review date is flagged overdue and listed first."""
     signed_in("head_of_access")
-    newer = Escalation(
-        source="report",
-        address="Elsewhere",
-        description="x",
-        reported_by_id=escalation.reported_by_id,
-        review_due=date.today() + timedelta(days=5),
-    )
-    db.session.add(newer)
+    newer = reported("Elsewhere", escalation.reported_by_id)
     late = db.session.get(Escalation, escalation.id)
     late.review_due = date.today() - timedelta(days=1)
     db.session.commit()
@@ -356,23 +363,8 @@ def test_the_list_shows_each_escalations_reference_place_state_age_source_and_re
     late.review_due = date.today() - timedelta(days=1)
     late.created_at = datetime.now() - timedelta(days=9)
     late.test_result = {"result": "likely_must_register", "limb": "five_or_more_full_time"}
-    yesterday = Escalation(
-        source="report",
-        address="1 Front Row",
-        description="x",
-        reported_by_id=officer.id,
-        review_due=date.today() + timedelta(days=4),
-        created_at=datetime.now() - timedelta(days=1),
-    )
-    db.session.add(yesterday)
-    reported = Escalation(
-        source="report",
-        address="3 Back Lane",
-        description="x",
-        reported_by_id=officer.id,
-        review_due=date.today() + timedelta(days=5),
-    )
-    db.session.add(reported)
+    yesterday = reported("1 Front Row", officer.id, 4, created_at=datetime.now() - timedelta(days=1))
+    today = reported("3 Back Lane", officer.id)
     db.session.commit()
     signed_in("head_of_access")
     page = client.get("/escalations").data.decode()
@@ -386,7 +378,7 @@ def test_the_list_shows_each_escalations_reference_place_state_age_source_and_re
     }
     assert rows == {
         late.reference: "Back Room Academy Raised Overdue 9 days Report of a concern Likely must register",
-        reported.reference: "3 Back Lane Raised 0 days Report of a concern —",
+        today.reference: "3 Back Lane Raised 0 days Report of a concern —",
         yesterday.reference: "1 Front Row Raised 1 day Report of a concern —",
     }
 
@@ -408,27 +400,11 @@ def test_dashboard_counts_escalations_by_age_at_the_edges_of_each_band(
     signed_in("head_of_access")
     now = datetime.now()
     for days in (0, 6, 7, 27, 28, 90, 91, 400):
-        db.session.add(
-            Escalation(
-                source="report",
-                address=f"{days} days",
-                description="x",
-                reported_by_id=escalation.reported_by_id,
-                review_due=date.today() + timedelta(days=5),
-                created_at=datetime.combine(now.date() - timedelta(days=days), time(23, 59)),
-            )
+        raised_on = now.date() - timedelta(days=days)
+        reported(
+            f"{days} days", escalation.reported_by_id, created_at=datetime.combine(raised_on, time(23, 59))
         )
-    db.session.add(
-        Escalation(
-            source="report",
-            address="Closed",
-            description="x",
-            reported_by_id=escalation.reported_by_id,
-            review_due=date.today(),
-            state="closed",
-            created_at=now - timedelta(days=1),
-        )
-    )
+    reported("Closed", escalation.reported_by_id, 0, state="closed", created_at=now - timedelta(days=1))
     db.session.get(Escalation, escalation.id).review_due = date.today() - timedelta(days=1)
     make_provider(name="Suspended").suspended_reason = "Closed by the council"
     db.session.commit()

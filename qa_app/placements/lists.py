@@ -263,7 +263,7 @@ class PageStatements(NamedTuple):
 
 
 # What a row of the list shows of its placement, read as columns: a page of whole placements
-# built fifty objects of thirty-odd columns to show these.
+# built an object of thirty-odd columns a row to show these.
 SHOWN = (
     Placement.id,
     Placement.uuid,
